@@ -1,0 +1,78 @@
+import { Command, CommanderError, Option } from "commander";
+import type { RawFlags } from "./types.js";
+
+// Flags only: commander turns argv into RawFlags. No prompts, templates or parsers load here,
+// so --help and --version stay as fast as Node itself.
+
+declare const __VERSION__: string;
+const version = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
+
+const EXAMPLES = `
+Examples:
+  $ create-clerk-route /api/projects/[id] --style protect --role admin
+  $ create-clerk-route /api/me --style userId --methods GET,PATCH
+  $ create-clerk-route /api/todos --style token --jwt-template supabase
+  $ create-clerk-route /api/profile --style currentUser --fields id,email,imageUrl
+  $ create-clerk-route /api/profile/name --style clerkClient --methods GET,PATCH
+  $ create-clerk-route /api/reports --style userId --dry-run      (show the diff, write nothing)
+  $ CI=1 create-clerk-route api/me --style userId --yes --json     (no prompts, one JSON object)
+
+Exit codes: 0 done (or nothing to change), 1 error (nothing written), 130 cancelled.
+`;
+
+export function buildProgram(): Command {
+  return new Command()
+    .name("create-clerk-route")
+    .description("Add a Clerk-protected Route Handler to a Next.js App Router project.")
+    .version(version, "-V, --version")
+    .argument("[route]", "URL path of the handler, e.g. /api/projects/[id] (placed under /api if it is not)")
+    .option("-s, --style <style>", "protect | userId | token | currentUser | clerkClient")
+    .option("-m, --methods <list>", "comma-separated: GET,POST,PUT,PATCH,DELETE (default GET; clerkClient: POST)")
+    .option("--role <role>", "protect only: auth.protect({ role })")
+    .option("--permission <perm>", "protect only: auth.protect({ permission })")
+    .option("--jwt-template <name>", "token only: the Clerk JWT template (default supabase)")
+    .option("--fields <list>", "currentUser only: fields to return (default id,email,firstName,lastName)")
+    .option("--cwd <dir>", "the Next.js project (default: current directory)")
+    .option("-y, --yes", "never prompt: take defaults for anything the flags do not give")
+    .option("--force", "overwrite an existing route file")
+    .option("--dry-run", "show what would change as a diff, write nothing")
+    .option("--json", "print one JSON object on stdout (implies no prompts)")
+    .option("--no-middleware", "do not create or patch proxy.ts / middleware.ts")
+    .option("--no-env", "do not touch the env file")
+    .option("--env-file <path>", "env file to add the Clerk keys to (default .env.local, or an existing .env)")
+    .option("--publishable-key <key>", "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY value (or set that variable)")
+    .option("--secret-key <key>", "CLERK_SECRET_KEY value (or set that variable)")
+    .addOption(new Option("--install", "install @clerk/nextjs when it is missing"))
+    .addOption(new Option("--no-install", "never install @clerk/nextjs"))
+    .helpOption("-h, --help", "show this help")
+    .addHelpText("after", EXAMPLES)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, writeOut: (text) => process.stdout.write(text) });
+}
+
+export type ParseResult = { kind: "run"; flags: RawFlags } | { kind: "exit"; code: number } | { kind: "error"; message: string };
+
+/** Parses argv; help/version print and ask to exit 0; parse errors come back as messages. */
+export function parseArgs(argv: string[]): ParseResult {
+  const program = buildProgram();
+  let route: string | undefined;
+  program.action((routeArgument: string | undefined) => {
+    route = routeArgument;
+  });
+  try {
+    program.parse(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) {
+        return { kind: "exit", code: 0 };
+      }
+      return { kind: "error", message: error.message.replace(/^error: /, "") };
+    }
+    throw error;
+  }
+  const opts = program.opts<Omit<RawFlags, "route">>();
+  // commander sets install=true by default because of --no-install; only an explicit flag counts.
+  const install = program.getOptionValueSource("install") === "cli" ? opts.install : undefined;
+  return { kind: "run", flags: { ...opts, route, install } };
+}

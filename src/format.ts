@@ -1,0 +1,45 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { Plan, Project } from "./types.js";
+
+// When the project has prettier installed, the code files this run writes are formatted with the
+// project's own prettier and config. Otherwise the templates' create-next-app style stays.
+// This tool never adds a formatter to the user's project.
+
+const FORMATTED = /\.(ts|tsx|js|jsx|mjs|mts)$/;
+
+interface Prettier {
+  format(source: string, options: Record<string, unknown>): Promise<string> | string;
+  resolveConfig(file: string): Promise<Record<string, unknown> | null>;
+  getFileInfo?(file: string, options?: Record<string, unknown>): Promise<{ ignored: boolean }>;
+}
+
+async function loadProjectPrettier(root: string): Promise<Prettier | undefined> {
+  try {
+    const require = createRequire(path.join(root, "package.json"));
+    const entry = require.resolve("prettier");
+    const loaded = (await import(entry.startsWith("/") ? `file://${entry}` : entry)) as Prettier & { default?: Prettier };
+    return typeof loaded.format === "function" ? loaded : loaded.default;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Returns the plan with code files formatted by the project's prettier (or the plan as is). */
+export async function formatWithProjectPrettier(plan: Plan, project: Project): Promise<{ plan: Plan; formatted: boolean }> {
+  if (!project.hasPrettier) return { plan, formatted: false };
+  const prettier = await loadProjectPrettier(project.root);
+  if (!prettier) return { plan, formatted: false };
+  const changes = await Promise.all(
+    plan.changes.map(async (change) => {
+      // Only files this run creates: a patched user file keeps the user's own formatting.
+      if (change.action !== "create" || !FORMATTED.test(change.path)) return change;
+      const file = path.join(project.root, change.path);
+      if ((await prettier.getFileInfo?.(file))?.ignored) return change;
+      const config = (await prettier.resolveConfig(file)) ?? {};
+      const after = await prettier.format(change.after, { ...config, filepath: file });
+      return { ...change, after };
+    }),
+  );
+  return { plan: { ...plan, changes }, formatted: true };
+}

@@ -1,0 +1,279 @@
+// Planning of the env file (.env.local / .env): pure string in, string out, no fs.
+//
+// The contract with the user's file: we only ever APPEND. Every existing byte (comments, blank
+// lines, order, quoting, CRLF, a missing final newline) stays a prefix of the result, and an
+// existing key is never rewritten, not even an empty one.
+
+import util from "node:util";
+import dotenv from "dotenv";
+import { CliError } from "../errors.js";
+import {
+  CLERK_API_KEYS_URL,
+  PUBLISHABLE_KEY_ENV,
+  SECRET_KEY_ENV,
+  maskValue,
+} from "../keys.js";
+import type { ExistingFile } from "../types.js";
+import { appendLines, trimmedLines } from "./env/append.js";
+
+/** One variable to make sure of. value "" writes a placeholder (`KEY=`). */
+export interface EnvEntry {
+  key: string;
+  value: string;
+  /**
+   * Written as `# comment` above the key when the key is added. Entries with the same comment
+   * share one comment block (put them next to each other), and a comment whose first line is
+   * already in the file is not repeated.
+   */
+  comment?: string;
+}
+
+export interface EnvFilePlan {
+  /** The new content. after === before (byte-identical) when nothing was added. */
+  after: string;
+  /** Keys appended to the file, in order. */
+  added: string[];
+  /** Keys that were already in the file and left as they are. */
+  kept: string[];
+  /** Human-readable findings; values are masked, never printed in full. */
+  warnings: string[];
+}
+
+export const CLERK_ENV_COMMENT = `Clerk keys: ${CLERK_API_KEYS_URL}`;
+
+/** The two Clerk entries, sharing one comment block; a missing key becomes a placeholder. */
+export function clerkEnvEntries(keys: { publishableKey?: string; secretKey?: string }): EnvEntry[] {
+  return [
+    { key: PUBLISHABLE_KEY_ENV, value: keys.publishableKey ?? "", comment: CLERK_ENV_COMMENT },
+    { key: SECRET_KEY_ENV, value: keys.secretKey ?? "", comment: CLERK_ENV_COMMENT },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+/** "auto": util.parseEnv when available, else dotenv. The others force one (for tests). */
+export type EnvParser = "auto" | "node" | "dotenv";
+
+type NodeParseEnv = (content: string) => NodeJS.Dict<string>;
+
+/** util.parseEnv exists from Node 20.12 / 21.7; our floor is 20.9, so it may be missing. */
+const nodeParseEnv: NodeParseEnv | undefined = (util as { parseEnv?: NodeParseEnv }).parseEnv;
+
+/**
+ * Reduces a key as a parser reported it to the name the app will see.
+ * Node's util.parseEnv (at least up to 20.20) only strips `export ` followed by exactly one
+ * space: `export  KEY=` (two spaces) or `export\tKEY=` come back as " KEY" / "export\tKEY".
+ * It also glues a line without "=" to the next line's key ("JUNK\nKEY"). Taking the last line,
+ * trimming and dropping a leading `export` gives the name Next (via dotenv) would use.
+ */
+function normalizeKey(raw: string): string {
+  const lastLine = raw.split(/\r\n|\r|\n/).pop() ?? "";
+  return lastLine.trim().replace(/^export\s+/, "").trim();
+}
+
+/**
+ * Parses env-file text into name → value (last definition wins, like both parsers).
+ *
+ * Node's built-in util.parseEnv is used when the running Node has it (>= 20.12); on Node
+ * 20.9–20.11 we fall back to dotenv's parse, which is what Next.js itself uses (@next/env wraps
+ * dotenv), so both paths agree with how the app will read the file. Keys are normalized (see
+ * normalizeKey) because util.parseEnv does not strip every form of `export KEY=`.
+ * `impl` forces one parser (tests use it to exercise both on any Node).
+ * Returns a Map: lookups cannot hit Object.prototype members ("constructor", "toString").
+ */
+export function parseEnvText(text: string, impl: EnvParser = "auto"): Map<string, string> {
+  const useNode = impl === "node" || (impl === "auto" && nodeParseEnv !== undefined);
+  let raw: Record<string, string | undefined>;
+  if (useNode) {
+    if (nodeParseEnv === undefined) throw new Error("util.parseEnv is not available in this Node");
+    raw = nodeParseEnv(text);
+  } else {
+    raw = dotenv.parse(text);
+  }
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(raw)) {
+    const name = normalizeKey(key);
+    if (name !== "" && value !== undefined) out.set(name, value);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Choosing the file
+
+/**
+ * Which env file to write. Priority: `override` (already checked by the caller to stay inside
+ * the project; it may or may not exist), else ".env.local", else ".env", else a new ".env.local".
+ * Next loads .env.local for every environment except `test`, and it is the conventional place
+ * for secrets, hence the default.
+ */
+export function chooseEnvFile(
+  existing: ExistingFile[],
+  override?: string,
+): { path: string; before: string | null } {
+  const normalize = (p: string) => p.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+  const find = (p: string) => existing.find((f) => normalize(f.path) === p);
+
+  if (override !== undefined && override.trim() !== "") {
+    const path = normalize(override.trim());
+    return { path, before: find(path)?.content ?? null };
+  }
+  for (const candidate of [".env.local", ".env"]) {
+    const file = find(candidate);
+    if (file) return { path: candidate, before: file.content };
+  }
+  return { path: ".env.local", before: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Characters that are safe in an unquoted value for both util.parseEnv and dotenv. */
+const UNQUOTED_SAFE = /^[A-Za-z0-9_\-.\/:+=,@%~$]*$/;
+
+/**
+ * Next expands `$NAME` / `${NAME}` inside env values (dotenv-expand) and turns `\$` into a
+ * literal `$`, so a literal dollar sign has to be written as `\$`.
+ */
+function escapeDollars(value: string): string {
+  return value.replace(/\$/g, "\\$");
+}
+
+/** The value as Next will see it after its `\$` → `$` unescaping. */
+function unescapeDollars(value: string): string {
+  return value.replace(/\\\$/g, "$");
+}
+
+/**
+ * The right-hand side of `KEY=...`. Plain when every character is safe; otherwise quoted with
+ * the first quote style that can hold the value literally in both parsers:
+ *   '…'  fully literal (no escapes at all), multi-line allowed;
+ *   "…"  only if the value has no `"` and no backslash (dotenv/Node turn \n into a newline);
+ *   `…`  literal, last resort.
+ * A value containing all three quote characters cannot be written safely: CliError.
+ */
+export function formatEnvValue(key: string, value: string): string {
+  const text = escapeDollars(value);
+  if (UNQUOTED_SAFE.test(value)) return text;
+  if (!value.includes("'") && !value.endsWith("\\")) return `'${text}'`;
+  if (!value.includes('"') && !value.includes("\\")) return `"${text}"`;
+  if (!value.includes("`")) return `\`${text}\``;
+  throw new CliError(
+    "ENV_VALUE_UNQUOTABLE",
+    `The value for ${key} contains ', " and \` quotes and cannot be written to an env file safely.`,
+    { hint: `Add ${key} to the env file by hand.` },
+  );
+}
+
+function commentLines(comment: string): string[] {
+  return comment.split(/\r\n|\r|\n/).map((line) => (line === "" ? "#" : `# ${line}`));
+}
+
+function sameValue(fileValue: string, wanted: string): boolean {
+  return fileValue === wanted || unescapeDollars(fileValue) === wanted;
+}
+
+/**
+ * Adds the missing `entries` to an env file's text (`before`, null when the file is new).
+ *
+ * - A key already defined (also as `export KEY=`, quoted or multi-line) is kept as it is, even
+ *   when empty. If the entry brings a different non-empty value, the file wins and a warning
+ *   names the key with both values masked.
+ * - Missing keys are appended at the end, with their comments, in the file's line-ending style
+ *   (CRLF if the first line break is CRLF). A blank line separates a new comment block from
+ *   existing content.
+ * - If `before` lacks a final newline, one line break is added first so the original bytes stay
+ *   an exact prefix. The result always ends with a line break: we own the lines we append, and
+ *   a final newline is what editors, POSIX tools and git expect.
+ * - Nothing missing: after === before, byte for byte.
+ * - Safety net: the result is re-parsed; if any existing value would change or an added key
+ *   would not read back as written (e.g. an unclosed quote earlier in the file swallowing our
+ *   lines), the file is left unchanged and a warning tells the user what to add by hand.
+ * - `options.fileName` names the file in warnings; `options.parser` forces a parser (tests).
+ */
+export function planEnvFile(
+  before: string | null,
+  entries: EnvEntry[],
+  options: { fileName?: string; parser?: EnvParser } = {},
+): EnvFilePlan {
+  const fileName = options.fileName ?? "the env file";
+  const parser = options.parser ?? "auto";
+  const original = before ?? "";
+  const existing = parseEnvText(original, parser);
+  const warnings: string[] = [];
+  const kept: string[] = [];
+  const missing: EnvEntry[] = [];
+  const seen = new Set<string>();
+
+  for (const entry of entries) {
+    if (!ENV_NAME.test(entry.key)) throw new Error(`Invalid env variable name: ${entry.key}`);
+    if (seen.has(entry.key)) continue; // first entry for a key wins
+    seen.add(entry.key);
+
+    const current = existing.get(entry.key);
+    if (current === undefined) {
+      missing.push(entry);
+      continue;
+    }
+    kept.push(entry.key);
+    if (entry.value === "" || sameValue(current, entry.value)) continue;
+    if (current === "") {
+      warnings.push(
+        `${entry.key} is in ${fileName} but empty; it was left empty. Paste the value ` +
+          `(${maskValue(entry.value)}) there yourself.`,
+      );
+    } else {
+      warnings.push(
+        `${entry.key} in ${fileName} (${maskValue(current)}) differs from the value you ` +
+          `passed (${maskValue(entry.value)}); kept the file's value. Edit ${fileName} if the ` +
+          `new one is right.`,
+      );
+    }
+  }
+
+  if (missing.length === 0) return { after: original, added: [], kept, warnings };
+
+  const fileLines = trimmedLines(original);
+  const lines: string[] = [];
+  const commentsDone = new Set<string>();
+  for (const entry of missing) {
+    if (entry.comment !== undefined && !commentsDone.has(entry.comment)) {
+      commentsDone.add(entry.comment);
+      const block = commentLines(entry.comment);
+      if (!fileLines.has(block[0]!.trim())) {
+        if (lines.length > 0) lines.push(""); // blank line between two appended groups
+        lines.push(...block);
+      }
+    }
+    lines.push(`${entry.key}=${formatEnvValue(entry.key, entry.value)}`);
+  }
+
+  const after = appendLines(before, lines);
+
+  // Safety net: read the result back the way the app will.
+  const reparsed = parseEnvText(after, parser);
+  const broken: string[] = [];
+  for (const [key, value] of existing) {
+    if (reparsed.get(key) !== value) broken.push(key);
+  }
+  for (const entry of missing) {
+    if (reparsed.get(entry.key) !== escapeDollars(entry.value)) broken.push(entry.key);
+  }
+  if (broken.length > 0) {
+    if (before === null) {
+      throw new Error(`planEnvFile produced an unreadable new env file (${broken.join(", ")})`);
+    }
+    warnings.push(
+      `Could not add ${missing.map((e) => e.key).join(", ")} to ${fileName} safely: appending ` +
+        `would change how ${broken.join(", ")} ${broken.length === 1 ? "is" : "are"} read ` +
+        `(an unclosed quote earlier in the file?). ${fileName} was left unchanged; add ` +
+        `the keys by hand.`,
+    );
+    return { after: original, added: [], kept, warnings };
+  }
+
+  return { after, added: missing.map((e) => e.key), kept, warnings };
+}

@@ -1,0 +1,146 @@
+import { CliError } from "../errors.js";
+import { upstreamUrlVariable } from "../options.js";
+import type { FileChange, Options, PackageManager, Plan, Project } from "../types.js";
+import { planEnvFile, type EnvEntry } from "./env.js";
+import { planGitignore } from "./gitignore.js";
+import { locateMiddleware, planMiddleware } from "./middleware/index.js";
+import { renderRoute } from "./route.js";
+
+// Where and when: decides which files change, from plain data only. The "what to do to the
+// content" lives in route.ts, middleware/, env.ts and gitignore.ts, each (content) => content.
+
+export interface EnvInput {
+  /** The env file to ensure, relative to the root, and its current content. */
+  path: string;
+  before: string | null;
+  /** Key values from flags or the environment ("" when unknown). */
+  publishableKey: string;
+  secretKey: string;
+  /** Git facts about the env file; undefined outside a git repository. */
+  git?: { ignored: boolean; tracked: boolean };
+  /** Current .gitignore content (null when missing). */
+  gitignore: string | null;
+}
+
+export interface PlanInput {
+  project: Project;
+  options: Options;
+  route: { path: string; existing: string | null };
+  env?: EnvInput;
+}
+
+export function installCommand(packageManager: PackageManager, name = "@clerk/nextjs"): string {
+  return packageManager === "npm" ? `npm install ${name}` : `${packageManager} add ${name}`;
+}
+
+function change(path: string, before: string | null, after: string): FileChange {
+  return { path, action: before === null ? "create" : "modify", before, after };
+}
+
+function planRoute(input: PlanInput, plan: Plan): void {
+  const { options, project, route } = input;
+  const after = renderRoute(options, project.language);
+  if (route.existing === after) plan.unchanged.push(route.path);
+  else plan.changes.push(change(route.path, route.existing, after));
+}
+
+/**
+ * Run after any formatting: drops changes that turned out to change nothing, and refuses to
+ * overwrite an existing route file without --force.
+ */
+export function settlePlan(plan: Plan, options: Pick<Options, "force">, routePath: string): Plan {
+  const noOps = plan.changes.filter((c) => c.after === c.before).map((c) => c.path);
+  const changes = plan.changes.filter((c) => c.after !== c.before);
+  const overwrite = changes.find((c) => c.path === routePath && c.before !== null);
+  if (overwrite && !options.force) {
+    throw new CliError("ROUTE_EXISTS", `${routePath} already exists and differs from what this run would write.`, {
+      hint: "Pass --force to overwrite it (see the difference first with --dry-run), or pick another route.",
+    });
+  }
+  return { ...plan, changes, unchanged: [...noOps, ...plan.unchanged] };
+}
+
+function planMiddlewareFile(input: PlanInput, plan: Plan): void {
+  const { project, options } = input;
+  const context = {
+    routePattern: options.route.pattern,
+    language: project.language,
+    nextMajor: project.nextMajor,
+    srcDir: project.srcDir,
+  };
+  const location = locateMiddleware(project.middlewareFiles, context);
+  plan.warnings.push(...location.warnings);
+  const result = planMiddleware(location.existing?.content, { ...context, path: location.path });
+  switch (result.status) {
+    case "unchanged":
+      plan.unchanged.push(location.path);
+      return;
+    case "created":
+    case "patched":
+      plan.changes.push(change(location.path, location.existing?.content ?? null, result.after));
+      return;
+    case "refused":
+      throw new CliError("MIDDLEWARE_UNSAFE", `${location.path}: ${result.reason}`, {
+        hint: `Nothing was changed. Make this edit by hand:\n\n${result.manualEdit}\n\nThen run again, or pass --no-middleware to skip this step.`,
+      });
+  }
+}
+
+function envEntries(options: Options, env: EnvInput): EnvEntry[] {
+  const entries: EnvEntry[] = [
+    { key: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", value: env.publishableKey },
+    { key: "CLERK_SECRET_KEY", value: env.secretKey },
+  ];
+  if (options.style === "token") {
+    entries.push({
+      key: upstreamUrlVariable(options.jwtTemplate),
+      value: "",
+      comment: `The external API the ${options.route.pattern} route calls with the "${options.jwtTemplate}" token`,
+    });
+  }
+  return entries;
+}
+
+function planEnv(input: PlanInput, env: EnvInput, plan: Plan): void {
+  const result = planEnvFile(env.before, envEntries(input.options, env));
+  plan.warnings.push(...result.warnings);
+  if (result.after === env.before) {
+    plan.unchanged.push(env.path);
+  } else {
+    plan.changes.push(change(env.path, env.before, result.after));
+  }
+  const hasEmpty = result.after.split(/\r?\n/).some((line) => /^(NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY|CLERK_SECRET_KEY)=\s*$/.test(line));
+  if (hasEmpty) {
+    plan.nextSteps.push(`Fill in the Clerk keys in ${env.path}: https://dashboard.clerk.com/last-active?path=api-keys`);
+  }
+  if (env.git?.tracked) {
+    plan.warnings.push(
+      `${env.path} is tracked by git: the secret key will be in your history once committed. Run \`git rm --cached ${env.path}\` and rotate the key if it was ever committed.`,
+    );
+  } else if (env.git && !env.git.ignored) {
+    const gitignore = planGitignore(env.gitignore, env.path);
+    if (gitignore !== env.gitignore) {
+      plan.changes.push(change(".gitignore", env.gitignore, gitignore));
+      plan.warnings.push(`${env.path} was not ignored by git: adding it to .gitignore so the secret key is never committed.`);
+    }
+  }
+}
+
+export function buildPlan(input: PlanInput): Plan {
+  const plan: Plan = { changes: [], unchanged: [], warnings: [], nextSteps: [] };
+  const { project, options } = input;
+  planRoute(input, plan);
+  if (options.middleware) planMiddlewareFile(input, plan);
+  if (options.env && input.env) planEnv(input, input.env, plan);
+  if (!project.clerk.installed) {
+    plan.nextSteps.unshift(
+      `${project.clerk.declared ? "Install" : "Add"} @clerk/nextjs: ${project.clerk.declared ? (project.packageManager === "npm" ? "npm install" : `${project.packageManager} install`) : installCommand(project.packageManager)}`,
+    );
+  }
+  if (options.style === "token") {
+    plan.nextSteps.push(
+      `Create the "${options.jwtTemplate}" JWT template in the Clerk dashboard and set ${upstreamUrlVariable(options.jwtTemplate)}.`,
+    );
+  }
+  return plan;
+}

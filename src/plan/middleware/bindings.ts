@@ -1,0 +1,109 @@
+import type { File, Node } from "@babel/types";
+
+export const CLERK_SERVER = "@clerk/nextjs/server";
+
+export interface ImportBinding {
+  source: string;
+  /** Imported name; "default" or "*" for default and namespace imports. */
+  imported: string;
+}
+
+/** Top-level names of the module: what is imported (values only) and what is declared. */
+export interface Bindings {
+  imports: Map<string, ImportBinding>;
+  /** FunctionDeclaration or VariableDeclarator, by name. */
+  locals: Map<string, Node>;
+  /** Every top-level name, type imports included (for picking names that don't clash). */
+  taken: Set<string>;
+}
+
+export function collectBindings(ast: File): Bindings {
+  const bindings: Bindings = { imports: new Map(), locals: new Map(), taken: new Set() };
+  for (const node of ast.program.body) {
+    if (node.type === "ImportDeclaration") addImports(bindings, node);
+    const decl = node.type === "ExportNamedDeclaration" || node.type === "ExportDefaultDeclaration" ? node.declaration : node;
+    if (!decl) continue;
+    if ((decl.type === "FunctionDeclaration" || decl.type === "ClassDeclaration") && decl.id) {
+      bindings.locals.set(decl.id.name, decl);
+      bindings.taken.add(decl.id.name);
+    }
+    if (decl.type === "VariableDeclaration") {
+      for (const declarator of decl.declarations) {
+        if (declarator.id.type !== "Identifier") continue;
+        bindings.locals.set(declarator.id.name, declarator);
+        bindings.taken.add(declarator.id.name);
+      }
+    }
+  }
+  return bindings;
+}
+
+function addImports(bindings: Bindings, node: Extract<Node, { type: "ImportDeclaration" }>): void {
+  const typeOnly = node.importKind === "type" || node.importKind === "typeof";
+  for (const spec of node.specifiers) {
+    bindings.taken.add(spec.local.name);
+    if (typeOnly || (spec.type === "ImportSpecifier" && spec.importKind === "type")) continue;
+    const imported =
+      spec.type === "ImportDefaultSpecifier"
+        ? "default"
+        : spec.type === "ImportNamespaceSpecifier"
+          ? "*"
+          : spec.imported.type === "Identifier"
+            ? spec.imported.name
+            : spec.imported.value;
+    bindings.imports.set(spec.local.name, { source: node.source.value, imported });
+  }
+}
+
+/** Local names bound to `@clerk/nextjs/server` exports ("*" for a namespace import). */
+export function clerkLocals(bindings: Bindings): Set<string> {
+  const names = new Set<string>();
+  for (const [local, binding] of bindings.imports) {
+    if (binding.source === CLERK_SERVER) names.add(local);
+  }
+  return names;
+}
+
+/** Is `callee` clerkMiddleware from @clerk/nextjs/server (`clerkMiddleware`, `cm` as alias, `clerk.clerkMiddleware`)? */
+export function isClerkMiddlewareCallee(callee: Node, bindings: Bindings): boolean {
+  return importedNameOf(callee, bindings, CLERK_SERVER) === "clerkMiddleware";
+}
+
+/** The export name `callee` refers to when it is imported from `source` (directly or through a namespace). */
+export function importedNameOf(callee: Node, bindings: Bindings, source: string): string | undefined {
+  if (callee.type === "Identifier") {
+    const binding = bindings.imports.get(callee.name);
+    return binding?.source === source ? binding.imported : undefined;
+  }
+  if (callee.type === "MemberExpression" && !callee.computed && callee.object.type === "Identifier" && callee.property.type === "Identifier") {
+    const binding = bindings.imports.get(callee.object.name);
+    return binding?.source === source && binding.imported === "*" ? callee.property.name : undefined;
+  }
+  return undefined;
+}
+
+/** Calls `visit` for every node below `node` (comments and locations skipped). */
+export function walk(node: Node, visit: (node: Node) => void): void {
+  visit(node);
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "loc" || key.endsWith("Comments") || key === "extra") continue;
+    for (const child of Array.isArray(value) ? value : [value]) {
+      if (child && typeof child === "object" && typeof (child as Node).type === "string") walk(child as Node, visit);
+    }
+  }
+}
+
+/** Does any identifier below `node` use one of `names`? */
+export function mentions(node: Node, names: Set<string>): boolean {
+  let found = false;
+  walk(node, (child) => {
+    if (child.type === "Identifier" && names.has(child.name)) found = true;
+  });
+  return found;
+}
+
+export function uniqueName(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
+  return name;
+}

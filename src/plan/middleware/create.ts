@@ -1,0 +1,21 @@
+/** A new middleware/proxy file: create-next-app style, with Clerk's recommended matcher. */
+export const CLERK_MATCHER_SOURCES = [
+  String.raw`/((?!_next|[^?]*\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)`,
+  "/(api|trpc)(.*)",
+];
+
+export function createContent(): string {
+  return `import { clerkMiddleware } from "@clerk/nextjs/server";
+
+export default clerkMiddleware();
+
+export const config = {
+  matcher: [
+    // Skip Next.js internals and all static files, unless found in search params
+    ${JSON.stringify(CLERK_MATCHER_SOURCES[0])},
+    // Always run for API routes
+    ${JSON.stringify(CLERK_MATCHER_SOURCES[1])},
+  ],
+};
+`;
+}

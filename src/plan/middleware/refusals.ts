@@ -1,0 +1,148 @@
+import type { MiddlewareResult } from "./context.js";
+import { createContent } from "./create.js";
+
+/** What every refusal needs to say where and what. */
+export interface RefusalContext {
+  path: string;
+  routePattern: string;
+  /** The matcher entry that makes the middleware run on the route, e.g. "/(api|trpc)(.*)". */
+  entry: string;
+}
+
+type Refused = Extract<MiddlewareResult, { status: "refused" }>;
+
+function refused(ctx: RefusalContext, reason: string, steps: string[]): Refused {
+  const skip =
+    `Or run the command again with --no-middleware and do this later: auth() in ${ctx.routePattern} ` +
+    "only works on requests that clerkMiddleware() has run on.";
+  return { status: "refused", reason, manualEdit: [...steps, skip].join("\n\n") };
+}
+
+function indent(code: string): string {
+  return code
+    .trimEnd()
+    .split("\n")
+    .map((line) => (line ? `    ${line}` : line))
+    .join("\n");
+}
+
+/** The shape every manual edit aims at. */
+function clerkShape(ctx: RefusalContext, inner = ""): string {
+  return indent(`import { clerkMiddleware } from "@clerk/nextjs/server";
+
+export default clerkMiddleware(${inner});
+
+export const config = {
+  matcher: [/* ...your current entries..., */ ${JSON.stringify(ctx.entry)}],
+};`);
+}
+
+function addEntryStep(ctx: RefusalContext): string {
+  return `Make sure config.matcher in ${ctx.path} includes ${JSON.stringify(ctx.entry)} so it runs on ${ctx.routePattern}.`;
+}
+
+export const refuse = {
+  syntaxError(ctx: RefusalContext, error: string): Refused {
+    return refused(ctx, `Could not parse ${error}`, [
+      `Fix the syntax error in ${ctx.path} and run the command again; a file that doesn't parse doesn't build either.`,
+    ]);
+  },
+
+  legacyClerk(ctx: RefusalContext): Refused {
+    return refused(ctx, `${ctx.path} uses authMiddleware(), which @clerk/nextjs removed in v6 in favour of clerkMiddleware().`, [
+      "Run `npx @clerk/upgrade` to migrate it to clerkMiddleware(), then run this command again. The result should look like:",
+      clerkShape(ctx),
+    ]);
+  },
+
+  authjs(ctx: RefusalContext, detail: string): Refused {
+    return refused(ctx, `${ctx.path} runs Auth.js (${detail}). Running two auth libraries in one middleware is a decision to make by hand.`, [
+      `If you are moving to Clerk, replace ${ctx.path} with:`,
+      indent(createContent()),
+      "If both must run, make clerkMiddleware() the export and call the Auth.js middleware from its handler, e.g. `clerkMiddleware((auth, req, event) => authjsMiddleware(req, event))`, keeping Auth.js off the paths its old matcher excluded.",
+    ]);
+  },
+
+  i18n(ctx: RefusalContext, source: string): Refused {
+    return refused(
+      ctx,
+      `${ctx.path} runs the i18n middleware from "${source}". Its matcher keeps API routes away from it, so wrapping it would hand it ${ctx.routePattern}.`,
+      [
+        `Edit ${ctx.path} so Clerk runs first and the i18n middleware only sees the paths it saw before:`,
+        indent(`import { clerkMiddleware } from "@clerk/nextjs/server";
+import createMiddleware from "${source}";
+// ...your existing createMiddleware(...) call, as intlMiddleware
+
+export default clerkMiddleware((auth, req) => {
+  // Keep i18n off API routes (and anything else its old matcher excluded).
+  if (req.nextUrl.pathname.startsWith("/api")) return;
+  return intlMiddleware(req);
+});
+
+export const config = {
+  matcher: [/* ...your current entries..., */ ${JSON.stringify(ctx.entry)}],
+};`),
+      ],
+    );
+  },
+
+  composed(ctx: RefusalContext, what: string): Refused {
+    return refused(ctx, `The middleware in ${ctx.path} is ${what}, which this tool can't safely rewrite.`, [
+      `Add clerkMiddleware() to ${ctx.path} by hand so it runs before your own logic, for example by making it the export and calling your middleware from its handler:`,
+      clerkShape(ctx, "async (auth, req, event) => yourMiddleware(req, event)"),
+    ]);
+  },
+
+  reexport(ctx: RefusalContext, source: string): Refused {
+    return refused(ctx, `${ctx.path} re-exports its middleware from "${source}", so the code to change is not in this file.`, [
+      `Either replace the re-export in ${ctx.path} with a clerkMiddleware() export that calls the middleware from "${source}" in its handler, or add clerkMiddleware() where it is defined:`,
+      clerkShape(ctx, "async (auth, req, event) => yourMiddleware(req, event)"),
+    ]);
+  },
+
+  noHandler(ctx: RefusalContext, kind: string, detail: string): Refused {
+    return refused(ctx, `${ctx.path} has no export Next.js runs: it needs \`export function ${kind}\` or a default export (${detail}).`, [
+      `Export the middleware as ${kind === "proxy" ? "`proxy`" : "`middleware`"} or default, with Clerk, e.g.:`,
+      clerkShape(ctx),
+    ]);
+  },
+
+  several(ctx: RefusalContext, names: string[]): Refused {
+    return refused(ctx, `${ctx.path} exports more than one middleware (${names.join(", ")}); Next.js runs only one of them.`, [
+      "Keep a single export (the named one wins in Next.js), then run the command again, or combine them with Clerk by hand:",
+      clerkShape(ctx, "async (auth, req, event) => yourMiddleware(req, event)"),
+    ]);
+  },
+
+  matcher(ctx: RefusalContext, problem: string): Refused {
+    return refused(ctx, `In ${ctx.path}, ${problem}.`, [
+      `Write \`export const config = { matcher: [...] }\` with literal strings (Next.js reads it at build time, without running code), and include ${JSON.stringify(ctx.entry)}.`,
+      addEntryStep(ctx),
+    ]);
+  },
+
+  invalidMatcher(ctx: RefusalContext, source: string): Refused {
+    return refused(ctx, `config.matcher in ${ctx.path} has ${JSON.stringify(source)}, which Next.js rejects (it must start with "/" and be a valid path-to-regexp pattern).`, [
+      `Fix that entry, then run the command again. ${addEntryStep(ctx)}`,
+    ]);
+  },
+
+  conditionalMatcher(ctx: RefusalContext): Refused {
+    return refused(ctx, `The middleware in ${ctx.path} has matcher entries with \`has\`/\`missing\` conditions and doesn't run on ${ctx.routePattern}; wrapping it in Clerk would need those conditions in code.`, [
+      `Wrap it by hand, calling your middleware only where its old matcher applied:`,
+      clerkShape(ctx, "async (auth, req, event) => { if (/* old matcher applies */) return yourMiddleware(req, event); }"),
+    ]);
+  },
+
+  uncoverable(ctx: RefusalContext): Refused {
+    return refused(ctx, `No matcher entry could be found that makes ${ctx.path} run on ${ctx.routePattern}.`, [addEntryStep(ctx)]);
+  },
+
+  unexpected(ctx: RefusalContext, error: unknown): Refused {
+    const message = error instanceof Error ? error.message : String(error);
+    return refused(ctx, `Could not update ${ctx.path} (${message}).`, [
+      `Add clerkMiddleware() to ${ctx.path} by hand:`,
+      clerkShape(ctx),
+    ]);
+  },
+};

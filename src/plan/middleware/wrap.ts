@@ -1,0 +1,108 @@
+import type { Node } from "@babel/types";
+import type MagicString from "magic-string";
+import { type Bindings, uniqueName } from "./bindings.js";
+import type { UserFn, UserSite } from "./handler.js";
+import type { Token } from "./parse.js";
+import type { CodeStyle } from "./style.js";
+import { endOfStatementLine, quoteString, withEol } from "./text.js";
+
+export interface WrapInput {
+  code: string;
+  tokens: Token[];
+  bindings: Bindings;
+  style: CodeStyle;
+  /** JavaScript callers may pass more arguments than declared; TypeScript ones may not. */
+  typescript: boolean;
+}
+
+export interface UserHandler {
+  fn: UserFn;
+  name?: string;
+  site: UserSite;
+  exportNode: Node;
+}
+
+/** The user's old matcher, to keep their function on the paths it ran on before. */
+export interface Guard {
+  sources: string[];
+  regexps: RegExp[];
+}
+
+/**
+ * Turns the exported user function into a local one and default-exports
+ * `clerkMiddleware((_auth, req, event) => userFn(req, event))` in its place.
+ * Returns the local name of the user's function.
+ */
+export function wrapUserMiddleware(ms: MagicString, input: WrapInput, user: UserHandler, clerk: string, guard?: Guard): string {
+  const name = user.name ?? uniqueName("userMiddleware", input.bindings.taken);
+  const wrapper = withEol(wrapperText(input, user.fn, name, clerk, guard), input.style.eol);
+  const exportStart = user.exportNode.start ?? 0;
+  const declStart = declarationStart(user.exportNode);
+  if (user.site === "statement") {
+    ms.overwrite(exportStart, user.exportNode.end ?? 0, wrapper);
+    return name;
+  }
+  if (user.site === "expression") {
+    const semi = input.style.semi && input.code[(user.exportNode.end ?? 1) - 1] !== ";";
+    ms.overwrite(exportStart, declStart, `const ${name} = `);
+    if (semi) ms.appendLeft(user.exportNode.end ?? 0, ";");
+  } else {
+    ms.remove(exportStart, declStart);
+    if (!user.name) nameAnonymousFunction(ms, input, user.fn, name);
+  }
+  const after = endOfStatementLine(input.code, input.tokens, user.exportNode.end ?? 0);
+  ms.appendLeft(after, `${input.style.eol}${input.style.eol}${wrapper}`);
+  return name;
+}
+
+/** Where the declaration after `export` / `export default` starts, parentheses included. */
+function declarationStart(exportNode: Node): number {
+  const decl = "declaration" in exportNode ? exportNode.declaration : null;
+  if (!decl) return exportNode.start ?? 0;
+  const parenStart = decl.extra?.parenthesized ? (decl.extra.parenStart as number | undefined) : undefined;
+  return parenStart ?? decl.start ?? 0;
+}
+
+/** `function (req)` → `function userMiddleware(req)`. */
+function nameAnonymousFunction(ms: MagicString, input: WrapInput, fn: UserFn, name: string): void {
+  const keyword = input.tokens.find((t) => t.label === "function" && t.start >= (fn.start ?? 0));
+  const next = keyword && input.tokens.find((t) => t.start >= keyword.end && !t.label.startsWith("Comment"));
+  if (!keyword || !next) throw new Error("function keyword not found");
+  if (next.label === "*") {
+    ms.appendLeft(next.end, ` ${name}`);
+  } else {
+    ms.overwrite(keyword.end, next.start, ` ${name}`);
+  }
+}
+
+function wrapperText(input: WrapInput, fn: UserFn, name: string, clerk: string, guard?: Guard): string {
+  const { semi, indent, quote } = input.style;
+  const end = semi ? ";" : "";
+  const args = passedArgs(fn, input.typescript);
+  const params = ["_auth", "req", ...args.slice(1)].join(", ");
+  const call = `${name}(${args.join(", ")})`;
+  if (!guard) return `export default ${clerk}((${params}) => ${call})${end}`;
+  const paths = uniqueName(`${name}Paths`, input.bindings.taken);
+  const sources = guard.sources.map((s) => quoteString(s, quote)).join(", ");
+  return [
+    `// ${name} ran only on its config.matcher (${sources}); these are those entries`,
+    `// compiled the way Next.js compiles them, so it keeps running only there.`,
+    `const ${paths} = [`,
+    ...guard.regexps.map((re) => `${indent}/${re.source}/,`),
+    `]${end}`,
+    ``,
+    `export default ${clerk}((${params}) => {`,
+    `${indent}if (${paths}.some((path) => path.test(req.nextUrl.pathname))) {`,
+    `${indent}${indent}return ${call}${end}`,
+    `${indent}}`,
+    `${indent}return undefined${end}`,
+    `})${end}`,
+  ].join("\n");
+}
+
+/** `req, event` (what Next.js passes), or fewer when a TypeScript function declares fewer parameters. */
+function passedArgs(fn: UserFn, typescript: boolean): string[] {
+  const all = ["req", "event"];
+  if (!typescript || fn.params.some((p) => p.type === "RestElement")) return all;
+  return all.slice(0, fn.params.length);
+}

@@ -1,0 +1,137 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { CliError } from "../errors.js";
+import type { ExistingFile, PackageManager, Project } from "../types.js";
+
+// Looks at the project once and returns plain data. Reads only; never writes.
+
+/** The newest Next.js major this tool knows; `latest`/`canary` ranges count as this. */
+export const NEWEST_NEXT_MAJOR = 16;
+
+const MIDDLEWARE_NAMES = ["middleware", "proxy"];
+const MIDDLEWARE_EXTENSIONS = ["ts", "js", "mjs", "mts", "tsx", "jsx"];
+const MIDDLEWARE_FOLDERS = ["", "src/", "app/", "src/app/"];
+const ENV_FILES = [".env.local", ".env", ".env.development.local", ".env.development"];
+
+interface PackageJson {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  packageManager?: string;
+}
+
+function readPackageJson(root: string): PackageJson {
+  const file = path.join(root, "package.json");
+  if (!existsSync(file)) {
+    throw new CliError("NOT_NEXT_PROJECT", `No Next.js project found in ${root}: there is no package.json.`, {
+      hint: "Run the command inside your Next.js project, or point to it with --cwd <dir>.",
+    });
+  }
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+    return parsed as PackageJson;
+  } catch (error) {
+    throw new CliError("INVALID_PACKAGE_JSON", `${file} is not valid JSON (${(error as Error).message}).`, {
+      hint: "Fix package.json (for example with `npm pkg get name` to see what npm reports), then run again.",
+    });
+  }
+}
+
+function declaredVersion(pkg: PackageJson, name: string): string | undefined {
+  return pkg.dependencies?.[name] ?? pkg.devDependencies?.[name];
+}
+
+function installedVersion(root: string, name: string): string | undefined {
+  try {
+    const require = createRequire(path.join(root, "package.json"));
+    const manifest = require.resolve(`${name}/package.json`);
+    // Resolution may climb above the project (monorepos) — that is how Next resolves it too.
+    return (JSON.parse(readFileSync(manifest, "utf8")) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The major version a semver range allows at most, as far as this tool cares. */
+export function majorFromRange(range: string): number {
+  const cleaned = range.trim();
+  if (cleaned === "" || /^(latest|canary|next|rc|beta|\*|x)$/i.test(cleaned)) return NEWEST_NEXT_MAJOR;
+  const match = /(\d+)/.exec(cleaned);
+  return match ? Number(match[1]) : NEWEST_NEXT_MAJOR;
+}
+
+export function detectPackageManager(root: string, pkg: Pick<PackageJson, "packageManager">): PackageManager {
+  const field = pkg.packageManager?.split("@")[0];
+  if (field === "npm" || field === "pnpm" || field === "yarn" || field === "bun") return field;
+  if (existsSync(path.join(root, "pnpm-lock.yaml"))) return "pnpm";
+  if (existsSync(path.join(root, "yarn.lock"))) return "yarn";
+  if (existsSync(path.join(root, "bun.lock")) || existsSync(path.join(root, "bun.lockb"))) return "bun";
+  return "npm";
+}
+
+function readExisting(root: string, relativePaths: string[]): ExistingFile[] {
+  return relativePaths.flatMap((relativePath) => {
+    const file = path.join(root, relativePath);
+    if (!existsSync(file) || !statSync(file).isFile()) return [];
+    return [{ path: relativePath, content: readFileSync(file, "utf8") }];
+  });
+}
+
+function isDirectory(file: string): boolean {
+  return existsSync(file) && statSync(file).isDirectory();
+}
+
+export function detectProject(cwd: string): Project {
+  const root = path.resolve(cwd);
+  if (!existsSync(root)) {
+    throw new CliError("CWD_NOT_FOUND", `The folder ${root} does not exist.`, { hint: "Check the path given to --cwd." });
+  }
+  if (!statSync(root).isDirectory()) {
+    throw new CliError("CWD_NOT_DIRECTORY", `${root} is a file, not a folder.`, { hint: "Point --cwd at the folder that holds package.json." });
+  }
+  const pkg = readPackageJson(root);
+  const nextRange = declaredVersion(pkg, "next");
+  if (nextRange === undefined) {
+    throw new CliError("NOT_NEXT_PROJECT", `No Next.js project found in ${root}: package.json does not list "next".`, {
+      hint: "Run the command inside your Next.js project, or point to it with --cwd <dir>.",
+    });
+  }
+
+  const srcDir = isDirectory(path.join(root, "src/app"));
+  if (!srcDir && !isDirectory(path.join(root, "app"))) {
+    const pagesOnly = isDirectory(path.join(root, "pages")) || isDirectory(path.join(root, "src/pages"));
+    throw new CliError(
+      "NO_APP_ROUTER",
+      pagesOnly
+        ? `${root} uses the Pages Router only: Route Handlers need the App Router (an app/ folder).`
+        : `No app/ or src/app/ folder in ${root}: Route Handlers need the App Router.`,
+      { hint: "Create an app/ folder (or src/app/) next to pages/, then run again: both routers can live side by side." },
+    );
+  }
+
+  const nextInstalled = installedVersion(root, "next");
+  const clerkInstalled = installedVersion(root, "@clerk/nextjs");
+  const clerkDeclared = declaredVersion(pkg, "@clerk/nextjs");
+  const middlewarePaths = MIDDLEWARE_FOLDERS.flatMap((folder) =>
+    MIDDLEWARE_NAMES.flatMap((name) => MIDDLEWARE_EXTENSIONS.map((ext) => `${folder}${name}.${ext}`)),
+  );
+
+  return {
+    root,
+    appDir: srcDir ? "src/app" : "app",
+    srcDir,
+    language: existsSync(path.join(root, "tsconfig.json")) ? "ts" : "js",
+    nextMajor: majorFromRange(nextInstalled ?? nextRange),
+    nextVersionSource: nextInstalled ? "installed" : "declared",
+    clerk: {
+      installed: clerkInstalled !== undefined,
+      declared: clerkDeclared !== undefined,
+      version: clerkInstalled ?? clerkDeclared,
+    },
+    packageManager: detectPackageManager(root, pkg),
+    middlewareFiles: readExisting(root, middlewarePaths),
+    envFiles: readExisting(root, ENV_FILES),
+    hasPrettier: installedVersion(root, "prettier") !== undefined,
+  };
+}

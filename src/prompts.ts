@@ -1,0 +1,121 @@
+import * as p from "@clack/prompts";
+import { CancelledError } from "./errors.js";
+import { DEFAULT_JWT_TEMPLATE, DEFAULT_ROUTES, STYLE_HINTS, defaultMethods, parseStyle } from "./options.js";
+import { parseRoute } from "./route-path.js";
+import { METHODS, STYLES, type RawFlags, type Style } from "./types.js";
+import { DEFAULT_USER_FIELDS, USER_FIELDS } from "./user-fields.js";
+
+// Fills the gaps the flags left, with @clack/prompts. Only ever called when stdin and stdout are
+// TTYs, CI is unset and neither --yes nor --json was given. Cancelling anywhere throws CancelledError.
+
+function answer<T>(value: T | symbol): T {
+  if (p.isCancel(value)) throw new CancelledError();
+  return value;
+}
+
+function validRoute(value: string | undefined): string | undefined {
+  try {
+    parseRoute(value ?? "");
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+export function intro(title: string): void {
+  p.intro(title);
+}
+
+export async function fillGaps(flags: RawFlags): Promise<RawFlags> {
+  const filled: RawFlags = { ...flags };
+  if (filled.style === undefined) {
+    filled.style = answer(
+      await p.select<Style>({
+        message: "How should the route be protected?",
+        options: STYLES.map((style) => ({ value: style, label: style, hint: STYLE_HINTS[style] })),
+      }),
+    );
+  }
+  const style = parseStyle(filled.style);
+  if (filled.route === undefined) {
+    filled.route = answer(
+      await p.text({
+        message: "Route (URL path)",
+        placeholder: DEFAULT_ROUTES[style],
+        defaultValue: DEFAULT_ROUTES[style],
+        validate: (value) => (value === "" ? undefined : validRoute(value)),
+      }),
+    );
+  }
+  if (filled.methods === undefined) {
+    const methods = answer(
+      await p.multiselect({
+        message: "HTTP methods",
+        options: METHODS.filter((m) => style !== "clerkClient" || m !== "DELETE").map((m) => ({ value: m, label: m })),
+        initialValues: defaultMethods(style),
+        required: true,
+      }),
+    );
+    filled.methods = methods.join(",");
+  }
+  if (style === "protect" && filled.role === undefined && filled.permission === undefined) {
+    const check = answer(
+      await p.select({
+        message: "Also require a role or permission?",
+        options: [
+          { value: "none", label: "No, any signed-in user" },
+          { value: "role", label: "A role", hint: "auth.protect({ role })" },
+          { value: "permission", label: "A permission", hint: "auth.protect({ permission })" },
+        ],
+      }),
+    );
+    if (check === "role") filled.role = answer(await p.text({ message: "Role", placeholder: "org:admin" }));
+    if (check === "permission") filled.permission = answer(await p.text({ message: "Permission", placeholder: "org:invoices:read" }));
+  }
+  if (style === "token" && filled.jwtTemplate === undefined) {
+    filled.jwtTemplate = answer(
+      await p.text({ message: "Clerk JWT template", placeholder: DEFAULT_JWT_TEMPLATE, defaultValue: DEFAULT_JWT_TEMPLATE }),
+    );
+  }
+  if (style === "currentUser" && filled.fields === undefined) {
+    const fields = answer(
+      await p.multiselect({
+        message: "User fields to return (privateMetadata is never offered)",
+        options: Object.keys(USER_FIELDS).map((field) => ({ value: field, label: field })),
+        initialValues: DEFAULT_USER_FIELDS,
+        required: true,
+      }),
+    );
+    filled.fields = fields.join(",");
+  }
+  return filled;
+}
+
+export async function confirm(message: string, initialValue = true): Promise<boolean> {
+  return answer(await p.confirm({ message, initialValue }));
+}
+
+export function note(message: string, title?: string): void {
+  p.note(message, title);
+}
+
+export function outro(message: string): void {
+  p.outro(message);
+}
+
+export function cancelled(): void {
+  p.cancel("Cancelled");
+}
+
+export async function withSpinner<T>(message: string, task: () => Promise<T>): Promise<T> {
+  const spinner = p.spinner();
+  spinner.start(message);
+  try {
+    const result = await task();
+    spinner.stop(message.replace(/…$/, "") + " done");
+    return result;
+  } catch (error) {
+    spinner.stop(`${message.replace(/…$/, "")} failed`, 1);
+    throw error;
+  }
+}

@@ -1,0 +1,150 @@
+import os from "node:os";
+import path from "node:path";
+import { applyChanges, type ApplyHooks } from "./apply.js";
+import { colorsFor } from "./colors.js";
+import { equivalentCommand } from "./command-line.js";
+import { CancelledError, CliError } from "./errors.js";
+import { formatWithProjectPrettier } from "./format.js";
+import { runInstall, type Installer } from "./install.js";
+import { resolveKeys } from "./keys.js";
+import { normalizeOptions } from "./options.js";
+import { buildPlan, installCommand, settlePlan, type EnvInput } from "./plan/index.js";
+import { chooseEnvFile } from "./plan/env.js";
+import { detectProject } from "./project/detect.js";
+import { gitStatusOf } from "./project/git.js";
+import { readOptional, readRouteTarget, resolveEnvFileOption } from "./project/targets.js";
+import { humanError, humanPlan, jsonError, jsonReport } from "./report.js";
+import type { Options, Plan, Project, RawFlags } from "./types.js";
+
+// One run, start to end: prompts → options → project → plan → apply → report.
+
+export interface RunDeps {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdinIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  installer?: Installer;
+  applyHooks?: ApplyHooks;
+}
+
+/** Prompts are allowed only on a real terminal, outside CI, without --yes or --json. */
+export function canPrompt(flags: RawFlags, deps: RunDeps): boolean {
+  const ci = deps.env.CI !== undefined && deps.env.CI !== "" && deps.env.CI !== "0" && deps.env.CI !== "false";
+  return deps.stdinIsTTY && deps.stdout.isTTY === true && !ci && !flags.yes && !flags.json;
+}
+
+function readEnvInput(project: Project, options: Options, env: NodeJS.ProcessEnv): EnvInput | undefined {
+  if (!options.env) return undefined;
+  const override = options.envFile === undefined ? undefined : resolveEnvFileOption(project, options.envFile);
+  const chosen = chooseEnvFile(project.envFiles, override);
+  const before = override !== undefined && chosen.before === null ? readOptional(project, chosen.path) : chosen.before;
+  const keys = resolveKeys({ flagPublishable: options.publishableKey, flagSecret: options.secretKey, env });
+  const git = gitStatusOf(project.root, chosen.path);
+  return {
+    path: chosen.path,
+    before,
+    publishableKey: keys.publishableKey ?? "",
+    secretKey: keys.secretKey ?? "",
+    git: git.inRepo ? { ignored: git.ignored, tracked: git.tracked } : undefined,
+    gitignore: git.inRepo ? readOptional(project, ".gitignore") : null,
+  };
+}
+
+async function planRun(project: Project, options: Options, deps: RunDeps): Promise<{ plan: Plan; routePath: string }> {
+  const route = readRouteTarget(project, options);
+  const plan = buildPlan({ project, options, route, env: readEnvInput(project, options, deps.env) });
+  const formatted = await formatWithProjectPrettier(plan, project);
+  return { plan: formatted.plan, routePath: route.path };
+}
+
+async function execute(flags: RawFlags, deps: RunDeps): Promise<number> {
+  const interactive = canPrompt(flags, deps);
+  const colors = colorsFor(deps.stdout, deps.env);
+  const say = (text: string) => {
+    if (!flags.json) deps.stdout.write(`${text}\n`);
+  };
+  const prompts = interactive ? await import("./prompts.js") : undefined;
+  prompts?.intro(colors.bgCyan(colors.black(" create-clerk-route ")));
+
+  const cwd = path.resolve(deps.cwd, flags.cwd ?? ".");
+  const project = detectProject(cwd);
+  const filled = prompts ? await prompts.fillGaps(flags) : flags;
+  const options = normalizeOptions(filled, { absoluteRoots: [project.root, os.homedir()] });
+
+  let { plan, routePath } = await planRun(project, options, deps);
+  try {
+    plan = settlePlan(plan, options, routePath);
+  } catch (error) {
+    if (!(prompts && error instanceof CliError && error.code === "ROUTE_EXISTS")) throw error;
+    if (!(await prompts.confirm(`${routePath} already exists. Overwrite it?`, false))) throw new CancelledError();
+    options.force = true;
+    plan = settlePlan(plan, options, routePath);
+  }
+
+  if (options.dryRun || plan.changes.length === 0) {
+    if (flags.json) deps.stdout.write(`${JSON.stringify(jsonReport(plan, options.dryRun))}\n`);
+    else say(humanPlan(plan, { dryRun: options.dryRun, colors }));
+    prompts?.outro(options.dryRun ? "Dry run: nothing was written." : "Nothing to change.");
+    return 0;
+  }
+
+  if (prompts) {
+    prompts.note(plan.changes.map((c) => `${c.action === "create" ? "create" : "modify"}  ${c.path}`).join("\n"), "Planned changes");
+    if (!(await prompts.confirm("Write these files?"))) throw new CancelledError();
+  }
+  await applyChanges(project.root, plan.changes, deps.applyHooks);
+
+  const installed = await maybeInstall(project, flags, deps, prompts);
+  if (installed) plan = { ...plan, nextSteps: plan.nextSteps.filter((step) => !step.includes(installCommand(project.packageManager))) };
+
+  if (flags.json) {
+    deps.stdout.write(`${JSON.stringify(jsonReport(plan, false))}\n`);
+  } else {
+    say(humanPlan(plan, { dryRun: false, colors }));
+  }
+  if (prompts) {
+    say(`\nTo repeat this in CI:\n  ${equivalentCommand(options, flags.cwd)}`);
+    prompts.outro("Done.");
+  }
+  return 0;
+}
+
+async function maybeInstall(
+  project: Project,
+  flags: RawFlags,
+  deps: RunDeps,
+  prompts: typeof import("./prompts.js") | undefined,
+): Promise<boolean> {
+  if (project.clerk.installed || flags.install === false) return false;
+  let wanted = flags.install === true;
+  if (!wanted && prompts) wanted = await prompts.confirm(`@clerk/nextjs is not installed. Install it with ${project.packageManager}?`);
+  if (!wanted) return false;
+  const installer = deps.installer ?? runInstall;
+  const task = () => installer(project.packageManager, project.root);
+  if (prompts) await prompts.withSpinner(`Installing @clerk/nextjs with ${project.packageManager}…`, task);
+  else await task();
+  return true;
+}
+
+/** Runs the CLI with parsed flags; returns the exit code. Never throws. */
+export async function run(flags: RawFlags, deps: RunDeps): Promise<number> {
+  try {
+    return await execute(flags, deps);
+  } catch (caught) {
+    const error =
+      caught instanceof CliError
+        ? caught
+        : new CliError("UNEXPECTED", `Unexpected error: ${(caught as Error)?.stack ?? String(caught)}`, {
+            hint: "Nothing was written. Please report this with the command you ran.",
+          });
+    if (flags.json) {
+      deps.stdout.write(`${jsonError(error)}\n`);
+    } else if (error instanceof CancelledError) {
+      deps.stderr.write("Cancelled: nothing was written.\n");
+    } else {
+      deps.stderr.write(`${humanError(error, colorsFor(deps.stderr, deps.env))}\n`);
+    }
+    return error.exitCode;
+  }
+}

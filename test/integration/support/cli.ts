@@ -1,0 +1,131 @@
+// Runs the built create-clerk-route CLI the way CI would: no TTY, stdin closed, CI=true.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { REPO_ROOT, run, type RunResult } from "./cache.js";
+import type { Fixture } from "./fixtures.js";
+import { standInRoute } from "./stand-ins.js";
+
+export const CLI_BIN = path.join(REPO_ROOT, "bin", "create-clerk-route.js");
+const CLI_BUNDLE = path.join(REPO_ROOT, "dist", "cli.js");
+
+export type Style = "protect" | "userId" | "token" | "currentUser" | "clerkClient";
+export const STYLES: readonly Style[] = ["protect", "userId", "token", "currentUser", "clerkClient"];
+
+/** Test keys in Clerk's format; the publishable key encodes a made-up Frontend API host. */
+export const KEYS = {
+  publishableKey: `pk_test_${Buffer.from("quiet-otter-42.clerk.accounts.dev$").toString("base64").replace(/=+$/, "")}`,
+  secretKey: "sk_test_integrationSuiteSecretKey0000000000",
+} as const;
+
+function cliEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(VITEST|npm_|CLERK_|NEXT_PUBLIC_CLERK_)/.test(key) || key === "NODE_ENV") continue;
+    env[key] = value;
+  }
+  return { ...env, CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" };
+}
+
+export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  return run(process.execPath, [CLI_BIN, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: cliEnv(),
+    timeoutMs: options.timeoutMs ?? 60_000,
+  });
+}
+
+let available: boolean | undefined;
+
+/** True once the CLI is built: dist/cli.js exists and `--help` succeeds. */
+export async function cliAvailable(): Promise<boolean> {
+  if (available !== undefined) return available;
+  if (!existsSync(CLI_BIN) || !existsSync(CLI_BUNDLE)) return (available = false);
+  const help = await runCli(["--help"], { timeoutMs: 30_000 });
+  return (available = help.code === 0);
+}
+
+export interface RouteRequest {
+  /** URL path as a user types it, e.g. "/api/projects/[id]". */
+  route: string;
+  style: Style;
+  methods?: string[];
+  /** Any further flags, e.g. ["--fields", "id,email"]. */
+  flags?: string[];
+}
+
+export interface AddedRoute {
+  /** The route file, relative to the project root. */
+  file: string;
+  /** Every file the run created or changed, relative to the project root. */
+  touched: string[];
+  via: "cli" | "stand-in";
+  result?: RunResult;
+}
+
+/** The flags every run gets: non-interactive, keys given, nothing installed. */
+export function baseFlags(fixture: Fixture): string[] {
+  return [
+    "--cwd",
+    fixture.dir,
+    "--yes",
+    "--no-install",
+    "--publishable-key",
+    KEYS.publishableKey,
+    "--secret-key",
+    KEYS.secretKey,
+  ];
+}
+
+async function snapshot(fixture: Fixture): Promise<Map<string, string>> {
+  const files = await fixture.listFiles();
+  const contents = new Map<string, string>();
+  for (const file of files) contents.set(file, await fixture.read(file));
+  return contents;
+}
+
+/**
+ * Adds one route to the fixture with the CLI (or, until the CLI is built, with the hand-written
+ * stand-in) and reports which files changed.
+ */
+export async function addRoute(fixture: Fixture, request: RouteRequest): Promise<AddedRoute> {
+  const before = await snapshot(fixture);
+  let via: AddedRoute["via"] = "cli";
+  let result: RunResult | undefined;
+  if (await cliAvailable()) {
+    const args = [request.route, "--style", request.style, ...baseFlags(fixture)];
+    if (request.methods) args.push("--methods", request.methods.join(","));
+    args.push(...(request.flags ?? []));
+    result = await runCli(args);
+    if (result.code !== 0) {
+      throw new Error(
+        `create-clerk-route ${args.join(" ")} exited ${result.code}\n${result.stdout}\n${result.stderr}`,
+      );
+    }
+  } else {
+    via = "stand-in";
+    await standInRoute(fixture, request, KEYS);
+  }
+  const after = await snapshot(fixture);
+  const touched = [...after.keys()].filter((file) => before.get(file) !== after.get(file));
+  const routeFiles = touched.filter((file) => /(^|\/)route\.(ts|js)$/.test(file));
+  if (routeFiles.length !== 1 || routeFiles[0] === undefined) {
+    throw new Error(`expected exactly one new route file for ${request.route}, got: ${routeFiles.join(", ") || "none"}`);
+  }
+  return { file: routeFiles[0], touched, via, ...(result ? { result } : {}) };
+}
+
+/** The URL path a route file answers on, with dynamic segments filled from `params`. */
+export function urlPathOf(fixture: Fixture, file: string, params: Record<string, string> = {}): string {
+  const relative = file.slice(fixture.appDir.length + 1).replace(/\/route\.(ts|js)$/, "");
+  const segments = relative
+    .split("/")
+    .filter((segment) => !/^\(.*\)$/.test(segment))
+    .map((segment) => {
+      const dynamic = /^\[(.+)\]$/.exec(segment);
+      if (!dynamic || dynamic[1] === undefined) return segment;
+      const value = params[dynamic[1]];
+      if (value === undefined) throw new Error(`no value for [${dynamic[1]}] in ${file}`);
+      return encodeURIComponent(value);
+    });
+  return `/${segments.join("/")}`;
+}

@@ -1,0 +1,33 @@
+import { auth } from "@clerk/nextjs/server";
+import { NextResponse } from "next/server";
+
+// /api/projects/[id]: protected with auth.protect().
+// Signed out: the handler never runs; Clerk answers 307, a redirect to the
+// sign-in page (@clerk/nextjs 7 treats a Route Handler as a page request).
+// Want a 401 JSON answer for API clients instead? Use the userId style.
+
+export async function GET(
+  _request: Request,
+  { params }: { params: Promise<{ id: string }> },
+) {
+  const { userId } = await auth.protect();
+
+  const { id } = await params;
+
+  // Add your Route Handler logic here
+
+  return NextResponse.json({ userId, id });
+}
+
+export async function PATCH(
+  _request: Request,
+  { params }: { params: Promise<{ id: string }> },
+) {
+  const { userId } = await auth.protect();
+
+  const { id } = await params;
+
+  // Add your Route Handler logic here
+
+  return NextResponse.json({ userId, id });
+}

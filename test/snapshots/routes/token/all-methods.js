@@ -1,0 +1,176 @@
+import { auth } from "@clerk/nextjs/server";
+import { NextResponse } from "next/server";
+
+// /api/docs/[...slug]: calls an external API as the signed-in user.
+// Clerk mints a token from the "hasura" JWT template; the API at HASURA_URL
+// receives it as "Authorization: Bearer <token>".
+// Signed out: 401. HASURA_URL unset: 500. External API failing: 502.
+const JWT_TEMPLATE = "hasura";
+
+export async function GET(_request, { params }) {
+  const { isAuthenticated, getToken } = await auth();
+
+  if (!isAuthenticated) {
+    return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
+  }
+
+  const { slug } = await params;
+
+  const token = await getToken({ template: JWT_TEMPLATE });
+  if (!token) {
+    return NextResponse.json(
+      { error: `No token from the "${JWT_TEMPLATE}" JWT template` },
+      { status: 401 },
+    );
+  }
+
+  const result = await callExternalApi(token, "GET");
+  if (!result.ok) {
+    return result.error;
+  }
+
+  return NextResponse.json({ data: result.data, slug });
+}
+
+export async function POST(request, { params }) {
+  const { isAuthenticated, getToken } = await auth();
+
+  if (!isAuthenticated) {
+    return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
+  }
+
+  const { slug } = await params;
+
+  const token = await getToken({ template: JWT_TEMPLATE });
+  if (!token) {
+    return NextResponse.json(
+      { error: `No token from the "${JWT_TEMPLATE}" JWT template` },
+      { status: 401 },
+    );
+  }
+
+  const body = await request.text();
+  const result = await callExternalApi(token, "POST", body);
+  if (!result.ok) {
+    return result.error;
+  }
+
+  return NextResponse.json({ data: result.data, slug });
+}
+
+export async function PUT(request, { params }) {
+  const { isAuthenticated, getToken } = await auth();
+
+  if (!isAuthenticated) {
+    return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
+  }
+
+  const { slug } = await params;
+
+  const token = await getToken({ template: JWT_TEMPLATE });
+  if (!token) {
+    return NextResponse.json(
+      { error: `No token from the "${JWT_TEMPLATE}" JWT template` },
+      { status: 401 },
+    );
+  }
+
+  const body = await request.text();
+  const result = await callExternalApi(token, "PUT", body);
+  if (!result.ok) {
+    return result.error;
+  }
+
+  return NextResponse.json({ data: result.data, slug });
+}
+
+export async function PATCH(request, { params }) {
+  const { isAuthenticated, getToken } = await auth();
+
+  if (!isAuthenticated) {
+    return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
+  }
+
+  const { slug } = await params;
+
+  const token = await getToken({ template: JWT_TEMPLATE });
+  if (!token) {
+    return NextResponse.json(
+      { error: `No token from the "${JWT_TEMPLATE}" JWT template` },
+      { status: 401 },
+    );
+  }
+
+  const body = await request.text();
+  const result = await callExternalApi(token, "PATCH", body);
+  if (!result.ok) {
+    return result.error;
+  }
+
+  return NextResponse.json({ data: result.data, slug });
+}
+
+export async function DELETE(_request, { params }) {
+  const { isAuthenticated, getToken } = await auth();
+
+  if (!isAuthenticated) {
+    return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
+  }
+
+  const { slug } = await params;
+
+  const token = await getToken({ template: JWT_TEMPLATE });
+  if (!token) {
+    return NextResponse.json(
+      { error: `No token from the "${JWT_TEMPLATE}" JWT template` },
+      { status: 401 },
+    );
+  }
+
+  const result = await callExternalApi(token, "DELETE");
+  if (!result.ok) {
+    return result.error;
+  }
+
+  return NextResponse.json({ data: result.data, slug });
+}
+
+// Calls the API at HASURA_URL with the Clerk token and reads its JSON answer.
+async function callExternalApi(token, method, body) {
+  const url = process.env.HASURA_URL;
+  if (!url) {
+    return {
+      ok: false,
+      error: NextResponse.json(
+        { error: "HASURA_URL is not set" },
+        { status: 500 },
+      ),
+    };
+  }
+
+  try {
+    const response = await fetch(url, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      },
+      body,
+      cache: "no-store",
+    });
+    if (!response.ok) {
+      throw new Error(`The external API answered ${response.status}`);
+    }
+    const data = await response.json();
+    return { ok: true, data };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      error: NextResponse.json(
+        { error: "The external API failed", reason },
+        { status: 502 },
+      ),
+    };
+  }
+}

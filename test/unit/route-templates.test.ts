@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import * as prettier from "prettier";
+import { normalizeOptions } from "../../src/options.js";
+import { renderRoute } from "../../src/plan/route.js";
+import { STYLES, type Language, type RawFlags } from "../../src/types.js";
+
+// Every style × TS/JS × static/dynamic route, stored as real .ts/.js files a reviewer can read
+// (test/snapshots/routes/). Type-checked for real in typecheck-snapshots.test.ts.
+
+const VARIANTS: Array<{ name: string; flags: Partial<RawFlags> }> = [
+  { name: "static", flags: {} },
+  { name: "dynamic", flags: { route: "/api/projects/[id]", methods: "GET,PATCH" } },
+];
+
+const STYLE_EXTRAS: Record<string, Array<{ name: string; flags: Partial<RawFlags> }>> = {
+  protect: [
+    { name: "role", flags: { role: "org:admin" } },
+    { name: "permission", flags: { permission: "org:invoices:read" } },
+  ],
+  token: [{ name: "all-methods", flags: { route: "/api/docs/[...slug]", methods: "GET,POST,PUT,PATCH,DELETE", jwtTemplate: "hasura" } }],
+  currentUser: [{ name: "fields", flags: { route: "/api/teams/[team]/[[...rest]]", fields: "id,fullName,username,imageUrl,publicMetadata" } }],
+  clerkClient: [{ name: "get-and-patch", flags: { methods: "GET,PATCH" } }],
+};
+
+const cases = STYLES.flatMap((style) =>
+  [...VARIANTS, ...(STYLE_EXTRAS[style] ?? [])].flatMap((variant) =>
+    (["ts", "js"] as Language[]).map((language) => ({ style, variant, language })),
+  ),
+);
+
+describe.each(cases)("$style / $variant.name / $language", ({ style, variant, language }) => {
+  const output = renderRoute(normalizeOptions({ style, ...variant.flags }), language);
+  const file = `../snapshots/routes/${style}/${variant.name}.${language}`;
+
+  it("matches the reviewed snapshot", async () => {
+    await expect(output).toMatchFileSnapshot(file);
+  });
+
+  it("is already formatted the way create-next-app code is (prettier defaults)", async () => {
+    const formatted = await prettier.format(output, { parser: language === "ts" ? "typescript" : "babel" });
+    expect(output).toBe(formatted);
+  });
+});
+
+describe("route template content", () => {
+  const render = (flags: Partial<RawFlags>, language: Language = "ts") => renderRoute(normalizeOptions({ style: "userId", ...flags }), language);
+
+  it("types each kind of dynamic segment and awaits params", () => {
+    const output = render({ route: "/api/a/[id]/b/[...slug]" });
+    expect(output).toContain("{ params: Promise<{ id: string; slug: string[] }> }");
+    expect(output).toContain("const { id, slug } = await params;");
+    expect(render({ route: "/api/a/[[...slug]]" })).toContain("Promise<{ slug?: string[] }>");
+  });
+
+  it("exports one function per method, in a stable order", () => {
+    const output = render({ methods: "DELETE,GET,POST" });
+    expect([...output.matchAll(/export async function (\w+)/g)].map((m) => m[1])).toEqual(["GET", "POST", "DELETE"]);
+  });
+
+  it("writes no types into JavaScript output", () => {
+    for (const style of STYLES) {
+      const output = renderRoute(normalizeOptions({ style, route: "/api/x/[id]", methods: style === "clerkClient" ? "GET,POST" : "GET,POST" }), "js");
+      expect(output).not.toMatch(/\w: (string|Request|unknown|NameUpdate)\b|as const|type NameUpdate|Promise</);
+    }
+  });
+
+  it("checks auth before doing anything in every non-protect style", () => {
+    for (const style of ["userId", "token", "currentUser", "clerkClient"] as const) {
+      const output = renderRoute(normalizeOptions({ style }), "ts");
+      const authAt = output.indexOf("await auth()");
+      const guardAt = output.indexOf("if (!isAuthenticated)");
+      expect(authAt).toBeGreaterThan(0);
+      expect(guardAt).toBeGreaterThan(authAt);
+      for (const call of ["currentUser()", "getToken(", "clerkClient()", "await params"]) {
+        const at = output.indexOf(call, output.indexOf("export async function"));
+        if (at >= 0) expect(at).toBeGreaterThan(guardAt);
+      }
+    }
+  });
+
+  it("never returns privateMetadata or the whole user object", () => {
+    for (const style of ["currentUser", "clerkClient"] as const) {
+      const output = renderRoute(normalizeOptions({ style, methods: style === "clerkClient" ? "GET,PATCH" : undefined }), "ts");
+      expect(output).not.toMatch(/user\.privateMetadata|json\(\{ user \}\)|json\(user\)/);
+    }
+  });
+
+  it("passes a role or a permission to auth.protect()", () => {
+    expect(renderRoute(normalizeOptions({ style: "protect", role: "org:admin" }), "ts")).toContain('await auth.protect({ role: "org:admin" })');
+    expect(renderRoute(normalizeOptions({ style: "protect", permission: "org:x:read" }), "ts")).toContain(
+      'await auth.protect({ permission: "org:x:read" })',
+    );
+    expect(renderRoute(normalizeOptions({ style: "protect" }), "ts")).toContain("await auth.protect();");
+  });
+
+  it("names the upstream variable after the JWT template", () => {
+    const output = renderRoute(normalizeOptions({ style: "token", jwtTemplate: "my-db" }), "ts");
+    expect(output).toContain('const JWT_TEMPLATE = "my-db";');
+    expect(output).toContain("process.env.MY_DB_URL");
+  });
+});
