@@ -40,6 +40,7 @@ export function buildProgram(): Command {
     .option("--no-middleware", "do not create or patch proxy.ts / middleware.ts")
     .option("--no-env", "do not touch the env file")
     .option("--env-file <path>", "env file to add the Clerk keys to (default .env.local, or an existing .env)")
+    .option("--env-path <path>", "same as --env-file; use it on Node 20, where node itself intercepts --env-file")
     .option("--publishable-key <key>", "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY value (or set that variable)")
     .option("--secret-key <key>", "CLERK_SECRET_KEY value (or set that variable)")
     .addOption(new Option("--install", "install @clerk/nextjs when it is missing"))
@@ -71,8 +72,11 @@ export function parseArgs(argv: string[]): ParseResult {
     }
     throw error;
   }
-  const opts = program.opts<Omit<RawFlags, "route">>();
+  const { envPath, ...opts } = program.opts<Omit<RawFlags, "route"> & { envPath?: string }>();
+  if (envPath !== undefined && opts.envFile !== undefined && envPath !== opts.envFile) {
+    return { kind: "error", message: "--env-file and --env-path name different files; pass one of them." };
+  }
   // commander sets install=true by default because of --no-install; only an explicit flag counts.
   const install = program.getOptionValueSource("install") === "cli" ? opts.install : undefined;
-  return { kind: "run", flags: { ...opts, route, install } };
+  return { kind: "run", flags: { ...opts, envFile: opts.envFile ?? envPath, route, install } };
 }

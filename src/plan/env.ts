@@ -99,6 +99,17 @@ export function parseEnvText(text: string, impl: EnvParser = "auto"): Map<string
   return out;
 }
 
+/**
+ * The concrete parsers to consult, `primary` first: both when this Node has util.parseEnv.
+ * They disagree on a few inputs (dotenv, hence Next, also reads `KEY: value`; an unclosed quote
+ * runs to the next quote in util.parseEnv but is literal in dotenv), so planning asks both.
+ */
+function parsersFor(primary: EnvParser): Array<"node" | "dotenv"> {
+  const first = primary === "auto" ? (nodeParseEnv !== undefined ? "node" : "dotenv") : primary;
+  if (first === "node") return ["node", "dotenv"];
+  return nodeParseEnv !== undefined ? ["dotenv", "node"] : ["dotenv"];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Choosing the file
 
@@ -179,8 +190,8 @@ function sameValue(fileValue: string, wanted: string): boolean {
 /**
  * Adds the missing `entries` to an env file's text (`before`, null when the file is new).
  *
- * - A key already defined (also as `export KEY=`, quoted or multi-line) is kept as it is, even
- *   when empty. If the entry brings a different non-empty value, the file wins and a warning
+ * - A key already defined (also as `export KEY=` or `KEY: value`, quoted or multi-line) is kept
+ *   as it is, even when empty. "Defined" means util.parseEnv or dotenv sees it. If the entry brings a different non-empty value, the file wins and a warning
  *   names the key with both values masked.
  * - Missing keys are appended at the end, with their comments, in the file's line-ending style
  *   (CRLF if the first line break is CRLF). A blank line separates a new comment block from
@@ -189,10 +200,11 @@ function sameValue(fileValue: string, wanted: string): boolean {
  *   an exact prefix. The result always ends with a line break: we own the lines we append, and
  *   a final newline is what editors, POSIX tools and git expect.
  * - Nothing missing: after === before, byte for byte.
- * - Safety net: the result is re-parsed; if any existing value would change or an added key
+ * - Safety net: the result is re-parsed with both parsers; if any existing value would change or an added key
  *   would not read back as written (e.g. an unclosed quote earlier in the file swallowing our
  *   lines), the file is left unchanged and a warning tells the user what to add by hand.
- * - `options.fileName` names the file in warnings; `options.parser` forces a parser (tests).
+ * - `options.fileName` names the file in warnings; `options.parser` picks the primary parser
+ *   (whose value wins when the two disagree; tests use it).
  */
 export function planEnvFile(
   before: string | null,
@@ -200,9 +212,15 @@ export function planEnvFile(
   options: { fileName?: string; parser?: EnvParser } = {},
 ): EnvFilePlan {
   const fileName = options.fileName ?? "the env file";
-  const parser = options.parser ?? "auto";
+  const parsers = parsersFor(options.parser ?? "auto");
   const original = before ?? "";
-  const existing = parseEnvText(original, parser);
+  const readings = parsers.map((p) => parseEnvText(original, p));
+  // Present if any parser sees it: appending a key one of them already reads would shadow it
+  // (last definition wins). The value compared is the primary parser's when it has one.
+  const existing = new Map<string, string>();
+  for (const reading of [...readings].reverse()) {
+    for (const [key, value] of reading) existing.set(key, value);
+  }
   const warnings: string[] = [];
   const kept: string[] = [];
   const missing: EnvEntry[] = [];
@@ -253,22 +271,25 @@ export function planEnvFile(
 
   const after = appendLines(before, lines);
 
-  // Safety net: read the result back the way the app will.
-  const reparsed = parseEnvText(after, parser);
-  const broken: string[] = [];
-  for (const [key, value] of existing) {
-    if (reparsed.get(key) !== value) broken.push(key);
-  }
-  for (const entry of missing) {
-    if (reparsed.get(entry.key) !== escapeDollars(entry.value)) broken.push(entry.key);
-  }
-  if (broken.length > 0) {
+  // Safety net: read the result back with every parser, each compared with its own reading.
+  const broken = new Set<string>();
+  parsers.forEach((p, i) => {
+    const reparsed = parseEnvText(after, p);
+    for (const [key, value] of readings[i]!) {
+      if (reparsed.get(key) !== value) broken.add(key);
+    }
+    for (const entry of missing) {
+      if (reparsed.get(entry.key) !== escapeDollars(entry.value)) broken.add(entry.key);
+    }
+  });
+  if (broken.size > 0) {
+    const names = [...broken];
     if (before === null) {
-      throw new Error(`planEnvFile produced an unreadable new env file (${broken.join(", ")})`);
+      throw new Error(`planEnvFile produced an unreadable new env file (${names.join(", ")})`);
     }
     warnings.push(
       `Could not add ${missing.map((e) => e.key).join(", ")} to ${fileName} safely: appending ` +
-        `would change how ${broken.join(", ")} ${broken.length === 1 ? "is" : "are"} read ` +
+        `would change how ${names.join(", ")} ${names.length === 1 ? "is" : "are"} read ` +
         `(an unclosed quote earlier in the file?). ${fileName} was left unchanged; add ` +
         `the keys by hand.`,
     );

@@ -235,13 +235,26 @@ describe("planEnvFile details", () => {
     },
   );
 
+  it("a `KEY: value` line (util.parseEnv skips it, dotenv and so Next read it) counts as present", () => {
+    for (const parser of PARSERS) {
+      const before = "CLERK_SECRET_KEY: sk_test_abc\n";
+      const plan = planEnvFile(before, clerkEnvEntries({}), { parser });
+      expect(plan.kept).toEqual(["CLERK_SECRET_KEY"]);
+      expect(plan.added).toEqual(["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"]);
+      expect(plan.after).toBe(`${before}\n# ${CLERK_ENV_COMMENT}\nNEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=\n`);
+    }
+  });
+
   it("swallowing case is detected with util.parseEnv", () => {
     if (!PARSERS.includes("node")) return;
     const before = 'L="unterminated\nM=3\n';
-    const plan = planEnvFile(before, [{ key: "N", value: "it's \"x\"" }], { parser: "node" });
-    expect(plan.after).toBe(before);
-    expect(plan.added).toEqual([]);
-    expect(plan.warnings).toHaveLength(1);
+    // Whatever the primary parser, util.parseEnv's reading is checked too.
+    for (const parser of ["node", "dotenv"] as const) {
+      const plan = planEnvFile(before, [{ key: "N", value: "it's \"x\"" }], { parser });
+      expect(plan.after).toBe(before);
+      expect(plan.added).toEqual([]);
+      expect(plan.warnings).toHaveLength(1);
+    }
   });
 });
 

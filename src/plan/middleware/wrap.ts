@@ -76,28 +76,52 @@ function nameAnonymousFunction(ms: MagicString, input: WrapInput, fn: UserFn, na
 }
 
 function wrapperText(input: WrapInput, fn: UserFn, name: string, clerk: string, guard?: Guard): string {
-  const { semi, indent, quote } = input.style;
+  const { semi, indent } = input.style;
   const end = semi ? ";" : "";
   const args = passedArgs(fn, input.typescript);
   const params = ["_auth", "req", ...args.slice(1)].join(", ");
   const call = `${name}(${args.join(", ")})`;
   if (!guard) return `export default ${clerk}((${params}) => ${call})${end}`;
-  const paths = uniqueName(`${name}Paths`, input.bindings.taken);
-  const sources = guard.sources.map((s) => quoteString(s, quote)).join(", ");
+  const matches = uniqueName("matchesOldMatcher", input.bindings.taken);
   return [
-    `// ${name} ran only on its config.matcher (${sources}); these are those entries`,
-    `// compiled the way Next.js compiles them, so it keeps running only there.`,
-    `const ${paths} = [`,
-    ...guard.regexps.map((re) => `${indent}/${re.source}/,`),
-    `]${end}`,
+    ...guardText(input, name, matches, guard),
     ``,
     `export default ${clerk}((${params}) => {`,
-    `${indent}if (${paths}.some((path) => path.test(req.nextUrl.pathname))) {`,
+    `${indent}if (${matches}(req.nextUrl.pathname)) {`,
     `${indent}${indent}return ${call}${end}`,
     `${indent}}`,
     `${indent}return undefined${end}`,
     `})${end}`,
   ].join("\n");
+}
+
+/**
+ * The old matcher as Next.js compiles it, tried on the raw and the decoded path like
+ * next-server does, so the user's function keeps running on exactly the paths it ran on.
+ */
+function guardText(input: WrapInput, name: string, matches: string, guard: Guard): string[] {
+  const { semi, indent, quote } = input.style;
+  const end = semi ? ";" : "";
+  const list = uniqueName("oldMatcher", input.bindings.taken);
+  const sources = guard.sources.map((s) => quoteString(s, quote)).join(", ");
+  const param = input.typescript ? "pathname: string" : "pathname";
+  return [
+    `// ${name} ran only on its old config.matcher (${sources}),`,
+    `// compiled here the way Next.js compiles it, so it keeps running only there.`,
+    `const ${list} = [`,
+    ...guard.regexps.map((re) => `${indent}/${re.source}/,`),
+    `]${end}`,
+    ``,
+    `function ${matches}(${param}) {`,
+    `${indent}let decoded = pathname${end}`,
+    `${indent}try {`,
+    `${indent}${indent}decoded = decodeURIComponent(pathname)${end}`,
+    `${indent}} catch {`,
+    `${indent}${indent}// Like Next.js: a path that can't be decoded is matched as it is.`,
+    `${indent}}`,
+    `${indent}return ${list}.some((regexp) => regexp.test(pathname) || regexp.test(decoded))${end}`,
+    `}`,
+  ];
 }
 
 /** `req, event` (what Next.js passes), or fewer when a TypeScript function declares fewer parameters. */

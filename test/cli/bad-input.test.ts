@@ -1,0 +1,110 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { copyFixture, runCli, treeHash } from "../support/project.js";
+
+// The bad-input catalogue: each case exits 1, names the problem and the fix, and leaves the
+// project byte-identical.
+
+interface Case {
+  name: string;
+  fixture?: string;
+  args: (project: string) => string[];
+  prepare?: (project: string) => void;
+  expect: RegExp[];
+}
+
+const CASES: Case[] = [
+  { name: "parent-folder traversal", args: () => ["../x", "--style", "userId"], expect: [/"\.\."/, /stay inside app\/api/] },
+  { name: "traversal inside /api", args: () => ["/api/../../etc", "--style", "userId"], expect: [/"\.\."/, /stay inside app\/api/] },
+  { name: "absolute path of the project", args: (p) => [`${p}/app/api/x`, "--style", "userId"], expect: [/absolute file-system path/, /URL path/] },
+  { name: "Windows path", args: () => ["C:\\app\\api\\x", "--style", "userId"], expect: [/backslash/, /forward slashes/] },
+  { name: "Windows drive with slashes", args: () => ["C:/app/api/x", "--style", "userId"], expect: [/file-system path/, /URL path/] },
+  { name: "percent-encoded dots", args: () => ["/api/%2e%2e/x", "--style", "userId"], expect: [/percent-encoded/, /plain folder name/] },
+  { name: "characters Next cannot route", args: () => ["/api/a b*c", "--style", "userId"], expect: [/" "/, /"\*"/, /Use letters, digits/] },
+  { name: "private folder", args: () => ["/api/_internal", "--style", "userId"], expect: [/private/, /Rename it/] },
+  { name: "empty route", args: () => ["", "--style", "userId"], expect: [/route is empty/, /\/api\/projects\/\[id\]/] },
+  { name: "empty segment", args: () => ["/api//x", "--style", "userId"], expect: [/empty segment/, /doubled slash/] },
+  { name: "catch-all not last", args: () => ["/api/[...a]/b", "--style", "userId"], expect: [/must be the last/, /Move the catch-all/] },
+  { name: "unknown style", args: () => ["/api/x", "--style", "magic"], expect: [/Unknown style "magic"/, /protect, userId, token, currentUser, clerkClient/] },
+  { name: "unknown method", args: () => ["/api/x", "--style", "userId", "--methods", "GET,FETCH"], expect: [/Unknown HTTP method "FETCH"/, /GET, POST, PUT, PATCH, DELETE/] },
+  { name: "duplicate method", args: () => ["/api/x", "--style", "userId", "--methods", "GET,get"], expect: [/GET is listed twice/, /each method once/] },
+  { name: "privateMetadata field", args: () => ["/api/x", "--style", "currentUser", "--fields", "id,privateMetadata"], expect: [/privateMetadata/, /server only/, /Pick from/] },
+  { name: "flag for another style", args: () => ["/api/x", "--style", "userId", "--role", "admin"], expect: [/--role only applies to --style protect/, /Drop --role/] },
+  { name: "unknown flag", args: () => ["/api/x", "--style", "userId", "--frobnicate"], expect: [/unknown option '--frobnicate'/, /--help/] },
+  {
+    name: "--cwd that does not exist",
+    args: (p) => ["/api/x", "--style", "userId", "--cwd", path.join(p, "nope")],
+    expect: [/does not exist/, /--cwd/],
+  },
+  {
+    name: "--cwd that is a file",
+    args: (p) => ["/api/x", "--style", "userId", "--cwd", path.join(p, "package.json")],
+    expect: [/is a file, not a folder/, /--cwd/],
+  },
+  { name: "not a Next.js project", fixture: "not-next", args: () => ["/api/x", "--style", "userId"], expect: [/No Next\.js project found/, /--cwd/] },
+  { name: "Pages Router only", fixture: "pages-only", args: () => ["/api/x", "--style", "userId"], expect: [/Pages Router only/, /Create an app\/ folder/] },
+  {
+    name: "malformed package.json",
+    prepare: (p) => writeFileSync(path.join(p, "package.json"), '{ "dependencies": { "next": "16" }, }'),
+    args: () => ["/api/x", "--style", "userId"],
+    expect: [/package\.json is not valid JSON/, /Fix package\.json/],
+  },
+  {
+    name: "route folder is a symlink leading outside the project",
+    prepare: (p) => {
+      const outside = mkdtempSync(path.join(os.tmpdir(), "ccr-outside-"));
+      mkdirSync(path.join(p, "app/api"), { recursive: true });
+      symlinkSync(outside, path.join(p, "app/api/escape"));
+    },
+    args: () => ["/api/escape/x", "--style", "userId"],
+    expect: [/leads outside the project/, /symbolic link/],
+  },
+  {
+    name: "a page in the route folder",
+    prepare: (p) => {
+      mkdirSync(path.join(p, "app/api/x"), { recursive: true });
+      writeFileSync(path.join(p, "app/api/x/page.tsx"), "export default function P() { return null; }\n");
+    },
+    args: () => ["/api/x", "--style", "userId"],
+    expect: [/page\.tsx exists/, /Pick another route/],
+  },
+  {
+    name: "an unparseable middleware file",
+    prepare: (p) => writeFileSync(path.join(p, "proxy.ts"), "export default function proxy( {\n"),
+    args: () => ["/api/x", "--style", "userId"],
+    expect: [/proxy\.ts/, /--no-middleware/],
+  },
+  {
+    // --env-path: on Node 20, node itself intercepts --env-file anywhere on the command line
+    name: "--env-path outside the project",
+    args: () => ["/api/x", "--style", "userId", "--env-path", "../.env"],
+    expect: [/outside the project/, /inside the project/],
+  },
+];
+
+describe.each(CASES)("bad input: $name", (testCase) => {
+  it("exits 1 with what is wrong and how to fix it, and writes nothing", () => {
+    const project = copyFixture(testCase.fixture ?? "app-ts");
+    testCase.prepare?.(project);
+    const hash = treeHash(project);
+    const args = testCase.args(project);
+    const result = runCli(args.includes("--cwd") ? [...args, "--yes"] : [...args, "--yes", "--cwd", project]);
+    expect(result.status, result.output).toBe(1);
+    for (const pattern of testCase.expect) expect(result.stderr).toMatch(pattern);
+    expect(result.stdout).toBe("");
+    expect(treeHash(project)).toBe(hash);
+  });
+});
+
+describe("never hangs", () => {
+  it("without a TTY or --yes, a missing style is an error naming --style, within seconds", () => {
+    const project = copyFixture("app-ts");
+    const started = Date.now();
+    const result = runCli(["--cwd", project], { env: { CI: "" }, timeout: 15_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("--style");
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});

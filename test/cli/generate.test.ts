@@ -1,0 +1,173 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { normalizeOptions } from "../../src/options.js";
+import { renderRoute } from "../../src/plan/route.js";
+import { copyFixture, mtimes, read, runCli, treeHash } from "../support/project.js";
+
+// The built bin, spawned the way CI runs it: flags only, no TTY, CI=true.
+
+describe("generating into fixture projects", () => {
+  it("TypeScript app/: writes the route, creates proxy.ts, adds the keys to .env.local", () => {
+    const project = copyFixture("app-ts");
+    const result = runCli(["/api/projects/[id]", "--style", "userId", "--methods", "GET,PATCH", "--yes", "--cwd", project]);
+    expect(result.status, result.output).toBe(0);
+    expect(read(project, "app/api/projects/[id]/route.ts")).toBe(
+      renderRoute(normalizeOptions({ style: "userId", route: "/api/projects/[id]", methods: "GET,PATCH" }), "ts"),
+    );
+    expect(read(project, "proxy.ts")).toContain("export default clerkMiddleware();");
+    const env = read(project, ".env.local");
+    expect(env.startsWith('# Local settings\nDATABASE_URL="postgres://localhost/app"\n')).toBe(true);
+    expect(env).toMatch(/^NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=$/m);
+    expect(env).toMatch(/^CLERK_SECRET_KEY=$/m);
+    expect(result.stdout).toContain("created  app/api/projects/[id]/route.ts");
+  });
+
+  it("JavaScript app/: writes route.js and proxy.js, and says how to install @clerk/nextjs with pnpm", () => {
+    const project = copyFixture("app-js");
+    const result = runCli(["reports", "--style", "currentUser", "--yes", "--cwd", project]);
+    expect(result.status, result.output).toBe(0);
+    expect(read(project, "app/api/reports/route.js")).toBe(renderRoute(normalizeOptions({ style: "currentUser", route: "reports" }), "js"));
+    expect(existsSync(path.join(project, "proxy.js"))).toBe(true);
+    expect(result.stdout).toContain("pnpm add @clerk/nextjs");
+  });
+
+  it("src/app on Next 15: writes under src/app and patches the existing src/middleware.ts", () => {
+    const project = copyFixture("src-app");
+    const before = read(project, "src/middleware.ts");
+    const result = runCli(["/api/me", "--style", "userId", "--yes", "--cwd", project]);
+    expect(result.status, result.output).toBe(0);
+    expect(existsSync(path.join(project, "src/app/api/me/route.ts"))).toBe(true);
+    const after = read(project, "src/middleware.ts");
+    expect(after).not.toBe(before);
+    expect(after).toContain('from "@clerk/nextjs/server"');
+    expect(after).toContain('response.headers.set("x-request-id", crypto.randomUUID());');
+    expect(existsSync(path.join(project, "src/proxy.ts"))).toBe(false);
+    expect(existsSync(path.join(project, "middleware.ts"))).toBe(false);
+  });
+
+  it("every style generates in every fixture", () => {
+    for (const fixture of ["app-ts", "app-js", "src-app"]) {
+      const project = copyFixture(fixture);
+      for (const style of ["protect", "userId", "token", "currentUser", "clerkClient"]) {
+        const result = runCli([`/api/${style}/[id]`, "--style", style, "--yes", "--cwd", project]);
+        expect(result.status, `${fixture} ${style}: ${result.output}`).toBe(0);
+      }
+    }
+  });
+
+  it("a second run with the same answers changes nothing and touches no file", () => {
+    const project = copyFixture("app-ts");
+    const args = ["/api/things", "--style", "token", "--methods", "GET,POST", "--yes", "--cwd", project];
+    expect(runCli(args).status).toBe(0);
+    const hash = treeHash(project);
+    const times = mtimes(project);
+    const second = runCli(args);
+    expect(second.status, second.output).toBe(0);
+    expect(second.stdout).toContain("Nothing to change");
+    expect(treeHash(project)).toBe(hash);
+    expect(mtimes(project)).toEqual(times);
+  });
+
+  it("--dry-run prints a diff of every change and writes nothing", () => {
+    const project = copyFixture("src-app");
+    const hash = treeHash(project);
+    const result = runCli(["/api/me", "--style", "userId", "--dry-run", "--cwd", project]);
+    expect(result.status, result.output).toBe(0);
+    expect(result.stdout).toContain("--- /dev/null");
+    expect(result.stdout).toContain("+++ b/src/app/api/me/route.ts");
+    expect(result.stdout).toContain("--- a/src/middleware.ts");
+    expect(result.stdout).not.toContain("\u001b[");
+    expect(treeHash(project)).toBe(hash);
+  });
+
+  it("--force overwrites an existing route; without it the run refuses and writes nothing", () => {
+    const project = copyFixture("app-ts");
+    expect(runCli(["/api/me", "--style", "userId", "--yes", "--cwd", project]).status).toBe(0);
+    const hash = treeHash(project);
+    const refused = runCli(["/api/me", "--style", "protect", "--yes", "--cwd", project]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("already exists");
+    expect(refused.stderr).toContain("--force");
+    expect(treeHash(project)).toBe(hash);
+    const forced = runCli(["/api/me", "--style", "protect", "--yes", "--force", "--cwd", project]);
+    expect(forced.status, forced.output).toBe(0);
+    expect(read(project, "app/api/me/route.ts")).toContain("auth.protect()");
+  });
+
+  it("--json prints exactly one JSON object on stdout", () => {
+    const project = copyFixture("app-ts");
+    const result = runCli(["/api/me", "--style", "userId", "--json", "--cwd", project]);
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toEqual({
+      ok: true,
+      dryRun: false,
+      changes: [
+        { path: "app/api/me/route.ts", action: "create" },
+        { path: "proxy.ts", action: "create" },
+        { path: ".env.local", action: "modify" },
+      ],
+      warnings: [],
+      nextSteps: expect.any(Array),
+    });
+    const again = JSON.parse(runCli(["/api/me", "--style", "userId", "--json", "--cwd", project]).stdout);
+    expect(again.changes.map((c: { action: string }) => c.action)).toEqual(["unchanged", "unchanged", "unchanged"]);
+    const failed = runCli(["/api/../x", "--style", "userId", "--json", "--cwd", project]);
+    expect(failed.status).toBe(1);
+    expect(JSON.parse(failed.stdout)).toMatchObject({ ok: false, error: { code: "INVALID_ROUTE" } });
+  });
+
+  it("keys from flags or the environment land in the env file; bad keys are refused", () => {
+    const project = copyFixture("app-ts");
+    const result = runCli(["/api/me", "--style", "userId", "--yes", "--cwd", project, "--secret-key", "sk_test_abc123"], {
+      env: { NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k" },
+    });
+    expect(result.status, result.output).toBe(0);
+    const env = read(project, ".env.local");
+    expect(env).toMatch(/^CLERK_SECRET_KEY=sk_test_abc123$/m);
+    expect(env).toMatch(/^NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_test_Y2xlcmsuZXhhbXBsZS5jb20k$/m);
+    const other = copyFixture("app-ts");
+    const hash = treeHash(other);
+    const bad = runCli(["/api/me", "--style", "userId", "--yes", "--cwd", other, "--secret-key", "pk_test_oops"]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("not a secret key");
+    expect(treeHash(other)).toBe(hash);
+  });
+
+  it("--no-middleware and --no-env write only the route", () => {
+    const project = copyFixture("app-ts");
+    const result = runCli(["/api/me", "--style", "userId", "--yes", "--no-middleware", "--no-env", "--cwd", project]);
+    expect(result.status, result.output).toBe(0);
+    expect(existsSync(path.join(project, "proxy.ts"))).toBe(false);
+    expect(read(project, ".env.local")).toBe('# Local settings\nDATABASE_URL="postgres://localhost/app"\n');
+  });
+});
+
+describe("help, version and colour", () => {
+  it("--help lists every flag and an example for each style", () => {
+    const result = runCli(["--help"]);
+    expect(result.status).toBe(0);
+    for (const flag of ["--style", "--methods", "--role", "--permission", "--jwt-template", "--fields", "--cwd", "--yes", "--force", "--dry-run", "--json", "--no-middleware", "--no-env", "--env-file", "--publishable-key", "--secret-key", "--install", "--no-install"]) {
+      expect(result.stdout).toContain(flag);
+    }
+    for (const style of ["protect", "userId", "token", "currentUser", "clerkClient"]) {
+      expect(result.stdout).toMatch(new RegExp(`--style ${style}\\b`));
+    }
+  });
+
+  it("--version prints the package version", () => {
+    const result = runCli(["--version"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("no colour codes into a pipe, even with CI set; FORCE_COLOR turns them on; NO_COLOR off", () => {
+    const project = copyFixture("app-ts");
+    expect(runCli(["/api/me", "--style", "userId", "--dry-run", "--cwd", project]).stdout).not.toContain("\u001b[");
+    expect(runCli(["/api/me", "--style", "userId", "--dry-run", "--cwd", project], { env: { FORCE_COLOR: "1" } }).stdout).toContain("\u001b[");
+    expect(
+      runCli(["/api/me", "--style", "userId", "--dry-run", "--cwd", project], { env: { FORCE_COLOR: "0", NO_COLOR: "1" } }).stdout,
+    ).not.toContain("\u001b[");
+  });
+});
