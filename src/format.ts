@@ -26,14 +26,20 @@ async function loadProjectPrettier(root: string): Promise<Prettier | undefined> 
 }
 
 /** Returns the plan with code files formatted by the project's prettier (or the plan as is). */
-export async function formatWithProjectPrettier(plan: Plan, project: Project): Promise<{ plan: Plan; formatted: boolean }> {
+/** `generated`: files whose whole content this tool wrote (the route file), formatted even when modified. */
+export async function formatWithProjectPrettier(
+  plan: Plan,
+  project: Project,
+  generated: string[],
+): Promise<{ plan: Plan; formatted: boolean }> {
   if (!project.hasPrettier) return { plan, formatted: false };
   const prettier = await loadProjectPrettier(project.root);
   if (!prettier) return { plan, formatted: false };
   const changes = await Promise.all(
     plan.changes.map(async (change) => {
-      // Only files this run creates: a patched user file keeps the user's own formatting.
-      if (change.action !== "create" || !FORMATTED.test(change.path)) return change;
+      // Never a patched user file: it keeps the user's own formatting.
+      const whole = change.action === "create" || generated.includes(change.path);
+      if (!whole || !FORMATTED.test(change.path)) return change;
       const file = path.join(project.root, change.path);
       if ((await prettier.getFileInfo?.(file))?.ignored) return change;
       const config = (await prettier.resolveConfig(file)) ?? {};

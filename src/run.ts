@@ -34,7 +34,11 @@ export function canPrompt(flags: RawFlags, deps: RunDeps): boolean {
   return deps.stdinIsTTY && deps.stdout.isTTY === true && !ci && !flags.yes && !flags.json;
 }
 
-function readEnvInput(project: Project, options: Options, env: NodeJS.ProcessEnv): EnvInput | undefined {
+function readEnvInput(
+  project: Project,
+  options: Options,
+  env: NodeJS.ProcessEnv,
+): (EnvInput & { keyWarnings: string[] }) | undefined {
   if (!options.env) return undefined;
   const override = options.envFile === undefined ? undefined : resolveEnvFileOption(project, options.envFile);
   const chosen = chooseEnvFile(project.envFiles, override);
@@ -48,13 +52,16 @@ function readEnvInput(project: Project, options: Options, env: NodeJS.ProcessEnv
     secretKey: keys.secretKey ?? "",
     git: git.inRepo ? { ignored: git.ignored, tracked: git.tracked } : undefined,
     gitignore: git.inRepo ? readOptional(project, ".gitignore") : null,
+    keyWarnings: keys.warnings,
   };
 }
 
 async function planRun(project: Project, options: Options, deps: RunDeps): Promise<{ plan: Plan; routePath: string }> {
   const route = readRouteTarget(project, options);
-  const plan = buildPlan({ project, options, route, env: readEnvInput(project, options, deps.env) });
-  const formatted = await formatWithProjectPrettier(plan, project);
+  const env = readEnvInput(project, options, deps.env);
+  const plan = buildPlan({ project, options, route, env });
+  plan.warnings.unshift(...(env?.keyWarnings ?? []));
+  const formatted = await formatWithProjectPrettier(plan, project, [route.path]);
   return { plan: formatted.plan, routePath: route.path };
 }
 

@@ -200,9 +200,10 @@ function sameValue(fileValue: string, wanted: string): boolean {
  *   an exact prefix. The result always ends with a line break: we own the lines we append, and
  *   a final newline is what editors, POSIX tools and git expect.
  * - Nothing missing: after === before, byte for byte.
- * - Safety net: the result is re-parsed with both parsers; if any existing value would change or an added key
- *   would not read back as written (e.g. an unclosed quote earlier in the file swallowing our
- *   lines), the file is left unchanged and a warning tells the user what to add by hand.
+ * - Safety net: the result is re-parsed with both parsers; if any existing value would change
+ *   or an added key would not read back as written (e.g. an unclosed quote earlier in the file
+ *   swallowing our lines), the file is left unchanged and a warning tells the user what to add
+ *   by hand.
  * - `options.fileName` names the file in warnings; `options.parser` picks the primary parser
  *   (whose value wins when the two disagree; tests use it).
  */
@@ -290,8 +291,8 @@ export function planEnvFile(
     warnings.push(
       `Could not add ${missing.map((e) => e.key).join(", ")} to ${fileName} safely: appending ` +
         `would change how ${names.join(", ")} ${names.length === 1 ? "is" : "are"} read ` +
-        `(an unclosed quote earlier in the file?). ${fileName} was left unchanged; add ` +
-        `the keys by hand.`,
+        `(an unclosed quote earlier in the file?), so the file was left unchanged; add ` +
+        `them by hand.`,
     );
     return { after: original, added: [], kept, warnings };
   }

@@ -1,7 +1,7 @@
 import { CliError } from "../errors.js";
 import { upstreamUrlVariable } from "../options.js";
 import type { FileChange, Options, PackageManager, Plan, Project } from "../types.js";
-import { planEnvFile, type EnvEntry } from "./env.js";
+import { clerkEnvEntries, planEnvFile, type EnvEntry } from "./env.js";
 import { planGitignore } from "./gitignore.js";
 import { locateMiddleware, planMiddleware } from "./middleware/index.js";
 import { renderRoute } from "./route.js";
@@ -87,10 +87,7 @@ function planMiddlewareFile(input: PlanInput, plan: Plan): void {
 }
 
 function envEntries(options: Options, env: EnvInput): EnvEntry[] {
-  const entries: EnvEntry[] = [
-    { key: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", value: env.publishableKey },
-    { key: "CLERK_SECRET_KEY", value: env.secretKey },
-  ];
+  const entries = clerkEnvEntries(env);
   if (options.style === "token") {
     entries.push({
       key: upstreamUrlVariable(options.jwtTemplate),
@@ -102,7 +99,7 @@ function envEntries(options: Options, env: EnvInput): EnvEntry[] {
 }
 
 function planEnv(input: PlanInput, env: EnvInput, plan: Plan): void {
-  const result = planEnvFile(env.before, envEntries(input.options, env));
+  const result = planEnvFile(env.before, envEntries(input.options, env), { fileName: env.path });
   plan.warnings.push(...result.warnings);
   if (result.after === env.before) {
     plan.unchanged.push(env.path);

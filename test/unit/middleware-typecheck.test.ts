@@ -10,18 +10,19 @@ import { expect, it } from "vitest";
  */
 const FIXTURES = join(import.meta.dirname, "../fixtures/middleware");
 
-it("created and patched outputs type-check against next and @clerk/nextjs", () => {
-  const files = readdirSync(FIXTURES)
-    .flatMap((name) => ["output.ts", "output.js"].map((file) => join(FIXTURES, name, file)))
-    .filter((file) => existsSync(file));
-  expect(files.length).toBeGreaterThan(10);
+function outputs(file: string): string[] {
+  return readdirSync(FIXTURES)
+    .map((name) => join(FIXTURES, name, file))
+    .filter((path) => existsSync(path));
+}
+
+function typeErrors(files: string[], options: ts.CompilerOptions): string[] {
   const program = ts.createProgram(files, {
+    ...options,
     strict: true,
     noImplicitReturns: true,
     noUnusedParameters: true,
     noUnusedLocals: true,
-    allowJs: true,
-    checkJs: true,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     target: ts.ScriptTarget.ES2022,
@@ -29,8 +30,19 @@ it("created and patched outputs type-check against next and @clerk/nextjs", () =
     skipLibCheck: true,
     noEmit: true,
   });
-  const problems = ts
+  return ts
     .getPreEmitDiagnostics(program)
     .map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
-  expect(problems).toEqual([]);
+}
+
+it("TypeScript outputs type-check against next and @clerk/nextjs", () => {
+  const files = outputs("output.ts");
+  expect(files.length).toBeGreaterThan(10);
+  expect(typeErrors(files, {})).toEqual([]);
+});
+
+it("JavaScript outputs pass checkJs (argument counts, imports)", () => {
+  const files = outputs("output.js");
+  expect(files.length).toBeGreaterThan(1);
+  expect(typeErrors(files, { allowJs: true, checkJs: true, noImplicitAny: false })).toEqual([]);
 });

@@ -38,8 +38,12 @@ export function readConfig(ast: File): ConfigRead {
 
 function readConfigObject(init: Node): ConfigRead {
   const object = unwrapTs(init);
+  const matcher = object.type === "ObjectExpression" ? findProperty(object, "matcher") : undefined;
+  if (matcher && !isStaticValue(matcher.value)) {
+    return { ok: false, problem: "`config.matcher` is held in a variable or computed, and Next.js only reads literal values at build time" };
+  }
   if (object.type !== "ObjectExpression" || !isStaticValue(object)) {
-    return { ok: false, problem: "`config` is not a plain object literal (a variable, a call or a spread), which Next.js cannot read at build time" };
+    return { ok: false, problem: "`config` is not made of literal values only (a variable, a call or a spread), so Next.js cannot read it at build time" };
   }
   return readMatcher(object);
 }

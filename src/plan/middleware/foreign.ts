@@ -30,12 +30,11 @@ export function refuseForeign(handler: Foreign, code: string, bindings: Bindings
 function fromLibrary(source: string, imported: string, detail: string, ctx: RefusalContext) {
   if (looksLikeAuthjs(source, imported)) return refuse.authjs(ctx, detail);
   if (/(^|[/-])(intl|i18n)([/-]|$)|next-intl|next-i18n/.test(source)) return refuse.i18n(ctx, source);
-  if (source.startsWith("@clerk/")) {
-    return refuse.composed(ctx, `${detail}; clerkMiddleware comes from "@clerk/nextjs/server"`);
-  }
+  if (source.startsWith("@clerk/") && imported === "clerkMiddleware") return refuse.clerkImport(ctx, source);
   return undefined;
 }
 
 function looksLikeAuthjs(source: string, imported: string): boolean {
-  return source === "next-auth" || source.startsWith("next-auth/") || source.startsWith("@auth/") || /(^|\/)auth$/.test(source) && imported === "auth";
+  const authjsPackage = source === "next-auth" || source.startsWith("next-auth/") || source.startsWith("@auth/");
+  return authjsPackage || (/(^|\/)auth$/.test(source) && imported === "auth");
 }

@@ -6,6 +6,7 @@ import type {
   FunctionExpression,
   Node,
   Statement,
+  VariableDeclarator,
 } from "@babel/types";
 import { type Bindings, isClerkMiddlewareCallee } from "./bindings.js";
 import { unwrapTs } from "./literal.js";
@@ -20,15 +21,25 @@ export type UserFn = FunctionDeclaration | FunctionExpression | ArrowFunctionExp
  */
 export type UserSite = "declaration" | "expression" | "statement";
 
+export interface UserHandler {
+  kind: "user";
+  fn: UserFn;
+  name?: string;
+  site: UserSite;
+  exportNode: Statement;
+  /** Typed from outside (`const m: NextMiddleware = …`, `… as NextMiddleware`): callers must pass every argument. */
+  typedAsMiddleware: boolean;
+}
+
 export type Handler =
   | { kind: "clerk"; call: CallExpression }
-  | { kind: "user"; fn: UserFn; name?: string; site: UserSite; exportNode: Statement }
+  | UserHandler
   | { kind: "call"; call: CallExpression; exportNode: Statement }
   | { kind: "imported"; local: string; source: string; imported: string }
   | { kind: "reexport"; source: string; imported: string }
   | { kind: "unknown"; what: string };
 
-interface Candidate {
+export interface Candidate {
   exported: string;
   handler: Handler;
 }
@@ -43,66 +54,88 @@ export function findHandlers(ast: File, bindings: Bindings, kind: "proxy" | "mid
     } else if (node.type === "ExportNamedDeclaration") {
       const decl = node.declaration;
       if (decl?.type === "FunctionDeclaration" && decl.id && wanted(decl.id.name)) {
-        found.push({ exported: decl.id.name, handler: { kind: "user", fn: decl, name: decl.id.name, site: "declaration", exportNode: node } });
+        found.push({ exported: decl.id.name, handler: userFunction(decl, node, "declaration", decl.id.name) });
       }
       if (decl?.type === "VariableDeclaration") {
         for (const d of decl.declarations) {
           if (d.id.type !== "Identifier" || !wanted(d.id.name)) continue;
-          const handler = fromValue(d.init ?? undefined, bindings, node, d.id.name);
-          found.push({ exported: d.id.name, handler: decl.declarations.length > 1 ? { kind: "unknown", what: "several variables in one `export const`" } : handler });
+          const handler = decl.declarations.length > 1 ? unknown("several variables in one `export const`") : fromDeclarator(d, bindings, node, "declaration");
+          found.push({ exported: d.id.name, handler });
         }
       }
       for (const spec of node.specifiers) {
         const exported = spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value;
         if (!wanted(exported)) continue;
         const local = spec.type === "ExportSpecifier" ? spec.local.name : "*";
-        if (node.source) {
-          found.push({ exported, handler: { kind: "reexport", source: node.source.value, imported: local } });
-        } else {
-          const handler = fromIdentifier(local, bindings, node);
-          found.push({ exported, handler: node.specifiers.length > 1 && handler.kind === "user" ? { kind: "unknown", what: "an `export { ... }` list" } : handler });
-        }
+        const handler = node.source
+          ? { kind: "reexport" as const, source: node.source.value, imported: local }
+          : node.specifiers.length > 1
+            ? unknown("exported from an `export { ... }` list")
+            : fromIdentifier(local, bindings, node);
+        found.push({ exported, handler });
       }
     } else if (node.type === "ExportAllDeclaration") {
-      found.push({ exported: "*", handler: { kind: "reexport", source: node.source.value, imported: "*" } });
+      found.push({ exported: "export *", handler: { kind: "reexport", source: node.source.value, imported: "*" } });
     }
   }
   return found;
 }
 
-function fromDefault(node: Extract<Statement, { type: "ExportDefaultDeclaration" }>, bindings: Bindings): Handler {
-  const decl = node.declaration;
-  if (decl.type === "FunctionDeclaration") {
-    return { kind: "user", fn: decl, name: decl.id?.name, site: "declaration", exportNode: node };
+/** Names of the file's exports, for messages. */
+export function exportedNames(ast: File): string[] {
+  const names: string[] = [];
+  for (const node of ast.program.body) {
+    if (node.type !== "ExportNamedDeclaration") continue;
+    const decl = node.declaration;
+    if ((decl?.type === "FunctionDeclaration" || decl?.type === "ClassDeclaration") && decl.id) names.push(decl.id.name);
+    if (decl?.type === "VariableDeclaration") {
+      for (const d of decl.declarations) if (d.id.type === "Identifier") names.push(d.id.name);
+    }
+    for (const spec of node.specifiers) names.push(spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value);
   }
-  if (decl.type === "Identifier") return fromIdentifier(decl.name, bindings, node);
-  return fromValue(decl, bindings, node, undefined, "expression");
+  return names;
 }
 
-function fromValue(value: Node | undefined, bindings: Bindings, exportNode: Statement, name?: string, site: UserSite = "declaration"): Handler {
-  if (!value) return { kind: "unknown", what: "a variable without a value" };
+function unknown(what: string): Handler {
+  return { kind: "unknown", what };
+}
+
+function userFunction(fn: UserFn, exportNode: Statement, site: UserSite, name?: string, typedAsMiddleware = false): UserHandler {
+  return { kind: "user", fn, name, site, exportNode, typedAsMiddleware };
+}
+
+function fromDefault(node: Extract<Statement, { type: "ExportDefaultDeclaration" }>, bindings: Bindings): Handler {
+  const decl = node.declaration;
+  if (decl.type === "FunctionDeclaration") return userFunction(decl, node, "declaration", decl.id?.name);
+  if (decl.type === "Identifier") return fromIdentifier(decl.name, bindings, node);
+  return fromValue(decl, bindings, node, "expression");
+}
+
+function fromDeclarator(d: VariableDeclarator, bindings: Bindings, exportNode: Statement, site: UserSite): Handler {
+  if (!d.init || d.id.type !== "Identifier") return unknown("a variable without a value");
+  return fromValue(d.init, bindings, exportNode, site, d.id.name, !!d.id.typeAnnotation);
+}
+
+function fromValue(value: Node, bindings: Bindings, exportNode: Statement, site: UserSite, name?: string, annotated = false): Handler {
   const inner = unwrapTs(value);
   if (inner.type === "ArrowFunctionExpression" || inner.type === "FunctionExpression") {
-    return { kind: "user", fn: inner, name, site, exportNode };
+    return userFunction(inner, exportNode, site, name, annotated || inner !== value);
   }
   if (inner.type === "CallExpression") {
     return isClerkMiddlewareCallee(inner.callee, bindings) ? { kind: "clerk", call: inner } : { kind: "call", call: inner, exportNode };
   }
-  if (inner.type === "Identifier") return fromIdentifier(inner.name, bindings, exportNode);
-  return { kind: "unknown", what: `a ${inner.type}` };
+  if (inner.type === "Identifier" && site !== "statement") return fromIdentifier(inner.name, bindings, exportNode);
+  if (inner.type === "Identifier") return unknown(`\`${name ?? "it"}\`, an alias of \`${inner.name}\``);
+  return unknown(`not a function Next.js can call (${inner.type})`);
 }
 
-/** `export default f` / `export { f as middleware }`: what is f? */
+/** `export default f` / `export { f as middleware }` / `export const middleware = f`: what is f? */
 function fromIdentifier(local: string, bindings: Bindings, exportNode: Statement): Handler {
   const imported = bindings.imports.get(local);
   if (imported) return { kind: "imported", local, ...imported };
   const decl = bindings.locals.get(local);
-  if (decl?.type === "FunctionDeclaration") return { kind: "user", fn: decl, name: local, site: "statement", exportNode };
-  if (decl?.type === "VariableDeclarator") {
-    const init = decl.init ? unwrapTs(decl.init) : undefined;
-    // `const a = b; export default a;`: one level of aliasing is plenty, and can't loop.
-    if (init?.type === "Identifier") return { kind: "unknown", what: `\`${local}\`, an alias of \`${init.name}\`` };
-    return fromValue(init, bindings, exportNode, local, "statement");
-  }
-  return { kind: "unknown", what: `\`${local}\`, which is not declared in this file` };
+  if (decl?.type === "FunctionDeclaration") return userFunction(decl, exportNode, "statement", local);
+  // fromValue with site "statement" doesn't follow a further alias, so this can't loop.
+  if (decl?.type === "VariableDeclarator") return fromDeclarator(decl, bindings, exportNode, "statement");
+  return unknown(`\`${local}\`, which is not declared in this file`);
 }

@@ -7,7 +7,7 @@ import { coverage, sourcesCover } from "./coverage.js";
 import { createContent } from "./create.js";
 import { addMatcherEntry } from "./edit-matcher.js";
 import { refuseForeign } from "./foreign.js";
-import { findHandlers, type Handler } from "./handler.js";
+import { exportedNames, findHandlers, type UserHandler } from "./handler.js";
 import { ensureClerkMiddlewareImport } from "./imports.js";
 import { nextMatcherRegExp } from "./matcher.js";
 import { parseModule, type Token } from "./parse.js";
@@ -61,7 +61,10 @@ function planExisting(code: string, ctx: PlanContext, rctx: RefusalContext, entr
   const kind = /(^|\/)proxy\.[^/]+$/.test(ctx.path) ? "proxy" : "middleware";
   const handlers = findHandlers(ast, bindings, kind);
   const [first] = handlers;
-  if (!first) return refuse.noHandler(rctx, kind, "found none");
+  if (!first) {
+    const names = exportedNames(ast).map((n) => `\`${n}\``);
+    return refuse.noHandler(rctx, kind, names.length ? `it exports ${names.join(", ")}` : "it exports nothing");
+  }
   if (handlers.length > 1) return refuse.several(rctx, handlers.map((h) => (h.exported === "*" ? "export *" : h.exported)));
   const handler = first.handler;
   if (handler.kind !== "clerk" && handler.kind !== "user") return refuseForeign(handler, code, bindings, rctx);
@@ -83,12 +86,13 @@ function wrap(
   src: Source,
   ctx: PlanContext,
   rctx: RefusalContext,
-  user: Extract<Handler, { kind: "user" }>,
+  user: UserHandler,
   matcher: Matcher,
   covered: boolean,
   entry: string | undefined,
 ): MiddlewareResult {
   if (mentions(user.fn, clerkLocals(src.bindings))) return refuse.composed(rctx, "a function that calls Clerk itself");
+  if (user.fn.generator) return refuse.composed(rctx, "a generator function");
   const ms = new MagicString(src.code);
   let guard: { sources: string[]; regexps: RegExp[] } | undefined;
   if (!covered && matcher.kind !== "everywhere") {

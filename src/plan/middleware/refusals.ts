@@ -116,8 +116,17 @@ export const config = {
 
   matcher(ctx: RefusalContext, problem: string): Refused {
     return refused(ctx, `In ${ctx.path}, ${problem}.`, [
-      `Write \`export const config = { matcher: [...] }\` with literal strings (Next.js reads it at build time, without running code), and include ${JSON.stringify(ctx.entry)}.`,
-      addEntryStep(ctx),
+      `Write config in ${ctx.path} as literals (Next.js reads it at build time, without running code) and include ${JSON.stringify(ctx.entry)} so it runs on ${ctx.routePattern}:`,
+      indent(`export const config = {
+  matcher: [/* ...your paths, written out..., */ ${JSON.stringify(ctx.entry)}],
+};`),
+    ]);
+  },
+
+  clerkImport(ctx: RefusalContext, source: string): Refused {
+    return refused(ctx, `${ctx.path} imports clerkMiddleware from "${source}", which doesn't export it: it comes from "@clerk/nextjs/server".`, [
+      `Change the import in ${ctx.path} to the line below, then run the command again:`,
+      indent('import { clerkMiddleware } from "@clerk/nextjs/server";'),
     ]);
   },
 
@@ -130,7 +139,11 @@ export const config = {
   conditionalMatcher(ctx: RefusalContext): Refused {
     return refused(ctx, `The middleware in ${ctx.path} has matcher entries with \`has\`/\`missing\` conditions and doesn't run on ${ctx.routePattern}; wrapping it in Clerk would need those conditions in code.`, [
       `Wrap it by hand, calling your middleware only where its old matcher applied:`,
-      clerkShape(ctx, "async (auth, req, event) => { if (/* old matcher applies */) return yourMiddleware(req, event); }"),
+      clerkShape(ctx, `async (auth, req, event) => {
+  if (/* the path and request match the old matcher */) {
+    return yourMiddleware(req, event);
+  }
+}`),
     ]);
   },
 

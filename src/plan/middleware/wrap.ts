@@ -1,7 +1,7 @@
 import type { Node } from "@babel/types";
 import type MagicString from "magic-string";
-import { type Bindings, uniqueName } from "./bindings.js";
-import type { UserFn, UserSite } from "./handler.js";
+import { type Bindings, mentions, uniqueName } from "./bindings.js";
+import type { UserFn, UserHandler } from "./handler.js";
 import type { Token } from "./parse.js";
 import type { CodeStyle } from "./style.js";
 import { endOfStatementLine, quoteString, withEol } from "./text.js";
@@ -11,15 +11,8 @@ export interface WrapInput {
   tokens: Token[];
   bindings: Bindings;
   style: CodeStyle;
-  /** JavaScript callers may pass more arguments than declared; TypeScript ones may not. */
+  /** Type-annotate generated parameters. */
   typescript: boolean;
-}
-
-export interface UserHandler {
-  fn: UserFn;
-  name?: string;
-  site: UserSite;
-  exportNode: Node;
 }
 
 /** The user's old matcher, to keep their function on the paths it ran on before. */
@@ -35,7 +28,7 @@ export interface Guard {
  */
 export function wrapUserMiddleware(ms: MagicString, input: WrapInput, user: UserHandler, clerk: string, guard?: Guard): string {
   const name = user.name ?? uniqueName("userMiddleware", input.bindings.taken);
-  const wrapper = withEol(wrapperText(input, user.fn, name, clerk, guard), input.style.eol);
+  const wrapper = withEol(wrapperText(input, user, name, clerk, guard), input.style.eol);
   const exportStart = user.exportNode.start ?? 0;
   const declStart = declarationStart(user.exportNode);
   if (user.site === "statement") {
@@ -75,11 +68,11 @@ function nameAnonymousFunction(ms: MagicString, input: WrapInput, fn: UserFn, na
   }
 }
 
-function wrapperText(input: WrapInput, fn: UserFn, name: string, clerk: string, guard?: Guard): string {
+function wrapperText(input: WrapInput, user: UserHandler, name: string, clerk: string, guard?: Guard): string {
   const { semi, indent } = input.style;
   const end = semi ? ";" : "";
-  const args = passedArgs(fn, input.typescript);
-  const params = ["_auth", "req", ...args.slice(1)].join(", ");
+  const args = passedArgs(user);
+  const params = ["_auth", args.length > 0 || guard ? "req" : "_req", ...args.slice(1)].join(", ");
   const call = `${name}(${args.join(", ")})`;
   if (!guard) return `export default ${clerk}((${params}) => ${call})${end}`;
   const matches = uniqueName("matchesOldMatcher", input.bindings.taken);
@@ -124,9 +117,11 @@ function guardText(input: WrapInput, name: string, matches: string, guard: Guard
   ];
 }
 
-/** `req, event` (what Next.js passes), or fewer when a TypeScript function declares fewer parameters. */
-function passedArgs(fn: UserFn, typescript: boolean): string[] {
+/** `req, event` (what Next.js passes), or only as many as the function declares (TypeScript rejects extra ones). */
+function passedArgs({ fn, typedAsMiddleware }: UserHandler): string[] {
   const all = ["req", "event"];
-  if (!typescript || fn.params.some((p) => p.type === "RestElement")) return all;
+  if (typedAsMiddleware) return all;
+  const usesArguments = fn.type !== "ArrowFunctionExpression" && mentions(fn.body, new Set(["arguments"]));
+  if (usesArguments || fn.params.some((p) => p.type === "RestElement")) return all;
   return all.slice(0, fn.params.length);
 }

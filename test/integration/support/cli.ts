@@ -3,7 +3,6 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT, run, type RunResult } from "./cache.js";
 import type { Fixture } from "./fixtures.js";
-import { standInRoute } from "./stand-ins.js";
 
 export const CLI_BIN = path.join(REPO_ROOT, "bin", "create-clerk-route.js");
 const CLI_BUNDLE = path.join(REPO_ROOT, "dist", "cli.js");
@@ -53,21 +52,32 @@ export interface RouteRequest {
   flags?: string[];
 }
 
+/** What `--json` prints. */
+export interface CliReport {
+  ok: boolean;
+  dryRun?: boolean;
+  changes: { path: string; action: string }[];
+  warnings: string[];
+  nextSteps: string[];
+}
+
 export interface AddedRoute {
   /** The route file, relative to the project root. */
   file: string;
-  /** Every file the run created or changed, relative to the project root. */
+  /** Every file the run created or changed on disk, relative to the project root. */
   touched: string[];
-  via: "cli" | "stand-in";
-  result?: RunResult;
+  /** The CLI's own account of the run (--json). */
+  report: CliReport;
+  result: RunResult;
 }
 
-/** The flags every run gets: non-interactive, keys given, nothing installed. */
+/** The flags every run gets: non-interactive, keys given, nothing installed, JSON out. */
 export function baseFlags(fixture: Fixture): string[] {
   return [
     "--cwd",
     fixture.dir,
     "--yes",
+    "--json",
     "--no-install",
     "--publishable-key",
     KEYS.publishableKey,
@@ -83,27 +93,24 @@ async function snapshot(fixture: Fixture): Promise<Map<string, string>> {
   return contents;
 }
 
-/**
- * Adds one route to the fixture with the CLI (or, until the CLI is built, with the hand-written
- * stand-in) and reports which files changed.
- */
+/** Adds one route to the fixture with the built CLI and reports which files changed. */
 export async function addRoute(fixture: Fixture, request: RouteRequest): Promise<AddedRoute> {
+  if (!(await cliAvailable())) {
+    throw new Error(`The CLI is not built (${CLI_BUNDLE} missing or --help failing): run \`npm run build\` first.`);
+  }
   const before = await snapshot(fixture);
-  let via: AddedRoute["via"] = "cli";
-  let result: RunResult | undefined;
-  if (await cliAvailable()) {
-    const args = [request.route, "--style", request.style, ...baseFlags(fixture)];
-    if (request.methods) args.push("--methods", request.methods.join(","));
-    args.push(...(request.flags ?? []));
-    result = await runCli(args);
-    if (result.code !== 0) {
-      throw new Error(
-        `create-clerk-route ${args.join(" ")} exited ${result.code}\n${result.stdout}\n${result.stderr}`,
-      );
-    }
-  } else {
-    via = "stand-in";
-    await standInRoute(fixture, request, KEYS);
+  const args = [request.route, "--style", request.style, ...baseFlags(fixture)];
+  if (request.methods) args.push("--methods", request.methods.join(","));
+  args.push(...(request.flags ?? []));
+  const result = await runCli(args);
+  if (result.code !== 0) {
+    throw new Error(`create-clerk-route ${args.join(" ")} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+  }
+  let report: CliReport;
+  try {
+    report = JSON.parse(result.stdout) as CliReport;
+  } catch {
+    throw new Error(`--json printed something that is not one JSON object:\n${result.stdout}`);
   }
   const after = await snapshot(fixture);
   const touched = [...after.keys()].filter((file) => before.get(file) !== after.get(file));
@@ -111,7 +118,7 @@ export async function addRoute(fixture: Fixture, request: RouteRequest): Promise
   if (routeFiles.length !== 1 || routeFiles[0] === undefined) {
     throw new Error(`expected exactly one new route file for ${request.route}, got: ${routeFiles.join(", ") || "none"}`);
   }
-  return { file: routeFiles[0], touched, via, ...(result ? { result } : {}) };
+  return { file: routeFiles[0], touched, report, result };
 }
 
 /** The URL path a route file answers on, with dynamic segments filled from `params`. */

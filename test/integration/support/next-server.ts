@@ -22,6 +22,7 @@ export function freePort(): Promise<number> {
 // Loaded into every Node process Next starts (NODE_OPTIONS=--import): any fetch to a host that is
 // not this machine fails at once and leaves a line in the log, instead of hanging or leaving.
 const OFFLINE_GUARD = `
+process.stderr.write("[offline-guard] active\\n");
 const originalFetch = globalThis.fetch;
 const local = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 globalThis.fetch = function offlineGuardFetch(input, init) {
@@ -46,6 +47,8 @@ async function offlineGuardPath(): Promise<string> {
 }
 
 export const BLOCKED_MARKER = "[offline-guard] blocked";
+/** Printed by every Next process the guard was loaded into. */
+export const GUARD_ACTIVE_MARKER = "[offline-guard] active";
 
 /** The environment every Next process gets: production mode, no telemetry, no way out. */
 export async function nextEnv(extra: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {

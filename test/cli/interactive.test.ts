@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { copyFixture, read, treeHash } from "../support/project.js";
+import { startInPty } from "../support/pty.js";
+
+// Real prompts in a pseudo-terminal: the answers a user types, Ctrl-C at a prompt, and the
+// equivalent command printed at the end.
+
+const ENTER = "\r";
+const DOWN = "\u001b[B";
+const CTRL_C = "\u0003";
+
+describe("interactive run", () => {
+  it("asks for what the flags leave out, confirms, writes, and prints the command to repeat it in CI", async () => {
+    const project = copyFixture("app-ts");
+    const session = startInPty(["--cwd", project]);
+    await session.waitFor(/How should the route be protected/);
+    session.type(DOWN + ENTER); // userId
+    await session.waitFor(/Route \(URL path\)/);
+    session.type("/api/projects/[id]" + ENTER);
+    await session.waitFor(/HTTP methods/);
+    session.type(DOWN + DOWN + DOWN + " " + ENTER); // GET (preselected) + PATCH
+    await session.waitFor(/Write these files\?/);
+    session.type(ENTER);
+    await session.waitFor(/not installed\. Install it/);
+    session.type(DOWN + ENTER); // No
+    expect(await session.exit).toBe(0);
+    const screen = session.output();
+    expect(screen).toContain("npx create-clerk-route /api/projects/[id] --style userId --methods GET,PATCH");
+    expect(read(project, "app/api/projects/[id]/route.ts")).toContain("export async function PATCH(");
+  });
+
+  it("rejects an invalid route inline and asks again", async () => {
+    const project = copyFixture("app-ts");
+    const session = startInPty(["--cwd", project, "--style", "userId"]);
+    await session.waitFor(/Route \(URL path\)/);
+    session.type("../etc" + ENTER);
+    await session.waitFor(/would leave app\/api/);
+    session.type(CTRL_C);
+    expect(await session.exit).toBe(130);
+  });
+
+  it.each([
+    ["the first prompt", /How should the route be protected/],
+    ["the final confirmation", /Write these files\?/],
+  ])("Ctrl-C at %s: Cancelled, exit 130, nothing written", async (_name, prompt) => {
+    const project = copyFixture("app-ts");
+    const hash = treeHash(project);
+    const args = prompt.source.includes("Write") ? ["/api/me", "--style", "userId", "--methods", "GET"] : [];
+    const session = startInPty([...args, "--cwd", project]);
+    await session.waitFor(prompt);
+    session.type(CTRL_C);
+    expect(await session.exit).toBe(130);
+    expect(session.output()).toContain("Cancelled");
+    expect(treeHash(project)).toBe(hash);
+  });
+});

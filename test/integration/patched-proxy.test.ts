@@ -1,0 +1,118 @@
+// A Next 16 project that already has its own (non-Clerk) proxy.ts: the CLI patches it instead of
+// creating one, `next build` accepts the result, Clerk protects the new route and the project's
+// own proxy logic keeps working.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startClerkStub, type ClerkStub, type StubUser } from "./support/clerk-stub.js";
+import { addRoute, urlPathOf, KEYS, type AddedRoute } from "./support/cli.js";
+import { createFixture, type Fixture } from "./support/fixtures.js";
+import { request } from "./support/http.js";
+import { createSigner, type Signer } from "./support/jwt.js";
+import {
+  BLOCKED_MARKER,
+  GUARD_ACTIVE_MARKER,
+  nextBuild,
+  startNext,
+  type NextServer,
+} from "./support/next-server.js";
+import { typecheckTs, type CheckResult } from "./support/typecheck.js";
+
+// Written the way a project would have it before Clerk: a named `proxy` export and its own matcher.
+const EXISTING_PROXY = `import { NextResponse, type NextRequest } from "next/server";
+
+export function proxy(request: NextRequest) {
+  const response = NextResponse.next();
+  response.headers.set("x-legacy-proxy", "kept");
+  response.headers.set("x-legacy-path", request.nextUrl.pathname);
+  return response;
+}
+
+export const config = {
+  matcher: ["/api/legacy/:path*"],
+};
+`;
+
+const USER: StubUser = { id: "user_it_proxy", firstName: "Lin", lastName: "Qi", email: "lin@example.test" };
+const SESSION_ID = "sess_it_proxy";
+// Not on this machine: the offline guard must refuse it (and the route must answer 502).
+const EXTERNAL_URL = "https://upstream.example.invalid/rest/v1/items";
+
+describe("patching an existing proxy.ts (Next 16)", () => {
+  let signer: Signer;
+  let stub: ClerkStub;
+  let fixture: Fixture;
+  let server: NextServer | undefined;
+  let typecheck: CheckResult;
+  let userIdRoute: AddedRoute;
+  let tokenRoute: AddedRoute;
+
+  beforeAll(async () => {
+    signer = await createSigner();
+    stub = await startClerkStub({ signer, users: [USER] });
+    fixture = await createFixture({
+      name: "patched-proxy",
+      line: "next16",
+      template: "app-empty",
+      language: "ts",
+      files: { "proxy.ts": EXISTING_PROXY },
+    });
+    userIdRoute = await addRoute(fixture, { route: "/api/it/user-id", style: "userId" });
+    tokenRoute = await addRoute(fixture, { route: "/api/it/token", style: "token" });
+    typecheck = await typecheckTs(fixture.dir);
+    await nextBuild(fixture.dir);
+    server = await startNext(fixture.dir, {
+      CLERK_SECRET_KEY: KEYS.secretKey,
+      NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: KEYS.publishableKey,
+      CLERK_API_URL: stub.url,
+      SUPABASE_URL: EXTERNAL_URL,
+    });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await stub?.close();
+    await fixture?.remove();
+  });
+
+  it("patches proxy.ts in place: Clerk added, the project's own code and a matcher for /api kept", async () => {
+    expect(userIdRoute.touched).toContain("proxy.ts");
+    expect(await fixture.listFiles()).not.toContain("middleware.ts");
+    const proxy = await fixture.read("proxy.ts");
+    expect(proxy).toContain("clerkMiddleware");
+    expect(proxy).toContain("x-legacy-proxy");
+    expect(proxy).toContain("/(api|trpc)(.*)");
+  });
+
+  it("type-checks", () => {
+    expect(typecheck.errors).toEqual([]);
+  });
+
+  it("Clerk runs on the new route: 401 signed out, 200 signed in", async () => {
+    if (!server) throw new Error("server not started");
+    const path = urlPathOf(fixture, userIdRoute.file);
+    const signedOut = await request(server.url, path);
+    expect(signedOut.status).toBe(401);
+    const token = await signer.sessionToken({ userId: USER.id, sessionId: SESSION_ID });
+    const signedIn = await request(server.url, path, { token });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.json).toMatchObject({ userId: USER.id });
+  });
+
+  it("the project's own proxy still runs on its paths", async () => {
+    if (!server) throw new Error("server not started");
+    const reply = await request(server.url, "/api/legacy/ping");
+    expect(reply.headers.get("x-legacy-proxy")).toBe("kept");
+    expect(reply.headers.get("x-legacy-path")).toBe("/api/legacy/ping");
+  });
+
+  it("a request that would leave the machine is refused, not sent (the route answers 502)", async () => {
+    if (!server) throw new Error("server not started");
+    const token = await signer.sessionToken({ userId: USER.id, sessionId: SESSION_ID });
+    const reply = await request(server.url, urlPathOf(fixture, tokenRoute.file), { token });
+    expect(reply.status).toBe(502);
+    const logs = server.logs();
+    expect(logs).toContain(GUARD_ACTIVE_MARKER);
+    const blocked = logs.split("\n").filter((line) => line.includes(BLOCKED_MARKER));
+    expect(blocked).toEqual([`${BLOCKED_MARKER} fetch ${EXTERNAL_URL}`]);
+    expect(stub.unexpected().map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+});

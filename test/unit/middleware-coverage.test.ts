@@ -1,0 +1,131 @@
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import type { Matcher } from "../../src/plan/middleware/config.js";
+import { coverage } from "../../src/plan/middleware/coverage.js";
+import { matchesPath, nextMatcherRegExp } from "../../src/plan/middleware/matcher.js";
+import { routeMatcherSource, samplePaths } from "../../src/plan/middleware/route.js";
+
+const require = createRequire(import.meta.url);
+type NextMatcher = { regexp: string; has?: unknown; missing?: unknown };
+const { getMiddlewareMatchers } = require("next/dist/build/analysis/get-page-static-info.js") as {
+  getMiddlewareMatchers: (matcher: unknown, nextConfig: object) => NextMatcher[];
+};
+const { getMiddlewareRouteMatcher } = require("next/dist/shared/lib/router/utils/middleware-route-matcher.js") as {
+  getMiddlewareRouteMatcher: (m: NextMatcher[]) => (pathname: string, req: object, query: object) => boolean;
+};
+
+/** What next@16 itself decides, through its own build-time compiler and runtime matcher. */
+function nextRuns(source: string, pathname: string): boolean {
+  const match = getMiddlewareRouteMatcher(getMiddlewareMatchers([source], {}));
+  const decoded = decodeURIComponent(pathname);
+  return match(pathname, { headers: {} }, {}) || match(decoded, { headers: {} }, {});
+}
+
+const SOURCES = [
+  "/",
+  "/api/:path*",
+  "/api/:path+",
+  "/(api|trpc)(.*)",
+  "/((?!api|_next).*)",
+  "/((?!_next|api/public).*)",
+  "/((?!api|_next/static|_next/image|favicon.ico).*)",
+  "/((?!_next|[^?]*\\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)",
+  "/((?!.+\\.[\\w]+$|_next).*)",
+  "/dashboard/:path*",
+  "/api/projects/:id",
+  "/api/docs/:slug*",
+  "/Api/:path*",
+  "/api/:id(\\d+)",
+  "/foo{(.*)}*",
+];
+const PATHS = [
+  "/",
+  "/api",
+  "/api/x",
+  "/api/projects/123",
+  "/api/projects/sample",
+  "/api/public/x",
+  "/api/private/x",
+  "/api/docs",
+  "/api/docs/a/b",
+  "/API/x",
+  "/dashboard",
+  "/dashboard/settings",
+  "/index",
+  "/about.json",
+  "/_next/data/build-1/about.json",
+  "/_next/static/chunk.js",
+  "/logo.png",
+  "/foo/bar",
+  "/d%61shboard/x",
+];
+
+describe("nextMatcherRegExp reproduces next@16's matcher semantics", () => {
+  for (const source of SOURCES) {
+    it(source, () => {
+      const regexp = nextMatcherRegExp(source);
+      expect(regexp).toBeDefined();
+      for (const path of PATHS) {
+        expect([path, matchesPath(regexp as RegExp, path)]).toEqual([path, nextRuns(source, path)]);
+      }
+    });
+  }
+
+  it("is case-sensitive, as Next.js drops path-to-regexp's \"i\" flag", () => {
+    expect(matchesPath(nextMatcherRegExp("/api/:path*") as RegExp, "/API/x")).toBe(false);
+  });
+
+  it("rejects what Next.js rejects", () => {
+    expect(nextMatcherRegExp("api/:path*")).toBeUndefined();
+    expect(nextMatcherRegExp("/api/(")).toBeUndefined();
+  });
+});
+
+function entries(...sources: string[]): Matcher {
+  return { kind: "array", node: { type: "ArrayExpression", elements: [] }, entries: sources.map((source) => ({ source, conditional: false, node: { type: "StringLiteral", value: source } })) } as unknown as Matcher;
+}
+
+describe("coverage", () => {
+  it("treats a missing matcher as every path", () => {
+    expect(coverage({ kind: "everywhere" }, "/api/x")).toEqual({ covered: true, everywhere: true });
+  });
+
+  it("handles negative lookaheads that exclude api or part of it", () => {
+    expect(coverage(entries("/((?!api|_next).*)"), "/api/x").covered).toBe(false);
+    expect(coverage(entries("/((?!_next|api/public).*)"), "/api/private").covered).toBe(true);
+    expect(coverage(entries("/((?!_next|api/public).*)"), "/api/public/[id]").covered).toBe(false);
+  });
+
+  it("needs every sample of a dynamic route to match", () => {
+    expect(coverage(entries("/api/:id(\\d+)"), "/api/[id]").covered).toBe(false);
+    expect(coverage(entries("/api/docs/:slug+"), "/api/docs/[[...slug]]").covered).toBe(false);
+    expect(coverage(entries("/api/docs/:slug*"), "/api/docs/[[...slug]]").covered).toBe(true);
+    expect(coverage(entries("/api/files/:path"), "/api/files/[...path]").covered).toBe(false);
+  });
+
+  it("does not count entries with has/missing", () => {
+    const matcher = entries("/api/:path*");
+    if (matcher.kind === "array") matcher.entries[0]!.conditional = true;
+    expect(coverage(matcher, "/api/x").covered).toBe(false);
+  });
+
+  it("reports a source Next.js would reject", () => {
+    expect(coverage(entries("api/(.*)"), "/api/x")).toEqual({ covered: false, invalidSource: "api/(.*)" });
+  });
+});
+
+describe("route helpers", () => {
+  it("samples dynamic segments", () => {
+    expect(samplePaths("/api/projects/[id]")).toEqual(["/api/projects/123", "/api/projects/sample"]);
+    expect(samplePaths("/api/files/[...path]")).toEqual(["/api/files/sample", "/api/files/sample/123"]);
+    expect(samplePaths("/api/docs/[[...slug]]")).toEqual(["/api/docs", "/api/docs/sample", "/api/docs/sample/123"]);
+    expect(samplePaths("/(admin)/api/health")).toEqual(["/api/health"]);
+  });
+
+  it("writes the route in path-to-regexp syntax", () => {
+    expect(routeMatcherSource("/reports/[id]/[...rest]")).toBe("/reports/:id/:rest+");
+    expect(routeMatcherSource("/docs/[[...slug]]")).toBe("/docs/:slug*");
+    expect(routeMatcherSource("/[[...slug]]")).toBe("/:slug*");
+    expect(routeMatcherSource("/files/[file-id]")).toBe("/files/:file_id");
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { CliError } from "../../src/errors.js";
+import { locateMiddleware, type MiddlewareContext } from "../../src/plan/middleware/index.js";
+
+const next16: MiddlewareContext = { routePattern: "/api/x", language: "ts", nextMajor: 16, srcDir: true };
+const next15: MiddlewareContext = { ...next16, nextMajor: 15 };
+const file = (path: string) => ({ path, content: "export default function () {}\n" });
+
+function errorOf(fn: () => unknown): CliError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof CliError) return err;
+    throw err;
+  }
+  throw new Error("expected a CliError");
+}
+
+describe("locateMiddleware", () => {
+  it("creates proxy on Next 16 and middleware on Next 15, in src/ or the root", () => {
+    expect(locateMiddleware([], next16)).toEqual({ path: "src/proxy.ts", kind: "proxy", warnings: [] });
+    expect(locateMiddleware([], { ...next16, srcDir: false, language: "js" })).toEqual({ path: "proxy.js", kind: "proxy", warnings: [] });
+    expect(locateMiddleware([], next15)).toEqual({ path: "src/middleware.ts", kind: "middleware", warnings: [] });
+  });
+
+  it("patches an existing proxy", () => {
+    const existing = file("src/proxy.ts");
+    expect(locateMiddleware([existing], next16)).toEqual({ path: "src/proxy.ts", kind: "proxy", existing, warnings: [] });
+  });
+
+  it("patches middleware.ts in place on Next 16 and points to the codemod", () => {
+    const existing = file("src/middleware.ts");
+    const location = locateMiddleware([existing], next16);
+    expect(location).toMatchObject({ path: "src/middleware.ts", kind: "middleware", existing });
+    expect(location.warnings.join("\n")).toContain("npx @next/codemod@latest middleware-to-proxy");
+  });
+
+  it("keeps the file's own extension", () => {
+    const existing = file("middleware.js");
+    expect(locateMiddleware([existing], { ...next15, srcDir: false })).toMatchObject({ path: "middleware.js", existing });
+  });
+
+  it("refuses both middleware and proxy on Next 16", () => {
+    const err = errorOf(() => locateMiddleware([file("src/middleware.ts"), file("src/proxy.ts")], next16));
+    expect(err.code).toBe("MIDDLEWARE_CONFLICT");
+    expect(err.message).toContain("src/middleware.ts");
+    expect(err.hint).toContain("middleware-to-proxy");
+  });
+
+  it("refuses two files of one kind", () => {
+    expect(errorOf(() => locateMiddleware([file("proxy.ts"), file("proxy.js")], { ...next16, srcDir: false })).code).toBe("MIDDLEWARE_CONFLICT");
+  });
+
+  it("refuses a proxy file on Next 15, which reads only middleware", () => {
+    const err = errorOf(() => locateMiddleware([file("src/proxy.ts")], next15));
+    expect(err.code).toBe("MIDDLEWARE_MISPLACED");
+    expect(err.message).toContain("Next.js 15");
+    expect(err.hint).toContain("git mv src/proxy.ts src/middleware.ts");
+  });
+
+  it("refuses a file Next.js ignores because of where it is", () => {
+    const rootWhileSrc = errorOf(() => locateMiddleware([file("middleware.ts")], next15));
+    expect(rootWhileSrc.code).toBe("MIDDLEWARE_MISPLACED");
+    expect(rootWhileSrc.hint).toContain("git mv middleware.ts src/middleware.ts");
+
+    const srcWhileRoot = errorOf(() => locateMiddleware([file("src/proxy.ts")], { ...next16, srcDir: false }));
+    expect(srcWhileRoot.hint).toContain("git mv src/proxy.ts proxy.ts");
+
+    const inApp = errorOf(() => locateMiddleware([file("src/app/proxy.ts")], next16));
+    expect(inApp.message).toContain("ignored by Next.js");
+    expect(inApp.hint).toContain("git mv src/app/proxy.ts src/proxy.ts");
+  });
+
+  it("refuses an extension Next.js doesn't pick up", () => {
+    const err = errorOf(() => locateMiddleware([file("src/proxy.mjs")], next16));
+    expect(err.code).toBe("MIDDLEWARE_MISPLACED");
+    expect(err.hint).toContain("git mv src/proxy.mjs src/proxy.js");
+  });
+
+  it("warns about an ignored file next to the one that runs", () => {
+    const location = locateMiddleware([file("src/proxy.ts"), file("app/proxy.ts")], next16);
+    expect(location.path).toBe("src/proxy.ts");
+    expect(location.warnings).toEqual([expect.stringContaining("app/proxy.ts is ignored by Next.js")]);
+  });
+});

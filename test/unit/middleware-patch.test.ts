@@ -1,0 +1,154 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { planMiddleware, type MiddlewareContext, type MiddlewareResult } from "../../src/plan/middleware/index.js";
+import { parseModule } from "../../src/plan/middleware/parse.js";
+
+const FIXTURES = join(import.meta.dirname, "../fixtures/middleware");
+const fixture = (name: string, file: string) => readFileSync(join(FIXTURES, name, file), "utf8");
+const ctx: MiddlewareContext & { path: string } = { routePattern: "/api/projects/[id]", language: "ts", nextMajor: 16, srcDir: true, path: "src/proxy.ts" };
+
+/** Plans, checks the result parses and is a fixed point, and returns the new text. */
+function patch(input: string, context = ctx): string {
+  const result = planMiddleware(input, context);
+  if (result.status !== "patched") throw new Error(`expected patched, got ${JSON.stringify(result)}`);
+  expect(parseModule(result.after, context.path).ok).toBe(true);
+  expect(planMiddleware(result.after, context).status).toBe("unchanged");
+  return result.after;
+}
+
+const crlf = (text: string) => text.replace(/\n/g, "\r\n");
+
+describe("line endings", () => {
+  for (const name of ["clerk-multiline-matcher", "clerk-inline-single-quotes", "wrap-named-middleware"]) {
+    it(`keeps CRLF: ${name}`, () => {
+      const context = name === "wrap-named-middleware" ? { ...ctx, path: "middleware.ts", nextMajor: 15, srcDir: false } : ctx;
+      const after = patch(crlf(fixture(name, "input.ts")), context);
+      expect(after).toBe(crlf(fixture(name, "output.ts")));
+      expect(after.replace(/\r\n/g, "")).not.toContain("\n");
+    });
+  }
+
+  it("keeps a missing final newline", () => {
+    const input = fixture("clerk-string-matcher", "input.ts").trimEnd();
+    expect(patch(input)).toBe(fixture("clerk-string-matcher", "output.ts").trimEnd());
+  });
+
+  it("keeps a missing final newline when wrapping the last statement", () => {
+    const input = fixture("wrap-default-function", "input.ts").trimEnd();
+    expect(patch(input)).toBe(fixture("wrap-default-function", "output.ts").trimEnd());
+  });
+});
+
+describe("Clerk handler and options stay byte-for-byte", () => {
+  it("only the matcher changes", () => {
+    const input = fixture("clerk-handler-options", "input.ts");
+    const after = patch(input);
+    const head = input.slice(0, input.indexOf("export const config"));
+    expect(after.startsWith(head)).toBe(true);
+  });
+});
+
+describe("more shapes", () => {
+  it("adds clerkMiddleware to an existing @clerk/nextjs/server import", () => {
+    const input = `import { NextResponse } from "next/server";
+import { createRouteMatcher } from "@clerk/nextjs/server";
+
+export const isAdmin = createRouteMatcher(["/admin(.*)"]);
+
+export function proxy() {
+  return NextResponse.next();
+}
+`;
+    expect(patch(input)).toContain(`import { createRouteMatcher, clerkMiddleware } from "@clerk/nextjs/server";`);
+  });
+
+  it("uses a namespace import of @clerk/nextjs/server", () => {
+    const input = `import * as clerk from "@clerk/nextjs/server";
+
+export default clerk.clerkMiddleware();
+
+export const config = { matcher: ["/dashboard/:path*"] };
+`;
+    expect(patch(input)).toContain(`matcher: ["/dashboard/:path*", "/(api|trpc)(.*)"]`);
+  });
+
+  it("wraps a parenthesized default arrow", () => {
+    const after = patch(`export default ((req) => {
+  console.log(req.url);
+});
+`);
+    expect(after).toContain("const userMiddleware = ((req) => {");
+    expect(after).toContain("export default clerkMiddleware((_auth, req) => userMiddleware(req));");
+  });
+
+  it("wraps `export { handler as proxy }` and `export const proxy = handler`", () => {
+    const fn = `import { NextResponse } from "next/server";
+
+const handler = () => NextResponse.next();
+`;
+    for (const exporter of ["export { handler as proxy };", "export const proxy = handler;"]) {
+      const after = patch(`${fn}\n${exporter}\n`);
+      expect(after).not.toContain(exporter);
+      expect(after).toContain("export default clerkMiddleware((_auth, req) => handler());");
+    }
+  });
+
+  it("picks names that don't clash", () => {
+    const after = patch(`function clerkMiddleware() {}
+clerkMiddleware();
+
+export default function (req: Request) {
+  return req.url ? undefined : undefined;
+}
+`);
+    expect(after).toContain(`import { clerkMiddleware as clerkMiddleware2 } from "@clerk/nextjs/server";`);
+    expect(after).toContain("function userMiddleware(req: Request)");
+    expect(after).toContain("export default clerkMiddleware2((_auth, req) => userMiddleware(req));");
+  });
+
+  it("passes both arguments to a function typed as a middleware", () => {
+    const after = patch(`import type { NextMiddleware } from "next/server";
+
+export const proxy: NextMiddleware = (req) => {
+  console.log(req.url);
+};
+`);
+    expect(after).toContain("(_auth, req, event) => proxy(req, event)");
+  });
+
+  it("passes both arguments to a function that reads `arguments`", () => {
+    const after = patch(`export function proxy() {
+  return arguments.length ? undefined : undefined;
+}
+`, { ...ctx, path: "src/proxy.js", language: "js" });
+    expect(after).toContain("(_auth, req, event) => proxy(req, event)");
+  });
+
+  it("fills a middleware file that holds only comments", () => {
+    const after = patch("// TODO: clerkMiddleware goes here\n");
+    expect(after.startsWith("// TODO: clerkMiddleware goes here\n\nimport { clerkMiddleware }")).toBe(true);
+  });
+
+  it("adds the route itself for a non-API route, in Next's syntax", () => {
+    const input = fixture("clerk-string-matcher", "input.ts");
+    const after = patch(input, { ...ctx, routePattern: "/reports/[id]/[[...rest]]" });
+    expect(after).toContain(`["/dashboard/:path*", "/reports/:id/:rest*"]`);
+  });
+});
+
+describe("never throws for user content", () => {
+  const inputs = ["", "export default 42;", "export default class {}", "export const config = 1;", "let x = <div/>;", "export default function* () {}"];
+  for (const input of inputs) {
+    it(JSON.stringify(input), () => {
+      const result: MiddlewareResult = planMiddleware(input, ctx);
+      expect(["patched", "refused", "unchanged"]).toContain(result.status);
+    });
+  }
+
+  it("reports line:column for a syntax error", () => {
+    const result = planMiddleware("export default clerkMiddleware(\n  {,\n);\n", ctx);
+    expect(result.status).toBe("refused");
+    if (result.status === "refused") expect(result.reason).toContain("src/proxy.ts:2:4");
+  });
+});

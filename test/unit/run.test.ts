@@ -1,0 +1,115 @@
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { PassThrough } from "node:stream";
+import { describe, expect, it, vi } from "vitest";
+import { applyChanges } from "../../src/apply.js";
+import { run, type RunDeps } from "../../src/run.js";
+import type { RawFlags } from "../../src/types.js";
+import { copyFixture, read, repoRoot, treeHash } from "../support/project.js";
+
+// run() in-process, with the seams a spawned CLI cannot offer: injected write failures and an
+// injected package installer.
+
+function deps(project: string, extra: Partial<RunDeps> = {}): RunDeps & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (chunk) => (out += chunk));
+  stderr.on("data", (chunk) => (err += chunk));
+  return { stdout, stderr, stdinIsTTY: false, env: { CI: "true" }, cwd: project, ...extra, out: () => out, err: () => err };
+}
+
+const flags = (extra: Partial<RawFlags> = {}): RawFlags => ({ route: "/api/projects/[id]", style: "userId", yes: true, ...extra });
+
+describe("atomic apply", () => {
+  it("a failure on the last file restores every file and removes every created file and folder", async () => {
+    const project = copyFixture("app-ts");
+    const hash = treeHash(project);
+    const d = deps(project, {
+      applyHooks: {
+        beforeCommit: (change) => {
+          if (change.path === ".env.local") throw Object.assign(new Error("disk full"), { code: "ENOSPC" });
+        },
+      },
+    });
+    const code = await run(flags(), d);
+    expect(code).toBe(1);
+    expect(d.err()).toContain("Could not write .env.local (ENOSPC)");
+    expect(d.err()).toContain("Every file was restored");
+    expect(existsSync(path.join(project, "app/api"))).toBe(false);
+    expect(treeHash(project)).toBe(hash);
+  });
+
+  it("refuses to write when a file changed on disk after it was read", async () => {
+    const project = copyFixture("app-ts");
+    const change = { path: ".env.local", action: "modify" as const, before: "stale\n", after: "new\n" };
+    await expect(applyChanges(project, [change])).rejects.toThrow(/changed on disk/);
+    expect(read(project, ".env.local")).toContain("DATABASE_URL");
+  });
+
+  it("leaves no temporary files behind", async () => {
+    const project = copyFixture("app-ts");
+    expect(await run(flags(), deps(project))).toBe(0);
+    const hash = treeHash(project);
+    expect(hash).toBe(treeHash(project));
+    const { readdirSync } = await import("node:fs");
+    expect(readdirSync(project).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+  });
+});
+
+describe("--install", () => {
+  it("installs @clerk/nextjs with the detected package manager when missing", async () => {
+    const project = copyFixture("app-js");
+    const installer = vi.fn(async () => {});
+    const d = deps(project, { installer });
+    expect(await run(flags({ install: true }), d)).toBe(0);
+    expect(installer).toHaveBeenCalledWith("pnpm", project);
+    expect(d.out()).not.toContain("pnpm add @clerk/nextjs");
+  });
+
+  it("never installs with --no-install, or without --install outside a terminal", async () => {
+    for (const install of [false, undefined]) {
+      const project = copyFixture("app-js");
+      const installer = vi.fn(async () => {});
+      const d = deps(project, { installer });
+      expect(await run(flags({ install }), d)).toBe(0);
+      expect(installer).not.toHaveBeenCalled();
+      expect(d.out()).toContain("pnpm add @clerk/nextjs");
+    }
+  });
+
+  it("does nothing when @clerk/nextjs is already installed", async () => {
+    const project = copyFixture("app-ts");
+    mkdirSync(path.join(project, "node_modules/@clerk/nextjs"), { recursive: true });
+    writeFileSync(path.join(project, "node_modules/@clerk/nextjs/package.json"), '{ "name": "@clerk/nextjs", "version": "7.9.0" }');
+    const installer = vi.fn(async () => {});
+    expect(await run(flags({ install: true }), deps(project, { installer }))).toBe(0);
+    expect(installer).not.toHaveBeenCalled();
+  });
+});
+
+describe("formatting with the project's own prettier", () => {
+  it("formats created code files with the project's prettier config, and stays idempotent", async () => {
+    const project = copyFixture("app-ts");
+    mkdirSync(path.join(project, "node_modules"), { recursive: true });
+    symlinkSync(path.join(repoRoot, "node_modules/prettier"), path.join(project, "node_modules/prettier"));
+    writeFileSync(path.join(project, ".prettierrc"), '{ "singleQuote": true, "semi": false }\n');
+    expect(await run(flags(), deps(project))).toBe(0);
+    const route = read(project, "app/api/projects/[id]/route.ts");
+    expect(route).toContain("import { auth } from '@clerk/nextjs/server'\n");
+    expect(read(project, "proxy.ts")).toContain("import { clerkMiddleware } from '@clerk/nextjs/server'\n");
+    const hash = treeHash(project);
+    const again = deps(project);
+    expect(await run(flags(), again)).toBe(0);
+    expect(again.out()).toContain("Nothing to change");
+    expect(treeHash(project)).toBe(hash);
+  });
+
+  it("keeps the create-next-app style when the project has no prettier", async () => {
+    const project = copyFixture("app-ts");
+    writeFileSync(path.join(project, ".prettierrc"), '{ "singleQuote": true }\n');
+    expect(await run(flags(), deps(project))).toBe(0);
+    expect(read(project, "app/api/projects/[id]/route.ts")).toContain('import { auth } from "@clerk/nextjs/server";\n');
+  });
+});
