@@ -75,6 +75,7 @@ describe("patching an existing proxy.ts (Next 16)", () => {
 
   it("patches proxy.ts in place: Clerk added, the project's own code and a matcher for /api kept", async () => {
     expect(userIdRoute.touched).toContain("proxy.ts");
+    expect(userIdRoute.report.changes).toContainEqual({ path: "proxy.ts", action: "modify" });
     expect(await fixture.listFiles()).not.toContain("middleware.ts");
     const proxy = await fixture.read("proxy.ts");
     expect(proxy).toContain("clerkMiddleware");

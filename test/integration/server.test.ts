@@ -6,7 +6,7 @@ import { addRoute, urlPathOf, KEYS, type AddedRoute, type RouteRequest } from ".
 import { createFixture, type Fixture } from "./support/fixtures.js";
 import { request, type Reply } from "./support/http.js";
 import { createSigner, type Signer } from "./support/jwt.js";
-import { BLOCKED_MARKER, nextBuild, startNext, type NextServer } from "./support/next-server.js";
+import { BLOCKED_MARKER, GUARD_ACTIVE_MARKER, nextBuild, startNext, type NextServer } from "./support/next-server.js";
 import { typecheckTs, type CheckResult } from "./support/typecheck.js";
 
 const USER: StubUser = {
@@ -292,6 +292,7 @@ describe.each(LINES)("generated routes on a real $line server", ({ line, middlew
     const jwks = stub.requests.filter((r) => r.path === "/v1/jwks");
     expect(jwks.length).toBeGreaterThan(0);
     expect(jwks[0]?.headers.authorization).toBe(`Bearer ${KEYS.secretKey}`);
+    expect(server?.logs()).toContain(GUARD_ACTIVE_MARKER);
     expect(server?.logs()).not.toContain(BLOCKED_MARKER);
     expect(server?.logs()).not.toContain("api.clerk.com");
   });

@@ -90,7 +90,7 @@ const handler = () => NextResponse.next();
     for (const exporter of ["export { handler as proxy };", "export const proxy = handler;"]) {
       const after = patch(`${fn}\n${exporter}\n`);
       expect(after).not.toContain(exporter);
-      expect(after).toContain("export default clerkMiddleware((_auth, req) => handler());");
+      expect(after).toContain("export default clerkMiddleware((_auth, _req) => handler());");
     }
   });
 

@@ -8,7 +8,7 @@ import type {
   Statement,
   VariableDeclarator,
 } from "@babel/types";
-import { type Bindings, isClerkMiddlewareCallee } from "./bindings.js";
+import { type Bindings, CLERK_SERVER, isClerkMiddlewareCallee } from "./bindings.js";
 import { unwrapTs } from "./literal.js";
 
 export type UserFn = FunctionDeclaration | FunctionExpression | ArrowFunctionExpression;
@@ -32,7 +32,7 @@ export interface UserHandler {
 }
 
 export type Handler =
-  | { kind: "clerk"; call: CallExpression }
+  | { kind: "clerk" }
   | UserHandler
   | { kind: "call"; call: CallExpression; exportNode: Statement }
   | { kind: "imported"; local: string; source: string; imported: string }
@@ -67,8 +67,10 @@ export function findHandlers(ast: File, bindings: Bindings, kind: "proxy" | "mid
         const exported = spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value;
         if (!wanted(exported)) continue;
         const local = spec.type === "ExportSpecifier" ? spec.local.name : "*";
-        const handler = node.source
-          ? { kind: "reexport" as const, source: node.source.value, imported: local }
+        const handler: Handler = node.source
+          ? isClerkMiddleware(node.source.value, local)
+            ? { kind: "clerk" }
+            : { kind: "reexport", source: node.source.value, imported: local }
           : node.specifiers.length > 1
             ? unknown("exported from an `export { ... }` list")
             : fromIdentifier(local, bindings, node);
@@ -122,20 +124,30 @@ function fromValue(value: Node, bindings: Bindings, exportNode: Statement, site:
     return userFunction(inner, exportNode, site, name, annotated || inner !== value);
   }
   if (inner.type === "CallExpression") {
-    return isClerkMiddlewareCallee(inner.callee, bindings) ? { kind: "clerk", call: inner } : { kind: "call", call: inner, exportNode };
+    return isClerkMiddlewareCallee(inner.callee, bindings) ? { kind: "clerk" } : { kind: "call", call: inner, exportNode };
+  }
+  // `NextAuth(config).auth`: judged by the call it comes from.
+  if (inner.type === "MemberExpression" && inner.object.type === "CallExpression") {
+    return { kind: "call", call: inner.object, exportNode };
   }
   if (inner.type === "Identifier" && site !== "statement") return fromIdentifier(inner.name, bindings, exportNode);
   if (inner.type === "Identifier") return unknown(`\`${name ?? "it"}\`, an alias of \`${inner.name}\``);
-  return unknown(`not a function Next.js can call (${inner.type})`);
+  return unknown(inner.type === "MemberExpression" ? "a function taken from an object" : "not a function Next.js can call");
 }
 
 /** `export default f` / `export { f as middleware }` / `export const middleware = f`: what is f? */
 function fromIdentifier(local: string, bindings: Bindings, exportNode: Statement): Handler {
   const imported = bindings.imports.get(local);
+  if (imported && isClerkMiddleware(imported.source, imported.imported)) return { kind: "clerk" };
   if (imported) return { kind: "imported", local, ...imported };
   const decl = bindings.locals.get(local);
   if (decl?.type === "FunctionDeclaration") return userFunction(decl, exportNode, "statement", local);
   // fromValue with site "statement" doesn't follow a further alias, so this can't loop.
   if (decl?.type === "VariableDeclarator") return fromDeclarator(decl, bindings, exportNode, "statement");
   return unknown(`\`${local}\`, which is not declared in this file`);
+}
+
+/** `export default clerkMiddleware` / `export { clerkMiddleware as default } from "@clerk/nextjs/server"`: Clerk called directly. */
+function isClerkMiddleware(source: string, imported: string): boolean {
+  return source === CLERK_SERVER && imported === "clerkMiddleware";
 }

@@ -38,9 +38,10 @@ export function samplePaths(pattern: string): string[] {
   return [...new Set(paths.map((segments) => "/" + segments.join("/")))];
 }
 
+/** Under /api or /trpc, which Clerk's recommended "/(api|trpc)(.*)" entry covers. */
 export function isApiRoute(pattern: string): boolean {
   const first = routeParts(pattern)[0];
-  return first?.kind === "static" && first.value === "api";
+  return first?.kind === "static" && (first.value === "api" || first.value === "trpc");
 }
 
 /** The route in path-to-regexp syntax: [id] → :id, [...slug] → :slug+, [[...slug]] → :slug*. */
