@@ -9,7 +9,8 @@ function quote(value: string): string {
 }
 
 export function equivalentCommand(options: Options, cwd?: string): string {
-  const parts = ["npx create-clerk-route", quote(options.route.pattern === `/${options.route.folder}` ? options.route.pattern : `/${options.route.folder}`)];
+  // The folder (not the URL pattern) so that route groups like (admin) survive the round trip.
+  const parts = ["npx create-clerk-route", quote(`/${options.route.folder}`)];
   parts.push("--style", options.style);
   if (options.methods.join(",") !== defaultMethods(options.style).join(",")) parts.push("--methods", options.methods.join(","));
   if (options.role) parts.push("--role", quote(options.role));

@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { normalizeOptions } from "../../src/options.js";
@@ -169,5 +170,39 @@ describe("help, version and colour", () => {
     expect(
       runCli(["/api/me", "--style", "userId", "--dry-run", "--cwd", project], { env: { FORCE_COLOR: "0", NO_COLOR: "1" } }).stdout,
     ).not.toContain("\u001b[");
+  });
+});
+
+describe("keeping secrets out of git", () => {
+  const git = (cwd: string, ...args: string[]) => spawnSync("git", args, { cwd, encoding: "utf8" });
+
+  it("adds an env file that git does not ignore to .gitignore, and says so", () => {
+    const project = copyFixture("app-ts");
+    git(project, "init", "-q");
+    writeFileSync(path.join(project, ".gitignore"), "node_modules\n.next\n");
+    const result = runCli(["/api/me", "--style", "userId", "--yes", "--cwd", project]);
+    expect(result.status, result.output).toBe(0);
+    expect(read(project, ".gitignore").startsWith("node_modules\n.next\n")).toBe(true);
+    expect(read(project, ".gitignore")).toMatch(/^\/\.env\.local$/m);
+    expect(result.stdout).toContain("adding it to .gitignore");
+    expect(git(project, "check-ignore", "-q", ".env.local").status).toBe(0);
+  });
+
+  it("warns loudly when the env file is already tracked", () => {
+    const project = copyFixture("app-ts");
+    git(project, "init", "-q");
+    git(project, "add", ".env.local");
+    const result = runCli(["/api/me", "--style", "userId", "--yes", "--cwd", project]);
+    expect(result.status, result.output).toBe(0);
+    expect(result.stdout).toContain("tracked by git");
+    expect(result.stdout).toContain("git rm --cached .env.local");
+  });
+
+  it("leaves .gitignore alone when it already covers the env file", () => {
+    const project = copyFixture("app-ts");
+    git(project, "init", "-q");
+    writeFileSync(path.join(project, ".gitignore"), ".env*\n");
+    expect(runCli(["/api/me", "--style", "userId", "--yes", "--cwd", project]).status).toBe(0);
+    expect(read(project, ".gitignore")).toBe(".env*\n");
   });
 });

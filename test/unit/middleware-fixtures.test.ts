@@ -17,7 +17,7 @@ interface CaseFile {
   language?: "ts" | "js";
 }
 
-export interface FixtureCase {
+interface FixtureCase {
   name: string;
   dir: string;
   spec: CaseFile;
@@ -26,7 +26,7 @@ export interface FixtureCase {
   ctx: MiddlewareContext & { path: string };
 }
 
-export function loadCases(): FixtureCase[] {
+function loadCases(): FixtureCase[] {
   return readdirSync(FIXTURES)
     .sort()
     .map((name) => {

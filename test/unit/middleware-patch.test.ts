@@ -137,6 +137,31 @@ export const proxy: NextMiddleware = (req) => {
   });
 });
 
+describe("Clerk exported without a call", () => {
+  it("is still Clerk", () => {
+    const input = `import { clerkMiddleware } from "@clerk/nextjs/server";
+
+export default clerkMiddleware;
+
+export const config = { matcher: ["/dashboard/:path*"] };
+`;
+    expect(patch(input)).toContain(`matcher: ["/dashboard/:path*", "/(api|trpc)(.*)"]`);
+    expect(planMiddleware(`export { clerkMiddleware as default } from "@clerk/nextjs/server";\n`, ctx).status).toBe("unchanged");
+  });
+});
+
+describe("other auth libraries", () => {
+  it("refuses NextAuth(config).auth", () => {
+    const result = planMiddleware(`import NextAuth from "next-auth";
+import { authConfig } from "./auth.config";
+
+export default NextAuth(authConfig).auth;
+`, ctx);
+    expect(result.status).toBe("refused");
+    if (result.status === "refused") expect(result.reason).toContain("Auth.js");
+  });
+});
+
 describe("never throws for user content", () => {
   const inputs = ["", "export default 42;", "export default class {}", "export const config = 1;", "let x = <div/>;", "export default function* () {}"];
   for (const input of inputs) {

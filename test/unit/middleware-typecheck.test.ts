@@ -39,10 +39,10 @@ it("TypeScript outputs type-check against next and @clerk/nextjs", () => {
   const files = outputs("output.ts");
   expect(files.length).toBeGreaterThan(10);
   expect(typeErrors(files, {})).toEqual([]);
-});
+}, 120_000);
 
 it("JavaScript outputs pass checkJs (argument counts, imports)", () => {
   const files = outputs("output.js");
   expect(files.length).toBeGreaterThan(1);
   expect(typeErrors(files, { allowJs: true, checkJs: true, noImplicitAny: false })).toEqual([]);
-});
+}, 120_000);
