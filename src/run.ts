@@ -59,7 +59,10 @@ function readEnvInput(
 async function planRun(project: Project, options: Options, deps: RunDeps): Promise<{ plan: Plan; routePath: string }> {
   const route = readRouteTarget(project, options);
   const env = readEnvInput(project, options, deps.env);
-  const plan = buildPlan({ project, options, route, env });
+  // The parser (the largest part of the bundle) loads only when there is a file to patch.
+  const patchMiddleware =
+    options.middleware && project.middlewareFiles.length > 0 ? (await import("./plan/middleware/plan.js")).planMiddleware : undefined;
+  const plan = buildPlan({ project, options, route, env, patchMiddleware });
   plan.warnings.unshift(...(env?.keyWarnings ?? []));
   const formatted = await formatWithProjectPrettier(plan, project, [route.path]);
   return { plan: formatted.plan, routePath: route.path };

@@ -3,7 +3,10 @@ import { upstreamUrlVariable } from "../options.js";
 import type { FileChange, Options, PackageManager, Plan, Project } from "../types.js";
 import { clerkEnvEntries, planEnvFile, type EnvEntry } from "./env.js";
 import { planGitignore } from "./gitignore.js";
-import { locateMiddleware, planMiddleware } from "./middleware/index.js";
+import type { MiddlewareResult } from "./middleware/context.js";
+import { createContent } from "./middleware/create.js";
+import { locateMiddleware } from "./middleware/locate.js";
+import type { planMiddleware } from "./middleware/plan.js";
 import { renderRoute } from "./route.js";
 
 // Where and when: decides which files change, from plain data only. The "what to do to the
@@ -27,6 +30,11 @@ export interface PlanInput {
   options: Options;
   route: { path: string; existing: string | null };
   env?: EnvInput;
+  /**
+   * The parser-based patcher for an existing middleware/proxy file (src/plan/middleware/plan.ts).
+   * Passed in rather than imported so the parser only loads when such a file exists.
+   */
+  patchMiddleware?: typeof planMiddleware;
 }
 
 export function installCommand(packageManager: PackageManager, name = "@clerk/nextjs"): string {
@@ -60,6 +68,11 @@ export function settlePlan(plan: Plan, options: Pick<Options, "force">, routePat
   return { ...plan, changes, unchanged: [...noOps, ...plan.unchanged] };
 }
 
+function patcher(input: PlanInput): typeof planMiddleware {
+  if (!input.patchMiddleware) throw new Error("buildPlan: an existing middleware file needs input.patchMiddleware");
+  return input.patchMiddleware;
+}
+
 function planMiddlewareFile(input: PlanInput, plan: Plan): void {
   const { project, options } = input;
   const context = {
@@ -70,7 +83,9 @@ function planMiddlewareFile(input: PlanInput, plan: Plan): void {
   };
   const location = locateMiddleware(project.middlewareFiles, context);
   plan.warnings.push(...location.warnings);
-  const result = planMiddleware(location.existing?.content, { ...context, path: location.path });
+  const result: MiddlewareResult = location.existing
+    ? patcher(input)(location.existing.content, { ...context, path: location.path })
+    : { status: "created", after: createContent(), summary: `Create ${location.path}` };
   switch (result.status) {
     case "unchanged":
       plan.unchanged.push(location.path);

@@ -129,3 +129,29 @@ describe("route helpers", () => {
     expect(routeMatcherSource("/files/[file-id]")).toBe("/files/:file_id");
   });
 });
+
+/**
+ * Why the wrapper's guard compiles the old matcher itself instead of using Clerk's
+ * createRouteMatcher (deprecated in @clerk/nextjs 7): Clerk's path matcher differs from
+ * Next.js's matcher semantics on exactly the paths that matter.
+ */
+describe("createRouteMatcher is not Next.js's matcher", async () => {
+  const { createPathMatcher } = (await import("@clerk/shared/pathMatcher")) as {
+    createPathMatcher: (patterns: string[]) => (pathname: string) => boolean;
+  };
+  const both = (source: string, path: string) => [createPathMatcher([source])(path), nextRuns(source, path)];
+
+  it("is case-insensitive where Next.js is not", () => {
+    expect(both("/api/:path*", "/API/x")).toEqual([true, false]);
+  });
+
+  it("misses the /_next/data and .rsc forms Next.js adds", () => {
+    expect(both("/dashboard", "/_next/data/build-1/dashboard.json")).toEqual([false, true]);
+    expect(both("/dashboard", "/dashboard.rsc")).toEqual([false, true]);
+  });
+
+  it("throws on a source Next.js accepts", () => {
+    expect(() => createPathMatcher(["/foo{(.*)}*"])).toThrow();
+    expect(nextMatcherRegExp("/foo{(.*)}*")).toBeDefined();
+  });
+});

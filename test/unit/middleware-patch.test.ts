@@ -177,3 +177,17 @@ describe("never throws for user content", () => {
     if (result.status === "refused") expect(result.reason).toContain("src/proxy.ts:2:4");
   });
 });
+
+describe("the generated guard", () => {
+  it("runs the user's function exactly where Next.js ran its old matcher", async () => {
+    const { matchesPath, nextMatcherRegExp } = await import("../../src/plan/middleware/matcher.js");
+    const output = fixture("wrap-default-arrow-js", "output.js");
+    const start = output.indexOf("const oldMatcher");
+    const end = output.indexOf("export default clerkMiddleware");
+    const guard = new Function(`${output.slice(start, end)}\nreturn matchesOldMatcher;`)() as (p: string) => boolean;
+    const old = nextMatcherRegExp("/dashboard/:path*") as RegExp;
+    for (const path of ["/dashboard", "/dashboard/a/b", "/d%61shboard/x", "/_next/data/b1/dashboard.json", "/Dashboard", "/api/projects/1", "/%E0%A4%A"]) {
+      expect([path, guard(path)]).toEqual([path, matchesPath(old, path)]);
+    }
+  });
+});

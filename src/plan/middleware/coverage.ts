@@ -1,6 +1,6 @@
 import type { Matcher } from "./config.js";
 import { matchesPath, nextMatcherRegExp } from "./matcher.js";
-import { samplePaths } from "./route.js";
+import { isApiRoute, routeMatcherSource, samplePaths } from "./route.js";
 
 export type Coverage =
   | { covered: true; everywhere: boolean }
@@ -24,4 +24,14 @@ export function coverage(matcher: Matcher, routePattern: string): Coverage {
 
 export function sourcesCover(regexps: RegExp[], routePattern: string): boolean {
   return samplePaths(routePattern).every((path) => regexps.some((regexp) => matchesPath(regexp, path)));
+}
+
+/** The entry to add: "/(api|trpc)(.*)" for API routes, else the route itself; checked to really cover it. */
+export function entryCovering(routePattern: string): string | undefined {
+  const own = routeMatcherSource(routePattern);
+  const candidates = isApiRoute(routePattern) ? ["/(api|trpc)(.*)", own] : [own];
+  return candidates.find((source) => {
+    const regexp = nextMatcherRegExp(source);
+    return regexp !== undefined && sourcesCover([regexp], routePattern);
+  });
 }

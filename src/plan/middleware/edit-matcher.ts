@@ -3,14 +3,11 @@ import type MagicString from "magic-string";
 import type { Matcher } from "./config.js";
 import { unwrapTs } from "./literal.js";
 import type { Token } from "./parse.js";
+import type { SourceFile } from "./source.js";
 import type { CodeStyle } from "./style.js";
 import { endOfStatementLine, lineIndent, quoteString, spansLines } from "./text.js";
 
-interface EditInput {
-  code: string;
-  tokens: Token[];
-  style: CodeStyle;
-}
+type EditInput = Pick<SourceFile, "code" | "tokens" | "style">;
 
 /** Adds `source` to `config.matcher`, keeping the array's layout. A string matcher becomes an array. */
 export function addMatcherEntry(ms: MagicString, input: EditInput, matcher: Matcher, source: string): void {

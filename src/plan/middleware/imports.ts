@@ -1,24 +1,15 @@
-import type { File, ImportDeclaration } from "@babel/types";
+import type { ImportDeclaration } from "@babel/types";
 import type MagicString from "magic-string";
-import { type Bindings, CLERK_SERVER, uniqueName } from "./bindings.js";
-import type { Token } from "./parse.js";
-import type { CodeStyle } from "./style.js";
+import { CLERK_SERVER, uniqueName } from "./bindings.js";
+import type { SourceFile } from "./source.js";
 import { endOfStatementLine, quoteString } from "./text.js";
-
-interface ImportInput {
-  code: string;
-  ast: File;
-  tokens: Token[];
-  bindings: Bindings;
-  style: CodeStyle;
-}
 
 /**
  * Makes `clerkMiddleware` from @clerk/nextjs/server available and returns the local name to call:
  * an existing import is reused; else a specifier joins an existing `@clerk/nextjs/server` import,
  * or a new import goes after the last import.
  */
-export function ensureClerkMiddlewareImport(ms: MagicString, input: ImportInput): string {
+export function ensureClerkMiddlewareImport(ms: MagicString, input: SourceFile): string {
   for (const [local, binding] of input.bindings.imports) {
     if (binding.source === CLERK_SERVER && binding.imported === "clerkMiddleware") return local;
     if (binding.source === CLERK_SERVER && binding.imported === "*") return `${local}.clerkMiddleware`;

@@ -18,7 +18,7 @@ interface Found {
   ext: string;
 }
 
-function describe(file: ExistingFile): Found | undefined {
+function parseLocation(file: ExistingFile): Found | undefined {
   const match = /^((?:src\/)?(?:app\/)?)(middleware|proxy)\.([a-z]+)$/.exec(file.path);
   if (!match) return undefined;
   return { file, dir: match[1] ?? "", kind: match[2] as Kind, ext: match[3] ?? "" };
@@ -27,7 +27,7 @@ function describe(file: ExistingFile): Found | undefined {
 /** Throws CliError (code "MIDDLEWARE_CONFLICT" or "MIDDLEWARE_MISPLACED") when unsafe. */
 export function locateMiddleware(files: ExistingFile[], ctx: MiddlewareContext): MiddlewareLocation {
   const dir = ctx.srcDir ? "src/" : "";
-  const found = files.map(describe).filter((f): f is Found => f !== undefined);
+  const found = files.map(parseLocation).filter((f): f is Found => f !== undefined);
   const isRead = (f: Found) => f.dir === dir && PICKED_UP.has(f.ext) && (f.kind === "middleware" || ctx.nextMajor >= 16);
   const read = found.filter(isRead);
   const ignored = found.filter((f) => !isRead(f));

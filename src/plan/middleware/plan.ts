@@ -1,37 +1,31 @@
 import MagicString from "magic-string";
-import type { File } from "@babel/types";
-import { type Bindings, clerkLocals, collectBindings, mentions } from "./bindings.js";
+import { mentions } from "./ast.js";
+import { clerkLocals, collectBindings } from "./bindings.js";
 import { readConfig, type Matcher } from "./config.js";
 import type { MiddlewareResult, PlanContext } from "./context.js";
-import { coverage, sourcesCover } from "./coverage.js";
+import { coverage, entryCovering } from "./coverage.js";
 import { createContent } from "./create.js";
 import { addMatcherEntry } from "./edit-matcher.js";
 import { refuseForeign } from "./foreign.js";
 import { exportedNames, findHandlers, type UserHandler } from "./handler.js";
 import { ensureClerkMiddlewareImport } from "./imports.js";
 import { nextMatcherRegExp } from "./matcher.js";
-import { parseModule, type Token } from "./parse.js";
+import { parseModule } from "./parse.js";
 import { refuse, type RefusalContext } from "./refusals.js";
-import { isApiRoute, routeMatcherSource } from "./route.js";
+import { routeMatcherSource } from "./route.js";
 import { type CodeStyle, detectStyle } from "./style.js";
 import { withEol } from "./text.js";
-import { wrapUserMiddleware } from "./wrap.js";
-
-interface Source {
-  code: string;
-  ast: File;
-  tokens: Token[];
-  bindings: Bindings;
-  style: CodeStyle;
-}
+import type { SourceFile } from "./source.js";
+import { type Guard, wrapUserMiddleware } from "./wrap.js";
 
 /** existing === undefined → create. Never throws for user content: a shape it can't handle → "refused". */
 export function planMiddleware(existing: string | undefined, ctx: PlanContext): MiddlewareResult {
-  const entry = matcherEntryFor(ctx.routePattern);
-  const rctx: RefusalContext = { path: ctx.path, routePattern: ctx.routePattern, entry: entry ?? routeMatcherSource(ctx.routePattern) };
   if (existing === undefined) {
-    return { status: "created", after: createContent(), summary: `Create ${ctx.path}: clerkMiddleware() on every route except static files and Next.js internals` };
+    const summary = `Create ${ctx.path}: clerkMiddleware() on every route except static files and Next.js internals`;
+    return { status: "created", after: createContent(), summary };
   }
+  const entry = entryCovering(ctx.routePattern);
+  const rctx: RefusalContext = { path: ctx.path, routePattern: ctx.routePattern, entry: entry ?? routeMatcherSource(ctx.routePattern) };
   try {
     return planExisting(existing, ctx, rctx, entry);
   } catch (error) {
@@ -39,25 +33,17 @@ export function planMiddleware(existing: string | undefined, ctx: PlanContext): 
   }
 }
 
-/** "/(api|trpc)(.*)" for API routes, else the route itself; checked to really match the route. */
-function matcherEntryFor(routePattern: string): string | undefined {
-  const candidates = isApiRoute(routePattern) ? ["/(api|trpc)(.*)", routeMatcherSource(routePattern)] : [routeMatcherSource(routePattern)];
-  return candidates.find((source) => {
-    const regexp = nextMatcherRegExp(source);
-    return regexp !== undefined && sourcesCover([regexp], routePattern);
-  });
-}
-
 function planExisting(code: string, ctx: PlanContext, rctx: RefusalContext, entry: string | undefined): MiddlewareResult {
   const parsed = parseModule(code, ctx.path);
   if (!parsed.ok) return refuse.syntaxError(rctx, parsed.error);
   const { ast, tokens } = parsed;
   const bindings = collectBindings(ast);
-  const src: Source = { code, ast, tokens, bindings, style: detectStyle(code, ast) };
+  const src: SourceFile = { code, tokens, ast, bindings, style: detectStyle(code, ast), typescript: /\.[mc]?tsx?$/.test(ctx.path) };
   if ([...bindings.imports.values()].some((b) => b.imported === "authMiddleware" && b.source.startsWith("@clerk/nextjs"))) {
     return refuse.legacyClerk(rctx);
   }
   if (ast.program.body.length === 0) return fillEmpty(code, ctx, src.style);
+
   const kind = /(^|\/)proxy\.[^/]+$/.test(ctx.path) ? "proxy" : "middleware";
   const handlers = findHandlers(ast, bindings, kind);
   const [first] = handlers;
@@ -65,36 +51,38 @@ function planExisting(code: string, ctx: PlanContext, rctx: RefusalContext, entr
     const names = exportedNames(ast).map((n) => `\`${n}\``);
     return refuse.noHandler(rctx, kind, names.length ? `it exports ${names.join(", ")}` : "it exports nothing");
   }
-  if (handlers.length > 1) return refuse.several(rctx, handlers.map((h) => (h.exported === "*" ? "export *" : h.exported)));
+  if (handlers.length > 1) return refuse.several(rctx, handlers.map((h) => h.exported));
   const handler = first.handler;
   if (handler.kind !== "clerk" && handler.kind !== "user") return refuseForeign(handler, code, bindings, rctx);
+
   const config = readConfig(ast);
   if (!config.ok) return refuse.matcher(rctx, config.problem);
   const covered = coverage(config.matcher, ctx.routePattern);
   if (!covered.covered && covered.invalidSource !== undefined) return refuse.invalidMatcher(rctx, covered.invalidSource);
-  if (handler.kind === "clerk") {
-    if (covered.covered) return { status: "unchanged", reason: `clerkMiddleware() in ${ctx.path} already runs on ${ctx.routePattern}${covered.everywhere ? " (no matcher: it runs on every path)" : ""}` };
-    if (!entry) return refuse.uncoverable(rctx);
-    const ms = new MagicString(code);
-    addMatcherEntry(ms, src, config.matcher, entry);
-    return patched(ms, `Add ${JSON.stringify(entry)} to config.matcher in ${ctx.path} so clerkMiddleware() runs on ${ctx.routePattern}`);
+  if (handler.kind === "user") {
+    const result = wrap(src, rctx, handler, config.matcher, covered.covered, entry);
+    if (result.status !== "patched" || first.exported === "default") return result;
+    return { ...result, summary: `${result.summary}; \`${first.exported}\` is no longer exported, or Next.js would run it instead of Clerk` };
   }
-  return wrap(src, ctx, rctx, handler, config.matcher, covered.covered, entry);
+  if (covered.covered) {
+    const how = covered.everywhere ? " (no matcher: it runs on every path)" : "";
+    return { status: "unchanged", reason: `clerkMiddleware() in ${ctx.path} already runs on ${ctx.routePattern}${how}` };
+  }
+  if (!entry) return refuse.uncoverable(rctx);
+  const ms = new MagicString(code);
+  addMatcherEntry(ms, src, config.matcher, entry);
+  return patched(ms, `Add ${JSON.stringify(entry)} to config.matcher in ${ctx.path} so clerkMiddleware() runs on ${ctx.routePattern}`);
 }
 
-function wrap(
-  src: Source,
-  ctx: PlanContext,
-  rctx: RefusalContext,
-  user: UserHandler,
-  matcher: Matcher,
-  covered: boolean,
-  entry: string | undefined,
-): MiddlewareResult {
+/**
+ * A middleware without Clerk: Clerk wraps it. When its matcher didn't reach the route, the route
+ * joins the matcher and a guard keeps the user's function on the paths it ran on before.
+ */
+function wrap(src: SourceFile, rctx: RefusalContext, user: UserHandler, matcher: Matcher, covered: boolean, entry: string | undefined): MiddlewareResult {
   if (mentions(user.fn, clerkLocals(src.bindings))) return refuse.composed(rctx, "a function that calls Clerk itself");
   if (user.fn.generator) return refuse.composed(rctx, "a generator function");
   const ms = new MagicString(src.code);
-  let guard: { sources: string[]; regexps: RegExp[] } | undefined;
+  let guard: Guard | undefined;
   if (!covered && matcher.kind !== "everywhere") {
     if (matcher.entries.some((e) => e.conditional)) return refuse.conditionalMatcher(rctx);
     if (!entry) return refuse.uncoverable(rctx);
@@ -103,9 +91,9 @@ function wrap(
     addMatcherEntry(ms, src, matcher, entry);
   }
   const clerk = ensureClerkMiddlewareImport(ms, src);
-  const name = wrapUserMiddleware(ms, { ...src, typescript: /\.[mc]?tsx?$/.test(ctx.path) }, user, clerk, guard);
+  const name = wrapUserMiddleware(ms, src, user, clerk, guard);
   const scope = guard ? `; ${name} still runs only where its old matcher matched, and the matcher now includes ${JSON.stringify(entry)}` : "";
-  return patched(ms, `Wrap ${name} in clerkMiddleware() in ${ctx.path}${scope}`);
+  return patched(ms, `Wrap ${name} in clerkMiddleware() in ${rctx.path}${scope}`);
 }
 
 function patched(ms: MagicString, summary: string): MiddlewareResult {
@@ -114,7 +102,8 @@ function patched(ms: MagicString, summary: string): MiddlewareResult {
 
 /** A file with nothing but comments: keep them, add the Clerk middleware below. */
 function fillEmpty(code: string, ctx: PlanContext, style: CodeStyle): MiddlewareResult {
-  const separator = code.trim() === "" ? "" : code.endsWith("\n") ? style.eol : style.eol + style.eol;
-  const after = code.trim() === "" ? createContent() : code + separator + withEol(createContent(), style.eol);
-  return { status: "patched", after, summary: `Add clerkMiddleware() to ${ctx.path}, which exported nothing` };
+  const summary = `Add clerkMiddleware() to ${ctx.path}, which exported nothing`;
+  if (code.trim() === "") return { status: "patched", after: createContent(), summary };
+  const separator = code.endsWith("\n") ? style.eol : style.eol + style.eol;
+  return { status: "patched", after: code + separator + withEol(createContent(), style.eol), summary };
 }

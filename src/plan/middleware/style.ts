@@ -1,4 +1,5 @@
-import type { File, Statement } from "@babel/types";
+import type { File, Node, Statement } from "@babel/types";
+import { walk } from "./ast.js";
 
 /** How the file is written, so inserted code looks like the rest of it. */
 export interface CodeStyle {
@@ -20,20 +21,17 @@ export function detectStyle(code: string, ast: File): CodeStyle {
   };
 }
 
-/** The quote used by most import sources (then any string), double when there is none. */
+/** The quote used by most import sources, else by most strings; double when there is none. */
 function detectQuote(code: string, ast: File): CodeStyle["quote"] {
-  let single = 0;
-  let double = 0;
-  for (const node of ast.program.body) {
-    if (node.type !== "ImportDeclaration") continue;
-    if (code[node.source.start ?? 0] === "'") single++;
-    else double++;
-  }
-  if (single + double === 0) {
-    const first = code.match(/["']/);
-    return first?.[0] === "'" ? "'" : '"';
-  }
-  return single > double ? "'" : '"';
+  const quoteOf = (node: Node) => code[node.start ?? 0];
+  const imports = ast.program.body.flatMap((node) => (node.type === "ImportDeclaration" ? [quoteOf(node.source)] : []));
+  const strings: string[] = [];
+  walk(ast.program, (node) => {
+    if (node.type === "StringLiteral") strings.push(quoteOf(node) ?? "");
+  });
+  const votes = imports.length > 0 ? imports : strings;
+  const single = votes.filter((q) => q === "'").length;
+  return single > votes.length - single ? "'" : '"';
 }
 
 const SEMI_STATEMENTS = new Set([

@@ -1,19 +1,10 @@
 import type { Node } from "@babel/types";
 import type MagicString from "magic-string";
-import { type Bindings, mentions, uniqueName } from "./bindings.js";
+import { mentions } from "./ast.js";
+import { uniqueName } from "./bindings.js";
 import type { UserFn, UserHandler } from "./handler.js";
-import type { Token } from "./parse.js";
-import type { CodeStyle } from "./style.js";
+import type { SourceFile } from "./source.js";
 import { endOfStatementLine, quoteString, withEol } from "./text.js";
-
-export interface WrapInput {
-  code: string;
-  tokens: Token[];
-  bindings: Bindings;
-  style: CodeStyle;
-  /** Type-annotate generated parameters. */
-  typescript: boolean;
-}
 
 /** The user's old matcher, to keep their function on the paths it ran on before. */
 export interface Guard {
@@ -26,7 +17,7 @@ export interface Guard {
  * `clerkMiddleware((_auth, req, event) => userFn(req, event))` in its place.
  * Returns the local name of the user's function.
  */
-export function wrapUserMiddleware(ms: MagicString, input: WrapInput, user: UserHandler, clerk: string, guard?: Guard): string {
+export function wrapUserMiddleware(ms: MagicString, input: SourceFile, user: UserHandler, clerk: string, guard?: Guard): string {
   const name = user.name ?? uniqueName("userMiddleware", input.bindings.taken);
   const wrapper = withEol(wrapperText(input, user, name, clerk, guard), input.style.eol);
   const exportStart = user.exportNode.start ?? 0;
@@ -57,18 +48,14 @@ function declarationStart(exportNode: Node): number {
 }
 
 /** `function (req)` → `function userMiddleware(req)`. */
-function nameAnonymousFunction(ms: MagicString, input: WrapInput, fn: UserFn, name: string): void {
+function nameAnonymousFunction(ms: MagicString, input: SourceFile, fn: UserFn, name: string): void {
   const keyword = input.tokens.find((t) => t.label === "function" && t.start >= (fn.start ?? 0));
   const next = keyword && input.tokens.find((t) => t.start >= keyword.end && !t.label.startsWith("Comment"));
   if (!keyword || !next) throw new Error("function keyword not found");
-  if (next.label === "*") {
-    ms.appendLeft(next.end, ` ${name}`);
-  } else {
-    ms.overwrite(keyword.end, next.start, ` ${name}`);
-  }
+  ms.overwrite(keyword.end, next.start, ` ${name}`);
 }
 
-function wrapperText(input: WrapInput, user: UserHandler, name: string, clerk: string, guard?: Guard): string {
+function wrapperText(input: SourceFile, user: UserHandler, name: string, clerk: string, guard?: Guard): string {
   const { semi, indent } = input.style;
   const end = semi ? ";" : "";
   const args = passedArgs(user);
@@ -92,7 +79,7 @@ function wrapperText(input: WrapInput, user: UserHandler, name: string, clerk: s
  * The old matcher as Next.js compiles it, tried on the raw and the decoded path like
  * next-server does, so the user's function keeps running on exactly the paths it ran on.
  */
-function guardText(input: WrapInput, name: string, matches: string, guard: Guard): string[] {
+function guardText(input: SourceFile, name: string, matches: string, guard: Guard): string[] {
   const { semi, indent, quote } = input.style;
   const end = semi ? ";" : "";
   const list = uniqueName("oldMatcher", input.bindings.taken);

@@ -1,11 +1,13 @@
 // Runs the built create-clerk-route CLI the way CI would: no TTY, stdin closed, CI=true.
-import { existsSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, rmSync } from "node:fs";
+import { cp, mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { REPO_ROOT, run, type RunResult } from "./cache.js";
+import { IT_ROOT, REPO_ROOT, run, type RunResult } from "./cache.js";
 import type { Fixture } from "./fixtures.js";
 
-export const CLI_BIN = path.join(REPO_ROOT, "bin", "create-clerk-route.js");
-const CLI_BUNDLE = path.join(REPO_ROOT, "dist", "cli.js");
+const REPO_BIN = path.join(REPO_ROOT, "bin", "create-clerk-route.js");
+const REPO_BUNDLE = path.join(REPO_ROOT, "dist", "cli.js");
 
 export type Style = "protect" | "userId" | "token" | "currentUser" | "clerkClient";
 export const STYLES: readonly Style[] = ["protect", "userId", "token", "currentUser", "clerkClient"];
@@ -25,22 +27,77 @@ function cliEnv(): NodeJS.ProcessEnv {
   return { ...env, CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" };
 }
 
-export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  return run(process.execPath, [CLI_BIN, ...args], {
+/** Runs a given copy of bin/create-clerk-route.js. */
+function runBin(bin: string, args: string[], options: { cwd?: string; timeoutMs?: number }): Promise<RunResult> {
+  return run(process.execPath, [bin, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: cliEnv(),
     timeoutMs: options.timeoutMs ?? 60_000,
   });
 }
 
-let available: boolean | undefined;
+/** Relative imports in the bundle whose files are not there (a copy taken while esbuild ran). */
+async function missingChunks(distDir: string): Promise<string[]> {
+  const missing: string[] = [];
+  const files = (await readdir(distDir, { recursive: true })).filter((file) => file.endsWith(".js"));
+  for (const file of files) {
+    const code = await readFile(path.join(distDir, file), "utf8");
+    for (const match of code.matchAll(/["'](\.\.?\/[^"']+\.js)["']/g)) {
+      const target = path.resolve(path.dirname(path.join(distDir, file)), match[1] ?? "");
+      if (!existsSync(target)) missing.push(path.relative(distDir, target));
+    }
+  }
+  return missing;
+}
 
-/** True once the CLI is built: dist/cli.js exists and `--help` succeeds. */
-export async function cliAvailable(): Promise<boolean> {
-  if (available !== undefined) return available;
-  if (!existsSync(CLI_BIN) || !existsSync(CLI_BUNDLE)) return (available = false);
-  const help = await runCli(["--help"], { timeoutMs: 30_000 });
-  return (available = help.code === 0);
+let snapshotBin: Promise<string> | undefined;
+
+/**
+ * A private copy of the built CLI (bin/, dist/, package.json), taken once per test file: the
+ * bundle inlines its dependencies, so the copy runs anywhere, and a rebuild of dist/ by someone
+ * else half-way through the suite cannot pull the CLI from under it.
+ */
+async function takeSnapshot(): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  let lastProblem = "";
+  while (Date.now() < deadline) {
+    if (existsSync(REPO_BIN) && existsSync(REPO_BUNDLE)) {
+      const dir = path.join(IT_ROOT, "cli", `${process.pid}-${randomBytes(4).toString("hex")}`);
+      try {
+        await mkdir(dir, { recursive: true });
+        await cp(path.join(REPO_ROOT, "bin"), path.join(dir, "bin"), { recursive: true });
+        await cp(path.join(REPO_ROOT, "dist"), path.join(dir, "dist"), { recursive: true });
+        await cp(path.join(REPO_ROOT, "package.json"), path.join(dir, "package.json"));
+        const bin = path.join(dir, "bin", "create-clerk-route.js");
+        const missing = await missingChunks(path.join(dir, "dist"));
+        if (missing.length > 0) throw new Error(`copied mid-build, missing ${missing.join(", ")}`);
+        const help = await runBin(bin, ["--help"], { timeoutMs: 30_000 });
+        if (help.code === 0) {
+          process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+          return bin;
+        }
+        lastProblem = `--help exited ${help.code}: ${help.stderr}`;
+      } catch (error) {
+        lastProblem = String(error);
+      }
+      await rm(dir, { recursive: true, force: true });
+    } else {
+      lastProblem = `${REPO_BUNDLE} is missing`;
+    }
+    // Maybe a build is running right now: give it a moment.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  throw new Error(`The CLI is not usable (${lastProblem}): run \`npm run build\` first.`);
+}
+
+/** The CLI as built when the test file started (see takeSnapshot). */
+export function cliBin(): Promise<string> {
+  snapshotBin ??= takeSnapshot();
+  return snapshotBin;
+}
+
+export async function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  return runBin(await cliBin(), args, options);
 }
 
 export interface RouteRequest {
@@ -95,9 +152,6 @@ async function snapshot(fixture: Fixture): Promise<Map<string, string>> {
 
 /** Adds one route to the fixture with the built CLI and reports which files changed. */
 export async function addRoute(fixture: Fixture, request: RouteRequest): Promise<AddedRoute> {
-  if (!(await cliAvailable())) {
-    throw new Error(`The CLI is not built (${CLI_BUNDLE} missing or --help failing): run \`npm run build\` first.`);
-  }
   const before = await snapshot(fixture);
   const args = [request.route, "--style", request.style, ...baseFlags(fixture)];
   if (request.methods) args.push("--methods", request.methods.join(","));
