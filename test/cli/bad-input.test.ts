@@ -1,8 +1,12 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { copyFixture, runCli, treeHash } from "../support/project.js";
+import { copyFixture, repoRoot, runCli, treeHash } from "../support/project.js";
+
+/** Puts a middleware fixture's input in place as the project's proxy.ts. */
+const proxyFrom = (fixture: string) => (project: string) =>
+  copyFileSync(path.join(repoRoot, "test/fixtures/middleware", fixture, "input.ts"), path.join(project, "proxy.ts"));
 
 // The bad-input catalogue: each case exits 1, names the problem and the fix, and leaves the
 // project byte-identical.
@@ -69,6 +73,48 @@ const CASES: Case[] = [
     },
     args: () => ["/api/x", "--style", "userId"],
     expect: [/page\.tsx exists/, /Pick another route/],
+  },
+  {
+    name: "an Auth.js middleware",
+    prepare: proxyFrom("refuse-authjs-reexport"),
+    args: () => ["/api/x", "--style", "userId"],
+    expect: [/Auth\.js/, /export default clerkMiddleware\(\);/, /--no-middleware/],
+  },
+  {
+    name: "the removed authMiddleware",
+    prepare: proxyFrom("refuse-legacy-auth-middleware"),
+    args: () => ["/api/x", "--style", "userId"],
+    expect: [/authMiddleware/, /npx @clerk\/upgrade/, /--no-middleware/],
+  },
+  {
+    name: "a matcher held in a variable",
+    prepare: proxyFrom("refuse-matcher-variable"),
+    args: () => ["/api/x", "--style", "userId"],
+    expect: [/held in a variable/, /"\/\(api\|trpc\)\(\.\*\)"/, /--no-middleware/],
+  },
+  {
+    name: "an i18n middleware",
+    prepare: proxyFrom("refuse-next-intl"),
+    args: () => ["/api/x", "--style", "userId"],
+    expect: [/next-intl/, /--no-middleware/],
+  },
+  {
+    name: "both middleware.ts and proxy.ts",
+    prepare: (p) => {
+      writeFileSync(path.join(p, "proxy.ts"), "export default function proxy() {}\n");
+      writeFileSync(path.join(p, "middleware.ts"), "export default function middleware() {}\n");
+    },
+    args: () => ["/api/x", "--style", "userId"],
+    expect: [/middleware\.ts/, /proxy\.ts/],
+  },
+  {
+    name: "a proxy file Next would ignore (src/, while the app is in the root)",
+    prepare: (p) => {
+      mkdirSync(path.join(p, "src"));
+      writeFileSync(path.join(p, "src/proxy.ts"), "export default function proxy() {}\n");
+    },
+    args: () => ["/api/x", "--style", "userId"],
+    expect: [/proxy\.ts/, /git mv|move/i],
   },
   {
     name: "an unparseable middleware file",
