@@ -1,5 +1,4 @@
 import { parseArgs } from "./cli.js";
-import { colorsFor } from "./colors.js";
 
 // Entry point of the bin: parse flags, then load the rest only when there is work to do,
 // so --help and --version never load prompts, templates or the parser.
@@ -11,6 +10,7 @@ export async function main(argv: string[]): Promise<number> {
     if (argv.includes("--json")) {
       process.stdout.write(`${JSON.stringify({ ok: false, error: { code: "INVALID_ARGUMENTS", message: parsed.message } })}\n`);
     } else {
+      const { colorsFor } = await import("./colors.js");
       const colors = colorsFor(process.stderr, process.env);
       process.stderr.write(`${colors.red("✖")} ${parsed.message}\n  Run create-clerk-route --help to see every flag.\n`);
     }

@@ -32,7 +32,7 @@ export function jsonError(error: CliError): string {
 
 export function humanError(error: CliError, colors: Colors): string {
   const lines = [`${colors.red("✖")} ${error.message}`];
-  if (error.hint) lines.push(error.hint.split("\n").map((line) => `  ${line}`).join("\n"));
+  if (error.hint) lines.push(error.hint.split("\n").map((line) => (line === "" ? "" : `  ${line}`)).join("\n"));
   return lines.join("\n");
 }
 

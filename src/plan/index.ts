@@ -95,8 +95,9 @@ function planMiddlewareFile(input: PlanInput, plan: Plan): void {
       plan.changes.push(change(location.path, location.existing?.content ?? null, result.after));
       return;
     case "refused":
-      throw new CliError("MIDDLEWARE_UNSAFE", `${location.path}: ${result.reason}`, {
-        hint: `Nothing was changed. Make this edit by hand:\n\n${result.manualEdit}\n\nThen run again, or pass --no-middleware to skip this step.`,
+      // The reason names the file; the manual edit ends with how to go on without it (--no-middleware).
+      throw new CliError("MIDDLEWARE_UNSAFE", result.reason, {
+        hint: `Nothing was changed. Make this edit by hand:\n\n${result.manualEdit}`,
       });
   }
 }
