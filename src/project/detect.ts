@@ -111,6 +111,14 @@ export function detectProject(cwd: string): Project {
   }
 
   const nextInstalled = installedVersion(root, "next");
+  const nextMajor = majorFromRange(nextInstalled ?? nextRange);
+  if (nextMajor < 15) {
+    throw new CliError(
+      "UNSUPPORTED_NEXT",
+      `This project uses Next.js ${nextInstalled ?? nextRange}; @clerk/nextjs 7 and the generated handlers (async params) need Next.js 15 or newer.`,
+      { hint: "Upgrade first: npx @next/codemod@latest upgrade latest — then run this again." },
+    );
+  }
   const clerkInstalled = installedVersion(root, "@clerk/nextjs");
   const clerkDeclared = declaredVersion(pkg, "@clerk/nextjs");
   const middlewarePaths = MIDDLEWARE_FOLDERS.flatMap((folder) =>
@@ -122,7 +130,7 @@ export function detectProject(cwd: string): Project {
     appDir: srcDir ? "src/app" : "app",
     srcDir,
     language: existsSync(path.join(root, "tsconfig.json")) ? "ts" : "js",
-    nextMajor: majorFromRange(nextInstalled ?? nextRange),
+    nextMajor,
     nextVersionSource: nextInstalled ? "installed" : "declared",
     clerk: {
       installed: clerkInstalled !== undefined,

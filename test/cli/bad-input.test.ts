@@ -50,6 +50,12 @@ const CASES: Case[] = [
   { name: "not a Next.js project", fixture: "not-next", args: () => ["/api/x", "--style", "userId"], expect: [/No Next\.js project found/, /--cwd/] },
   { name: "Pages Router only", fixture: "pages-only", args: () => ["/api/x", "--style", "userId"], expect: [/Pages Router only/, /Create an app\/ folder/] },
   {
+    name: "Next.js 14",
+    prepare: (p) => writeFileSync(path.join(p, "package.json"), '{ "dependencies": { "next": "14.2.3" } }'),
+    args: () => ["/api/x", "--style", "userId"],
+    expect: [/Next\.js 14\.2\.3/, /Next\.js 15 or newer/, /upgrade/],
+  },
+  {
     name: "malformed package.json",
     prepare: (p) => writeFileSync(path.join(p, "package.json"), '{ "dependencies": { "next": "16" }, }'),
     args: () => ["/api/x", "--style", "userId"],

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { parseRoute, routeParams } from "../../src/route-path.js";
+import { normalizeOptions, parseMethods, parseStyle, upstreamUrlVariable } from "../../src/options.js";
+
+describe("parseRoute", () => {
+  it.each([
+    ["projects/[id]", "api/projects/[id]", "/api/projects/[id]"],
+    ["/api/projects/[id]", "api/projects/[id]", "/api/projects/[id]"],
+    ["/projects/[id]/", "api/projects/[id]", "/api/projects/[id]"],
+    ["api", "api", "/api"],
+    ["/api/(admin)/reports", "api/(admin)/reports", "/api/reports"],
+    ["/api/docs/[[...slug]]", "api/docs/[[...slug]]", "/api/docs/[[...slug]]"],
+    ["  /api/v1.2/x~y  ", "api/v1.2/x~y", "/api/v1.2/x~y"],
+  ])("%s → folder %s, pattern %s", (input, folder, pattern) => {
+    const route = parseRoute(input);
+    expect(route.folder).toBe(folder);
+    expect(route.pattern).toBe(pattern);
+  });
+
+  it("lists params with their types", () => {
+    expect(routeParams(parseRoute("/api/[org]/[...path]"))).toEqual([
+      { name: "org", type: "string" },
+      { name: "path", type: "string[]" },
+    ]);
+  });
+
+  it.each([
+    ["../x", /would leave app\/api/],
+    ["/api/./x", /would leave app\/api/],
+    ["/api/x%2F..", /percent-encoded/],
+    ["app/api/x", /folder path, not a URL path/],
+    ["/api/x/route.ts", /names the file itself/],
+    ["/api/[a]/[a]", /appears twice/],
+    ["/api/[my-id]", /not a usable parameter name/],
+    ["/api/@slot", /parallel-route slot/],
+    ["/api/x?y=1", /query string/],
+    ["~/app", /file-system path/],
+  ])("refuses %s", (input, message) => {
+    expect(() => parseRoute(input)).toThrow(message);
+  });
+
+  it("refuses absolute paths inside the given roots", () => {
+    expect(() => parseRoute("/home/me/app/api/x", ["/home/me"])).toThrow(/absolute file-system path/);
+    expect(parseRoute("/home/x", ["/home/me"]).pattern).toBe("/api/home/x");
+  });
+});
+
+describe("options", () => {
+  it("accepts the kebab-case style aliases", () => {
+    expect(parseStyle("user-id")).toBe("userId");
+    expect(parseStyle("current-user")).toBe("currentUser");
+    expect(parseStyle("clerk-client")).toBe("clerkClient");
+    expect(() => parseStyle("userid2")).toThrow(/protect, userId, token, currentUser, clerkClient/);
+  });
+
+  it("defaults methods per style and sorts them", () => {
+    expect(normalizeOptions({ style: "clerkClient" }).methods).toEqual(["POST"]);
+    expect(normalizeOptions({ style: "token" }).methods).toEqual(["GET"]);
+    expect(parseMethods("delete, get ,Post", "userId")).toEqual(["GET", "POST", "DELETE"]);
+    expect(() => parseMethods("GET,DELETE", "clerkClient")).toThrow(/no DELETE handler/);
+  });
+
+  it("derives a default route from the style", () => {
+    expect(normalizeOptions({ style: "protect" }).route.pattern).toBe("/api/protected");
+  });
+
+  it("refuses --role with --permission", () => {
+    expect(() => normalizeOptions({ style: "protect", role: "a", permission: "b" })).toThrow(/cannot be combined/);
+  });
+
+  it("names the token style's upstream variable after the template", () => {
+    expect(upstreamUrlVariable("supabase")).toBe("SUPABASE_URL");
+    expect(upstreamUrlVariable("my-db.v2")).toBe("MY_DB_V2_URL");
+  });
+});
