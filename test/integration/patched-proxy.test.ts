@@ -44,6 +44,7 @@ describe("patching an existing proxy.ts (Next 16)", () => {
   let typecheck: CheckResult;
   let userIdRoute: AddedRoute;
   let tokenRoute: AddedRoute;
+  let unsetUpstreamRoute: AddedRoute;
 
   beforeAll(async () => {
     signer = await createSigner();
@@ -57,6 +58,12 @@ describe("patching an existing proxy.ts (Next 16)", () => {
     });
     userIdRoute = await addRoute(fixture, { route: "/api/it/user-id", style: "userId" });
     tokenRoute = await addRoute(fixture, { route: "/api/it/token", style: "token" });
+    // FIREBASE_URL is left unset (the CLI writes it empty into .env.local).
+    unsetUpstreamRoute = await addRoute(fixture, {
+      route: "/api/it/firebase",
+      style: "token",
+      flags: ["--jwt-template", "firebase"],
+    });
     typecheck = await typecheckTs(fixture.dir);
     await nextBuild(fixture.dir);
     server = await startNext(fixture.dir, {
@@ -95,7 +102,9 @@ describe("patching an existing proxy.ts (Next 16)", () => {
     const token = await signer.sessionToken({ userId: USER.id, sessionId: SESSION_ID });
     const signedIn = await request(server.url, path, { token });
     expect(signedIn.status).toBe(200);
-    expect(signedIn.json).toMatchObject({ userId: USER.id });
+    expect(signedIn.json).toEqual({ userId: USER.id });
+    // The old proxy's matcher did not cover this path, so its code must not run here.
+    expect(signedIn.headers.get("x-legacy-proxy")).toBeNull();
   });
 
   it("the project's own proxy still runs on its paths", async () => {
@@ -115,5 +124,19 @@ describe("patching an existing proxy.ts (Next 16)", () => {
     const blocked = logs.split("\n").filter((line) => line.includes(BLOCKED_MARKER));
     expect(blocked).toEqual([`${BLOCKED_MARKER} fetch ${EXTERNAL_URL}`]);
     expect(stub.unexpected().map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+
+  it("token --jwt-template firebase with FIREBASE_URL unset: 500 JSON naming the variable", async () => {
+    if (!server) throw new Error("server not started");
+    const env = await fixture.read(".env.local");
+    expect(env).toMatch(/^FIREBASE_URL=$/m);
+    const before = stub.requests.length;
+    const token = await signer.sessionToken({ userId: USER.id, sessionId: SESSION_ID });
+    const reply = await request(server.url, urlPathOf(fixture, unsetUpstreamRoute.file), { token });
+    expect(reply.status).toBe(500);
+    expect(reply.json).toMatchObject({ error: expect.stringContaining("FIREBASE_URL") });
+    const mints = stub.requests.slice(before).filter((r) => r.path.includes("/tokens/"));
+    // The token is minted from the chosen template before the missing variable is noticed.
+    expect(mints.map((r) => r.path)).toEqual([`/v1/sessions/${SESSION_ID}/tokens/firebase`]);
   });
 });

@@ -105,7 +105,7 @@ describe.each(LINES)("generated routes on a real $line server", ({ line, middlew
 
   it("does not ask to install @clerk/nextjs when it is installed", () => {
     const steps = Object.values(added).flatMap((route) => route.report.nextSteps);
-    expect(steps.filter((step) => /install/i.test(step))).toEqual([]);
+    expect(steps.filter((step) => /install.*@clerk\/nextjs|@clerk\/nextjs.*install/i.test(step))).toEqual([]);
   });
 
   it("type-checks under the project's strict tsconfig", () => {
@@ -144,14 +144,13 @@ describe.each(LINES)("generated routes on a real $line server", ({ line, middlew
       async (key) => {
         if (!server) throw new Error("server not started");
         const reply = await get(key);
-        const headers = Object.fromEntries(reply.headers);
-        console.info(`[${line}] ${key}, signed out: ${reply.status} ${JSON.stringify(headers)} body=${JSON.stringify(reply.text)}`);
         expect(reply.status).toBe(307);
         const target = `${server.url}${paths[key]}`;
         expect(reply.headers.get("location")).toBe(
           `https://quiet-otter-42.accounts.dev/sign-in?redirect_url=${encodeURIComponent(target)}`,
         );
         expect(reply.text).toBe("");
+        expect(reply.headers.get("x-clerk-auth-status")).toBe("signed-out");
       },
     );
 

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, rename, rm, writeFile, readdir } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -134,6 +134,7 @@ async function atomicFolder(target: string, fill: (dir: string) => Promise<void>
   const marker = path.join(target, ".ready");
   if (existsSync(marker)) return target;
   await mkdir(path.dirname(target), { recursive: true });
+  await pruneStale(path.dirname(target), (name) => name.includes(".partial-"));
   const temp = `${target}.partial-${process.pid}-${Date.now()}`;
   await rm(temp, { recursive: true, force: true });
   await mkdir(temp, { recursive: true });
@@ -154,6 +155,27 @@ async function atomicFolder(target: string, fill: (dir: string) => Promise<void>
     await rm(temp, { recursive: true, force: true });
   }
   return target;
+}
+
+/** Work folders older than this were left by a run that was killed; they go. */
+const STALE_MS = 6 * 60 * 60 * 1000;
+
+/** Removes the entries of `folder` (fixture copies, CLI copies) not touched for STALE_MS. */
+export async function pruneStale(folder: string, which: (name: string) => boolean = () => true): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(folder);
+  } catch {
+    return;
+  }
+  for (const entry of entries.filter(which)) {
+    const full = path.join(folder, entry);
+    try {
+      if (Date.now() - (await stat(full)).mtimeMs > STALE_MS) await rm(full, { recursive: true, force: true });
+    } catch {
+      // gone already, or another run is removing it
+    }
+  }
 }
 
 /** node_modules for one Next.js line, installed once: returns the folder that holds node_modules. */

@@ -1,9 +1,9 @@
 // Runs the built create-clerk-route CLI the way CI would: no TTY, stdin closed, CI=true.
-import { randomBytes } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
-import { cp, mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { IT_ROOT, REPO_ROOT, run, type RunResult } from "./cache.js";
+import { IT_ROOT, pruneStale, REPO_ROOT, run, type RunResult } from "./cache.js";
 import type { Fixture } from "./fixtures.js";
 
 const REPO_BIN = path.join(REPO_ROOT, "bin", "create-clerk-route.js");
@@ -52,37 +52,71 @@ async function missingChunks(distDir: string): Promise<string[]> {
 
 let snapshotBin: Promise<string> | undefined;
 
+/** bin/, dist/ and package.json as they are right now: relative path → bytes. */
+async function readBuild(): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  files.set("package.json", await readFile(path.join(REPO_ROOT, "package.json")));
+  for (const folder of ["bin", "dist"]) {
+    const entries = await readdir(path.join(REPO_ROOT, folder), { recursive: true, withFileTypes: true });
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const full = path.join(entry.parentPath, entry.name);
+      files.set(path.relative(REPO_ROOT, full), await readFile(full));
+    }
+  }
+  return files;
+}
+
 /**
- * A private copy of the built CLI (bin/, dist/, package.json), taken once per test file: the
- * bundle inlines its dependencies, so the copy runs anywhere, and a rebuild of dist/ by someone
- * else half-way through the suite cannot pull the CLI from under it.
+ * A private copy of the built CLI (bin/, dist/, package.json), named by a hash of its content
+ * and shared by every test file that sees the same build. The bundle inlines its dependencies,
+ * so the copy runs anywhere, and a rebuild of dist/ by someone else half-way through the suite
+ * cannot pull the CLI from under it.
  */
 async function takeSnapshot(): Promise<string> {
+  await pruneStale(path.join(IT_ROOT, "cli"));
   const deadline = Date.now() + 60_000;
   let lastProblem = "";
   while (Date.now() < deadline) {
-    if (existsSync(REPO_BIN) && existsSync(REPO_BUNDLE)) {
-      const dir = path.join(IT_ROOT, "cli", `${process.pid}-${randomBytes(4).toString("hex")}`);
-      try {
-        await mkdir(dir, { recursive: true });
-        await cp(path.join(REPO_ROOT, "bin"), path.join(dir, "bin"), { recursive: true });
-        await cp(path.join(REPO_ROOT, "dist"), path.join(dir, "dist"), { recursive: true });
-        await cp(path.join(REPO_ROOT, "package.json"), path.join(dir, "package.json"));
-        const bin = path.join(dir, "bin", "create-clerk-route.js");
-        const missing = await missingChunks(path.join(dir, "dist"));
-        if (missing.length > 0) throw new Error(`copied mid-build, missing ${missing.join(", ")}`);
-        const help = await runBin(bin, ["--help"], { timeoutMs: 30_000 });
-        if (help.code === 0) {
-          process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-          return bin;
-        }
-        lastProblem = `--help exited ${help.code}: ${help.stderr}`;
-      } catch (error) {
-        lastProblem = String(error);
+    try {
+      if (!existsSync(REPO_BIN) || !existsSync(REPO_BUNDLE)) throw new Error(`${REPO_BUNDLE} is missing`);
+      const files = await readBuild();
+      const hash = createHash("sha256");
+      for (const [file, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+        hash.update(file).update("\0").update(content);
       }
-      await rm(dir, { recursive: true, force: true });
-    } else {
-      lastProblem = `${REPO_BUNDLE} is missing`;
+      const dir = path.join(IT_ROOT, "cli", hash.digest("hex").slice(0, 16));
+      const bin = path.join(dir, "bin", "create-clerk-route.js");
+      if (!existsSync(path.join(dir, ".ready"))) {
+        // Written from the bytes just hashed, so the copy is exactly that build.
+        const temp = `${dir}.partial-${process.pid}-${randomBytes(4).toString("hex")}`;
+        for (const [file, content] of files) {
+          await mkdir(path.dirname(path.join(temp, file)), { recursive: true });
+          await writeFile(path.join(temp, file), content);
+        }
+        const missing = await missingChunks(path.join(temp, "dist"));
+        if (missing.length > 0) {
+          await rm(temp, { recursive: true, force: true });
+          throw new Error(`copied mid-build, missing ${missing.join(", ")}`);
+        }
+        const help = await runBin(path.join(temp, "bin", "create-clerk-route.js"), ["--help"], {});
+        if (help.code !== 0) {
+          await rm(temp, { recursive: true, force: true });
+          throw new Error(`--help exited ${help.code}: ${help.stderr}`);
+        }
+        await writeFile(path.join(temp, ".ready"), "");
+        try {
+          await rename(temp, dir);
+        } catch {
+          // Another test file made the same copy first.
+          await rm(temp, { recursive: true, force: true });
+        }
+      }
+      const now = new Date();
+      await utimes(dir, now, now); // in use: not stale
+      return bin;
+    } catch (error) {
+      lastProblem = error instanceof Error ? error.message : String(error);
     }
     // Maybe a build is running right now: give it a moment.
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -170,7 +204,8 @@ export async function addRoute(fixture: Fixture, request: RouteRequest): Promise
   const touched = [...after.keys()].filter((file) => before.get(file) !== after.get(file));
   const routeFiles = touched.filter((file) => /(^|\/)route\.(ts|js)$/.test(file));
   if (routeFiles.length !== 1 || routeFiles[0] === undefined) {
-    throw new Error(`expected exactly one new route file for ${request.route}, got: ${routeFiles.join(", ") || "none"}`);
+    const found = routeFiles.join(", ") || "none";
+    throw new Error(`expected exactly one new route file for ${request.route}, got: ${found}`);
   }
   return { file: routeFiles[0], touched, report, result };
 }

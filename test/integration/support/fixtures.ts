@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { cp, mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { depSet, ensureDependencies, ensureTemplates, IT_ROOT, run, type NextLine } from "./cache.js";
+import { depSet, ensureDependencies, ensureTemplates, IT_ROOT, pruneStale, run, type NextLine } from "./cache.js";
 
 export type TemplateName = "app" | "app-api" | "app-empty";
 export type Language = "ts" | "js";
@@ -47,7 +47,13 @@ async function walk(root: string, relative = ""): Promise<string[]> {
 /** Set CCR_IT_KEEP=1 to leave fixture folders behind for a look after a failure. */
 const keep = process.env.CCR_IT_KEEP === "1";
 
+let pruned = false;
+
 export async function createFixture(spec: FixtureSpec): Promise<Fixture> {
+  if (!pruned && !keep) {
+    pruned = true;
+    await pruneStale(path.join(IT_ROOT, "work"));
+  }
   const [templates, depsDir] = await Promise.all([
     ensureTemplates(spec.line),
     ensureDependencies(spec.line),

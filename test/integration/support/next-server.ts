@@ -1,7 +1,9 @@
 // Runs `next build` and `next start` in a fixture project: on localhost only, on a free port,
 // bounded in time, with the whole process group stopped afterwards.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { createServer, connect } from "node:net";
 import path from "node:path";
 import { IT_ROOT, run, type RunResult } from "./cache.js";
@@ -40,9 +42,15 @@ globalThis.fetch = function offlineGuardFetch(input, init) {
 `;
 
 async function offlineGuardPath(): Promise<string> {
-  const file = path.join(IT_ROOT, "offline-guard.mjs");
-  await mkdir(IT_ROOT, { recursive: true });
-  await writeFile(file, OFFLINE_GUARD);
+  const version = createHash("sha256").update(OFFLINE_GUARD).digest("hex").slice(0, 8);
+  const file = path.join(IT_ROOT, `offline-guard-${version}.mjs`);
+  if (!existsSync(file)) {
+    // Another run may be reading it: write aside, then rename into place.
+    await mkdir(IT_ROOT, { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, OFFLINE_GUARD);
+    await rename(temp, file);
+  }
   return file;
 }
 
