@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { CliError } from "../errors.js";
 import type { ExistingFile, PackageManager, Project } from "../types.js";
@@ -42,14 +41,22 @@ function declaredVersion(pkg: PackageJson, name: string): string | undefined {
   return pkg.dependencies?.[name] ?? pkg.devDependencies?.[name];
 }
 
+/**
+ * The version of a package as Node would find it from the project: node_modules/<name> in the
+ * project or any folder above it (monorepos). Read directly, because packages such as
+ * @clerk/nextjs do not export ./package.json, so require.resolve() of it throws.
+ */
 function installedVersion(root: string, name: string): string | undefined {
-  try {
-    const require = createRequire(path.join(root, "package.json"));
-    const manifest = require.resolve(`${name}/package.json`);
-    // Resolution may climb above the project (monorepos) — that is how Next resolves it too.
-    return (JSON.parse(readFileSync(manifest, "utf8")) as { version?: string }).version;
-  } catch {
-    return undefined;
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "node_modules", name, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, "utf8")) as { version?: string }).version ?? "0.0.0";
+      } catch {
+        return undefined;
+      }
+    }
+    if (path.dirname(dir) === dir) return undefined;
   }
 }
 

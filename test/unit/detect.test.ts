@@ -1,0 +1,61 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { detectProject, majorFromRange } from "../../src/project/detect.js";
+import { copyFixture } from "../support/project.js";
+
+function install(project: string, name: string, manifest: object) {
+  mkdirSync(path.join(project, "node_modules", name), { recursive: true });
+  writeFileSync(path.join(project, "node_modules", name, "package.json"), JSON.stringify({ name, ...manifest }));
+}
+
+describe("detectProject", () => {
+  it("returns plain data for a TypeScript app/ project", () => {
+    const project = copyFixture("app-ts");
+    expect(detectProject(project)).toMatchObject({
+      appDir: "app",
+      srcDir: false,
+      language: "ts",
+      nextMajor: 16,
+      nextVersionSource: "declared",
+      clerk: { installed: false, declared: true },
+      packageManager: "npm",
+      middlewareFiles: [],
+      envFiles: [{ path: ".env.local", content: expect.stringContaining("DATABASE_URL") }],
+      hasPrettier: false,
+    });
+  });
+
+  it("sees installed packages even when they do not export ./package.json", () => {
+    const project = copyFixture("app-ts");
+    install(project, "next", { version: "15.5.2" });
+    install(project, "@clerk/nextjs", { version: "7.9.17", exports: { ".": "./dist/index.js" } });
+    const detected = detectProject(project);
+    expect(detected.nextMajor).toBe(15);
+    expect(detected.nextVersionSource).toBe("installed");
+    expect(detected.clerk).toEqual({ installed: true, declared: true, version: "7.9.17" });
+  });
+
+  it("finds src/app, JavaScript and the middleware file", () => {
+    const detected = detectProject(copyFixture("src-app"));
+    expect(detected.appDir).toBe("src/app");
+    expect(detected.middlewareFiles.map((f) => f.path)).toEqual(["src/middleware.ts"]);
+    expect(detectProject(copyFixture("app-js"))).toMatchObject({ language: "js", packageManager: "pnpm" });
+  });
+
+  it("reads the packageManager field before lockfiles", () => {
+    const project = copyFixture("app-js");
+    writeFileSync(path.join(project, "package.json"), JSON.stringify({ dependencies: { next: "16" }, packageManager: "yarn@4.1.0" }));
+    expect(detectProject(project).packageManager).toBe("yarn");
+  });
+
+  it.each([
+    ["^15.2.0", 15],
+    ["16.4.6", 16],
+    ["latest", 16],
+    ["canary", 16],
+    [">=15 <17", 15],
+  ])("majorFromRange(%s) = %i", (range, major) => {
+    expect(majorFromRange(range)).toBe(major);
+  });
+});
