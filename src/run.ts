@@ -8,7 +8,7 @@ import { formatWithProjectPrettier } from "./format.js";
 import { runInstall, type Installer } from "./install.js";
 import { resolveKeys } from "./keys.js";
 import { normalizeOptions } from "./options.js";
-import { buildPlan, installCommand, settlePlan, type EnvInput } from "./plan/index.js";
+import { buildPlan, installCommand, notIgnoredWarning, settlePlan, type EnvInput } from "./plan/index.js";
 import { chooseEnvFile } from "./plan/env.js";
 import { detectProject } from "./project/detect.js";
 import { gitStatusOf } from "./project/git.js";
@@ -56,7 +56,11 @@ function readEnvInput(
   };
 }
 
-async function planRun(project: Project, options: Options, deps: RunDeps): Promise<{ plan: Plan; routePath: string }> {
+async function planRun(
+  project: Project,
+  options: Options,
+  deps: RunDeps,
+): Promise<{ plan: Plan; routePath: string; envPath?: string }> {
   const route = readRouteTarget(project, options);
   const env = readEnvInput(project, options, deps.env);
   // The parser (the largest part of the bundle) loads only when there is a file to patch.
@@ -65,7 +69,7 @@ async function planRun(project: Project, options: Options, deps: RunDeps): Promi
   const plan = buildPlan({ project, options, route, env, patchMiddleware });
   plan.warnings.unshift(...(env?.keyWarnings ?? []));
   const formatted = await formatWithProjectPrettier(plan, project, [route.path]);
-  return { plan: formatted.plan, routePath: route.path };
+  return { plan: formatted.plan, routePath: route.path, envPath: env?.path };
 }
 
 async function execute(flags: RawFlags, deps: RunDeps): Promise<number> {
@@ -82,7 +86,7 @@ async function execute(flags: RawFlags, deps: RunDeps): Promise<number> {
   const filled = prompts ? await prompts.fillGaps(flags) : flags;
   const options = normalizeOptions(filled, { absoluteRoots: [project.root, os.homedir()] });
 
-  let { plan, routePath } = await planRun(project, options, deps);
+  let { plan, routePath, envPath } = await planRun(project, options, deps);
   try {
     plan = settlePlan(plan, options, routePath);
   } catch (error) {
@@ -100,6 +104,7 @@ async function execute(flags: RawFlags, deps: RunDeps): Promise<number> {
   }
 
   if (prompts) {
+    if (envPath) plan = await askAboutGitignore(plan, envPath, prompts);
     prompts.note(plan.changes.map((c) => `${c.action === "create" ? "create" : "modify"}  ${c.path}`).join("\n"), "Planned changes");
     if (!(await prompts.confirm("Write these files?"))) throw new CancelledError();
   }
@@ -118,6 +123,18 @@ async function execute(flags: RawFlags, deps: RunDeps): Promise<number> {
     prompts.outro("Done.");
   }
   return 0;
+}
+
+/** Interactive runs ask before touching .gitignore (non-interactive runs add it and say so). */
+async function askAboutGitignore(plan: Plan, envPath: string, prompts: typeof import("./prompts.js")): Promise<Plan> {
+  const change = plan.changes.find((c) => c.path === ".gitignore");
+  if (!change) return plan;
+  if (await prompts.confirm(`${envPath} is not ignored by git. Add it to .gitignore so the secret key is never committed?`)) return plan;
+  return {
+    ...plan,
+    changes: plan.changes.filter((c) => c !== change),
+    warnings: plan.warnings.map((w) => (w === notIgnoredWarning(envPath, true) ? notIgnoredWarning(envPath, false) : w)),
+  };
 }
 
 async function maybeInstall(

@@ -37,6 +37,12 @@ export interface PlanInput {
   patchMiddleware?: typeof planMiddleware;
 }
 
+export function notIgnoredWarning(envPath: string, adding: boolean): string {
+  return adding
+    ? `${envPath} was not ignored by git: adding it to .gitignore so the secret key is never committed.`
+    : `${envPath} is not ignored by git: add it to .gitignore before you commit, or the secret key goes with it.`;
+}
+
 export function installCommand(packageManager: PackageManager, name = "@clerk/nextjs"): string {
   return packageManager === "npm" ? `npm install ${name}` : `${packageManager} add ${name}`;
 }
@@ -134,7 +140,7 @@ function planEnv(input: PlanInput, env: EnvInput, plan: Plan): void {
     const gitignore = planGitignore(env.gitignore, env.path);
     if (gitignore !== env.gitignore) {
       plan.changes.push(change(".gitignore", env.gitignore, gitignore));
-      plan.warnings.push(`${env.path} was not ignored by git: adding it to .gitignore so the secret key is never committed.`);
+      plan.warnings.push(notIgnoredWarning(env.path, true));
     }
   }
 }

@@ -1,3 +1,6 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyFixture, read, treeHash } from "../support/project.js";
 import { startInPty } from "../support/pty.js";
@@ -27,6 +30,19 @@ describe("interactive run", () => {
     const screen = session.output();
     expect(screen).toContain("npx create-clerk-route /api/projects/[id] --style userId --methods GET,PATCH");
     expect(read(project, "app/api/projects/[id]/route.ts")).toContain("export async function PATCH(");
+  });
+
+  it("asks before adding the env file to .gitignore, and respects a no", async () => {
+    const project = copyFixture("app-ts");
+    spawnSync("git", ["init", "-q"], { cwd: project });
+    const session = startInPty(["/api/me", "--style", "userId", "--methods", "GET", "--no-install", "--cwd", project]);
+    await session.waitFor(/not ignored by git\. Add it to \.gitignore/);
+    session.type(DOWN + ENTER); // No
+    await session.waitFor(/Write these files\?/);
+    session.type(ENTER);
+    expect(await session.exit).toBe(0);
+    expect(existsSync(path.join(project, ".gitignore"))).toBe(false);
+    expect(session.output()).toContain("add it to .gitignore before you commit");
   });
 
   it("rejects an invalid route inline and asks again", async () => {
