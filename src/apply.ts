@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { CliError } from "./errors.js";
+import { checkNotSymlink, readText } from "./project/read-text.js";
 import type { FileChange } from "./types.js";
 
 // Writes a plan all-or-nothing: each file goes to a temporary file in its own folder and is
@@ -18,19 +19,12 @@ interface Done {
   absolute: string;
 }
 
-async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await fs.readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
-}
-
-/** Refuses to write over a file that changed since the plan read it. */
-async function checkUnchanged(root: string, changes: FileChange[]): Promise<void> {
+/** Refuses to write over a file that changed since the plan read it, or over a symbolic link. */
+export function checkUnchanged(root: string, changes: FileChange[]): void {
   for (const change of changes) {
-    const current = await readIfExists(path.join(root, change.path));
+    const file = path.join(root, change.path);
+    checkNotSymlink(file, change.path);
+    const current = readText(file, change.path);
     if (current !== change.before) {
       throw new CliError("FILE_CHANGED", `${change.path} changed on disk while this run was planning; nothing was written.`, {
         hint: "Run the command again.",
@@ -60,7 +54,9 @@ async function writeAtomically(file: string, content: string, hooks: ApplyHooks,
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     const mode = await fs.stat(file).then((s) => s.mode, () => undefined);
-    await fs.writeFile(temporary, content, mode === undefined ? undefined : { mode });
+    await fs.writeFile(temporary, content);
+    // writeFile's mode is masked by the umask; chmod keeps an existing file's mode exactly.
+    if (mode !== undefined) await fs.chmod(temporary, mode);
     await hooks.beforeCommit?.(change);
     await fs.rename(temporary, file);
   } catch (error) {
@@ -86,7 +82,7 @@ async function rollBack(done: Done[], createdFolders: string[]): Promise<string[
 }
 
 export async function applyChanges(root: string, changes: FileChange[], hooks: ApplyHooks = {}): Promise<void> {
-  await checkUnchanged(root, changes);
+  checkUnchanged(root, changes);
   const done: Done[] = [];
   const createdFolders: string[] = [];
   for (const change of changes) {
@@ -97,6 +93,7 @@ export async function applyChanges(root: string, changes: FileChange[], hooks: A
       done.push({ change, absolute });
     } catch (error) {
       const problems = await rollBack(done, createdFolders);
+      if (error instanceof CliError && problems.length === 0) throw error; // e.g. cancelled by a hook
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       throw new CliError(
         "WRITE_FAILED",

@@ -5,7 +5,8 @@ import { DEFAULT_USER_FIELDS } from "./user-fields.js";
 // The non-interactive command that repeats an interactive run, e.g. in CI.
 
 function quote(value: string): string {
-  return /^[\w@%+=:,./\-[\]]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+  // Brackets are quoted: zsh treats [id] as a glob and aborts with "no matches found".
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 export function equivalentCommand(options: Options, cwd?: string): string {

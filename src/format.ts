@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Plan, Project } from "./types.js";
 
 // When the project has prettier installed, the code files this run writes are formatted with the
@@ -18,23 +19,21 @@ async function loadProjectPrettier(root: string): Promise<Prettier | undefined> 
   try {
     const require = createRequire(path.join(root, "package.json"));
     const entry = require.resolve("prettier");
-    const loaded = (await import(entry.startsWith("/") ? `file://${entry}` : entry)) as Prettier & { default?: Prettier };
+    const loaded = (await import(pathToFileURL(entry).href)) as Prettier & { default?: Prettier };
     return typeof loaded.format === "function" ? loaded : loaded.default;
   } catch {
     return undefined;
   }
 }
 
-/** Returns the plan with code files formatted by the project's prettier (or the plan as is). */
-/** `generated`: files whose whole content this tool wrote (the route file), formatted even when modified. */
-export async function formatWithProjectPrettier(
-  plan: Plan,
-  project: Project,
-  generated: string[],
-): Promise<{ plan: Plan; formatted: boolean }> {
-  if (!project.hasPrettier) return { plan, formatted: false };
+/**
+ * Returns the plan with code files formatted by the project's prettier (or the plan as is).
+ * `generated`: files whose whole content this tool wrote (the route file), formatted even when modified.
+ */
+export async function formatWithProjectPrettier(plan: Plan, project: Project, generated: string[]): Promise<Plan> {
+  if (!project.hasPrettier) return plan;
   const prettier = await loadProjectPrettier(project.root);
-  if (!prettier) return { plan, formatted: false };
+  if (!prettier) return plan;
   const changes = await Promise.all(
     plan.changes.map(async (change) => {
       // Never a patched user file: it keeps the user's own formatting.
@@ -47,5 +46,5 @@ export async function formatWithProjectPrettier(
       return { ...change, after };
     }),
   );
-  return { plan: { ...plan, changes }, formatted: true };
+  return { ...plan, changes };
 }

@@ -1,18 +1,32 @@
 import { spawn } from "node:child_process";
 import { CliError } from "./errors.js";
-import type { PackageManager } from "./types.js";
+import type { PackageManager, Project } from "./types.js";
 
-// Installs @clerk/nextjs with the project's own package manager.
+// Installing @clerk/nextjs with the project's own package manager: the command (shown as a next
+// step or run with --install) is built in one place.
 
-export type Installer = (packageManager: PackageManager, root: string) => Promise<void>;
+export type Installer = (packageManager: PackageManager, args: string[], root: string) => Promise<void>;
 
-export function installArgs(packageManager: PackageManager): string[] {
-  return packageManager === "npm" ? ["install", "@clerk/nextjs"] : ["add", "@clerk/nextjs"];
+/**
+ * Declared but not installed: a plain install, which keeps the declared range.
+ * Not declared: add it.
+ */
+export function clerkInstallArgs(project: Pick<Project, "packageManager" | "clerk">): string[] {
+  if (project.clerk.declared) return ["install"];
+  return project.packageManager === "npm" ? ["install", "@clerk/nextjs"] : ["add", "@clerk/nextjs"];
 }
 
-export const runInstall: Installer = (packageManager, root) =>
+export function clerkInstallStep(project: Pick<Project, "packageManager" | "clerk">): string {
+  const command = [project.packageManager, ...clerkInstallArgs(project)].join(" ");
+  return project.clerk.declared
+    ? `@clerk/nextjs is in package.json but not installed: run ${command}`
+    : `Add @clerk/nextjs: ${command}`;
+}
+
+export const runInstall: Installer = (packageManager, args, root) =>
   new Promise((resolve, reject) => {
-    const child = spawn(packageManager, installArgs(packageManager), {
+    const command = `${packageManager} ${args.join(" ")}`;
+    const child = spawn(packageManager, args, {
       cwd: root,
       stdio: ["ignore", "ignore", "pipe"],
       shell: process.platform === "win32",
@@ -26,8 +40,8 @@ export const runInstall: Installer = (packageManager, root) =>
       if (code === 0) resolve();
       else
         reject(
-          new CliError("INSTALL_FAILED", `${packageManager} ${installArgs(packageManager).join(" ")} failed (exit ${code}).\n${stderr.trim()}`, {
-            hint: `The files were written; install @clerk/nextjs yourself: ${packageManager} ${installArgs(packageManager).join(" ")}`,
+          new CliError("INSTALL_FAILED", `${command} failed (exit ${code}).\n${stderr.trim()}`, {
+            hint: `The files were written; install @clerk/nextjs yourself: ${command}`,
           }),
         );
     });

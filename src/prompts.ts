@@ -69,8 +69,11 @@ export async function fillGaps(flags: RawFlags): Promise<RawFlags> {
         ],
       }),
     );
-    if (check === "role") filled.role = answer(await p.text({ message: "Role", placeholder: "org:admin" }));
-    if (check === "permission") filled.permission = answer(await p.text({ message: "Permission", placeholder: "org:invoices:read" }));
+    // Required answers: an empty role would silently become auth.protect() with no check at all.
+    const name = (message: string, placeholder: string) =>
+      p.text({ message, placeholder, validate: (value) => (/^[\w:.-]+$/.test(value ?? "") ? undefined : `Type a ${message.toLowerCase()} such as ${placeholder}`) });
+    if (check === "role") filled.role = answer(await name("Role", "org:admin"));
+    if (check === "permission") filled.permission = answer(await name("Permission", "org:invoices:read"));
   }
   if (style === "token" && filled.jwtTemplate === undefined) {
     filled.jwtTemplate = answer(
@@ -101,10 +104,6 @@ export function note(message: string, title?: string): void {
 
 export function outro(message: string): void {
   p.outro(message);
-}
-
-export function cancelled(): void {
-  p.cancel("Cancelled");
 }
 
 export async function withSpinner<T>(message: string, task: () => Promise<T>): Promise<T> {

@@ -7,6 +7,21 @@ import type { RoutePath, RouteSegment } from "./types.js";
 const STATIC_SEGMENT = /^[A-Za-z0-9\-._~]+$/;
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** JavaScript reserved words: `const { class } = await params` does not compile. */
+const RESERVED_WORDS = new Set(
+  ("break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
+    "import in instanceof new null return super switch this throw true try typeof var void while with yield let static " +
+    "implements interface package private protected public await async arguments eval undefined")
+    .split(" "),
+);
+
+/** Names the generated handlers already declare; a parameter with one of them would clash. */
+export const TEMPLATE_NAMES = new Set([
+  "auth", "userId", "isAuthenticated", "getToken", "token", "result", "user", "client", "update", "params",
+  "request", "body", "data", "response", "url", "error", "reason", "currentUser", "clerkClient", "NextResponse",
+  "JWT_TEMPLATE", "callExternalApi", "parseNameUpdate", "NameUpdate", "method", "text", "key", "value", "_request",
+]);
+
 function invalid(message: string, hint: string): CliError {
   return new CliError("INVALID_ROUTE", message, { hint });
 }
@@ -51,6 +66,12 @@ function paramName(name: string, segment: string, input: string): string {
     throw invalid(
       `in route "${input}": "${segment}" is not a usable parameter name.`,
       "Parameter names are identifiers such as [id], [projectId] or [...slug].",
+    );
+  }
+  if (RESERVED_WORDS.has(name) || TEMPLATE_NAMES.has(name)) {
+    throw invalid(
+      `in route "${input}": the parameter name "${name}" ${RESERVED_WORDS.has(name) ? "is a JavaScript reserved word" : "is a name the generated handler already uses"}.`,
+      `Pick another name, e.g. [${name}Id] or [${name}Name].`,
     );
   }
   return name;

@@ -1,14 +1,14 @@
 import os from "node:os";
 import path from "node:path";
-import { applyChanges, type ApplyHooks } from "./apply.js";
+import { applyChanges, checkUnchanged, type ApplyHooks } from "./apply.js";
 import { colorsFor } from "./colors.js";
 import { equivalentCommand } from "./command-line.js";
 import { CancelledError, CliError } from "./errors.js";
 import { formatWithProjectPrettier } from "./format.js";
-import { runInstall, type Installer } from "./install.js";
+import { clerkInstallArgs, clerkInstallStep, runInstall, type Installer } from "./install.js";
 import { resolveKeys } from "./keys.js";
 import { normalizeOptions } from "./options.js";
-import { buildPlan, installCommand, notIgnoredWarning, settlePlan, type EnvInput } from "./plan/index.js";
+import { buildPlan, notIgnoredWarning, settlePlan, type EnvInput } from "./plan/index.js";
 import { chooseEnvFile } from "./plan/env.js";
 import { detectProject } from "./project/detect.js";
 import { gitStatusOf } from "./project/git.js";
@@ -53,6 +53,7 @@ function readEnvInput(
     git: git.inRepo ? { ignored: git.ignored, tracked: git.tracked } : undefined,
     gitignore: git.inRepo ? readOptional(project, ".gitignore") : null,
     keyWarnings: keys.warnings,
+    others: project.envFiles.filter((file) => file.path !== chosen.path),
   };
 }
 
@@ -69,7 +70,7 @@ async function planRun(
   const plan = buildPlan({ project, options, route, env, patchMiddleware });
   plan.warnings.unshift(...(env?.keyWarnings ?? []));
   const formatted = await formatWithProjectPrettier(plan, project, [route.path]);
-  return { plan: formatted.plan, routePath: route.path, envPath: env?.path };
+  return { plan: formatted, routePath: route.path, envPath: env?.path };
 }
 
 async function execute(flags: RawFlags, deps: RunDeps): Promise<number> {
@@ -96,7 +97,9 @@ async function execute(flags: RawFlags, deps: RunDeps): Promise<number> {
     plan = settlePlan(plan, options, routePath);
   }
 
+  checkUnchanged(project.root, plan.changes); // a dry run refuses what the real run would refuse
   if (options.dryRun || plan.changes.length === 0) {
+    if (!options.dryRun) plan = await installIfAsked(plan, project, flags, deps, prompts);
     if (flags.json) deps.stdout.write(`${JSON.stringify(jsonReport(plan, options.dryRun))}\n`);
     else say(humanPlan(plan, { dryRun: options.dryRun, colors }));
     prompts?.outro(options.dryRun ? "Dry run: nothing was written." : "Nothing to change.");
@@ -108,10 +111,9 @@ async function execute(flags: RawFlags, deps: RunDeps): Promise<number> {
     prompts.note(plan.changes.map((c) => `${c.action === "create" ? "create" : "modify"}  ${c.path}`).join("\n"), "Planned changes");
     if (!(await prompts.confirm("Write these files?"))) throw new CancelledError();
   }
-  await applyChanges(project.root, plan.changes, deps.applyHooks);
+  await applyInterruptibly(project.root, plan, deps);
 
-  const installed = await maybeInstall(project, flags, deps, prompts);
-  if (installed) plan = { ...plan, nextSteps: plan.nextSteps.filter((step) => !step.includes(installCommand(project.packageManager))) };
+  plan = await installIfAsked(plan, project, flags, deps, prompts);
 
   if (flags.json) {
     deps.stdout.write(`${JSON.stringify(jsonReport(plan, false))}\n`);
@@ -123,6 +125,25 @@ async function execute(flags: RawFlags, deps: RunDeps): Promise<number> {
     prompts.outro("Done.");
   }
   return 0;
+}
+
+/** Ctrl-C while files are being written rolls back what was written, then exits 130. */
+async function applyInterruptibly(root: string, plan: Plan, deps: RunDeps): Promise<void> {
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    await applyChanges(root, plan.changes, {
+      beforeCommit: async (change) => {
+        await deps.applyHooks?.beforeCommit?.(change);
+        if (interrupted) throw new CancelledError();
+      },
+    });
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
 }
 
 /** Interactive runs ask before touching .gitignore (non-interactive runs add it and say so). */
@@ -137,21 +158,23 @@ async function askAboutGitignore(plan: Plan, envPath: string, prompts: typeof im
   };
 }
 
-async function maybeInstall(
+/** Installs @clerk/nextjs when missing and asked to (--install, or yes at the prompt). */
+async function installIfAsked(
+  plan: Plan,
   project: Project,
   flags: RawFlags,
   deps: RunDeps,
   prompts: typeof import("./prompts.js") | undefined,
-): Promise<boolean> {
-  if (project.clerk.installed || flags.install === false) return false;
+): Promise<Plan> {
+  if (project.clerk.installed || flags.install === false) return plan;
   let wanted = flags.install === true;
   if (!wanted && prompts) wanted = await prompts.confirm(`@clerk/nextjs is not installed. Install it with ${project.packageManager}?`);
-  if (!wanted) return false;
+  if (!wanted) return plan;
   const installer = deps.installer ?? runInstall;
-  const task = () => installer(project.packageManager, project.root);
+  const task = () => installer(project.packageManager, clerkInstallArgs(project), project.root);
   if (prompts) await prompts.withSpinner(`Installing @clerk/nextjs with ${project.packageManager}…`, task);
   else await task();
-  return true;
+  return { ...plan, nextSteps: plan.nextSteps.filter((step) => step !== clerkInstallStep(project)) };
 }
 
 /** Runs the CLI with parsed flags; returns the exit code. Never throws. */

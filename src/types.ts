@@ -106,6 +106,8 @@ export interface FileChange {
   /** null when the file does not exist yet. */
   before: string | null;
   after: string;
+  /** Holds secrets (an env file): previews mask its values. */
+  sensitive?: boolean;
 }
 
 export interface Plan {

@@ -1,7 +1,8 @@
 import { CliError } from "../errors.js";
 import { upstreamUrlVariable } from "../options.js";
-import type { FileChange, Options, PackageManager, Plan, Project } from "../types.js";
-import { clerkEnvEntries, planEnvFile, type EnvEntry } from "./env.js";
+import { clerkInstallStep } from "../install.js";
+import type { ExistingFile, FileChange, Options, Plan, Project } from "../types.js";
+import { clerkEnvEntries, parseEnvText, planEnvFile, type EnvEntry } from "./env.js";
 import { planGitignore } from "./gitignore.js";
 import type { MiddlewareResult } from "./middleware/context.js";
 import { createContent } from "./middleware/create.js";
@@ -23,6 +24,8 @@ export interface EnvInput {
   git?: { ignored: boolean; tracked: boolean };
   /** Current .gitignore content (null when missing). */
   gitignore: string | null;
+  /** The other env files Next.js loads: a key defined there must not be shadowed by a placeholder. */
+  others: ExistingFile[];
 }
 
 export interface PlanInput {
@@ -41,10 +44,6 @@ export function notIgnoredWarning(envPath: string, adding: boolean): string {
   return adding
     ? `${envPath} was not ignored by git: adding it to .gitignore so the secret key is never committed.`
     : `${envPath} is not ignored by git: add it to .gitignore before you commit, or the secret key goes with it.`;
-}
-
-export function installCommand(packageManager: PackageManager, name = "@clerk/nextjs"): string {
-  return packageManager === "npm" ? `npm install ${name}` : `${packageManager} add ${name}`;
 }
 
 function change(path: string, before: string | null, after: string): FileChange {
@@ -120,13 +119,30 @@ function envEntries(options: Options, env: EnvInput): EnvEntry[] {
   return entries;
 }
 
+/**
+ * Drops entries another env file already defines: Next.js merges all of them, and an empty
+ * placeholder in .env.local would override a real value in .env (.env.local wins).
+ */
+function unshadowed(entries: EnvEntry[], env: EnvInput, plan: Plan): EnvEntry[] {
+  const definedIn = new Map<string, string>();
+  for (const file of env.others) {
+    for (const key of parseEnvText(file.content).keys()) if (!definedIn.has(key)) definedIn.set(key, file.path);
+  }
+  return entries.filter((entry) => {
+    const where = definedIn.get(entry.key);
+    if (where === undefined) return true;
+    if (entry.value !== "") plan.warnings.push(`${entry.key} is already set in ${where}: left it there and did not add it to ${env.path}.`);
+    return false;
+  });
+}
+
 function planEnv(input: PlanInput, env: EnvInput, plan: Plan): void {
-  const result = planEnvFile(env.before, envEntries(input.options, env), { fileName: env.path });
+  const result = planEnvFile(env.before, unshadowed(envEntries(input.options, env), env, plan), { fileName: env.path });
   plan.warnings.push(...result.warnings);
   if (result.after === env.before) {
     plan.unchanged.push(env.path);
   } else {
-    plan.changes.push(change(env.path, env.before, result.after));
+    plan.changes.push({ ...change(env.path, env.before, result.after), sensitive: true });
   }
   const hasEmpty = result.after.split(/\r?\n/).some((line) => /^(NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY|CLERK_SECRET_KEY)=\s*$/.test(line));
   if (hasEmpty) {
@@ -151,11 +167,7 @@ export function buildPlan(input: PlanInput): Plan {
   planRoute(input, plan);
   if (options.middleware) planMiddlewareFile(input, plan);
   if (options.env && input.env) planEnv(input, input.env, plan);
-  if (!project.clerk.installed) {
-    plan.nextSteps.unshift(
-      `${project.clerk.declared ? "Install" : "Add"} @clerk/nextjs: ${project.clerk.declared ? (project.packageManager === "npm" ? "npm install" : `${project.packageManager} install`) : installCommand(project.packageManager)}`,
-    );
-  }
+  if (!project.clerk.installed) plan.nextSteps.unshift(clerkInstallStep(project));
   if (options.style === "token") {
     plan.nextSteps.push(
       `Create the "${options.jwtTemplate}" JWT template in the Clerk dashboard and set ${upstreamUrlVariable(options.jwtTemplate)}.`,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { CliError } from "../errors.js";
 import type { ExistingFile, PackageManager, Project } from "../types.js";
+import { readText } from "./read-text.js";
 
 // Looks at the project once and returns plain data. Reads only; never writes.
 
@@ -11,7 +12,8 @@ export const NEWEST_NEXT_MAJOR = 16;
 const MIDDLEWARE_NAMES = ["middleware", "proxy"];
 const MIDDLEWARE_EXTENSIONS = ["ts", "js", "mjs", "mts", "tsx", "jsx"];
 const MIDDLEWARE_FOLDERS = ["", "src/", "app/", "src/app/"];
-const ENV_FILES = [".env.local", ".env", ".env.development.local", ".env.development"];
+/** The env files Next.js loads in development and production builds. */
+const ENV_FILES = [".env.local", ".env", ".env.development.local", ".env.development", ".env.production.local", ".env.production"];
 
 interface PackageJson {
   dependencies?: Record<string, string>;
@@ -81,7 +83,7 @@ function readExisting(root: string, relativePaths: string[]): ExistingFile[] {
   return relativePaths.flatMap((relativePath) => {
     const file = path.join(root, relativePath);
     if (!existsSync(file) || !statSync(file).isFile()) return [];
-    return [{ path: relativePath, content: readFileSync(file, "utf8") }];
+    return [{ path: relativePath, content: readText(file, relativePath) ?? "" }];
   });
 }
 
@@ -105,8 +107,10 @@ export function detectProject(cwd: string): Project {
     });
   }
 
-  const srcDir = isDirectory(path.join(root, "src/app"));
-  if (!srcDir && !isDirectory(path.join(root, "app"))) {
+  // Next.js uses app/ when it exists and only then looks at src/app (find-pages-dir).
+  const rootApp = isDirectory(path.join(root, "app"));
+  const srcDir = !rootApp && isDirectory(path.join(root, "src/app"));
+  if (!srcDir && !rootApp) {
     const pagesOnly = isDirectory(path.join(root, "pages")) || isDirectory(path.join(root, "src/pages"));
     throw new CliError(
       "NO_APP_ROUTER",

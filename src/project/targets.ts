@@ -1,8 +1,11 @@
-import { existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { CliError } from "../errors.js";
 import { routeFilePath } from "../plan/route.js";
 import type { Options, Project } from "../types.js";
+import { listAppRoutes } from "./app-routes.js";
+import { readText } from "./read-text.js";
+import { findRouteConflict } from "./route-conflicts.js";
 
 // Reads the files this run's answers point at (the route folder, the env file's git status),
 // so that planning stays a pure function of plain data.
@@ -47,6 +50,8 @@ export function readRouteTarget(project: Project, options: Options): RouteTarget
   const target = routeFilePath(project, options);
   const absoluteFolder = path.join(project.root, folder);
 
+  const conflict = findRouteConflict(listAppRoutes(path.join(project.root, project.appDir)), options.route, { appDir: project.appDir });
+  if (conflict) throw conflict;
   for (const ext of PAGE_EXTENSIONS) {
     if (existsSync(path.join(absoluteFolder, `page.${ext}`))) {
       throw new CliError("PAGE_CONFLICT", `${folder}/page.${ext} exists: Next.js cannot have a page and a Route Handler in the same folder.`, {
@@ -62,8 +67,7 @@ export function readRouteTarget(project: Project, options: Options): RouteTarget
       });
     }
   }
-  const file = path.join(project.root, target);
-  return { path: target, existing: existsSync(file) ? readFileSync(file, "utf8") : null };
+  return { path: target, existing: readText(path.join(project.root, target), target) };
 }
 
 /** An env file path given with --env-file, checked to stay inside the project; returns it relative. */
@@ -81,6 +85,5 @@ export function resolveEnvFileOption(project: Project, envFile: string): string 
 }
 
 export function readOptional(project: Project, relativePath: string): string | null {
-  const file = path.join(project.root, relativePath);
-  return existsSync(file) ? readFileSync(file, "utf8") : null;
+  return readText(path.join(project.root, relativePath), relativePath);
 }

@@ -81,6 +81,24 @@ const CASES: Case[] = [
     expect: [/page\.tsx exists/, /Pick another route/],
   },
   {
+    name: "a dynamic segment named differently from its sibling",
+    prepare: (p) => {
+      mkdirSync(path.join(p, "app/api/items/[id]"), { recursive: true });
+      writeFileSync(path.join(p, "app/api/items/[id]/route.ts"), "export async function GET() { return Response.json({}); }\n");
+    },
+    args: () => ["/api/items/[slug]", "--style", "userId"],
+    expect: [/\[id\]/, /\[slug\]/, /use \[id\]/],
+  },
+  {
+    name: "a route group that resolves to an existing URL",
+    prepare: (p) => {
+      mkdirSync(path.join(p, "app/api/docs"), { recursive: true });
+      writeFileSync(path.join(p, "app/api/docs/route.ts"), "export async function GET() { return Response.json({}); }\n");
+    },
+    args: () => ["/api/(g)/docs", "--style", "userId"],
+    expect: [/\/api\/docs/, /another route|Pick/i],
+  },
+  {
     name: "an Auth.js middleware",
     prepare: proxyFrom("refuse-authjs-reexport"),
     args: () => ["/api/x", "--style", "userId"],

@@ -82,6 +82,15 @@ describe("generating into fixture projects", () => {
     expect(treeHash(project)).toBe(hash);
   });
 
+  it("--dry-run masks env values, new and old, so secrets stay out of terminals and CI logs", () => {
+    const project = copyFixture("app-ts");
+    const result = runCli(["/api/me", "--style", "userId", "--dry-run", "--cwd", project, "--secret-key", "sk_live_0123456789abcdef"]);
+    expect(result.status, result.output).toBe(0);
+    expect(result.stdout).toContain("+CLERK_SECRET_KEY=sk_live_…");
+    expect(result.stdout).not.toContain("0123456789abcdef");
+    expect(result.stdout).not.toContain("postgres://localhost/app");
+  });
+
   it("--force overwrites an existing route; without it the run refuses and writes nothing", () => {
     const project = copyFixture("app-ts");
     expect(runCli(["/api/me", "--style", "userId", "--yes", "--cwd", project]).status).toBe(0);

@@ -28,7 +28,7 @@ describe("interactive run", () => {
     session.type(DOWN + ENTER); // No
     expect(await session.exit).toBe(0);
     const screen = session.output();
-    expect(screen).toContain("npx create-clerk-route /api/projects/[id] --style userId --methods GET,PATCH");
+    expect(screen).toContain("npx create-clerk-route '/api/projects/[id]' --style userId --methods GET,PATCH");
     expect(read(project, "app/api/projects/[id]/route.ts")).toContain("export async function PATCH(");
   });
 

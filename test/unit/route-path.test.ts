@@ -35,6 +35,9 @@ describe("parseRoute", () => {
     ["/api/@slot", /parallel-route slot/],
     ["/api/x?y=1", /query string/],
     ["~/app", /file-system path/],
+    ["/api/x/[userId]", /already uses/],
+    ["/api/x/[class]", /reserved word/],
+    ["/api/x/[...params]", /already uses/],
   ])("refuses %s", (input, message) => {
     expect(() => parseRoute(input)).toThrow(message);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as prettier from "prettier";
 import { normalizeOptions } from "../../src/options.js";
 import { renderRoute } from "../../src/plan/route.js";
+import { TEMPLATE_NAMES } from "../../src/route-path.js";
 import { STYLES, type Language, type RawFlags } from "../../src/types.js";
 
 // Every style × TS/JS × static/dynamic route, stored as real .ts/.js files a reviewer can read
@@ -97,5 +98,22 @@ describe("route template content", () => {
     const output = renderRoute(normalizeOptions({ style: "token", jwtTemplate: "my-db" }), "ts");
     expect(output).toContain('const JWT_TEMPLATE = "my-db";');
     expect(output).toContain("process.env.MY_DB_URL");
+  });
+});
+
+describe("names the templates declare", () => {
+  it("are all in TEMPLATE_NAMES, so a route parameter can never clash with one", () => {
+    for (const style of STYLES) {
+      for (const language of ["ts", "js"] as const) {
+        const output = renderRoute(normalizeOptions({ style, methods: style === "clerkClient" ? "GET,POST" : "GET,POST" }), language);
+        const declared = [
+          ...[...output.matchAll(/\b(?:const|let|function|type)\s+(\w+)/g)].map((m) => m[1]!),
+          ...[...output.matchAll(/\bconst\s*\{([^}]+)\}/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim().split(":")[0]!.trim())),
+          ...[...output.matchAll(/\(([^)]*)\)\s*(?::[^{]*)?\{/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim().split(/[:?]/)[0]!.trim())),
+          ...[...output.matchAll(/import \{([^}]+)\}/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim())),
+        ].filter((name) => /^\w+$/.test(name) && !["GET", "POST", "PUT", "PATCH", "DELETE"].includes(name));
+        for (const name of declared) expect(TEMPLATE_NAMES, `${style}/${language}: ${name}`).toContain(name);
+      }
+    }
   });
 });

@@ -48,13 +48,38 @@ describe("atomic apply", () => {
     expect(read(project, ".env.local")).toContain("DATABASE_URL");
   });
 
-  it("leaves no temporary files behind", async () => {
+  it("leaves no temporary files behind, in any folder", async () => {
     const project = copyFixture("app-ts");
     expect(await run(flags(), deps(project))).toBe(0);
-    const hash = treeHash(project);
-    expect(hash).toBe(treeHash(project));
     const { readdirSync } = await import("node:fs");
-    expect(readdirSync(project).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    const all = readdirSync(project, { recursive: true }).map(String);
+    expect(all.filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    expect(all).toContain(path.join("app", "api", "projects", "[id]", "route.ts"));
+  });
+
+  it("keeps an existing file's mode exactly, whatever the umask", async () => {
+    const project = copyFixture("app-ts");
+    const { chmodSync, statSync } = await import("node:fs");
+    chmodSync(path.join(project, ".env.local"), 0o664);
+    const previous = process.umask(0o022);
+    try {
+      expect(await run(flags(), deps(project))).toBe(0);
+    } finally {
+      process.umask(previous);
+    }
+    expect(statSync(path.join(project, ".env.local")).mode & 0o777).toBe(0o664);
+  });
+
+  it("refuses to replace a symlinked env file with a plain file", async () => {
+    const project = copyFixture("app-ts");
+    const { renameSync } = await import("node:fs");
+    renameSync(path.join(project, ".env.local"), path.join(project, "shared.env"));
+    symlinkSync("shared.env", path.join(project, ".env.local"));
+    const hash = treeHash(project);
+    const d = deps(project);
+    expect(await run(flags(), d)).toBe(1);
+    expect(d.err()).toContain("symbolic link");
+    expect(treeHash(project)).toBe(hash);
   });
 });
 
@@ -64,8 +89,27 @@ describe("--install", () => {
     const installer = vi.fn(async () => {});
     const d = deps(project, { installer });
     expect(await run(flags({ install: true }), d)).toBe(0);
-    expect(installer).toHaveBeenCalledWith("pnpm", project);
+    expect(installer).toHaveBeenCalledWith("pnpm", ["add", "@clerk/nextjs"], project);
     expect(d.out()).not.toContain("pnpm add @clerk/nextjs");
+  });
+
+  it("runs a plain install when @clerk/nextjs is declared, so the declared range is kept, and drops the step", async () => {
+    const project = copyFixture("app-ts");
+    const installer = vi.fn(async () => {});
+    const d = deps(project, { installer });
+    expect(await run(flags({ install: true }), d)).toBe(0);
+    expect(installer).toHaveBeenCalledWith("npm", ["install"], project);
+    expect(d.out()).not.toContain("not installed");
+  });
+
+  it("installs on a run that has nothing else to change", async () => {
+    const project = copyFixture("app-ts");
+    expect(await run(flags(), deps(project))).toBe(0);
+    const installer = vi.fn(async () => {});
+    const d = deps(project, { installer });
+    expect(await run(flags({ install: true }), d)).toBe(0);
+    expect(d.out()).toContain("Nothing to change");
+    expect(installer).toHaveBeenCalledOnce();
   });
 
   it("never installs with --no-install, or without --install outside a terminal", async () => {
@@ -111,5 +155,22 @@ describe("formatting with the project's own prettier", () => {
     writeFileSync(path.join(project, ".prettierrc"), '{ "singleQuote": true }\n');
     expect(await run(flags(), deps(project))).toBe(0);
     expect(read(project, "app/api/projects/[id]/route.ts")).toContain('import { auth } from "@clerk/nextjs/server";\n');
+  });
+});
+
+describe("Ctrl-C while writing", () => {
+  it("rolls back what was written and exits 130", async () => {
+    const project = copyFixture("app-ts");
+    const hash = treeHash(project);
+    const d = deps(project, {
+      applyHooks: {
+        beforeCommit: (change) => {
+          if (change.path === "proxy.ts") process.emit("SIGINT");
+        },
+      },
+    });
+    expect(await run(flags(), d)).toBe(130);
+    expect(d.err()).toContain("Cancelled");
+    expect(treeHash(project)).toBe(hash);
   });
 });

@@ -31,13 +31,22 @@ export interface UserHandler {
   typedAsMiddleware: boolean;
 }
 
+/**
+ * What clerkMiddleware is given: nothing (`clerkMiddleware()`, `clerkMiddleware` itself, `clerkMiddleware({})`),
+ * only an options object, or a handler (any other argument, e.g. `async (auth, req) => {...}`).
+ * With options or a handler, every path the matcher adds runs code or settings the user chose.
+ */
+export type ClerkSetup = "bare" | "options" | "handler";
+
 export type Handler =
-  | { kind: "clerk" }
+  | { kind: "clerk"; setup: ClerkSetup }
   | UserHandler
   | { kind: "call"; call: CallExpression; exportNode: Statement }
   | { kind: "imported"; local: string; source: string; imported: string }
   | { kind: "reexport"; source: string; imported: string }
   | { kind: "unknown"; what: string };
+
+const BARE_CLERK: Handler = { kind: "clerk", setup: "bare" };
 
 export interface Candidate {
   exported: string;
@@ -69,7 +78,7 @@ export function findHandlers(ast: File, bindings: Bindings, kind: "proxy" | "mid
         const local = spec.type === "ExportSpecifier" ? spec.local.name : "*";
         const handler: Handler = node.source
           ? isClerkMiddleware(node.source.value, local)
-            ? { kind: "clerk" }
+            ? BARE_CLERK
             : { kind: "reexport", source: node.source.value, imported: local }
           : node.specifiers.length > 1
             ? unknown("exported from an `export { ... }` list")
@@ -124,7 +133,8 @@ function fromValue(value: Node, bindings: Bindings, exportNode: Statement, site:
     return userFunction(inner, exportNode, site, name, annotated || inner !== value);
   }
   if (inner.type === "CallExpression") {
-    return isClerkMiddlewareCallee(inner.callee, bindings) ? { kind: "clerk" } : { kind: "call", call: inner, exportNode };
+    if (isClerkMiddlewareCallee(inner.callee, bindings)) return { kind: "clerk", setup: clerkSetup(inner) };
+    return { kind: "call", call: inner, exportNode };
   }
   // `NextAuth(config).auth`: judged by the call it comes from.
   if (inner.type === "MemberExpression" && inner.object.type === "CallExpression") {
@@ -138,13 +148,20 @@ function fromValue(value: Node, bindings: Bindings, exportNode: Statement, site:
 /** `export default f` / `export { f as middleware }` / `export const middleware = f`: what is f? */
 function fromIdentifier(local: string, bindings: Bindings, exportNode: Statement): Handler {
   const imported = bindings.imports.get(local);
-  if (imported && isClerkMiddleware(imported.source, imported.imported)) return { kind: "clerk" };
+  if (imported && isClerkMiddleware(imported.source, imported.imported)) return BARE_CLERK;
   if (imported) return { kind: "imported", local, ...imported };
   const decl = bindings.locals.get(local);
   if (decl?.type === "FunctionDeclaration") return userFunction(decl, exportNode, "statement", local);
   // fromValue with site "statement" doesn't follow a further alias, so this can't loop.
   if (decl?.type === "VariableDeclarator") return fromDeclarator(decl, bindings, exportNode, "statement");
   return unknown(`\`${local}\`, which is not declared in this file`);
+}
+
+function clerkSetup(call: CallExpression): ClerkSetup {
+  const args = call.arguments.map(unwrapTs).filter((arg) => !(arg.type === "ObjectExpression" && arg.properties.length === 0));
+  const [first] = args;
+  if (!first) return "bare";
+  return args.length === 1 && first.type === "ObjectExpression" ? "options" : "handler";
 }
 
 /** `export default clerkMiddleware` / `export { clerkMiddleware as default } from "@clerk/nextjs/server"`: Clerk called directly. */

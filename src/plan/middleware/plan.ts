@@ -13,6 +13,7 @@ import { nextMatcherRegExp } from "./matcher.js";
 import { parseModule } from "./parse.js";
 import { refuse, type RefusalContext } from "./refusals.js";
 import { routeMatcherSource } from "./route.js";
+import { addedEntrySummary, createdSummary, filledSummary, wrappedSummary } from "./summary.js";
 import { type CodeStyle, detectStyle } from "./style.js";
 import { withEol } from "./text.js";
 import type { SourceFile } from "./source.js";
@@ -20,20 +21,29 @@ import { type Guard, wrapUserMiddleware } from "./wrap.js";
 
 /** existing === undefined → create. Never throws for user content: a shape it can't handle → "refused". */
 export function planMiddleware(existing: string | undefined, ctx: PlanContext): MiddlewareResult {
-  if (existing === undefined) {
-    const summary = `Create ${ctx.path}: clerkMiddleware() on every route except static files and Next.js internals`;
-    return { status: "created", after: createContent(), summary };
-  }
-  const entry = entryCovering(ctx.routePattern);
-  const rctx: RefusalContext = { path: ctx.path, routePattern: ctx.routePattern, entry: entry ?? routeMatcherSource(ctx.routePattern) };
+  if (existing === undefined) return { status: "created", after: createContent(), summary: createdSummary(ctx.path) };
+  const target = targetFor(ctx, false);
   try {
-    return planExisting(existing, ctx, rctx, entry);
+    return planExisting(existing, ctx, target);
   } catch (error) {
-    return refuse.unexpected(rctx, error);
+    return refuse.unexpected(target.rctx, error);
   }
 }
 
-function planExisting(code: string, ctx: PlanContext, rctx: RefusalContext, entry: string | undefined): MiddlewareResult {
+/** The matcher entry to add for the route, and the refusal context that names it. */
+interface Target {
+  entry: string | undefined;
+  rctx: RefusalContext;
+}
+
+/** `ownOnly`: the route's own entry, not Clerk's broad "/(api|trpc)(.*)" (see entryCovering). */
+function targetFor(ctx: PlanContext, ownOnly: boolean): Target {
+  const entry = entryCovering(ctx.routePattern, ownOnly);
+  return { entry, rctx: { path: ctx.path, routePattern: ctx.routePattern, entry: entry ?? routeMatcherSource(ctx.routePattern) } };
+}
+
+function planExisting(code: string, ctx: PlanContext, target: Target): MiddlewareResult {
+  const rctx = target.rctx;
   const parsed = parseModule(code, ctx.path);
   if (!parsed.ok) return refuse.syntaxError(rctx, parsed.error);
   const { ast, tokens } = parsed;
@@ -55,30 +65,40 @@ function planExisting(code: string, ctx: PlanContext, rctx: RefusalContext, entr
   const handler = first.handler;
   if (handler.kind !== "clerk" && handler.kind !== "user") return refuseForeign(handler, code, bindings, rctx);
 
+  // The user's clerkMiddleware() handler or options run wherever the matcher matches: widen it by the new route only.
+  const customized = handler.kind === "clerk" && handler.setup !== "bare";
   const config = readConfig(ast);
-  if (!config.ok) return refuse.matcher(rctx, config.problem);
+  if (!config.ok) return refuse.matcher(customized ? targetFor(ctx, true).rctx : rctx, config.problem);
   const covered = coverage(config.matcher, ctx.routePattern);
-  if (!covered.covered && covered.invalidSource !== undefined) return refuse.invalidMatcher(rctx, covered.invalidSource);
-  if (handler.kind === "user") {
-    const result = wrap(src, rctx, handler, config.matcher, covered.covered, entry);
-    if (result.status !== "patched" || first.exported === "default") return result;
-    return { ...result, summary: `${result.summary}; \`${first.exported}\` is no longer exported, or Next.js would run it instead of Clerk` };
-  }
+  // An entry whose lookahead may skip some of the route's paths: the route's own entry covers every one.
+  const lookahead = covered.covered ? undefined : covered.lookahead;
+  const { entry, rctx: here } = customized || lookahead !== undefined ? targetFor(ctx, true) : target;
+  if (!covered.covered && covered.invalidSource !== undefined) return refuse.invalidMatcher(here, covered.invalidSource);
+
+  if (handler.kind === "user") return wrap(src, here, handler, first.exported, config.matcher, covered.covered, entry);
   if (covered.covered) {
     const how = covered.everywhere ? " (no matcher: it runs on every path)" : "";
     return { status: "unchanged", reason: `clerkMiddleware() in ${ctx.path} already runs on ${ctx.routePattern}${how}` };
   }
-  if (!entry) return refuse.uncoverable(rctx);
+  if (!entry) return refuse.uncoverable(here);
   const ms = new MagicString(code);
   addMatcherEntry(ms, src, config.matcher, entry);
-  return patched(ms, `Add ${JSON.stringify(entry)} to config.matcher in ${ctx.path} so clerkMiddleware() runs on ${ctx.routePattern}`);
+  return patched(ms, addedEntrySummary({ path: ctx.path, routePattern: ctx.routePattern, entry, setup: handler.setup, lookahead }));
 }
 
 /**
  * A middleware without Clerk: Clerk wraps it. When its matcher didn't reach the route, the route
  * joins the matcher and a guard keeps the user's function on the paths it ran on before.
  */
-function wrap(src: SourceFile, rctx: RefusalContext, user: UserHandler, matcher: Matcher, covered: boolean, entry: string | undefined): MiddlewareResult {
+function wrap(
+  src: SourceFile,
+  rctx: RefusalContext,
+  user: UserHandler,
+  exported: string,
+  matcher: Matcher,
+  covered: boolean,
+  entry: string | undefined,
+): MiddlewareResult {
   if (mentions(user.fn, clerkLocals(src.bindings))) return refuse.composed(rctx, "a function that calls Clerk itself");
   if (user.fn.generator) return refuse.composed(rctx, "a generator function");
   const ms = new MagicString(src.code);
@@ -91,9 +111,8 @@ function wrap(src: SourceFile, rctx: RefusalContext, user: UserHandler, matcher:
     addMatcherEntry(ms, src, matcher, entry);
   }
   const clerk = ensureClerkMiddlewareImport(ms, src);
-  const name = wrapUserMiddleware(ms, src, user, clerk, guard);
-  const scope = guard ? `; ${name} still runs only where its old matcher matched, and the matcher now includes ${JSON.stringify(entry)}` : "";
-  return patched(ms, `Wrap ${name} in clerkMiddleware() in ${rctx.path}${scope}`);
+  const local = wrapUserMiddleware(ms, src, user, clerk, guard);
+  return patched(ms, wrappedSummary({ path: rctx.path, exported, local, guardedEntry: guard ? entry : undefined }));
 }
 
 function patched(ms: MagicString, summary: string): MiddlewareResult {
@@ -102,7 +121,7 @@ function patched(ms: MagicString, summary: string): MiddlewareResult {
 
 /** A file with nothing but comments: keep them, add the Clerk middleware below. */
 function fillEmpty(code: string, ctx: PlanContext, style: CodeStyle): MiddlewareResult {
-  const summary = `Add clerkMiddleware() to ${ctx.path}, which exported nothing`;
+  const summary = filledSummary(ctx.path);
   if (code.trim() === "") return { status: "patched", after: createContent(), summary };
   const separator = code.endsWith("\n") ? style.eol : style.eol + style.eol;
   return { status: "patched", after: code + separator + withEol(createContent(), style.eol), summary };

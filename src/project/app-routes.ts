@@ -1,0 +1,136 @@
+import { readdirSync, realpathSync, statSync, type Dirent } from "node:fs";
+import path from "node:path";
+
+// Lists the folders of an App Router tree that Next.js turns into URLs: those holding a route.* or
+// page.* file. One readdir per folder (file types come with the listing); only symbolic links cost
+// an extra call. Links are followed while they stay inside the app folder, never in a cycle.
+
+const ROUTABLE_FILE = /^(?:route|page)\.(?:ts|tsx|js|jsx|mjs|md|mdx)$/;
+
+function isInside(parent: string, child: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+function skipFolder(name: string): boolean {
+  return name === "node_modules" || name.startsWith("_");
+}
+
+interface Pending {
+  /** Absolute path as reached (through links, if any). */
+  absolute: string;
+  /** Relative to the app folder, posix; "" for the app folder itself. */
+  relative: string;
+  /** Real path of the folder. */
+  real: string;
+  /** The folder this one was reached from (cycle guard). */
+  parent: Pending | undefined;
+  /** Whether a symbolic link was followed on the way here: only then can a cycle appear. */
+  viaLink: boolean;
+}
+
+function onChain(folder: Pending, real: string): boolean {
+  for (let at: Pending | undefined = folder; at !== undefined; at = at.parent) {
+    if (at.real === real) return true;
+  }
+  return false;
+}
+
+function readFolder(absolute: string): Dirent[] | undefined {
+  try {
+    return readdirSync(absolute, { withFileTypes: true });
+  } catch {
+    // Removed while we walk, unreadable or not a folder: it routes nothing we could check.
+    return undefined;
+  }
+}
+
+/** What a directory entry is, following a symbolic link only when asked. */
+function entryType(dirent: Dirent, absolute: string): "file" | "dir" | "link" | "other" {
+  if (dirent.isFile()) return "file";
+  if (dirent.isDirectory()) return "dir";
+  if (dirent.isSymbolicLink()) return "link";
+  if (dirent.isBlockDevice() || dirent.isCharacterDevice() || dirent.isFIFO() || dirent.isSocket()) return "other";
+  // Some file systems do not report a type with the listing.
+  try {
+    const stats = statSync(absolute, { throwIfNoEntry: false });
+    if (stats?.isFile()) return "file";
+    if (stats?.isDirectory()) return "dir";
+  } catch {
+    // fall through
+  }
+  return "other";
+}
+
+/**
+ * The folders below `appDirAbsolute` (relative to it, posix slashes, sorted; "" for the app folder
+ * itself) that hold a route.* or page.* file. Skips node_modules and private `_folders`; follows
+ * symbolic links only while they lead to folders inside the app folder. Returns [] when the app
+ * folder does not exist.
+ */
+export function listAppRoutes(appDirAbsolute: string): string[] {
+  let rootReal: string;
+  try {
+    rootReal = realpathSync(appDirAbsolute);
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  const pending: Pending[] = [{ absolute: appDirAbsolute, relative: "", real: rootReal, parent: undefined, viaLink: false }];
+
+  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
+    const entries = readFolder(current.absolute);
+    if (entries === undefined) continue;
+    let routable = false;
+    for (const dirent of entries) {
+      const name = dirent.name;
+      const absolute = path.join(current.absolute, name);
+      const type = entryType(dirent, absolute);
+      if (type === "file") {
+        if (ROUTABLE_FILE.test(name)) routable = true;
+        continue;
+      }
+      if (type === "other") continue;
+      if (type === "dir") {
+        if (skipFolder(name)) continue;
+        const real = path.join(current.real, name);
+        if (current.viaLink && onChain(current, real)) continue;
+        pending.push({ absolute, relative: join(current.relative, name), real, parent: current, viaLink: current.viaLink });
+        continue;
+      }
+      // A symbolic link: a route file (wherever it points), or a folder to follow if it stays inside.
+      if (ROUTABLE_FILE.test(name)) {
+        const stats = safeStat(absolute);
+        if (stats?.isFile()) {
+          routable = true;
+          continue;
+        }
+      }
+      if (skipFolder(name)) continue;
+      const stats = safeStat(absolute);
+      if (!stats?.isDirectory()) continue;
+      let real: string;
+      try {
+        real = realpathSync(absolute);
+      } catch {
+        continue;
+      }
+      if (!isInside(rootReal, real) || onChain(current, real)) continue;
+      pending.push({ absolute, relative: join(current.relative, name), real, parent: current, viaLink: true });
+    }
+    if (routable) found.push(current.relative);
+  }
+  return found.sort();
+}
+
+function join(parent: string, name: string): string {
+  return parent === "" ? name : `${parent}/${name}`;
+}
+
+function safeStat(absolute: string) {
+  try {
+    return statSync(absolute, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
