@@ -9,7 +9,7 @@ const version = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
 
 const EXAMPLES = `
 Examples:
-  $ create-clerk-route /api/projects/[id] --style protect --role admin
+  $ create-clerk-route '/api/projects/[id]' --style protect --role admin
   $ create-clerk-route /api/me --style userId --methods GET,PATCH
   $ create-clerk-route /api/todos --style token --jwt-template supabase
   $ create-clerk-route /api/profile --style currentUser --fields id,email,imageUrl

@@ -168,6 +168,12 @@ export function buildPlan(input: PlanInput): Plan {
   if (options.middleware) planMiddlewareFile(input, plan);
   if (options.env && input.env) planEnv(input, input.env, plan);
   if (!project.clerk.installed) plan.nextSteps.unshift(clerkInstallStep(project));
+  const clerkMajor = project.clerk.installed ? Number(/^\D*(\d+)/.exec(project.clerk.version ?? "")?.[1]) : NaN;
+  if (clerkMajor < 7) {
+    plan.warnings.push(
+      `@clerk/nextjs ${project.clerk.version} is installed; the generated code uses the v7 API (isAuthenticated, auth.protect()). Upgrade: npx @clerk/upgrade`,
+    );
+  }
   if (options.style === "token") {
     plan.nextSteps.push(
       `Create the "${options.jwtTemplate}" JWT template in the Clerk dashboard and set ${upstreamUrlVariable(options.jwtTemplate)}.`,
