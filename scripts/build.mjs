@@ -1,7 +1,8 @@
 // Bundles src/ into dist/ (one ESM entry plus lazily loaded chunks), with every runtime
 // dependency inlined and the Handlebars templates precompiled: only handlebars/runtime ships.
-import { readFileSync, readdirSync, rmSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 import Handlebars from "handlebars";
 import { build } from "esbuild";
@@ -49,6 +50,32 @@ const precompiledTemplates = {
   },
 };
 
+/**
+ * The --help text, rendered once here by the same commander program the CLI uses, so that
+ * `create-clerk-route --help` can print it without loading commander at all.
+ */
+async function renderHelp() {
+  const bundled = await build({
+    entryPoints: [path.join(root, "src/cli.ts")],
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "node",
+    define: { __VERSION__: JSON.stringify(version) },
+    banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },
+  });
+  const folder = mkdtempSync(path.join(os.tmpdir(), "ccr-help-"));
+  try {
+    const file = path.join(folder, "cli.mjs");
+    writeFileSync(file, bundled.outputFiles[0].text);
+    const { renderHelp: render } = await import(pathToFileURL(file).href);
+    return render();
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+const helpText = await renderHelp();
 rmSync(path.join(root, "dist"), { recursive: true, force: true });
 await build({
   entryPoints: { cli: path.join(root, "src/main.ts") },
@@ -61,7 +88,7 @@ await build({
   minify: true,
   legalComments: "linked",
   chunkNames: "chunks/[name]-[hash]",
-  define: { __VERSION__: JSON.stringify(version) },
+  define: { __VERSION__: JSON.stringify(version), __HELP__: JSON.stringify(helpText) },
   // A bundled CommonJS dependency may call require(); give the ESM bundle one.
   banner: { js: 'import { createRequire as __ccrRequire } from "node:module"; const require = __ccrRequire(import.meta.url);' },
   plugins: [precompiledTemplates],

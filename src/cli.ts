@@ -5,7 +5,7 @@ import type { RawFlags } from "./types.js";
 // so --help and --version stay as fast as Node itself.
 
 declare const __VERSION__: string;
-const version = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
+export const version = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
 
 const EXAMPLES = `
 Examples:
@@ -50,6 +50,14 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeErr: () => {}, writeOut: (text) => process.stdout.write(text) });
+}
+
+/** The full --help text, as commander prints it (the build inlines it for the fast path). */
+export function renderHelp(): string {
+  let text = "";
+  const program = buildProgram().configureOutput({ writeOut: (chunk) => (text += chunk), writeErr: () => {} });
+  program.outputHelp();
+  return text;
 }
 
 export type ParseResult = { kind: "run"; flags: RawFlags } | { kind: "exit"; code: number } | { kind: "error"; message: string };

@@ -1,9 +1,21 @@
-import { parseArgs } from "./cli.js";
+// Entry point of the bin. `--help` and `--version` alone are answered from text inlined at build
+// time, without loading even commander; everything else loads only what its path needs.
 
-// Entry point of the bin: parse flags, then load the rest only when there is work to do,
-// so --help and --version never load prompts, templates or the parser.
+declare const __HELP__: string;
+declare const __VERSION__: string;
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 1 && typeof __HELP__ === "string") {
+    if (argv[0] === "--help" || argv[0] === "-h") {
+      process.stdout.write(__HELP__);
+      return 0;
+    }
+    if (argv[0] === "--version" || argv[0] === "-V") {
+      process.stdout.write(`${__VERSION__}\n`);
+      return 0;
+    }
+  }
+  const { parseArgs } = await import("./cli.js");
   const parsed = parseArgs(argv);
   if (parsed.kind === "exit") return parsed.code;
   if (parsed.kind === "error") {

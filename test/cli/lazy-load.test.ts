@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../support/project.js";
+import { repoRoot, runCli } from "../support/project.js";
 
 // Start-up cost is what a user of `npx create-clerk-route` waits for: check the built bundle's
 // static import graph, so --help never loads the prompts, the templates or the parser, and a run
@@ -27,6 +27,7 @@ function chunk(prefix: string): string {
 }
 
 const MARKERS = {
+  commander: "commander.unknownOption",
   prompts: "How should the route be protected",
   templates: "registerPartial",
   parser: "Unexpected token",
@@ -41,11 +42,25 @@ function loaded(files: Set<string>): string[] {
 
 describe("what each path loads", () => {
   it("the markers are real: each heavy part is found in the bundle", () => {
-    expect(loaded(new Set([chunk("prompts"), chunk("run"), chunk("plan")]))).toEqual(["prompts", "templates", "parser"]);
+    expect(loaded(new Set([chunk("cli"), chunk("prompts"), chunk("run"), chunk("plan")]))).toEqual([
+      "commander",
+      "prompts",
+      "templates",
+      "parser",
+    ]);
   });
 
-  it("--help and --version load none of the prompts, templates or parser", () => {
+  it("--help and --version load none of commander, the prompts, the templates or the parser", () => {
     expect(loaded(staticClosure(path.join(dist, "cli.js")))).toEqual([]);
+  });
+
+  it("the inlined --help text is exactly what commander prints", () => {
+    const fast = runCli(["--help"]);
+    const viaCommander = runCli(["--help", "--yes"]);
+    expect(fast.status).toBe(0);
+    expect(fast.stdout).toContain("Examples:");
+    expect(fast.stdout).toBe(viaCommander.stdout);
+    expect(runCli(["-V"]).stdout).toBe(runCli(["--version", "--yes"]).stdout);
   });
 
   it("a run loads the templates but not the prompts or the parser until needed", () => {

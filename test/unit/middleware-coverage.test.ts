@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import type { Matcher } from "../../src/plan/middleware/config.js";
-import { coverage } from "../../src/plan/middleware/coverage.js";
+import { coverage, entryCovering } from "../../src/plan/middleware/coverage.js";
+import { lookaheadMayExclude } from "../../src/plan/middleware/lookahead.js";
 import { matchesPath, nextMatcherRegExp } from "../../src/plan/middleware/matcher.js";
 import { routeMatcherSource, samplePaths } from "../../src/plan/middleware/route.js";
 
@@ -111,6 +112,61 @@ describe("coverage", () => {
 
   it("reports a source Next.js would reject", () => {
     expect(coverage(entries("api/(.*)"), "/api/x")).toEqual({ covered: false, invalidSource: "api/(.*)" });
+  });
+});
+
+describe("lookaheads and dynamic segments", () => {
+  const WEBHOOKS = "/((?!api/webhooks|_next).*)";
+
+  it("does not trust samples when a lookahead may skip some values", () => {
+    expect(coverage(entries(WEBHOOKS), "/api/[...slug]")).toEqual({ covered: false, lookahead: WEBHOOKS });
+    expect(coverage(entries(WEBHOOKS), "/api/[id]")).toEqual({ covered: false, lookahead: WEBHOOKS });
+    expect(coverage(entries(WEBHOOKS), "/[slug]/x")).toEqual({ covered: false, lookahead: WEBHOOKS });
+  });
+
+  it("trusts a lookahead that can't reach the route, and any lookahead on a static route", () => {
+    expect(coverage(entries(WEBHOOKS), "/api/projects/[id]").covered).toBe(true);
+    expect(coverage(entries(WEBHOOKS), "/api/t").covered).toBe(true);
+    expect(coverage(entries("/((?!_next|api/public).*)"), "/api/private/[id]").covered).toBe(true);
+    expect(coverage(entries("/((?!api|_next|.*\\..*).*)"), "/reports").covered).toBe(true);
+  });
+
+  it("trusts another entry without a lookahead", () => {
+    expect(coverage(entries(WEBHOOKS, "/(api|trpc)(.*)"), "/api/[...slug]").covered).toBe(true);
+  });
+
+  it("treats anything but plain-text alternatives as able to skip values", () => {
+    expect(lookaheadMayExclude("/((?!api|_next|.*\\..*).*)", "/reports/[id]")).toBe(true);
+    expect(lookaheadMayExclude("/((?!_next|[^?]*\\.(?:css|js(?!on))).*)", "/reports/[id]")).toBe(true);
+    expect(lookaheadMayExclude("/reports/((?!draft).*)", "/reports/[id]")).toBe(true);
+    expect(lookaheadMayExclude("/((?!api$).*)", "/reports/[id]")).toBe(true);
+    expect(lookaheadMayExclude("/((?!api|favicon.ico).*)", "/reports/[id]")).toBe(false);
+    expect(lookaheadMayExclude("/((?!rep.rts).*)", "/reports/[id]")).toBe(true);
+    expect(lookaheadMayExclude("/((?!api/docs).*)", "/api/docs/[[...slug]]")).toBe(true);
+    expect(lookaheadMayExclude("/((?!api/docsx).*)", "/api/docs/[[...slug]]")).toBe(false);
+  });
+
+  /** Where lookaheadMayExclude says "no", no value of the route's segments may make Next.js skip it. */
+  it("is sound against next@16 on adversarial values", () => {
+    const sources = [WEBHOOKS, "/((?!_next|api/public).*)", "/((?!api|_next/static|_next/image|favicon.ico).*)", "/((?!ap\\.i|x).+)"];
+    const routes = ["/api/[...slug]", "/api/[id]", "/api/projects/[id]", "/api/private/[id]", "/api/public/[[...rest]]", "/reports/[id]", "/[slug]", "/api/docs/[[...slug]]"];
+    const values = ["x", "webhooks", "webhooks/x", "public", "public/x", "_next", "static/a.js", "favicon.ico", "a.b", "webhooks%2Fx", "private"];
+    for (const source of sources) {
+      for (const route of routes) {
+        if (lookaheadMayExclude(source, route) || !coverage(entries(source), route).covered) continue;
+        for (const value of values) {
+          const path = route.replace(/\/\[\[?(\.\.\.)?\w+\]\]?/g, `/${value}`);
+          expect([source, path, nextRuns(source, path)]).toEqual([source, path, true]);
+        }
+      }
+    }
+  });
+
+  it("adds the route's own entry when asked to, not all of /api", () => {
+    expect(entryCovering("/api/[...slug]")).toBe("/(api|trpc)(.*)");
+    expect(entryCovering("/api/[...slug]", true)).toBe("/api/:slug+");
+    expect(entryCovering("/api/t", true)).toBe("/api/t");
+    expect(entryCovering("/api/docs/[[...slug]]", true)).toBe("/api/docs/:slug*");
   });
 });
 

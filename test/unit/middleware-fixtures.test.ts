@@ -4,7 +4,10 @@ import { describe, expect, it } from "vitest";
 import { planMiddleware, type MiddlewareContext, type MiddlewareResult } from "../../src/plan/middleware/index.js";
 import { parseModule } from "../../src/plan/middleware/parse.js";
 
-/** Each folder: ctx.json (+ input.ts / input.js) → output.* (created/patched) or expected.txt (unchanged/refused). */
+/**
+ * Each folder: ctx.json (+ input.ts / input.js) → output.* and summary.txt (created/patched)
+ * or expected.txt (unchanged/refused).
+ */
 const FIXTURES = join(import.meta.dirname, "../fixtures/middleware");
 
 interface CaseFile {
@@ -60,6 +63,10 @@ describe("planMiddleware fixtures", () => {
       expect(result.status, describeResult(result)).toBe(c.spec.expect);
       if (result.status === "created" || result.status === "patched") {
         await expect(result.after).toMatchFileSnapshot(join(c.dir, `output.${c.ext}`));
+        await expect(`${result.summary}\n`).toMatchFileSnapshot(join(c.dir, "summary.txt"));
+        // Shown to the user as one warning line: one sentence.
+        expect(result.summary).toMatch(/^[A-Z][^\n]*\.$/);
+        expect(result.summary).not.toMatch(/\.\s+[A-Z]/);
         expect(parseModule(result.after, c.ctx.path).ok).toBe(true);
         const again = planMiddleware(result.after, c.ctx);
         expect(again.status, describeResult(again)).toBe("unchanged");

@@ -1,4 +1,5 @@
 import type { Matcher } from "./config.js";
+import { CLERK_API_ENTRY } from "./create.js";
 import { lookaheadMayExclude } from "./lookahead.js";
 import { matchesPath, nextMatcherRegExp } from "./matcher.js";
 import { isApiRoute, routeMatcherSource, samplePaths } from "./route.js";
@@ -45,7 +46,7 @@ export function sourcesCover(regexps: RegExp[], routePattern: string): boolean {
  */
 export function entryCovering(routePattern: string, ownOnly = false): string | undefined {
   const own = routeMatcherSource(routePattern);
-  const candidates = isApiRoute(routePattern) && !ownOnly ? ["/(api|trpc)(.*)", own] : [own];
+  const candidates = isApiRoute(routePattern) && !ownOnly ? [CLERK_API_ENTRY, own] : [own];
   return candidates.find((source) => {
     const regexp = nextMatcherRegExp(source);
     return regexp !== undefined && !lookaheadMayExclude(source, routePattern) && sourcesCover([regexp], routePattern);

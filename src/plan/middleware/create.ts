@@ -1,7 +1,10 @@
+/** Clerk's recommended entry for API routes: every path under /api and /trpc. */
+export const CLERK_API_ENTRY = "/(api|trpc)(.*)";
+
 /** A new middleware/proxy file: create-next-app style, with Clerk's recommended matcher. */
 export const CLERK_MATCHER_SOURCES = [
   String.raw`/((?!_next|[^?]*\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)`,
-  "/(api|trpc)(.*)",
+  CLERK_API_ENTRY,
 ];
 
 export function createContent(): string {

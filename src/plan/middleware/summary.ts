@@ -2,6 +2,7 @@
  * The `summary` of a created/patched result: shown to the user as one line, so each is a single
  * sentence saying what changed in their file and what they may have to check or change.
  */
+import { CLERK_API_ENTRY } from "./create.js";
 import type { ClerkSetup } from "./handler.js";
 
 const q = (text: string) => JSON.stringify(text);
@@ -31,7 +32,10 @@ export function addedEntrySummary({ path, routePattern, entry, setup, lookahead 
   const it = lookahead === undefined ? "it" : "them";
   switch (setup) {
     case "bare":
-      return lookahead === undefined ? `${added} so clerkMiddleware() runs on ${routePattern}.` : `${added}${why}, so clerkMiddleware() now runs on ${target}.`;
+      if (lookahead !== undefined) return `${added}${why}, so clerkMiddleware() now runs on ${target}.`;
+      return entry === CLERK_API_ENTRY
+        ? `${added} so clerkMiddleware() runs on ${routePattern} and every other /api and /trpc route.`
+        : `${added} so clerkMiddleware() runs on ${routePattern}.`;
     case "handler":
       return `${added}${why}, so your clerkMiddleware() handler now also runs on ${target}: check that it does not protect or redirect ${it}.`;
     case "options":
@@ -54,7 +58,7 @@ export function wrappedSummary({ path, exported, local, guardedEntry }: Wrapped)
   const guard = guardedEntry === undefined ? "" : ` only on the paths its old matcher matched, and added ${q(guardedEntry)} to config.matcher`;
   if (exported === "default") {
     return (
-      `Replaced the default export of ${path} with clerkMiddleware() calling your function, now the local \`${local}\`${guard}; ` +
+      `Replaced the default export of ${path} with clerkMiddleware() calling your function (now the local \`${local}\`)${guard}; ` +
       "code or tests that import the default export now get the Clerk-wrapped version."
     );
   }
