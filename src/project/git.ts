@@ -2,6 +2,8 @@
 // needs a .gitignore line and whether to warn that secrets may already be in git history.
 
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
 
 export interface GitStatus {
   /** `root` is inside a git work tree (and git could be run). */
@@ -44,6 +46,13 @@ function runGit(root: string, args: string[]): number | null {
   return result.status;
 }
 
+function insideWorkTree(root: string): boolean {
+  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, ".git"))) return true;
+    if (path.dirname(dir) === dir) return false;
+  }
+}
+
 /**
  * Asks git about `relPath` (relative to `root`, posix slashes). Never throws: when git is
  * missing, times out (5 s per call) or `root` is not in a work tree, returns
@@ -54,6 +63,8 @@ function runGit(root: string, args: string[]): number | null {
  * that is both tracked and ignored is still committed: check `tracked` for that.
  */
 export function gitStatusOf(root: string, relPath: string): GitStatus {
+  // No .git (folder, or file for worktrees/submodules) here or above: no need to start git at all.
+  if (!insideWorkTree(root)) return { ...NOT_A_REPO };
   // check-ignore: 0 = ignored, 1 = not ignored, 128 = fatal (e.g. not a repository).
   const ignoreStatus = runGit(root, ["check-ignore", "-q", "--no-index", "--", relPath]);
   if (ignoreStatus !== 0 && ignoreStatus !== 1) return { ...NOT_A_REPO };

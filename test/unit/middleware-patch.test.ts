@@ -137,6 +137,78 @@ export const proxy: NextMiddleware = (req) => {
   });
 });
 
+describe("a clerkMiddleware() handler or options: only the route joins the matcher", () => {
+  const withCall = (call: string, matcher = `["/dashboard/:path*"]`) => `import * as clerk from "@clerk/nextjs/server";
+
+export default ${call};
+
+export const config = { matcher: ${matcher} };
+`;
+  const summaryOf = (input: string, context = ctx) => {
+    const result = planMiddleware(input, context);
+    return result.status === "patched" ? result.summary : `${result.status}`;
+  };
+
+  it("adds the route itself for a handler, an options object or an options callback", () => {
+    for (const call of [
+      "clerk.clerkMiddleware(async (auth) => { await auth.protect(); })",
+      "clerk.clerkMiddleware(handler, { debug: true })",
+      "clerk.clerkMiddleware({ signInUrl: \"/login\" })",
+      "clerk.clerkMiddleware(() => ({ debug: true }))",
+    ]) {
+      expect(patch(withCall(call))).toContain(`matcher: ["/dashboard/:path*", "/api/projects/:id"]`);
+    }
+  });
+
+  it("keeps Clerk's broad API entry without a handler or options", () => {
+    for (const call of ["clerk.clerkMiddleware()", "clerk.clerkMiddleware({})"]) {
+      expect(patch(withCall(call))).toContain(`matcher: ["/dashboard/:path*", "/(api|trpc)(.*)"]`);
+    }
+  });
+
+  it("says the handler now runs on the route", () => {
+    expect(summaryOf(withCall("clerk.clerkMiddleware(async (auth) => { await auth.protect(); })"))).toBe(
+      'Added "/api/projects/:id" to config.matcher in src/proxy.ts, so your clerkMiddleware() handler now also runs on /api/projects/[id]: check that it does not protect or redirect it.',
+    );
+    expect(summaryOf(withCall("clerk.clerkMiddleware({ debug: true })"))).toBe(
+      'Added "/api/projects/:id" to config.matcher in src/proxy.ts, so your clerkMiddleware() options now also apply to /api/projects/[id]: check that they suit it.',
+    );
+  });
+
+  it("adds one entry per new route, and nothing for a route already covered", () => {
+    const first = patch(withCall("clerk.clerkMiddleware(async () => {})"));
+    const second = patch(first, { ...ctx, routePattern: "/api/files/[...path]" });
+    expect(second).toContain(`matcher: ["/dashboard/:path*", "/api/projects/:id", "/api/files/:path+"]`);
+    expect(planMiddleware(second, { ...ctx, routePattern: "/dashboard/[id]" }).status).toBe("unchanged");
+  });
+
+  it("names the route's own entry in a refusal", () => {
+    const result = planMiddleware(withCall("clerk.clerkMiddleware(async () => {})", "paths"), ctx);
+    expect(result.status).toBe("refused");
+    if (result.status === "refused") {
+      expect(result.manualEdit).toContain('"/api/projects/:id"');
+      expect(result.manualEdit).not.toContain("/(api|trpc)(.*)");
+    }
+  });
+});
+
+describe("a lookahead matcher and a dynamic route", () => {
+  it("wraps the user's function behind its old matcher and adds the route's own entry", () => {
+    const input = `export function proxy() {}
+
+export const config = { matcher: ["/((?!api/webhooks|_next).*)"] };
+`;
+    const result = planMiddleware(input, { ...ctx, routePattern: "/api/[...slug]" });
+    expect(result.status).toBe("patched");
+    if (result.status !== "patched") return;
+    expect(result.after).toContain(`matcher: ["/((?!api/webhooks|_next).*)", "/api/:slug+"]`);
+    expect(result.after).toContain("if (matchesOldMatcher(req.nextUrl.pathname))");
+    expect(result.summary).toBe(
+      'Replaced the named `proxy` export of src/proxy.ts with a default export that runs clerkMiddleware() and calls `proxy` only on the paths its old matcher matched, and added "/api/:slug+" to config.matcher; code or tests that import `proxy` from this file must change.',
+    );
+  });
+});
+
 describe("Clerk exported without a call", () => {
   it("is still Clerk", () => {
     const input = `import { clerkMiddleware } from "@clerk/nextjs/server";
