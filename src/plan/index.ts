@@ -96,7 +96,11 @@ function planMiddlewareFile(input: PlanInput, plan: Plan): void {
       plan.unchanged.push(location.path);
       return;
     case "created":
+      plan.changes.push(change(location.path, null, result.after));
+      return;
     case "patched":
+      // What changed in the user's own file, in one sentence: worth their review.
+      plan.warnings.push(result.summary);
       plan.changes.push(change(location.path, location.existing?.content ?? null, result.after));
       return;
     case "refused":
