@@ -36,9 +36,10 @@ export function humanError(error: CliError, colors: Colors): string {
   return lines.join("\n");
 }
 
-export function humanPlan(plan: Plan, options: { dryRun: boolean; colors: Colors }): string {
+export function humanPlan(plan: Plan, options: { dryRun: boolean; colors: Colors; title?: string }): string {
   const { colors } = options;
   const out: string[] = [];
+  if (options.title && plan.changes.length > 0 && !options.dryRun) out.push(`${colors.green("✔")} ${options.title}`);
   if (plan.changes.length === 0) {
     out.push(`${colors.green("✔")} Nothing to change: the project already has everything this run would add.`);
   }

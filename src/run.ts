@@ -118,7 +118,8 @@ async function execute(flags: RawFlags, deps: RunDeps): Promise<number> {
   if (flags.json) {
     deps.stdout.write(`${JSON.stringify(jsonReport(plan, false))}\n`);
   } else {
-    say(humanPlan(plan, { dryRun: false, colors }));
+    const title = `${options.route.pattern}: ${options.methods.join(", ")} protected with the ${options.style} style`;
+    say(humanPlan(plan, { dryRun: false, colors, title }));
   }
   if (prompts) {
     say(`\nTo repeat this in CI:\n  ${equivalentCommand(options, flags.cwd)}`);

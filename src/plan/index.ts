@@ -161,6 +161,9 @@ function planEnv(input: PlanInput, env: EnvInput, plan: Plan): void {
     if (gitignore !== env.gitignore) {
       plan.changes.push(change(".gitignore", env.gitignore, gitignore));
       plan.warnings.push(notIgnoredWarning(env.path, true));
+    } else {
+      // .gitignore seems to cover the file, yet git says it is not ignored: say so, touch nothing.
+      plan.warnings.push(`${notIgnoredWarning(env.path, false)} (See why: git check-ignore -v --no-index ${env.path})`);
     }
   }
 }
