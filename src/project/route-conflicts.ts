@@ -1,4 +1,5 @@
 import { CliError } from "../errors.js";
+import { segmentText as text } from "../route-path.js";
 import type { RoutePath, RouteSegment } from "../types.js";
 
 // Decides, without touching the disk, whether a new Route Handler folder would make `next build`
@@ -53,19 +54,6 @@ function parseFolderSegment(part: string): UrlSegment {
 
 function isParam(segment: UrlSegment): segment is ParamSegment {
   return segment.kind !== "static";
-}
-
-function text(segment: UrlSegment): string {
-  switch (segment.kind) {
-    case "static":
-      return segment.value;
-    case "dynamic":
-      return `[${segment.name}]`;
-    case "catchAll":
-      return `[...${segment.name}]`;
-    case "optionalCatchAll":
-      return `[[...${segment.name}]]`;
-  }
 }
 
 function url(segments: UrlSegment[]): string {
