@@ -41,10 +41,15 @@ function readEnvInput(
 ): (EnvInput & { keyWarnings: string[] }) | undefined {
   if (!options.env) return undefined;
   const override = options.envFile === undefined ? undefined : resolveEnvFileOption(project, options.envFile);
-  const chosen = chooseEnvFile(project.envFiles, override);
+  let chosen = chooseEnvFile(project.envFiles, override);
+  let git = gitStatusOf(project.root, chosen.path);
+  if (override === undefined && chosen.path === ".env" && git.tracked) {
+    // A committed .env holds shared, public defaults: secrets go to a new .env.local instead.
+    chosen = { path: ".env.local", before: null };
+    git = gitStatusOf(project.root, chosen.path);
+  }
   const before = override !== undefined && chosen.before === null ? readOptional(project, chosen.path) : chosen.before;
   const keys = resolveKeys({ flagPublishable: options.publishableKey, flagSecret: options.secretKey, env });
-  const git = gitStatusOf(project.root, chosen.path);
   return {
     path: chosen.path,
     before,

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { normalizeOptions } from "../../src/options.js";
@@ -205,6 +205,20 @@ describe("keeping secrets out of git", () => {
     expect(result.status, result.output).toBe(0);
     expect(result.stdout).toContain("tracked by git");
     expect(result.stdout).toContain("git rm --cached .env.local");
+  });
+
+  it("keeps secrets out of a committed .env: the keys go to a new, ignored .env.local", () => {
+    const project = copyFixture("app-ts");
+    rmSync(path.join(project, ".env.local"));
+    writeFileSync(path.join(project, ".env"), "NEXT_PUBLIC_SITE_NAME=Example\n");
+    git(project, "init", "-q");
+    git(project, "add", ".env");
+    const result = runCli(["/api/me", "--style", "userId", "--yes", "--cwd", project]);
+    expect(result.status, result.output).toBe(0);
+    expect(read(project, ".env")).toBe("NEXT_PUBLIC_SITE_NAME=Example\n");
+    expect(read(project, ".env.local")).toMatch(/^CLERK_SECRET_KEY=$/m);
+    expect(git(project, "check-ignore", "-q", ".env.local").status).toBe(0);
+    expect(result.stdout).not.toContain("tracked by git");
   });
 
   it("leaves .gitignore alone when it already covers the env file", () => {
