@@ -34,17 +34,26 @@ export async function formatWithProjectPrettier(plan: Plan, project: Project, ge
   if (!project.hasPrettier) return plan;
   const prettier = await loadProjectPrettier(project.root);
   if (!prettier) return plan;
+  const warnings: string[] = [];
+  // Prettier's own defaults, resolved against the project rather than the current directory.
+  const ignorePath = [path.join(project.root, ".gitignore"), path.join(project.root, ".prettierignore")];
   const changes = await Promise.all(
     plan.changes.map(async (change) => {
       // Never a patched user file: it keeps the user's own formatting.
       const whole = change.action === "create" || generated.includes(change.path);
       if (!whole || !FORMATTED.test(change.path)) return change;
       const file = path.join(project.root, change.path);
-      if ((await prettier.getFileInfo?.(file))?.ignored) return change;
-      const config = (await prettier.resolveConfig(file)) ?? {};
-      const after = await prettier.format(change.after, { ...config, filepath: file });
-      return { ...change, after };
+      try {
+        if ((await prettier.getFileInfo?.(file, { ignorePath }))?.ignored) return change;
+        const config = (await prettier.resolveConfig(file)) ?? {};
+        return { ...change, after: await prettier.format(change.after, { ...config, filepath: file }) };
+      } catch (error) {
+        // A broken config or a missing plugin is the project's business: keep the template's style.
+        const reason = ((error as Error).message ?? String(error)).split("\n")[0];
+        warnings.push(`Your prettier could not format ${change.path} (${reason}); it keeps create-next-app's style.`);
+        return change;
+      }
     }),
   );
-  return { ...plan, changes };
+  return { ...plan, changes, warnings: [...plan.warnings, ...warnings] };
 }

@@ -35,7 +35,13 @@ export const runInstall: Installer = (packageManager, args, root) =>
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-2000);
     });
-    child.on("error", (error) => reject(new CliError("INSTALL_FAILED", `Could not run ${packageManager}: ${error.message}`)));
+    child.on("error", (error) =>
+      reject(
+        new CliError("INSTALL_FAILED", `Could not run ${packageManager}: ${error.message}`, {
+          hint: `The files were written. Install ${packageManager} (this project's lockfile asks for it), or add @clerk/nextjs yourself: ${command}`,
+        }),
+      ),
+    );
     child.on("close", (code) => {
       if (code === 0) resolve();
       else

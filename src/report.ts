@@ -26,8 +26,10 @@ export function jsonReport(plan: Plan, dryRun: boolean): JsonReport {
   };
 }
 
-export function jsonError(error: CliError): string {
-  return JSON.stringify({ ok: false, error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } });
+/** `changes`: when the error came after files were written (a failed install), what was written. */
+export function jsonError(error: CliError, changes?: JsonReport["changes"]): string {
+  const body = { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  return JSON.stringify({ ok: false, error: body, ...(changes ? { changes } : {}) });
 }
 
 export function humanError(error: CliError, colors: Colors): string {

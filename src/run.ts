@@ -103,33 +103,28 @@ async function execute(flags: RawFlags, deps: RunDeps): Promise<number> {
   }
 
   checkUnchanged(project.root, plan.changes); // a dry run refuses what the real run would refuse
-  if (options.dryRun || plan.changes.length === 0) {
-    if (!options.dryRun) plan = await installIfAsked(plan, project, flags, deps, prompts);
-    if (flags.json) deps.stdout.write(`${JSON.stringify(jsonReport(plan, options.dryRun))}\n`);
-    else say(humanPlan(plan, { dryRun: options.dryRun, colors }));
-    prompts?.outro(options.dryRun ? "Dry run: nothing was written." : "Nothing to change.");
-    return 0;
-  }
-
-  if (prompts) {
+  const wrote = !options.dryRun && plan.changes.length > 0;
+  if (wrote && prompts) {
     if (envPath) plan = await askAboutGitignore(plan, envPath, prompts);
     prompts.note(plan.changes.map((c) => `${c.action === "create" ? "create" : "modify"}  ${c.path}`).join("\n"), "Planned changes");
     if (!(await prompts.confirm("Write these files?"))) throw new CancelledError();
   }
-  await applyInterruptibly(project.root, plan, deps);
+  if (wrote) await applyInterruptibly(project.root, plan, deps);
 
-  plan = await installIfAsked(plan, project, flags, deps, prompts);
-
+  // From here on files may be written: a failed install is reported after the plan, never instead of it.
+  const installed = options.dryRun ? { plan } : await installIfAsked(plan, project, flags, deps, prompts);
+  plan = installed.plan;
   if (flags.json) {
-    deps.stdout.write(`${JSON.stringify(jsonReport(plan, false))}\n`);
+    const report = jsonReport(plan, options.dryRun);
+    deps.stdout.write(`${installed.error ? jsonError(installed.error, report.changes) : JSON.stringify(report)}\n`);
   } else {
     const title = `${options.route.pattern}: ${options.methods.join(", ")} protected with the ${options.style} style`;
-    say(humanPlan(plan, { dryRun: false, colors, title }));
+    say(humanPlan(plan, { dryRun: options.dryRun, colors, title }));
+    if (installed.error) deps.stderr.write(`${humanError(installed.error, colorsFor(deps.stderr, deps.env))}\n`);
   }
-  if (prompts) {
-    say(`\nTo repeat this in CI:\n  ${equivalentCommand(options, flags.cwd)}`);
-    prompts.outro("Done.");
-  }
+  if (installed.error) return installed.error.exitCode;
+  if (wrote && prompts) say(`\nTo repeat this in CI:\n  ${equivalentCommand(options, flags.cwd)}`);
+  prompts?.outro(options.dryRun ? "Dry run: nothing was written." : wrote ? "Done." : "Nothing to change.");
   return 0;
 }
 
@@ -164,23 +159,32 @@ async function askAboutGitignore(plan: Plan, envPath: string, prompts: typeof im
   };
 }
 
-/** Installs @clerk/nextjs when missing and asked to (--install, or yes at the prompt). */
+/**
+ * Installs @clerk/nextjs when missing and asked to (--install, or yes at the prompt). Runs after
+ * the files are written, so it never throws: a failure comes back for the report.
+ */
 async function installIfAsked(
   plan: Plan,
   project: Project,
   flags: RawFlags,
   deps: RunDeps,
   prompts: typeof import("./prompts.js") | undefined,
-): Promise<Plan> {
-  if (project.clerk.installed || flags.install === false) return plan;
-  let wanted = flags.install === true;
-  if (!wanted && prompts) wanted = await prompts.confirm(`@clerk/nextjs is not installed. Install it with ${project.packageManager}?`);
-  if (!wanted) return plan;
-  const installer = deps.installer ?? runInstall;
-  const task = () => installer(project.packageManager, clerkInstallArgs(project), project.root);
-  if (prompts) await prompts.withSpinner(`Installing @clerk/nextjs with ${project.packageManager}…`, task);
-  else await task();
-  return { ...plan, nextSteps: plan.nextSteps.filter((step) => step !== clerkInstallStep(project)) };
+): Promise<{ plan: Plan; error?: CliError }> {
+  if (project.clerk.installed || flags.install === false) return { plan };
+  try {
+    let wanted = flags.install === true;
+    if (!wanted && prompts) wanted = await prompts.confirm(`@clerk/nextjs is not installed. Install it with ${project.packageManager}?`);
+    if (!wanted) return { plan };
+    const installer = deps.installer ?? runInstall;
+    const task = () => installer(project.packageManager, clerkInstallArgs(project), project.root);
+    if (prompts) await prompts.withSpinner(`Installing @clerk/nextjs with ${project.packageManager}…`, task);
+    else await task();
+    return { plan: { ...plan, nextSteps: plan.nextSteps.filter((step) => step !== clerkInstallStep(project)) } };
+  } catch (error) {
+    if (error instanceof CancelledError) return { plan }; // Ctrl-C at the install question: just don't install
+    const cause = error instanceof CliError ? error : new CliError("INSTALL_FAILED", String(error));
+    return { plan, error: cause };
+  }
 }
 
 /** Runs the CLI with parsed flags; returns the exit code. Never throws. */

@@ -123,6 +123,25 @@ describe("--install", () => {
     }
   });
 
+  it("a failed install comes after the report of what was written, with exit 1", async () => {
+    const project = copyFixture("app-js");
+    const { CliError } = await import("../../src/errors.js");
+    const installer = vi.fn(async () => {
+      throw new CliError("INSTALL_FAILED", "pnpm add @clerk/nextjs failed (exit 1).");
+    });
+    const d = deps(project, { installer });
+    expect(await run(flags({ install: true }), d)).toBe(1);
+    expect(d.out()).toContain("created  app/api/projects/[id]/route.js");
+    expect(d.err()).toContain("pnpm add @clerk/nextjs failed");
+    const j = deps(copyFixture("app-js"), { installer });
+    expect(await run(flags({ install: true, json: true }), j)).toBe(1);
+    expect(JSON.parse(j.out())).toMatchObject({
+      ok: false,
+      error: { code: "INSTALL_FAILED" },
+      changes: expect.arrayContaining([{ path: "app/api/projects/[id]/route.js", action: "create" }]),
+    });
+  });
+
   it("does nothing when @clerk/nextjs is already installed", async () => {
     const project = copyFixture("app-ts");
     mkdirSync(path.join(project, "node_modules/@clerk/nextjs"), { recursive: true });
@@ -148,6 +167,26 @@ describe("formatting with the project's own prettier", () => {
     expect(await run(flags(), again)).toBe(0);
     expect(again.out()).toContain("Nothing to change");
     expect(treeHash(project)).toBe(hash);
+  });
+
+  it("a broken prettier config is a warning, not a crash; .prettierignore is honoured", async () => {
+    const project = copyFixture("app-ts");
+    mkdirSync(path.join(project, "node_modules"), { recursive: true });
+    symlinkSync(path.join(repoRoot, "node_modules/prettier"), path.join(project, "node_modules/prettier"));
+    writeFileSync(path.join(project, ".prettierrc"), '{ "plugins": ["prettier-plugin-that-is-not-installed"] }\n');
+    const d = deps(project);
+    expect(await run(flags(), d)).toBe(0);
+    expect(d.out()).toContain("could not format app/api/projects/[id]/route.ts");
+    expect(read(project, "app/api/projects/[id]/route.ts")).toContain('import { auth } from "@clerk/nextjs/server";\n');
+
+    const ignored = copyFixture("app-ts");
+    mkdirSync(path.join(ignored, "node_modules"), { recursive: true });
+    symlinkSync(path.join(repoRoot, "node_modules/prettier"), path.join(ignored, "node_modules/prettier"));
+    writeFileSync(path.join(ignored, ".prettierrc"), '{ "singleQuote": true }\n');
+    writeFileSync(path.join(ignored, ".prettierignore"), "app/api\n");
+    expect(await run(flags(), deps(ignored))).toBe(0);
+    expect(read(ignored, "app/api/projects/[id]/route.ts")).toContain('import { auth } from "@clerk/nextjs/server";\n');
+    expect(read(ignored, "proxy.ts")).toContain("import { clerkMiddleware } from '@clerk/nextjs/server';\n");
   });
 
   it("keeps the create-next-app style when the project has no prettier", async () => {
