@@ -24,7 +24,7 @@ export function checkUnchanged(root: string, changes: FileChange[]): void {
   for (const change of changes) {
     const file = path.join(root, change.path);
     checkNotSymlink(file, change.path);
-    const current = readText(file, change.path);
+    const current = readText(file, change.path, true);
     if (current !== change.before) {
       throw new CliError("FILE_CHANGED", `${change.path} changed on disk while this run was planning; nothing was written.`, {
         hint: "Run the command again.",

@@ -99,6 +99,12 @@ const CASES: Case[] = [
     expect: [/\/api\/docs/, /another route|Pick/i],
   },
   {
+    name: "an env file that is not UTF-8",
+    prepare: (p) => writeFileSync(path.join(p, ".env.local"), Buffer.from("# caf\xe9\nA=1\n", "latin1")),
+    args: () => ["/api/x", "--style", "userId"],
+    expect: [/\.env\.local is not UTF-8/, /--no-env/],
+  },
+  {
     name: "an Auth.js middleware",
     prepare: proxyFrom("refuse-authjs-reexport"),
     args: () => ["/api/x", "--style", "userId"],

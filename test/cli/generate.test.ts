@@ -145,6 +145,13 @@ describe("generating into fixture projects", () => {
     expect(treeHash(other)).toBe(hash);
   });
 
+  it("a non-UTF-8 env file the run does not write is no obstacle", () => {
+    const project = copyFixture("app-ts");
+    writeFileSync(path.join(project, ".env.production"), Buffer.from("TITLE=caf\xe9\n", "latin1"));
+    const result = runCli(["/api/me", "--style", "userId", "--yes", "--cwd", project]);
+    expect(result.status, result.output).toBe(0);
+  });
+
   it("--no-middleware and --no-env write only the route", () => {
     const project = copyFixture("app-ts");
     const result = runCli(["/api/me", "--style", "userId", "--yes", "--no-middleware", "--no-env", "--cwd", project]);
