@@ -46,6 +46,8 @@ export function buildProgram(): Command {
     .addOption(new Option("--install", "install @clerk/nextjs when it is missing"))
     .addOption(new Option("--no-install", "never install @clerk/nextjs"))
     .helpOption("-h, --help", "show this help")
+    // A fixed width: the build renders this text once for the fast path, whatever terminal it runs in.
+    .configureHelp({ helpWidth: 80 })
     .addHelpText("after", EXAMPLES)
     .showSuggestionAfterError(true)
     .exitOverride()

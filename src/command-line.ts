@@ -23,7 +23,7 @@ export function equivalentCommand(options: Options, cwd?: string): string {
   if (cwd) parts.push("--cwd", quote(cwd));
   if (!options.middleware) parts.push("--no-middleware");
   if (!options.env) parts.push("--no-env");
-  if (options.envFile) parts.push("--env-file", quote(options.envFile));
+  if (options.envFile) parts.push("--env-path", quote(options.envFile)); // node 20 intercepts --env-file
   if (options.force) parts.push("--force");
   parts.push("--yes");
   return parts.join(" ");

@@ -1,21 +1,39 @@
 import { createTwoFilesPatch } from "diff";
 import type { Colors } from "picocolors/types.js";
-import { maskValue } from "./keys.js";
 import type { FileChange } from "./types.js";
 
-/** An env-file line with its value masked: previews land in terminals and CI logs. */
-export function maskEnvLine(line: string): string {
-  if (line.trim() === "" || line.trimStart().startsWith("#")) return line;
-  const match = /^(\s*(?:export\s+)?[\w.-]+\s*[=:]\s*)(.*)$/.exec(line);
-  if (!match) return "…"; // a continuation line of a multi-line value
-  const value = match[2]!;
-  return value === "" ? line : `${match[1]}${maskValue(value.replace(/^["'`]/, ""))}`;
+/** What a masked value shows: a Clerk key's public prefix (pk_test_, sk_live_, …), nothing else. */
+function maskedValue(value: string): string {
+  const prefix = /^["'`]?((?:pk|sk)_(?:test|live)_)/.exec(value)?.[1];
+  return prefix ? `${prefix}…` : "…";
 }
 
-// Dry-run output: a unified diff per planned change (new files in full), coloured when allowed.
+/**
+ * An env file with every value masked: previews land in terminals and CI logs. Quoted values that
+ * span several lines are followed to their closing quote, and their inner lines hidden too.
+ */
+export function maskEnvText(text: string): string {
+  let openQuote: string | undefined;
+  return text
+    .split("\n")
+    .map((line) => {
+      if (openQuote) {
+        if (line.includes(openQuote)) openQuote = undefined;
+        return "…";
+      }
+      if (line.trim() === "" || line.trimStart().startsWith("#")) return line;
+      const match = /^(\s*(?:export\s+)?[\w.-]+\s*[=:]\s*)(.*?)(\r?)$/.exec(line);
+      if (!match) return "…";
+      const [, head, value, cr] = match as unknown as [string, string, string, string];
+      const quote = /^["'`]/.exec(value)?.[0];
+      if (quote && value.slice(1).indexOf(quote) === -1) openQuote = quote;
+      return value === "" ? line : `${head}${maskedValue(value)}${cr}`;
+    })
+    .join("\n");
+}
 
 export function renderDiff(change: FileChange, colors: Colors): string {
-  const mask = (text: string) => (change.sensitive ? text.split("\n").map(maskEnvLine).join("\n") : text);
+  const mask = (text: string) => (change.sensitive ? maskEnvText(text) : text);
   const patch = createTwoFilesPatch(
     change.before === null ? "/dev/null" : `a/${change.path}`,
     `b/${change.path}`,

@@ -77,7 +77,13 @@ export async function fillGaps(flags: RawFlags): Promise<RawFlags> {
   }
   if (style === "token" && filled.jwtTemplate === undefined) {
     filled.jwtTemplate = answer(
-      await p.text({ message: "Clerk JWT template", placeholder: DEFAULT_JWT_TEMPLATE, defaultValue: DEFAULT_JWT_TEMPLATE }),
+      await p.text({
+        message: "Clerk JWT template",
+        placeholder: DEFAULT_JWT_TEMPLATE,
+        defaultValue: DEFAULT_JWT_TEMPLATE,
+        validate: (value) =>
+          !value || /^[A-Za-z][\w-]*$/.test(value) ? undefined : "A template name: letters, digits, '-' and '_', e.g. supabase",
+      }),
     );
   }
   if (style === "currentUser" && filled.fields === undefined) {

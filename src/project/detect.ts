@@ -62,12 +62,24 @@ function installedVersion(root: string, name: string): string | undefined {
   }
 }
 
-/** The major version a semver range allows at most, as far as this tool cares. */
+/** The highest major version a semver range allows (the newest Next it may resolve to). */
 export function majorFromRange(range: string): number {
-  const cleaned = range.trim();
-  if (cleaned === "" || /^(latest|canary|next|rc|beta|\*|x)$/i.test(cleaned)) return NEWEST_NEXT_MAJOR;
-  const match = /(\d+)/.exec(cleaned);
-  return match ? Number(match[1]) : NEWEST_NEXT_MAJOR;
+  return Math.max(...range.split("||").map(highestMajor));
+}
+
+function highestMajor(part: string): number {
+  const text = part.trim();
+  if (text === "" || /^(latest|canary|next|rc|beta|\*|x)$/i.test(text)) return NEWEST_NEXT_MAJOR;
+  const hyphen = /^\S+\s+-\s+v?(\d+)/.exec(text); // "15 - 16"
+  if (hyphen) return Number(hyphen[1]);
+  const upper = /<(=?)\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text);
+  if (upper) {
+    // "<16" and "<16.0.0" stop at 15; "<=16" and "<16.2" reach 16.
+    const [, inclusive, major, minor = "0", patch = "0"] = upper;
+    return Number(major) - (!inclusive && minor === "0" && patch === "0" ? 1 : 0);
+  }
+  if (/>/.test(text)) return NEWEST_NEXT_MAJOR; // ">=14": no upper bound
+  return Number(/\d+/.exec(text)?.[0] ?? NEWEST_NEXT_MAJOR);
 }
 
 export function detectPackageManager(root: string, pkg: Pick<PackageJson, "packageManager">): PackageManager {
@@ -127,7 +139,11 @@ export function detectProject(cwd: string): Project {
     throw new CliError(
       "UNSUPPORTED_NEXT",
       `This project uses Next.js ${nextInstalled ?? nextRange}; @clerk/nextjs 7 and the generated handlers (async params) need Next.js 15 or newer.`,
-      { hint: "Upgrade first: npx @next/codemod@latest upgrade latest — then run this again." },
+      {
+        hint: nextInstalled
+          ? "Upgrade first: npx @next/codemod@latest upgrade latest — then run this again."
+          : "Next.js is not installed yet: install the project's dependencies, or upgrade with npx @next/codemod@latest upgrade latest.",
+      },
     );
   }
   const clerkInstalled = installedVersion(root, "@clerk/nextjs");

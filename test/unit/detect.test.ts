@@ -54,7 +54,13 @@ describe("detectProject", () => {
     ["16.4.6", 16],
     ["latest", 16],
     ["canary", 16],
-    [">=15 <17", 15],
+    [">=15 <17", 16],
+    ["^13 || ^15", 15],
+    [">=14", 16],
+    ["<16", 15],
+    ["<16.2", 16],
+    ["15 - 16", 16],
+    ["~15.5.0", 15],
   ])("majorFromRange(%s) = %i", (range, major) => {
     expect(majorFromRange(range)).toBe(major);
   });

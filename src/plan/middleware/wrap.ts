@@ -86,11 +86,12 @@ function guardText(input: SourceFile, name: string, matches: string, guard: Guar
   const sources = guard.sources.map((s) => quoteString(s, quote)).join(", ");
   const param = input.typescript ? "pathname: string" : "pathname";
   return [
-    `// ${name} ran only on its old config.matcher (${sources}),`,
+    `// ${name} ran only on its old config.matcher (${sources || "no paths"}),`,
     `// compiled here the way Next.js compiles it, so it keeps running only there.`,
-    `const ${list} = [`,
-    ...guard.regexps.map((re) => `${indent}/${re.source}/,`),
-    `]${end}`,
+    // An empty old matcher (`matcher: []`) needs a type: TypeScript rejects an implicit any[].
+    ...(guard.regexps.length === 0
+      ? [`const ${list}${input.typescript ? ": RegExp[]" : ""} = []${end}`]
+      : [`const ${list} = [`, ...guard.regexps.map((re) => `${indent}/${re.source}/,`), `]${end}`]),
     ``,
     `function ${matches}(${param}) {`,
     `${indent}let decoded = pathname${end}`,
