@@ -6,13 +6,11 @@ import { equivalentCommand } from "./command-line.js";
 import { CancelledError, CliError } from "./errors.js";
 import { formatWithProjectPrettier } from "./format.js";
 import { clerkInstallArgs, clerkInstallStep, runInstall, type Installer } from "./install.js";
-import { resolveKeys } from "./keys.js";
 import { normalizeOptions } from "./options.js";
-import { buildPlan, notIgnoredWarning, settlePlan, type EnvInput } from "./plan/index.js";
-import { chooseEnvFile } from "./plan/env.js";
+import { buildPlan, notIgnoredWarning, settlePlan } from "./plan/index.js";
 import { detectProject } from "./project/detect.js";
-import { gitStatusOf } from "./project/git.js";
-import { readOptional, readRouteTarget, resolveEnvFileOption } from "./project/targets.js";
+import { readEnvInput } from "./project/env-target.js";
+import { readRouteTarget } from "./project/targets.js";
 import { humanError, humanPlan, jsonError, jsonReport } from "./report.js";
 import type { Options, Plan, Project, RawFlags } from "./types.js";
 
@@ -32,34 +30,6 @@ export interface RunDeps {
 export function canPrompt(flags: RawFlags, deps: RunDeps): boolean {
   const ci = deps.env.CI !== undefined && deps.env.CI !== "" && deps.env.CI !== "0" && deps.env.CI !== "false";
   return deps.stdinIsTTY && deps.stdout.isTTY === true && !ci && !flags.yes && !flags.json;
-}
-
-function readEnvInput(
-  project: Project,
-  options: Options,
-  env: NodeJS.ProcessEnv,
-): (EnvInput & { keyWarnings: string[] }) | undefined {
-  if (!options.env) return undefined;
-  const override = options.envFile === undefined ? undefined : resolveEnvFileOption(project, options.envFile);
-  let chosen = chooseEnvFile(project.envFiles, override);
-  let git = gitStatusOf(project.root, chosen.path);
-  if (override === undefined && chosen.path === ".env" && git.tracked) {
-    // A committed .env holds shared, public defaults: secrets go to a new .env.local instead.
-    chosen = { path: ".env.local", before: null };
-    git = gitStatusOf(project.root, chosen.path);
-  }
-  const before = override !== undefined && chosen.before === null ? readOptional(project, chosen.path) : chosen.before;
-  const keys = resolveKeys({ flagPublishable: options.publishableKey, flagSecret: options.secretKey, env });
-  return {
-    path: chosen.path,
-    before,
-    publishableKey: keys.publishableKey ?? "",
-    secretKey: keys.secretKey ?? "",
-    git: git.inRepo ? { ignored: git.ignored, tracked: git.tracked } : undefined,
-    gitignore: git.inRepo ? readOptional(project, ".gitignore") : null,
-    keyWarnings: keys.warnings,
-    others: project.envFiles.filter((file) => file.path !== chosen.path),
-  };
 }
 
 async function planRun(
