@@ -2,7 +2,9 @@ import * as p from "@clack/prompts";
 import { CancelledError } from "./errors.js";
 import { DEFAULT_JWT_TEMPLATE, DEFAULT_ROUTES, STYLE_HINTS, defaultMethods, parseStyle } from "./options.js";
 import { parseRoute } from "./route-path.js";
-import { METHODS, STYLES, type RawFlags, type Style } from "./types.js";
+import type { Colors } from "picocolors/types.js";
+import { renderDiff } from "./preview.js";
+import { METHODS, STYLES, type Plan, type RawFlags, type Style } from "./types.js";
 import { DEFAULT_USER_FIELDS, USER_FIELDS } from "./user-fields.js";
 
 // Fills the gaps the flags left, with @clack/prompts. Only ever called when stdin and stdout are
@@ -104,8 +106,40 @@ export async function confirm(message: string, initialValue = true): Promise<boo
   return answer(await p.confirm({ message, initialValue }));
 }
 
-export function note(message: string, title?: string): void {
-  p.note(message, title);
+/**
+ * Shows the planned changes (and what they mean for the user's own files), then asks. "Show the
+ * diff first" prints every change as a diff and asks again.
+ */
+export async function confirmPlan(plan: Plan, colors: Colors): Promise<boolean> {
+  const list = plan.changes.map((c) => `${c.action === "create" ? "create" : "modify"}  ${c.path}`).join("\n");
+  p.note(list, "Planned changes");
+  for (const warning of plan.warnings) p.log.warn(warning);
+  const choice = answer(
+    await p.select({
+      message: "Write these files?",
+      options: [
+        { value: "yes", label: "Yes" },
+        { value: "diff", label: "Show the diff first" },
+        { value: "no", label: "No" },
+      ],
+    }),
+  );
+  if (choice !== "diff") return choice === "yes";
+  for (const change of plan.changes) p.log.message(renderDiff(change, colors));
+  return confirm("Write these files?");
+}
+
+/** The end of an interactive run, inside the prompts' frame. */
+export function showResult(plan: Plan, title: string, ciCommand: string | undefined, colors: Colors): void {
+  if (plan.changes.length > 0) {
+    const files = plan.changes.map((c) => `${c.action === "create" ? colors.green("created ") : colors.yellow("modified")} ${c.path}`);
+    p.log.success([title, ...files].join("\n"));
+  } else {
+    p.log.success("Nothing to change: the project already has everything this run would add.");
+  }
+  if (plan.unchanged.length > 0) p.log.message(plan.unchanged.map((file) => colors.dim(`unchanged ${file}`)).join("\n"));
+  if (plan.nextSteps.length > 0) p.note(plan.nextSteps.map((step, i) => `${i + 1}. ${step}`).join("\n"), "Next steps");
+  if (ciCommand) p.log.info(`To repeat this in CI:\n${ciCommand}`);
 }
 
 export function outro(message: string): void {

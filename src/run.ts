@@ -76,8 +76,7 @@ async function execute(flags: RawFlags, deps: RunDeps): Promise<number> {
   const wrote = !options.dryRun && plan.changes.length > 0;
   if (wrote && prompts) {
     if (envPath) plan = await askAboutGitignore(plan, envPath, prompts);
-    prompts.note(plan.changes.map((c) => `${c.action === "create" ? "create" : "modify"}  ${c.path}`).join("\n"), "Planned changes");
-    if (!(await prompts.confirm("Write these files?"))) throw new CancelledError();
+    if (!(await prompts.confirmPlan(plan, colors))) throw new CancelledError();
   }
   if (wrote) await applyInterruptibly(project.root, plan, deps);
 
@@ -89,11 +88,11 @@ async function execute(flags: RawFlags, deps: RunDeps): Promise<number> {
     deps.stdout.write(`${installed.error ? jsonError(installed.error, report.changes) : JSON.stringify(report)}\n`);
   } else {
     const title = `${options.route.pattern}: ${options.methods.join(", ")} protected with the ${options.style} style`;
-    say(humanPlan(plan, { dryRun: options.dryRun, colors, title }));
+    if (prompts && !options.dryRun) prompts.showResult(plan, title, wrote ? equivalentCommand(options, flags.cwd) : undefined, colors);
+    else say(humanPlan(plan, { dryRun: options.dryRun, colors, title }));
     if (installed.error) deps.stderr.write(`${humanError(installed.error, colorsFor(deps.stderr, deps.env))}\n`);
   }
   if (installed.error) return installed.error.exitCode;
-  if (wrote && prompts) say(`\nTo repeat this in CI:\n  ${equivalentCommand(options, flags.cwd)}`);
   prompts?.outro(options.dryRun ? "Dry run: nothing was written." : wrote ? "Done." : "Nothing to change.");
   return 0;
 }

@@ -45,6 +45,18 @@ describe("interactive run", () => {
     expect(session.output()).toContain("add it to .gitignore before you commit");
   });
 
+  it("can show the diff before writing, then still write", async () => {
+    const project = copyFixture("src-app");
+    const session = startInPty(["/api/me", "--style", "userId", "--methods", "GET", "--no-install", "--cwd", project]);
+    await session.waitFor(/Write these files\?/);
+    expect(session.output()).toContain("Replaced the named `middleware` export");
+    session.type(DOWN + ENTER); // Show the diff first
+    await session.waitFor(/\+\+\+ b\/src\/middleware\.ts[\s\S]*Write these files\?/);
+    session.type(ENTER); // Yes
+    expect(await session.exit).toBe(0);
+    expect(read(project, "src/middleware.ts")).toContain("clerkMiddleware");
+  });
+
   it("rejects an invalid route inline and asks again", async () => {
     const project = copyFixture("app-ts");
     const session = startInPty(["--cwd", project, "--style", "userId"]);
