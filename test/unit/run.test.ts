@@ -20,6 +20,13 @@ function deps(project: string, extra: Partial<RunDeps> = {}): RunDeps & { out: (
   return { stdout, stderr, stdinIsTTY: false, env: { CI: "true" }, cwd: project, ...extra, out: () => out, err: () => err };
 }
 
+/** Gives a fixture copy its own prettier (this repository's) and a .prettierrc. */
+function withProjectPrettier(project: string, prettierrc: string): void {
+  mkdirSync(path.join(project, "node_modules"), { recursive: true });
+  symlinkSync(path.join(repoRoot, "node_modules/prettier"), path.join(project, "node_modules/prettier"));
+  writeFileSync(path.join(project, ".prettierrc"), prettierrc);
+}
+
 const flags = (extra: Partial<RawFlags> = {}): RawFlags => ({ route: "/api/projects/[id]", style: "userId", yes: true, ...extra });
 
 describe("atomic apply", () => {
@@ -155,9 +162,7 @@ describe("--install", () => {
 describe("formatting with the project's own prettier", () => {
   it("formats created code files with the project's prettier config, and stays idempotent", async () => {
     const project = copyFixture("app-ts");
-    mkdirSync(path.join(project, "node_modules"), { recursive: true });
-    symlinkSync(path.join(repoRoot, "node_modules/prettier"), path.join(project, "node_modules/prettier"));
-    writeFileSync(path.join(project, ".prettierrc"), '{ "singleQuote": true, "semi": false }\n');
+    withProjectPrettier(project, '{ "singleQuote": true, "semi": false }\n');
     expect(await run(flags(), deps(project))).toBe(0);
     const route = read(project, "app/api/projects/[id]/route.ts");
     expect(route).toContain("import { auth } from '@clerk/nextjs/server'\n");
@@ -171,18 +176,14 @@ describe("formatting with the project's own prettier", () => {
 
   it("a broken prettier config is a warning, not a crash; .prettierignore is honoured", async () => {
     const project = copyFixture("app-ts");
-    mkdirSync(path.join(project, "node_modules"), { recursive: true });
-    symlinkSync(path.join(repoRoot, "node_modules/prettier"), path.join(project, "node_modules/prettier"));
-    writeFileSync(path.join(project, ".prettierrc"), '{ "plugins": ["prettier-plugin-that-is-not-installed"] }\n');
+    withProjectPrettier(project, '{ "plugins": ["prettier-plugin-that-is-not-installed"] }\n');
     const d = deps(project);
     expect(await run(flags(), d)).toBe(0);
     expect(d.out()).toContain("could not format app/api/projects/[id]/route.ts");
     expect(read(project, "app/api/projects/[id]/route.ts")).toContain('import { auth } from "@clerk/nextjs/server";\n');
 
     const ignored = copyFixture("app-ts");
-    mkdirSync(path.join(ignored, "node_modules"), { recursive: true });
-    symlinkSync(path.join(repoRoot, "node_modules/prettier"), path.join(ignored, "node_modules/prettier"));
-    writeFileSync(path.join(ignored, ".prettierrc"), '{ "singleQuote": true }\n');
+    withProjectPrettier(ignored, '{ "singleQuote": true }\n');
     writeFileSync(path.join(ignored, ".prettierignore"), "app/api\n");
     expect(await run(flags(), deps(ignored))).toBe(0);
     expect(read(ignored, "app/api/projects/[id]/route.ts")).toContain('import { auth } from "@clerk/nextjs/server";\n');

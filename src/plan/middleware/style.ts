@@ -10,8 +10,6 @@ export interface CodeStyle {
   indent: string;
 }
 
-export const DEFAULT_STYLE: CodeStyle = { quote: '"', semi: true, eol: "\n", indent: "  " };
-
 export function detectStyle(code: string, ast: File): CodeStyle {
   return {
     quote: detectQuote(code, ast),
