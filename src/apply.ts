@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { CliError } from "./errors.js";
+import { CliError } from "./core/errors.js";
 import { checkNotSymlink, readText } from "./project/read-text.js";
 import type { FileChange } from "./types.js";
 

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { CliError } from "./errors.js";
+import { CliError } from "./core/errors.js";
 import type { PackageManager, Project } from "./types.js";
 
 // Installing @clerk/nextjs with the project's own package manager: the command (shown as a next

@@ -1,5 +1,12 @@
-import { CliError } from "./errors.js";
-import { parseRoute } from "./route-path.js";
+import { CliError } from "./core/errors.js";
+import { parseRoute } from "./core/route.js";
+
+/** Names the generated handlers already declare; a parameter with one of them would clash. */
+export const TEMPLATE_NAMES = new Set([
+  "auth", "userId", "isAuthenticated", "getToken", "token", "result", "user", "client", "update", "params",
+  "request", "body", "data", "response", "url", "error", "reason", "currentUser", "clerkClient", "NextResponse",
+  "JWT_TEMPLATE", "callExternalApi", "parseNameUpdate", "NameUpdate", "method", "text", "key", "value", "_request",
+]);
 import { DEFAULT_USER_FIELDS, REFUSED_USER_FIELDS, USER_FIELDS } from "./user-fields.js";
 import { METHODS, STYLES, type Method, type Options, type RawFlags, type Style } from "./types.js";
 
@@ -146,7 +153,7 @@ export function normalizeOptions(flags: RawFlags, context: OptionsContext = {}):
       hint: "Pass either --role or --permission.",
     });
   }
-  const route = parseRoute(flags.route ?? DEFAULT_ROUTES[style], context.absoluteRoots);
+  const route = parseRoute(flags.route ?? DEFAULT_ROUTES[style], { absoluteRoots: context.absoluteRoots, reservedNames: TEMPLATE_NAMES });
   return {
     route,
     style,

@@ -1,7 +1,7 @@
 import * as p from "@clack/prompts";
-import { CancelledError } from "./errors.js";
-import { DEFAULT_JWT_TEMPLATE, DEFAULT_ROUTES, STYLE_HINTS, defaultMethods, parseStyle } from "./options.js";
-import { parseRoute } from "./route-path.js";
+import { CancelledError } from "./core/errors.js";
+import { TEMPLATE_NAMES, DEFAULT_JWT_TEMPLATE, DEFAULT_ROUTES, STYLE_HINTS, defaultMethods, parseStyle } from "./options.js";
+import { parseRoute } from "./core/route.js";
 import type { Colors } from "picocolors/types.js";
 import { renderDiff } from "./preview.js";
 import { METHODS, STYLES, type Plan, type RawFlags, type Style } from "./types.js";
@@ -17,7 +17,7 @@ function answer<T>(value: T | symbol): T {
 
 function validRoute(value: string | undefined): string | undefined {
   try {
-    parseRoute(value ?? "");
+    parseRoute(value ?? "", { reservedNames: TEMPLATE_NAMES });
     return undefined;
   } catch (error) {
     return (error as Error).message;

@@ -1,5 +1,5 @@
 import type { Colors } from "picocolors/types.js";
-import { CliError } from "./errors.js";
+import { CliError } from "./core/errors.js";
 import { renderDiff } from "./preview.js";
 import type { Plan } from "./types.js";
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { applyChanges, checkUnchanged, type ApplyHooks } from "./apply.js";
 import { colorsFor } from "./colors.js";
 import { equivalentCommand } from "./command-line.js";
-import { CancelledError, CliError } from "./errors.js";
+import { CancelledError, CliError } from "./core/errors.js";
 import { formatWithProjectPrettier } from "./format.js";
 import { clerkInstallArgs, clerkInstallStep, runInstall, type Installer } from "./install.js";
 import { normalizeOptions } from "./options.js";

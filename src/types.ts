@@ -35,21 +35,8 @@ export interface RawFlags {
   install?: boolean;
 }
 
-/** One dynamic or static piece of the URL path. */
-export type RouteSegment =
-  | { kind: "static"; value: string }
-  | { kind: "dynamic"; name: string } // [id]
-  | { kind: "catchAll"; name: string } // [...slug]
-  | { kind: "optionalCatchAll"; name: string } // [[...slug]]
-  | { kind: "group"; value: string }; // (group): a folder that is not part of the URL
-
-export interface RoutePath {
-  /** The folder path below app/, e.g. "api/projects/[id]". */
-  folder: string;
-  /** The URL pattern as written, e.g. "/api/projects/[id]". */
-  pattern: string;
-  segments: RouteSegment[];
-}
+import type { RoutePath } from "./core/route.js";
+export type { RoutePath, RouteSegment } from "./core/route.js";
 
 /** Validated, normalized answers. Everything the plan needs from the user. */
 export interface Options {

@@ -6,7 +6,7 @@
 
 import util from "node:util";
 import dotenv from "dotenv";
-import { CliError } from "../errors.js";
+import { CliError } from "../core/errors.js";
 import {
   CLERK_API_KEYS_URL,
   PUBLISHABLE_KEY_ENV,

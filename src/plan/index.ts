@@ -1,4 +1,4 @@
-import { CliError } from "../errors.js";
+import { CliError } from "../core/errors.js";
 import { upstreamUrlVariable } from "../options.js";
 import { clerkInstallStep } from "../install.js";
 import type { FileChange, Options, Plan, Project } from "../types.js";

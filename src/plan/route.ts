@@ -1,4 +1,4 @@
-import { routeParams } from "../route-path.js";
+import { routeParams } from "../core/route.js";
 import { upstreamUrlVariable } from "../options.js";
 import { getTemplate } from "../render/templates.js";
 import { USER_FIELDS } from "../user-fields.js";

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { CliError } from "../errors.js";
+import { CliError } from "../core/errors.js";
 import type { ExistingFile, PackageManager, Project } from "../types.js";
 import { readText } from "./read-text.js";
 

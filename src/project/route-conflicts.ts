@@ -1,6 +1,6 @@
-import { CliError } from "../errors.js";
-import { segmentText as text } from "../route-path.js";
-import type { RoutePath, RouteSegment } from "../types.js";
+import { CliError } from "../core/errors.js";
+import { folderUrlSegments, isParam, segmentText as text, type ParamSegment, type UrlSegment } from "../core/route.js";
+import type { RoutePath } from "../core/route.js";
 
 // Decides, without touching the disk, whether a new Route Handler folder would make `next build`
 // (or `next dev`) refuse the app because of the routes already there. The rules mirror the ones
@@ -14,46 +14,9 @@ import type { RoutePath, RouteSegment } from "../types.js";
 // Only conflicts that involve the new route are reported: an app that is already broken is not
 // this tool's business.
 
-/** A URL segment as Next.js sorts it: static text, or one of the three parameter kinds. */
-type UrlSegment = Exclude<RouteSegment, { kind: "group" }>;
-type ParamSegment = Exclude<UrlSegment, { kind: "static" }>;
-
 export interface RouteConflictOptions {
   /** The app folder as shown in messages ("app" or "src/app"). Defaults to "app". */
   appDir?: string;
-}
-
-const INTERCEPTION_MARKER = /^\((\.{1,3})\)/;
-
-/**
- * The URL segments of a folder below app/, or undefined when the folder is not routable:
- * private folders (`_x`) and intercepting routes (`(.)x`, `(..)x`, `(...)x`) never produce a URL
- * of their own. Route groups `(g)` and parallel-route slots `@x` are not part of the URL.
- */
-function folderUrlSegments(folder: string): UrlSegment[] | undefined {
-  const segments: UrlSegment[] = [];
-  for (const part of folder.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (INTERCEPTION_MARKER.test(part) || part.startsWith("_")) return undefined;
-    if (part.startsWith("@")) continue;
-    if (part.startsWith("(") && part.endsWith(")")) continue;
-    segments.push(parseFolderSegment(part));
-  }
-  return segments;
-}
-
-function parseFolderSegment(part: string): UrlSegment {
-  let match = /^\[\[\.\.\.(.+)\]\]$/.exec(part);
-  if (match) return { kind: "optionalCatchAll", name: match[1]! };
-  match = /^\[\.\.\.(.+)\]$/.exec(part);
-  if (match) return { kind: "catchAll", name: match[1]! };
-  match = /^\[(.+)\]$/.exec(part);
-  if (match) return { kind: "dynamic", name: match[1]! };
-  return { kind: "static", value: part };
-}
-
-function isParam(segment: UrlSegment): segment is ParamSegment {
-  return segment.kind !== "static";
 }
 
 function url(segments: UrlSegment[]): string {

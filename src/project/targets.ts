@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { CliError } from "../errors.js";
+import { CliError } from "../core/errors.js";
 import { routeFilePath } from "../plan/route.js";
 import type { Options, Project } from "../types.js";
 import { listAppRoutes } from "./app-routes.js";

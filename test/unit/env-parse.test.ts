@@ -1,6 +1,6 @@
 import util from "node:util";
 import { describe, expect, it } from "vitest";
-import { CliError } from "../../src/errors.js";
+import { CliError } from "../../src/core/errors.js";
 import { formatEnvValue, parseEnvText, planEnvFile, type EnvParser } from "../../src/plan/env.js";
 
 const hasNodeParser = typeof (util as { parseEnv?: unknown }).parseEnv === "function";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CliError } from "../../src/errors.js";
+import { CliError } from "../../src/core/errors.js";
 import {
   CLERK_API_KEYS_URL,
   maskValue,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CliError } from "../../src/errors.js";
+import { CliError } from "../../src/core/errors.js";
 import { locateMiddleware, type MiddlewareContext } from "../../src/plan/middleware/index.js";
 
 const next16: MiddlewareContext = { routePattern: "/api/x", language: "ts", nextMajor: 16, srcDir: true };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseRoute, routeParams } from "../../src/route-path.js";
-import { normalizeOptions, parseMethods, parseStyle, upstreamUrlVariable } from "../../src/options.js";
+import { parseRoute, routeParams } from "../../src/core/route.js";
+import { TEMPLATE_NAMES, normalizeOptions, parseMethods, parseStyle, upstreamUrlVariable } from "../../src/options.js";
 
 describe("parseRoute", () => {
   it.each([
@@ -39,12 +39,12 @@ describe("parseRoute", () => {
     ["/api/x/[class]", /reserved word/],
     ["/api/x/[...params]", /already uses/],
   ])("refuses %s", (input, message) => {
-    expect(() => parseRoute(input)).toThrow(message);
+    expect(() => parseRoute(input, { reservedNames: TEMPLATE_NAMES })).toThrow(message);
   });
 
   it("refuses absolute paths inside the given roots", () => {
-    expect(() => parseRoute("/home/me/app/api/x", ["/home/me"])).toThrow(/absolute file-system path/);
-    expect(parseRoute("/home/x", ["/home/me"]).pattern).toBe("/api/home/x");
+    expect(() => parseRoute("/home/me/app/api/x", { absoluteRoots: ["/home/me"] })).toThrow(/absolute file-system path/);
+    expect(parseRoute("/home/x", { absoluteRoots: ["/home/me"] }).pattern).toBe("/api/home/x");
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as prettier from "prettier";
 import { normalizeOptions } from "../../src/options.js";
 import { renderRoute } from "../../src/plan/route.js";
-import { TEMPLATE_NAMES } from "../../src/route-path.js";
+import { TEMPLATE_NAMES } from "../../src/options.js";
 import { STYLES, type Language, type RawFlags } from "../../src/types.js";
 
 // Every style × TS/JS × static/dynamic route, stored as real .ts/.js files a reviewer can read

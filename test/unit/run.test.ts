@@ -132,7 +132,7 @@ describe("--install", () => {
 
   it("a failed install comes after the report of what was written, with exit 1", async () => {
     const project = copyFixture("app-js");
-    const { CliError } = await import("../../src/errors.js");
+    const { CliError } = await import("../../src/core/errors.js");
     const installer = vi.fn(async () => {
       throw new CliError("INSTALL_FAILED", "pnpm add @clerk/nextjs failed (exit 1).");
     });

@@ -1,4 +1,4 @@
-import { CliError } from "../../errors.js";
+import { CliError } from "../../core/errors.js";
 import type { ExistingFile } from "../../types.js";
 import type { MiddlewareContext, MiddlewareLocation } from "./context.js";
 

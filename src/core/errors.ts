@@ -1,0 +1,66 @@
+/**
+ * Every failure the user can fix is a CliError: a stable code (for --json and tests), a message
+ * that says what is wrong, and a hint that says how to fix it. The README's table of codes is
+ * checked against ERROR_CODES by a test.
+ */
+export const ERROR_CODES = [
+  "INVALID_ARGUMENTS",
+  "INVALID_ROUTE",
+  "INVALID_STYLE",
+  "MISSING_STYLE",
+  "INVALID_METHOD",
+  "DUPLICATE_METHOD",
+  "INVALID_FIELDS",
+  "REFUSED_FIELD",
+  "INVALID_FLAG",
+  "FLAG_NOT_FOR_STYLE",
+  "FLAG_CONFLICT",
+  "INVALID_KEY",
+  "CWD_NOT_FOUND",
+  "CWD_NOT_DIRECTORY",
+  "NOT_NEXT_PROJECT",
+  "NO_APP_ROUTER",
+  "INVALID_PACKAGE_JSON",
+  "UNSUPPORTED_NEXT",
+  "ROUTE_EXISTS",
+  "ROUTE_CONFLICT",
+  "PAGE_CONFLICT",
+  "ROUTE_OUTSIDE_PROJECT",
+  "ENV_FILE_OUTSIDE_PROJECT",
+  "ENV_FILE_IS_DIRECTORY",
+  "INVALID_ENV_FILE",
+  "ENV_VALUE_UNQUOTABLE",
+  "NOT_UTF8",
+  "SYMLINK_TARGET",
+  "MIDDLEWARE_UNSAFE",
+  "MIDDLEWARE_CONFLICT",
+  "MIDDLEWARE_MISPLACED",
+  "WRITE_FAILED",
+  "FILE_CHANGED",
+  "INSTALL_FAILED",
+  "CANCELLED",
+  "UNEXPECTED",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class CliError extends Error {
+  readonly code: ErrorCode;
+  readonly hint?: string;
+  readonly exitCode: number;
+
+  constructor(code: ErrorCode, message: string, options: { hint?: string; exitCode?: number } = {}) {
+    super(message);
+    this.name = "CliError";
+    this.code = code;
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? 1;
+  }
+}
+
+/** The user cancelled a prompt (Ctrl-C). Nothing was written. */
+export class CancelledError extends CliError {
+  constructor() {
+    super("CANCELLED", "Cancelled", { exitCode: 130 });
+  }
+}

@@ -1,0 +1,267 @@
+import { CliError } from "./errors.js";
+
+// The one place that knows App Router folder syntax: `static`, `[id]`, `[...slug]`, `[[...slug]]`,
+// `(group)`, and which folders never become URLs (`_private`, `@slot`, `(.)intercepted`).
+// Routes travel parsed (RouteSegment[]) from here on; nothing re-parses them from strings.
+
+/** One folder of a route below app/. */
+export type RouteSegment =
+  | { kind: "static"; value: string }
+  | { kind: "dynamic"; name: string } // [id]
+  | { kind: "catchAll"; name: string } // [...slug]
+  | { kind: "optionalCatchAll"; name: string } // [[...slug]]
+  | { kind: "group"; value: string }; // (group): a folder that is not part of the URL
+
+/** A segment that is part of the URL (not a route group). */
+export type UrlSegment = Exclude<RouteSegment, { kind: "group" }>;
+export type ParamSegment = Exclude<UrlSegment, { kind: "static" }>;
+
+export interface RoutePath {
+  /** The folder path below app/, e.g. "api/(admin)/projects/[id]". */
+  folder: string;
+  /** The URL pattern as Next serves it, e.g. "/api/projects/[id]" (route groups removed). */
+  pattern: string;
+  segments: RouteSegment[];
+}
+
+/** The dynamic parameters of a route, in order, with their TypeScript types. */
+export interface RouteParam {
+  name: string;
+  type: "string" | "string[]" | "string[] | undefined";
+}
+
+export function segmentText(segment: RouteSegment): string {
+  switch (segment.kind) {
+    case "static":
+    case "group":
+      return segment.value;
+    case "dynamic":
+      return `[${segment.name}]`;
+    case "catchAll":
+      return `[...${segment.name}]`;
+    case "optionalCatchAll":
+      return `[[...${segment.name}]]`;
+  }
+}
+
+export function isParam(segment: RouteSegment): segment is ParamSegment {
+  return segment.kind === "dynamic" || segment.kind === "catchAll" || segment.kind === "optionalCatchAll";
+}
+
+export function urlSegments(segments: RouteSegment[]): UrlSegment[] {
+  return segments.filter((s): s is UrlSegment => s.kind !== "group");
+}
+
+/** "/api/projects/[id]": the URL pattern of segments (route groups dropped). */
+export function urlPattern(segments: RouteSegment[]): string {
+  return `/${urlSegments(segments).map(segmentText).join("/")}`;
+}
+
+export function routePathOf(segments: RouteSegment[]): RoutePath {
+  return { folder: segments.map(segmentText).join("/"), pattern: urlPattern(segments), segments };
+}
+
+export function routeParams(route: Pick<RoutePath, "segments">): RouteParam[] {
+  return route.segments.flatMap((segment): RouteParam[] => {
+    switch (segment.kind) {
+      case "dynamic":
+        return [{ name: segment.name, type: "string" }];
+      case "catchAll":
+        return [{ name: segment.name, type: "string[]" }];
+      case "optionalCatchAll":
+        return [{ name: segment.name, type: "string[] | undefined" }];
+      default:
+        return [];
+    }
+  });
+}
+
+/** The route file of a route, relative to the project root: "src/app/api/x/[id]/route.ts". */
+export function routeFilePath(appDir: string, route: Pick<RoutePath, "folder">, extension: string): string {
+  return `${appDir}/${route.folder}/route.${extension}`;
+}
+
+// ---- Folders as they exist on disk (lenient: any name is some kind of segment) ----
+
+const INTERCEPTION_MARKER = /^\((\.{1,3})\)/;
+
+/** A folder name as Next reads it. Brackets decide the kind; nothing is validated. */
+export function parseFolderSegment(part: string): RouteSegment {
+  let match = /^\[\[\.\.\.(.+)\]\]$/.exec(part);
+  if (match) return { kind: "optionalCatchAll", name: match[1]! };
+  match = /^\[\.\.\.(.+)\]$/.exec(part);
+  if (match) return { kind: "catchAll", name: match[1]! };
+  match = /^\[(.+)\]$/.exec(part);
+  if (match) return { kind: "dynamic", name: match[1]! };
+  if (/^\(.*\)$/.test(part) && !INTERCEPTION_MARKER.test(part)) return { kind: "group", value: part };
+  return { kind: "static", value: part };
+}
+
+/**
+ * The URL segments of a folder below app/ ("api/(admin)/users/[id]"), or undefined when Next never
+ * routes it: private folders (`_x`) and intercepting routes (`(.)x`, `(..)x`, `(...)x`). Route
+ * groups `(g)` and parallel-route slots `@x` are not part of the URL.
+ */
+export function folderUrlSegments(folder: string): UrlSegment[] | undefined {
+  const segments: UrlSegment[] = [];
+  for (const part of folder.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (INTERCEPTION_MARKER.test(part) || part.startsWith("_")) return undefined;
+    if (part.startsWith("@")) continue;
+    const segment = parseFolderSegment(part);
+    if (segment.kind !== "group") segments.push(segment);
+  }
+  return segments;
+}
+
+// ---- Routes as the user types them (strict: every problem is a clear error) ----
+
+const STATIC_SEGMENT = /^[A-Za-z0-9\-._~]+$/;
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Bytes a folder name may take on common file systems (ext4, APFS, NTFS). */
+const MAX_SEGMENT_BYTES = 255;
+
+/** JavaScript reserved words: `const { class } = await params` does not compile. */
+const RESERVED_WORDS = new Set(
+  ("break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
+    "import in instanceof new null return super switch this throw true try typeof var void while with yield let static " +
+    "implements interface package private protected public await async arguments eval undefined")
+    .split(" "),
+);
+
+/** Object keys that are not plain data keys: Next's generated param types drop them. */
+const OBJECT_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+function invalid(message: string, hint: string): CliError {
+  return new CliError("INVALID_ROUTE", message, { hint });
+}
+
+export interface ParseRouteContext {
+  /** Folders (the project, the home folder) whose absolute paths are refused as file paths. */
+  absoluteRoots?: string[];
+  /** Names the generated handler declares: a parameter with one of them would clash. */
+  reservedNames?: ReadonlySet<string>;
+}
+
+function checkParamName(name: string, segment: string, input: string, reserved: ReadonlySet<string>): string {
+  if (!PARAM_NAME.test(name)) {
+    throw invalid(`in route "${input}": "${segment}" is not a usable parameter name.`, "Parameter names are identifiers such as [id], [projectId] or [...slug].");
+  }
+  if (OBJECT_KEYS.has(name)) {
+    throw invalid(
+      `in route "${input}": the parameter name "${name}" is a special object key; Next's generated params type drops it and the handler would not type-check.`,
+      `Pick another name, e.g. [${name.replace(/_/g, "")}Id].`,
+    );
+  }
+  if (RESERVED_WORDS.has(name) || reserved.has(name)) {
+    throw invalid(
+      `in route "${input}": the parameter name "${name}" ${RESERVED_WORDS.has(name) ? "is a JavaScript reserved word" : "is a name the generated handler already uses"}.`,
+      `Pick another name, e.g. [${name}Id] or [${name}Name].`,
+    );
+  }
+  return name;
+}
+
+function parseUserSegment(segment: string, input: string, reserved: ReadonlySet<string>): RouteSegment {
+  const at = `in route "${input}": segment "${segment}"`;
+  if (segment === "." || segment === "..") {
+    throw invalid(`${at} would leave app/api.`, "Routes must stay inside app/api: remove the '.' and '..' segments.");
+  }
+  if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) {
+    throw invalid(`${at.slice(0, 60)}…" is ${Buffer.byteLength(segment)} bytes long; folder names are limited to ${MAX_SEGMENT_BYTES}.`, "Use a shorter name.");
+  }
+  const parsed = parseFolderSegment(segment);
+  if (parsed.kind === "dynamic" || parsed.kind === "catchAll" || parsed.kind === "optionalCatchAll") {
+    return { ...parsed, name: checkParamName(parsed.name, segment, input, reserved) };
+  }
+  if (parsed.kind === "group") {
+    if (!/^\([A-Za-z0-9\-_]+\)$/.test(segment)) {
+      throw invalid(`${at} is not a route group name Next.js accepts.`, "Route groups are plain names in parentheses, e.g. (admin).");
+    }
+    return parsed;
+  }
+  if (segment.startsWith("_")) {
+    throw invalid(
+      `${at} starts with "_": Next.js treats such folders as private and never routes them.`,
+      `Rename it (or write "%5F${segment.slice(1)}" as the folder name if you really need a leading underscore).`,
+    );
+  }
+  if (segment.startsWith(".")) {
+    throw invalid(
+      `${at} starts with ".": git and many tools treat dot-folders as hidden or their own (.git is never committed), and Next.js ignores some of them.`,
+      "Use a name without a leading dot.",
+    );
+  }
+  if (segment.startsWith("@") || segment.startsWith("(")) {
+    throw invalid(
+      `${at} is a parallel-route slot or an intercepting route; a Route Handler cannot live there.`,
+      "Use plain folder names, [param], [...param] or [[...param]].",
+    );
+  }
+  if (!STATIC_SEGMENT.test(segment)) {
+    const bad = [...segment].filter((c) => !/[A-Za-z0-9\-._~]/.test(c));
+    throw invalid(
+      `${at} contains ${[...new Set(bad)].map((c) => JSON.stringify(c)).join(", ")}, which Next.js cannot route as a folder name.`,
+      "Use letters, digits, '-', '_', '.' and '~' in static segments, and [name] for dynamic ones.",
+    );
+  }
+  return parsed;
+}
+
+function checkCatchAll(segments: RouteSegment[], input: string): void {
+  const names = new Set<string>();
+  segments.forEach((segment, index) => {
+    if (!isParam(segment)) return;
+    if (names.has(segment.name)) {
+      throw invalid(`in route "${input}": the parameter "${segment.name}" appears twice.`, "Give each dynamic segment its own name.");
+    }
+    names.add(segment.name);
+    if (segment.kind !== "dynamic" && index !== segments.length - 1) {
+      throw invalid(`in route "${input}": the catch-all segment "${segmentText(segment)}" must be the last one.`, "Move the catch-all segment to the end of the route.");
+    }
+  });
+}
+
+/**
+ * Validates and normalizes a route as the user typed it ("projects/[id]", "/api/projects/[id]")
+ * into a RoutePath that is guaranteed to stay inside app/api and to be a folder Next.js can route.
+ */
+export function parseRoute(raw: string, context: ParseRouteContext = {}): RoutePath {
+  const input = raw.trim();
+  const reserved = context.reservedNames ?? new Set<string>();
+  if (input === "") throw invalid("The route is empty.", "Give a URL path such as /api/projects/[id].");
+  if (input.includes("\\")) {
+    throw invalid(`The route "${input}" contains a backslash.`, "Write the URL path with forward slashes, e.g. /api/projects/[id].");
+  }
+  if (/^[A-Za-z]:/.test(input) || input.startsWith("~") || input.startsWith("//")) {
+    throw invalid(`The route "${input}" looks like a file-system path, not a URL path.`, "Give the URL path, e.g. /api/projects/[id].");
+  }
+  if ((context.absoluteRoots ?? []).some((root) => root.length > 1 && (input === root || input.startsWith(`${root}/`)))) {
+    throw invalid(`The route "${input}" is an absolute file-system path.`, "Give the URL path, e.g. /api/projects/[id]; the tool works out the folder.");
+  }
+  if (input.includes("%")) {
+    throw invalid(
+      `The route "${input}" contains a percent-encoded character.`,
+      "Write the plain folder name (no %XX escapes); '..' and encoded slashes are never allowed.",
+    );
+  }
+  if (/[?#]/.test(input)) throw invalid(`The route "${input}" contains a query string or fragment.`, "Give only the path, e.g. /api/projects/[id].");
+  const trimmed = input.replace(/^\//, "").replace(/\/$/, "");
+  const parts = trimmed === "" ? [] : trimmed.split("/");
+  if (parts.some((part) => part === "")) throw invalid(`The route "${input}" has an empty segment ("//").`, "Remove the doubled slash.");
+  if (parts[0] === "app" || (parts[0] === "src" && parts[1] === "app")) {
+    throw invalid(
+      `The route "${input}" is a folder path, not a URL path.`,
+      `Drop the leading "${parts[0] === "app" ? "app/" : "src/app/"}": give the URL path, e.g. /api/projects/[id].`,
+    );
+  }
+  const last = parts[parts.length - 1];
+  if (last !== undefined && /^route\.(ts|js|tsx|jsx|mjs)$/.test(last)) {
+    throw invalid(`The route "${input}" names the file itself.`, `Drop "/${last}": give the URL path of the folder.`);
+  }
+  const segments = parts.map((part) => parseUserSegment(part, input, reserved));
+  const first = urlSegments(segments)[0];
+  if (!(first?.kind === "static" && first.value === "api")) segments.unshift({ kind: "static", value: "api" });
+  checkCatchAll(segments, input);
+  return routePathOf(segments);
+}

@@ -1,0 +1,12 @@
+// Text facts shared by every step that edits a user's file.
+
+/** The file's line ending, judged by its first line break ("\n" for text without any). */
+export function detectEol(text: string): "\r\n" | "\n" {
+  const i = text.indexOf("\n");
+  return i > 0 && text[i - 1] === "\r" ? "\r\n" : "\n";
+}
+
+/** `text` with every line break turned into `eol`. */
+export function withEol(text: string, eol: "\r\n" | "\n"): string {
+  return eol === "\n" ? text : text.replace(/\r?\n/g, eol);
+}
