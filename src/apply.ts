@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { CliError } from "./core/errors.js";
-import { checkNotSymlink, readText } from "./project/read-text.js";
-import type { FileChange } from "./types.js";
+import { checkNotSymlink, readText } from "./core/files.js";
+import type { FileChange } from "./core/types.js";
 
 // Writes a plan all-or-nothing: each file goes to a temporary file in its own folder and is
 // renamed into place; on any failure every file already written is restored, every file and

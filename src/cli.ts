@@ -1,10 +1,36 @@
 import { Command, CommanderError, Option } from "commander";
-import type { RawFlags } from "./types.js";
+import { METHODS } from "./core/types.js";
+import { STYLES, allStyleFlags } from "./styles/index.js";
 
 // Flags only: commander turns argv into RawFlags. No prompts, templates or parsers load here,
 // so --help and --version stay as fast as Node itself.
 
 declare const __VERSION__: string;
+
+/** Flags as commander hands them over: strings, unvalidated. Style flags keep commander's keys. */
+export interface RawFlags {
+  route?: string;
+  style?: string;
+  methods?: string;
+  cwd?: string;
+  yes?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  /** commander's --no-middleware sets this to false. */
+  middleware?: boolean;
+  /** commander's --no-env sets this to false. */
+  env?: boolean;
+  envFile?: string;
+  /** Which spelling named the env file (messages repeat the user's own). */
+  envFileFlag?: "--env-file" | "--env-path";
+  publishableKey?: string;
+  secretKey?: string;
+  /** true: --install, false: --no-install, undefined: ask (interactive) or skip. */
+  install?: boolean;
+  /** The style flags (see StyleDeclaration.flags), by commander key, e.g. jwtTemplate. */
+  [styleFlag: string]: string | boolean | undefined;
+}
 export const version = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
 
 const EXAMPLES = `
@@ -21,17 +47,15 @@ Exit codes: 0 done (or nothing to change), 1 error (nothing written), 130 cancel
 `;
 
 export function buildProgram(): Command {
-  return new Command()
+  const program = new Command()
     .name("create-clerk-route")
     .description("Add a Clerk-protected Route Handler to a Next.js App Router project.")
     .version(version, "-V, --version")
     .argument("[route]", "URL path of the handler, e.g. /api/projects/[id] (placed under /api if it is not)")
-    .option("-s, --style <style>", "protect | userId | token | currentUser | clerkClient")
-    .option("-m, --methods <list>", "comma-separated: GET,POST,PUT,PATCH,DELETE (default GET; clerkClient: POST)")
-    .option("--role <role>", "protect only: auth.protect({ role })")
-    .option("--permission <perm>", "protect only: auth.protect({ permission })")
-    .option("--jwt-template <name>", "token only: the Clerk JWT template (default supabase)")
-    .option("--fields <list>", "currentUser only: fields to return (default id,email,firstName,lastName)")
+    .option("-s, --style <style>", STYLES.map((style) => style.name).join(" | "))
+    .option("-m, --methods <list>", `comma-separated: ${METHODS.join(",")} (default GET; clerkClient: POST)`);
+  for (const flag of allStyleFlags()) program.option(flag.flag, flag.description);
+  return program
     .option("--cwd <dir>", "the Next.js project (default: current directory)")
     .option("-y, --yes", "never prompt: take defaults for anything the flags do not give")
     .option("--force", "overwrite an existing route file")
@@ -82,11 +106,13 @@ export function parseArgs(argv: string[]): ParseResult {
     }
     throw error;
   }
-  const { envPath, ...opts } = program.opts<Omit<RawFlags, "route"> & { envPath?: string }>();
+  const { envPath: envPathOption, ...opts } = program.opts<RawFlags>();
+  const envPath = typeof envPathOption === "string" ? envPathOption : undefined;
   if (envPath !== undefined && opts.envFile !== undefined && envPath !== opts.envFile) {
     return { kind: "error", message: "--env-file and --env-path name different files; pass one of them." };
   }
   // commander sets install=true by default because of --no-install; only an explicit flag counts.
   const install = program.getOptionValueSource("install") === "cli" ? opts.install : undefined;
-  return { kind: "run", flags: { ...opts, envFile: opts.envFile ?? envPath, route, install } };
+  const envFileFlag = opts.envFile !== undefined ? "--env-file" : envPath !== undefined ? "--env-path" : undefined;
+  return { kind: "run", flags: { ...opts, envFile: opts.envFile ?? envPath, envFileFlag, route, install } };
 }

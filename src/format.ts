@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Plan, Project } from "./types.js";
+import type { Note, Plan } from "./plan/notes.js";
+import type { Project } from "./project/detect.js";
 
 // When the project has prettier installed, the code files this run writes are formatted with the
 // project's own prettier and config. Otherwise the templates' create-next-app style stays.
@@ -34,7 +35,7 @@ export async function formatWithProjectPrettier(plan: Plan, project: Project, ge
   if (!project.hasPrettier) return plan;
   const prettier = await loadProjectPrettier(project.root);
   if (!prettier) return plan;
-  const warnings: string[] = [];
+  const notes: Note[] = [];
   // Prettier's own defaults, resolved against the project rather than the current directory.
   const ignorePath = [path.join(project.root, ".gitignore"), path.join(project.root, ".prettierignore")];
   const changes = await Promise.all(
@@ -50,10 +51,10 @@ export async function formatWithProjectPrettier(plan: Plan, project: Project, ge
       } catch (error) {
         // A broken config or a missing plugin is the project's business: keep the template's style.
         const reason = ((error as Error).message ?? String(error)).split("\n")[0];
-        warnings.push(`Your prettier could not format ${change.path} (${reason}); it keeps create-next-app's style.`);
+        notes.push({ kind: "prettierFailed", path: change.path, reason: reason ?? "" });
         return change;
       }
     }),
   );
-  return { ...plan, changes, warnings: [...plan.warnings, ...warnings] };
+  return { ...plan, changes, notes: [...plan.notes, ...notes] };
 }

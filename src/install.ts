@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { CliError } from "./core/errors.js";
-import type { PackageManager, Project } from "./types.js";
+import type { PackageManager } from "./core/types.js";
+import type { Project } from "./project/detect.js";
 
 // Installing @clerk/nextjs with the project's own package manager: the command (shown as a next
 // step or run with --install) is built in one place.
@@ -16,11 +17,9 @@ export function clerkInstallArgs(project: Pick<Project, "packageManager" | "cler
   return project.packageManager === "npm" ? ["install", "@clerk/nextjs"] : ["add", "@clerk/nextjs"];
 }
 
-export function clerkInstallStep(project: Pick<Project, "packageManager" | "clerk">): string {
-  const command = [project.packageManager, ...clerkInstallArgs(project)].join(" ");
-  return project.clerk.declared
-    ? `@clerk/nextjs is in package.json but not installed: run ${command}`
-    : `Add @clerk/nextjs: ${command}`;
+/** The whole command, e.g. ["pnpm", "add", "@clerk/nextjs"]. */
+export function clerkInstallCommand(project: Pick<Project, "packageManager" | "clerk">): string[] {
+  return [project.packageManager, ...clerkInstallArgs(project)];
 }
 
 export const runInstall: Installer = (packageManager, args, root) =>

@@ -89,15 +89,9 @@ export function validateSecretKey(value: string, label = "The secret key"): stri
   return checkKey("secret", value, label);
 }
 
-export type KeySource = "flag" | "env";
-
 export interface ResolvedKeys {
   publishableKey?: string;
   secretKey?: string;
-  /** Where each key came from; absent when the key was not found anywhere. */
-  sources: { publishableKey?: KeySource; secretKey?: KeySource };
-  /** Non-fatal findings, e.g. a test publishable key paired with a live secret key. */
-  warnings: string[];
 }
 
 export interface ResolveKeysInput {
@@ -113,44 +107,26 @@ export interface ResolveKeysInput {
  * whitespace-only environment variable counts as unset (common in CI and shells).
  */
 export function resolveKeys({ flagPublishable, flagSecret, env }: ResolveKeysInput): ResolvedKeys {
-  const result: ResolvedKeys = { sources: {}, warnings: [] };
-
+  const result: ResolvedKeys = {};
+  const fromEnv = (name: string) => {
+    const value = env[name];
+    return value !== undefined && value.trim() !== "" ? value : undefined;
+  };
   if (flagPublishable !== undefined) {
     result.publishableKey = validatePublishableKey(flagPublishable, "The --publishable-key value");
-    result.sources.publishableKey = "flag";
-  } else {
-    const fromEnv = env[PUBLISHABLE_KEY_ENV];
-    if (fromEnv !== undefined && fromEnv.trim() !== "") {
-      result.publishableKey = validatePublishableKey(
-        fromEnv,
-        `The ${PUBLISHABLE_KEY_ENV} environment variable`,
-      );
-      result.sources.publishableKey = "env";
-    }
+  } else if (fromEnv(PUBLISHABLE_KEY_ENV) !== undefined) {
+    result.publishableKey = validatePublishableKey(fromEnv(PUBLISHABLE_KEY_ENV)!, `The ${PUBLISHABLE_KEY_ENV} environment variable`);
   }
-
   if (flagSecret !== undefined) {
     result.secretKey = validateSecretKey(flagSecret, "The --secret-key value");
-    result.sources.secretKey = "flag";
-  } else {
-    const fromEnv = env[SECRET_KEY_ENV];
-    if (fromEnv !== undefined && fromEnv.trim() !== "") {
-      result.secretKey = validateSecretKey(fromEnv, `The ${SECRET_KEY_ENV} environment variable`);
-      result.sources.secretKey = "env";
-    }
+  } else if (fromEnv(SECRET_KEY_ENV) !== undefined) {
+    result.secretKey = validateSecretKey(fromEnv(SECRET_KEY_ENV)!, `The ${SECRET_KEY_ENV} environment variable`);
   }
-
-  if (result.publishableKey !== undefined && result.secretKey !== undefined) {
-    const pkLive = result.publishableKey.startsWith("pk_live_");
-    const skLive = result.secretKey.startsWith("sk_live_");
-    if (pkLive !== skLive) {
-      result.warnings.push(
-        `The publishable key is a ${pkLive ? "live" : "test"} key but the secret key is a ` +
-          `${skLive ? "live" : "test"} key; both must come from the same Clerk instance ` +
-          `(${CLERK_API_KEYS_URL}).`,
-      );
-    }
-  }
-
   return result;
+}
+
+/** Whether the two keys are one live and one test key: they cannot come from one Clerk instance. */
+export function keysFromDifferentInstances(keys: ResolvedKeys): boolean {
+  if (keys.publishableKey === undefined || keys.secretKey === undefined) return false;
+  return keys.publishableKey.startsWith("pk_live_") !== keys.secretKey.startsWith("sk_live_");
 }

@@ -1,184 +1,125 @@
+import path from "node:path";
+import type { RawFlags } from "./cli.js";
 import { CliError } from "./core/errors.js";
+import type { Mode, Options } from "./core/options.js";
 import { parseRoute } from "./core/route.js";
+import { flagName, type StyleDeclaration, type StyleFlag } from "./core/style.js";
+import { METHODS, type Method } from "./core/types.js";
+import { resolveKeys } from "./keys.js";
+import { STYLES, findStyle, allStyleFlags, stylesAccepting } from "./styles/index.js";
 
-/** Names the generated handlers already declare; a parameter with one of them would clash. */
-export const TEMPLATE_NAMES = new Set([
-  "auth", "userId", "isAuthenticated", "getToken", "token", "result", "user", "client", "update", "params",
-  "request", "body", "data", "response", "url", "error", "reason", "currentUser", "clerkClient", "NextResponse",
-  "JWT_TEMPLATE", "callExternalApi", "parseNameUpdate", "NameUpdate", "method", "text", "key", "value", "_request",
-]);
-import { DEFAULT_USER_FIELDS, REFUSED_USER_FIELDS, USER_FIELDS } from "./user-fields.js";
-import { METHODS, STYLES, type Method, type Options, type RawFlags, type Style } from "./types.js";
-
-// Validates and normalizes the answers (flags, or flags filled in by prompts) into Options.
+// Resolves the raw flags (filled in by prompts, on a terminal) and the environment once, into
+// Options (what to add) and Mode (how this run behaves). Nothing after this reads RawFlags.
 // Every error says what is wrong and how to fix it, and names the flag.
 
-const STYLE_ALIASES: Record<string, Style> = {
-  protect: "protect",
-  userid: "userId",
-  "user-id": "userId",
-  token: "token",
-  currentuser: "currentUser",
-  "current-user": "currentUser",
-  clerkclient: "clerkClient",
-  "clerk-client": "clerkClient",
-};
+/** Names every generated handler may declare, whatever the style. */
+const COMMON_LOCALS = ["NextResponse", "params", "request", "_request", "response", "error"];
 
-export const STYLE_HINTS: Record<Style, string> = {
-  protect: "await auth.protect(), optionally with a role or permission",
-  userId: "await auth(); 401 JSON when signed out",
-  token: "getToken({ template }) and a call to an external API with it",
-  currentUser: "currentUser() after the auth check; chosen fields only",
-  clerkClient: "Backend API: users.updateUser() from a validated JSON body",
-};
-
-export const DEFAULT_ROUTES: Record<Style, string> = {
-  protect: "/api/protected",
-  userId: "/api/user-id",
-  token: "/api/external-data",
-  currentUser: "/api/current-user",
-  clerkClient: "/api/update-user",
-};
-
-export const DEFAULT_JWT_TEMPLATE = "supabase";
-
-export function parseStyle(raw: string): Style {
-  const style = STYLE_ALIASES[raw.trim().toLowerCase()];
-  if (!style) {
-    throw new CliError("INVALID_STYLE", `Unknown style "${raw}".`, {
-      hint: `Pass --style with one of: ${STYLES.join(", ")}.`,
-    });
-  }
-  return style;
+export function reservedNames(style: StyleDeclaration): ReadonlySet<string> {
+  return new Set([...COMMON_LOCALS, ...style.locals]);
 }
 
-export function defaultMethods(style: Style): Method[] {
-  return style === "clerkClient" ? ["POST"] : ["GET"];
-}
-
-export function parseMethods(raw: string, style: Style): Method[] {
-  const names = raw.split(",").map((m) => m.trim().toUpperCase());
+export function parseMethods(raw: string, style: StyleDeclaration): Method[] {
   const methods: Method[] = [];
-  for (const name of names) {
+  for (const name of raw.split(",").map((m) => m.trim().toUpperCase())) {
     if (name === "") {
       throw new CliError("INVALID_METHOD", `--methods "${raw}" has an empty entry.`, {
         hint: `Pass a comma-separated list such as --methods GET,POST (valid: ${METHODS.join(", ")}).`,
       });
     }
-    if (!(METHODS as readonly string[]).includes(name)) {
-      throw new CliError("INVALID_METHOD", `Unknown HTTP method "${name}" in --methods.`, {
-        hint: `Valid methods: ${METHODS.join(", ")}.`,
-      });
+    const method = METHODS.find((m) => m === name);
+    if (!method) throw new CliError("INVALID_METHOD", `Unknown HTTP method "${name}" in --methods.`, { hint: `Valid methods: ${METHODS.join(", ")}.` });
+    if (methods.includes(method)) {
+      throw new CliError("DUPLICATE_METHOD", `The method ${name} is listed twice in --methods.`, { hint: "List each method once." });
     }
-    if (methods.includes(name as Method)) {
-      throw new CliError("DUPLICATE_METHOD", `The method ${name} is listed twice in --methods.`, {
-        hint: "List each method once.",
-      });
-    }
-    methods.push(name as Method);
+    const refused = style.methods.refused?.[method];
+    if (refused) throw new CliError("INVALID_METHOD", refused.reason, { hint: refused.hint });
+    methods.push(method);
   }
-  if (style === "clerkClient" && methods.includes("DELETE")) {
-    throw new CliError("INVALID_METHOD", "The clerkClient style has no DELETE handler: deleting the signed-in user's account is not a safe default.", {
-      hint: "Use GET (read the user) and POST, PUT or PATCH (update it), or write a DELETE handler by hand.",
+  return methods.sort((a, b) => METHODS.indexOf(a) - METHODS.indexOf(b));
+}
+
+/** Methods a style offers (for prompts): all but those it refuses. */
+export function allowedMethods(style: StyleDeclaration): Method[] {
+  return METHODS.filter((method) => !style.methods.refused?.[method]);
+}
+
+function rawValue(flags: RawFlags, flag: StyleFlag): string | undefined {
+  const value = Object.hasOwn(flags, flag.key) ? flags[flag.key] : undefined;
+  return typeof value === "string" ? value : undefined;
+}
+
+/** The style's own flags, parsed; a flag meant for other styles is an error. */
+function styleValues(flags: RawFlags, style: StyleDeclaration): Map<StyleFlag, unknown> {
+  for (const flag of allStyleFlags()) {
+    if (rawValue(flags, flag) === undefined || style.flags.includes(flag)) continue;
+    const owners = stylesAccepting(flag).map((s) => s.name);
+    throw new CliError("FLAG_NOT_FOR_STYLE", `${flagName(flag)} only applies to --style ${owners.join(" or ")} (this run uses ${style.name}).`, {
+      hint: `Drop ${flagName(flag)}, or pass --style ${owners[0]}.`,
     });
   }
-  return sortMethods(methods);
-}
-
-function sortMethods(methods: Method[]): Method[] {
-  return [...methods].sort((a, b) => METHODS.indexOf(a) - METHODS.indexOf(b));
-}
-
-export function parseFields(raw: string): string[] {
-  const fields = raw.split(",").map((f) => f.trim()).filter((f) => f !== "");
-  if (fields.length === 0) {
-    throw new CliError("INVALID_FIELDS", "--fields is empty.", { hint: `Pick from: ${Object.keys(USER_FIELDS).join(", ")}.` });
+  const values = new Map<StyleFlag, unknown>();
+  for (const flag of style.flags) {
+    const raw = rawValue(flags, flag);
+    if (raw !== undefined) values.set(flag, flag.parse(raw));
   }
-  const seen = new Set<string>();
-  for (const field of fields) {
-    const refused = REFUSED_USER_FIELDS[field];
-    if (refused) {
-      throw new CliError("REFUSED_FIELD", `--fields may not include ${field}: ${refused}`, {
-        hint: `Pick from: ${Object.keys(USER_FIELDS).join(", ")}.`,
-      });
-    }
-    if (!(field in USER_FIELDS)) {
-      throw new CliError("INVALID_FIELDS", `Unknown user field "${field}" in --fields.`, {
-        hint: `Pick from: ${Object.keys(USER_FIELDS).join(", ")}.`,
-      });
-    }
-    if (seen.has(field)) {
-      throw new CliError("INVALID_FIELDS", `The field "${field}" is listed twice in --fields.`, { hint: "List each field once." });
-    }
-    seen.add(field);
-  }
-  return fields;
-}
-
-function onlyFor(style: Style, flag: string, value: string | undefined, wanted: Style): void {
-  if (value !== undefined && style !== wanted) {
-    throw new CliError("FLAG_NOT_FOR_STYLE", `${flag} only applies to --style ${wanted} (this run uses ${style}).`, {
-      hint: `Drop ${flag}, or pass --style ${wanted}.`,
-    });
-  }
-}
-
-function checkName(flag: string, value: string, pattern: RegExp, example: string): string {
-  const trimmed = value.trim();
-  if (!pattern.test(trimmed)) {
-    throw new CliError("INVALID_FLAG", `${flag} "${value}" is not a valid name.`, { hint: `Use something like ${example}.` });
-  }
-  return trimmed;
+  style.check?.(values);
+  return values;
 }
 
 export interface OptionsContext {
   /** Absolute folders refused as route input (project root, home folder). */
   absoluteRoots?: string[];
+  /** The environment, for key values given as variables. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** RawFlags (complete after prompts) → Options. Throws CliError on anything invalid. */
 export function normalizeOptions(flags: RawFlags, context: OptionsContext = {}): Options {
   if (flags.style === undefined) {
     throw new CliError("MISSING_STYLE", "No protection style given.", {
-      hint: `Pass --style with one of: ${STYLES.join(", ")} (prompts only run in an interactive terminal).`,
+      hint: `Pass --style with one of: ${STYLES.map((s) => s.name).join(", ")} (prompts only run in an interactive terminal).`,
     });
   }
-  const style = parseStyle(flags.style);
-  onlyFor(style, "--role", flags.role, "protect");
-  onlyFor(style, "--permission", flags.permission, "protect");
-  onlyFor(style, "--jwt-template", flags.jwtTemplate, "token");
-  onlyFor(style, "--fields", flags.fields, "currentUser");
-  if (flags.role !== undefined && flags.permission !== undefined) {
-    throw new CliError("FLAG_CONFLICT", "--role and --permission cannot be combined: auth.protect() checks one of them.", {
-      hint: "Pass either --role or --permission.",
-    });
-  }
-  const route = parseRoute(flags.route ?? DEFAULT_ROUTES[style], { absoluteRoots: context.absoluteRoots, reservedNames: TEMPLATE_NAMES });
+  const style = findStyle(flags.style);
+  const values = styleValues(flags, style);
+  const route = parseRoute(flags.route ?? style.defaultRoute, { absoluteRoots: context.absoluteRoots, reservedNames: reservedNames(style) });
+  const envFileFlag = flags.envFileFlag ?? "--env-file";
   return {
     route,
     style,
-    methods: flags.methods === undefined ? defaultMethods(style) : parseMethods(flags.methods, style),
-    role: flags.role === undefined ? undefined : checkName("--role", flags.role, /^[\w:.\-]+$/, "--role admin or --role org:admin"),
-    permission:
-      flags.permission === undefined
-        ? undefined
-        : checkName("--permission", flags.permission, /^[\w:.\-]+$/, "--permission org:invoices:read"),
-    jwtTemplate:
-      flags.jwtTemplate === undefined
-        ? DEFAULT_JWT_TEMPLATE
-        : checkName("--jwt-template", flags.jwtTemplate, /^[A-Za-z][\w-]*$/, "--jwt-template supabase"),
-    fields: flags.fields === undefined ? [...DEFAULT_USER_FIELDS] : parseFields(flags.fields),
-    force: flags.force ?? false,
-    dryRun: flags.dryRun ?? false,
+    methods: flags.methods === undefined ? [...style.methods.default] : parseMethods(flags.methods, style),
+    values,
     middleware: flags.middleware ?? true,
     env: flags.env ?? true,
-    envFile: flags.envFile,
-    publishableKey: flags.publishableKey,
-    secretKey: flags.secretKey,
+    envFile: flags.envFile === undefined ? undefined : { path: flags.envFile, flag: envFileFlag },
+    // Validated only when the env file is touched: with --no-env nothing uses them.
+    keys: flags.env === false ? {} : resolveKeys({ flagPublishable: flags.publishableKey, flagSecret: flags.secretKey, env: context.env ?? {} }),
   };
 }
 
-/** The environment variable the token style reads its upstream URL from, e.g. SUPABASE_URL. */
-export function upstreamUrlVariable(jwtTemplate: string): string {
-  return `${jwtTemplate.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_URL`;
+/** Truthy CI values, as CI providers set them ("0" and "false" mean unset). */
+export function isCI(env: NodeJS.ProcessEnv): boolean {
+  return env.CI !== undefined && env.CI !== "" && env.CI !== "0" && env.CI !== "false";
+}
+
+export interface Terminal {
+  stdinIsTTY: boolean;
+  stdoutIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** How this run behaves. Prompts only on a real terminal, outside CI, without --yes or --json. */
+export function resolveMode(flags: RawFlags, terminal: Terminal): Mode {
+  const json = flags.json ?? false;
+  return {
+    interactive: terminal.stdinIsTTY && terminal.stdoutIsTTY && !isCI(terminal.env) && !flags.yes && !json,
+    json,
+    dryRun: flags.dryRun ?? false,
+    force: flags.force ?? false,
+    install: flags.install,
+    cwd: path.resolve(terminal.cwd, flags.cwd ?? "."),
+    cwdFlag: flags.cwd,
+  };
 }

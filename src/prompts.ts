@@ -1,51 +1,108 @@
 import * as p from "@clack/prompts";
-import { CancelledError } from "./core/errors.js";
-import { TEMPLATE_NAMES, DEFAULT_JWT_TEMPLATE, DEFAULT_ROUTES, STYLE_HINTS, defaultMethods, parseStyle } from "./options.js";
-import { parseRoute } from "./core/route.js";
 import type { Colors } from "picocolors/types.js";
-import { renderDiff } from "./preview.js";
-import { METHODS, STYLES, type Plan, type RawFlags, type Style } from "./types.js";
-import { DEFAULT_USER_FIELDS, USER_FIELDS } from "./user-fields.js";
+import type { RawFlags } from "./cli.js";
+import { CancelledError } from "./core/errors.js";
+import { parseRoute } from "./core/route.js";
+import type { Question, StyleDeclaration, StyleFlag } from "./core/style.js";
+import { allowedMethods, parseMethods, reservedNames } from "./options.js";
+import type { Plan } from "./plan/notes.js";
+import { renderDiff } from "./report/diff.js";
+import { NOTHING_TO_CHANGE, changeLines } from "./report/index.js";
+import { describeNotes } from "./report/notes.js";
+import { STYLES, findStyle } from "./styles/index.js";
 
 // Fills the gaps the flags left, with @clack/prompts. Only ever called when stdin and stdout are
-// TTYs, CI is unset and neither --yes nor --json was given. Cancelling anywhere throws CancelledError.
+// TTYs, CI is unset and neither --yes nor --json was given. Cancelling anywhere throws
+// CancelledError. Every answer is validated by the same function that validates its flag.
 
 function answer<T>(value: T | symbol): T {
   if (p.isCancel(value)) throw new CancelledError();
   return value;
 }
 
-function validRoute(value: string | undefined): string | undefined {
-  try {
-    parseRoute(value ?? "", { reservedNames: TEMPLATE_NAMES });
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
+/** A prompt validator from a parser: the parser's error message, or undefined when it accepts. */
+function validator(parse: (value: string) => unknown): (value: string | undefined) => string | undefined {
+  return (value) => {
+    try {
+      parse(value ?? "");
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
 }
 
 export function intro(title: string): void {
   p.intro(title);
 }
 
+const given = (filled: RawFlags, flag: StyleFlag) => typeof filled[flag.key] === "string";
+
+async function ask(question: Question, filled: RawFlags): Promise<void> {
+  switch (question.kind) {
+    case "text": {
+      if (given(filled, question.flag)) return;
+      const fallback = question.flag.fallback;
+      const value = answer(
+        await p.text({
+          message: question.message,
+          placeholder: question.placeholder,
+          ...(typeof fallback === "string" ? { defaultValue: fallback } : {}),
+          validate: (value) => (!value && typeof fallback === "string" ? undefined : validator(question.flag.parse)(value)),
+        }),
+      );
+      if (value !== "") filled[question.flag.key] = value;
+      return;
+    }
+    case "multiselect": {
+      if (given(filled, question.flag)) return;
+      const values = answer(
+        await p.multiselect({ message: question.message, options: question.choices, initialValues: question.initial, required: true }),
+      );
+      filled[question.flag.key] = values.join(",");
+      return;
+    }
+    case "oneOf": {
+      if (question.options.some((option) => given(filled, option.flag))) return;
+      const none = "__none__";
+      const choice = answer(
+        await p.select({
+          message: question.message,
+          options: [
+            { value: none, label: question.none },
+            ...question.options.map((option) => ({ value: option.flag.key, label: option.label, hint: option.hint })),
+          ],
+        }),
+      );
+      const option = question.options.find((o) => o.flag.key === choice);
+      if (!option) return;
+      // A required answer: an empty one would silently drop the check.
+      filled[option.flag.key] = answer(
+        await p.text({ message: option.message, placeholder: option.placeholder, validate: validator(option.flag.parse) }),
+      );
+      return;
+    }
+  }
+}
+
 export async function fillGaps(flags: RawFlags): Promise<RawFlags> {
   const filled: RawFlags = { ...flags };
   if (filled.style === undefined) {
     filled.style = answer(
-      await p.select<Style>({
+      await p.select<string>({
         message: "How should the route be protected?",
-        options: STYLES.map((style) => ({ value: style, label: style, hint: STYLE_HINTS[style] })),
+        options: STYLES.map((style) => ({ value: style.name, label: style.name, hint: style.summary })),
       }),
     );
   }
-  const style = parseStyle(filled.style);
+  const style: StyleDeclaration = findStyle(filled.style);
   if (filled.route === undefined) {
     filled.route = answer(
       await p.text({
         message: "Route (URL path)",
-        placeholder: DEFAULT_ROUTES[style],
-        defaultValue: DEFAULT_ROUTES[style],
-        validate: (value) => (value === "" ? undefined : validRoute(value)),
+        placeholder: style.defaultRoute,
+        defaultValue: style.defaultRoute,
+        validate: (value) => (value ? validator((route) => parseRoute(route, { reservedNames: reservedNames(style) }))(value) : undefined),
       }),
     );
   }
@@ -53,52 +110,14 @@ export async function fillGaps(flags: RawFlags): Promise<RawFlags> {
     const methods = answer(
       await p.multiselect({
         message: "HTTP methods",
-        options: METHODS.filter((m) => style !== "clerkClient" || m !== "DELETE").map((m) => ({ value: m, label: m })),
-        initialValues: defaultMethods(style),
+        options: allowedMethods(style).map((m) => ({ value: m, label: m })),
+        initialValues: style.methods.default,
         required: true,
       }),
     );
-    filled.methods = methods.join(",");
+    filled.methods = parseMethods(methods.join(","), style).join(",");
   }
-  if (style === "protect" && filled.role === undefined && filled.permission === undefined) {
-    const check = answer(
-      await p.select({
-        message: "Also require a role or permission?",
-        options: [
-          { value: "none", label: "No, any signed-in user" },
-          { value: "role", label: "A role", hint: "auth.protect({ role })" },
-          { value: "permission", label: "A permission", hint: "auth.protect({ permission })" },
-        ],
-      }),
-    );
-    // Required answers: an empty role would silently become auth.protect() with no check at all.
-    const name = (message: string, placeholder: string) =>
-      p.text({ message, placeholder, validate: (value) => (/^[\w:.-]+$/.test(value ?? "") ? undefined : `Type a ${message.toLowerCase()} such as ${placeholder}`) });
-    if (check === "role") filled.role = answer(await name("Role", "org:admin"));
-    if (check === "permission") filled.permission = answer(await name("Permission", "org:invoices:read"));
-  }
-  if (style === "token" && filled.jwtTemplate === undefined) {
-    filled.jwtTemplate = answer(
-      await p.text({
-        message: "Clerk JWT template",
-        placeholder: DEFAULT_JWT_TEMPLATE,
-        defaultValue: DEFAULT_JWT_TEMPLATE,
-        validate: (value) =>
-          !value || /^[A-Za-z][\w-]*$/.test(value) ? undefined : "A template name: letters, digits, '-' and '_', e.g. supabase",
-      }),
-    );
-  }
-  if (style === "currentUser" && filled.fields === undefined) {
-    const fields = answer(
-      await p.multiselect({
-        message: "User fields to return (privateMetadata is never offered)",
-        options: Object.keys(USER_FIELDS).map((field) => ({ value: field, label: field })),
-        initialValues: DEFAULT_USER_FIELDS,
-        required: true,
-      }),
-    );
-    filled.fields = fields.join(",");
-  }
+  for (const question of style.questions) await ask(question, filled);
   return filled;
 }
 
@@ -111,9 +130,8 @@ export async function confirm(message: string, initialValue = true): Promise<boo
  * diff first" prints every change as a diff and asks again.
  */
 export async function confirmPlan(plan: Plan, colors: Colors): Promise<boolean> {
-  const list = plan.changes.map((c) => `${c.action === "create" ? "create" : "modify"}  ${c.path}`).join("\n");
-  p.note(list, "Planned changes");
-  for (const warning of plan.warnings) p.log.warn(warning);
+  p.note(changeLines(plan, colors, "planned").join("\n"), "Planned changes");
+  for (const warning of describeNotes(plan.notes).warnings) p.log.warn(warning);
   const choice = answer(
     await p.select({
       message: "Write these files?",
@@ -131,14 +149,11 @@ export async function confirmPlan(plan: Plan, colors: Colors): Promise<boolean> 
 
 /** The end of an interactive run, inside the prompts' frame. */
 export function showResult(plan: Plan, title: string, ciCommand: string | undefined, colors: Colors): void {
-  if (plan.changes.length > 0) {
-    const files = plan.changes.map((c) => `${c.action === "create" ? colors.green("created ") : colors.yellow("modified")} ${c.path}`);
-    p.log.success([title, ...files].join("\n"));
-  } else {
-    p.log.success("Nothing to change: the project already has everything this run would add.");
-  }
+  if (plan.changes.length > 0) p.log.success([title, ...changeLines(plan, colors, "done")].join("\n"));
+  else p.log.success(NOTHING_TO_CHANGE);
   if (plan.unchanged.length > 0) p.log.message(plan.unchanged.map((file) => colors.dim(`unchanged ${file}`)).join("\n"));
-  if (plan.nextSteps.length > 0) p.note(plan.nextSteps.map((step, i) => `${i + 1}. ${step}`).join("\n"), "Next steps");
+  const { nextSteps } = describeNotes(plan.notes);
+  if (nextSteps.length > 0) p.note(nextSteps.map((step, i) => `${i + 1}. ${step}`).join("\n"), "Next steps");
   if (ciCommand) p.log.info(`To repeat this in CI:\n${ciCommand}`);
 }
 

@@ -1,20 +1,21 @@
 import os from "node:os";
-import path from "node:path";
 import { applyChanges, checkUnchanged, type ApplyHooks } from "./apply.js";
+import type { RawFlags } from "./cli.js";
 import { colorsFor } from "./colors.js";
-import { equivalentCommand } from "./command-line.js";
 import { CancelledError, CliError } from "./core/errors.js";
+import type { Mode, Options } from "./core/options.js";
 import { formatWithProjectPrettier } from "./format.js";
-import { clerkInstallArgs, clerkInstallStep, runInstall, type Installer } from "./install.js";
-import { normalizeOptions } from "./options.js";
-import { buildPlan, notIgnoredWarning, settlePlan } from "./plan/index.js";
-import { detectProject } from "./project/detect.js";
-import { readEnvInput } from "./project/env-target.js";
+import { clerkInstallArgs, runInstall, type Installer } from "./install.js";
+import { normalizeOptions, resolveMode } from "./options.js";
+import { buildPlan, routeExistsError, settlePlan, type Plan } from "./plan/index.js";
+import { detectProject, type Project } from "./project/detect.js";
+import { readEnvTarget } from "./project/env-target.js";
 import { readRouteTarget } from "./project/targets.js";
-import { humanError, humanPlan, jsonError, jsonReport } from "./report.js";
-import type { Options, Plan, Project, RawFlags } from "./types.js";
+import { equivalentCommand } from "./report/command.js";
+import { humanError, humanPlan, jsonError, jsonReport } from "./report/index.js";
 
-// One run, start to end: prompts → options → project → plan → apply → report.
+// One run, start to end: mode → project (detected first, so a wrong folder fails before any
+// question) → prompts → options → plan → apply → report.
 
 export interface RunDeps {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -26,74 +27,63 @@ export interface RunDeps {
   applyHooks?: ApplyHooks;
 }
 
-/** Prompts are allowed only on a real terminal, outside CI, without --yes or --json. */
-export function canPrompt(flags: RawFlags, deps: RunDeps): boolean {
-  const ci = deps.env.CI !== undefined && deps.env.CI !== "" && deps.env.CI !== "0" && deps.env.CI !== "false";
-  return deps.stdinIsTTY && deps.stdout.isTTY === true && !ci && !flags.yes && !flags.json;
-}
+type Prompts = typeof import("./prompts.js");
 
-async function planRun(
-  project: Project,
-  options: Options,
-  deps: RunDeps,
-): Promise<{ plan: Plan; routePath: string; envPath?: string }> {
-  const route = readRouteTarget(project, options);
-  const env = readEnvInput(project, options, deps.env);
+async function planRun(project: Project, options: Options, deps: RunDeps): Promise<{ plan: Plan; routePath: string }> {
+  const route = readRouteTarget(project, options.route);
+  const env = options.env ? readEnvTarget(project, options.envFile) : undefined;
   // The parser (the largest part of the bundle) loads only when there is a file to patch.
   const patchMiddleware =
     options.middleware && project.middlewareFiles.length > 0 ? (await import("./plan/middleware/plan.js")).planMiddleware : undefined;
   const plan = buildPlan({ project, options, route, env, patchMiddleware });
-  plan.warnings.unshift(...(env?.keyWarnings ?? []));
-  const formatted = await formatWithProjectPrettier(plan, project, [route.path]);
-  return { plan: formatted, routePath: route.path, envPath: env?.path };
+  return { plan: await formatWithProjectPrettier(plan, project, [route.path]), routePath: route.path };
 }
 
-async function execute(flags: RawFlags, deps: RunDeps): Promise<number> {
-  const interactive = canPrompt(flags, deps);
+/** Drops changes that change nothing; an existing route file is overwritten only with --force or a yes. */
+async function settle(plan: Plan, routePath: string, mode: Mode, prompts: Prompts | undefined): Promise<Plan> {
+  const settled = settlePlan(plan, routePath);
+  if (!settled.overwrite || mode.force) return settled.plan;
+  if (!prompts) throw routeExistsError(settled.overwrite);
+  if (!(await prompts.confirm(`${settled.overwrite} already exists. Overwrite it?`, false))) throw new CancelledError();
+  return settled.plan;
+}
+
+async function execute(flags: RawFlags, mode: Mode, deps: RunDeps): Promise<number> {
   const colors = colorsFor(deps.stdout, deps.env);
-  const say = (text: string) => {
-    if (!flags.json) deps.stdout.write(`${text}\n`);
-  };
-  const prompts = interactive ? await import("./prompts.js") : undefined;
+  const prompts = mode.interactive ? await import("./prompts.js") : undefined;
   prompts?.intro(colors.bgCyan(colors.black(" create-clerk-route ")));
 
-  const cwd = path.resolve(deps.cwd, flags.cwd ?? ".");
-  const project = detectProject(cwd);
+  const project = detectProject(mode.cwd);
   const filled = prompts ? await prompts.fillGaps(flags) : flags;
-  const options = normalizeOptions(filled, { absoluteRoots: [project.root, os.homedir()] });
+  const options = normalizeOptions(filled, { absoluteRoots: [project.root, os.homedir()], env: deps.env });
 
-  let { plan, routePath, envPath } = await planRun(project, options, deps);
-  try {
-    plan = settlePlan(plan, options, routePath);
-  } catch (error) {
-    if (!(prompts && error instanceof CliError && error.code === "ROUTE_EXISTS")) throw error;
-    if (!(await prompts.confirm(`${routePath} already exists. Overwrite it?`, false))) throw new CancelledError();
-    options.force = true;
-    plan = settlePlan(plan, options, routePath);
-  }
+  const planned = await planRun(project, options, deps);
+  let plan = await settle(planned.plan, planned.routePath, mode, prompts);
+  const overwrites = plan.changes.some((c) => c.path === planned.routePath && c.before !== null);
 
   checkUnchanged(project.root, plan.changes); // a dry run refuses what the real run would refuse
-  const wrote = !options.dryRun && plan.changes.length > 0;
-  if (wrote && prompts) {
-    if (envPath) plan = await askAboutGitignore(plan, envPath, prompts);
+  const writes = !mode.dryRun && plan.changes.length > 0;
+  if (writes && prompts) {
+    if (options.env) plan = await askAboutGitignore(plan, prompts);
     if (!(await prompts.confirmPlan(plan, colors))) throw new CancelledError();
   }
-  if (wrote) await applyInterruptibly(project.root, plan, deps);
+  if (writes) await applyInterruptibly(project.root, plan, deps);
 
   // From here on files may be written: a failed install is reported after the plan, never instead of it.
-  const installed = options.dryRun ? { plan } : await installIfAsked(plan, project, flags, deps, prompts);
+  const installed = mode.dryRun ? { plan } : await installIfAsked(plan, project, mode, deps, prompts);
   plan = installed.plan;
-  if (flags.json) {
-    const report = jsonReport(plan, options.dryRun);
+  if (mode.json) {
+    const report = jsonReport(plan, mode.dryRun);
     deps.stdout.write(`${installed.error ? jsonError(installed.error, report.changes) : JSON.stringify(report)}\n`);
   } else {
-    const title = `${options.route.pattern}: ${options.methods.join(", ")} protected with the ${options.style} style`;
-    if (prompts && !options.dryRun) prompts.showResult(plan, title, wrote ? equivalentCommand(options, flags.cwd) : undefined, colors);
-    else say(humanPlan(plan, { dryRun: options.dryRun, colors, title }));
+    const title = `${options.route.pattern}: ${options.methods.join(", ")} protected with the ${options.style.name} style`;
+    const ciCommand = writes ? equivalentCommand(options, { ...mode, force: mode.force || overwrites }) : undefined;
+    if (prompts && !mode.dryRun) prompts.showResult(plan, title, ciCommand, colors);
+    else deps.stdout.write(`${humanPlan(plan, { dryRun: mode.dryRun, colors, title })}\n`);
     if (installed.error) deps.stderr.write(`${humanError(installed.error, colorsFor(deps.stderr, deps.env))}\n`);
   }
   if (installed.error) return installed.error.exitCode;
-  prompts?.outro(options.dryRun ? "Dry run: nothing was written." : wrote ? "Done." : "Nothing to change.");
+  prompts?.outro(mode.dryRun ? "Dry run: nothing was written." : writes ? "Done." : "Nothing to change.");
   return 0;
 }
 
@@ -117,14 +107,15 @@ async function applyInterruptibly(root: string, plan: Plan, deps: RunDeps): Prom
 }
 
 /** Interactive runs ask before touching .gitignore (non-interactive runs add it and say so). */
-async function askAboutGitignore(plan: Plan, envPath: string, prompts: typeof import("./prompts.js")): Promise<Plan> {
+async function askAboutGitignore(plan: Plan, prompts: Prompts): Promise<Plan> {
+  const adding = plan.notes.find((note) => note.kind === "envNotIgnored" && note.adding);
   const change = plan.changes.find((c) => c.path === ".gitignore");
-  if (!change) return plan;
-  if (await prompts.confirm(`${envPath} is not ignored by git. Add it to .gitignore so the secret key is never committed?`)) return plan;
+  if (!adding || adding.kind !== "envNotIgnored" || !change) return plan;
+  if (await prompts.confirm(`${adding.file} is not ignored by git. Add it to .gitignore so the secret key is never committed?`)) return plan;
   return {
     ...plan,
     changes: plan.changes.filter((c) => c !== change),
-    warnings: plan.warnings.map((w) => (w === notIgnoredWarning(envPath, true) ? notIgnoredWarning(envPath, false) : w)),
+    notes: plan.notes.map((note) => (note === adding ? { ...adding, adding: false } : note)),
   };
 }
 
@@ -135,20 +126,20 @@ async function askAboutGitignore(plan: Plan, envPath: string, prompts: typeof im
 async function installIfAsked(
   plan: Plan,
   project: Project,
-  flags: RawFlags,
+  mode: Mode,
   deps: RunDeps,
-  prompts: typeof import("./prompts.js") | undefined,
+  prompts: Prompts | undefined,
 ): Promise<{ plan: Plan; error?: CliError }> {
-  if (project.clerk.installed || flags.install === false) return { plan };
+  if (project.clerk.installed || mode.install === false) return { plan };
   try {
-    let wanted = flags.install === true;
+    let wanted = mode.install === true;
     if (!wanted && prompts) wanted = await prompts.confirm(`@clerk/nextjs is not installed. Install it with ${project.packageManager}?`);
     if (!wanted) return { plan };
     const installer = deps.installer ?? runInstall;
     const task = () => installer(project.packageManager, clerkInstallArgs(project), project.root);
     if (prompts) await prompts.withSpinner(`Installing @clerk/nextjs with ${project.packageManager}…`, task);
     else await task();
-    return { plan: { ...plan, nextSteps: plan.nextSteps.filter((step) => step !== clerkInstallStep(project)) } };
+    return { plan: { ...plan, notes: plan.notes.filter((note) => note.kind !== "installClerk") } };
   } catch (error) {
     if (error instanceof CancelledError) return { plan }; // Ctrl-C at the install question: just don't install
     const cause = error instanceof CliError ? error : new CliError("INSTALL_FAILED", String(error));
@@ -158,8 +149,10 @@ async function installIfAsked(
 
 /** Runs the CLI with parsed flags; returns the exit code. Never throws. */
 export async function run(flags: RawFlags, deps: RunDeps): Promise<number> {
+  // Resolved once, first (it cannot fail): from here on only the prompts read RawFlags, to fill them in.
+  const mode = resolveMode(flags, { stdinIsTTY: deps.stdinIsTTY, stdoutIsTTY: deps.stdout.isTTY === true, env: deps.env, cwd: deps.cwd });
   try {
-    return await execute(flags, deps);
+    return await execute(flags, mode, deps);
   } catch (caught) {
     const error =
       caught instanceof CliError
@@ -167,7 +160,7 @@ export async function run(flags: RawFlags, deps: RunDeps): Promise<number> {
         : new CliError("UNEXPECTED", `Unexpected error: ${(caught as Error)?.stack ?? String(caught)}`, {
             hint: "Nothing was written. Please report this with the command you ran.",
           });
-    if (flags.json) {
+    if (mode.json) {
       deps.stdout.write(`${jsonError(error)}\n`);
     } else if (error instanceof CancelledError) {
       deps.stderr.write("Cancelled: nothing was written.\n");

@@ -1,35 +1,18 @@
-import { CLERK_API_KEYS_URL, PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV } from "../keys.js";
-import { upstreamUrlVariable } from "../options.js";
-import type { ExistingFile, FileChange, Options, Plan } from "../types.js";
+import type { Options } from "../core/options.js";
+import { fileChange, type ExistingFile } from "../core/types.js";
+import { PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV, keysFromDifferentInstances } from "../keys.js";
+import type { EnvTarget } from "../project/env-target.js";
+import type { Language } from "../core/types.js";
 import { clerkEnvEntries, parseEnvText, planEnvFile, type EnvEntry } from "./env.js";
 import { planGitignore } from "./gitignore.js";
+import { styleInput } from "./route.js";
+import { emptyStep, type StepResult } from "./notes.js";
 
 // Where and when for the env file: which keys to add to which file, given every env file Next.js
 // loads, and whether .gitignore must change. The text edits themselves are env.ts and gitignore.ts.
 
-export interface EnvInput {
-  /** The env file to ensure, relative to the root, and its current content. */
-  path: string;
-  before: string | null;
-  /** Key values from flags or the environment ("" when unknown). */
-  publishableKey: string;
-  secretKey: string;
-  /** Git facts about the env file; undefined outside a git repository. */
-  git?: { ignored: boolean; tracked: boolean };
-  /** Current .gitignore content (null when missing). */
-  gitignore: string | null;
-  /** The other env files Next.js loads: a key set there must not be hidden by a placeholder. */
-  others: ExistingFile[];
-}
-
 /** Env files `next dev` loads (besides .env.local, which is usually the target). */
 const DEVELOPMENT_FILES = new Set([".env", ".env.local", ".env.development", ".env.development.local"]);
-
-export function notIgnoredWarning(envPath: string, adding: boolean): string {
-  return adding
-    ? `${envPath} was not ignored by git: adding it to .gitignore so the secret key is never committed.`
-    : `${envPath} is not ignored by git: add it to .gitignore before you commit, or the secret key goes with it.`;
-}
 
 /** For each key with a non-empty value in another env file: where, and whether `next dev` sees it. */
 function valuesElsewhere(others: ExistingFile[]): Map<string, { path: string; development: boolean }> {
@@ -45,70 +28,59 @@ function valuesElsewhere(others: ExistingFile[]): Map<string, { path: string; de
   return found;
 }
 
-function entriesFor(options: Options, env: EnvInput): EnvEntry[] {
-  const entries = clerkEnvEntries(env);
-  if (options.style === "token") {
-    entries.push({
-      key: upstreamUrlVariable(options.jwtTemplate),
-      value: "",
-      comment: `The external API the ${options.route.pattern} route calls with the "${options.jwtTemplate}" token`,
-    });
-  }
-  return entries;
+function entriesFor(options: Options, language: Language): EnvEntry[] {
+  const style = options.style.env?.(styleInput(options, language)) ?? [];
+  return [...clerkEnvEntries(options.keys), ...style];
 }
 
 /**
  * Drops entries another env file already sets. Next.js merges them all, and .env.local wins over
  * .env and .env.production: an empty placeholder there would hide the real value.
  */
-function withoutShadowing(entries: EnvEntry[], env: EnvInput, plan: Plan): EnvEntry[] {
-  const elsewhere = valuesElsewhere(env.others);
+function withoutShadowing(entries: EnvEntry[], target: EnvTarget, step: StepResult): EnvEntry[] {
+  const elsewhere = valuesElsewhere(target.others);
   return entries.filter((entry) => {
     const where = elsewhere.get(entry.key);
     if (!where) return true;
     if (!where.development) {
       if (entry.value !== "") return true; // a real value for development, given on purpose
-      plan.nextSteps.push(
-        `${entry.key} is set only in ${where.path}: set it for development in ${env.path} (with its value: an empty one there would hide the production value).`,
-      );
+      step.notes.push({ kind: "envKeyProductionOnly", key: entry.key, where: where.path, file: target.path });
       return false;
     }
-    if (entry.value !== "") plan.warnings.push(`${entry.key} is already set in ${where.path}: kept it there and did not add it to ${env.path}.`);
+    if (entry.value !== "") step.notes.push({ kind: "envKeySetElsewhere", key: entry.key, where: where.path, file: target.path });
     return false;
   });
 }
 
-function change(path: string, before: string | null, after: string): FileChange {
-  return { path, action: before === null ? "create" : "modify", before, after };
-}
-
-export function planEnvStep(options: Options, env: EnvInput, plan: Plan): void {
-  const entries = withoutShadowing(entriesFor(options, env), env, plan);
-  if (env.before === null && entries.length === 0) return; // nothing to write, no file to create
-  const result = planEnvFile(env.before, entries, { fileName: env.path });
-  plan.warnings.push(...result.warnings);
-  const writes = result.after !== env.before;
-  if (writes) plan.changes.push({ ...change(env.path, env.before, result.after), sensitive: true });
-  else plan.unchanged.push(env.path);
+export function planEnvStep(options: Options, language: Language, target: EnvTarget): StepResult {
+  const step = emptyStep();
+  if (keysFromDifferentInstances(options.keys)) {
+    step.notes.push({ kind: "keysFromDifferentInstances", publishableLive: options.keys.publishableKey!.startsWith("pk_live_") });
+  }
+  const entries = withoutShadowing(entriesFor(options, language), target, step);
+  if (target.before === null && entries.length === 0) return step; // nothing to write, no file to create
+  const result = planEnvFile(target.before, entries, { fileName: target.path });
+  step.notes.push(...result.notes);
+  const writes = result.after !== target.before;
+  if (writes) step.changes.push(fileChange(target.path, target.before, result.after, true));
+  else step.unchanged.push(target.path);
 
   const values = parseEnvText(result.after);
-  const elsewhere = valuesElsewhere(env.others);
+  const elsewhere = valuesElsewhere(target.others);
   const unset = [PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV].filter((key) => !values.get(key) && !elsewhere.get(key)?.development);
-  if (unset.length > 0) plan.nextSteps.push(`Fill in ${unset.join(" and ")} in ${env.path}: ${CLERK_API_KEYS_URL}`);
+  if (unset.length > 0) step.notes.push({ kind: "fillKeys", keys: unset, file: target.path });
 
-  if (!writes || !env.git) return;
-  if (env.git.tracked) {
-    plan.warnings.push(
-      `${env.path} is tracked by git: the secret key will be in your history once committed. If it holds secrets, untrack it (git rm --cached ${env.path}) and rotate any key that was committed.`,
-    );
-  } else if (!env.git.ignored) {
-    const gitignore = planGitignore(env.gitignore, env.path);
-    if (gitignore !== env.gitignore) {
-      plan.changes.push(change(".gitignore", env.gitignore, gitignore));
-      plan.warnings.push(notIgnoredWarning(env.path, true));
+  if (!writes || !target.git) return step;
+  if (target.git.tracked) {
+    step.notes.push({ kind: "envTracked", file: target.path });
+  } else if (!target.git.ignored) {
+    const gitignore = planGitignore(target.gitignore, target.path);
+    if (gitignore !== target.gitignore) {
+      step.changes.push(fileChange(".gitignore", target.gitignore, gitignore));
+      step.notes.push({ kind: "envNotIgnored", file: target.path, adding: true });
     } else {
-      // .gitignore seems to cover the file, yet git says it is not ignored: say so, touch nothing.
-      plan.warnings.push(`${notIgnoredWarning(env.path, false)} (See why: git check-ignore -v --no-index ${env.path})`);
+      step.notes.push({ kind: "envIgnoreRuleIneffective", file: target.path });
     }
   }
+  return step;
 }

@@ -13,8 +13,8 @@ import {
   SECRET_KEY_ENV,
   maskValue,
 } from "../keys.js";
-import type { ExistingFile } from "../types.js";
 import { appendLines, trimmedLines } from "./env/append.js";
+import type { Note } from "./notes.js";
 
 /** One variable to make sure of. value "" writes a placeholder (`KEY=`). */
 export interface EnvEntry {
@@ -31,12 +31,8 @@ export interface EnvEntry {
 export interface EnvFilePlan {
   /** The new content. after === before (byte-identical) when nothing was added. */
   after: string;
-  /** Keys appended to the file, in order. */
-  added: string[];
-  /** Keys that were already in the file and left as they are. */
-  kept: string[];
-  /** Human-readable findings; values are masked, never printed in full. */
-  warnings: string[];
+  /** Findings; values are masked, never kept in full. */
+  notes: Note[];
 }
 
 export const CLERK_ENV_COMMENT = `Clerk keys: ${CLERK_API_KEYS_URL}`;
@@ -112,30 +108,6 @@ function parsersFor(primary: EnvParser): Array<"node" | "dotenv"> {
 
 // ---------------------------------------------------------------------------------------------
 // Choosing the file
-
-/**
- * Which env file to write. Priority: `override` (already checked by the caller to stay inside
- * the project; it may or may not exist), else ".env.local", else ".env", else a new ".env.local".
- * Next loads .env.local for every environment except `test`, and it is the conventional place
- * for secrets, hence the default.
- */
-export function chooseEnvFile(
-  existing: ExistingFile[],
-  override?: string,
-): { path: string; before: string | null } {
-  const normalize = (p: string) => p.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-  const find = (p: string) => existing.find((f) => normalize(f.path) === p);
-
-  if (override !== undefined && override.trim() !== "") {
-    const path = normalize(override.trim());
-    return { path, before: find(path)?.content ?? null };
-  }
-  for (const candidate of [".env.local", ".env"]) {
-    const file = find(candidate);
-    if (file) return { path: candidate, before: file.content };
-  }
-  return { path: ".env.local", before: null };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Writing
@@ -222,8 +194,7 @@ export function planEnvFile(
   for (const reading of [...readings].reverse()) {
     for (const [key, value] of reading) existing.set(key, value);
   }
-  const warnings: string[] = [];
-  const kept: string[] = [];
+  const notes: Note[] = [];
   const missing: EnvEntry[] = [];
   const seen = new Set<string>();
 
@@ -237,23 +208,12 @@ export function planEnvFile(
       missing.push(entry);
       continue;
     }
-    kept.push(entry.key);
     if (entry.value === "" || sameValue(current, entry.value)) continue;
-    if (current === "") {
-      warnings.push(
-        `${entry.key} is in ${fileName} but empty; it was left empty. Paste the value ` +
-          `(${maskValue(entry.value)}) there yourself.`,
-      );
-    } else {
-      warnings.push(
-        `${entry.key} in ${fileName} (${maskValue(current)}) differs from the value you ` +
-          `passed (${maskValue(entry.value)}); kept the file's value. Edit ${fileName} if the ` +
-          `new one is right.`,
-      );
-    }
+    if (current === "") notes.push({ kind: "envKeyEmpty", key: entry.key, file: fileName, given: maskValue(entry.value) });
+    else notes.push({ kind: "envKeyDiffers", key: entry.key, file: fileName, current: maskValue(current), given: maskValue(entry.value) });
   }
 
-  if (missing.length === 0) return { after: original, added: [], kept, warnings };
+  if (missing.length === 0) return { after: original, notes };
 
   const fileLines = trimmedLines(original);
   const lines: string[] = [];
@@ -288,14 +248,9 @@ export function planEnvFile(
     if (before === null) {
       throw new Error(`planEnvFile produced an unreadable new env file (${names.join(", ")})`);
     }
-    warnings.push(
-      `Could not add ${missing.map((e) => e.key).join(", ")} to ${fileName} safely: appending ` +
-        `would change how ${names.join(", ")} ${names.length === 1 ? "is" : "are"} read ` +
-        `(an unclosed quote earlier in the file?), so the file was left unchanged; add ` +
-        `them by hand.`,
-    );
-    return { after: original, added: [], kept, warnings };
+    notes.push({ kind: "envAppendUnsafe", file: fileName, keys: missing.map((e) => e.key), broken: names });
+    return { after: original, notes };
   }
 
-  return { after, added: missing.map((e) => e.key), kept, warnings };
+  return { after, notes };
 }

@@ -1,25 +1,31 @@
 import { CliError } from "../core/errors.js";
-import { upstreamUrlVariable } from "../options.js";
-import { clerkInstallStep } from "../install.js";
-import type { FileChange, Options, Plan, Project } from "../types.js";
-import { planEnvStep, type EnvInput } from "./env-step.js";
+import type { Options } from "../core/options.js";
+import { fileChange } from "../core/types.js";
+import { clerkInstallCommand } from "../install.js";
+import type { Project } from "../project/detect.js";
+import type { EnvTarget } from "../project/env-target.js";
+import type { RouteTarget } from "../project/targets.js";
+import { planEnvStep } from "./env-step.js";
 import type { MiddlewareResult } from "./middleware/context.js";
 import { createContent } from "./middleware/create.js";
 import { locateMiddleware } from "./middleware/locate.js";
 import type { planMiddleware } from "./middleware/plan.js";
-import { renderRoute } from "./route.js";
+import { emptyStep, type Plan, type StepResult } from "./notes.js";
+import { renderRoute, styleInput } from "./route.js";
 
-// Where and when: decides which files change, from plain data only. The "what to do to the
-// content" lives in route.ts, middleware/, env.ts and gitignore.ts, each (content) => content.
+// Where and when: decides which files change, from plain data only (the detected project, the
+// options, and the files this run's answers point at). The "what to do to the content" lives in
+// route.ts (templates), middleware/ (parser-based patches), env.ts and gitignore.ts (appends).
+// Each step returns { changes, unchanged, notes }; nothing here touches the disk.
 
-export type { EnvInput } from "./env-step.js";
-export { notIgnoredWarning } from "./env-step.js";
+export type { Plan, Note } from "./notes.js";
 
 export interface PlanInput {
   project: Project;
   options: Options;
-  route: { path: string; existing: string | null };
-  env?: EnvInput;
+  route: RouteTarget;
+  /** undefined with --no-env. */
+  env?: EnvTarget;
   /**
    * The parser-based patcher for an existing middleware/proxy file (src/plan/middleware/plan.ts).
    * Passed in rather than imported so the parser only loads when such a file exists.
@@ -27,40 +33,17 @@ export interface PlanInput {
   patchMiddleware?: typeof planMiddleware;
 }
 
-function change(path: string, before: string | null, after: string): FileChange {
-  return { path, action: before === null ? "create" : "modify", before, after };
+function planRoute(input: PlanInput): StepResult {
+  const step = emptyStep();
+  const after = renderRoute(input.options, input.project.language);
+  if (input.route.existing === after) step.unchanged.push(input.route.path);
+  else step.changes.push(fileChange(input.route.path, input.route.existing, after));
+  return step;
 }
 
-function planRoute(input: PlanInput, plan: Plan): void {
-  const { options, project, route } = input;
-  const after = renderRoute(options, project.language);
-  if (route.existing === after) plan.unchanged.push(route.path);
-  else plan.changes.push(change(route.path, route.existing, after));
-}
-
-/**
- * Run after any formatting: drops changes that turned out to change nothing, and refuses to
- * overwrite an existing route file without --force.
- */
-export function settlePlan(plan: Plan, options: Pick<Options, "force">, routePath: string): Plan {
-  const noOps = plan.changes.filter((c) => c.after === c.before).map((c) => c.path);
-  const changes = plan.changes.filter((c) => c.after !== c.before);
-  const overwrite = changes.find((c) => c.path === routePath && c.before !== null);
-  if (overwrite && !options.force) {
-    throw new CliError("ROUTE_EXISTS", `${routePath} already exists and differs from what this run would write.`, {
-      hint: "Pass --force to overwrite it (see the difference first with --dry-run), or pick another route.",
-    });
-  }
-  return { ...plan, changes, unchanged: [...noOps, ...plan.unchanged] };
-}
-
-function patcher(input: PlanInput): typeof planMiddleware {
-  if (!input.patchMiddleware) throw new Error("buildPlan: an existing middleware file needs input.patchMiddleware");
-  return input.patchMiddleware;
-}
-
-function planMiddlewareFile(input: PlanInput, plan: Plan): void {
+function planMiddlewareFile(input: PlanInput): StepResult {
   const { project, options } = input;
+  const step = emptyStep();
   const context = {
     routePattern: options.route.pattern,
     language: project.language,
@@ -68,47 +51,77 @@ function planMiddlewareFile(input: PlanInput, plan: Plan): void {
     srcDir: project.srcDir,
   };
   const location = locateMiddleware(project.middlewareFiles, context);
-  plan.warnings.push(...location.warnings);
-  const result: MiddlewareResult = location.existing
-    ? patcher(input)(location.existing.content, { ...context, path: location.path })
-    : { status: "created", after: createContent(), summary: `Create ${location.path}` };
+  step.notes.push(...location.warnings.map((text) => ({ kind: "middlewareText" as const, text })));
+  let result: MiddlewareResult;
+  if (location.existing) {
+    if (!input.patchMiddleware) throw new Error("buildPlan: an existing middleware file needs input.patchMiddleware");
+    result = input.patchMiddleware(location.existing.content, { ...context, path: location.path });
+  } else {
+    result = { status: "created", after: createContent(), summary: "" };
+  }
   switch (result.status) {
     case "unchanged":
-      plan.unchanged.push(location.path);
-      return;
+      step.unchanged.push(location.path);
+      break;
     case "created":
-      plan.changes.push(change(location.path, null, result.after));
-      return;
+      step.changes.push(fileChange(location.path, null, result.after));
+      break;
     case "patched":
       // What changed in the user's own file, in one sentence: worth their review.
-      plan.warnings.push(result.summary);
-      plan.changes.push(change(location.path, location.existing?.content ?? null, result.after));
-      return;
+      step.notes.push({ kind: "middlewareText", text: result.summary });
+      step.changes.push(fileChange(location.path, location.existing?.content ?? null, result.after));
+      break;
     case "refused":
       // The reason names the file; the manual edit ends with how to go on without it (--no-middleware).
-      throw new CliError("MIDDLEWARE_UNSAFE", result.reason, {
-        hint: `Nothing was changed. Make this edit by hand:\n\n${result.manualEdit}`,
-      });
+      throw new CliError("MIDDLEWARE_UNSAFE", result.reason, { hint: `Nothing was changed. Make this edit by hand:\n\n${result.manualEdit}` });
   }
+  return step;
+}
+
+function planPackages(input: PlanInput): StepResult {
+  const { project, options } = input;
+  const step = emptyStep();
+  if (!project.clerk.installed) {
+    step.notes.push({ kind: "installClerk", command: clerkInstallCommand(project).join(" "), declared: project.clerk.declared });
+  }
+  const clerkMajor = project.clerk.installed ? Number(/^\D*(\d+)/.exec(project.clerk.version ?? "")?.[1]) : NaN;
+  if (clerkMajor < 7) step.notes.push({ kind: "clerkTooOld", version: project.clerk.version ?? "" });
+  for (const text of options.style.nextSteps?.(styleInput(options, project.language)) ?? []) step.notes.push({ kind: "styleNextStep", text });
+  return step;
 }
 
 export function buildPlan(input: PlanInput): Plan {
-  const plan: Plan = { changes: [], unchanged: [], warnings: [], nextSteps: [] };
-  const { project, options } = input;
-  planRoute(input, plan);
-  if (options.middleware) planMiddlewareFile(input, plan);
-  if (options.env && input.env) planEnvStep(options, input.env, plan);
-  if (!project.clerk.installed) plan.nextSteps.unshift(clerkInstallStep(project));
-  const clerkMajor = project.clerk.installed ? Number(/^\D*(\d+)/.exec(project.clerk.version ?? "")?.[1]) : NaN;
-  if (clerkMajor < 7) {
-    plan.warnings.push(
-      `@clerk/nextjs ${project.clerk.version} is installed; the generated code uses the v7 API (isAuthenticated, auth.protect()). Upgrade: npx @clerk/upgrade`,
-    );
-  }
-  if (options.style === "token") {
-    plan.nextSteps.push(
-      `Create the "${options.jwtTemplate}" JWT template in the Clerk dashboard and set ${upstreamUrlVariable(options.jwtTemplate)}.`,
-    );
-  }
-  return plan;
+  const { options } = input;
+  const steps = [
+    planRoute(input),
+    options.middleware ? planMiddlewareFile(input) : emptyStep(),
+    options.env && input.env ? planEnvStep(options, input.project.language, input.env) : emptyStep(),
+    planPackages(input),
+  ];
+  return {
+    changes: steps.flatMap((step) => step.changes),
+    unchanged: steps.flatMap((step) => step.unchanged),
+    notes: steps.flatMap((step) => step.notes),
+  };
+}
+
+/** A plan that would overwrite an existing route file the user did not ask to overwrite. */
+export interface SettledPlan {
+  plan: Plan;
+  /** The route file that exists and differs; the run refuses it unless --force (or a yes at the prompt). */
+  overwrite?: string;
+}
+
+/** Run after any formatting: drops changes that turned out to change nothing, and names an overwrite. */
+export function settlePlan(plan: Plan, routePath: string): SettledPlan {
+  const noOps = plan.changes.filter((c) => c.after === c.before).map((c) => c.path);
+  const changes = plan.changes.filter((c) => c.after !== c.before);
+  const overwrite = changes.some((c) => c.path === routePath && c.before !== null) ? routePath : undefined;
+  return { plan: { ...plan, changes, unchanged: [...noOps, ...plan.unchanged] }, ...(overwrite ? { overwrite } : {}) };
+}
+
+export function routeExistsError(routePath: string): CliError {
+  return new CliError("ROUTE_EXISTS", `${routePath} already exists and differs from what this run would write.`, {
+    hint: "Pass --force to overwrite it (see the difference first with --dry-run), or pick another route.",
+  });
 }

@@ -1,30 +1,23 @@
+import type { Options } from "../core/options.js";
 import { routeParams } from "../core/route.js";
-import { upstreamUrlVariable } from "../options.js";
+import type { CommonView, StyleInput } from "../core/style.js";
+import type { Language, Method } from "../core/types.js";
 import { getTemplate } from "../render/templates.js";
-import { USER_FIELDS } from "../user-fields.js";
-import type { Language, Method, Options, Project } from "../types.js";
 
-// What to write into the route file: the rendered template for the chosen style.
+// What to write into the route file: the style's template (templates/<style>.hbs), rendered with
+// the common view every template shares plus the style's own view.
 
 const BODY_METHODS: ReadonlySet<Method> = new Set(["POST", "PUT", "PATCH"]);
 const PRINT_WIDTH = 80;
 
-/** The handler's file path relative to the project root, e.g. "src/app/api/projects/[id]/route.ts". */
-export function routeFilePath(project: Pick<Project, "appDir" | "language">, options: Pick<Options, "route">): string {
-  return `${project.appDir}/${options.route.folder}/route.${project.language}`;
-}
-
-function usesRequest(options: Options, method: Method): boolean {
-  return (options.style === "token" || options.style === "clerkClient") && BODY_METHODS.has(method);
-}
-
 /** `export async function GET(...) {`, broken over lines the way prettier would when too long. */
-export function handlerSignature(method: Method, language: Language, options: Options): string {
+export function handlerSignature(method: Method, language: Language, options: Pick<Options, "route" | "style">): string {
   const params = routeParams(options.route);
   const ts = language === "ts";
+  const readsBody = options.style.readsBody && BODY_METHODS.has(method);
   const args: string[] = [];
-  if (usesRequest(options, method) || params.length > 0) {
-    const name = usesRequest(options, method) ? "request" : "_request";
+  if (readsBody || params.length > 0) {
+    const name = readsBody ? "request" : "_request";
     args.push(ts ? `${name}: Request` : name);
   }
   if (params.length > 0) {
@@ -37,14 +30,9 @@ export function handlerSignature(method: Method, language: Language, options: Op
   return `${head}\n${args.map((arg) => `  ${arg},\n`).join("")}) {`;
 }
 
-export function renderRoute(options: Options, language: Language): string {
+function commonView(options: Options, language: Language): CommonView {
   const params = routeParams(options.route);
-  const protectArg = options.role
-    ? `{ role: "${options.role}" }`
-    : options.permission
-      ? `{ permission: "${options.permission}" }`
-      : "";
-  const context = {
+  return {
     ts: language === "ts",
     route: options.route.pattern,
     handlers: options.methods.map((method) => ({
@@ -56,12 +44,14 @@ export function renderRoute(options: Options, language: Language): string {
     params,
     paramNames: params.map((p) => p.name).join(", "),
     paramsEcho: params.map((p) => `, ${p.name}`).join(""),
-    protectArgs: protectArg,
-    role: options.role,
-    permission: options.permission,
-    jwtTemplate: options.jwtTemplate,
-    upstreamVar: upstreamUrlVariable(options.jwtTemplate),
-    fields: options.fields.map((key) => ({ key, expression: USER_FIELDS[key] })),
   };
-  return getTemplate(options.style)(context);
+}
+
+export function styleInput(options: Options, language: Language): StyleInput {
+  return { route: options.route, methods: options.methods, language, values: options.values };
+}
+
+export function renderRoute(options: Options, language: Language): string {
+  const view = { ...commonView(options, language), ...options.style.view(styleInput(options, language)) };
+  return getTemplate(options.style.name)(view);
 }

@@ -1,16 +1,12 @@
 import { readdirSync, realpathSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
+import { isInside } from "../core/paths.js";
 
 // Lists the folders of an App Router tree that Next.js turns into URLs: those holding a route.* or
 // page.* file. One readdir per folder (file types come with the listing); only symbolic links cost
 // an extra call. Links are followed while they stay inside the app folder, never in a cycle.
 
 const ROUTABLE_FILE = /^(?:route|page)\.(?:ts|tsx|js|jsx|mjs|md|mdx)$/;
-
-function isInside(parent: string, child: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
-}
 
 function skipFolder(name: string): boolean {
   return name === "node_modules" || name.startsWith("_");

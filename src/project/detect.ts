@@ -1,10 +1,30 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { CliError } from "../core/errors.js";
-import type { ExistingFile, PackageManager, Project } from "../types.js";
-import { readText } from "./read-text.js";
+import { readText } from "../core/files.js";
+import type { ExistingFile, Language, PackageManager } from "../core/types.js";
 
 // Looks at the project once and returns plain data. Reads only; never writes.
+
+/** What detection found. Plain data: every later step takes it as input. */
+export interface Project {
+  /** Absolute path of the project root. */
+  root: string;
+  /** "app" or "src/app". */
+  appDir: string;
+  /** true when the App Router lives in src/app. */
+  srcDir: boolean;
+  language: Language;
+  nextMajor: number;
+  clerk: { installed: boolean; declared: boolean; version?: string };
+  packageManager: PackageManager;
+  /** Middleware/proxy files found anywhere Next looks or users misplace them. */
+  middlewareFiles: ExistingFile[];
+  /** Env files found in the root (.env.local, .env, ...), with contents. */
+  envFiles: ExistingFile[];
+  /** Whether prettier is installed in the project (node_modules/prettier). */
+  hasPrettier: boolean;
+}
 
 /** The newest Next.js major this tool knows; `latest`/`canary` ranges count as this. */
 export const NEWEST_NEXT_MAJOR = 16;
@@ -158,7 +178,6 @@ export function detectProject(cwd: string): Project {
     srcDir,
     language: existsSync(path.join(root, "tsconfig.json")) ? "ts" : "js",
     nextMajor,
-    nextVersionSource: nextInstalled ? "installed" : "declared",
     clerk: {
       installed: clerkInstalled !== undefined,
       declared: clerkDeclared !== undefined,

@@ -1,10 +1,11 @@
 import { existsSync, lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { CliError } from "../core/errors.js";
-import { routeFilePath } from "../plan/route.js";
-import type { Options, Project } from "../types.js";
+import { readText } from "../core/files.js";
+import { isInside } from "../core/paths.js";
+import { routeFilePath, type RoutePath } from "../core/route.js";
 import { listAppRoutes } from "./app-routes.js";
-import { readText } from "./read-text.js";
+import type { Project } from "./detect.js";
 import { findRouteConflict } from "./route-conflicts.js";
 
 // Reads the files this run's answers point at (the route folder, the env file's git status),
@@ -18,11 +19,6 @@ export interface RouteTarget {
   path: string;
   /** Its current content, when it exists. */
   existing: string | null;
-}
-
-function isInside(parent: string, child: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 }
 
 /** Refuses a route folder that (through a symlink) leads outside the project. */
@@ -44,13 +40,13 @@ function checkStaysInside(project: Project, folder: string): void {
   }
 }
 
-export function readRouteTarget(project: Project, options: Options): RouteTarget {
-  const folder = `${project.appDir}/${options.route.folder}`;
+export function readRouteTarget(project: Project, route: RoutePath): RouteTarget {
+  const folder = `${project.appDir}/${route.folder}`;
   checkStaysInside(project, folder);
-  const target = routeFilePath(project, options);
+  const target = routeFilePath(project.appDir, route, project.language);
   const absoluteFolder = path.join(project.root, folder);
 
-  const conflict = findRouteConflict(listAppRoutes(path.join(project.root, project.appDir)), options.route, { appDir: project.appDir });
+  const conflict = findRouteConflict(listAppRoutes(path.join(project.root, project.appDir)), route, { appDir: project.appDir });
   if (conflict) throw conflict;
   for (const ext of PAGE_EXTENSIONS) {
     if (existsSync(path.join(absoluteFolder, `page.${ext}`))) {
@@ -68,20 +64,6 @@ export function readRouteTarget(project: Project, options: Options): RouteTarget
     }
   }
   return { path: target, existing: readText(path.join(project.root, target), target) };
-}
-
-/** An env file path given with --env-file, checked to stay inside the project; returns it relative. */
-export function resolveEnvFileOption(project: Project, envFile: string): string {
-  const absolute = path.resolve(project.root, envFile);
-  if (!isInside(project.root, absolute) || absolute === project.root) {
-    throw new CliError("ENV_FILE_OUTSIDE_PROJECT", `--env-file ${envFile} is outside the project.`, {
-      hint: "Give a path inside the project, such as .env.local.",
-    });
-  }
-  if (existsSync(absolute) && lstatSync(absolute).isDirectory()) {
-    throw new CliError("ENV_FILE_IS_DIRECTORY", `--env-file ${envFile} is a folder.`, { hint: "Give a file path, such as .env.local." });
-  }
-  return path.relative(project.root, absolute).split(path.sep).join("/");
 }
 
 export function readOptional(project: Project, relativePath: string): string | null {

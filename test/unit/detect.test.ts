@@ -17,7 +17,6 @@ describe("detectProject", () => {
       srcDir: false,
       language: "ts",
       nextMajor: 16,
-      nextVersionSource: "declared",
       clerk: { installed: false, declared: true },
       packageManager: "npm",
       middlewareFiles: [],
@@ -32,7 +31,6 @@ describe("detectProject", () => {
     install(project, "@clerk/nextjs", { version: "7.9.17", exports: { ".": "./dist/index.js" } });
     const detected = detectProject(project);
     expect(detected.nextMajor).toBe(15);
-    expect(detected.nextVersionSource).toBe("installed");
     expect(detected.clerk).toEqual({ installed: true, declared: true, version: "7.9.17" });
   });
 

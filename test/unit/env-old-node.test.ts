@@ -1,4 +1,5 @@
 // Node 20.9–20.11 have no util.parseEnv: simulate that and check the dotenv fallback.
+import { planEnvFileFacts } from "../support/env-facts.js";
 import { describe, expect, it, vi } from "vitest";
 
 vi.mock("node:util", async (importOriginal) => {
@@ -20,7 +21,7 @@ describe("without util.parseEnv (Node < 20.12)", () => {
 
   it("plans the same file", () => {
     const before = "export CLERK_SECRET_KEY=sk_test_abc\r\nOTHER=1";
-    const plan = planEnvFile(before, clerkEnvEntries({ publishableKey: "pk_test_abc" }));
+    const plan = planEnvFileFacts(before, clerkEnvEntries({ publishableKey: "pk_test_abc" }));
     expect(plan.kept).toEqual(["CLERK_SECRET_KEY"]);
     expect(plan.after).toBe(
       `${before}\r\n\r\n# Clerk keys: https://dashboard.clerk.com/last-active?path=api-keys\r\n` +

@@ -1,4 +1,5 @@
 import util from "node:util";
+import { planEnvFileFacts } from "../support/env-facts.js";
 import { describe, expect, it } from "vitest";
 import { CliError } from "../../src/core/errors.js";
 import { formatEnvValue, parseEnvText, planEnvFile, type EnvParser } from "../../src/plan/env.js";
@@ -130,7 +131,7 @@ describe("formatEnvValue", () => {
   it("planEnvFile writes tricky values that read back exactly", () => {
     const entries = tricky.map((value, i) => ({ key: `K${i}`, value }));
     for (const parser of PARSERS) {
-      const { after, added } = planEnvFile("EXISTING=1\n", entries, { parser });
+      const { after, added } = planEnvFileFacts("EXISTING=1\n", entries, { parser });
       expect(added).toHaveLength(tricky.length);
       const parsed = parseEnvText(after, parser);
       tricky.forEach((value, i) => expect(parsed.get(`K${i}`)?.replace(/\\\$/g, "$")).toBe(value));

@@ -1,11 +1,16 @@
+import { planEnvFileFacts } from "../support/env-facts.js";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { readEnvTarget } from "../../src/project/env-target.js";
+import type { Project } from "../../src/project/detect.js";
+import type { ExistingFile } from "../../src/core/types.js";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import util from "node:util";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   CLERK_ENV_COMMENT,
-  chooseEnvFile,
   clerkEnvEntries,
   planEnvFile,
   type EnvEntry,
@@ -84,7 +89,7 @@ describe("planEnvFile fixtures", () => {
   describe.each(cases)("%s", (name) => {
     const { before, entries } = loadCase(name);
     const expected = EXPECTED[name]!;
-    const plan = planEnvFile(before, entries, { fileName: ".env.local" });
+    const plan = planEnvFileFacts(before, entries, { fileName: ".env.local" });
 
     it("matches output.env", async () => {
       await expect(plan.after).toMatchFileSnapshot(join(FIXTURES, name, "output.env"));
@@ -115,13 +120,13 @@ describe("planEnvFile fixtures", () => {
     });
 
     it("is idempotent: applying the plan again changes nothing", () => {
-      const again = planEnvFile(plan.after, entries);
+      const again = planEnvFileFacts(plan.after, entries);
       expect(again.after).toBe(plan.after);
       expect(again.added).toEqual([]);
     });
 
     it.each(PARSERS)("gives the same result with the %s parser", (parser) => {
-      const forced = planEnvFile(before, entries, { fileName: ".env.local", parser });
+      const forced = planEnvFileFacts(before, entries, { fileName: ".env.local", parser });
       expect(forced).toEqual(plan);
     });
 
@@ -140,43 +145,43 @@ describe("planEnvFile fixtures", () => {
 
 describe("planEnvFile details", () => {
   it("new file: exactly the comment block and both keys", () => {
-    const { after } = planEnvFile(null, clerkEnvEntries({}));
+    const { after } = planEnvFileFacts(null, clerkEnvEntries({}));
     expect(after).toBe(
       `# ${CLERK_ENV_COMMENT}\nNEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=\nCLERK_SECRET_KEY=\n`,
     );
   });
 
   it("writes the keys it was given", () => {
-    const { after } = planEnvFile(null, clerkEnvEntries({ publishableKey: PK, secretKey: SK }));
+    const { after } = planEnvFileFacts(null, clerkEnvEntries({ publishableKey: PK, secretKey: SK }));
     expect(after).toContain(`\nNEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=${PK}\nCLERK_SECRET_KEY=${SK}\n`);
   });
 
   it("missing final newline: one separator line break, then a blank line before the comment", () => {
-    const { after } = planEnvFile("A=1", clerkEnvEntries({}));
+    const { after } = planEnvFileFacts("A=1", clerkEnvEntries({}));
     expect(after.startsWith("A=1\n\n# Clerk keys")).toBe(true);
   });
 
   it("does not add a blank line when the file already ends with one", () => {
-    const { after } = planEnvFile("A=1\n\n", clerkEnvEntries({}));
+    const { after } = planEnvFileFacts("A=1\n\n", clerkEnvEntries({}));
     expect(after.startsWith("A=1\n\n# Clerk keys")).toBe(true);
   });
 
   it("nothing missing: returns the very same string", () => {
     const before = `CLERK_SECRET_KEY=${SK}\r\nNEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=${PK}`;
-    const plan = planEnvFile(before, clerkEnvEntries({ publishableKey: PK, secretKey: SK }));
+    const plan = planEnvFileFacts(before, clerkEnvEntries({ publishableKey: PK, secretKey: SK }));
     expect(plan.after).toBe(before);
     expect(plan.warnings).toEqual([]);
   });
 
   it("an empty entry value never warns, even if the file has a value", () => {
-    const plan = planEnvFile(`CLERK_SECRET_KEY=${SK}\n`, [{ key: "CLERK_SECRET_KEY", value: "" }]);
+    const plan = planEnvFileFacts(`CLERK_SECRET_KEY=${SK}\n`, [{ key: "CLERK_SECRET_KEY", value: "" }]);
     expect(plan.warnings).toEqual([]);
     expect(plan.kept).toEqual(["CLERK_SECRET_KEY"]);
   });
 
   it("masks both values in the disagreement warning", () => {
     const other = "sk_live_SomeoneElsesKeyThatIsLong123";
-    const plan = planEnvFile(`CLERK_SECRET_KEY=${other}\n`, [{ key: "CLERK_SECRET_KEY", value: SK }]);
+    const plan = planEnvFileFacts(`CLERK_SECRET_KEY=${other}\n`, [{ key: "CLERK_SECRET_KEY", value: SK }]);
     expect(plan.warnings).toHaveLength(1);
     expect(plan.warnings[0]).toContain("sk_live_…");
     expect(plan.warnings[0]).toContain("sk_test_…");
@@ -186,12 +191,12 @@ describe("planEnvFile details", () => {
   });
 
   it("treats a `\\$`-escaped file value as equal to the plain value", () => {
-    const plan = planEnvFile("TOKEN=a\\$b\n", [{ key: "TOKEN", value: "a$b" }]);
+    const plan = planEnvFileFacts("TOKEN=a\\$b\n", [{ key: "TOKEN", value: "a$b" }]);
     expect(plan.warnings).toEqual([]);
   });
 
   it("the first entry for a key wins", () => {
-    const plan = planEnvFile(null, [
+    const plan = planEnvFileFacts(null, [
       { key: "A", value: "1" },
       { key: "A", value: "2" },
     ]);
@@ -200,7 +205,7 @@ describe("planEnvFile details", () => {
   });
 
   it("entries with different comments get separate blocks", () => {
-    const { after } = planEnvFile(null, [
+    const { after } = planEnvFileFacts(null, [
       { key: "A", value: "", comment: "first" },
       { key: "B", value: "", comment: "first" },
       { key: "C", value: "", comment: "second\nline two" },
@@ -210,11 +215,11 @@ describe("planEnvFile details", () => {
   });
 
   it("a key without a comment appended to an existing file gets no blank line", () => {
-    expect(planEnvFile("A=1\n", [{ key: "B", value: "2" }]).after).toBe("A=1\nB=2\n");
+    expect(planEnvFileFacts("A=1\n", [{ key: "B", value: "2" }]).after).toBe("A=1\nB=2\n");
   });
 
   it("rejects invalid variable names (programming error)", () => {
-    expect(() => planEnvFile(null, [{ key: "BAD-NAME", value: "" }])).toThrow(/BAD-NAME/);
+    expect(() => planEnvFileFacts(null, [{ key: "BAD-NAME", value: "" }])).toThrow(/BAD-NAME/);
   });
 
   it.each(PARSERS)(
@@ -223,8 +228,8 @@ describe("planEnvFile details", () => {
       // With util.parseEnv, `L="...` runs until the next double quote: our quoted value.
       // With dotenv the unclosed quote is read literally and appending is safe.
       const before = 'L="unterminated\nM=3\n';
-      const plan = planEnvFile(before, [{ key: "N", value: 'a "quoted" value' }], { parser });
-      const check = planEnvFile(plan.after, [], { parser });
+      const plan = planEnvFileFacts(before, [{ key: "N", value: 'a "quoted" value' }], { parser });
+      const check = planEnvFileFacts(plan.after, [], { parser });
       expect(check.after).toBe(plan.after);
       if (plan.added.length === 0) {
         expect(plan.after).toBe(before);
@@ -238,7 +243,7 @@ describe("planEnvFile details", () => {
   it("a `KEY: value` line (util.parseEnv skips it, dotenv and so Next read it) counts as present", () => {
     for (const parser of PARSERS) {
       const before = "CLERK_SECRET_KEY: sk_test_abc\n";
-      const plan = planEnvFile(before, clerkEnvEntries({}), { parser });
+      const plan = planEnvFileFacts(before, clerkEnvEntries({}), { parser });
       expect(plan.kept).toEqual(["CLERK_SECRET_KEY"]);
       expect(plan.added).toEqual(["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"]);
       expect(plan.after).toBe(`${before}\n# ${CLERK_ENV_COMMENT}\nNEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=\n`);
@@ -250,7 +255,7 @@ describe("planEnvFile details", () => {
     const before = 'L="unterminated\nM=3\n';
     // Whatever the primary parser, util.parseEnv's reading is checked too.
     for (const parser of ["node", "dotenv"] as const) {
-      const plan = planEnvFile(before, [{ key: "N", value: "it's \"x\"" }], { parser });
+      const plan = planEnvFileFacts(before, [{ key: "N", value: "it's \"x\"" }], { parser });
       expect(plan.after).toBe(before);
       expect(plan.added).toEqual([]);
       expect(plan.warnings).toHaveLength(1);
@@ -258,44 +263,61 @@ describe("planEnvFile details", () => {
   });
 });
 
-describe("chooseEnvFile", () => {
+describe("readEnvTarget: which env file", () => {
   const local = { path: ".env.local", content: "A=1\n" };
   const dotenv = { path: ".env", content: "B=2\n" };
   const dev = { path: ".env.development", content: "C=3\n" };
+  const root = mkdtempSync(join(tmpdir(), "ccr-env-target-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const choose = (envFiles: ExistingFile[], override?: string) => {
+    const target = readEnvTarget({ root, envFiles } as Project, override === undefined ? undefined : { path: override, flag: "--env-path" });
+    return { path: target.path, before: target.before };
+  };
 
   it("prefers .env.local", () => {
-    expect(chooseEnvFile([dotenv, dev, local])).toEqual({ path: ".env.local", before: "A=1\n" });
+    expect(choose([dotenv, dev, local])).toEqual({ path: ".env.local", before: "A=1\n" });
   });
 
   it("falls back to .env", () => {
-    expect(chooseEnvFile([dev, dotenv])).toEqual({ path: ".env", before: "B=2\n" });
+    expect(choose([dev, dotenv])).toEqual({ path: ".env", before: "B=2\n" });
   });
 
   it("creates .env.local when there is neither", () => {
-    expect(chooseEnvFile([dev])).toEqual({ path: ".env.local", before: null });
-    expect(chooseEnvFile([])).toEqual({ path: ".env.local", before: null });
+    expect(choose([dev])).toEqual({ path: ".env.local", before: null });
+    expect(choose([])).toEqual({ path: ".env.local", before: null });
   });
 
   it("uses an override that exists, with its content", () => {
-    expect(chooseEnvFile([local, dev], ".env.development")).toEqual({
-      path: ".env.development",
-      before: "C=3\n",
-    });
+    expect(choose([local, dev], ".env.development")).toEqual({ path: ".env.development", before: "C=3\n" });
   });
 
   it("uses an override that does not exist yet", () => {
-    expect(chooseEnvFile([local], ".env.development.local")).toEqual({
-      path: ".env.development.local",
-      before: null,
-    });
+    expect(choose([local], ".env.development.local")).toEqual({ path: ".env.development.local", before: null });
   });
 
-  it("normalizes ./ and backslashes in the override", () => {
-    expect(chooseEnvFile([local], "./.env.local")).toEqual({ path: ".env.local", before: "A=1\n" });
-    expect(chooseEnvFile([], "config\\.env")).toEqual({ path: "config/.env", before: null });
+  it("normalizes ./ and nested folders in the override", () => {
+    expect(choose([local], "./.env.local")).toEqual({ path: ".env.local", before: "A=1\n" });
+    expect(choose([], "config/.env")).toEqual({ path: "config/.env", before: null });
   });
 
   it("ignores an empty override", () => {
-    expect(chooseEnvFile([dotenv], "")).toEqual({ path: ".env", before: "B=2\n" });
+    expect(choose([dotenv], "")).toEqual({ path: ".env", before: "B=2\n" });
+  });
+
+  it.each([".git/config", "package.json", "tsconfig.json", "app/page.tsx", ".git/hooks/pre-commit", "node_modules/.env", "config\\.env"])(
+    "refuses %s: not an env file, or in a folder git or npm own",
+    (override) => {
+      expect(() => choose([], override)).toThrow(/--env-path .* is not an env file/);
+    },
+  );
+
+  it("refuses a path that leaves the project through a symbolic link", () => {
+    const outside = mkdtempSync(join(tmpdir(), "ccr-env-outside-"));
+    symlinkSync(outside, join(root, "config-link"));
+    try {
+      expect(() => choose([], "config-link/.env.local")).toThrow(/--env-path config-link\/.env.local is outside the project/);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

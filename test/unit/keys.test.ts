@@ -1,8 +1,14 @@
+import { normalizeOptions } from "../../src/options.js";
+import { planEnvStep } from "../../src/plan/env-step.js";
+import { describeNotes } from "../../src/report/notes.js";
+
+const EMPTY_TARGET = { path: ".env.local", before: null, gitignore: null, others: [] };
 import { describe, expect, it } from "vitest";
 import { CliError } from "../../src/core/errors.js";
 import {
   CLERK_API_KEYS_URL,
   maskValue,
+  keysFromDifferentInstances,
   resolveKeys,
   validatePublishableKey,
   validateSecretKey,
@@ -100,12 +106,7 @@ describe("resolveKeys", () => {
       flagSecret: SK,
       env: { NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: "garbage", CLERK_SECRET_KEY: "garbage" },
     });
-    expect(r).toEqual({
-      publishableKey: PK,
-      secretKey: SK,
-      sources: { publishableKey: "flag", secretKey: "flag" },
-      warnings: [],
-    });
+    expect(r).toEqual({ publishableKey: PK, secretKey: SK });
   });
 
   it("falls back to the same-named environment variables", () => {
@@ -114,20 +115,16 @@ describe("resolveKeys", () => {
     });
     expect(r.publishableKey).toBe(PK);
     expect(r.secretKey).toBe(SK);
-    expect(r.sources).toEqual({ publishableKey: "env", secretKey: "env" });
   });
 
   it("mixes sources per key", () => {
-    const r = resolveKeys({ flagSecret: SK, env: { NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: PK } });
-    expect(r.sources).toEqual({ publishableKey: "env", secretKey: "flag" });
+    const r = resolveKeys({ flagSecret: SK, env: { NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: PK, CLERK_SECRET_KEY: "sk_test_fromEnvIgnored" } });
+    expect(r).toEqual({ publishableKey: PK, secretKey: SK });
   });
 
   it("returns nothing when neither is set; empty env variables count as unset", () => {
-    expect(resolveKeys({ env: {} })).toEqual({ sources: {}, warnings: [] });
-    expect(resolveKeys({ env: { CLERK_SECRET_KEY: "", NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: " " } })).toEqual({
-      sources: {},
-      warnings: [],
-    });
+    expect(resolveKeys({ env: {} })).toEqual({});
+    expect(resolveKeys({ env: { CLERK_SECRET_KEY: "", NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: " " } })).toEqual({});
   });
 
   it("an empty flag is an error", () => {
@@ -144,10 +141,11 @@ describe("resolveKeys", () => {
   });
 
   it("warns when test and live keys are mixed", () => {
-    const r = resolveKeys({ flagPublishable: PK, flagSecret: SK_LIVE, env: {} });
-    expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]).toMatch(/publishable key is a test key but the secret key is a live key/);
-    expect(r.warnings[0]).not.toContain(SK_LIVE);
-    expect(resolveKeys({ flagPublishable: PK_LIVE, flagSecret: SK_LIVE, env: {} }).warnings).toEqual([]);
+    const keys = resolveKeys({ flagPublishable: PK, flagSecret: SK_LIVE, env: {} });
+    expect(keysFromDifferentInstances(keys)).toBe(true);
+    const [warning] = describeNotes(planEnvStep(normalizeOptions({ style: "userId", publishableKey: PK, secretKey: SK_LIVE }), "ts", EMPTY_TARGET).notes).warnings;
+    expect(warning).toMatch(/publishable key is a test key but the secret key is a live key/);
+    expect(warning).not.toContain(SK_LIVE);
+    expect(keysFromDifferentInstances(resolveKeys({ flagPublishable: PK_LIVE, flagSecret: SK_LIVE, env: {} }))).toBe(false);
   });
 });

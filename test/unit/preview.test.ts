@@ -1,6 +1,6 @@
 import pc from "picocolors";
 import { describe, expect, it } from "vitest";
-import { maskEnvText, renderDiff } from "../../src/preview.js";
+import { maskEnvText, renderDiff } from "../../src/report/diff.js";
 
 describe("maskEnvText", () => {
   it("hides every value, showing only a Clerk key's public prefix", () => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseRoute, routeParams } from "../../src/core/route.js";
-import { TEMPLATE_NAMES, normalizeOptions, parseMethods, parseStyle, upstreamUrlVariable } from "../../src/options.js";
+import { normalizeOptions, parseMethods, reservedNames } from "../../src/options.js";
+import { findStyle } from "../../src/styles/index.js";
+import { upstreamUrlVariable } from "../../src/styles/token.js";
+
+const TEMPLATE_NAMES = reservedNames(findStyle("userId"));
+const parseStyle = (raw: string) => findStyle(raw).name;
 
 describe("parseRoute", () => {
   it.each([
@@ -59,8 +64,8 @@ describe("options", () => {
   it("defaults methods per style and sorts them", () => {
     expect(normalizeOptions({ style: "clerkClient" }).methods).toEqual(["POST"]);
     expect(normalizeOptions({ style: "token" }).methods).toEqual(["GET"]);
-    expect(parseMethods("delete, get ,Post", "userId")).toEqual(["GET", "POST", "DELETE"]);
-    expect(() => parseMethods("GET,DELETE", "clerkClient")).toThrow(/no DELETE handler/);
+    expect(parseMethods("delete, get ,Post", findStyle("userId"))).toEqual(["GET", "POST", "DELETE"]);
+    expect(() => parseMethods("GET,DELETE", findStyle("clerkClient"))).toThrow(/no DELETE handler/);
   });
 
   it("derives a default route from the style", () => {
@@ -68,7 +73,7 @@ describe("options", () => {
   });
 
   it("refuses --role with --permission", () => {
-    expect(() => normalizeOptions({ style: "protect", role: "a", permission: "b" })).toThrow(/cannot be combined/);
+    expect(() => normalizeOptions({ style: "protect", role: "admin", permission: "org:invoices:read" })).toThrow(/cannot be combined/);
   });
 
   it("names the token style's upstream variable after the template", () => {

@@ -2,8 +2,12 @@ import { describe, expect, it } from "vitest";
 import * as prettier from "prettier";
 import { normalizeOptions } from "../../src/options.js";
 import { renderRoute } from "../../src/plan/route.js";
-import { TEMPLATE_NAMES } from "../../src/options.js";
-import { STYLES, type Language, type RawFlags } from "../../src/types.js";
+import type { RawFlags } from "../../src/cli.js";
+import type { Language } from "../../src/core/types.js";
+import { reservedNames } from "../../src/options.js";
+import { STYLES as DECLARATIONS, findStyle } from "../../src/styles/index.js";
+
+const STYLES = DECLARATIONS.map((style) => style.name);
 
 // Every style × TS/JS × static/dynamic route, stored as real .ts/.js files a reviewer can read
 // (test/snapshots/routes/). Type-checked for real in typecheck-snapshots.test.ts.
@@ -102,7 +106,7 @@ describe("route template content", () => {
 });
 
 describe("names the templates declare", () => {
-  it("are all in TEMPLATE_NAMES, so a route parameter can never clash with one", () => {
+  it("are all in the style's reserved names, so a route parameter can never clash with one", () => {
     for (const style of STYLES) {
       for (const language of ["ts", "js"] as const) {
         const output = renderRoute(normalizeOptions({ style, methods: style === "clerkClient" ? "GET,POST" : "GET,POST" }), language);
@@ -112,7 +116,7 @@ describe("names the templates declare", () => {
           ...[...output.matchAll(/\(([^)]*)\)\s*(?::[^{]*)?\{/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim().split(/[:?]/)[0]!.trim())),
           ...[...output.matchAll(/import \{([^}]+)\}/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim())),
         ].filter((name) => /^\w+$/.test(name) && !["GET", "POST", "PUT", "PATCH", "DELETE"].includes(name));
-        for (const name of declared) expect(TEMPLATE_NAMES, `${style}/${language}: ${name}`).toContain(name);
+        for (const name of declared) expect([...reservedNames(findStyle(style))], `${style}/${language}: ${name}`).toContain(name);
       }
     }
   });

@@ -1,11 +1,7 @@
 // Appending lines to a user's text file without touching a single existing byte.
 // Shared by the env-file and .gitignore planners.
 
-/** The file's line ending, judged by its first line break ("\n" for text without any). */
-export function detectEol(text: string): "\r\n" | "\n" {
-  const i = text.indexOf("\n");
-  return i > 0 && text[i - 1] === "\r" ? "\r\n" : "\n";
-}
+import { detectEol } from "../../core/text.js";
 
 /** True when `text` (ending with a line break) ends with a blank line, or has only blank lines. */
 function endsWithBlankLine(text: string): boolean {

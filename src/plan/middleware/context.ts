@@ -1,4 +1,4 @@
-import type { ExistingFile, Language } from "../../types.js";
+import type { ExistingFile, Language } from "../../core/types.js";
 
 export interface MiddlewareContext {
   /** URL pattern of the new route, e.g. "/api/projects/[id]", "/api/docs/[[...slug]]". */

@@ -1,5 +1,5 @@
 import { CliError } from "../../core/errors.js";
-import type { ExistingFile } from "../../types.js";
+import type { ExistingFile } from "../../core/types.js";
 import type { MiddlewareContext, MiddlewareLocation } from "./context.js";
 
 type Kind = MiddlewareLocation["kind"];

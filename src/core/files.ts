@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, readFileSync } from "node:fs";
-import { CliError } from "../core/errors.js";
+import { CliError } from "./errors.js";
 
 // Every user file this tool reads goes through here. A file it rewrites must be UTF-8, so that
 // writing it back keeps every byte the tool did not mean to change.

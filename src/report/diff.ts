@@ -1,6 +1,6 @@
 import { createTwoFilesPatch } from "diff";
 import type { Colors } from "picocolors/types.js";
-import type { FileChange } from "./types.js";
+import type { FileChange } from "../core/types.js";
 
 /** What a masked value shows: a Clerk key's public prefix (pk_test_, sk_live_, …), nothing else. */
 function maskedValue(value: string): string {

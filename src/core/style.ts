@@ -1,0 +1,119 @@
+import type { RouteParam, RoutePath } from "./route.js";
+import type { Language, Method } from "./types.js";
+
+// What a protection style is. Each style is one declaration in src/styles/<name>.ts beside its
+// template templates/<name>.hbs; the CLI, prompts, options, --help, the plan and the README table
+// read these declarations instead of switching on style names.
+
+/**
+ * A flag a style accepts beyond the common ones (route, methods, ...). Its parse() is the only
+ * validation of the value, used for flags and for prompt answers alike.
+ */
+export interface StyleFlag<T = unknown> {
+  /** commander's spelling, e.g. "--jwt-template <name>". */
+  flag: string;
+  /** The key commander gives it (camelCase of the long name), e.g. "jwtTemplate". */
+  key: string;
+  /** One line for --help. */
+  description: string;
+  /** Validates and normalizes what the user typed; throws CliError naming the flag. */
+  parse(raw: string): T;
+  /** The value when the flag is not given. */
+  fallback: T;
+  /** How the value is passed back on a command line (the echoed CI command). */
+  format(value: T): string;
+}
+
+/** The --flag part of a flag's spelling: "--jwt-template <name>" → "--jwt-template". */
+export function flagName(flag: StyleFlag): string {
+  return flag.flag.split(" ")[0]!;
+}
+
+/** Validated style values, keyed by the flag that carries them. */
+export type StyleValues = ReadonlyMap<StyleFlag, unknown>;
+
+export function valueOf<T>(values: StyleValues, flag: StyleFlag<T>): T {
+  return (values.has(flag) ? values.get(flag) : flag.fallback) as T;
+}
+
+export interface Choice {
+  value: string;
+  label: string;
+  hint?: string;
+}
+
+/** A question the interactive run asks when its flag (or, for oneOf, every one of its flags) is not given. */
+export type Question =
+  | { kind: "text"; flag: StyleFlag; message: string; placeholder?: string }
+  | { kind: "multiselect"; flag: StyleFlag; message: string; choices: Choice[]; initial: string[] }
+  | {
+      kind: "oneOf";
+      message: string;
+      /** The "no extra check" answer. */
+      none: string;
+      options: Array<{ flag: StyleFlag; label: string; hint?: string; message: string; placeholder: string }>;
+    };
+
+/** What the style needs from clerkMiddleware() on its route. */
+export type MiddlewareNeed =
+  /** Clerk must run on the route (auth() needs it). */
+  | "clerk"
+  /** The route must stay reachable without a session (a webhook): no user rule may protect it. */
+  | "public";
+
+/** What a style gets to build its template's view and its extra files' content. */
+export interface StyleInput {
+  route: RoutePath;
+  methods: Method[];
+  language: Language;
+  values: StyleValues;
+}
+
+export interface EnvVariable {
+  key: string;
+  /** "" writes a placeholder. */
+  value: string;
+  comment?: string;
+}
+
+export interface StyleDeclaration {
+  /** The canonical name, also the template's file name (templates/<name>.hbs). */
+  name: string;
+  /** Other spellings accepted by --style, matched case-insensitively. */
+  aliases: string[];
+  /** One line for prompts, --help and the README. */
+  summary: string;
+  defaultRoute: string;
+  methods: {
+    default: Method[];
+    /** Methods refused for this style: why, and what to do instead. */
+    refused?: Partial<Record<Method, { reason: string; hint: string }>>;
+  };
+  /** Body-reading methods (POST, PUT, PATCH) get a `request` parameter the template reads. */
+  readsBody: boolean;
+  flags: StyleFlag[];
+  /** Asked in this order, after the route and methods, when the flags do not answer them. */
+  questions: Question[];
+  /** Local names the generated handler declares: a route parameter may not take one. */
+  locals: string[];
+  middleware: MiddlewareNeed;
+  /** Extra env variables this route reads (the Clerk keys are always ensured). */
+  env?(input: StyleInput): EnvVariable[];
+  /** Things left for the user to do, in words. */
+  nextSteps?(input: StyleInput): string[];
+  /** Checks that involve several flags at once; throws CliError. */
+  check?(values: StyleValues): void;
+  /** What the template needs beyond the common view (route, handlers, params). */
+  view(input: StyleInput): Record<string, unknown>;
+}
+
+/** The view every template gets; a style adds its own fields (see StyleDeclaration.view). */
+export interface CommonView {
+  ts: boolean;
+  route: string;
+  handlers: Array<{ method: Method; signature: string; hasBody: boolean }>;
+  hasBodyHandlers: boolean;
+  params: RouteParam[];
+  paramNames: string;
+  paramsEcho: string;
+}

@@ -1,0 +1,51 @@
+import type { FileChange } from "../core/types.js";
+
+// What a plan step found worth telling the user, as data. The words are in report/notes.ts;
+// a step never writes a sentence, and nothing matches notes by their text.
+
+/** Until the middleware module returns its own notes: its sentence, as it wrote it. */
+export type MiddlewareNote = { kind: "middlewareText"; text: string };
+
+export type Note =
+  | MiddlewareNote
+  /** @clerk/nextjs is missing: `command` installs it. */
+  | { kind: "installClerk"; command: string; declared: boolean }
+  | { kind: "clerkTooOld"; version: string }
+  /** Something the style leaves for the user to do (a style's own words, see StyleDeclaration.nextSteps). */
+  | { kind: "styleNextStep"; text: string }
+  | { kind: "prettierFailed"; path: string; reason: string }
+  | { kind: "keysFromDifferentInstances"; publishableLive: boolean }
+  /** The key is in the env file but empty, and a value was given: left empty. */
+  | { kind: "envKeyEmpty"; key: string; file: string; given: string }
+  /** The key in the env file differs from the value given: the file's value was kept. */
+  | { kind: "envKeyDiffers"; key: string; file: string; current: string; given: string }
+  /** Appending would change how existing keys read: nothing appended. */
+  | { kind: "envAppendUnsafe"; file: string; keys: string[]; broken: string[] }
+  /** A value was given for a key another env file already sets: kept there. */
+  | { kind: "envKeySetElsewhere"; key: string; where: string; file: string }
+  /** Only a production env file sets the key: development needs it too. */
+  | { kind: "envKeyProductionOnly"; key: string; where: string; file: string }
+  | { kind: "fillKeys"; keys: string[]; file: string }
+  | { kind: "envTracked"; file: string }
+  /** The env file was not ignored by git; `.gitignore` gets a line (adding) or the user declined. */
+  | { kind: "envNotIgnored"; file: string; adding: boolean }
+  /** .gitignore seems to cover the env file, yet git says it is not ignored. */
+  | { kind: "envIgnoreRuleIneffective"; file: string };
+
+export interface Plan {
+  changes: FileChange[];
+  /** Files the plan looked at and left as they are (e.g. middleware already covers the route). */
+  unchanged: string[];
+  notes: Note[];
+}
+
+/** The result of one plan step. */
+export interface StepResult {
+  changes: FileChange[];
+  unchanged: string[];
+  notes: Note[];
+}
+
+export function emptyStep(): StepResult {
+  return { changes: [], unchanged: [], notes: [] };
+}

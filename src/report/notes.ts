@@ -1,0 +1,81 @@
+import { CLERK_API_KEYS_URL } from "../keys.js";
+import type { Note } from "../plan/notes.js";
+
+// Notes in words. Every sentence the user reads about the plan is written here.
+
+export type Severity = "warning" | "nextStep";
+
+export interface Described {
+  severity: Severity;
+  text: string;
+}
+
+export function describeNote(note: Note): Described {
+  const warning = (text: string): Described => ({ severity: "warning", text });
+  const nextStep = (text: string): Described => ({ severity: "nextStep", text });
+  switch (note.kind) {
+    case "middlewareText":
+      return warning(note.text);
+    case "installClerk":
+      return nextStep(note.declared ? `@clerk/nextjs is in package.json but not installed: run ${note.command}` : `Add @clerk/nextjs: ${note.command}`);
+    case "clerkTooOld":
+      return warning(
+        `@clerk/nextjs ${note.version} is installed; the generated code uses the v7 API (isAuthenticated, auth.protect()). Upgrade: npx @clerk/upgrade`,
+      );
+    case "styleNextStep":
+      return nextStep(note.text);
+    case "prettierFailed":
+      return warning(`Your prettier could not format ${note.path} (${note.reason}); it keeps create-next-app's style.`);
+    case "keysFromDifferentInstances": {
+      const [pk, sk] = note.publishableLive ? ["live", "test"] : ["test", "live"];
+      return warning(
+        `The publishable key is a ${pk} key but the secret key is a ${sk} key; both must come from the same Clerk instance (${CLERK_API_KEYS_URL}).`,
+      );
+    }
+    case "envKeyEmpty":
+      return warning(`${note.key} is in ${note.file} but empty; it was left empty. Paste the value (${note.given}) there yourself.`);
+    case "envKeyDiffers":
+      return warning(
+        `${note.key} in ${note.file} (${note.current}) differs from the value you passed (${note.given}); kept the file's value. Edit ${note.file} if the new one is right.`,
+      );
+    case "envAppendUnsafe": {
+      const verb = note.broken.length === 1 ? "is" : "are";
+      return warning(
+        `Could not add ${note.keys.join(", ")} to ${note.file} safely: appending would change how ${note.broken.join(", ")} ${verb} read (an unclosed quote earlier in the file?), so the file was left unchanged; add them by hand.`,
+      );
+    }
+    case "envKeySetElsewhere":
+      return warning(`${note.key} is already set in ${note.where}: kept it there and did not add it to ${note.file}.`);
+    case "envKeyProductionOnly":
+      return nextStep(
+        `${note.key} is set only in ${note.where}: set it for development in ${note.file} (with its value: an empty one there would hide the production value).`,
+      );
+    case "fillKeys":
+      return nextStep(`Fill in ${note.keys.join(" and ")} in ${note.file}: ${CLERK_API_KEYS_URL}`);
+    case "envTracked":
+      return warning(
+        `${note.file} is tracked by git: the secret key will be in your history once committed. If it holds secrets, untrack it (git rm --cached ${note.file}) and rotate any key that was committed.`,
+      );
+    case "envNotIgnored":
+      return warning(
+        note.adding
+          ? `${note.file} was not ignored by git: adding it to .gitignore so the secret key is never committed.`
+          : `${note.file} is not ignored by git: add it to .gitignore before you commit, or the secret key goes with it.`,
+      );
+    case "envIgnoreRuleIneffective":
+      return warning(
+        `${note.file} is not ignored by git: add it to .gitignore before you commit, or the secret key goes with it. (See why: git check-ignore -v --no-index ${note.file})`,
+      );
+  }
+}
+
+/** Warnings first-found first; next steps with the install step first, as the user does them. */
+export function describeNotes(notes: Note[]): { warnings: string[]; nextSteps: string[] } {
+  const described = notes.map(describeNote);
+  const install = notes.map((note, i) => (note.kind === "installClerk" ? i : -1)).filter((i) => i >= 0);
+  const steps = described.filter((d, i) => d.severity === "nextStep" && !install.includes(i)).map((d) => d.text);
+  return {
+    warnings: described.filter((d) => d.severity === "warning").map((d) => d.text),
+    nextSteps: [...install.map((i) => described[i]!.text), ...steps],
+  };
+}

@@ -1,0 +1,26 @@
+import type { StyleDeclaration } from "../core/style.js";
+
+// The Backend API: users.getUser() / users.updateUser() from a validated JSON body.
+// Template: templates/clerkClient.hbs.
+
+export const clerkClient: StyleDeclaration = {
+  name: "clerkClient",
+  aliases: ["clerk-client", "clerkclient"],
+  summary: "Backend API: users.updateUser() from a validated JSON body",
+  defaultRoute: "/api/update-user",
+  methods: {
+    default: ["POST"],
+    refused: {
+      DELETE: {
+        reason: "The clerkClient style has no DELETE handler: deleting the signed-in user's account is not a safe default.",
+        hint: "Use GET (read the user) and POST, PUT or PATCH (update it), or write a DELETE handler by hand.",
+      },
+    },
+  },
+  readsBody: true,
+  flags: [],
+  questions: [],
+  locals: ["auth", "isAuthenticated", "userId", "clerkClient", "client", "user", "update", "body", "text", "key", "value", "parseNameUpdate", "NameUpdate"],
+  middleware: "clerk",
+  view: () => ({}),
+};

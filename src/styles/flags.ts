@@ -1,0 +1,89 @@
+import { CliError } from "../core/errors.js";
+import type { StyleFlag } from "../core/style.js";
+
+// Building blocks for style flags: a validated name, and a comma-separated list of known items.
+
+/** Shell-safe on a command line: quoted unless made of plain characters. */
+export function shellQuote(value: string): string {
+  // Brackets are quoted: zsh treats [id] as a glob and aborts with "no matches found".
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A flag holding one name of a given shape, e.g. a JWT template or a role key. */
+export function nameFlag(spec: {
+  flag: string;
+  key: string;
+  description: string;
+  pattern: RegExp;
+  example: string;
+  /** What the shape is, for the error message (default: "a valid name"). */
+  shape?: string;
+}): StyleFlag<string | undefined>;
+export function nameFlag(spec: {
+  flag: string;
+  key: string;
+  description: string;
+  pattern: RegExp;
+  example: string;
+  shape?: string;
+  fallback: string;
+}): StyleFlag<string>;
+export function nameFlag(spec: {
+  flag: string;
+  key: string;
+  description: string;
+  pattern: RegExp;
+  example: string;
+  shape?: string;
+  fallback?: string;
+}): StyleFlag<string | undefined> {
+  const name = spec.flag.split(" ")[0]!;
+  return {
+    flag: spec.flag,
+    key: spec.key,
+    description: spec.description,
+    fallback: spec.fallback,
+    parse(raw) {
+      const trimmed = raw.trim();
+      if (!spec.pattern.test(trimmed)) {
+        throw new CliError("INVALID_FLAG", `${name} ${JSON.stringify(raw)} is not ${spec.shape ?? "a valid name"}.`, {
+          hint: `Use something like ${spec.example}.`,
+        });
+      }
+      return trimmed;
+    },
+    format: (value) => (value === undefined ? "" : shellQuote(value)),
+  };
+}
+
+/** A flag holding a comma-separated list of items, each checked by `item`. */
+export function listFlag(spec: {
+  flag: string;
+  key: string;
+  description: string;
+  fallback: string[];
+  /** Validates one item (trimmed, non-empty); throws CliError. */
+  item(value: string): string;
+  /** What an empty list should say. */
+  empty: { message: string; hint: string };
+}): StyleFlag<string[]> {
+  const name = spec.flag.split(" ")[0]!;
+  return {
+    flag: spec.flag,
+    key: spec.key,
+    description: spec.description,
+    fallback: spec.fallback,
+    parse(raw) {
+      const items = raw.split(",").map((item) => item.trim()).filter((item) => item !== "");
+      if (items.length === 0) throw new CliError("INVALID_FIELDS", spec.empty.message, { hint: spec.empty.hint });
+      const seen = new Set<string>();
+      return items.map((item) => {
+        const value = spec.item(item);
+        if (seen.has(value)) throw new CliError("INVALID_FIELDS", `"${value}" is listed twice in ${name}.`, { hint: "List each one once." });
+        seen.add(value);
+        return value;
+      });
+    },
+    format: (value) => value.join(","),
+  };
+}

@@ -1,0 +1,44 @@
+import { valueOf, type StyleDeclaration, type StyleInput } from "../core/style.js";
+import { nameFlag } from "./flags.js";
+
+// getToken({ template }) and a call to an external API with that token. Template: templates/token.hbs.
+
+const jwtTemplate = nameFlag({
+  flag: "--jwt-template <name>",
+  key: "jwtTemplate",
+  description: "token only: the Clerk JWT template (default supabase)",
+  pattern: /^[A-Za-z][\w-]*$/,
+  example: "--jwt-template supabase",
+  fallback: "supabase",
+});
+
+/** The environment variable the route reads its upstream URL from, e.g. SUPABASE_URL. */
+export function upstreamUrlVariable(template: string): string {
+  return `${template.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_URL`;
+}
+
+function template(input: StyleInput): string {
+  return valueOf(input.values, jwtTemplate);
+}
+
+export const token: StyleDeclaration = {
+  name: "token",
+  aliases: [],
+  summary: "getToken({ template }) and a call to an external API with it",
+  defaultRoute: "/api/external-data",
+  methods: { default: ["GET"] },
+  readsBody: true,
+  flags: [jwtTemplate],
+  questions: [{ kind: "text", flag: jwtTemplate, message: "Clerk JWT template", placeholder: "supabase" }],
+  locals: ["auth", "isAuthenticated", "getToken", "token", "result", "body", "data", "response", "url", "error", "reason", "JWT_TEMPLATE", "callExternalApi", "method"],
+  middleware: "clerk",
+  env: (input) => [
+    {
+      key: upstreamUrlVariable(template(input)),
+      value: "",
+      comment: `The external API the ${input.route.pattern} route calls with the "${template(input)}" token`,
+    },
+  ],
+  nextSteps: (input) => [`Create the "${template(input)}" JWT template in the Clerk dashboard and set ${upstreamUrlVariable(template(input))}.`],
+  view: (input) => ({ jwtTemplate: template(input), upstreamVar: upstreamUrlVariable(template(input)) }),
+};
