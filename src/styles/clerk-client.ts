@@ -1,4 +1,5 @@
 import type { StyleDeclaration } from "../core/style.js";
+import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
 
 // The Backend API: users.getUser() / users.updateUser() from a validated JSON body.
 // Template: templates/clerkClient.hbs.
@@ -18,9 +19,9 @@ export const clerkClient: StyleDeclaration = {
     },
   },
   readsBody: true,
-  flags: [],
-  questions: [],
-  locals: ["auth", "isAuthenticated", "userId", "clerkClient", "client", "user", "update", "body", "text", "key", "value", "parseNameUpdate", "NameUpdate"],
+  flags: [...AUTHORIZATION_FLAGS],
+  questions: [whoMayCallIt],
+  locals: ["auth", "has", "missing", "isAuthenticated", "userId", "clerkClient", "client", "user", "update", "body", "text", "key", "value", "parseNameUpdate", "NameUpdate"],
   middleware: "clerk",
-  view: () => ({}),
+  view: ({ values }) => authorizationView(values),
 };

@@ -1,5 +1,6 @@
 import { CliError } from "../core/errors.js";
 import { valueOf, type StyleDeclaration } from "../core/style.js";
+import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
 import { listFlag } from "./flags.js";
 
 // currentUser() after the auth check; only the chosen fields leave the server.
@@ -61,8 +62,9 @@ export const currentUser: StyleDeclaration = {
   defaultRoute: "/api/current-user",
   methods: { default: ["GET"] },
   readsBody: false,
-  flags: [fields],
+  flags: [fields, ...AUTHORIZATION_FLAGS],
   questions: [
+    whoMayCallIt,
     {
       kind: "multiselect",
       flag: fields,
@@ -71,9 +73,10 @@ export const currentUser: StyleDeclaration = {
       initial: DEFAULT_USER_FIELDS,
     },
   ],
-  locals: ["auth", "isAuthenticated", "currentUser", "user"],
+  locals: ["auth", "has", "missing", "isAuthenticated", "currentUser", "user"],
   middleware: "clerk",
   view: ({ values }) => ({
+    ...authorizationView(values),
     fields: valueOf(values, fields).map((key) => ({ key, expression: USER_FIELDS.get(key) })),
   }),
 };

@@ -1,42 +1,39 @@
-import { CliError } from "../core/errors.js";
-import { valueOf, type StyleDeclaration } from "../core/style.js";
-import { permission, role } from "./authorization.js";
+import type { StyleDeclaration } from "../core/style.js";
+import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
 
 // await auth.protect(): Clerk answers for the handler when the caller is signed out (a redirect
-// to sign-in) or lacks the role/permission (404). Template: templates/protect.hbs.
+// to sign-in) or fails a check (an empty 404). Template: templates/protect.hbs.
+
+const WIDTH = 80;
+
+/**
+ * `const { userId } = await auth.protect(…);` laid out the way prettier lays it out: one check is
+ * auth.protect({ role }); several are one condition, (has) => has(a) && has(b), as every one must hold.
+ */
+function protectCall(checks: string[]): string {
+  const head = "  const { userId } = await auth.protect(";
+  if (checks.length <= 1) return `${head}${checks[0] ?? ""});`;
+  const condition = checks.map((check) => `has(${check})`);
+  const oneLine = `${head}(has) => ${condition.join(" && ")});`;
+  if (oneLine.length <= WIDTH) return oneLine;
+  const argument = `    (has) => ${condition.join(" && ")},`;
+  if (argument.length <= WIDTH) return `${head}\n${argument}\n  );`;
+  return `${head}\n    (has) =>\n${condition.map((c, i) => `      ${c}${i < condition.length - 1 ? " &&" : ","}`).join("\n")}\n  );`;
+}
 
 export const protect: StyleDeclaration = {
   name: "protect",
   aliases: [],
-  summary: "await auth.protect(), optionally with a role or permission",
+  summary: "await auth.protect(), optionally with a role, permission, plan or feature",
   defaultRoute: "/api/protected",
   methods: { default: ["GET"] },
   readsBody: false,
-  flags: [role, permission],
-  questions: [
-    {
-      kind: "oneOf",
-      message: "Also require a role or permission?",
-      none: "No, any signed-in user",
-      options: [
-        { flag: role, label: "A role", hint: "auth.protect({ role })", message: "Role", placeholder: "org:admin" },
-        { flag: permission, label: "A permission", hint: "auth.protect({ permission })", message: "Permission", placeholder: "org:invoices:read" },
-      ],
-    },
-  ],
-  locals: ["auth", "userId"],
+  flags: [...AUTHORIZATION_FLAGS],
+  questions: [whoMayCallIt],
+  locals: ["auth", "userId", "has"],
   middleware: "clerk",
-  check(values) {
-    if (values.has(role) && values.has(permission)) {
-      throw new CliError("FLAG_CONFLICT", "--role and --permission cannot be combined: auth.protect() checks one of them.", {
-        hint: "Pass either --role or --permission.",
-      });
-    }
-  },
   view({ values }) {
-    const roleKey = valueOf(values, role);
-    const permissionKey = valueOf(values, permission);
-    const protectArgs = roleKey ? `{ role: "${roleKey}" }` : permissionKey ? `{ permission: "${permissionKey}" }` : "";
-    return { protectArgs, role: roleKey, permission: permissionKey };
+    const view = authorizationView(values);
+    return { ...view, protectCall: protectCall(view.checks.map((check) => check.argument)) };
   },
 };

@@ -1,4 +1,5 @@
 import { valueOf, type StyleDeclaration, type StyleInput } from "../core/style.js";
+import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
 import { nameFlag } from "./flags.js";
 
 // getToken({ template }) and a call to an external API with that token. Template: templates/token.hbs.
@@ -28,9 +29,9 @@ export const token: StyleDeclaration = {
   defaultRoute: "/api/external-data",
   methods: { default: ["GET"] },
   readsBody: true,
-  flags: [jwtTemplate],
-  questions: [{ kind: "text", flag: jwtTemplate, message: "Clerk JWT template", placeholder: "supabase" }],
-  locals: ["auth", "isAuthenticated", "getToken", "token", "result", "body", "data", "response", "url", "error", "reason", "JWT_TEMPLATE", "callExternalApi", "method"],
+  flags: [jwtTemplate, ...AUTHORIZATION_FLAGS],
+  questions: [whoMayCallIt, { kind: "text", flag: jwtTemplate, message: "Clerk JWT template", placeholder: "supabase" }],
+  locals: ["auth", "has", "missing", "isAuthenticated", "getToken", "token", "result", "body", "data", "response", "url", "error", "reason", "JWT_TEMPLATE", "callExternalApi", "method"],
   middleware: "clerk",
   env: (input) => [
     {
@@ -40,5 +41,5 @@ export const token: StyleDeclaration = {
     },
   ],
   nextSteps: (input) => [`Create the "${template(input)}" JWT template in the Clerk dashboard and set ${upstreamUrlVariable(template(input))}.`],
-  view: (input) => ({ jwtTemplate: template(input), upstreamVar: upstreamUrlVariable(template(input)) }),
+  view: (input) => ({ ...authorizationView(input.values), jwtTemplate: template(input), upstreamVar: upstreamUrlVariable(template(input)) }),
 };

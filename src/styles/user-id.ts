@@ -1,4 +1,5 @@
 import type { StyleDeclaration } from "../core/style.js";
+import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
 
 // const { isAuthenticated, userId } = await auth(): 401 JSON when signed out. Template: templates/userId.hbs.
 
@@ -9,9 +10,9 @@ export const userId: StyleDeclaration = {
   defaultRoute: "/api/user-id",
   methods: { default: ["GET"] },
   readsBody: false,
-  flags: [],
-  questions: [],
-  locals: ["auth", "isAuthenticated", "userId"],
+  flags: [...AUTHORIZATION_FLAGS],
+  questions: [whoMayCallIt],
+  locals: ["auth", "has", "missing", "isAuthenticated", "userId"],
   middleware: "clerk",
-  view: () => ({}),
+  view: ({ values }) => authorizationView(values),
 };

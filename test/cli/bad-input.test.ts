@@ -35,7 +35,7 @@ const CASES: Case[] = [
   { name: "unknown method", args: () => ["/api/x", "--style", "userId", "--methods", "GET,FETCH"], expect: [/Unknown HTTP method "FETCH"/, /GET, POST, PUT, PATCH, DELETE/] },
   { name: "duplicate method", args: () => ["/api/x", "--style", "userId", "--methods", "GET,get"], expect: [/GET is listed twice/, /each method once/] },
   { name: "privateMetadata field", args: () => ["/api/x", "--style", "currentUser", "--fields", "id,privateMetadata"], expect: [/privateMetadata/, /server only/, /Pick from/] },
-  { name: "flag for another style", args: () => ["/api/x", "--style", "userId", "--role", "admin"], expect: [/--role only applies to --style protect/, /Drop --role/] },
+  { name: "flag for another style", args: () => ["/api/x", "--style", "userId", "--jwt-template", "supabase"], expect: [/--jwt-template only applies to --style token/, /Drop --jwt-template/] },
   { name: "unknown flag", args: () => ["/api/x", "--style", "userId", "--frobnicate"], expect: [/unknown option '--frobnicate'/, /--help/] },
   {
     name: "--cwd that does not exist",

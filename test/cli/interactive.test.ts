@@ -22,6 +22,8 @@ describe("interactive run", () => {
     session.type("/api/projects/[id]" + ENTER);
     await session.waitFor(/HTTP methods/);
     session.type(DOWN + DOWN + DOWN + " " + ENTER); // GET (preselected) + PATCH
+    await session.waitFor(/Who may call it\?/);
+    session.type(ENTER); // Anyone signed in
     await session.waitFor(/Write these files\?/);
     session.type(ENTER);
     await session.waitFor(/not installed\. Install it/);
@@ -36,6 +38,8 @@ describe("interactive run", () => {
     const project = copyFixture("app-ts");
     spawnSync("git", ["init", "-q"], { cwd: project });
     const session = startInPty(["/api/me", "--style", "userId", "--methods", "GET", "--no-install", "--cwd", project]);
+    await session.waitFor(/Who may call it\?/);
+    session.type(ENTER); // Anyone signed in
     await session.waitFor(/not ignored by git\. Add it to \.gitignore/);
     session.type(DOWN + ENTER); // No
     await session.waitFor(/Write these files\?/);
@@ -48,6 +52,8 @@ describe("interactive run", () => {
   it("can show the diff before writing, then still write", async () => {
     const project = copyFixture("src-app");
     const session = startInPty(["/api/me", "--style", "userId", "--methods", "GET", "--no-install", "--cwd", project]);
+    await session.waitFor(/Who may call it\?/);
+    session.type(ENTER); // Anyone signed in
     await session.waitFor(/Write these files\?/);
     expect(session.output()).toContain("Replaced the named `middleware` export");
     session.type(DOWN + ENTER); // Show the diff first
@@ -55,6 +61,20 @@ describe("interactive run", () => {
     session.type(ENTER); // Yes
     expect(await session.exit).toBe(0);
     expect(read(project, "src/middleware.ts")).toContain("clerkMiddleware");
+  });
+
+  it("asks who may call the route, and writes a 403 check for a plan", async () => {
+    const project = copyFixture("app-ts");
+    const session = startInPty(["/api/reports", "--style", "userId", "--methods", "GET", "--no-install", "--cwd", project]);
+    await session.waitFor(/Who may call it\?/);
+    session.type(DOWN + DOWN + DOWN + ENTER); // A plan
+    await session.waitFor(/Plan/);
+    session.type("pro" + ENTER);
+    await session.waitFor(/Write these files\?/);
+    session.type(ENTER);
+    expect(await session.exit).toBe(0);
+    expect(read(project, "app/api/reports/route.ts")).toContain('if (!has({ plan: "pro" })) {');
+    expect(session.output()).toContain("--style userId --plan pro");
   });
 
   it("rejects an invalid route inline and asks again", async () => {
@@ -75,6 +95,10 @@ describe("interactive run", () => {
     const hash = treeHash(project);
     const args = prompt.source.includes("Write") ? ["/api/me", "--style", "userId", "--methods", "GET"] : [];
     const session = startInPty([...args, "--cwd", project]);
+    if (args.length > 0) {
+      await session.waitFor(/Who may call it\?/);
+      session.type(ENTER); // Anyone signed in
+    }
     await session.waitFor(prompt);
     session.type(CTRL_C);
     expect(await session.exit).toBe(130);

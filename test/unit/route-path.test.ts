@@ -72,8 +72,23 @@ describe("options", () => {
     expect(normalizeOptions({ style: "protect" }).route.pattern).toBe("/api/protected");
   });
 
-  it("refuses --role with --permission", () => {
-    expect(() => normalizeOptions({ style: "protect", role: "admin", permission: "org:invoices:read" })).toThrow(/cannot be combined/);
+  it("takes several checks at once on protect: every one must hold", () => {
+    const options = normalizeOptions({ style: "protect", role: "admin", permission: "org:invoices:read" });
+    expect(options.values.size).toBe(2);
+  });
+
+  it.each([
+    ["role", ":"],
+    ["role", "."],
+    ["role", "..."],
+    ["role", "org:ad min"],
+    ["role", 'org:a"b'],
+    ["permission", "org:invoices"],
+    ["permission", "org:a\nb:c"],
+    ["plan", "team:pro"],
+    ["feature", "user:ex port"],
+  ])("refuses --%s %j, which Clerk's key shapes cannot hold", (flag, value) => {
+    expect(() => normalizeOptions({ style: "userId", [flag]: value })).toThrow(expect.objectContaining({ code: "INVALID_FLAG" }));
   });
 
   it("names the token style's upstream variable after the template", () => {

@@ -21,10 +21,21 @@ const STYLE_EXTRAS: Record<string, Array<{ name: string; flags: Partial<RawFlags
   protect: [
     { name: "role", flags: { role: "org:admin" } },
     { name: "permission", flags: { permission: "org:invoices:read" } },
+    { name: "plan-and-feature", flags: { plan: "pro", feature: "user:export" } },
   ],
-  token: [{ name: "all-methods", flags: { route: "/api/docs/[...slug]", methods: "GET,POST,PUT,PATCH,DELETE", jwtTemplate: "hasura" } }],
-  currentUser: [{ name: "fields", flags: { route: "/api/teams/[team]/[[...rest]]", fields: "id,fullName,username,imageUrl,publicMetadata" } }],
-  clerkClient: [{ name: "get-and-patch", flags: { methods: "GET,PATCH" } }],
+  userId: [{ name: "authorization", flags: { route: "/api/teams/[teamId]", role: "org:admin", permission: "org:reports:read", plan: "org:team", feature: "export" } }],
+  token: [
+    { name: "feature", flags: { feature: "org:sync" } },
+    { name: "all-methods", flags: { route: "/api/docs/[...slug]", methods: "GET,POST,PUT,PATCH,DELETE", jwtTemplate: "hasura" } },
+  ],
+  currentUser: [
+    { name: "plan", flags: { plan: "pro" } },
+    { name: "fields", flags: { route: "/api/teams/[team]/[[...rest]]", fields: "id,fullName,username,imageUrl,publicMetadata" } },
+  ],
+  clerkClient: [
+    { name: "get-and-patch", flags: { methods: "GET,PATCH" } },
+    { name: "role", flags: { role: "org:admin", methods: "GET,PATCH" } },
+  ],
 };
 
 const cases = STYLES.flatMap((style) =>

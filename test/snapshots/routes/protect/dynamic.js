@@ -4,7 +4,7 @@ import { NextResponse } from "next/server";
 // /api/projects/[id]: protected with auth.protect().
 // Signed out: the handler never runs; Clerk answers 307, a redirect to the
 // sign-in page (@clerk/nextjs 7 treats a Route Handler as a page request).
-// Want a 401 JSON answer for API clients instead? Use the userId style.
+// Want JSON answers (401, 403) for API clients instead? Use the userId style.
 
 export async function GET(_request, { params }) {
   const { userId } = await auth.protect();

@@ -4,8 +4,9 @@ import { NextResponse } from "next/server";
 // /api/protected: protected with auth.protect().
 // Signed out: the handler never runs; Clerk answers 307, a redirect to the
 // sign-in page (@clerk/nextjs 7 treats a Route Handler as a page request).
-// Signed in without the "org:admin" role: 404 Not Found.
-// Want a 401 JSON answer for API clients instead? Use the userId style.
+// Signed in without the "org:admin" role: 404 Not Found, with an empty body.
+// Roles and permissions are checked in the active organization: none, 404.
+// Want JSON answers (401, 403) for API clients instead? Use the userId style.
 
 export async function GET() {
   const { userId } = await auth.protect({ role: "org:admin" });

@@ -1,0 +1,95 @@
+import { auth, clerkClient } from "@clerk/nextjs/server";
+import { NextResponse } from "next/server";
+
+// /api/update-user: reads and updates the signed-in user through Clerk's Backend API.
+// Update body: {"firstName"?: string, "lastName"?: string}.
+// Signed out: 401 (an API caller gets JSON, not a sign-in redirect). Bad body: 400.
+// Answers only id, firstName and lastName, never the whole Backend User object.
+// Signed in but failing a check: 403 {"error":"Forbidden","missing":{…}}.
+// - the "org:admin" role
+// Roles and permissions are checked in the active organization: none, 403.
+
+type NameUpdate = { firstName?: string; lastName?: string };
+
+export async function GET() {
+  const { isAuthenticated, userId, has } = await auth();
+
+  if (!isAuthenticated) {
+    return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
+  }
+
+  const missing: Record<string, string> = {};
+  if (!has({ role: "org:admin" })) {
+    missing.role = "org:admin";
+  }
+  if (Object.keys(missing).length > 0) {
+    return NextResponse.json({ error: "Forbidden", missing }, { status: 403 });
+  }
+
+  const client = await clerkClient();
+  const user = await client.users.getUser(userId);
+
+  return NextResponse.json({
+    id: user.id,
+    firstName: user.firstName,
+    lastName: user.lastName,
+  });
+}
+
+export async function PATCH(request: Request) {
+  const { isAuthenticated, userId, has } = await auth();
+
+  if (!isAuthenticated) {
+    return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
+  }
+
+  const missing: Record<string, string> = {};
+  if (!has({ role: "org:admin" })) {
+    missing.role = "org:admin";
+  }
+  if (Object.keys(missing).length > 0) {
+    return NextResponse.json({ error: "Forbidden", missing }, { status: 403 });
+  }
+
+  const update = parseNameUpdate(await request.text());
+  if (typeof update === "string") {
+    return NextResponse.json({ error: update }, { status: 400 });
+  }
+
+  const client = await clerkClient();
+  const user = await client.users.updateUser(userId, update);
+
+  return NextResponse.json({
+    id: user.id,
+    firstName: user.firstName,
+    lastName: user.lastName,
+  });
+}
+
+// Returns the validated update, or the reason the body is not one (for a 400).
+function parseNameUpdate(text: string): NameUpdate | string {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return "The body must be valid JSON";
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return "The body must be a JSON object";
+  }
+
+  const update: NameUpdate = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key !== "firstName" && key !== "lastName") {
+      return `Unknown field "${key}": send firstName and/or lastName`;
+    }
+    if (typeof value !== "string") {
+      return `${key} must be a string`;
+    }
+    update[key] = value;
+  }
+  if (Object.keys(update).length === 0) {
+    return "Send firstName and/or lastName";
+  }
+  return update;
+}

@@ -1,0 +1,81 @@
+import { auth } from "@clerk/nextjs/server";
+import { NextResponse } from "next/server";
+
+// /api/external-data: calls an external API as the signed-in user.
+// Clerk mints a token from the "supabase" JWT template; the API at SUPABASE_URL
+// receives it as "Authorization: Bearer <token>".
+// Signed out: 401. SUPABASE_URL unset: 500. External API failing: 502.
+// Signed in but failing a check: 403 {"error":"Forbidden","missing":{…}}.
+// - the "org:sync" feature
+const JWT_TEMPLATE = "supabase";
+
+export async function GET() {
+  const { isAuthenticated, getToken, has } = await auth();
+
+  if (!isAuthenticated) {
+    return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
+  }
+
+  const missing = {};
+  if (!has({ feature: "org:sync" })) {
+    missing.feature = "org:sync";
+  }
+  if (Object.keys(missing).length > 0) {
+    return NextResponse.json({ error: "Forbidden", missing }, { status: 403 });
+  }
+
+  const token = await getToken({ template: JWT_TEMPLATE });
+  if (!token) {
+    return NextResponse.json(
+      { error: `No token from the "${JWT_TEMPLATE}" JWT template` },
+      { status: 401 },
+    );
+  }
+
+  const result = await callExternalApi(token, "GET");
+  if (!result.ok) {
+    return result.error;
+  }
+
+  return NextResponse.json({ data: result.data });
+}
+
+// Calls the API at SUPABASE_URL with the Clerk token and reads its JSON answer.
+async function callExternalApi(token, method, body) {
+  const url = process.env.SUPABASE_URL;
+  if (!url) {
+    return {
+      ok: false,
+      error: NextResponse.json(
+        { error: "SUPABASE_URL is not set" },
+        { status: 500 },
+      ),
+    };
+  }
+
+  try {
+    const response = await fetch(url, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      },
+      body,
+      cache: "no-store",
+    });
+    if (!response.ok) {
+      throw new Error(`The external API answered ${response.status}`);
+    }
+    const data = await response.json();
+    return { ok: true, data };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      error: NextResponse.json(
+        { error: "The external API failed", reason },
+        { status: 502 },
+      ),
+    };
+  }
+}
