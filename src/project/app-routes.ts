@@ -6,7 +6,8 @@ import { isInside } from "../core/paths.js";
 // page.* file. One readdir per folder (file types come with the listing); only symbolic links cost
 // an extra call. Links are followed while they stay inside the app folder, never in a cycle.
 
-const ROUTABLE_FILE = /^(?:route|page)\.(?:ts|tsx|js|jsx|mjs|md|mdx)$/;
+const ROUTABLE_FILE = /^(?:route|page)\.(?:ts|tsx|js|jsx|mjs|mts|md|mdx)$/;
+const ROUTE_FILE = /^route\./;
 
 function skipFolder(name: string): boolean {
   return name === "node_modules" || name.startsWith("_");
@@ -65,25 +66,37 @@ function entryType(dirent: Dirent, absolute: string): "file" | "dir" | "link" | 
  * folder does not exist.
  */
 export function listAppRoutes(appDirAbsolute: string): string[] {
+  return [...new Set(listRoutableFiles(appDirAbsolute).map((file) => file.folder))].sort();
+}
+
+/** The Route Handler files (route.ts, route.js, …) below the app folder, sorted by folder. */
+export function listRouteFiles(appDirAbsolute: string): Array<{ folder: string; file: string }> {
+  return listRoutableFiles(appDirAbsolute)
+    .filter((file) => ROUTE_FILE.test(file.name))
+    .map((file) => ({ folder: file.folder, file: join(file.folder, file.name) }))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** Every route.* and page.* file: its folder (relative to the app folder, posix) and name. */
+function listRoutableFiles(appDirAbsolute: string): Array<{ folder: string; name: string }> {
   let rootReal: string;
   try {
     rootReal = realpathSync(appDirAbsolute);
   } catch {
     return [];
   }
-  const found: string[] = [];
+  const found: Array<{ folder: string; name: string }> = [];
   const pending: Pending[] = [{ absolute: appDirAbsolute, relative: "", real: rootReal, parent: undefined, viaLink: false }];
 
   for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
     const entries = readFolder(current.absolute);
     if (entries === undefined) continue;
-    let routable = false;
     for (const dirent of entries) {
       const name = dirent.name;
       const absolute = path.join(current.absolute, name);
       const type = entryType(dirent, absolute);
       if (type === "file") {
-        if (ROUTABLE_FILE.test(name)) routable = true;
+        if (ROUTABLE_FILE.test(name)) found.push({ folder: current.relative, name });
         continue;
       }
       if (type === "other") continue;
@@ -98,7 +111,7 @@ export function listAppRoutes(appDirAbsolute: string): string[] {
       if (ROUTABLE_FILE.test(name)) {
         const stats = safeStat(absolute);
         if (stats?.isFile()) {
-          routable = true;
+          found.push({ folder: current.relative, name });
           continue;
         }
       }
@@ -114,9 +127,8 @@ export function listAppRoutes(appDirAbsolute: string): string[] {
       if (!isInside(rootReal, real) || onChain(current, real)) continue;
       pending.push({ absolute, relative: join(current.relative, name), real, parent: current, viaLink: true });
     }
-    if (routable) found.push(current.relative);
   }
-  return found.sort();
+  return found;
 }
 
 function join(parent: string, name: string): string {

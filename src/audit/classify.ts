@@ -1,0 +1,301 @@
+import type { File, Node } from "@babel/types";
+import { walk } from "../plan/middleware/ast.js";
+import { collectBindings, type Bindings } from "../plan/middleware/bindings.js";
+import { parseModule } from "../plan/middleware/parse.js";
+
+// How each exported HTTP method of a route file is protected, read from the parsed code (never
+// grepped). Pure: source text in, facts out. What cannot be decided is "unknown", never guessed.
+
+export const HANDLER_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
+export type Protection =
+  /** await auth.protect(…): Clerk answers for the handler. */
+  | "protect"
+  /** auth() whose isAuthenticated / userId is tested before a response. */
+  | "auth-check"
+  /** auth({ acceptsToken }): API keys, M2M or OAuth tokens. */
+  | "machine"
+  /** verifyWebhook(req): a signed webhook, public on purpose. */
+  | "webhook"
+  /** currentUser() whose result is tested before a response. */
+  | "currentUser"
+  /** auth() or currentUser() is called but its result never tested. */
+  | "unchecked"
+  /** No check at all: public. */
+  | "none"
+  /** A shape this reader cannot decide (a wrapped handler, a re-export, a helper it cannot read). */
+  | "unknown";
+
+export interface HandlerFacts {
+  method: string;
+  protection: Protection;
+  /** has({ … }) / auth.protect({ … }) arguments, as written, e.g. `{ role: "org:admin" }`. */
+  checks: string[];
+  /** Calls that need clerkMiddleware() on the route (auth(), auth.protect(), currentUser()). */
+  needsMiddleware: boolean;
+  /** Why it is unknown, or through which helper it was decided. */
+  note?: string;
+}
+
+export interface RouteFileFacts {
+  handlers: HandlerFacts[];
+  /** `// clerk-audit: public`: the team says the route is public on purpose. */
+  markedPublic: boolean;
+  /** A syntax error: every handler is unknown. */
+  parseError?: string;
+}
+
+/** A helper's module, when the route imports one from the project's own files. */
+export type HelperReader = (source: string, fromFile: string) => { code: string; path: string } | undefined;
+
+const SERVER = "@clerk/nextjs/server";
+const WEBHOOKS = "@clerk/nextjs/webhooks";
+
+type FunctionNode = Extract<Node, { type: "FunctionDeclaration" | "FunctionExpression" | "ArrowFunctionExpression" }>;
+
+function isFunction(node: Node | null | undefined): node is FunctionNode {
+  return !!node && (node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression");
+}
+
+/** The local names bound to `imported` from `source` (`import { auth as a }` → a). */
+function localsOf(bindings: Bindings, source: string, imported: string): Set<string> {
+  const names = new Set<string>();
+  for (const [local, binding] of bindings.imports) {
+    if (binding.source === source && binding.imported === imported) names.add(local);
+  }
+  return names;
+}
+
+/** Walks a function's body (callbacks inside it included: they run as part of the handler). */
+function walkOwn(fn: FunctionNode, visit: (node: Node) => void): void {
+  walk(fn.body, visit);
+}
+
+function calleeName(node: Node): string | undefined {
+  if (node.type !== "CallExpression") return undefined;
+  return node.callee.type === "Identifier" ? node.callee.name : undefined;
+}
+
+/** The names a `const … = await call()` binds: destructured names, or the one identifier. */
+function boundNames(declarator: Node): string[] {
+  if (declarator.type !== "VariableDeclarator") return [];
+  const id = declarator.id;
+  if (id.type === "Identifier") return [id.name];
+  if (id.type === "ObjectPattern") {
+    return id.properties.flatMap((p) => (p.type === "ObjectProperty" && p.value.type === "Identifier" ? [p.value.name] : []));
+  }
+  return [];
+}
+
+function unwrapAwait(node: Node | null | undefined): Node | undefined {
+  if (!node) return undefined;
+  return node.type === "AwaitExpression" ? node.argument : node;
+}
+
+function mentionsAny(node: Node, names: Set<string>): boolean {
+  let found = false;
+  walk(node, (child) => {
+    if (child.type === "Identifier" && names.has(child.name)) found = true;
+  });
+  return found;
+}
+
+/**
+ * Whether a test of `names` (an if, a ternary, a && / ||) comes before the first response: the
+ * earliest such test starts before every return statement that is not inside one of them.
+ */
+function testedBeforeResponse(fn: FunctionNode, names: Set<string>): boolean {
+  if (names.size === 0) return false;
+  const guards: Node[] = [];
+  const returns: Node[] = [];
+  walkOwn(fn, (node) => {
+    if ((node.type === "IfStatement" || node.type === "ConditionalExpression") && mentionsAny(node.test, names)) guards.push(node);
+    if (node.type === "LogicalExpression" && mentionsAny(node.left, names)) guards.push(node);
+    if (node.type === "ReturnStatement") returns.push(node);
+  });
+  if (guards.length === 0) return false;
+  const inside = (node: Node) => guards.some((g) => (g.start ?? 0) <= (node.start ?? 0) && (node.end ?? 0) <= (g.end ?? 0));
+  const firstGuard = Math.min(...guards.map((g) => g.start ?? 0));
+  const firstResponse = Math.min(...returns.filter((r) => !inside(r)).map((r) => r.start ?? 0), Number.POSITIVE_INFINITY);
+  return firstGuard < firstResponse;
+}
+
+interface Context {
+  code: string;
+  bindings: Bindings;
+  path: string;
+  readHelper?: HelperReader;
+  /** Helpers are followed one level only. */
+  depth: number;
+}
+
+function text(ctx: Context, node: Node): string {
+  return ctx.code.slice(node.start ?? 0, node.end ?? 0);
+}
+
+function classifyFunction(fn: FunctionNode, method: string, ctx: Context): HandlerFacts {
+  const auth = localsOf(ctx.bindings, SERVER, "auth");
+  const currentUser = localsOf(ctx.bindings, SERVER, "currentUser");
+  const verifyWebhook = localsOf(ctx.bindings, WEBHOOKS, "verifyWebhook");
+  const checks: string[] = [];
+  let protect = false;
+  let webhook = false;
+  let machine = false;
+  const authNames = new Set<string>();
+  const userNames = new Set<string>();
+  let authCalled = false;
+  let userCalled = false;
+  const helperCalls: Array<{ name: string; source: string }> = [];
+
+  walkOwn(fn, (node) => {
+    if (node.type === "CallExpression") {
+      const callee = node.callee;
+      if (callee.type === "MemberExpression" && callee.object.type === "Identifier" && auth.has(callee.object.name)) {
+        if (callee.property.type === "Identifier" && callee.property.name === "protect") {
+          protect = true;
+          const argument = node.arguments[0];
+          // auth.protect((has) => …): the has() calls inside are recorded one by one.
+          if (argument && !isFunction(argument)) checks.push(text(ctx, argument));
+        }
+      }
+      const name = calleeName(node);
+      if (name && verifyWebhook.has(name)) webhook = true;
+      if (name && auth.has(name)) {
+        authCalled = true;
+        const options = node.arguments[0];
+        if (options?.type === "ObjectExpression" && options.properties.some((p) => p.type === "ObjectProperty" && p.key.type === "Identifier" && p.key.name === "acceptsToken")) {
+          machine = true;
+        }
+      }
+      if (name && currentUser.has(name)) userCalled = true;
+      if (name === "has" && node.arguments[0]) checks.push(text(ctx, node.arguments[0]));
+      if (callee.type === "MemberExpression" && callee.property.type === "Identifier" && callee.property.name === "has" && node.arguments[0]) {
+        checks.push(text(ctx, node.arguments[0]));
+      }
+      const binding = name ? ctx.bindings.imports.get(name) : undefined;
+      if (name && binding && isProjectImport(binding.source)) helperCalls.push({ name, source: binding.source });
+    }
+    if (node.type === "VariableDeclarator") {
+      const call = unwrapAwait(node.init);
+      const name = call ? calleeName(call) : undefined;
+      if (name && auth.has(name)) for (const bound of boundNames(node)) authNames.add(bound);
+      if (name && currentUser.has(name)) for (const bound of boundNames(node)) userNames.add(bound);
+    }
+  });
+
+  const needsMiddleware = protect || authCalled || userCalled;
+  const facts = (protection: Protection, note?: string): HandlerFacts => ({ method, protection, checks, needsMiddleware, ...(note ? { note } : {}) });
+  if (webhook) return facts("webhook");
+  if (protect) return facts("protect");
+  if (machine) return facts(testedBeforeResponse(fn, authNames) ? "machine" : "unchecked");
+  if (authCalled && testedBeforeResponse(fn, authNames)) return facts("auth-check");
+  if (userCalled && testedBeforeResponse(fn, userNames)) return facts("currentUser");
+  if (authCalled || userCalled) return facts("unchecked");
+  if (helperCalls.length > 0) return followHelpers(fn, method, helperCalls, ctx);
+  return facts("none");
+}
+
+/** `./lib/auth`, `../x`, `@/lib/auth`, `~/lib/auth`: the project's own modules. */
+function isProjectImport(source: string): boolean {
+  return source.startsWith(".") || source.startsWith("@/") || source.startsWith("~/");
+}
+
+/**
+ * A handler with no Clerk call of its own that calls a helper from the project: the helper is read
+ * (one level). A helper that protects (auth.protect) protects the handler; a helper that checks
+ * auth() protects it when the handler tests what the helper returned; anything else is unknown.
+ */
+function followHelpers(fn: FunctionNode, method: string, calls: Array<{ name: string; source: string }>, ctx: Context): HandlerFacts {
+  const unknown = (note: string): HandlerFacts => ({ method, protection: "unknown", checks: [], needsMiddleware: true, note });
+  if (ctx.depth > 0 || !ctx.readHelper) return unknown(`calls ${calls[0]!.name}() from ${calls[0]!.source}, not followed`);
+  for (const call of calls) {
+    const helper = ctx.readHelper(call.source, ctx.path);
+    if (!helper) return unknown(`calls ${call.name}() from ${call.source}, which could not be read`);
+    const parsed = parseModule(helper.code, helper.path);
+    if (!parsed.ok) return unknown(`calls ${call.name}() from ${call.source}, which does not parse`);
+    const imported = ctx.bindings.imports.get(call.name)!.imported;
+    const helperCtx: Context = { code: helper.code, bindings: collectBindings(parsed.ast), path: helper.path, depth: ctx.depth + 1 };
+    const helperFn = exportedFunction(parsed.ast, helperCtx.bindings, imported);
+    if (!helperFn) return unknown(`calls ${call.name}() from ${call.source}, which is not a function this reader can follow`);
+    const facts = classifyFunction(helperFn, method, helperCtx);
+    const via = `via ${call.name}() in ${helper.path}`;
+    if (facts.protection === "protect") return { ...facts, note: via };
+    if (facts.protection === "auth-check" || facts.protection === "currentUser" || facts.protection === "machine") {
+      const names = new Set<string>();
+      walkOwn(fn, (node) => {
+        const init = node.type === "VariableDeclarator" ? unwrapAwait(node.init) : undefined;
+        if (init && calleeName(init) === call.name) for (const bound of boundNames(node)) names.add(bound);
+      });
+      if (testedBeforeResponse(fn, names)) return { ...facts, note: via };
+      return unknown(`calls ${call.name}() from ${call.source}, which checks auth(), but its result is not tested here`);
+    }
+    if (facts.protection !== "none") return { ...facts, note: via };
+  }
+  return { method, protection: "none", checks: [], needsMiddleware: false };
+}
+
+/** The function exported as `name` ("default" for the default export), following local bindings. */
+function exportedFunction(ast: File, bindings: Bindings, name: string): FunctionNode | undefined {
+  const resolve = (node: Node | null | undefined): FunctionNode | undefined => {
+    if (isFunction(node)) return node;
+    if (node?.type === "Identifier") {
+      const local = bindings.locals.get(node.name);
+      if (local?.type === "VariableDeclarator") return isFunction(local.init) ? local.init : undefined;
+      return isFunction(local) ? local : undefined;
+    }
+    return undefined;
+  };
+  for (const statement of ast.program.body) {
+    if (statement.type === "ExportDefaultDeclaration" && name === "default") return resolve(statement.declaration as Node);
+    if (statement.type !== "ExportNamedDeclaration") continue;
+    const decl = statement.declaration;
+    if (decl?.type === "FunctionDeclaration" && decl.id?.name === name) return decl;
+    if (decl?.type === "VariableDeclaration") {
+      for (const d of decl.declarations) if (d.id.type === "Identifier" && d.id.name === name) return resolve(d.init);
+    }
+    if (!statement.source) {
+      for (const spec of statement.specifiers) {
+        if (spec.type === "ExportSpecifier" && (spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value) === name) {
+          return resolve({ type: "Identifier", name: spec.local.name } as Node);
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Every exported HTTP method, in the order Next lists them; re-exports are unknown. */
+function exportedMethods(ast: File): Array<{ method: string; reexport?: string }> {
+  const found = new Map<string, { method: string; reexport?: string }>();
+  for (const statement of ast.program.body) {
+    if (statement.type !== "ExportNamedDeclaration") continue;
+    const decl = statement.declaration;
+    const names: string[] = [];
+    if (decl?.type === "FunctionDeclaration" && decl.id) names.push(decl.id.name);
+    if (decl?.type === "VariableDeclaration") for (const d of decl.declarations) if (d.id.type === "Identifier") names.push(d.id.name);
+    for (const spec of statement.specifiers) {
+      if (spec.type === "ExportSpecifier") names.push(spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value);
+    }
+    for (const name of names) {
+      if ((HANDLER_METHODS as readonly string[]).includes(name)) found.set(name, { method: name, ...(statement.source ? { reexport: statement.source.value } : {}) });
+    }
+  }
+  return HANDLER_METHODS.flatMap((method) => (found.has(method) ? [found.get(method)!] : []));
+}
+
+const PUBLIC_MARKER = /\/\/\s*clerk-audit:\s*public\b/;
+
+export function classifyRouteFile(code: string, path: string, readHelper?: HelperReader): RouteFileFacts {
+  const markedPublic = PUBLIC_MARKER.test(code);
+  const parsed = parseModule(code, path);
+  if (!parsed.ok) return { handlers: [], markedPublic, parseError: parsed.error };
+  const bindings = collectBindings(parsed.ast);
+  const ctx: Context = { code, bindings, path, depth: 0, ...(readHelper ? { readHelper } : {}) };
+  const handlers = exportedMethods(parsed.ast).map(({ method, reexport }): HandlerFacts => {
+    if (reexport) return { method, protection: "unknown", checks: [], needsMiddleware: true, note: `re-exported from ${reexport}` };
+    const fn = exportedFunction(parsed.ast, bindings, method);
+    if (!fn) return { method, protection: "unknown", checks: [], needsMiddleware: true, note: "not a function this reader can follow (a wrapped handler?)" };
+    return classifyFunction(fn, method, ctx);
+  });
+  return { handlers, markedPublic };
+}
