@@ -3,10 +3,8 @@ import { upstreamUrlVariable } from "../options.js";
 import { clerkInstallStep } from "../install.js";
 import type { FileChange, Options, Plan, Project } from "../types.js";
 import { planEnvStep, type EnvInput } from "./env-step.js";
-import type { MiddlewareResult } from "./middleware/context.js";
-import { createContent } from "./middleware/create.js";
-import { locateMiddleware } from "./middleware/locate.js";
-import type { planMiddleware } from "./middleware/plan.js";
+import { describeMiddlewareNote } from "../report/middleware-notes.js";
+import { createContent, locateMiddleware, type MiddlewareResult, type planMiddleware } from "./middleware/index.js";
 import { renderRoute } from "./route.js";
 
 // Where and when: decides which files change, from plain data only. The "what to do to the
@@ -62,16 +60,17 @@ function patcher(input: PlanInput): typeof planMiddleware {
 function planMiddlewareFile(input: PlanInput, plan: Plan): void {
   const { project, options } = input;
   const context = {
-    routePattern: options.route.pattern,
+    route: options.route,
     language: project.language,
     nextMajor: project.nextMajor,
     srcDir: project.srcDir,
   };
   const location = locateMiddleware(project.middlewareFiles, context);
-  plan.warnings.push(...location.warnings);
+  plan.warnings.push(...location.notes.map(describeMiddlewareNote));
+  const { path, kind, typescript } = location;
   const result: MiddlewareResult = location.existing
-    ? patcher(input)(location.existing.content, { ...context, path: location.path })
-    : { status: "created", after: createContent(), summary: `Create ${location.path}` };
+    ? patcher(input)(location.existing.content, { ...context, path, kind, typescript })
+    : { status: "created", after: createContent(), note: { kind: "middlewareCreated", path } };
   switch (result.status) {
     case "unchanged":
       plan.unchanged.push(location.path);
@@ -81,7 +80,7 @@ function planMiddlewareFile(input: PlanInput, plan: Plan): void {
       return;
     case "patched":
       // What changed in the user's own file, in one sentence: worth their review.
-      plan.warnings.push(result.summary);
+      plan.warnings.push(describeMiddlewareNote(result.note));
       plan.changes.push(change(location.path, location.existing?.content ?? null, result.after));
       return;
     case "refused":
