@@ -6,10 +6,7 @@ import type { Project } from "../project/detect.js";
 import type { EnvTarget } from "../project/env-target.js";
 import type { RouteTarget } from "../project/targets.js";
 import { planEnvStep } from "./env-step.js";
-import type { MiddlewareResult } from "./middleware/context.js";
-import { createContent } from "./middleware/create.js";
-import { locateMiddleware } from "./middleware/locate.js";
-import type { planMiddleware } from "./middleware/plan.js";
+import { createContent, locateMiddleware, type MiddlewareResult, type planMiddleware } from "./middleware/index.js";
 import { emptyStep, type Plan, type StepResult } from "./notes.js";
 import { renderRoute, styleInput } from "./route.js";
 
@@ -44,32 +41,28 @@ function planRoute(input: PlanInput): StepResult {
 function planMiddlewareFile(input: PlanInput): StepResult {
   const { project, options } = input;
   const step = emptyStep();
-  const context = {
-    routePattern: options.route.pattern,
-    language: project.language,
-    nextMajor: project.nextMajor,
-    srcDir: project.srcDir,
-  };
+  const context = { route: options.route, language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir };
   const location = locateMiddleware(project.middlewareFiles, context);
-  step.notes.push(...location.warnings.map((text) => ({ kind: "middlewareText" as const, text })));
+  step.notes.push(...location.notes);
+  const { path, kind, typescript } = location;
   let result: MiddlewareResult;
   if (location.existing) {
     if (!input.patchMiddleware) throw new Error("buildPlan: an existing middleware file needs input.patchMiddleware");
-    result = input.patchMiddleware(location.existing.content, { ...context, path: location.path });
+    result = input.patchMiddleware(location.existing.content, { ...context, path, kind, typescript });
   } else {
-    result = { status: "created", after: createContent(), summary: "" };
+    result = { status: "created", after: createContent(), note: { kind: "middlewareCreated", path } };
   }
   switch (result.status) {
     case "unchanged":
-      step.unchanged.push(location.path);
+      step.unchanged.push(path);
       break;
     case "created":
-      step.changes.push(fileChange(location.path, null, result.after));
+      step.changes.push(fileChange(path, null, result.after));
       break;
     case "patched":
       // What changed in the user's own file, in one sentence: worth their review.
-      step.notes.push({ kind: "middlewareText", text: result.summary });
-      step.changes.push(fileChange(location.path, location.existing?.content ?? null, result.after));
+      step.notes.push(result.note);
+      step.changes.push(fileChange(path, location.existing?.content ?? null, result.after));
       break;
     case "refused":
       // The reason names the file; the manual edit ends with how to go on without it (--no-middleware).

@@ -1,13 +1,13 @@
 import type { FileChange } from "../core/types.js";
+import type { LocationNote, PatchNote } from "./middleware/index.js";
 
 // What a plan step found worth telling the user, as data. The words are in report/notes.ts;
 // a step never writes a sentence, and nothing matches notes by their text.
 
-/** Until the middleware module returns its own notes: its sentence, as it wrote it. */
-export type MiddlewareNote = { kind: "middlewareText"; text: string };
-
 export type Note =
-  | MiddlewareNote
+  /** Which middleware file runs, and what a patch did to it (see plan/middleware/index.ts). */
+  | LocationNote
+  | PatchNote
   /** @clerk/nextjs is missing: `command` installs it. */
   | { kind: "installClerk"; command: string; declared: boolean }
   | { kind: "clerkTooOld"; version: string }

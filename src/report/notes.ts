@@ -1,5 +1,6 @@
 import { CLERK_API_KEYS_URL } from "../keys.js";
 import type { Note } from "../plan/notes.js";
+import { describeMiddlewareNote } from "./middleware-notes.js";
 
 // Notes in words. Every sentence the user reads about the plan is written here.
 
@@ -14,8 +15,12 @@ export function describeNote(note: Note): Described {
   const warning = (text: string): Described => ({ severity: "warning", text });
   const nextStep = (text: string): Described => ({ severity: "nextStep", text });
   switch (note.kind) {
-    case "middlewareText":
-      return warning(note.text);
+    case "middlewareIgnored":
+    case "middlewareDeprecated":
+    case "middlewareFilled":
+    case "matcherEntryAdded":
+    case "middlewareWrapped":
+      return warning(describeMiddlewareNote(note));
     case "installClerk":
       return nextStep(note.declared ? `@clerk/nextjs is in package.json but not installed: run ${note.command}` : `Add @clerk/nextjs: ${note.command}`);
     case "clerkTooOld":

@@ -1,10 +1,24 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import type { Matcher } from "../../src/plan/middleware/config.js";
-import { coverage, entryCovering } from "../../src/plan/middleware/coverage.js";
-import { lookaheadMayExclude } from "../../src/plan/middleware/lookahead.js";
-import { matchesPath, nextMatcherRegExp } from "../../src/plan/middleware/matcher.js";
-import { routeMatcherSource, samplePaths } from "../../src/plan/middleware/route.js";
+import { parseFolderSegment, routePathOf } from "../../src/core/route.js";
+import {
+  coverage as coverageOf,
+  entryCovering as entryCoveringOf,
+  lookaheadMayExclude as lookaheadMayExcludeOf,
+  type Matcher,
+  matchesPath,
+  nextMatcherRegExp,
+  routeMatcherSource as routeMatcherSourceOf,
+  samplePaths as samplePathsOf,
+} from "../../src/plan/middleware/matcher.js";
+
+// The helpers take the route parsed; these tests write it as a pattern.
+const routeOf = (pattern: string) => routePathOf(pattern.split("/").filter(Boolean).map(parseFolderSegment));
+const coverage = (matcher: Matcher, pattern: string) => coverageOf(matcher, routeOf(pattern));
+const entryCovering = (pattern: string, ownOnly?: boolean) => entryCoveringOf(routeOf(pattern), ownOnly);
+const lookaheadMayExclude = (source: string, pattern: string) => lookaheadMayExcludeOf(source, routeOf(pattern));
+const routeMatcherSource = (pattern: string) => routeMatcherSourceOf(routeOf(pattern));
+const samplePaths = (pattern: string) => samplePathsOf(routeOf(pattern));
 
 const require = createRequire(import.meta.url);
 type NextMatcher = { regexp: string; has?: unknown; missing?: unknown };

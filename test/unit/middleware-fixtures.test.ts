@@ -1,8 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { planMiddleware, type MiddlewareContext, type MiddlewareResult } from "../../src/plan/middleware/index.js";
-import { parseModule } from "../../src/plan/middleware/parse.js";
+import { parseFolderSegment, routePathOf, type RoutePath } from "../../src/core/route.js";
+import { locateMiddleware, type MiddlewareResult, type PlanContext } from "../../src/plan/middleware/index.js";
+import { readSource } from "../../src/plan/middleware/module.js";
+import { planMiddleware } from "../../src/plan/middleware/plan.js";
+import { describeMiddlewareNote } from "../../src/report/middleware-notes.js";
 
 /**
  * Each folder: ctx.json (+ input.ts / input.js) → output.* and summary.txt (created/patched)
@@ -26,12 +29,18 @@ interface FixtureCase {
   spec: CaseFile;
   ext: "ts" | "js";
   input: string | undefined;
-  ctx: MiddlewareContext & { path: string };
+  ctx: PlanContext;
+}
+
+/** The route as the CLI hands it over, parsed: "/reports/[id]" stays outside /api here. */
+function routeOf(pattern: string): RoutePath {
+  return routePathOf(pattern.split("/").filter(Boolean).map(parseFolderSegment));
 }
 
 function loadCases(): FixtureCase[] {
   return readdirSync(FIXTURES)
     .sort()
+    .filter((name) => existsSync(join(FIXTURES, name, "ctx.json")))
     .map((name) => {
       const dir = join(FIXTURES, name);
       const spec = JSON.parse(readFileSync(join(dir, "ctx.json"), "utf8")) as CaseFile;
@@ -39,21 +48,18 @@ function loadCases(): FixtureCase[] {
       const input = spec.noInput ? undefined : readFileSync(join(dir, `input.${ext}`), "utf8");
       const srcDir = spec.srcDir ?? true;
       const nextMajor = spec.nextMajor ?? 16;
-      const ctx = {
-        routePattern: spec.route ?? "/api/projects/[id]",
-        language: spec.language ?? ext,
-        nextMajor,
-        srcDir,
-        path: spec.path ?? `${srcDir ? "src/" : ""}${nextMajor >= 16 ? "proxy" : "middleware"}.${ext}`,
-      };
+      const base = { route: routeOf(spec.route ?? "/api/projects/[id]"), language: spec.language ?? ext, nextMajor, srcDir };
+      const path = spec.path ?? `${srcDir ? "src/" : ""}${nextMajor >= 16 ? "proxy" : "middleware"}.${ext}`;
+      // Which file Next.js reads, its kind and language, as the CLI works them out.
+      const location = locateMiddleware([{ path, content: input ?? "" }], base);
+      const ctx = { ...base, path: location.path, kind: location.kind, typescript: location.typescript };
       return { name, dir, spec, ext, input, ctx };
     });
 }
 
 function describeResult(result: MiddlewareResult): string {
   if (result.status === "refused") return `refused: ${result.reason}\n\n--- manual edit ---\n${result.manualEdit}\n`;
-  if (result.status === "unchanged") return `unchanged: ${result.reason}\n`;
-  return `${result.status}: ${result.summary}\n`;
+  return `${result.status}: ${describeMiddlewareNote(result.note)}\n`;
 }
 
 describe("planMiddleware fixtures", () => {
@@ -63,11 +69,12 @@ describe("planMiddleware fixtures", () => {
       expect(result.status, describeResult(result)).toBe(c.spec.expect);
       if (result.status === "created" || result.status === "patched") {
         await expect(result.after).toMatchFileSnapshot(join(c.dir, `output.${c.ext}`));
-        await expect(`${result.summary}\n`).toMatchFileSnapshot(join(c.dir, "summary.txt"));
+        const summary = describeMiddlewareNote(result.note);
+        await expect(`${summary}\n`).toMatchFileSnapshot(join(c.dir, "summary.txt"));
         // Shown to the user as one warning line: one sentence.
-        expect(result.summary).toMatch(/^[A-Z][^\n]*\.$/);
-        expect(result.summary).not.toMatch(/\.\s+[A-Z]/);
-        expect(parseModule(result.after, c.ctx.path).ok).toBe(true);
+        expect(summary).toMatch(/^[A-Z][^\n]*\.$/);
+        expect(summary).not.toMatch(/\.\s+[A-Z]/);
+        expect(readSource(result.after, c.ctx.path, c.ctx.typescript).ok).toBe(true);
         const again = planMiddleware(result.after, c.ctx);
         expect(again.status, describeResult(again)).toBe("unchanged");
       } else {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { CliError } from "../../src/core/errors.js";
+import { parseRoute } from "../../src/core/route.js";
 import { locateMiddleware, type MiddlewareContext } from "../../src/plan/middleware/index.js";
+import { describeMiddlewareNote } from "../../src/report/middleware-notes.js";
 
-const next16: MiddlewareContext = { routePattern: "/api/x", language: "ts", nextMajor: 16, srcDir: true };
+const next16: MiddlewareContext = { route: parseRoute("/api/x"), language: "ts", nextMajor: 16, srcDir: true };
 const next15: MiddlewareContext = { ...next16, nextMajor: 15 };
 const file = (path: string) => ({ path, content: "export default function () {}\n" });
 
@@ -18,21 +20,21 @@ function errorOf(fn: () => unknown): CliError {
 
 describe("locateMiddleware", () => {
   it("creates proxy on Next 16 and middleware on Next 15, in src/ or the root", () => {
-    expect(locateMiddleware([], next16)).toEqual({ path: "src/proxy.ts", kind: "proxy", warnings: [] });
-    expect(locateMiddleware([], { ...next16, srcDir: false, language: "js" })).toEqual({ path: "proxy.js", kind: "proxy", warnings: [] });
-    expect(locateMiddleware([], next15)).toEqual({ path: "src/middleware.ts", kind: "middleware", warnings: [] });
+    expect(locateMiddleware([], next16)).toEqual({ path: "src/proxy.ts", kind: "proxy", typescript: true, notes: [] });
+    expect(locateMiddleware([], { ...next16, srcDir: false, language: "js" })).toEqual({ path: "proxy.js", kind: "proxy", typescript: false, notes: [] });
+    expect(locateMiddleware([], next15)).toEqual({ path: "src/middleware.ts", kind: "middleware", typescript: true, notes: [] });
   });
 
   it("patches an existing proxy", () => {
     const existing = file("src/proxy.ts");
-    expect(locateMiddleware([existing], next16)).toEqual({ path: "src/proxy.ts", kind: "proxy", existing, warnings: [] });
+    expect(locateMiddleware([existing], next16)).toEqual({ path: "src/proxy.ts", kind: "proxy", typescript: true, existing, notes: [] });
   });
 
   it("patches middleware.ts in place on Next 16 and points to the codemod", () => {
     const existing = file("src/middleware.ts");
     const location = locateMiddleware([existing], next16);
     expect(location).toMatchObject({ path: "src/middleware.ts", kind: "middleware", existing });
-    expect(location.warnings.join("\n")).toContain("npx @next/codemod@latest middleware-to-proxy");
+    expect(location.notes.map(describeMiddlewareNote).join("\n")).toContain("npx @next/codemod@latest middleware-to-proxy");
   });
 
   it("keeps the file's own extension", () => {
@@ -80,6 +82,8 @@ describe("locateMiddleware", () => {
   it("warns about an ignored file next to the one that runs", () => {
     const location = locateMiddleware([file("src/proxy.ts"), file("app/proxy.ts")], next16);
     expect(location.path).toBe("src/proxy.ts");
-    expect(location.warnings).toEqual([expect.stringContaining("app/proxy.ts is ignored by Next.js")]);
+    expect(location.notes.map(describeMiddlewareNote)).toEqual([
+      "app/proxy.ts is ignored by Next.js: the app is in src/app, so it belongs in src/, not in app/. src/proxy.ts is the one that runs.",
+    ]);
   });
 });

@@ -1,18 +1,30 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { planMiddleware, type MiddlewareContext, type MiddlewareResult } from "../../src/plan/middleware/index.js";
-import { parseModule } from "../../src/plan/middleware/parse.js";
+import { parseFolderSegment, routePathOf, type RoutePath } from "../../src/core/route.js";
+import type { MiddlewareResult, PlanContext } from "../../src/plan/middleware/index.js";
+import { readSource } from "../../src/plan/middleware/module.js";
+import { planMiddleware } from "../../src/plan/middleware/plan.js";
+import { describeMiddlewareNote } from "../../src/report/middleware-notes.js";
 
 const FIXTURES = join(import.meta.dirname, "../fixtures/middleware");
 const fixture = (name: string, file: string) => readFileSync(join(FIXTURES, name, file), "utf8");
-const ctx: MiddlewareContext & { path: string } = { routePattern: "/api/projects/[id]", language: "ts", nextMajor: 16, srcDir: true, path: "src/proxy.ts" };
+const routeOf = (pattern: string): RoutePath => routePathOf(pattern.split("/").filter(Boolean).map(parseFolderSegment));
+const ctx: PlanContext = {
+  route: routeOf("/api/projects/[id]"),
+  language: "ts",
+  nextMajor: 16,
+  srcDir: true,
+  path: "src/proxy.ts",
+  kind: "proxy",
+  typescript: true,
+};
 
 /** Plans, checks the result parses and is a fixed point, and returns the new text. */
 function patch(input: string, context = ctx): string {
   const result = planMiddleware(input, context);
   if (result.status !== "patched") throw new Error(`expected patched, got ${JSON.stringify(result)}`);
-  expect(parseModule(result.after, context.path).ok).toBe(true);
+  expect(readSource(result.after, context.path, context.typescript).ok).toBe(true);
   expect(planMiddleware(result.after, context).status).toBe("unchanged");
   return result.after;
 }
@@ -22,7 +34,7 @@ const crlf = (text: string) => text.replace(/\n/g, "\r\n");
 describe("line endings", () => {
   for (const name of ["clerk-multiline-matcher", "clerk-inline-single-quotes", "wrap-named-middleware"]) {
     it(`keeps CRLF: ${name}`, () => {
-      const context = name === "wrap-named-middleware" ? { ...ctx, path: "middleware.ts", nextMajor: 15, srcDir: false } : ctx;
+      const context = name === "wrap-named-middleware" ? { ...ctx, path: "middleware.ts", kind: "middleware" as const, nextMajor: 15, srcDir: false } : ctx;
       const after = patch(crlf(fixture(name, "input.ts")), context);
       expect(after).toBe(crlf(fixture(name, "output.ts")));
       expect(after.replace(/\r\n/g, "")).not.toContain("\n");
@@ -121,7 +133,7 @@ export const proxy: NextMiddleware = (req) => {
     const after = patch(`export function proxy() {
   return arguments.length ? undefined : undefined;
 }
-`, { ...ctx, path: "src/proxy.js", language: "js" });
+`, { ...ctx, path: "src/proxy.js", language: "js", typescript: false });
     expect(after).toContain("(_auth, req, event) => proxy(req, event)");
   });
 
@@ -132,7 +144,7 @@ export const proxy: NextMiddleware = (req) => {
 
   it("adds the route itself for a non-API route, in Next's syntax", () => {
     const input = fixture("clerk-string-matcher", "input.ts");
-    const after = patch(input, { ...ctx, routePattern: "/reports/[id]/[[...rest]]" });
+    const after = patch(input, { ...ctx, route: routeOf("/reports/[id]/[[...rest]]") });
     expect(after).toContain(`["/dashboard/:path*", "/reports/:id/:rest*"]`);
   });
 });
@@ -146,7 +158,7 @@ export const config = { matcher: ${matcher} };
 `;
   const summaryOf = (input: string, context = ctx) => {
     const result = planMiddleware(input, context);
-    return result.status === "patched" ? result.summary : `${result.status}`;
+    return result.status === "patched" ? describeMiddlewareNote(result.note) : `${result.status}`;
   };
 
   it("adds the route itself for a handler, an options object or an options callback", () => {
@@ -177,9 +189,9 @@ export const config = { matcher: ${matcher} };
 
   it("adds one entry per new route, and nothing for a route already covered", () => {
     const first = patch(withCall("clerk.clerkMiddleware(async () => {})"));
-    const second = patch(first, { ...ctx, routePattern: "/api/files/[...path]" });
+    const second = patch(first, { ...ctx, route: routeOf("/api/files/[...path]") });
     expect(second).toContain(`matcher: ["/dashboard/:path*", "/api/projects/:id", "/api/files/:path+"]`);
-    expect(planMiddleware(second, { ...ctx, routePattern: "/dashboard/[id]" }).status).toBe("unchanged");
+    expect(planMiddleware(second, { ...ctx, route: routeOf("/dashboard/[id]") }).status).toBe("unchanged");
   });
 
   it("names the route's own entry in a refusal", () => {
@@ -198,12 +210,12 @@ describe("a lookahead matcher and a dynamic route", () => {
 
 export const config = { matcher: ["/((?!api/webhooks|_next).*)"] };
 `;
-    const result = planMiddleware(input, { ...ctx, routePattern: "/api/[...slug]" });
+    const result = planMiddleware(input, { ...ctx, route: routeOf("/api/[...slug]") });
     expect(result.status).toBe("patched");
     if (result.status !== "patched") return;
     expect(result.after).toContain(`matcher: ["/((?!api/webhooks|_next).*)", "/api/:slug+"]`);
     expect(result.after).toContain("if (matchesOldMatcher(req.nextUrl.pathname))");
-    expect(result.summary).toBe(
+    expect(describeMiddlewareNote(result.note)).toBe(
       'Replaced the named `proxy` export of src/proxy.ts with a default export that runs clerkMiddleware() and calls `proxy` only on the paths its old matcher matched, and added "/api/:slug+" to config.matcher; code or tests that import `proxy` from this file must change.',
     );
   });

@@ -1,3 +1,5 @@
+// Which export Next.js runs, and what it is: Clerk, the user's own function, or something
+// else (another library's middleware, a chain, a re-export).
 import type {
   ArrowFunctionExpression,
   CallExpression,
@@ -8,8 +10,7 @@ import type {
   Statement,
   VariableDeclarator,
 } from "@babel/types";
-import { type Bindings, CLERK_SERVER, isClerkMiddlewareCallee } from "./bindings.js";
-import { unwrapTs } from "./literal.js";
+import { type Bindings, CLERK_SERVER, importedNameOf, unwrapTs } from "./module.js";
 
 export type UserFn = FunctionDeclaration | FunctionExpression | ArrowFunctionExpression;
 
@@ -19,7 +20,7 @@ export type UserFn = FunctionDeclaration | FunctionExpression | ArrowFunctionExp
  *  - "expression": `export default (req) => {}`: becomes `const name = (req) => {}`;
  *  - "statement": `export default f;` / `export { f as middleware }` for a local f: replace the statement.
  */
-export type UserSite = "declaration" | "expression" | "statement";
+type UserSite = "declaration" | "expression" | "statement";
 
 export interface UserHandler {
   kind: "user";
@@ -48,7 +49,7 @@ export type Handler =
 
 const BARE_CLERK: Handler = { kind: "clerk", setup: "bare" };
 
-export interface Candidate {
+interface Candidate {
   exported: string;
   handler: Handler;
 }
@@ -167,4 +168,9 @@ function clerkSetup(call: CallExpression): ClerkSetup {
 /** `export default clerkMiddleware` / `export { clerkMiddleware as default } from "@clerk/nextjs/server"`: Clerk called directly. */
 function isClerkMiddleware(source: string, imported: string): boolean {
   return source === CLERK_SERVER && imported === "clerkMiddleware";
+}
+
+/** Is `callee` clerkMiddleware from @clerk/nextjs/server (`clerkMiddleware`, `cm` as alias, `clerk.clerkMiddleware`)? */
+function isClerkMiddlewareCallee(callee: Node, bindings: Bindings): boolean {
+  return importedNameOf(callee, bindings, CLERK_SERVER) === "clerkMiddleware";
 }

@@ -1,13 +1,29 @@
+// Which middleware/proxy file Next.js reads in this project, and the content of a new one.
+// Loaded on every run: it must not import the parser, magic-string or path-to-regexp.
 import { CliError } from "../../core/errors.js";
 import type { ExistingFile } from "../../core/types.js";
-import type { MiddlewareContext, MiddlewareLocation } from "./context.js";
+import type { IgnoredReason, LocationNote, MiddlewareContext, MiddlewareKind as Kind, MiddlewareLocation } from "./index.js";
 
-type Kind = MiddlewareLocation["kind"];
+/** Next's codemod that renames middleware to proxy (also named in the deprecation note). */
+export const CODEMOD = "npx @next/codemod@latest middleware-to-proxy";
+
+/** Why Next.js doesn't read a file, as the end of "… is ignored by Next.js: …". */
+export function describeIgnoredReason(reason: IgnoredReason): string {
+  switch (reason.kind) {
+    case "directory": {
+      const where = reason.srcDir ? "the app is in src/app, so it belongs in src/" : "the app is in app/, so it belongs in the project root";
+      return `${where}, not in ${reason.dir || "the project root"}`;
+    }
+    case "extension":
+      return `it only picks up .ts, .tsx, .js and .jsx middleware files by default, not .${reason.ext}`;
+    case "proxyBeforeNext16":
+      return `Next.js ${reason.nextMajor} reads middleware files only (proxy files arrived in Next.js 16)`;
+  }
+}
 
 /** Extensions Next.js picks up by default (pageExtensions: tsx, ts, jsx, js). */
 const PICKED_UP = new Set(["ts", "tsx", "js", "jsx"]);
 const RENAMED_EXT: Record<string, string> = { mjs: "js", mts: "ts" };
-const CODEMOD = "npx @next/codemod@latest middleware-to-proxy";
 const SKIP = "Or skip this step with --no-middleware.";
 
 interface Found {
@@ -37,15 +53,19 @@ export function locateMiddleware(files: ExistingFile[], ctx: MiddlewareContext):
     const [stray] = ignored;
     if (stray) throw misplaced(stray, dir, ctx);
     const kind: Kind = ctx.nextMajor >= 16 ? "proxy" : "middleware";
-    return { path: `${dir}${kind}.${ctx.language}`, kind, warnings: [] };
+    return { path: `${dir}${kind}.${ctx.language}`, kind, typescript: ctx.language === "ts", notes: [] };
   }
-  const warnings = ignored.map(
-    (f) => `${f.file.path} is ignored by Next.js: ${whyIgnored(f, dir, ctx)}. ${active.file.path} is the one that runs.`,
-  );
+  const notes: LocationNote[] = ignored.map((f) => ({
+    kind: "middlewareIgnored",
+    path: f.file.path,
+    active: active.file.path,
+    reason: whyIgnored(f, dir, ctx),
+  }));
   if (active.kind === "middleware" && ctx.nextMajor >= 16) {
-    warnings.push(`${active.file.path} on Next.js ${ctx.nextMajor} still works but is deprecated; \`${CODEMOD}\` renames it to proxy.`);
+    notes.push({ kind: "middlewareDeprecated", path: active.file.path, nextMajor: ctx.nextMajor });
   }
-  return { path: active.file.path, kind: active.kind, existing: active.file, warnings };
+  const typescript = active.ext === "ts" || active.ext === "tsx";
+  return { path: active.file.path, kind: active.kind, typescript, existing: active.file, notes };
 }
 
 function conflict(a: Found, b: Found, ctx: MiddlewareContext): CliError {
@@ -61,20 +81,44 @@ function conflict(a: Found, b: Found, ctx: MiddlewareContext): CliError {
   });
 }
 
-function whyIgnored(f: Found, dir: string, ctx: MiddlewareContext): string {
-  if (f.dir !== dir) {
-    const where = ctx.srcDir ? "the app is in src/app, so it belongs in src/" : "the app is in app/, so it belongs in the project root";
-    return `${where}, not in ${f.dir || "the project root"}`;
-  }
-  if (!PICKED_UP.has(f.ext)) return `it only picks up .ts, .tsx, .js and .jsx middleware files by default, not .${f.ext}`;
-  return `Next.js ${ctx.nextMajor} reads middleware files only (proxy files arrived in Next.js 16)`;
+function whyIgnored(f: Found, dir: string, ctx: MiddlewareContext): IgnoredReason {
+  if (f.dir !== dir) return { kind: "directory", dir: f.dir, srcDir: ctx.srcDir };
+  if (!PICKED_UP.has(f.ext)) return { kind: "extension", ext: f.ext };
+  return { kind: "proxyBeforeNext16", nextMajor: ctx.nextMajor };
 }
 
 function misplaced(f: Found, dir: string, ctx: MiddlewareContext): CliError {
   const toMiddleware = f.kind === "proxy" && ctx.nextMajor < 16;
   const target = `${dir}${toMiddleware ? "middleware" : f.kind}.${RENAMED_EXT[f.ext] ?? f.ext}`;
   const rename = toMiddleware ? " and rename its `proxy` export to `middleware` (or upgrade to Next.js 16)" : "";
-  return new CliError("MIDDLEWARE_MISPLACED", `${f.file.path} is ignored by Next.js: ${whyIgnored(f, dir, ctx)}.`, {
+  return new CliError("MIDDLEWARE_MISPLACED", `${f.file.path} is ignored by Next.js: ${describeIgnoredReason(whyIgnored(f, dir, ctx))}.`, {
     hint: `Move it with \`git mv ${f.file.path} ${target}\`${rename}, then run again. ${SKIP}`,
   });
+}
+
+// ---- A new file ----
+
+/** Clerk's recommended entry for API routes: every path under /api and /trpc. */
+export const CLERK_API_ENTRY = "/(api|trpc)(.*)";
+
+/** A new middleware/proxy file: create-next-app style, with Clerk's recommended matcher. */
+const CLERK_MATCHER_SOURCES = [
+  String.raw`/((?!_next|[^?]*\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)`,
+  CLERK_API_ENTRY,
+];
+
+export function createContent(): string {
+  return `import { clerkMiddleware } from "@clerk/nextjs/server";
+
+export default clerkMiddleware();
+
+export const config = {
+  matcher: [
+    // Skip Next.js internals and all static files, unless found in search params
+    ${JSON.stringify(CLERK_MATCHER_SOURCES[0])},
+    // Always run for API routes
+    ${JSON.stringify(CLERK_MATCHER_SOURCES[1])},
+  ],
+};
+`;
 }

@@ -1,27 +1,19 @@
+// The decision for an existing middleware/proxy file: unchanged, patched, or refused with the
+// exact edit to make by hand. Loaded only when such a file exists (run.ts imports it lazily),
+// since it brings in the parser, magic-string and path-to-regexp.
 import MagicString from "magic-string";
-import { mentions } from "./ast.js";
-import { clerkLocals, collectBindings } from "./bindings.js";
-import { readConfig, type Matcher } from "./config.js";
-import type { MiddlewareResult, PlanContext } from "./context.js";
-import { coverage, entryCovering } from "./coverage.js";
-import { createContent } from "./create.js";
-import { addMatcherEntry } from "./edit-matcher.js";
-import { refuseForeign } from "./foreign.js";
+import { withEol } from "../../core/text.js";
+import { addMatcherEntry, ensureClerkMiddlewareImport, type Guard, wrapUserMiddleware } from "./edits.js";
 import { exportedNames, findHandlers, type UserHandler } from "./handler.js";
-import { ensureClerkMiddlewareImport } from "./imports.js";
-import { nextMatcherRegExp } from "./matcher.js";
-import { parseModule } from "./parse.js";
-import { refuse, type RefusalContext } from "./refusals.js";
-import { routeMatcherSource } from "./route.js";
-import { addedEntrySummary, createdSummary, filledSummary, wrappedSummary } from "./summary.js";
-import { type CodeStyle, detectStyle } from "./style.js";
-import { withEol } from "./text.js";
-import type { SourceFile } from "./source.js";
-import { type Guard, wrapUserMiddleware } from "./wrap.js";
+import type { MiddlewareResult, PatchNote, PlanContext } from "./index.js";
+import { CLERK_API_ENTRY, createContent } from "./locate.js";
+import { coverage, entryCovering, type Matcher, nextMatcherRegExp, readConfig, routeMatcherSource } from "./matcher.js";
+import { clerkLocals, mentions, readSource, type SourceFile } from "./module.js";
+import { refuse, refuseForeign, type RefusalContext } from "./refusals.js";
 
 /** existing === undefined → create. Never throws for user content: a shape it can't handle → "refused". */
 export function planMiddleware(existing: string | undefined, ctx: PlanContext): MiddlewareResult {
-  if (existing === undefined) return { status: "created", after: createContent(), summary: createdSummary(ctx.path) };
+  if (existing === undefined) return { status: "created", after: createContent(), note: { kind: "middlewareCreated", path: ctx.path } };
   const target = targetFor(ctx, false);
   try {
     return planExisting(existing, ctx, target);
@@ -38,28 +30,26 @@ interface Target {
 
 /** `ownOnly`: the route's own entry, not Clerk's broad "/(api|trpc)(.*)" (see entryCovering). */
 function targetFor(ctx: PlanContext, ownOnly: boolean): Target {
-  const entry = entryCovering(ctx.routePattern, ownOnly);
-  return { entry, rctx: { path: ctx.path, routePattern: ctx.routePattern, entry: entry ?? routeMatcherSource(ctx.routePattern) } };
+  const entry = entryCovering(ctx.route, ownOnly);
+  return { entry, rctx: { path: ctx.path, route: ctx.route, entry: entry ?? routeMatcherSource(ctx.route) } };
 }
 
 function planExisting(code: string, ctx: PlanContext, target: Target): MiddlewareResult {
   const rctx = target.rctx;
-  const parsed = parseModule(code, ctx.path);
-  if (!parsed.ok) return refuse.syntaxError(rctx, parsed.error);
-  const { ast, tokens } = parsed;
-  const bindings = collectBindings(ast);
-  const src: SourceFile = { code, tokens, ast, bindings, style: detectStyle(code, ast), typescript: /\.[mc]?tsx?$/.test(ctx.path) };
+  const read = readSource(code, ctx.path, ctx.typescript);
+  if (!read.ok) return refuse.syntaxError(rctx, read.error);
+  const src = read.source;
+  const { ast, bindings } = src;
   if ([...bindings.imports.values()].some((b) => b.imported === "authMiddleware" && b.source.startsWith("@clerk/nextjs"))) {
     return refuse.legacyClerk(rctx);
   }
-  if (ast.program.body.length === 0) return fillEmpty(code, ctx, src.style);
+  if (ast.program.body.length === 0) return fillEmpty(src, ctx);
 
-  const kind = /(^|\/)proxy\.[^/]+$/.test(ctx.path) ? "proxy" : "middleware";
-  const handlers = findHandlers(ast, bindings, kind);
+  const handlers = findHandlers(ast, bindings, ctx.kind);
   const [first] = handlers;
   if (!first) {
     const names = exportedNames(ast).map((n) => `\`${n}\``);
-    return refuse.noHandler(rctx, kind, names.length ? `it exports ${names.join(", ")}` : "it exports nothing");
+    return refuse.noHandler(rctx, ctx.kind, names.length ? `it exports ${names.join(", ")}` : "it exports nothing");
   }
   if (handlers.length > 1) return refuse.several(rctx, handlers.map((h) => h.exported));
   const handler = first.handler;
@@ -69,7 +59,7 @@ function planExisting(code: string, ctx: PlanContext, target: Target): Middlewar
   const customized = handler.kind === "clerk" && handler.setup !== "bare";
   const config = readConfig(ast);
   if (!config.ok) return refuse.matcher(customized ? targetFor(ctx, true).rctx : rctx, config.problem);
-  const covered = coverage(config.matcher, ctx.routePattern);
+  const covered = coverage(config.matcher, ctx.route);
   // An entry whose lookahead may skip some of the route's paths: the route's own entry covers every one.
   const lookahead = covered.covered ? undefined : covered.lookahead;
   const { entry, rctx: here } = customized || lookahead !== undefined ? targetFor(ctx, true) : target;
@@ -77,13 +67,21 @@ function planExisting(code: string, ctx: PlanContext, target: Target): Middlewar
 
   if (handler.kind === "user") return wrap(src, here, handler, first.exported, config.matcher, covered.covered, entry);
   if (covered.covered) {
-    const how = covered.everywhere ? " (no matcher: it runs on every path)" : "";
-    return { status: "unchanged", reason: `clerkMiddleware() in ${ctx.path} already runs on ${ctx.routePattern}${how}` };
+    return { status: "unchanged", note: { kind: "middlewareAlreadyCovers", path: ctx.path, route: ctx.route.pattern, everywhere: covered.everywhere } };
   }
   if (!entry) return refuse.uncoverable(here);
   const ms = new MagicString(code);
   addMatcherEntry(ms, src, config.matcher, entry);
-  return patched(ms, addedEntrySummary({ path: ctx.path, routePattern: ctx.routePattern, entry, setup: handler.setup, lookahead }));
+  const note: PatchNote = {
+    kind: "matcherEntryAdded",
+    path: ctx.path,
+    route: ctx.route.pattern,
+    entry,
+    setup: handler.setup,
+    allApiRoutes: entry === CLERK_API_ENTRY,
+    ...(lookahead === undefined ? {} : { lookahead }),
+  };
+  return patched(ms, note);
 }
 
 /**
@@ -112,17 +110,19 @@ function wrap(
   }
   const clerk = ensureClerkMiddlewareImport(ms, src);
   const local = wrapUserMiddleware(ms, src, user, clerk, guard);
-  return patched(ms, wrappedSummary({ path: rctx.path, exported, local, guardedEntry: guard ? entry : undefined }));
+  const note: PatchNote = { kind: "middlewareWrapped", path: rctx.path, exported, local, ...(guard && entry ? { guardedEntry: entry } : {}) };
+  return patched(ms, note);
 }
 
-function patched(ms: MagicString, summary: string): MiddlewareResult {
-  return { status: "patched", after: ms.toString(), summary };
+function patched(ms: MagicString, note: PatchNote): MiddlewareResult {
+  return { status: "patched", after: ms.toString(), note };
 }
 
 /** A file with nothing but comments: keep them, add the Clerk middleware below. */
-function fillEmpty(code: string, ctx: PlanContext, style: CodeStyle): MiddlewareResult {
-  const summary = filledSummary(ctx.path);
-  if (code.trim() === "") return { status: "patched", after: createContent(), summary };
-  const separator = code.endsWith("\n") ? style.eol : style.eol + style.eol;
-  return { status: "patched", after: code + separator + withEol(createContent(), style.eol), summary };
+function fillEmpty(src: SourceFile, ctx: PlanContext): MiddlewareResult {
+  const note: PatchNote = { kind: "middlewareFilled", path: ctx.path };
+  if (src.code.trim() === "") return { status: "patched", after: createContent(), note };
+  const { eol } = src.style;
+  const separator = src.code.endsWith("\n") ? eol : eol + eol;
+  return { status: "patched", after: src.code + separator + withEol(createContent(), eol), note };
 }

@@ -1,10 +1,14 @@
-import type { MiddlewareResult } from "./context.js";
-import { createContent } from "./create.js";
+// Shapes this tool won't rewrite: why, and the exact edit to make by hand.
+import type { RoutePath } from "../../core/route.js";
+import type { Handler } from "./handler.js";
+import type { MiddlewareResult } from "./index.js";
+import { createContent } from "./locate.js";
+import type { Bindings } from "./module.js";
 
 /** What every refusal needs to say where and what. */
 export interface RefusalContext {
   path: string;
-  routePattern: string;
+  route: RoutePath;
   /** The matcher entry that makes the middleware run on the route, e.g. "/(api|trpc)(.*)". */
   entry: string;
 }
@@ -13,7 +17,7 @@ type Refused = Extract<MiddlewareResult, { status: "refused" }>;
 
 function refused(ctx: RefusalContext, reason: string, steps: string[]): Refused {
   const skip =
-    `Or run the command again with --no-middleware and do this later: auth() in ${ctx.routePattern} ` +
+    `Or run the command again with --no-middleware and do this later: auth() in ${ctx.route.pattern} ` +
     "only works on requests that clerkMiddleware() has run on.";
   return { status: "refused", reason, manualEdit: [...steps, skip].join("\n\n") };
 }
@@ -38,7 +42,7 @@ export const config = {
 }
 
 function addEntryStep(ctx: RefusalContext): string {
-  return `Make sure config.matcher in ${ctx.path} includes ${JSON.stringify(ctx.entry)} so it runs on ${ctx.routePattern}.`;
+  return `Make sure config.matcher in ${ctx.path} includes ${JSON.stringify(ctx.entry)} so it runs on ${ctx.route.pattern}.`;
 }
 
 export const refuse = {
@@ -66,7 +70,7 @@ export const refuse = {
   i18n(ctx: RefusalContext, source: string): Refused {
     return refused(
       ctx,
-      `${ctx.path} runs the i18n middleware from "${source}". Its matcher keeps API routes away from it, so wrapping it would hand it ${ctx.routePattern}.`,
+      `${ctx.path} runs the i18n middleware from "${source}". Its matcher keeps API routes away from it, so wrapping it would hand it ${ctx.route.pattern}.`,
       [
         `Edit ${ctx.path} so Clerk runs first and the i18n middleware only sees the paths it saw before:`,
         indent(`import { clerkMiddleware } from "@clerk/nextjs/server";
@@ -116,7 +120,7 @@ export const config = {
 
   matcher(ctx: RefusalContext, problem: string): Refused {
     return refused(ctx, `In ${ctx.path}, ${problem}.`, [
-      `Write config in ${ctx.path} as literals (Next.js reads it at build time, without running code) and include ${JSON.stringify(ctx.entry)} so it runs on ${ctx.routePattern}:`,
+      `Write config in ${ctx.path} as literals (Next.js reads it at build time, without running code) and include ${JSON.stringify(ctx.entry)} so it runs on ${ctx.route.pattern}:`,
       indent(`export const config = {
   matcher: [/* ...your paths, written out..., */ ${JSON.stringify(ctx.entry)}],
 };`),
@@ -137,7 +141,7 @@ export const config = {
   },
 
   conditionalMatcher(ctx: RefusalContext): Refused {
-    return refused(ctx, `The middleware in ${ctx.path} has matcher entries with \`has\`/\`missing\` conditions and doesn't run on ${ctx.routePattern}; wrapping it in Clerk would need those conditions in code.`, [
+    return refused(ctx, `The middleware in ${ctx.path} has matcher entries with \`has\`/\`missing\` conditions and doesn't run on ${ctx.route.pattern}; wrapping it in Clerk would need those conditions in code.`, [
       `Wrap it by hand, calling your middleware only where its old matcher applied:`,
       clerkShape(ctx, `async (auth, req, event) => {
   if (/* the path and request match the old matcher */) {
@@ -148,7 +152,7 @@ export const config = {
   },
 
   uncoverable(ctx: RefusalContext): Refused {
-    return refused(ctx, `No matcher entry could be found that makes ${ctx.path} run on ${ctx.routePattern}.`, [addEntryStep(ctx)]);
+    return refused(ctx, `No matcher entry could be found that makes ${ctx.path} run on ${ctx.route.pattern}.`, [addEntryStep(ctx)]);
   },
 
   unexpected(ctx: RefusalContext, error: unknown): Refused {
@@ -159,3 +163,42 @@ export const config = {
     ]);
   },
 };
+
+// ---- Another library's middleware, a chain, or a shape we don't follow ----
+
+type Foreign = Extract<Handler, { kind: "call" | "imported" | "reexport" | "unknown" }>;
+
+/** Another library's middleware, a chain, or a shape we don't follow: explain what to do by hand. */
+export function refuseForeign(handler: Foreign, code: string, bindings: Bindings, ctx: RefusalContext) {
+  switch (handler.kind) {
+    case "reexport":
+      return looksLikeAuthjs(handler.source, handler.imported)
+        ? refuse.authjs(ctx, `re-exported from "${handler.source}"`)
+        : refuse.reexport(ctx, handler.source);
+    case "imported":
+      return fromLibrary(handler.source, handler.imported, `\`${handler.local}\` imported from "${handler.source}"`, ctx) ??
+        refuse.reexport(ctx, handler.source);
+    case "call": {
+      const callee = handler.call.callee;
+      const text = code.slice(callee.start ?? 0, callee.end ?? 0);
+      const root = callee.type === "MemberExpression" && callee.object.type === "Identifier" ? callee.object.name : text;
+      const binding = bindings.imports.get(root);
+      const library = binding && fromLibrary(binding.source, binding.imported, `\`${text}(...)\` from "${binding.source}"`, ctx);
+      return library ?? refuse.composed(ctx, `built by \`${text}(...)\` (a chain or wrapper of middlewares)`);
+    }
+    case "unknown":
+      return refuse.composed(ctx, handler.what);
+  }
+}
+
+function fromLibrary(source: string, imported: string, detail: string, ctx: RefusalContext) {
+  if (looksLikeAuthjs(source, imported)) return refuse.authjs(ctx, detail);
+  if (/(^|[/-])(intl|i18n)([/-]|$)|next-intl|next-i18n/.test(source)) return refuse.i18n(ctx, source);
+  if (source.startsWith("@clerk/") && imported === "clerkMiddleware") return refuse.clerkImport(ctx, source);
+  return undefined;
+}
+
+function looksLikeAuthjs(source: string, imported: string): boolean {
+  const authjsPackage = source === "next-auth" || source.startsWith("next-auth/") || source.startsWith("@auth/");
+  return authjsPackage || (/(^|\/)auth$/.test(source) && imported === "auth");
+}

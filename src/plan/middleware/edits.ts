@@ -1,10 +1,116 @@
-import type { Node } from "@babel/types";
+// Edits of the user's file with magic-string, each keeping the file's own layout and style:
+// a matcher entry, the clerkMiddleware import, and Clerk wrapped around the user's function.
+import type { ArrayExpression, ImportDeclaration, Node } from "@babel/types";
 import type MagicString from "magic-string";
-import { mentions } from "./ast.js";
-import { uniqueName } from "./bindings.js";
+import { withEol } from "../../core/text.js";
 import type { UserFn, UserHandler } from "./handler.js";
-import type { SourceFile } from "./source.js";
-import { endOfStatementLine, quoteString, withEol } from "./text.js";
+import type { Matcher } from "./matcher.js";
+import {
+  type CodeStyle,
+  CLERK_SERVER,
+  endOfStatementLine,
+  lineIndent,
+  mentions,
+  quoteString,
+  type SourceFile,
+  spansLines,
+  type Token,
+  uniqueName,
+  unwrapTs,
+} from "./module.js";
+
+// ---- config.matcher ----
+
+type EditInput = Pick<SourceFile, "code" | "tokens" | "style">;
+
+/** Adds `source` to `config.matcher`, keeping the array's layout. A string matcher becomes an array. */
+export function addMatcherEntry(ms: MagicString, input: EditInput, matcher: Matcher, source: string): void {
+  if (matcher.kind === "everywhere") return;
+  const literal = quoteString(source, quoteOf(input, matcher) ?? input.style.quote);
+  if (matcher.kind === "string") {
+    const node = unwrapTs(matcher.node);
+    const old = input.code.slice(node.start ?? 0, node.end ?? 0);
+    ms.overwrite(node.start ?? 0, node.end ?? 0, `[${old}, ${literal}]`);
+    return;
+  }
+  const elements = matcher.node.elements.filter((el): el is NonNullable<typeof el> => el !== null);
+  const last = elements.at(-1);
+  if (!last) {
+    ms.overwrite(matcher.node.start ?? 0, matcher.node.end ?? 0, `[${literal}]`);
+  } else if (spansLines(input.code, matcher.node.start ?? 0, matcher.node.end ?? 0)) {
+    appendOnNewLine(ms, input, matcher.node, last, literal);
+  } else {
+    appendInline(ms, input, matcher.node, elements, literal);
+  }
+}
+
+/** The quote the matcher's own strings use, if any. */
+function quoteOf(input: EditInput, matcher: Exclude<Matcher, { kind: "everywhere" }>): CodeStyle["quote"] | undefined {
+  for (const entry of matcher.entries) {
+    const node = unwrapTs(entry.node);
+    if (node.type === "StringLiteral") return input.code[node.start ?? 0] === "'" ? "'" : '"';
+  }
+  return undefined;
+}
+
+function trailingComma(input: EditInput, array: ArrayExpression, last: Node): Token | undefined {
+  const close = (array.end ?? 0) - 1;
+  return input.tokens.find((t) => t.label === "," && t.start >= (last.end ?? 0) && t.start < close);
+}
+
+function appendOnNewLine(ms: MagicString, input: EditInput, array: ArrayExpression, last: Node, literal: string): void {
+  const comma = trailingComma(input, array, last);
+  if (!comma) ms.appendLeft(last.end ?? 0, ",");
+  const anchor = comma?.end ?? last.end ?? 0;
+  const at = endOfStatementLine(input.code, input.tokens, anchor);
+  ms.appendLeft(at, `${input.style.eol}${lineIndent(input.code, last.start ?? 0)}${literal}${comma ? "," : ""}`);
+}
+
+function appendInline(ms: MagicString, input: EditInput, array: ArrayExpression, elements: Node[], literal: string): void {
+  const [first, second] = elements;
+  const between = first && second ? input.code.slice(first.end ?? 0, second.start ?? 0) : ", ";
+  const space = /^\s*,(\s*)$/.exec(between)?.[1] ?? " ";
+  const last = elements.at(-1) as Node;
+  const comma = trailingComma(input, array, last);
+  if (comma) ms.appendLeft(comma.end, `${space}${literal},`);
+  else ms.appendLeft(last.end ?? 0, `,${space}${literal}`);
+}
+
+// ---- The clerkMiddleware import ----
+
+/**
+ * Makes `clerkMiddleware` from @clerk/nextjs/server available and returns the local name to call:
+ * an existing import is reused; else a specifier joins an existing `@clerk/nextjs/server` import,
+ * or a new import goes after the last import.
+ */
+export function ensureClerkMiddlewareImport(ms: MagicString, input: SourceFile): string {
+  for (const [local, binding] of input.bindings.imports) {
+    if (binding.source === CLERK_SERVER && binding.imported === "clerkMiddleware") return local;
+    if (binding.source === CLERK_SERVER && binding.imported === "*") return `${local}.clerkMiddleware`;
+  }
+  const local = uniqueName("clerkMiddleware", input.bindings.taken);
+  const specifier = local === "clerkMiddleware" ? local : `clerkMiddleware as ${local}`;
+  const imports = input.ast.program.body.filter((n): n is ImportDeclaration => n.type === "ImportDeclaration");
+  const named = imports.find(
+    (n) => n.source.value === CLERK_SERVER && n.importKind !== "type" && n.specifiers.at(-1)?.type === "ImportSpecifier",
+  );
+  const lastSpecifier = named?.specifiers.at(-1);
+  if (lastSpecifier) {
+    ms.appendLeft(lastSpecifier.end ?? 0, `, ${specifier}`);
+    return local;
+  }
+  const { quote, semi, eol } = input.style;
+  const statement = `import { ${specifier} } from ${quoteString(CLERK_SERVER, quote)}${semi ? ";" : ""}`;
+  const lastImport = imports.at(-1);
+  if (lastImport) {
+    ms.appendLeft(endOfStatementLine(input.code, input.tokens, lastImport.end ?? 0), `${eol}${statement}`);
+  } else {
+    ms.prependLeft(0, `${statement}${eol}${eol}`);
+  }
+  return local;
+}
+
+// ---- Clerk around the user's function ----
 
 /** The user's old matcher, to keep their function on the paths it ran on before. */
 export interface Guard {
