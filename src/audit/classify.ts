@@ -1,7 +1,5 @@
 import type { File, Node } from "@babel/types";
-import { walk } from "../plan/middleware/ast.js";
-import { collectBindings, type Bindings } from "../plan/middleware/bindings.js";
-import { parseModule } from "../plan/middleware/parse.js";
+import { readSource, walk, type Bindings } from "../plan/middleware/module.js";
 
 // How each exported HTTP method of a route file is protected, read from the parsed code (never
 // grepped). Pure: source text in, facts out. What cannot be decided is "unknown", never guessed.
@@ -211,11 +209,11 @@ function followHelpers(fn: FunctionNode, method: string, calls: Array<{ name: st
   for (const call of calls) {
     const helper = ctx.readHelper(call.source, ctx.path);
     if (!helper) return unknown(`calls ${call.name}() from ${call.source}, which could not be read`);
-    const parsed = parseModule(helper.code, helper.path);
+    const parsed = readSource(helper.code, helper.path, true);
     if (!parsed.ok) return unknown(`calls ${call.name}() from ${call.source}, which does not parse`);
     const imported = ctx.bindings.imports.get(call.name)!.imported;
-    const helperCtx: Context = { code: helper.code, bindings: collectBindings(parsed.ast), path: helper.path, depth: ctx.depth + 1 };
-    const helperFn = exportedFunction(parsed.ast, helperCtx.bindings, imported);
+    const helperCtx: Context = { code: helper.code, bindings: parsed.source.bindings, path: helper.path, depth: ctx.depth + 1 };
+    const helperFn = exportedFunction(parsed.source.ast, helperCtx.bindings, imported);
     if (!helperFn) return unknown(`calls ${call.name}() from ${call.source}, which is not a function this reader can follow`);
     const facts = classifyFunction(helperFn, method, helperCtx);
     const via = `via ${call.name}() in ${helper.path}`;
@@ -287,13 +285,13 @@ const PUBLIC_MARKER = /\/\/\s*clerk-audit:\s*public\b/;
 
 export function classifyRouteFile(code: string, path: string, readHelper?: HelperReader): RouteFileFacts {
   const markedPublic = PUBLIC_MARKER.test(code);
-  const parsed = parseModule(code, path);
+  const parsed = readSource(code, path, true);
   if (!parsed.ok) return { handlers: [], markedPublic, parseError: parsed.error };
-  const bindings = collectBindings(parsed.ast);
+  const { ast, bindings } = parsed.source;
   const ctx: Context = { code, bindings, path, depth: 0, ...(readHelper ? { readHelper } : {}) };
-  const handlers = exportedMethods(parsed.ast).map(({ method, reexport }): HandlerFacts => {
+  const handlers = exportedMethods(ast).map(({ method, reexport }): HandlerFacts => {
     if (reexport) return { method, protection: "unknown", checks: [], needsMiddleware: true, note: `re-exported from ${reexport}` };
-    const fn = exportedFunction(parsed.ast, bindings, method);
+    const fn = exportedFunction(ast, bindings, method);
     if (!fn) return { method, protection: "unknown", checks: [], needsMiddleware: true, note: "not a function this reader can follow (a wrapped handler?)" };
     return classifyFunction(fn, method, ctx);
   });
