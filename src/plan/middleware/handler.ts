@@ -157,7 +157,10 @@ function fromValue(value: Node, bindings: Bindings, exportNode: Statement, site:
     return { kind: "call", call: inner.object, exportNode };
   }
   if (inner.type === "Identifier" && site !== "statement") return fromIdentifier(inner.name, bindings, exportNode);
-  if (inner.type === "Identifier") return unknown(`\`${name ?? "it"}\`, an alias of \`${inner.name}\``);
+  if (inner.type === "Identifier") {
+    const call = clerkInstances(bindings).get(inner.name);
+    return call ? { kind: "clerk", setup: clerkSetup(call), call } : unknown(`\`${name ?? "it"}\`, an alias of \`${inner.name}\``);
+  }
   return unknown(inner.type === "MemberExpression" ? "a function taken from an object" : "not a function Next.js can call");
 }
 

@@ -161,7 +161,7 @@ export const config = {
   },
 
   conditionalMatcher(ctx: RefusalContext): Refused {
-    return refused(ctx, `The middleware in ${ctx.path} has matcher entries with \`has\`/\`missing\` conditions and doesn't run on ${ctx.route.pattern}; wrapping it in Clerk would need those conditions in code.`, [
+    return refused(ctx, `The middleware in ${ctx.path} has matcher entries with cookie, query or host conditions (\`has\`/\`missing\`) and doesn't run on ${ctx.route.pattern}; wrapping it in Clerk would need those conditions in code.`, [
       `Wrap it by hand, calling your middleware only where its old matcher applied:`,
       clerkShape(ctx, `async (auth, req, event) => {
   if (/* the path and request match the old matcher */) {
