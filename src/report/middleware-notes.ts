@@ -41,7 +41,7 @@ function addedEntry(note: Extract<MiddlewareNote, { kind: "matcherEntryAdded" }>
         ? `${added} so clerkMiddleware() runs on ${route} and every other /api and /trpc route.`
         : `${added} so clerkMiddleware() runs on ${route}.`;
     case "handler":
-      return `${added}${why}, so your clerkMiddleware() handler now also runs on ${target}: check that it does not protect or redirect ${it}.`;
+      return `${added}${why}, so clerkMiddleware() now also runs on ${target}; your clerkMiddleware() handler still runs only on the paths its old matcher matched.`;
     case "options":
       return `${added}${why}, so your clerkMiddleware() options now also apply to ${target}: check that they suit ${it}.`;
   }

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CliError } from "../../src/core/errors.js";
 import { parseRoute } from "../../src/core/route.js";
@@ -85,5 +87,12 @@ describe("locateMiddleware", () => {
     expect(location.notes.map(describeMiddlewareNote)).toEqual([
       "app/proxy.ts is ignored by Next.js: the app is in src/app, so it belongs in src/, not in app/. src/proxy.ts is the one that runs.",
     ]);
+  });
+
+  it("says a move breaks the file's relative imports (fixture locate-relative-imports)", () => {
+    const content = readFileSync(join(import.meta.dirname, "../fixtures/middleware/locate-relative-imports/input.ts"), "utf8");
+    const err = errorOf(() => locateMiddleware([{ path: "src/app/proxy.ts", content }], next16));
+    expect(err.hint).toContain("git mv src/app/proxy.ts src/proxy.ts`, and fix its relative imports (such as \"../i18n/routing\")");
+    expect(errorOf(() => locateMiddleware([file("src/app/proxy.ts")], next16)).hint).not.toContain("relative imports");
   });
 });

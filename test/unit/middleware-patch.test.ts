@@ -52,12 +52,12 @@ describe("line endings", () => {
   });
 });
 
-describe("Clerk handler and options stay byte-for-byte", () => {
-  it("only the matcher changes", () => {
+describe("a Clerk handler and its options", () => {
+  it("keeps the handler's text and the options, and guards the handler with the old matcher", () => {
     const input = fixture("clerk-handler-options", "input.ts");
     const after = patch(input);
-    const head = input.slice(0, input.indexOf("export const config"));
-    expect(after.startsWith(head)).toBe(true);
+    const handler = input.slice(input.indexOf("async (auth, req)"), input.indexOf("  {\n    signInUrl"));
+    expect(after).toContain(`onlyOnOldMatcher(${handler.replace(/,\n$/, "")}),\n  {\n    signInUrl: "/sign-in",`);
   });
 });
 
@@ -164,7 +164,7 @@ export const config = { matcher: ${matcher} };
   it("adds the route itself for a handler, an options object or an options callback", () => {
     for (const call of [
       "clerk.clerkMiddleware(async (auth) => { await auth.protect(); })",
-      "clerk.clerkMiddleware(handler, { debug: true })",
+      "clerk.clerkMiddleware(async () => undefined, { debug: true })",
       "clerk.clerkMiddleware({ signInUrl: \"/login\" })",
       "clerk.clerkMiddleware(() => ({ debug: true }))",
     ]) {
@@ -178,9 +178,9 @@ export const config = { matcher: ${matcher} };
     }
   });
 
-  it("says the handler now runs on the route", () => {
+  it("says Clerk runs on the route and the handler only where it ran before", () => {
     expect(summaryOf(withCall("clerk.clerkMiddleware(async (auth) => { await auth.protect(); })"))).toBe(
-      'Added "/api/projects/:id" to config.matcher in src/proxy.ts, so your clerkMiddleware() handler now also runs on /api/projects/[id]: check that it does not protect or redirect it.',
+      'Added "/api/projects/:id" to config.matcher in src/proxy.ts, so clerkMiddleware() now also runs on /api/projects/[id]; your clerkMiddleware() handler still runs only on the paths its old matcher matched.',
     );
     expect(summaryOf(withCall("clerk.clerkMiddleware({ debug: true })"))).toBe(
       'Added "/api/projects/:id" to config.matcher in src/proxy.ts, so your clerkMiddleware() options now also apply to /api/projects/[id]: check that they suit it.',

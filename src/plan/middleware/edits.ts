@@ -1,6 +1,6 @@
 // Edits of the user's file with magic-string, each keeping the file's own layout and style:
 // a matcher entry, the clerkMiddleware import, and Clerk wrapped around the user's function.
-import type { ArrayExpression, ImportDeclaration, Node } from "@babel/types";
+import type { ArrayExpression, ImportDeclaration, Node, Statement } from "@babel/types";
 import type MagicString from "magic-string";
 import { withEol } from "../../core/text.js";
 import type { UserFn, UserHandler } from "./handler.js";
@@ -112,10 +112,62 @@ export function ensureClerkMiddlewareImport(ms: MagicString, input: SourceFile):
 
 // ---- Clerk around the user's function ----
 
-/** The user's old matcher, to keep their function on the paths it ran on before. */
+/** A header condition of a matcher entry (`has` / `missing` with `type: "header"`). */
+export interface HeaderCondition {
+  key: string;
+  value?: string;
+}
+
+/** The user's old matcher, to keep their code on the requests it ran on before. */
 export interface Guard {
-  sources: string[];
-  regexps: RegExp[];
+  entries: { source: string; regexp: RegExp; has: HeaderCondition[]; missing: HeaderCondition[] }[];
+}
+
+/** The names the generated guard declares, picked so they don't clash with the file's own. */
+interface GuardNames {
+  list: string;
+  matches: string;
+  header: string;
+}
+
+function guardNames(input: SourceFile): GuardNames {
+  const { taken } = input.bindings;
+  return { list: uniqueName("oldMatcher", taken), matches: uniqueName("matchesOldMatcher", taken), header: uniqueName("headerMatches", taken) };
+}
+
+const withHeaders = (guard: Guard) => guard.entries.some((e) => e.has.length > 0 || e.missing.length > 0);
+
+/** `matchesOldMatcher(req.nextUrl.pathname)`, or `matchesOldMatcher(req)` when headers count too. */
+function guardCall(guard: Guard, names: GuardNames, req: string): string {
+  return withHeaders(guard) ? `${names.matches}(${req})` : `${names.matches}(${req}.nextUrl.pathname)`;
+}
+
+/**
+ * Makes the user's clerkMiddleware() handler run only where the old matcher ran it:
+ * `clerkMiddleware(onlyOnOldMatcher(handler), options)`. On paths the matcher gains, Clerk runs alone.
+ */
+export function guardClerkHandler(ms: MagicString, input: SourceFile, handler: Node, statement: Statement, guard: Guard): void {
+  const { semi, indent, eol } = input.style;
+  const end = semi ? ";" : "";
+  const names = guardNames(input);
+  const only = uniqueName("onlyOnOldMatcher", input.bindings.taken);
+  const call = guardCall(guard, names, "req");
+  const reqType = withHeaders(guard) ? "{ nextUrl: { pathname: string }; headers: Headers }" : "{ nextUrl: { pathname: string } }";
+  const helper = input.typescript
+    ? [
+        `function ${only}<Auth, Req extends ${reqType}, Event, Result>(`,
+        `${indent}handler: (auth: Auth, req: Req, event: Event) => Result,`,
+        `) {`,
+        `${indent}return (auth: Auth, req: Req, event: Event) => (${call} ? handler(auth, req, event) : undefined)${end}`,
+        `}`,
+      ]
+    : [`function ${only}(handler) {`, `${indent}return (auth, req, event) => (${call} ? handler(auth, req, event) : undefined)${end}`, `}`];
+  const text = [...guardText(input, "Your clerkMiddleware() handler", names, guard), ``, ...helper, ``, ``].join("\n");
+  const comments = statement.leadingComments ?? [];
+  const at = Math.min(statement.start ?? 0, ...comments.map((c) => c.start ?? Infinity));
+  ms.prependLeft(at, withEol(text, eol));
+  ms.appendLeft(handler.start ?? 0, `${only}(`);
+  ms.appendLeft(handler.end ?? 0, ")");
 }
 
 /**
@@ -166,14 +218,14 @@ function wrapperText(input: SourceFile, user: UserHandler, name: string, clerk: 
   const end = semi ? ";" : "";
   const args = passedArgs(user);
   const params = ["_auth", args.length > 0 || guard ? "req" : "_req", ...args.slice(1)].join(", ");
-  const call = `${name}(${args.join(", ")})`;
+  const call = `${name}(${args.map((arg, i) => (needsCast(input, user, i) ? `${arg} as unknown as Parameters<typeof ${name}>[${i}]` : arg)).join(", ")})`;
   if (!guard) return `export default ${clerk}((${params}) => ${call})${end}`;
-  const matches = uniqueName("matchesOldMatcher", input.bindings.taken);
+  const names = guardNames(input);
   return [
-    ...guardText(input, name, matches, guard),
+    ...guardText(input, name, names, guard),
     ``,
     `export default ${clerk}((${params}) => {`,
-    `${indent}if (${matches}(req.nextUrl.pathname)) {`,
+    `${indent}if (${guardCall(guard, names, "req")}) {`,
     `${indent}${indent}return ${call}${end}`,
     `${indent}}`,
     `${indent}return undefined${end}`,
@@ -181,32 +233,91 @@ function wrapperText(input: SourceFile, user: UserHandler, name: string, clerk: 
   ].join("\n");
 }
 
+/** Types Next.js's own arguments satisfy as they are. */
+const PASSED_TYPES = [new Set(["NextRequest", "Request"]), new Set(["NextFetchEvent", "FetchEvent"])];
+
+/**
+ * Does the user's parameter `i` declare a type of its own (`request: { nextUrl: ... }`)? Next.js
+ * called the function with a NextRequest all along, but TypeScript can't know that the two agree:
+ * the wrapper passes the request as that type.
+ */
+function needsCast(input: SourceFile, user: UserHandler, i: number): boolean {
+  const param = user.fn.params[i];
+  if (!input.typescript || !param || param.type === "RestElement" || user.typedAsMiddleware) return false;
+  const annotation = "typeAnnotation" in param ? param.typeAnnotation : undefined;
+  if (!annotation || annotation.type !== "TSTypeAnnotation") return false;
+  const type = annotation.typeAnnotation;
+  const named = type.type === "TSTypeReference" && type.typeName.type === "Identifier" && !type.typeParameters ? type.typeName.name : undefined;
+  return !(named && PASSED_TYPES[i]?.has(named));
+}
+
 /**
  * The old matcher as Next.js compiles it, tried on the raw and the decoded path like
- * next-server does, so the user's function keeps running on exactly the paths it ran on.
+ * next-server does (and header conditions checked like Next.js does), so the user's code keeps
+ * running on exactly the requests it ran on.
  */
-function guardText(input: SourceFile, name: string, matches: string, guard: Guard): string[] {
+function guardText(input: SourceFile, who: string, names: GuardNames, guard: Guard): string[] {
   const { semi, indent, quote } = input.style;
   const end = semi ? ";" : "";
-  const list = uniqueName("oldMatcher", input.bindings.taken);
-  const sources = guard.sources.map((s) => quoteString(s, quote)).join(", ");
-  const param = input.typescript ? "pathname: string" : "pathname";
-  return [
-    `// ${name} ran only on its old config.matcher (${sources || "no paths"}),`,
-    `// compiled here the way Next.js compiles it, so it keeps running only there.`,
-    // An empty old matcher (`matcher: []`) needs a type: TypeScript rejects an implicit any[].
-    ...(guard.regexps.length === 0
-      ? [`const ${list}${input.typescript ? ": RegExp[]" : ""} = []${end}`]
-      : [`const ${list} = [`, ...guard.regexps.map((re) => `${indent}/${re.source}/,`), `]${end}`]),
-    ``,
-    `function ${matches}(${param}) {`,
+  const { list, matches, header } = names;
+  const headers = withHeaders(guard);
+  const sources = guard.entries
+    .map((e) => quoteString(e.source, quote) + (e.has.length > 0 || e.missing.length > 0 ? " with its header conditions" : ""))
+    .join(", ");
+  const decode = [
     `${indent}let decoded = pathname${end}`,
     `${indent}try {`,
     `${indent}${indent}decoded = decodeURIComponent(pathname)${end}`,
     `${indent}} catch {`,
     `${indent}${indent}// Like Next.js: a path that can't be decoded is matched as it is.`,
     `${indent}}`,
-    `${indent}return ${list}.some((regexp) => regexp.test(pathname) || regexp.test(decoded))${end}`,
+  ];
+  const intro = [
+    `// ${who} ran only on its old config.matcher (${sources || "no paths"}),`,
+    `// compiled here the way Next.js compiles it, so it keeps running only there.`,
+  ];
+  if (!headers) {
+    return [
+      ...intro,
+      // An empty old matcher (`matcher: []`) needs a type: TypeScript rejects an implicit any[].
+      ...(guard.entries.length === 0
+        ? [`const ${list}${input.typescript ? ": RegExp[]" : ""} = []${end}`]
+        : [`const ${list} = [`, ...guard.entries.map((e) => `${indent}/${e.regexp.source}/,`), `]${end}`]),
+      ``,
+      `function ${matches}(${input.typescript ? "pathname: string" : "pathname"}) {`,
+      ...decode,
+      `${indent}return ${list}.some((regexp) => regexp.test(pathname) || regexp.test(decoded))${end}`,
+      `}`,
+    ];
+  }
+  const condition = (c: HeaderCondition) =>
+    `{ key: ${quoteString(c.key, quote)}${c.value === undefined ? "" : `, value: ${quoteString(c.value, quote)}`} }`;
+  const conditionType = "{ key: string; value?: string }";
+  const listType = input.typescript ? `: { regexp: RegExp; has: ${conditionType}[]; missing: ${conditionType}[] }[]` : "";
+  return [
+    ...intro,
+    `const ${list}${listType} = [`,
+    ...guard.entries.map(
+      (e) => `${indent}{ regexp: /${e.regexp.source}/, has: [${e.has.map(condition).join(", ")}], missing: [${e.missing.map(condition).join(", ")}] },`,
+    ),
+    `]${end}`,
+    ``,
+    `// Like Next.js: a header matches when it is present and not empty, and its value matches ^value$ if one is given.`,
+    `function ${header}(${input.typescript ? `headers: Headers, condition: ${conditionType}` : "headers, condition"}) {`,
+    `${indent}const value = headers.get(condition.key)${end}`,
+    `${indent}if (!value) return false${end}`,
+    `${indent}return !condition.value || new RegExp(\`^\${condition.value}$\`).test(value)${end}`,
+    `}`,
+    ``,
+    `function ${matches}(${input.typescript ? "req: { nextUrl: { pathname: string }; headers: Headers }" : "req"}) {`,
+    `${indent}const pathname = req.nextUrl.pathname${end}`,
+    ...decode,
+    `${indent}return ${list}.some(`,
+    `${indent}${indent}(entry) =>`,
+    `${indent}${indent}${indent}(entry.regexp.test(pathname) || entry.regexp.test(decoded)) &&`,
+    `${indent}${indent}${indent}entry.has.every((condition) => ${header}(req.headers, condition)) &&`,
+    `${indent}${indent}${indent}!entry.missing.some((condition) => ${header}(req.headers, condition)),`,
+    `${indent})${end}`,
     `}`,
   ];
 }

@@ -8,9 +8,10 @@ import type {
   FunctionExpression,
   Node,
   Statement,
+  ObjectPattern,
   VariableDeclarator,
 } from "@babel/types";
-import { type Bindings, CLERK_SERVER, importedNameOf, unwrapTs } from "./module.js";
+import { type Bindings, CLERK_SERVER, importedNameOf, mentions, unwrapTs } from "./module.js";
 
 export type UserFn = FunctionDeclaration | FunctionExpression | ArrowFunctionExpression;
 
@@ -40,7 +41,8 @@ export interface UserHandler {
 export type ClerkSetup = "bare" | "options" | "handler";
 
 export type Handler =
-  | { kind: "clerk"; setup: ClerkSetup }
+  /** `call`: the clerkMiddleware(...) call, when there is one (`export default clerkMiddleware` has none). */
+  | { kind: "clerk"; setup: ClerkSetup; call?: CallExpression }
   | UserHandler
   | { kind: "call"; call: CallExpression; exportNode: Statement }
   | { kind: "imported"; local: string; source: string; imported: string }
@@ -68,6 +70,9 @@ export function findHandlers(ast: File, bindings: Bindings, kind: "proxy" | "mid
       }
       if (decl?.type === "VariableDeclaration") {
         for (const d of decl.declarations) {
+          // `export const { auth: middleware } = NextAuth(config)`: judged by the call it comes from.
+          const fromPattern = d.id.type === "ObjectPattern" ? patternExport(d.id, wanted) : undefined;
+          if (fromPattern) found.push({ exported: fromPattern, handler: fromDeclarator(d, bindings, node, "declaration") });
           if (d.id.type !== "Identifier" || !wanted(d.id.name)) continue;
           const handler = decl.declarations.length > 1 ? unknown("several variables in one `export const`") : fromDeclarator(d, bindings, node, "declaration");
           found.push({ exported: d.id.name, handler });
@@ -123,7 +128,17 @@ function fromDefault(node: Extract<Statement, { type: "ExportDefaultDeclaration"
   return fromValue(decl, bindings, node, "expression");
 }
 
+/** The name of `{ auth: middleware }` that Next.js would run, if any. */
+function patternExport(pattern: ObjectPattern, wanted: (name: string) => boolean): string | undefined {
+  for (const prop of pattern.properties) {
+    if (prop.type === "ObjectProperty" && prop.value.type === "Identifier" && wanted(prop.value.name)) return prop.value.name;
+  }
+  return undefined;
+}
+
 function fromDeclarator(d: VariableDeclarator, bindings: Bindings, exportNode: Statement, site: UserSite): Handler {
+  const init = d.init ? unwrapTs(d.init) : undefined;
+  if (d.id.type !== "Identifier" && init?.type === "CallExpression") return { kind: "call", call: init, exportNode };
   if (!d.init || d.id.type !== "Identifier") return unknown("a variable without a value");
   return fromValue(d.init, bindings, exportNode, site, d.id.name, !!d.id.typeAnnotation);
 }
@@ -134,7 +149,7 @@ function fromValue(value: Node, bindings: Bindings, exportNode: Statement, site:
     return userFunction(inner, exportNode, site, name, annotated || inner !== value);
   }
   if (inner.type === "CallExpression") {
-    if (isClerkMiddlewareCallee(inner.callee, bindings)) return { kind: "clerk", setup: clerkSetup(inner) };
+    if (isClerkMiddlewareCallee(inner.callee, bindings)) return { kind: "clerk", setup: clerkSetup(inner), call: inner };
     return { kind: "call", call: inner, exportNode };
   }
   // `NextAuth(config).auth`: judged by the call it comes from.
@@ -142,7 +157,10 @@ function fromValue(value: Node, bindings: Bindings, exportNode: Statement, site:
     return { kind: "call", call: inner.object, exportNode };
   }
   if (inner.type === "Identifier" && site !== "statement") return fromIdentifier(inner.name, bindings, exportNode);
-  if (inner.type === "Identifier") return unknown(`\`${name ?? "it"}\`, an alias of \`${inner.name}\``);
+  if (inner.type === "Identifier") {
+    const call = clerkInstances(bindings).get(inner.name);
+    return call ? { kind: "clerk", setup: clerkSetup(call), call } : unknown(`\`${name ?? "it"}\`, an alias of \`${inner.name}\``);
+  }
   return unknown(inner.type === "MemberExpression" ? "a function taken from an object" : "not a function Next.js can call");
 }
 
@@ -158,7 +176,7 @@ function fromIdentifier(local: string, bindings: Bindings, exportNode: Statement
   return unknown(`\`${local}\`, which is not declared in this file`);
 }
 
-function clerkSetup(call: CallExpression): ClerkSetup {
+export function clerkSetup(call: CallExpression): ClerkSetup {
   const args = call.arguments.map(unwrapTs).filter((arg) => !(arg.type === "ObjectExpression" && arg.properties.length === 0));
   const [first] = args;
   if (!first) return "bare";
@@ -173,4 +191,51 @@ function isClerkMiddleware(source: string, imported: string): boolean {
 /** Is `callee` clerkMiddleware from @clerk/nextjs/server (`clerkMiddleware`, `cm` as alias, `clerk.clerkMiddleware`)? */
 function isClerkMiddlewareCallee(callee: Node, bindings: Bindings): boolean {
   return importedNameOf(callee, bindings, CLERK_SERVER) === "clerkMiddleware";
+}
+
+/** Module-level names that hold Clerk: `const clerk = clerkMiddleware(...)`, and aliases of them. */
+export function clerkInstances(bindings: Bindings): Map<string, CallExpression> {
+  const instances = new Map<string, CallExpression>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, decl] of bindings.locals) {
+      if (instances.has(name) || decl.type !== "VariableDeclarator" || decl.id.type !== "Identifier" || !decl.init) continue;
+      const init = unwrapTs(decl.init);
+      const call =
+        init.type === "CallExpression" && isClerkMiddlewareCallee(init.callee, bindings)
+          ? init
+          : init.type === "Identifier"
+            ? instances.get(init.name)
+            : undefined;
+      if (call) {
+        instances.set(name, call);
+        grew = true;
+      }
+    }
+  }
+  return instances;
+}
+
+/** The Clerk instance the user's function calls, if it mentions one. */
+export function calledInstance(fn: UserFn, instances: Map<string, CallExpression>): string | undefined {
+  return [...instances.keys()].find((name) => mentions(fn.body, new Set([name])));
+}
+
+/**
+ * Does the function only hand the request to Clerk: `(req, event) => clerk(req, event)` or
+ * `{ return clerk(req) }`, passing its own parameters in order? Then it is Clerk on every path.
+ */
+export function onlyDelegates(fn: UserFn, instance: string): boolean {
+  let body: Node | null | undefined = fn.body;
+  if (body.type === "BlockStatement") {
+    const [only] = body.body;
+    body = body.body.length === 1 && only?.type === "ReturnStatement" ? only.argument : undefined;
+  }
+  body = body ? unwrapTs(body) : undefined;
+  if (body?.type === "AwaitExpression") body = unwrapTs(body.argument);
+  if (body?.type !== "CallExpression" || body.callee.type !== "Identifier" || body.callee.name !== instance) return false;
+  return body.arguments.every((arg, i) => {
+    const param = fn.params[i];
+    return arg.type === "Identifier" && param?.type === "Identifier" && param.name === arg.name;
+  });
 }

@@ -92,8 +92,14 @@ function misplaced(f: Found, dir: string, ctx: MiddlewareContext): CliError {
   const target = `${dir}${toMiddleware ? "middleware" : f.kind}.${RENAMED_EXT[f.ext] ?? f.ext}`;
   const rename = toMiddleware ? " and rename its `proxy` export to `middleware` (or upgrade to Next.js 16)" : "";
   return new CliError("MIDDLEWARE_MISPLACED", `${f.file.path} is ignored by Next.js: ${describeIgnoredReason(whyIgnored(f, dir, ctx))}.`, {
-    hint: `Move it with \`git mv ${f.file.path} ${target}\`${rename}, then run again. ${SKIP}`,
+    hint: `Move it with \`git mv ${f.file.path} ${target}\`${rename}${relativeImportsNote(f.file.content)}, then run again. ${SKIP}`,
   });
+}
+
+/** Moving a file breaks its relative imports (`./i18n/routing` now resolves from the new folder): say so. */
+function relativeImportsNote(content: string): string {
+  const relative = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'](\.{1,2}\/[^"']*)["']/.exec(content)?.[1];
+  return relative === undefined ? "" : `, and fix its relative imports (such as "${relative}"), which then resolve from the new folder`;
 }
 
 // ---- A new file ----

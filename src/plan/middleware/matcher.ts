@@ -4,14 +4,23 @@ import type { ArrayExpression, File, Node, ObjectExpression } from "@babel/types
 import { parse, tokensToRegexp, type Token } from "path-to-regexp";
 import { type RoutePath, type UrlSegment, urlSegments } from "../../core/route.js";
 import { CLERK_API_ENTRY } from "./locate.js";
-import { findProperty, isStaticValue, propertyName, stringValue, unwrapTs } from "./module.js";
+import { findProperty, isStaticValue, stringValue, unwrapTs } from "./module.js";
 
 // ---- Reading config.matcher ----
+
+/** A `has` / `missing` condition of a matcher entry, e.g. `{ type: "header", key: "next-router-prefetch" }`. */
+export interface MatcherCondition {
+  type: string;
+  key: string;
+  value?: string;
+}
 
 /** One `config.matcher` entry. `conditional`: it has `has`/`missing`, so it matches only some requests. */
 export interface MatcherEntry {
   source: string;
   conditional: boolean;
+  has: MatcherCondition[];
+  missing: MatcherCondition[];
   node: Node;
 }
 
@@ -62,7 +71,7 @@ function readMatcher(config: ObjectExpression): ConfigRead {
   if (value.type === "Identifier" && value.name === "undefined") return { ok: true, matcher: { kind: "everywhere" } };
   const single = stringValue(value);
   if (single !== undefined) {
-    return { ok: true, matcher: { kind: "string", node: prop.value, entries: [{ source: single, conditional: false, node: prop.value }] } };
+    return { ok: true, matcher: { kind: "string", node: prop.value, entries: [{ source: single, conditional: false, has: [], missing: [], node: prop.value }] } };
   }
   if (value.type !== "ArrayExpression") {
     return { ok: false, problem: "`config.matcher` is neither a string nor an array" };
@@ -78,19 +87,40 @@ function readMatcher(config: ObjectExpression): ConfigRead {
 
 function readEntry(element: Node): MatcherEntry | undefined {
   const source = stringValue(element);
-  if (source !== undefined) return { source, conditional: false, node: element };
+  if (source !== undefined) return { source, conditional: false, has: [], missing: [], node: element };
   const object = unwrapTs(element);
   if (object.type !== "ObjectExpression") return undefined;
   const sourceProp = findProperty(object, "source");
   const objectSource = sourceProp ? stringValue(sourceProp.value) : undefined;
   if (objectSource === undefined) return undefined;
-  const conditional = object.properties.some((prop) => {
-    if (prop.type !== "ObjectProperty") return false;
-    const name = propertyName(prop);
-    const value = unwrapTs(prop.value);
-    return (name === "has" || name === "missing") && value.type === "ArrayExpression" && value.elements.length > 0;
-  });
-  return { source: objectSource, conditional, node: element };
+  const has = readConditions(object, "has");
+  const missing = readConditions(object, "missing");
+  if (!has || !missing) return undefined;
+  return { source: objectSource, conditional: has.length > 0 || missing.length > 0, has, missing, node: element };
+}
+
+/** `has: [{ type: "header", key: "x", value: "y" }, ...]`; undefined when it isn't written that way. */
+function readConditions(entry: ObjectExpression, name: "has" | "missing"): MatcherCondition[] | undefined {
+  const prop = findProperty(entry, name);
+  if (!prop) return [];
+  const list = unwrapTs(prop.value);
+  if (list.type === "Identifier" && list.name === "undefined") return [];
+  if (list.type !== "ArrayExpression") return undefined;
+  const conditions: MatcherCondition[] = [];
+  for (const element of list.elements) {
+    const item = element ? unwrapTs(element) : undefined;
+    if (item?.type !== "ObjectExpression") return undefined;
+    const field = (key: string) => {
+      const p = findProperty(item, key);
+      return p ? stringValue(p.value) : undefined;
+    };
+    const type = field("type");
+    const key = field("key");
+    const value = field("value");
+    if (type === undefined || key === undefined) return undefined;
+    conditions.push(value === undefined ? { type, key } : { type, key, value });
+  }
+  return conditions;
 }
 
 // ---- Next.js's matcher semantics ----

@@ -31,7 +31,7 @@ export interface ImportBinding {
 /** Top-level names of the module: what is imported (values only) and what is declared. */
 export interface Bindings {
   imports: Map<string, ImportBinding>;
-  /** FunctionDeclaration or VariableDeclarator, by name. */
+  /** FunctionDeclaration or VariableDeclarator (also for `const { a } = …`), by name. */
   locals: Map<string, Node>;
   /** Every top-level name, type imports included (for picking names that don't clash). */
   taken: Set<string>;
@@ -177,6 +177,7 @@ function collectBindings(ast: File): Bindings {
     if (node.type === "ImportDeclaration") addImports(bindings, node);
     const decl = node.type === "ExportNamedDeclaration" || node.type === "ExportDefaultDeclaration" ? node.declaration : node;
     if (!decl) continue;
+    if ((decl.type === "TSTypeAliasDeclaration" || decl.type === "TSInterfaceDeclaration") && decl.id) bindings.taken.add(decl.id.name);
     if ((decl.type === "FunctionDeclaration" || decl.type === "ClassDeclaration") && decl.id) {
       bindings.locals.set(decl.id.name, decl);
       bindings.taken.add(decl.id.name);
@@ -184,8 +185,7 @@ function collectBindings(ast: File): Bindings {
     if (decl.type === "VariableDeclaration") {
       for (const declarator of decl.declarations) {
         for (const name of patternNames(declarator.id)) {
-          // Only a plain `const name = value` can be followed to its value.
-          if (declarator.id.type === "Identifier") bindings.locals.set(name, declarator);
+          bindings.locals.set(name, declarator);
           bindings.taken.add(name);
         }
       }

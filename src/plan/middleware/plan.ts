@@ -3,13 +3,31 @@
 // since it brings in the parser, magic-string and path-to-regexp.
 import MagicString from "magic-string";
 import { withEol } from "../../core/text.js";
-import { addMatcherEntry, ensureClerkMiddlewareImport, type Guard, wrapUserMiddleware } from "./edits.js";
-import { exportedNames, findHandlers, type UserHandler } from "./handler.js";
+import type { CallExpression, Node } from "@babel/types";
+import { addMatcherEntry, ensureClerkMiddlewareImport, type Guard, guardClerkHandler, wrapUserMiddleware } from "./edits.js";
+import {
+  calledInstance,
+  clerkInstances,
+  clerkSetup,
+  exportedNames,
+  findHandlers,
+  type Handler,
+  onlyDelegates,
+  type UserHandler,
+} from "./handler.js";
 import type { MiddlewareResult, PatchNote, PlanContext } from "./index.js";
 import { CLERK_API_ENTRY, createContent } from "./locate.js";
-import { coverage, entryCovering, type Matcher, nextMatcherRegExp, readConfig, routeMatcherSource } from "./matcher.js";
-import { clerkLocals, mentions, readSource, type SourceFile } from "./module.js";
-import { refuse, refuseForeign, type RefusalContext } from "./refusals.js";
+import {
+  coverage,
+  entryCovering,
+  type Matcher,
+  type MatcherCondition,
+  nextMatcherRegExp,
+  readConfig,
+  routeMatcherSource,
+} from "./matcher.js";
+import { clerkLocals, mentions, readSource, type SourceFile, unwrapTs } from "./module.js";
+import { looksLikeAuthjs, refuse, refuseForeign, type RefusalContext } from "./refusals.js";
 
 /** existing === undefined → create. Never throws for user content: a shape it can't handle → "refused". */
 export function planMiddleware(existing: string | undefined, ctx: PlanContext): MiddlewareResult {
@@ -34,20 +52,24 @@ function targetFor(ctx: PlanContext, ownOnly: boolean): Target {
   return { entry, rctx: { path: ctx.path, route: ctx.route, entry: entry ?? routeMatcherSource(ctx.route) } };
 }
 
+/** Clerk v4/v5 APIs that @clerk/nextjs removed, by the major that removed them. */
+const LEGACY_CLERK: Record<string, number> = { authMiddleware: 6, withClerkMiddleware: 5 };
+
 function planExisting(code: string, ctx: PlanContext, target: Target): MiddlewareResult {
   const rctx = target.rctx;
   const read = readSource(code, ctx.path, ctx.typescript);
   if (!read.ok) return refuse.syntaxError(rctx, read.error);
   const src = read.source;
   const { ast, bindings } = src;
-  if ([...bindings.imports.values()].some((b) => b.imported === "authMiddleware" && b.source.startsWith("@clerk/nextjs"))) {
-    return refuse.legacyClerk(rctx);
-  }
+  const legacy = [...bindings.imports.values()].find((b) => b.imported in LEGACY_CLERK && b.source.startsWith("@clerk/nextjs"));
+  if (legacy) return refuse.legacyClerk(rctx, legacy.imported, LEGACY_CLERK[legacy.imported] ?? 6);
   if (ast.program.body.length === 0) return fillEmpty(src, ctx);
 
   const handlers = findHandlers(ast, bindings, ctx.kind);
   const [first] = handlers;
   if (!first) {
+    const authjs = [...bindings.imports.values()].find((b) => looksLikeAuthjs(b.source, b.imported));
+    if (authjs) return refuse.authjs(rctx, `it imports \`${authjs.imported === "default" ? "NextAuth" : authjs.imported}\` from "${authjs.source}" but has no \`${ctx.kind}\` or default export Next.js runs`);
     const names = exportedNames(ast).map((n) => `\`${n}\``);
     return refuse.noHandler(rctx, ctx.kind, names.length ? `it exports ${names.join(", ")}` : "it exports nothing");
   }
@@ -55,38 +77,108 @@ function planExisting(code: string, ctx: PlanContext, target: Target): Middlewar
   const handler = first.handler;
   if (handler.kind !== "clerk" && handler.kind !== "user") return refuseForeign(handler, code, bindings, rctx);
 
+  // A function that only hands the request to a Clerk instance (`return clerk(req)`) is Clerk.
+  const instances = clerkInstances(bindings);
+  const instance = handler.kind === "user" ? calledInstance(handler.fn, instances) : undefined;
+  const clerk: ClerkHandler | undefined =
+    handler.kind === "clerk" ? handler : instance !== undefined ? clerkOf(instances.get(instance)) : undefined;
+
   // The user's clerkMiddleware() handler or options run wherever the matcher matches: widen it by the new route only.
-  const customized = handler.kind === "clerk" && handler.setup !== "bare";
+  const customized = clerk !== undefined && clerk.setup !== "bare";
   const config = readConfig(ast);
   if (!config.ok) return refuse.matcher(customized ? targetFor(ctx, true).rctx : rctx, config.problem);
   const covered = coverage(config.matcher, ctx.route);
   // An entry whose lookahead may skip some of the route's paths: the route's own entry covers every one.
   const lookahead = covered.covered ? undefined : covered.lookahead;
-  const { entry, rctx: here } = customized || lookahead !== undefined ? targetFor(ctx, true) : target;
+  const { entry, rctx: here } = customized || lookahead !== undefined || instance !== undefined ? targetFor(ctx, true) : target;
   if (!covered.covered && covered.invalidSource !== undefined) return refuse.invalidMatcher(here, covered.invalidSource);
 
-  if (handler.kind === "user") return wrap(src, here, handler, first.exported, config.matcher, covered.covered, entry);
+  if (handler.kind === "user" && instance === undefined) {
+    return wrap(src, here, handler, first.exported, config.matcher, covered.covered, entry);
+  }
   if (covered.covered) {
     return { status: "unchanged", note: { kind: "middlewareAlreadyCovers", path: ctx.path, route: ctx.route.pattern, everywhere: covered.everywhere } };
   }
+  if (!clerk) return refuse.uncoverable(here);
+  // Code around the call to the Clerk instance would run on the new route too.
+  if (handler.kind === "user" && instance !== undefined && !onlyDelegates(handler.fn, instance)) {
+    return refuse.codeAroundClerk(here, instance, first.exported);
+  }
   if (!entry) return refuse.uncoverable(here);
   const ms = new MagicString(code);
+  if (clerk.setup === "handler") {
+    const guarded = guardHandler(ms, src, clerk, config.matcher, here);
+    if (guarded) return guarded;
+  }
   addMatcherEntry(ms, src, config.matcher, entry);
   const note: PatchNote = {
     kind: "matcherEntryAdded",
     path: ctx.path,
     route: ctx.route.pattern,
     entry,
-    setup: handler.setup,
+    setup: clerk.setup,
     allApiRoutes: entry === CLERK_API_ENTRY,
     ...(lookahead === undefined ? {} : { lookahead }),
   };
   return patched(ms, note);
 }
 
+type ClerkHandler = Extract<Handler, { kind: "clerk" }>;
+
+function clerkOf(call: CallExpression | undefined): ClerkHandler | undefined {
+  return call ? { kind: "clerk", setup: clerkSetup(call), call } : undefined;
+}
+
+/**
+ * The user's clerkMiddleware() handler must not run on paths the matcher gains: it runs behind
+ * its old matcher from now on. Returns a refusal when that can't be done.
+ */
+function guardHandler(ms: MagicString, src: SourceFile, clerk: ClerkHandler, matcher: Matcher, rctx: RefusalContext): MiddlewareResult | undefined {
+  const handlerArg = clerk.call?.arguments[0];
+  if (!clerk.call || !handlerArg || !isFunctionValue(handlerArg, src)) {
+    return refuse.composed(rctx, "a clerkMiddleware() call whose first argument this tool can't tell apart as a handler or options");
+  }
+  const guard = guardFor(matcher);
+  if (!guard) return refuse.conditionalMatcher(rctx);
+  const statement = src.ast.program.body.find((node) => (node.start ?? 0) <= (handlerArg.start ?? 0) && (handlerArg.end ?? 0) <= (node.end ?? 0));
+  if (!statement) throw new Error("the clerkMiddleware() call is not in a top-level statement");
+  guardClerkHandler(ms, src, handlerArg, statement, guard);
+  return undefined;
+}
+
+/**
+ * A function written in place, a name of a function declared in this file, or a handler an
+ * earlier run already guarded (`onlyOnOldMatcher(...)`, which returns a function).
+ */
+function isFunctionValue(node: Node, src: SourceFile): boolean {
+  const inner = unwrapTs(node);
+  if (inner.type === "ArrowFunctionExpression" || inner.type === "FunctionExpression") return true;
+  if (inner.type === "CallExpression" && inner.callee.type === "Identifier" && inner.callee.name.startsWith("onlyOnOldMatcher")) {
+    return src.bindings.locals.get(inner.callee.name)?.type === "FunctionDeclaration";
+  }
+  if (inner.type !== "Identifier") return false;
+  const local = src.bindings.locals.get(inner.name);
+  if (local?.type === "FunctionDeclaration") return true;
+  const init = local?.type === "VariableDeclarator" && local.init ? unwrapTs(local.init) : undefined;
+  return init?.type === "ArrowFunctionExpression" || init?.type === "FunctionExpression";
+}
+
+/** The old matcher as a guard; undefined when an entry has a condition other than a header (cookie, query, host). */
+function guardFor(matcher: Matcher): Guard | undefined {
+  if (matcher.kind === "everywhere") return { entries: [] };
+  const entries: Guard["entries"] = [];
+  for (const e of matcher.entries) {
+    const conditions = [...e.has, ...e.missing];
+    if (conditions.some((c) => c.type !== "header")) return undefined;
+    const strip = ({ key, value }: MatcherCondition) => (value === undefined ? { key } : { key, value });
+    entries.push({ source: e.source, regexp: nextMatcherRegExp(e.source) as RegExp, has: e.has.map(strip), missing: e.missing.map(strip) });
+  }
+  return { entries };
+}
+
 /**
  * A middleware without Clerk: Clerk wraps it. When its matcher didn't reach the route, the route
- * joins the matcher and a guard keeps the user's function on the paths it ran on before.
+ * joins the matcher and a guard keeps the user's function on the requests it ran on before.
  */
 function wrap(
   src: SourceFile,
@@ -102,10 +194,9 @@ function wrap(
   const ms = new MagicString(src.code);
   let guard: Guard | undefined;
   if (!covered && matcher.kind !== "everywhere") {
-    if (matcher.entries.some((e) => e.conditional)) return refuse.conditionalMatcher(rctx);
+    guard = guardFor(matcher);
+    if (!guard) return refuse.conditionalMatcher(rctx);
     if (!entry) return refuse.uncoverable(rctx);
-    const sources = matcher.entries.map((e) => e.source);
-    guard = { sources, regexps: sources.map((s) => nextMatcherRegExp(s) as RegExp) };
     addMatcherEntry(ms, src, matcher, entry);
   }
   const clerk = ensureClerkMiddlewareImport(ms, src);

@@ -3,7 +3,8 @@ import type { RoutePath } from "../../core/route.js";
 import type { Handler } from "./handler.js";
 import type { MiddlewareResult } from "./index.js";
 import { createContent } from "./locate.js";
-import type { Bindings } from "./module.js";
+import type { Node } from "@babel/types";
+import { type Bindings, type ImportBinding, unwrapTs } from "./module.js";
 
 /** What every refusal needs to say where and what. */
 export interface RefusalContext {
@@ -52,15 +53,15 @@ export const refuse = {
     ]);
   },
 
-  legacyClerk(ctx: RefusalContext): Refused {
-    return refused(ctx, `${ctx.path} uses authMiddleware(), which @clerk/nextjs removed in v6 in favour of clerkMiddleware().`, [
+  legacyClerk(ctx: RefusalContext, api: string, removedIn: number): Refused {
+    return refused(ctx, `${ctx.path} uses ${api}(), which @clerk/nextjs removed in v${removedIn} in favour of clerkMiddleware().`, [
       "Run `npx @clerk/upgrade` to migrate it to clerkMiddleware(), then run this command again. The result should look like:",
       clerkShape(ctx),
     ]);
   },
 
   authjs(ctx: RefusalContext, detail: string): Refused {
-    return refused(ctx, `${ctx.path} runs Auth.js (${detail}). Running two auth libraries in one middleware is a decision to make by hand.`, [
+    return refused(ctx, `${ctx.path} runs Auth.js / NextAuth (${detail}). Running two auth libraries in one middleware is a decision to make by hand.`, [
       `If you are moving to Clerk, replace ${ctx.path} with:`,
       indent(createContent()),
       "If both must run, make clerkMiddleware() the export and call the Auth.js middleware from its handler, e.g. `clerkMiddleware((auth, req, event) => authjsMiddleware(req, event))`, keeping Auth.js off the paths its old matcher excluded.",
@@ -97,7 +98,26 @@ export const config = {
     ]);
   },
 
-  reexport(ctx: RefusalContext, source: string): Refused {
+  codeAroundClerk(ctx: RefusalContext, instance: string, exported: string): Refused {
+    return refused(
+      ctx,
+      `The middleware in ${ctx.path} calls Clerk through \`${instance}\` with code of its own around the call; adding ${ctx.route.pattern} to the matcher would run that code there too.`,
+      [
+        `Make the code around \`${instance}(...)\` skip ${ctx.route.pattern} (so only Clerk runs there), then add the route to config.matcher, e.g.:`,
+        indent(`export ${exported === "default" ? "default function middleware" : `function ${exported}`}(req: NextRequest, event: NextFetchEvent) {
+  // Only Clerk on the new route:
+  if (/* req.nextUrl.pathname is a ${ctx.route.pattern} path */) return ${instance}(req, event);
+  // ...your code, calling ${instance}(req, event)
+}
+
+export const config = {
+  matcher: [/* ...your current entries..., */ ${JSON.stringify(ctx.entry)}],
+};`),
+      ],
+    );
+  },
+
+    reexport(ctx: RefusalContext, source: string): Refused {
     return refused(ctx, `${ctx.path} re-exports its middleware from "${source}", so the code to change is not in this file.`, [
       `Either replace the re-export in ${ctx.path} with a clerkMiddleware() export that calls the middleware from "${source}" in its handler, or add clerkMiddleware() where it is defined:`,
       clerkShape(ctx, "async (auth, req, event) => yourMiddleware(req, event)"),
@@ -141,7 +161,7 @@ export const config = {
   },
 
   conditionalMatcher(ctx: RefusalContext): Refused {
-    return refused(ctx, `The middleware in ${ctx.path} has matcher entries with \`has\`/\`missing\` conditions and doesn't run on ${ctx.route.pattern}; wrapping it in Clerk would need those conditions in code.`, [
+    return refused(ctx, `The middleware in ${ctx.path} has matcher entries with cookie, query or host conditions (\`has\`/\`missing\`) and doesn't run on ${ctx.route.pattern}; wrapping it in Clerk would need those conditions in code.`, [
       `Wrap it by hand, calling your middleware only where its old matcher applied:`,
       clerkShape(ctx, `async (auth, req, event) => {
   if (/* the path and request match the old matcher */) {
@@ -181,14 +201,29 @@ export function refuseForeign(handler: Foreign, code: string, bindings: Bindings
     case "call": {
       const callee = handler.call.callee;
       const text = code.slice(callee.start ?? 0, callee.end ?? 0);
-      const root = callee.type === "MemberExpression" && callee.object.type === "Identifier" ? callee.object.name : text;
-      const binding = bindings.imports.get(root);
+      const binding = importBehind(callee, bindings);
       const library = binding && fromLibrary(binding.source, binding.imported, `\`${text}(...)\` from "${binding.source}"`, ctx);
       return library ?? refuse.composed(ctx, `built by \`${text}(...)\` (a chain or wrapper of middlewares)`);
     }
     case "unknown":
       return refuse.composed(ctx, handler.what);
   }
+}
+
+/**
+ * The import a callee comes from: `withAuth` → its import, `NextAuth(config).auth` and
+ * `auth` of `const { auth } = NextAuth(config)` → the import of NextAuth.
+ */
+function importBehind(node: Node, bindings: Bindings, depth = 0): ImportBinding | undefined {
+  if (depth > 5) return undefined;
+  const inner = unwrapTs(node);
+  if (inner.type === "MemberExpression") return importBehind(inner.object, bindings, depth + 1);
+  if (inner.type === "CallExpression") return importBehind(inner.callee, bindings, depth + 1);
+  if (inner.type !== "Identifier") return undefined;
+  const imported = bindings.imports.get(inner.name);
+  if (imported) return imported;
+  const local = bindings.locals.get(inner.name);
+  return local?.type === "VariableDeclarator" && local.init ? importBehind(local.init, bindings, depth + 1) : undefined;
 }
 
 function fromLibrary(source: string, imported: string, detail: string, ctx: RefusalContext) {
@@ -198,7 +233,7 @@ function fromLibrary(source: string, imported: string, detail: string, ctx: Refu
   return undefined;
 }
 
-function looksLikeAuthjs(source: string, imported: string): boolean {
+export function looksLikeAuthjs(source: string, imported: string): boolean {
   const authjsPackage = source === "next-auth" || source.startsWith("next-auth/") || source.startsWith("@auth/");
   return authjsPackage || (/(^|\/)auth$/.test(source) && imported === "auth");
 }

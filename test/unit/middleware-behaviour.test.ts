@@ -1,0 +1,274 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import vm from "node:vm";
+import { pathToRegexp } from "path-to-regexp";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { parseFolderSegment, routePathOf, type RoutePath } from "../../src/core/route.js";
+import { matchesPath, nextMatcherRegExp, samplePaths } from "../../src/plan/middleware/matcher.js";
+
+/**
+ * The rule the patcher keeps, checked by running the middleware: every fixture's input and output
+ * are loaded with every import faked, Next's matcher decides (through src/plan/middleware/matcher.ts,
+ * which is parity-tested against next itself) whether each runs on a path, and:
+ *  - on every path the old middleware ran on, the new one makes the same calls and returns the same
+ *    result (wrapping may put Clerk in front: its own entry is the only difference allowed);
+ *  - on every path only the new one runs on, Clerk runs, once, and nothing else does;
+ *  - Clerk never runs twice, and the route itself is covered.
+ */
+const FIXTURES = join(import.meta.dirname, "../fixtures/middleware");
+
+interface Spec {
+  route?: string;
+  path?: string;
+  nextMajor?: number;
+  srcDir?: boolean;
+  language?: "ts" | "js";
+  noInput?: boolean;
+}
+
+interface Case {
+  name: string;
+  route: RoutePath;
+  kind: "proxy" | "middleware";
+  input: string | undefined;
+  output: string;
+}
+
+function routeOf(pattern: string): RoutePath {
+  return routePathOf(pattern.split("/").filter(Boolean).map(parseFolderSegment));
+}
+
+function loadCases(): Case[] {
+  return readdirSync(FIXTURES)
+    .sort()
+    .flatMap((name): Case[] => {
+      const dir = join(FIXTURES, name);
+      const ext = ["ts", "js"].find((e) => existsSync(join(dir, `output.${e}`)));
+      if (!ext) return [];
+      const spec = JSON.parse(readFileSync(join(dir, "ctx.json"), "utf8")) as Spec;
+      const input = spec.noInput ? undefined : readFileSync(join(dir, `input.${ext}`), "utf8");
+      const nextMajor = spec.nextMajor ?? 16;
+      const kind = (spec.path ?? (nextMajor >= 16 ? "proxy" : "middleware")).includes("proxy") ? "proxy" : "middleware";
+      const output = readFileSync(join(dir, `output.${ext}`), "utf8");
+      return [{ name, route: routeOf(spec.route ?? "/api/projects/[id]"), kind, input, output }];
+    });
+}
+
+// ---- A fake world: every import records what runs ----
+
+type Log = string[];
+/** A response: what made it, with headers and cookies the code may set. */
+interface Marker {
+  marker: string;
+  headers: Headers;
+  cookies: { set: () => void; get: () => undefined; delete: () => void };
+}
+
+function marker(name: string): Marker {
+  return { marker: name, headers: new Headers(), cookies: { set: () => undefined, get: () => undefined, delete: () => undefined } };
+}
+
+/** What a result means to Next: a response (by what made it and which headers it sets) or "go on". */
+function describeResult(value: unknown): string {
+  if (value === undefined || value === null) return "next";
+  if (typeof value === "object" && "marker" in value) {
+    const { marker: name, headers } = value as Marker;
+    return `${name} [${[...headers.keys()].join(",")}]`;
+  }
+  return JSON.stringify(value);
+}
+
+/** A stand-in for anything imported: calling it records the call; any property is another stand-in. */
+function fake(name: string, log: Log, world: { loading: boolean }): unknown {
+  const target = function () {};
+  return new Proxy(target, {
+    apply(_t, _this, args: unknown[]) {
+      if (!world.loading) log.push(name);
+      // A factory called while loading (createMiddleware(routing), NextAuth(config)) gives a middleware.
+      if (world.loading) return fake(`${name}()`, log, world);
+      void args;
+      return marker(name);
+    },
+    get(_t, prop) {
+      if (typeof prop === "symbol" || prop === "then" || prop === "__esModule") return undefined;
+      if (prop === "default") return fake(name, log, world);
+      return fake(`${name}.${prop}`, log, world);
+    },
+  });
+}
+
+const NextResponse = {
+  next: () => marker("next"),
+  redirect: (url: unknown) => marker(`redirect ${String(url)}`),
+  rewrite: (url: unknown) => marker(`rewrite ${String(url)}`),
+  json: (body: unknown) => marker(`json ${JSON.stringify(body)}`),
+};
+
+function clerkModule(log: Log, world: { loading: boolean }) {
+  const auth = Object.assign(async () => ({ userId: null, redirectToSignIn: () => marker("redirectToSignIn") }), {
+    protect: async () => {
+      log.push("auth.protect");
+    },
+  });
+  return {
+    clerkMiddleware(...args: unknown[]) {
+      const handler = typeof args[0] === "function" ? (args[0] as (...a: unknown[]) => unknown) : undefined;
+      return async (req: unknown, event: unknown) => {
+        log.push("clerk");
+        const result = handler ? await handler(auth, req, event) : undefined;
+        return result ?? marker("next");
+      };
+    },
+    createRouteMatcher(patterns: string[]) {
+      const regexps = patterns.map((p) => pathToRegexp(p));
+      return (req: { nextUrl: { pathname: string } }) => regexps.some((re) => re.test(req.nextUrl.pathname));
+    },
+    get authMiddleware() {
+      return fake("authMiddleware", log, world);
+    },
+  };
+}
+
+interface Loaded {
+  handler: ((req: unknown, event: unknown) => unknown) | undefined;
+  matcher: unknown;
+  log: Log;
+}
+
+function load(code: string, kind: string): Loaded {
+  const log: Log = [];
+  const world = { loading: true };
+  const js = ts.transpileModule(code, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  }).outputText;
+  const modules: Record<string, unknown> = {
+    "@clerk/nextjs/server": clerkModule(log, world),
+    "next/server": { NextResponse },
+  };
+  const require = (id: string) => modules[id] ?? fake(id, log, world);
+  const module = { exports: {} as Record<string, unknown> };
+  vm.runInThisContext(`(function (require, module, exports) {${js}\n})`)(require, module, module.exports);
+  world.loading = false;
+  const exports = module.exports;
+  const handler = (exports[kind] ?? exports.default) as Loaded["handler"];
+  return { handler, matcher: (exports.config as { matcher?: unknown } | undefined)?.matcher, log };
+}
+
+// ---- Next's decision: does the middleware run for this request? ----
+
+interface Condition {
+  type: string;
+  key: string;
+  value?: string;
+}
+
+function conditionHolds(condition: Condition, headers: Headers): boolean {
+  if (condition.type !== "header") throw new Error(`untested condition type ${condition.type}`);
+  const value = headers.get(condition.key);
+  if (!condition.value) return !!value;
+  return !!value && new RegExp(`^${condition.value}$`).test(value);
+}
+
+function runsOn(matcher: unknown, path: string, headers: Headers): boolean {
+  if (matcher === undefined) return true;
+  const entries = (Array.isArray(matcher) ? matcher : [matcher]) as (string | { source: string; has?: Condition[]; missing?: Condition[] })[];
+  return entries.some((entry) => {
+    const { source, has = [], missing = [] } = typeof entry === "string" ? { source: entry } : entry;
+    const regexp = nextMatcherRegExp(source);
+    if (!regexp) throw new Error(`invalid source ${source}`);
+    return matchesPath(regexp, path) && has.every((c) => conditionHolds(c, headers)) && !missing.some((c) => conditionHolds(c, headers));
+  });
+}
+
+function request(path: string, headers: Headers) {
+  const url = new URL(path, "http://localhost:3000");
+  return {
+    url: url.href,
+    method: "GET",
+    headers,
+    nextUrl: Object.assign(new URL(url.href), { clone: () => new URL(url.href) }),
+    cookies: { get: () => undefined, getAll: () => [], has: () => false },
+  };
+}
+
+async function run(loaded: Loaded, path: string, headers: Headers): Promise<{ calls: Log; result: string }> {
+  loaded.log.length = 0;
+  const value = await loaded.handler?.(request(path, headers), { waitUntil: () => undefined });
+  return { calls: [...loaded.log], result: describeResult(value) };
+}
+
+/** Sample paths of a matcher source: its static text with every parameter filled in. */
+function pathsOfSource(source: string): string[] {
+  if (/[()[\]{}\\]/.test(source)) return [];
+  return [source.replace(/:\w+[*?]/g, "").replace(/:\w+\+?/g, "sample").replace(/\/+$/, "") || "/"];
+}
+
+function samplePathsFor(c: Case, oldMatcher: unknown): string[] {
+  const own = (Array.isArray(oldMatcher) ? oldMatcher : oldMatcher === undefined ? [] : [oldMatcher]) as (string | { source: string })[];
+  return [
+    ...new Set([
+      "/",
+      "/en/about",
+      "/about",
+      "/api/other",
+      "/api/webhooks/stripe",
+      "/trpc/x",
+      "/_next/static/x.js",
+      "/favicon.ico",
+      "/dashboard",
+      "/dashboard/settings",
+      "/sign-in",
+      "/old",
+      ...own.flatMap((e) => pathsOfSource(typeof e === "string" ? e : e.source)),
+      ...samplePaths(c.route),
+    ]),
+  ];
+}
+
+const HEADER_SETS: Record<string, Headers> = {
+  plain: new Headers(),
+  prefetch: new Headers({ "next-router-prefetch": "1", purpose: "prefetch" }),
+};
+
+describe("patched middleware behaves as before, plus Clerk alone on new paths", () => {
+  const cases = loadCases();
+
+  it("covers the whole corpus", () => {
+    expect(cases.length).toBeGreaterThan(40);
+  });
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      const before = c.input === undefined ? undefined : load(c.input, c.kind);
+      const after = load(c.output, c.kind);
+      expect(after.handler, "the patched file exports a middleware").toBeTypeOf("function");
+      const oldMatcher = before?.handler ? before.matcher : [];
+      for (const path of samplePathsFor(c, oldMatcher)) {
+        for (const [variant, headers] of Object.entries(HEADER_SETS)) {
+          const where = `${path} (${variant} request)`;
+          const ranBefore = before?.handler !== undefined && runsOn(before.matcher, path, headers);
+          const runsNow = runsOn(after.matcher, path, headers);
+          if (ranBefore) {
+            expect(runsNow, `${where}: still runs`).toBe(true);
+            const old = await run(before, path, headers);
+            const now = await run(after, path, headers);
+            expect(now.calls.filter((call) => call === "clerk").length, `${where}: Clerk runs once`).toBe(1);
+            if (old.calls.includes("clerk")) expect(now.calls, `${where}: same calls`).toEqual(old.calls);
+            else expect(now.calls.filter((call) => call !== "clerk"), `${where}: same calls`).toEqual(old.calls);
+            // Clerk answers "go on" with NextResponse.next(): the same as returning nothing.
+            const same = (r: string) => (r === "next []" ? "next" : r);
+            expect(same(now.result), `${where}: same result`).toBe(same(old.result));
+          } else if (runsNow) {
+            const now = await run(after, path, headers);
+            expect(now.calls, `${where}: only Clerk runs on a newly covered path`).toEqual(["clerk"]);
+            expect(now.result, `${where}: Clerk's own response`).toBe("next []");
+          }
+        }
+      }
+      for (const path of samplePaths(c.route)) {
+        expect(runsOn(after.matcher, path, HEADER_SETS.plain!), `the route's path ${path} is covered`).toBe(true);
+      }
+    });
+  }
+});
