@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import type { AuditFlags } from "./audit/run.js";
 import { METHODS } from "./core/types.js";
 import { STYLES, allStyleFlags } from "./styles/index.js";
 
@@ -42,13 +43,28 @@ Examples:
   $ create-clerk-route /api/profile/name --style clerkClient --methods GET,PATCH
   $ create-clerk-route /api/reports --style userId --dry-run      (show the diff, write nothing)
   $ CI=1 create-clerk-route api/me --style userId --yes --json     (no prompts, one JSON object)
+  $ create-clerk-route audit --strict                              (is every Route Handler protected?)
 
 Exit codes: 0 done (or nothing to change), 1 error (nothing written), 130 cancelled.
+`;
+
+const AUDIT_HELP = `
+Reads every route.* file under app/ (or src/app/), classifies each exported method
+(protect, auth-check, machine, webhook, currentUser, unchecked, none, unknown) and
+decides with Next's matcher semantics whether clerkMiddleware() runs on it. Writes nothing.
+
+Findings: NO_MIDDLEWARE, NOT_COVERED, WEBHOOK_PROTECTED (these fail the audit),
+UNCHECKED, PUBLIC (these fail it only with --strict). A route may be public on purpose:
+--allow-public, or a "// clerk-audit: public" comment in its file.
+
+Exit codes: 0 clean, 1 failing findings, 2 the audit could not run.
 `;
 
 export function buildProgram(): Command {
   const program = new Command()
     .name("create-clerk-route")
+    // Options after `audit` are the subcommand's own (both have --cwd and --json).
+    .enablePositionalOptions()
     .description("Add a Clerk-protected Route Handler to a Next.js App Router project.")
     .version(version, "-V, --version")
     .argument("[route]", "URL path of the handler, e.g. /api/projects/[id] (placed under /api if it is not)")
@@ -78,19 +94,41 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: () => {}, writeOut: (text) => process.stdout.write(text) });
 }
 
+/** `create-clerk-route audit`: a subcommand of the program (settings above are inherited). */
+function addAuditCommand(program: Command, onAudit: (flags: AuditFlags) => void): Command {
+  program
+    .command("audit")
+    .description("check that every Route Handler is protected and covered by clerkMiddleware() (read-only)")
+    .option("--cwd <dir>", "the Next.js project (default: current directory)")
+    .option("--json", "print one JSON object on stdout")
+    .option("--strict", "fail (exit 1) on any finding, not only NO_MIDDLEWARE, NOT_COVERED and WEBHOOK_PROTECTED")
+    .option("--allow-public <globs>", "comma-separated route globs that may be public, e.g. /api/health,/api/public/**")
+    .helpOption("-h, --help", "show this help")
+    .addHelpText("after", AUDIT_HELP)
+    .action(function (this: Command) {
+      onAudit(this.opts<AuditFlags>());
+    });
+  return program;
+}
+
 /** The full --help text, as commander prints it (the build inlines it for the fast path). */
 export function renderHelp(): string {
   let text = "";
-  const program = buildProgram().configureOutput({ writeOut: (chunk) => (text += chunk), writeErr: () => {} });
+  const program = addAuditCommand(buildProgram(), () => {}).configureOutput({ writeOut: (chunk) => (text += chunk), writeErr: () => {} });
   program.outputHelp();
   return text;
 }
 
-export type ParseResult = { kind: "run"; flags: RawFlags } | { kind: "exit"; code: number } | { kind: "error"; message: string };
+export type ParseResult =
+  | { kind: "run"; flags: RawFlags }
+  | { kind: "audit"; flags: AuditFlags }
+  | { kind: "exit"; code: number }
+  | { kind: "error"; message: string };
 
 /** Parses argv; help/version print and ask to exit 0; parse errors come back as messages. */
 export function parseArgs(argv: string[]): ParseResult {
-  const program = buildProgram();
+  let audit: AuditFlags | undefined;
+  const program = addAuditCommand(buildProgram(), (flags) => (audit = flags));
   let route: string | undefined;
   program.action((routeArgument: string | undefined) => {
     route = routeArgument;
@@ -106,6 +144,7 @@ export function parseArgs(argv: string[]): ParseResult {
     }
     throw error;
   }
+  if (audit) return { kind: "audit", flags: audit };
   const { envPath: envPathOption, ...opts } = program.opts<RawFlags>();
   const envPath = typeof envPathOption === "string" ? envPathOption : undefined;
   if (envPath !== undefined && opts.envFile !== undefined && envPath !== opts.envFile) {

@@ -28,6 +28,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     return 1;
   }
+  if (parsed.kind === "audit") {
+    const { runAudit } = await import("./audit/run.js");
+    return runAudit(parsed.flags, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+  }
   const { run } = await import("./run.js");
   return run(parsed.flags, {
     stdout: process.stdout,
