@@ -298,9 +298,19 @@ describe.each(LINES)("golden routes on a real $line server", ({ line, middleware
       expect(reply.json, what).toEqual({ error: "Invalid webhook signature" });
     };
 
-    it("the proxy really protects other API routes (signed out: no 200)", async () => {
+    it("the proxy really protects other API routes (signed out: the handler never runs)", async () => {
       const reply = await call("/api/private");
-      expect([307, 404], reply.text).toContain(reply.status);
+      expect(reply.json).not.toEqual({ userId: null });
+      if (line === "next16") {
+        expect([307, 404], reply.text).toContain(reply.status);
+      } else {
+        // Observed on next 15.5 with @clerk/nextjs 7.9: a failed auth.protect() in the proxy
+        // answers by rewriting to "/clerk_<Date.now()>" to get a 404 (clerkMiddleware.js,
+        // handleControlFlowErrors), but the create-next-app api template has app/[slug]/route.ts,
+        // which serves that path: 200 from the wrong route, never the protected handler.
+        expect(reply.status, reply.text).toBe(200);
+        expect(reply.json).toEqual({ message: expect.stringMatching(/^Hello clerk_\d+!$/) });
+      }
       const signedIn = await call("/api/private", { token: await session() });
       expect(signedIn.status, signedIn.text).toBe(200);
     });
