@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import stringWidth from "string-width";
 import { describe, expect, it } from "vitest";
@@ -151,5 +151,41 @@ describe.concurrent.each(WIDTHS)("at %i columns, nothing breaks the frame", (col
     const text = lines.map((line) => line.text).join("\n");
     expect(text).toMatch(/^! Added "\/\(api\|trpc\)\(\.\*\)" to config\.matcher/m);
     expect(text).toMatch(/^ {2}2\. Fill in/m);
+  });
+});
+
+describe("the README's example sessions", () => {
+  /** The code blocks of "## Example session" that show a command: [command line, screen lines]. */
+  function sessions(): Array<{ command: string; screen: string[] }> {
+    const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Example session"), readme.indexOf("\n## ", readme.indexOf("## Example session") + 1));
+    return [...section.matchAll(/```\n\$ (.*)\n([\s\S]*?)```/g)].map((match) => ({
+      command: match[1]!,
+      screen: match[2]!.trimEnd().split("\n"),
+    }));
+  }
+
+  /** The words of a shell command line as the shell would pass them (single quotes only). */
+  const argv = (command: string) => [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!).slice(2);
+
+  it("are what an 80-column terminal shows", async () => {
+    const [flags, prompts] = sessions();
+    expect(flags?.command).toMatch(/--yes$/);
+    expect(prompts?.command).toMatch(/--style token --methods GET$/);
+
+    const first = startInPty(argv(flags!.command), { columns: 80, cwd: copyFixture("app-ts") });
+    // Compared without trailing spaces (the intro's title ends in a coloured one; editors drop them).
+    expect((await finish(first)).map((line) => line.text.trimEnd())).toEqual(flags!.screen);
+
+    const second = startInPty(argv(prompts!.command), { columns: 80, cwd: copyFixture("app-ts") });
+    await second.waitFor(/Clerk JWT template/);
+    second.type(ENTER); // supabase
+    await second.waitFor(/Write these files\?/);
+    second.type(ENTER);
+    await second.waitFor(/not installed\. Install it/);
+    second.type(DOWN + ENTER); // No
+    const lines = await finish(second);
+    expectFits(lines, 80);
+    expect(lines.map((line) => line.text.trimEnd())).toEqual(prompts!.screen);
   });
 });

@@ -27,6 +27,8 @@ export interface PtyOptions {
   env?: NodeJS.ProcessEnv;
   /** Terminal width in columns (default 120). */
   columns?: number;
+  /** The folder the CLI runs in (default: this process's). */
+  cwd?: string;
 }
 
 const ROWS = 40;
@@ -40,6 +42,7 @@ export function startInPty(args: string[], options: PtyOptions = {}): PtySession
   // A pty made without a terminal behind it has no size: give it one, or prompts wrap at 1 column.
   const child = spawn("script", ["-qefc", `stty cols ${columns} rows ${ROWS}; exec ${command}`, "/dev/null"], {
     stdio: ["pipe", "pipe", "pipe"],
+    cwd: options.cwd,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
