@@ -9,7 +9,7 @@ import type { Question, StyleDeclaration, StyleFlag } from "./core/style.js";
 import { allowedMethods, parseMethods, reservedNames } from "./options.js";
 import type { Plan } from "./plan/notes.js";
 import { renderDiff } from "./report/diff.js";
-import { DRY_RUN_HEADING, NOTHING_TO_CHANGE, changeItems } from "./report/index.js";
+import { DRY_RUN_HEADING, NOTHING_TO_CHANGE, changeItems, isCode } from "./report/index.js";
 import { describeNotes } from "./report/notes.js";
 import { columnsOf, cutLines, hang, widest, wrapCommand, wrapText } from "./report/wrap.js";
 import { STYLES, findStyle } from "./styles/index.js";
@@ -213,9 +213,13 @@ export function showResult(plan: Plan, view: ResultView, colors: Colors): void {
   if (view.ciCommand) p.log.info(`To repeat this in CI:\n${wrapCommand(view.ciCommand, columns() - GUTTER)}`);
 }
 
-/** An error inside the frame (the hint indented under it), then the frame's end. */
+/**
+ * An error inside the frame (the hint indented under it), then the frame's end. Code in the hint
+ * is cut at the width like a diff, never re-flowed: a comment wrapped at a space would read as code.
+ */
 export function showError(error: CliError, closing: string): void {
-  const hint = error.hint ? error.hint.split("\n").map((line) => (line === "" ? "" : item("  ", line))) : [];
+  const hintLine = (line: string) => (line === "" ? "" : isCode(line) ? cutLines(`  ${line}`, columns() - GUTTER) : item("  ", line));
+  const hint = error.hint ? error.hint.split("\n").map(hintLine) : [];
   p.log.error([framed(error.message), ...hint].join("\n"));
   p.cancel(framed(closing).split("\n").join("\n   "));
 }

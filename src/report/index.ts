@@ -51,9 +51,14 @@ export async function wrapFor(stream: { isTTY?: boolean; columns?: number }): Pr
   return (prefix, text) => hang(prefix, text, width);
 }
 
+/** A hint's indented lines are code (the edit to make by hand): never re-flowed, or it would not paste. */
+export const isCode = (line: string) => /^\s/.test(line);
+
 export function humanError(error: CliError, colors: Colors, wrap: Wrap = unwrapped): string {
   const lines = [wrap(`${colors.red("✖")} `, error.message)];
-  if (error.hint) lines.push(error.hint.split("\n").map((line) => (line === "" ? "" : wrap("  ", line))).join("\n"));
+  // Code is left whole: the terminal's own soft wrap keeps a long line copyable as one.
+  const hintLine = (line: string) => (line === "" ? "" : isCode(line) ? `  ${line}` : wrap("  ", line));
+  if (error.hint) lines.push(error.hint.split("\n").map(hintLine).join("\n"));
   return lines.join("\n");
 }
 

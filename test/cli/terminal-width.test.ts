@@ -143,6 +143,16 @@ describe.concurrent.each(WIDTHS)("at %i columns, nothing breaks the frame", (col
     expect(text).toMatch(/└ {2}Nothing was written\./);
   });
 
+  it("a dry run: each diff cut to the frame, every character kept", async () => {
+    const project = copyFixture("src-app");
+    const session = startInPty(["/api/me", "--style", "userId", "--methods", "GET", "--no-install", "--dry-run", "--cwd", project], { columns });
+    const lines = await finish(session);
+    expectFits(lines, columns);
+    const text = lines.map((line) => line.text).join("\n");
+    expect(text).toContain("+++ b/src/middleware.ts");
+    expect(text).toMatch(/└ {2}Dry run: nothing was written\./);
+  });
+
   it("a run without prompts on a terminal wraps its plain output too", async () => {
     const project = projectWithClerkProxy();
     const session = startInPty(["/api/me", "--style", "token", "--yes", "--no-install", "--cwd", project], { columns });

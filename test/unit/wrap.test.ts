@@ -114,7 +114,7 @@ describe("plain output", () => {
     expect(words(text)).toEqual(words(humanPlan(plan, options)));
   });
 
-  it("an error and its hint, wrapped on a terminal, the hint's code keeping its indentation", async () => {
+  it("an error and its hint, wrapped on a terminal, the hint's code left whole", async () => {
     const error = new CliError("MIDDLEWARE_UNSAFE", "proxy.ts runs Auth.js: running two auth libraries in one middleware is a decision to make by hand.", {
       hint: "Make this edit by hand:\n\n    export default clerkMiddleware((auth, req, event) => authjsMiddleware(req, event));",
     });
@@ -129,8 +129,8 @@ describe("plain output", () => {
         "  make by hand.",
         "  Make this edit by hand:",
         "",
-        "      export default clerkMiddleware((auth, req,",
-        "      event) => authjsMiddleware(req, event));",
+        // Code is never re-flowed (it would not paste): the terminal's own soft wrap keeps it one line.
+        "      export default clerkMiddleware((auth, req, event) => authjsMiddleware(req, event));",
       ].join("\n"),
     );
   });
