@@ -162,7 +162,7 @@ export async function run(flags: RawFlags, deps: RunDeps): Promise<number> {
             hint: "Nothing was written. Please report this with the command you ran.",
           });
     // An interactive run ends inside the prompts' frame (the module is already loaded by then).
-    const prompts = mode.interactive && !mode.json ? await import("./prompts.js") : undefined;
+    const prompts = mode.interactive && !mode.json ? await import("./prompts.js").catch(() => undefined) : undefined;
     if (mode.json) {
       deps.stdout.write(`${jsonError(error)}\n`);
     } else if (error instanceof CancelledError) {
