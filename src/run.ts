@@ -11,15 +11,15 @@ import { buildPlan, routeExistsError, settlePlan, type Plan } from "./plan/index
 import { detectProject, type Project } from "./project/detect.js";
 import { readEnvTarget } from "./project/env-target.js";
 import { readRouteTarget } from "./project/targets.js";
-import { equivalentCommand } from "./report/command.js";
-import { humanError, humanPlan, jsonError, jsonReport } from "./report/index.js";
+import { commandGroups } from "./report/command.js";
+import { humanError, humanPlan, jsonError, jsonReport, wrapFor } from "./report/index.js";
 
 // One run, start to end: mode → project (detected first, so a wrong folder fails before any
 // question) → prompts → options → plan → apply → report.
 
 export interface RunDeps {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stdinIsTTY: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -77,10 +77,11 @@ async function execute(flags: RawFlags, mode: Mode, deps: RunDeps): Promise<numb
     deps.stdout.write(`${installed.error ? jsonError(installed.error, report.changes) : JSON.stringify(report)}\n`);
   } else {
     const title = `${options.route.pattern}: ${options.methods.join(", ")} protected with the ${options.style.name} style`;
-    const ciCommand = writes ? equivalentCommand(options, { ...mode, force: mode.force || overwrites }) : undefined;
-    if (prompts && !mode.dryRun) prompts.showResult(plan, title, ciCommand, colors);
-    else deps.stdout.write(`${humanPlan(plan, { dryRun: mode.dryRun, colors, title })}\n`);
-    if (installed.error) deps.stderr.write(`${humanError(installed.error, colorsFor(deps.stderr, deps.env))}\n`);
+    const ciCommand = writes ? commandGroups(options, { ...mode, force: mode.force || overwrites }) : undefined;
+    if (prompts) prompts.showResult(plan, { title, ciCommand, dryRun: mode.dryRun }, colors);
+    else deps.stdout.write(`${humanPlan(plan, { dryRun: mode.dryRun, colors, title, wrap: await wrapFor(deps.stdout) })}\n`);
+    if (installed.error && prompts) prompts.showError(installed.error, "The files were written; the install was not.");
+    else if (installed.error) deps.stderr.write(`${humanError(installed.error, colorsFor(deps.stderr, deps.env), await wrapFor(deps.stderr))}\n`);
   }
   if (installed.error) return installed.error.exitCode;
   prompts?.outro(mode.dryRun ? "Dry run: nothing was written." : writes ? "Done." : "Nothing to change.");
@@ -160,12 +161,17 @@ export async function run(flags: RawFlags, deps: RunDeps): Promise<number> {
         : new CliError("UNEXPECTED", `Unexpected error: ${(caught as Error)?.stack ?? String(caught)}`, {
             hint: "Nothing was written. Please report this with the command you ran.",
           });
+    // An interactive run ends inside the prompts' frame (the module is already loaded by then).
+    const prompts = mode.interactive && !mode.json ? await import("./prompts.js").catch(() => undefined) : undefined;
     if (mode.json) {
       deps.stdout.write(`${jsonError(error)}\n`);
     } else if (error instanceof CancelledError) {
-      deps.stderr.write("Cancelled: nothing was written.\n");
+      if (prompts) prompts.cancelled("Cancelled: nothing was written.");
+      else deps.stderr.write("Cancelled: nothing was written.\n");
+    } else if (prompts) {
+      prompts.showError(error, "Nothing was written.");
     } else {
-      deps.stderr.write(`${humanError(error, colorsFor(deps.stderr, deps.env))}\n`);
+      deps.stderr.write(`${humanError(error, colorsFor(deps.stderr, deps.env), await wrapFor(deps.stderr))}\n`);
     }
     return error.exitCode;
   }

@@ -32,42 +32,73 @@ export function jsonError(error: CliError, changes?: JsonReport["changes"]): str
   return JSON.stringify({ ok: false, error: body, ...(changes ? { changes } : {}) });
 }
 
-export function humanError(error: CliError, colors: Colors): string {
-  const lines = [`${colors.red("✖")} ${error.message}`];
-  if (error.hint) lines.push(error.hint.split("\n").map((line) => (line === "" ? "" : `  ${line}`)).join("\n"));
+/**
+ * How a line is laid out: `prefix` (a symbol, an indent, "1. ") then `text`. Plain output joins
+ * them; on a terminal, `wrapFor` gives one that wraps `text` beside the prefix to the terminal's width.
+ */
+export type Wrap = (prefix: string, text: string) => string;
+
+const unwrapped: Wrap = (prefix, text) => prefix + text;
+
+/**
+ * The layout for human output to `stream`: wrapped to its width on a terminal, not at all into a
+ * pipe or a file (a script reads whole lines). The wrapping code loads only then.
+ */
+export async function wrapFor(stream: { isTTY?: boolean; columns?: number }): Promise<Wrap | undefined> {
+  if (stream.isTTY !== true) return undefined;
+  const { columnsOf, hang } = await import("./wrap.js");
+  const width = columnsOf(stream);
+  return (prefix, text) => hang(prefix, text, width);
+}
+
+/** A hint's indented lines are code (the edit to make by hand): never re-flowed, or it would not paste. */
+export const isCode = (line: string) => /^\s/.test(line);
+
+export function humanError(error: CliError, colors: Colors, wrap: Wrap = unwrapped): string {
+  const lines = [wrap(`${colors.red("✖")} `, error.message)];
+  // Code is left whole: the terminal's own soft wrap keeps a long line copyable as one.
+  const hintLine = (line: string) => (line === "" ? "" : isCode(line) ? `  ${line}` : wrap("  ", line));
+  if (error.hint) lines.push(error.hint.split("\n").map(hintLine).join("\n"));
   return lines.join("\n");
+}
+
+/** One per file: ["created  ", path] / ["modified ", path] (planned: ["create  ", path] / ["modify  ", path]). */
+export function changeItems(plan: Plan, colors: Colors, tense: "done" | "planned"): Array<[prefix: string, path: string]> {
+  return plan.changes.map((change) => {
+    if (tense === "planned") return [`${change.action === "create" ? "create" : "modify"}  `, change.path];
+    return [`${change.action === "create" ? colors.green("created ") : colors.yellow("modified")} `, change.path];
+  });
 }
 
 /** One line per file: "created  path" / "modified path" (planned: "create  path" / "modify  path"). */
 export function changeLines(plan: Plan, colors: Colors, tense: "done" | "planned"): string[] {
-  return plan.changes.map((change) => {
-    if (tense === "planned") return `${change.action === "create" ? "create" : "modify"}  ${change.path}`;
-    return `${change.action === "create" ? colors.green("created ") : colors.yellow("modified")} ${change.path}`;
-  });
+  return changeItems(plan, colors, tense).map(([prefix, path]) => prefix + path);
 }
 
 export const NOTHING_TO_CHANGE = "Nothing to change: the project already has everything this run would add.";
+export const DRY_RUN_HEADING = "Dry run: nothing was written. Planned changes:";
 
-export function humanPlan(plan: Plan, options: { dryRun: boolean; colors: Colors; title?: string }): string {
+export function humanPlan(plan: Plan, options: { dryRun: boolean; colors: Colors; title?: string; wrap?: Wrap }): string {
   const { colors } = options;
+  const wrap = options.wrap ?? unwrapped;
   const { warnings, nextSteps } = describeNotes(plan.notes);
   const out: string[] = [];
-  if (options.title && plan.changes.length > 0 && !options.dryRun) out.push(`${colors.green("✔")} ${options.title}`);
-  if (plan.changes.length === 0) out.push(`${colors.green("✔")} ${NOTHING_TO_CHANGE}`);
+  if (options.title && plan.changes.length > 0 && !options.dryRun) out.push(wrap(`${colors.green("✔")} `, options.title));
+  if (plan.changes.length === 0) out.push(wrap(`${colors.green("✔")} `, NOTHING_TO_CHANGE));
   if (options.dryRun && plan.changes.length > 0) {
-    out.push(colors.bold("Dry run: nothing was written. Planned changes:"), "");
-    for (const change of plan.changes) out.push(renderDiff(change, colors), "");
+    out.push(wrap("", colors.bold(DRY_RUN_HEADING)), "");
+    for (const change of plan.changes) out.push(renderDiff(change, colors), ""); // a diff is never re-wrapped
   } else {
-    out.push(...changeLines(plan, colors, "done").map((line) => `  ${line}`));
+    out.push(...changeItems(plan, colors, "done").map(([prefix, path]) => wrap(`  ${prefix}`, path)));
   }
-  for (const path of plan.unchanged) out.push(`  ${colors.dim("unchanged")} ${colors.dim(path)}`);
+  for (const path of plan.unchanged) out.push(wrap(`  ${colors.dim("unchanged")} `, colors.dim(path)));
   if (warnings.length > 0) {
     out.push("");
-    for (const warning of warnings) out.push(`${colors.yellow("!")} ${warning}`);
+    for (const warning of warnings) out.push(wrap(`${colors.yellow("!")} `, warning));
   }
   if (nextSteps.length > 0) {
     out.push("", colors.bold("Next steps:"));
-    nextSteps.forEach((step, index) => out.push(`  ${index + 1}. ${step}`));
+    nextSteps.forEach((step, index) => out.push(wrap(`  ${index + 1}. `, step)));
   }
   return out.join("\n");
 }

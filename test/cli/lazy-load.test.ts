@@ -5,7 +5,8 @@ import { repoRoot, runCli } from "../support/project.js";
 
 // Start-up cost is what a user of `npx create-clerk-route` waits for: check the built bundle's
 // static import graph, so --help never loads the prompts, the templates or the parser, and a run
-// that only creates files never loads the parser.
+// that only creates files never loads the parser. The wrapping code (wrap-ansi, string-width)
+// loads with the prompts, or when plain output goes to a terminal.
 
 const dist = path.join(repoRoot, "dist");
 
@@ -31,6 +32,7 @@ const MARKERS = {
   prompts: "How should the route be protected",
   templates: "registerPartial",
   parser: "Unexpected token",
+  wrapping: "countAnsiEscapeCodes",
 };
 
 function loaded(files: Set<string>): string[] {
@@ -42,15 +44,17 @@ function loaded(files: Set<string>): string[] {
 
 describe("what each path loads", () => {
   it("the markers are real: each heavy part is found in the bundle", () => {
-    expect(loaded(new Set([chunk("cli"), chunk("prompts"), chunk("run"), chunk("plan")]))).toEqual([
+    expect(loaded(staticClosure(chunk("wrap")))).toEqual(["wrapping"]);
+    expect(loaded(new Set([chunk("cli"), chunk("prompts"), chunk("run"), chunk("plan"), ...staticClosure(chunk("wrap"))]))).toEqual([
       "commander",
       "prompts",
       "templates",
       "parser",
+      "wrapping",
     ]);
   });
 
-  it("--help and --version load none of commander, the prompts, the templates or the parser", () => {
+  it("--help and --version load none of commander, the prompts, the templates, the parser or the wrapping code", () => {
     expect(loaded(staticClosure(path.join(dist, "cli.js")))).toEqual([]);
   });
 
@@ -63,7 +67,11 @@ describe("what each path loads", () => {
     expect(runCli(["-V"]).stdout).toBe(runCli(["--version", "--yes"]).stdout);
   });
 
-  it("a run loads the templates but not the prompts or the parser until needed", () => {
+  it("a run loads the templates but not the prompts, the parser or the wrapping code until needed", () => {
     expect(loaded(staticClosure(chunk("run")))).toEqual(["templates"]);
+  });
+
+  it("the prompts load the wrapping code: nothing in their frame is printed unwrapped", () => {
+    expect(loaded(staticClosure(chunk("prompts")))).toContain("wrapping");
   });
 });
