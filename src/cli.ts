@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
-import type { AuditFlags } from "./audit/run.js";
+import type { AuditFlags } from "./audit/command.js";
 import { METHODS } from "./core/types.js";
 import { STYLES, allStyleFlags } from "./styles/index.js";
 
@@ -65,6 +65,8 @@ export function buildProgram(): Command {
     .name("create-clerk-route")
     // Options after `audit` are the subcommand's own (both have --cwd and --json).
     .enablePositionalOptions()
+    // No implicit `help [command]`: `audit --help` says the same, and the inlined text stays one.
+    .helpCommand(false)
     .description("Add a Clerk-protected Route Handler to a Next.js App Router project.")
     .version(version, "-V, --version")
     .argument("[route]", "URL path of the handler, e.g. /api/projects/[id] (placed under /api if it is not)")

@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (parsed.kind === "audit") {
-    const { runAudit } = await import("./audit/run.js");
+    const { runAudit } = await import("./audit/command.js");
     return runAudit(parsed.flags, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
   }
   const { run } = await import("./run.js");

@@ -81,6 +81,8 @@ describe.concurrent.each(WIDTHS)("at %i columns, nothing breaks the frame", (col
     session.type("/api/projects/[id]" + ENTER);
     await session.waitFor(/HTTP methods/);
     session.type(ENTER); // GET
+    await session.waitFor(/Who may call it\?/);
+    session.type(ENTER); // anyone signed in
     await session.waitFor(/Write these files\?/);
     session.type(ENTER);
     await session.waitFor(/not installed\. Install it/);
@@ -96,6 +98,8 @@ describe.concurrent.each(WIDTHS)("at %i columns, nothing breaks the frame", (col
   it("a patched proxy.ts, with the warning that says how", async () => {
     const project = projectWithClerkProxy();
     const session = startInPty(["/api/me", "--style", "userId", "--methods", "GET", "--no-install", "--cwd", project], { columns });
+    await session.waitFor(/Who may call it\?/);
+    session.type(ENTER); // anyone signed in
     await session.waitFor(/Write these files\?/);
     session.type(ENTER);
     const lines = await finish(session);
@@ -108,6 +112,8 @@ describe.concurrent.each(WIDTHS)("at %i columns, nothing breaks the frame", (col
   it("the token style, its two next steps and the CI command", async () => {
     const project = projectWithClerkInstalled();
     const session = startInPty(["/api/external-data", "--style", "token", "--methods", "GET", "--cwd", project], { columns });
+    await session.waitFor(/Who may call it\?/);
+    session.type(ENTER); // anyone signed in
     await session.waitFor(/Clerk JWT template/);
     session.type(ENTER); // supabase
     await session.waitFor(/Write these files\?/);
@@ -135,6 +141,8 @@ describe.concurrent.each(WIDTHS)("at %i columns, nothing breaks the frame", (col
     const session = startInPty(["/api/me", "--style", "userId", "--no-install", "--cwd", project], { columns });
     await session.waitFor(/HTTP methods/);
     session.type(ENTER); // GET
+    await session.waitFor(/Who may call it\?/);
+    session.type(ENTER); // anyone signed in
     const lines = await finish(session, 1);
     expectFits(lines, columns);
     const text = lines.map((line) => line.text).join("\n");
@@ -146,6 +154,8 @@ describe.concurrent.each(WIDTHS)("at %i columns, nothing breaks the frame", (col
   it("a dry run: each diff cut to the frame, every character kept", async () => {
     const project = copyFixture("src-app");
     const session = startInPty(["/api/me", "--style", "userId", "--methods", "GET", "--no-install", "--dry-run", "--cwd", project], { columns });
+    await session.waitFor(/Who may call it\?/);
+    session.type(ENTER); // anyone signed in
     const lines = await finish(session);
     expectFits(lines, columns);
     const text = lines.map((line) => line.text).join("\n");
@@ -188,6 +198,8 @@ describe("the README's example sessions", () => {
     expect((await finish(first)).map((line) => line.text.trimEnd())).toEqual(flags!.screen);
 
     const second = startInPty(argv(prompts!.command), { columns: 80, cwd: copyFixture("app-ts") });
+    await second.waitFor(/Who may call it\?/);
+    second.type(ENTER); // anyone signed in
     await second.waitFor(/Clerk JWT template/);
     second.type(ENTER); // supabase
     await second.waitFor(/Write these files\?/);
