@@ -57,10 +57,11 @@ async function settle(plan: Plan, routePath: string, mode: Mode, prompts: Prompt
  * choice among its Next.js apps; --yes with exactly one app: that one, and a note says so;
  * otherwise WORKSPACE_ROOT names each app's --cwd. Anywhere else: the mode as it was.
  */
-async function chooseWorkspaceApp(mode: Mode, deps: RunDeps, prompts: Prompts | undefined): Promise<{ mode: Mode; note?: Note }> {
+async function chooseWorkspaceApp(mode: Mode, prompts: Prompts | undefined): Promise<{ mode: Mode; note?: Note }> {
   const found = workspaceRootApps(mode.cwd);
   if (!found) return { mode };
-  const cwdFlagFor = (dir: string) => path.relative(deps.cwd, path.join(mode.cwd, dir)).split(path.sep).join("/") || ".";
+  // The app's folder as the user would type it: below the --cwd they typed, or relative to where they are.
+  const cwdFlagFor = (dir: string) => (mode.cwdFlag ? path.join(mode.cwdFlag, dir).split(path.sep).join("/") : dir);
   const withApp = (dir: string): Mode => ({ ...mode, cwd: path.join(mode.cwd, dir), cwdFlag: cwdFlagFor(dir) });
   if (prompts && found.apps.length > 0) return { mode: withApp(await prompts.selectWorkspaceApp(found.apps)) };
   if (mode.yes && found.apps.length === 1) {
@@ -75,7 +76,7 @@ async function execute(flags: RawFlags, initialMode: Mode, deps: RunDeps): Promi
   const prompts = initialMode.interactive ? await import("./prompts.js") : undefined;
   prompts?.intro(colors.bgCyan(colors.black(" create-clerk-route ")));
 
-  const chosen = await chooseWorkspaceApp(initialMode, deps, prompts);
+  const chosen = await chooseWorkspaceApp(initialMode, prompts);
   const mode = chosen.mode;
   const project = await detectProject(mode.cwd);
   const filled = prompts ? await prompts.fillGaps(flags) : flags;
