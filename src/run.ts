@@ -102,7 +102,9 @@ async function execute(flags: RawFlags, initialMode: Mode, deps: RunDeps): Promi
     const report = jsonReport(plan, mode.dryRun);
     deps.stdout.write(`${installed.error ? jsonError(installed.error, report.changes) : JSON.stringify(report)}\n`);
   } else {
-    const title = `${options.route.pattern}: ${options.methods.join(", ")} protected with the ${options.style.name} style`;
+    // In a monorepo, the paths below are the app's: say which app.
+    const app = project.workspace && project.workspace.dir !== "." ? ` in ${project.workspace.dir}` : "";
+    const title = `${options.route.pattern}: ${options.methods.join(", ")} protected with the ${options.style.name} style${app}`;
     const ciCommand = writes ? equivalentCommand(options, { ...mode, force: mode.force || overwrites }) : undefined;
     if (prompts && !mode.dryRun) prompts.showResult(plan, title, ciCommand, colors);
     else deps.stdout.write(`${humanPlan(plan, { dryRun: mode.dryRun, colors, title })}\n`);

@@ -118,6 +118,7 @@ describe.each(WORKSPACES)("a $pm workspace", ({ pm, name, args, inApp }) => {
     expect(read(root, "apps/web/app/api/me/route.ts")).toContain("await auth()");
     expect(existsSync(path.join(root, "apps/web/proxy.ts"))).toBe(true);
     expect(existsSync(path.join(root, "app"))).toBe(false);
+    expect(d.out()).toContain("/api/me: GET protected with the userId style in apps/web");
     const expected = installCommandText({ packageManager: pm, args: [...args] });
     expect(d.out()).toContain(`Add @clerk/nextjs: ${expected}${inApp ? " (in apps/web)" : ""}`);
     expect(d.out()).not.toMatch(pm === "npm" ? /run npm install$/m : /npm install/);
