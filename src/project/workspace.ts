@@ -43,19 +43,22 @@ const MAX_DEPTH = 6;
 const MAX_FOLDERS = 5_000;
 
 function readManifest(dir: string): Manifest | undefined {
+  const file = path.join(dir, "package.json");
+  if (!isFile(file)) return undefined;
   try {
-    const parsed: unknown = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
+    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
     return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Manifest) : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** Without throwing for a missing file: the walk up probes a dozen names per folder. */
 function isFile(file: string): boolean {
   try {
-    return statSync(file).isFile();
+    return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
-    return false;
+    return false; // EACCES, ENOTDIR, …
   }
 }
 
