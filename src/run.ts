@@ -1,14 +1,14 @@
 import os from "node:os";
+import path from "node:path";
 import { applyChanges, checkUnchanged, type ApplyHooks } from "./apply.js";
 import type { RawFlags } from "./cli.js";
 import { colorsFor } from "./colors.js";
 import { CancelledError, CliError } from "./core/errors.js";
 import type { Mode, Options } from "./core/options.js";
 import { formatWithProjectPrettier } from "./format.js";
-import path from "node:path";
-import { clerkInstall, runInstall, type Installer } from "./install.js";
+import { clerkInstall, installCommandText, runInstall, type Installer } from "./install.js";
 import { normalizeOptions, resolveMode } from "./options.js";
-import { buildPlan, routeExistsError, settlePlan, type Plan } from "./plan/index.js";
+import { buildPlan, routeExistsError, settlePlan, type Note, type Plan } from "./plan/index.js";
 import { detectProject, type Project } from "./project/detect.js";
 import { readEnvTarget } from "./project/env-target.js";
 import { readRouteTarget } from "./project/targets.js";
@@ -16,7 +16,6 @@ import { workspaceRootApps, workspaceRootError } from "./project/workspace.js";
 import { equivalentCommand } from "./report/command.js";
 import { humanError, humanPlan, jsonError, jsonReport } from "./report/index.js";
 import { shellQuote } from "./styles/flags.js";
-import type { Note } from "./plan/notes.js";
 
 // One run, start to end: mode → project (detected first, so a wrong folder fails before any
 // question) → prompts → options → plan → apply → report.
@@ -161,10 +160,10 @@ async function installIfAsked(
   if (project.clerk.installed || mode.install === false) return { plan };
   try {
     let wanted = mode.install === true;
-    if (!wanted && prompts) wanted = await prompts.confirm(`@clerk/nextjs is not installed. Install it with ${project.packageManager}?`);
+    const command = clerkInstall(project);
+    if (!wanted && prompts) wanted = await prompts.confirm(`@clerk/nextjs is not installed. Install it now (${installCommandText(command)})?`);
     if (!wanted) return { plan };
     const installer = deps.installer ?? runInstall;
-    const command = clerkInstall(project);
     const task = () => installer(command.packageManager, command.args, command.cwd);
     if (prompts) await prompts.withSpinner(`Installing @clerk/nextjs with ${project.packageManager}…`, task);
     else await task();

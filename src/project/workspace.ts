@@ -72,9 +72,10 @@ export function workspacePatternsAt(dir: string, manifest = readManifest(dir)): 
       return [];
     }
   }
+  // npm, bun and yarn: an array, or (yarn 1, bun) { packages: [...] }.
   const declared = manifest?.workspaces;
-  const list = Array.isArray(declared) ? declared : (declared as { packages?: unknown } | undefined)?.packages;
   if (declared === undefined) return undefined;
+  const list = Array.isArray(declared) ? declared : (declared as { packages?: unknown } | null)?.packages;
   return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : [];
 }
 
