@@ -116,6 +116,7 @@ export function resolveMode(flags: RawFlags, terminal: Terminal): Mode {
   return {
     interactive: terminal.stdinIsTTY && terminal.stdoutIsTTY && !isCI(terminal.env) && !flags.yes && !json,
     json,
+    yes: flags.yes ?? false,
     dryRun: flags.dryRun ?? false,
     force: flags.force ?? false,
     install: flags.install,

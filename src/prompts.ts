@@ -157,6 +157,16 @@ export async function fillGaps(flags: RawFlags): Promise<RawFlags> {
   return filled;
 }
 
+/** Run at a workspace root: which of its Next.js apps (the run goes on there). */
+export async function selectWorkspaceApp(apps: readonly { dir: string; name?: string }[]): Promise<string> {
+  return answer(
+    await p.select<string>({
+      message: "This is a workspace root. Add the route to which Next.js app?",
+      options: apps.map((app) => ({ value: app.dir, label: app.dir, ...(app.name && app.name !== app.dir ? { hint: app.name } : {}) })),
+    }),
+  );
+}
+
 export async function confirm(text: string, initialValue = true): Promise<boolean> {
   return answer(await p.confirm({ message: message(text), initialValue }));
 }

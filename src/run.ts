@@ -1,18 +1,21 @@
 import os from "node:os";
+import path from "node:path";
 import { applyChanges, checkUnchanged, type ApplyHooks } from "./apply.js";
 import type { RawFlags } from "./cli.js";
 import { colorsFor } from "./colors.js";
 import { CancelledError, CliError } from "./core/errors.js";
 import type { Mode, Options } from "./core/options.js";
 import { formatWithProjectPrettier } from "./format.js";
-import { clerkInstallArgs, runInstall, type Installer } from "./install.js";
+import { clerkInstall, installCommandText, runInstall, type Installer } from "./install.js";
 import { normalizeOptions, resolveMode } from "./options.js";
-import { buildPlan, routeExistsError, settlePlan, type Plan } from "./plan/index.js";
+import { buildPlan, routeExistsError, settlePlan, type Note, type Plan } from "./plan/index.js";
 import { detectProject, type Project } from "./project/detect.js";
 import { readEnvTarget } from "./project/env-target.js";
 import { readRouteTarget } from "./project/targets.js";
 import { commandGroups } from "./report/command.js";
 import { humanError, humanPlan, jsonError, jsonReport, wrapFor } from "./report/index.js";
+import { workspaceRootApps, workspaceRootError } from "./project/workspace.js";
+import { shellQuote } from "./styles/flags.js";
 
 // One run, start to end: mode → project (detected first, so a wrong folder fails before any
 // question) → prompts → options → plan → apply → report.
@@ -48,17 +51,39 @@ async function settle(plan: Plan, routePath: string, mode: Mode, prompts: Prompt
   return settled.plan;
 }
 
-async function execute(flags: RawFlags, mode: Mode, deps: RunDeps): Promise<number> {
+/**
+ * Run at a workspace root that is not itself a Next.js app: the app to work on. Interactive: a
+ * choice among its Next.js apps; --yes with exactly one app: that one, and a note says so;
+ * otherwise WORKSPACE_ROOT names each app's --cwd. Anywhere else: the mode as it was.
+ */
+async function chooseWorkspaceApp(mode: Mode, prompts: Prompts | undefined): Promise<{ mode: Mode; note?: Note }> {
+  const found = workspaceRootApps(mode.cwd);
+  if (!found) return { mode };
+  // The app's folder as the user would type it: below the --cwd they typed, or relative to where they are.
+  const cwdFlagFor = (dir: string) => (mode.cwdFlag ? path.join(mode.cwdFlag, dir).split(path.sep).join("/") : dir);
+  const withApp = (dir: string): Mode => ({ ...mode, cwd: path.join(mode.cwd, dir), cwdFlag: cwdFlagFor(dir) });
+  if (prompts && found.apps.length > 0) return { mode: withApp(await prompts.selectWorkspaceApp(found.apps)) };
+  if (mode.yes && found.apps.length === 1) {
+    const dir = found.apps[0]!.dir;
+    return { mode: withApp(dir), note: { kind: "workspaceAppChosen", dir, cwdFlag: shellQuote(cwdFlagFor(dir)) } };
+  }
+  throw workspaceRootError(mode.cwd, found, (dir) => shellQuote(cwdFlagFor(dir)));
+}
+
+async function execute(flags: RawFlags, initialMode: Mode, deps: RunDeps): Promise<number> {
   const colors = colorsFor(deps.stdout, deps.env);
-  const prompts = mode.interactive ? await import("./prompts.js") : undefined;
+  const prompts = initialMode.interactive ? await import("./prompts.js") : undefined;
   prompts?.intro(colors.bgCyan(colors.black(" create-clerk-route ")));
 
-  const project = detectProject(mode.cwd);
+  const chosen = await chooseWorkspaceApp(initialMode, prompts);
+  const mode = chosen.mode;
+  const project = await detectProject(mode.cwd);
   const filled = prompts ? await prompts.fillGaps(flags) : flags;
   const options = normalizeOptions(filled, { absoluteRoots: [project.root, os.homedir()], env: deps.env });
 
   const planned = await planRun(project, options, deps);
   let plan = await settle(planned.plan, planned.routePath, mode, prompts);
+  if (chosen.note) plan = { ...plan, notes: [chosen.note, ...plan.notes] };
   const overwrites = plan.changes.some((c) => c.path === planned.routePath && c.before !== null);
 
   checkUnchanged(project.root, plan.changes); // a dry run refuses what the real run would refuse
@@ -76,7 +101,9 @@ async function execute(flags: RawFlags, mode: Mode, deps: RunDeps): Promise<numb
     const report = jsonReport(plan, mode.dryRun);
     deps.stdout.write(`${installed.error ? jsonError(installed.error, report.changes) : JSON.stringify(report)}\n`);
   } else {
-    const title = `${options.route.pattern}: ${options.methods.join(", ")} protected with the ${options.style.name} style`;
+    // In a monorepo, the paths below are the app's: say which app.
+    const app = project.workspace && project.workspace.dir !== "." ? ` in ${project.workspace.dir}` : "";
+    const title = `${options.route.pattern}: ${options.methods.join(", ")} protected with the ${options.style.name} style${app}`;
     const ciCommand = writes ? commandGroups(options, { ...mode, force: mode.force || overwrites }) : undefined;
     if (prompts) prompts.showResult(plan, { title, ciCommand, dryRun: mode.dryRun }, colors);
     else deps.stdout.write(`${humanPlan(plan, { dryRun: mode.dryRun, colors, title, wrap: await wrapFor(deps.stdout) })}\n`);
@@ -134,10 +161,11 @@ async function installIfAsked(
   if (project.clerk.installed || mode.install === false) return { plan };
   try {
     let wanted = mode.install === true;
-    if (!wanted && prompts) wanted = await prompts.confirm(`@clerk/nextjs is not installed. Install it with ${project.packageManager}?`);
+    const command = clerkInstall(project);
+    if (!wanted && prompts) wanted = await prompts.confirm(`@clerk/nextjs is not installed. Install it now (${installCommandText(command)})?`);
     if (!wanted) return { plan };
     const installer = deps.installer ?? runInstall;
-    const task = () => installer(project.packageManager, clerkInstallArgs(project), project.root);
+    const task = () => installer(command.packageManager, command.args, command.cwd);
     if (prompts) await prompts.withSpinner(`Installing @clerk/nextjs with ${project.packageManager}…`, task);
     else await task();
     return { plan: { ...plan, notes: plan.notes.filter((note) => note.kind !== "installClerk") } };

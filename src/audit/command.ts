@@ -26,7 +26,7 @@ export interface AuditDeps {
 
 export async function runAudit(flags: AuditFlags, deps: AuditDeps): Promise<number> {
   try {
-    const project = detectProject(path.resolve(deps.cwd, flags.cwd ?? "."));
+    const project = await detectProject(path.resolve(deps.cwd, flags.cwd ?? "."));
     const allowPublic = (flags.allowPublic ?? "").split(",").map((glob) => glob.trim()).filter((glob) => glob !== "");
     const result = evaluateAudit(project, scanRoutes(project), { strict: flags.strict ?? false, allowPublic });
     deps.stdout.write(`${flags.json ? auditJson(result) : auditTable(result, colorsFor(deps.stdout, deps.env))}\n`);

@@ -24,6 +24,8 @@ export interface Mode {
   /** Prompts allowed: stdin and stdout are TTYs, CI unset, no --yes or --json. */
   interactive: boolean;
   json: boolean;
+  /** --yes: never prompt, take defaults (at a workspace root: its only Next.js app). */
+  yes: boolean;
   dryRun: boolean;
   /** Overwrite an existing route file. */
   force: boolean;
@@ -31,6 +33,9 @@ export interface Mode {
   install: boolean | undefined;
   /** Absolute project folder. */
   cwd: string;
-  /** --cwd as the user typed it, repeated in the echoed CI command. */
+  /**
+   * --cwd as the user typed it, repeated in the echoed CI command; after picking an app at a
+   * workspace root, that app's folder relative to where the command was run.
+   */
   cwdFlag?: string;
 }

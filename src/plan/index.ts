@@ -1,7 +1,7 @@
 import { CliError } from "../core/errors.js";
 import type { Options } from "../core/options.js";
 import { fileChange } from "../core/types.js";
-import { clerkInstallCommand } from "../install.js";
+import { clerkInstall, installCommandText } from "../install.js";
 import type { Project } from "../project/detect.js";
 import type { EnvTarget } from "../project/env-target.js";
 import type { RouteTarget } from "../project/targets.js";
@@ -75,7 +75,13 @@ function planPackages(input: PlanInput): StepResult {
   const { project, options } = input;
   const step = emptyStep();
   if (!project.clerk.installed) {
-    step.notes.push({ kind: "installClerk", command: clerkInstallCommand(project).join(" "), declared: project.clerk.declared });
+    const install = clerkInstall(project);
+    step.notes.push({
+      kind: "installClerk",
+      command: installCommandText(install),
+      declared: project.clerk.declared,
+      ...(install.folder ? { folder: install.folder } : {}),
+    });
   }
   const clerkMajor = project.clerk.installed ? Number(/^\D*(\d+)/.exec(project.clerk.version ?? "")?.[1]) : NaN;
   if (clerkMajor < 7) step.notes.push({ kind: "clerkTooOld", version: project.clerk.version ?? "" });

@@ -8,8 +8,14 @@ export type Note =
   /** Which middleware file runs, and what a patch did to it (see plan/middleware/index.ts). */
   | LocationNote
   | PatchNote
-  /** @clerk/nextjs is missing: `command` installs it. */
-  | { kind: "installClerk"; command: string; declared: boolean }
+  /**
+   * @clerk/nextjs is missing: `command` installs it. `folder` (relative to the workspace root) when
+   * it must run in the app's own folder of a monorepo; otherwise it runs in the project or anywhere
+   * inside its workspace.
+   */
+  | { kind: "installClerk"; command: string; declared: boolean; folder?: string }
+  /** Run at a workspace root with --yes: the only Next.js app among its workspaces was used. */
+  | { kind: "workspaceAppChosen"; dir: string; cwdFlag: string }
   | { kind: "clerkTooOld"; version: string }
   /** Something the style leaves for the user to do (a style's own words, see StyleDeclaration.nextSteps). */
   | { kind: "styleNextStep"; text: string }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { CliError } from "../core/errors.js";
 import { readText } from "../core/files.js";
 import type { ExistingFile, Language, PackageManager } from "../core/types.js";
+import { detectPackageManagerAndWorkspace, type Workspace } from "./workspace.js";
 
 // Looks at the project once and returns plain data. Reads only; never writes.
 
@@ -18,6 +19,10 @@ export interface Project {
   nextMajor: number;
   clerk: { installed: boolean; declared: boolean; version?: string };
   packageManager: PackageManager;
+  /** package.json "name": workspace filters (pnpm --filter, yarn workspace) use it. */
+  packageName?: string;
+  /** Set when the project is one of a monorepo's workspaces (see project/workspace.ts). */
+  workspace?: Workspace;
   /** Middleware/proxy files found anywhere Next looks or users misplace them. */
   middlewareFiles: ExistingFile[];
   /** Env files found in the root (.env.local, .env, ...), with contents. */
@@ -36,9 +41,9 @@ const MIDDLEWARE_FOLDERS = ["", "src/", "app/", "src/app/"];
 const ENV_FILES = [".env.local", ".env", ".env.development.local", ".env.development", ".env.production.local", ".env.production"];
 
 interface PackageJson {
+  name?: unknown;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
-  packageManager?: string;
 }
 
 function readPackageJson(root: string): PackageJson {
@@ -102,13 +107,13 @@ function highestMajor(part: string): number {
   return Number(/\d+/.exec(text)?.[0] ?? NEWEST_NEXT_MAJOR);
 }
 
-export function detectPackageManager(root: string, pkg: Pick<PackageJson, "packageManager">): PackageManager {
-  const field = pkg.packageManager?.split("@")[0];
-  if (field === "npm" || field === "pnpm" || field === "yarn" || field === "bun") return field;
-  if (existsSync(path.join(root, "pnpm-lock.yaml"))) return "pnpm";
-  if (existsSync(path.join(root, "yarn.lock"))) return "yarn";
-  if (existsSync(path.join(root, "bun.lock")) || existsSync(path.join(root, "bun.lockb"))) return "bun";
-  return "npm";
+/**
+ * The package manager, found from the project's folder upwards (a monorepo's root holds the
+ * lockfile and the `packageManager` field), and the workspace when the project is one of its
+ * packages. See project/workspace.ts.
+ */
+export function detectPackageManager(root: string): Promise<{ packageManager: PackageManager; workspace?: Workspace }> {
+  return detectPackageManagerAndWorkspace(root);
 }
 
 function readExisting(root: string, relativePaths: string[]): ExistingFile[] {
@@ -123,7 +128,7 @@ function isDirectory(file: string): boolean {
   return existsSync(file) && statSync(file).isDirectory();
 }
 
-export function detectProject(cwd: string): Project {
+export async function detectProject(cwd: string): Promise<Project> {
   const root = path.resolve(cwd);
   if (!existsSync(root)) {
     throw new CliError("CWD_NOT_FOUND", `The folder ${root} does not exist.`, { hint: "Check the path given to --cwd." });
@@ -172,6 +177,7 @@ export function detectProject(cwd: string): Project {
     MIDDLEWARE_NAMES.flatMap((name) => MIDDLEWARE_EXTENSIONS.map((ext) => `${folder}${name}.${ext}`)),
   );
 
+  const { packageManager, workspace } = await detectPackageManager(root);
   return {
     root,
     appDir: srcDir ? "src/app" : "app",
@@ -183,7 +189,9 @@ export function detectProject(cwd: string): Project {
       declared: clerkDeclared !== undefined,
       version: clerkInstalled ?? clerkDeclared,
     },
-    packageManager: detectPackageManager(root, pkg),
+    packageManager,
+    ...(typeof pkg.name === "string" && pkg.name !== "" ? { packageName: pkg.name } : {}),
+    ...(workspace ? { workspace } : {}),
     middlewareFiles: readExisting(root, middlewarePaths),
     envFiles: readExisting(root, ENV_FILES),
     hasPrettier: installedVersion(root, "prettier") !== undefined,

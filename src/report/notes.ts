@@ -21,8 +21,12 @@ export function describeNote(note: Note): Described {
     case "matcherEntryAdded":
     case "middlewareWrapped":
       return warning(describeMiddlewareNote(note));
-    case "installClerk":
-      return nextStep(note.declared ? `@clerk/nextjs is in package.json but not installed: run ${note.command}` : `Add @clerk/nextjs: ${note.command}`);
+    case "installClerk": {
+      const command = note.folder ? `${note.command} (in ${note.folder})` : note.command;
+      return nextStep(note.declared ? `@clerk/nextjs is in package.json but not installed: run ${command}` : `Add @clerk/nextjs: ${command}`);
+    }
+    case "workspaceAppChosen":
+      return warning(`Used ${note.dir}, the only Next.js app in this workspace, because of --yes. To name it yourself: --cwd ${note.cwdFlag}`);
     case "clerkTooOld":
       return warning(
         `@clerk/nextjs ${note.version} is installed; the generated code uses the v7 API (isAuthenticated, auth.protect()). Upgrade: npx @clerk/upgrade`,

@@ -19,6 +19,13 @@ export function copyFixture(name: string): string {
   return target;
 }
 
+/** A temporary copy of a fixture monorepo, test/fixtures/workspaces/<pm> (npm, pnpm, yarn, bun). */
+export function copyWorkspace(pm: string): string {
+  const target = mkdtempSync(path.join(os.tmpdir(), `ccr-ws-${pm}-`));
+  fse.copySync(path.join(repoRoot, "test/fixtures/workspaces", pm), target);
+  return target;
+}
+
 export interface CliResult {
   status: number | null;
   stdout: string;

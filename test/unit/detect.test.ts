@@ -10,9 +10,9 @@ function install(project: string, name: string, manifest: object) {
 }
 
 describe("detectProject", () => {
-  it("returns plain data for a TypeScript app/ project", () => {
+  it("returns plain data for a TypeScript app/ project", async () => {
     const project = copyFixture("app-ts");
-    expect(detectProject(project)).toMatchObject({
+    expect(await detectProject(project)).toMatchObject({
       appDir: "app",
       srcDir: false,
       language: "ts",
@@ -25,26 +25,26 @@ describe("detectProject", () => {
     });
   });
 
-  it("sees installed packages even when they do not export ./package.json", () => {
+  it("sees installed packages even when they do not export ./package.json", async () => {
     const project = copyFixture("app-ts");
     install(project, "next", { version: "15.5.2" });
     install(project, "@clerk/nextjs", { version: "7.9.17", exports: { ".": "./dist/index.js" } });
-    const detected = detectProject(project);
+    const detected = await detectProject(project);
     expect(detected.nextMajor).toBe(15);
     expect(detected.clerk).toEqual({ installed: true, declared: true, version: "7.9.17" });
   });
 
-  it("finds src/app, JavaScript and the middleware file", () => {
-    const detected = detectProject(copyFixture("src-app"));
+  it("finds src/app, JavaScript and the middleware file", async () => {
+    const detected = await detectProject(copyFixture("src-app"));
     expect(detected.appDir).toBe("src/app");
     expect(detected.middlewareFiles.map((f) => f.path)).toEqual(["src/middleware.ts"]);
-    expect(detectProject(copyFixture("app-js"))).toMatchObject({ language: "js", packageManager: "pnpm" });
+    expect(await detectProject(copyFixture("app-js"))).toMatchObject({ language: "js", packageManager: "pnpm" });
   });
 
-  it("reads the packageManager field before lockfiles", () => {
+  it("reads the packageManager field before lockfiles", async () => {
     const project = copyFixture("app-js");
     writeFileSync(path.join(project, "package.json"), JSON.stringify({ dependencies: { next: "16" }, packageManager: "yarn@4.1.0" }));
-    expect(detectProject(project).packageManager).toBe("yarn");
+    expect((await detectProject(project)).packageManager).toBe("yarn");
   });
 
   it.each([

@@ -146,6 +146,12 @@ describe("gitignoreCovers agrees with git check-ignore", () => {
     ["other/.env", "config/.env"],
     ["# .env", ".env"],
     ["", ".env.local"],
+    [".ENV.LOCAL", ".env.local"],
+    ["config\n!config/.env", "config/.env"],
+    ["**/config/**", "config/.env"],
+    ["config/**/\n!config/.env", "config/.env"],
+    [".env.\\local", ".env.local"],
+    ["/*\n!/config/\n/config/*\n!/config/.env", "config/.env"],
   ];
 
   it.each(cases)("%j / %s", (content, path) => {

@@ -1,0 +1,188 @@
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { LOCKS } from "package-manager-detector/constants";
+import { detect } from "package-manager-detector/detect";
+import { CliError } from "../core/errors.js";
+import { toProjectPath } from "../core/paths.js";
+import type { PackageManager } from "../core/types.js";
+import { compileWorkspacePatterns, isWorkspaceFolder, mayContainWorkspaces, parsePnpmWorkspacePackages } from "../core/workspace-glob.js";
+
+// Monorepos, read from the disk: which package manager a project uses (through its workspace root),
+// whether the project is one of a workspace's packages, and which Next.js apps a workspace root holds.
+
+/** The monorepo around a Next.js app that is one of its workspaces. */
+export interface Workspace {
+  /** Absolute path of the workspace root (the folder with pnpm-workspace.yaml / `workspaces`). */
+  root: string;
+  /** The app's folder relative to the root, posix slashes; "." when the app is the root itself. */
+  dir: string;
+}
+
+/** A Next.js app found among a workspace root's packages. */
+export interface WorkspaceApp {
+  /** Relative to the workspace root, posix slashes, e.g. "apps/web". */
+  dir: string;
+  /** Its package.json "name", when it has one. */
+  name?: string;
+}
+
+interface Manifest {
+  name?: unknown;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  packageManager?: unknown;
+  devEngines?: { packageManager?: unknown };
+  workspaces?: unknown;
+}
+
+const PACKAGE_MANAGERS: readonly PackageManager[] = ["npm", "pnpm", "yarn", "bun"];
+/** Folders never searched for workspaces (dot folders are skipped too). */
+const SKIPPED_FOLDERS = new Set(["node_modules"]);
+/** Bounds on the search below a workspace root: depth for `**` and folders visited. */
+const MAX_DEPTH = 6;
+const MAX_FOLDERS = 5_000;
+
+function readManifest(dir: string): Manifest | undefined {
+  const file = path.join(dir, "package.json");
+  if (!isFile(file)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Manifest) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Without throwing for a missing file: the walk up probes a dozen names per folder. */
+function isFile(file: string): boolean {
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false; // EACCES, ENOTDIR, …
+  }
+}
+
+/** The workspace globs declared in `dir` (pnpm-workspace.yaml, else package.json `workspaces`), or undefined. */
+export function workspacePatternsAt(dir: string, manifest = readManifest(dir)): string[] | undefined {
+  const pnpmFile = path.join(dir, "pnpm-workspace.yaml");
+  if (isFile(pnpmFile)) {
+    try {
+      return parsePnpmWorkspacePackages(readFileSync(pnpmFile, "utf8"));
+    } catch {
+      return [];
+    }
+  }
+  // npm, bun and yarn: an array, or (yarn 1, bun) { packages: [...] }.
+  const declared = manifest?.workspaces;
+  if (declared === undefined) return undefined;
+  const list = Array.isArray(declared) ? declared : (declared as { packages?: unknown } | null)?.packages;
+  return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : [];
+}
+
+/** The folder holding `.git` (a folder, or a file for worktrees and submodules) at or above `dir`. */
+export function gitRootOf(dir: string): string | undefined {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (existsSync(path.join(current, ".git"))) return current;
+    if (path.dirname(current) === current) return undefined;
+  }
+}
+
+function listsNext(manifest: Manifest | undefined): boolean {
+  return manifest?.dependencies?.next !== undefined || manifest?.devDependencies?.next !== undefined;
+}
+
+/**
+ * The folder that decides the package manager: the first one from `dir` upwards with a lockfile,
+ * a `packageManager` (or `devEngines.packageManager`) field or a workspace declaration, never
+ * above the git root. undefined when there is none.
+ */
+export function findPackageManagerRoot(dir: string): { root: string; patterns?: string[] } | undefined {
+  const stop = gitRootOf(dir);
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const manifest = readManifest(current);
+    const patterns = workspacePatternsAt(current, manifest);
+    const field = manifest?.packageManager !== undefined || manifest?.devEngines?.packageManager !== undefined;
+    if (patterns !== undefined || field || Object.keys(LOCKS).some((lock) => isFile(path.join(current, lock)))) {
+      return { root: current, ...(patterns !== undefined ? { patterns } : {}) };
+    }
+    if (current === stop || path.dirname(current) === current) return undefined;
+  }
+}
+
+/**
+ * The project's package manager and, when it is one of a monorepo's packages, its workspace.
+ * `package-manager-detector` (the library sv and shadcn use) reads the folder found by
+ * findPackageManagerRoot: its `packageManager` field wins, then its lockfile. Nothing found: npm.
+ */
+export async function detectPackageManagerAndWorkspace(appDir: string): Promise<{ packageManager: PackageManager; workspace?: Workspace }> {
+  const app = path.resolve(appDir);
+  const found = findPackageManagerRoot(app);
+  if (!found) return { packageManager: "npm" };
+  const detected = await detect({ cwd: found.root, stopDir: found.root });
+  const packageManager = PACKAGE_MANAGERS.find((name) => name === detected?.name) ?? "npm";
+  if (found.patterns === undefined) return { packageManager };
+  const dir = toProjectPath(found.root, app) || ".";
+  const member = dir === "." || isWorkspaceFolder(compileWorkspacePatterns(found.patterns), dir);
+  return member ? { packageManager, workspace: { root: found.root, dir } } : { packageManager };
+}
+
+/**
+ * When `dir` is a workspace root that is not itself a Next.js app: its Next.js apps (package.json
+ * listing `next`), found by expanding the workspace globs. undefined otherwise.
+ */
+export function workspaceRootApps(dir: string): { patterns: string[]; apps: WorkspaceApp[] } | undefined {
+  const root = path.resolve(dir);
+  const manifest = readManifest(root);
+  const patterns = workspacePatternsAt(root, manifest);
+  if (patterns === undefined || listsNext(manifest)) return undefined;
+  const compiled = compileWorkspacePatterns(patterns);
+  const apps: WorkspaceApp[] = [];
+  const queue: Array<{ relative: string; depth: number }> = [{ relative: "", depth: 0 }];
+  let visited = 0;
+  while (queue.length > 0 && visited < MAX_FOLDERS) {
+    const { relative, depth } = queue.shift()!;
+    visited++;
+    let entries;
+    try {
+      entries = readdirSync(path.join(root, relative), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      // Dirent.isDirectory() is false for symbolic links: no cycles, nothing outside the root.
+      if (!entry.isDirectory() || entry.name.startsWith(".") || SKIPPED_FOLDERS.has(entry.name)) continue;
+      const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
+      if (isWorkspaceFolder(compiled, child)) {
+        const childManifest = readManifest(path.join(root, child));
+        if (listsNext(childManifest)) apps.push({ dir: child, ...(typeof childManifest?.name === "string" ? { name: childManifest.name } : {}) });
+      }
+      if (depth + 1 < MAX_DEPTH && mayContainWorkspaces(compiled, child)) queue.push({ relative: child, depth: depth + 1 });
+    }
+  }
+  apps.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  return { patterns, apps };
+}
+
+/** The apps of a workspace root, listed one per line for a message. */
+export function listApps(apps: readonly WorkspaceApp[]): string {
+  return apps.map((app) => `  ${app.dir}${app.name && app.name !== app.dir ? ` (${app.name})` : ""}`).join("\n");
+}
+
+/** Run at a workspace root without a terminal to ask on: which `--cwd` to add. */
+export function workspaceRootError(root: string, found: { patterns: string[]; apps: WorkspaceApp[] }, cwdFlagFor: (dir: string) => string): CliError {
+  if (found.apps.length === 0) {
+    return new CliError(
+      "NOT_NEXT_PROJECT",
+      `${root} is a workspace root, and none of its workspaces (${found.patterns.join(", ") || "none declared"}) lists "next" in package.json.`,
+      { hint: "Run the command in your Next.js app's folder, or point to it with --cwd <dir>." },
+    );
+  }
+  const first = cwdFlagFor(found.apps[0]!.dir);
+  const which = found.apps.length === 1 ? "its Next.js app" : "one of its Next.js apps";
+  return new CliError("WORKSPACE_ROOT", `${root} is a workspace root, not a Next.js app. Pick ${which}:\n${listApps(found.apps)}`, {
+    hint:
+      found.apps.length === 1
+        ? `Add --cwd ${first} to the command (or --yes to use the only app).`
+        : `Add --cwd ${first} to the command (or the --cwd of another app above).`,
+  });
+}
