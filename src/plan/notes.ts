@@ -11,6 +11,8 @@ export type Note =
   /** @clerk/nextjs is missing: `command` installs it. */
   | { kind: "installClerk"; command: string; declared: boolean }
   | { kind: "clerkTooOld"; version: string }
+  /** A package.json field of the wrong type, ignored. */
+  | { kind: "packageJsonFieldIgnored"; field: string; expected: string }
   /** Something the style leaves for the user to do (a style's own words, see StyleDeclaration.nextSteps). */
   | { kind: "styleNextStep"; text: string }
   | { kind: "prettierFailed"; path: string; reason: string }
@@ -25,6 +27,8 @@ export type Note =
   | { kind: "envKeySetElsewhere"; key: string; where: string; file: string }
   /** Only a production env file sets the key: development needs it too. */
   | { kind: "envKeyProductionOnly"; key: string; where: string; file: string }
+  /** `by`, read by `next dev` before `file`, defines the key as empty: the value in `file` never arrives. */
+  | { kind: "envKeyShadowed"; key: string; by: string; file: string }
   | { kind: "fillKeys"; keys: string[]; file: string }
   | { kind: "envTracked"; file: string }
   /** The env file was not ignored by git; `.gitignore` gets a line (adding) or the user declined. */

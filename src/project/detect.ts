@@ -24,6 +24,14 @@ export interface Project {
   envFiles: ExistingFile[];
   /** Whether prettier is installed in the project (node_modules/prettier). */
   hasPrettier: boolean;
+  /** package.json fields with the wrong type, ignored (reported as warnings). */
+  ignoredFields: IgnoredField[];
+}
+
+/** A package.json field of the wrong type (`"packageManager": 5`): ignored rather than trusted. */
+export interface IgnoredField {
+  field: string;
+  expected: string;
 }
 
 /** The newest Next.js major this tool knows; `latest`/`canary` ranges count as this. */
@@ -35,10 +43,15 @@ const MIDDLEWARE_FOLDERS = ["", "src/", "app/", "src/app/"];
 /** The env files Next.js loads in development and production builds. */
 const ENV_FILES = [".env.local", ".env", ".env.development.local", ".env.development", ".env.production.local", ".env.production"];
 
+/** package.json as parsed: any field may hold any JSON value. */
 interface PackageJson {
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-  packageManager?: string;
+  dependencies?: unknown;
+  devDependencies?: unknown;
+  packageManager?: unknown;
+}
+
+function ignore(ignored: IgnoredField[], field: string, expected: string): void {
+  if (!ignored.some((item) => item.field === field)) ignored.push({ field, expected });
 }
 
 function readPackageJson(root: string): PackageJson {
@@ -59,8 +72,20 @@ function readPackageJson(root: string): PackageJson {
   }
 }
 
-function declaredVersion(pkg: PackageJson, name: string): string | undefined {
-  return pkg.dependencies?.[name] ?? pkg.devDependencies?.[name];
+function declaredVersion(pkg: PackageJson, name: string, ignored: IgnoredField[]): string | undefined {
+  for (const field of ["dependencies", "devDependencies"] as const) {
+    const deps = pkg[field];
+    if (deps === undefined) continue;
+    if (typeof deps !== "object" || deps === null || Array.isArray(deps)) {
+      ignore(ignored, field, "an object");
+      continue;
+    }
+    if (!Object.prototype.hasOwnProperty.call(deps, name)) continue;
+    const version: unknown = (deps as Record<string, unknown>)[name];
+    if (typeof version === "string") return version;
+    ignore(ignored, `${field}.${name}`, "a version string");
+  }
+  return undefined;
 }
 
 /**
@@ -102,8 +127,9 @@ function highestMajor(part: string): number {
   return Number(/\d+/.exec(text)?.[0] ?? NEWEST_NEXT_MAJOR);
 }
 
-export function detectPackageManager(root: string, pkg: Pick<PackageJson, "packageManager">): PackageManager {
-  const field = pkg.packageManager?.split("@")[0];
+export function detectPackageManager(root: string, pkg: Pick<PackageJson, "packageManager">, ignored: IgnoredField[] = []): PackageManager {
+  if (pkg.packageManager !== undefined && typeof pkg.packageManager !== "string") ignore(ignored, "packageManager", "a string such as pnpm@9.0.0");
+  const field = typeof pkg.packageManager === "string" ? pkg.packageManager.split("@")[0] : undefined;
   if (field === "npm" || field === "pnpm" || field === "yarn" || field === "bun") return field;
   if (existsSync(path.join(root, "pnpm-lock.yaml"))) return "pnpm";
   if (existsSync(path.join(root, "yarn.lock"))) return "yarn";
@@ -113,9 +139,8 @@ export function detectPackageManager(root: string, pkg: Pick<PackageJson, "packa
 
 function readExisting(root: string, relativePaths: string[]): ExistingFile[] {
   return relativePaths.flatMap((relativePath) => {
-    const file = path.join(root, relativePath);
-    if (!existsSync(file) || !statSync(file).isFile()) return [];
-    return [{ path: relativePath, content: readText(file, relativePath) ?? "" }];
+    const content = readText(path.join(root, relativePath), relativePath); // a FIFO or folder is an error, never a hang
+    return content === null ? [] : [{ path: relativePath, content }];
   });
 }
 
@@ -132,7 +157,8 @@ export function detectProject(cwd: string): Project {
     throw new CliError("CWD_NOT_DIRECTORY", `${root} is a file, not a folder.`, { hint: "Point --cwd at the folder that holds package.json." });
   }
   const pkg = readPackageJson(root);
-  const nextRange = declaredVersion(pkg, "next");
+  const ignoredFields: IgnoredField[] = [];
+  const nextRange = declaredVersion(pkg, "next", ignoredFields);
   if (nextRange === undefined) {
     throw new CliError("NOT_NEXT_PROJECT", `No Next.js project found in ${root}: package.json does not list "next".`, {
       hint: "Run the command inside your Next.js project, or point to it with --cwd <dir>.",
@@ -167,7 +193,7 @@ export function detectProject(cwd: string): Project {
     );
   }
   const clerkInstalled = installedVersion(root, "@clerk/nextjs");
-  const clerkDeclared = declaredVersion(pkg, "@clerk/nextjs");
+  const clerkDeclared = declaredVersion(pkg, "@clerk/nextjs", ignoredFields);
   const middlewarePaths = MIDDLEWARE_FOLDERS.flatMap((folder) =>
     MIDDLEWARE_NAMES.flatMap((name) => MIDDLEWARE_EXTENSIONS.map((ext) => `${folder}${name}.${ext}`)),
   );
@@ -183,9 +209,10 @@ export function detectProject(cwd: string): Project {
       declared: clerkDeclared !== undefined,
       version: clerkInstalled ?? clerkDeclared,
     },
-    packageManager: detectPackageManager(root, pkg),
+    packageManager: detectPackageManager(root, pkg, ignoredFields),
     middlewareFiles: readExisting(root, middlewarePaths),
     envFiles: readExisting(root, ENV_FILES),
     hasPrettier: installedVersion(root, "prettier") !== undefined,
+    ignoredFields,
   };
 }
