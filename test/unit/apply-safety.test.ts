@@ -9,7 +9,7 @@ import { applyChanges, LOCK_FILE } from "../../src/apply.js";
 import type { RawFlags } from "../../src/cli.js";
 import { run, type RunDeps } from "../../src/run.js";
 import { maskEnvText } from "../../src/report/diff.js";
-import { copyFixture, read, treeHash } from "../support/project.js";
+import { copyFixture, read, repoRoot, treeHash } from "../support/project.js";
 
 // Issue #11 in-process: the seams a spawned CLI cannot offer (signals delivered mid-write,
 // injected folder and write failures, files owned by another user). CLI-level cases are in
@@ -90,6 +90,32 @@ describe("item 3: the project lock and the check right before each rename", () =
     expect(read(project, ".env.local")).toBe("EDITED=1\n");
     expect(existsSync(path.join(project, "proxy.ts"))).toBe(false);
     expect(existsSync(path.join(project, "app/api"))).toBe(false);
+  });
+
+  it("a second run during the first one's writes loses cleanly: no lost matcher entry, no false success", async () => {
+    const project = copyFixture("app-ts");
+    writeFileSync(
+      path.join(project, "proxy.ts"),
+      readFileSync(path.join(repoRoot, "test/fixtures/middleware/clerk-handler-narrow/input.ts")),
+    );
+    let second: { code: number; out: string } | undefined;
+    const first = deps(project, {
+      applyHooks: {
+        // The second run plans and applies while the first holds proxy.ts in a temporary file.
+        beforeCommit: async (change) => {
+          if (change.path !== "proxy.ts" || second) return;
+          const d = deps(project);
+          second = { code: await run(flags({ route: "/api/second", json: true, env: false }), d), out: d.out() };
+        },
+      },
+    });
+    expect(await run(flags({ route: "/api/first", json: true, env: false }), first)).toBe(0);
+    expect(second?.code, second?.out).toBe(1);
+    expect(JSON.parse(second!.out).error.code).toBe("PROJECT_LOCKED");
+    const proxy = read(project, "proxy.ts");
+    expect(proxy).toContain('"/api/first"');
+    expect(proxy).not.toContain('"/api/second"');
+    expect(existsSync(path.join(project, "app/api/second"))).toBe(false);
   });
 
   it("a stale lock (its process is gone) is taken over, and the lock is removed afterwards", async () => {
