@@ -237,3 +237,16 @@ describe("item 11: masking follows the parsers, not the line shapes", () => {
     expect(masked).toContain("B=…");
   });
 });
+
+describe("item 15: messages repeat the flag the user typed", () => {
+  it.each(["--env-file", "--env-path"] as const)("%s package.json is refused naming %s", async (flag) => {
+    const project = copyFixture("app-ts");
+    const hash = treeHash(project);
+    const d = deps(project);
+    expect(await run(flags({ envFile: "package.json", envFileFlag: flag, json: true }), d)).toBe(1);
+    const error = JSON.parse(d.out()).error;
+    expect(error.code).toBe("INVALID_ENV_FILE");
+    expect(error.message).toContain(`${flag} package.json is not an env file`);
+    expect(treeHash(project)).toBe(hash);
+  });
+});
