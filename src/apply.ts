@@ -132,7 +132,8 @@ async function writeAtomically(root: string, file: string, content: string, hook
     await fs.writeFile(temporary, content, existing ? { mode: 0o600 } : {});
     if (existing) {
       // The rename keeps the temporary file's owner: as root on a user's file, give it back.
-      if (existing.uid !== process.getuid?.() || existing.gid !== process.getgid?.()) await fs.chown(temporary, existing.uid, existing.gid);
+      const made = await fs.stat(temporary);
+      if (made.uid !== existing.uid || made.gid !== existing.gid) await fs.chown(temporary, existing.uid, existing.gid);
       // writeFile's mode is masked by the umask; chmod keeps an existing file's mode exactly.
       await fs.chmod(temporary, existing.mode & 0o7777);
     }

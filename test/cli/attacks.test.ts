@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { binPath, copyFixture, read, repoRoot, runCli, treeHash } from "../support/project.js";
 
@@ -240,5 +241,22 @@ describe("item 3: parallel runs on one project", () => {
     const project = copyFixture("app-ts");
     writeFileSync(path.join(project, ".create-clerk-route.lock"), `${process.pid}\n`);
     expectRefused(project, ["/api/x", "--style", "userId"], "PROJECT_LOCKED", /Another run is changing this project/);
+  });
+});
+
+describe("item 2: a real SIGTERM or SIGHUP while files are written", () => {
+  it.each([
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ])("%s after the first file is written: every file restored, exit %i", (signal, exitCode) => {
+    const project = copyFixture("app-ts");
+    const hash = treeHash(project);
+    const preload = pathToFileURL(path.join(repoRoot, "test/support/signal-on-rename.mjs")).href;
+    const result = runCli(["/api/x", "--style", "userId", "--yes", "--cwd", project], {
+      env: { NODE_OPTIONS: `--import ${preload}`, CCR_TEST_SIGNAL: signal, CLERK_SECRET_KEY: "sk_test_secretsecretsecret" },
+    });
+    expect(result.status, result.output).toBe(exitCode);
+    expect(result.stderr).toContain("Cancelled: nothing was written");
+    expect(treeHash(project)).toBe(hash);
   });
 });
