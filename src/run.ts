@@ -33,6 +33,8 @@ type Prompts = typeof import("./prompts.js");
 
 async function planRun(project: Project, options: Options, deps: RunDeps): Promise<{ plan: Plan; routePath: string }> {
   const route = readRouteTarget(project, options.route);
+  const unreadableMiddleware = options.middleware ? project.unreadable?.middleware[0] : undefined;
+  if (unreadableMiddleware) throw unreadableMiddleware; // a FIFO, folder or oversized proxy/middleware file
   const env = options.env ? readEnvTarget(project, options.envFile) : undefined;
   // The parser (the largest part of the bundle) loads only when there is a file to patch.
   const patchMiddleware =

@@ -24,6 +24,11 @@ export interface Project {
   envFiles: ExistingFile[];
   /** Whether prettier is installed in the project (node_modules/prettier). */
   hasPrettier: boolean;
+  /**
+   * Env and middleware files that exist but cannot be read (a FIFO, a folder, over 1 MB): the
+   * error is raised only by the step that needs them, so --no-env / --no-middleware still run.
+   */
+  unreadable: { env: CliError[]; middleware: CliError[] };
   /** package.json fields with the wrong type, ignored (reported as warnings). */
   ignoredFields: IgnoredField[];
 }
@@ -137,10 +142,16 @@ export function detectPackageManager(root: string, pkg: Pick<PackageJson, "packa
   return "npm";
 }
 
-function readExisting(root: string, relativePaths: string[]): ExistingFile[] {
+function readExisting(root: string, relativePaths: string[], unreadable: CliError[]): ExistingFile[] {
   return relativePaths.flatMap((relativePath) => {
-    const content = readText(path.join(root, relativePath), relativePath); // a FIFO or folder is an error, never a hang
-    return content === null ? [] : [{ path: relativePath, content }];
+    try {
+      const content = readText(path.join(root, relativePath), relativePath); // a FIFO is never opened to read
+      return content === null ? [] : [{ path: relativePath, content }];
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      unreadable.push(error);
+      return [];
+    }
   });
 }
 
@@ -194,6 +205,7 @@ export function detectProject(cwd: string): Project {
   }
   const clerkInstalled = installedVersion(root, "@clerk/nextjs");
   const clerkDeclared = declaredVersion(pkg, "@clerk/nextjs", ignoredFields);
+  const unreadable: Project["unreadable"] = { env: [], middleware: [] };
   const middlewarePaths = MIDDLEWARE_FOLDERS.flatMap((folder) =>
     MIDDLEWARE_NAMES.flatMap((name) => MIDDLEWARE_EXTENSIONS.map((ext) => `${folder}${name}.${ext}`)),
   );
@@ -210,8 +222,9 @@ export function detectProject(cwd: string): Project {
       version: clerkInstalled ?? clerkDeclared,
     },
     packageManager: detectPackageManager(root, pkg, ignoredFields),
-    middlewareFiles: readExisting(root, middlewarePaths),
-    envFiles: readExisting(root, ENV_FILES),
+    middlewareFiles: readExisting(root, middlewarePaths, unreadable.middleware),
+    envFiles: readExisting(root, ENV_FILES, unreadable.env),
+    unreadable,
     hasPrettier: installedVersion(root, "prettier") !== undefined,
     ignoredFields,
   };

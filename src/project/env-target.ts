@@ -61,6 +61,8 @@ export function resolveEnvFileOption(project: Pick<Project, "root">, given: { pa
  * secrets. A .env that git tracks holds shared, public defaults: secrets go to .env.local then.
  */
 export function readEnvTarget(project: Project, given: { path: string; flag: string } | undefined): EnvTarget {
+  const unreadable = project.unreadable?.env[0];
+  if (unreadable) throw unreadable; // an env file Next loads is a FIFO, a folder or over 1 MB
   const find = (relative: string) => project.envFiles.find((file) => file.path === relative);
   if (given?.path.trim() === "") given = undefined; // `--env-file ""`: as if not given
   let chosen: string;

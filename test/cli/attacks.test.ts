@@ -110,6 +110,17 @@ describe("item 4: only regular files are read or replaced", () => {
     expectRefused(project, ["/api/x", "--style", "userId"], "NOT_A_FILE", new RegExp(`${file.replace(/\./g, "\\.")} is a named pipe`));
   });
 
+  it.each([
+    [".env.local", "--no-env"],
+    ["proxy.ts", "--no-middleware"],
+  ])("a FIFO at %s does not stop a run with %s, and stays a FIFO", (file, skip) => {
+    const project = copyFixture("app-ts");
+    fifo(project, file);
+    const result = runJson(project, ["/api/x", "--style", "userId", skip]);
+    expect(result.status, result.output).toBe(0);
+    expect(lstatSync(path.join(project, file)).isFIFO()).toBe(true);
+  });
+
   it.each([".env.local", "proxy.ts", "app/api/x/route.ts", ".gitignore"])("a folder at %s is NOT_A_FILE, not an EISDIR stack trace", (file) => {
     const project = copyFixture("app-ts");
     if (file === ".gitignore") spawnSync("git", ["init", "-q", project]);
