@@ -124,7 +124,8 @@ async function ensureFolders(root: string, file: string, created: string[], hook
  */
 async function writeAtomically(root: string, file: string, content: string, hooks: ApplyHooks, change: FileChange): Promise<void> {
   const folder = path.join(path.dirname(file), `.create-clerk-route-${randomBytes(4).toString("hex")}.tmp`);
-  const temporary = path.join(folder, path.basename(file));
+  // Not named like the target: a running `next dev` must not see a second route.ts for a moment.
+  const temporary = path.join(folder, `${path.basename(file)}.tmp`);
   try {
     await fs.mkdir(folder, { mode: 0o700 });
     await fs.writeFile(path.join(folder, ".gitignore"), "*\n");
