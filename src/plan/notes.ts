@@ -17,6 +17,8 @@ export type Note =
   /** Run at a workspace root with --yes: the only Next.js app among its workspaces was used. */
   | { kind: "workspaceAppChosen"; dir: string; cwdFlag: string }
   | { kind: "clerkTooOld"; version: string }
+  /** A package.json field of the wrong type, ignored. */
+  | { kind: "packageJsonFieldIgnored"; field: string; expected: string }
   /** Something the style leaves for the user to do (a style's own words, see StyleDeclaration.nextSteps). */
   | { kind: "styleNextStep"; text: string }
   | { kind: "prettierFailed"; path: string; reason: string }
@@ -31,6 +33,8 @@ export type Note =
   | { kind: "envKeySetElsewhere"; key: string; where: string; file: string }
   /** Only a production env file sets the key: development needs it too. */
   | { kind: "envKeyProductionOnly"; key: string; where: string; file: string }
+  /** `by`, read by `next dev` before `file`, defines the key as empty: the value in `file` never arrives. */
+  | { kind: "envKeyShadowed"; key: string; by: string; file: string }
   | { kind: "fillKeys"; keys: string[]; file: string }
   | { kind: "envTracked"; file: string }
   /** The env file was not ignored by git; `.gitignore` gets a line (adding) or the user declined. */
