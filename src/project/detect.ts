@@ -72,8 +72,9 @@ function readPackageJson(root: string): PackageJson {
       hint: "Run the command inside your Next.js project, or point to it with --cwd <dir>.",
     });
   }
+  const text = readText(file, "package.json") ?? ""; // a FIFO or folder is NOT_A_FILE, never a hang
   try {
-    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+    const parsed: unknown = JSON.parse(text);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
     return parsed as PackageJson;
   } catch (error) {

@@ -104,7 +104,7 @@ describe("item 4: only regular files are read or replaced", () => {
     const made = spawnSync("mkfifo", [path.join(project, file)]);
     expect(made.status).toBe(0);
   };
-  it.each([".env.local", "proxy.ts", "app/api/x/route.ts"])("a FIFO at %s is NOT_A_FILE naming it, and the run does not hang", (file) => {
+  it.each([".env.local", "proxy.ts", "app/api/x/route.ts", "package.json"])("a FIFO at %s is NOT_A_FILE naming it, and the run does not hang", (file) => {
     const project = copyFixture("app-ts");
     fifo(project, file);
     expectRefused(project, ["/api/x", "--style", "userId"], "NOT_A_FILE", new RegExp(`${file.replace(/\./g, "\\.")} is a named pipe`));
