@@ -74,6 +74,11 @@ export interface EnvVariable {
   /** "" writes a placeholder. */
   value: string;
   comment?: string;
+  /**
+   * Optional: written commented out (`# KEY=`), a hint the user may act on. Never written when
+   * the key is set anywhere, or that line is already there.
+   */
+  commentedOut?: boolean;
 }
 
 export interface StyleDeclaration {

@@ -36,6 +36,14 @@ const STYLE_EXTRAS: Record<string, Array<{ name: string; flags: Partial<RawFlags
     { name: "get-and-patch", flags: { methods: "GET,PATCH" } },
     { name: "role", flags: { role: "org:admin", methods: "GET,PATCH" } },
   ],
+  machine: [
+    { name: "api-key", flags: { route: "/api/projects", scopes: "read:projects" } },
+    { name: "m2m", flags: { route: "/api/internal/sync", accepts: "m2m_token", methods: "POST" } },
+    { name: "all", flags: { route: "/api/projects", accepts: "api_key,m2m_token,oauth_token,session_token", scopes: "read:projects", methods: "GET,POST" } },
+    { name: "oauth-and-session", flags: { accepts: "session_token,oauth_token", scopes: "read:projects,write:projects", role: "org:admin", plan: "pro" } },
+    { name: "session-only", flags: { accepts: "session_token", permission: "org:projects:read" } },
+    { name: "api-key-and-m2m", flags: { accepts: "m2m_token,api_key", scopes: "read:projects" } },
+  ],
 };
 
 const cases = STYLES.flatMap((style) =>
