@@ -20,6 +20,8 @@ export function describeNote(note: Note): Described {
     case "middlewareFilled":
     case "matcherEntryAdded":
     case "middlewareWrapped":
+    case "publicRouteAdded":
+    case "middlewareLeavesPublic":
       return warning(describeMiddlewareNote(note));
     case "installClerk": {
       const command = note.folder ? `${note.command} (in ${note.folder})` : note.command;
