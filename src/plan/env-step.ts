@@ -1,6 +1,6 @@
 import type { Options } from "../core/options.js";
 import { fileChange, type ExistingFile } from "../core/types.js";
-import { PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV, keysFromDifferentInstances } from "../keys.js";
+import { PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV, keysFromDifferentInstances } from "../core/keys.js";
 import type { EnvTarget } from "../project/env-target.js";
 import type { Language } from "../core/types.js";
 import { clerkEnvEntries, parseEnvText, planEnvFile, type EnvEntry } from "./env.js";

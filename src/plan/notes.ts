@@ -1,5 +1,5 @@
 import type { FileChange } from "../core/types.js";
-import type { LocationNote, PatchNote } from "./middleware/index.js";
+import type { LocationNote, PatchNote, UnchangedNote } from "./middleware/index.js";
 
 // What a plan step found worth telling the user, as data. The words are in report/notes.ts;
 // a step never writes a sentence, and nothing matches notes by their text.
@@ -8,6 +8,8 @@ export type Note =
   /** Which middleware file runs, and what a patch did to it (see plan/middleware/index.ts). */
   | LocationNote
   | PatchNote
+  /** Only the warning that this tool cannot tell whether a route that must stay public is. */
+  | Extract<UnchangedNote, { kind: "middlewareLeavesPublic" }>
   /**
    * @clerk/nextjs is missing: `command` installs it. `folder` (relative to the workspace root) when
    * it must run in the app's own folder of a monorepo; otherwise it runs in the project or anywhere

@@ -1,4 +1,4 @@
-import { CLERK_API_KEYS_URL } from "../keys.js";
+import { CLERK_API_KEYS_URL } from "../core/keys.js";
 import type { Note } from "../plan/notes.js";
 import { describeMiddlewareNote } from "./middleware-notes.js";
 
@@ -20,6 +20,8 @@ export function describeNote(note: Note): Described {
     case "middlewareFilled":
     case "matcherEntryAdded":
     case "middlewareWrapped":
+    case "publicRouteAdded":
+    case "middlewareLeavesPublic":
       return warning(describeMiddlewareNote(note));
     case "installClerk": {
       const command = note.folder ? `${note.command} (in ${note.folder})` : note.command;
