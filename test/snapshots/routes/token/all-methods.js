@@ -211,13 +211,15 @@ function tokenFailure(error) {
     throw error;
   }
   if (error.status === 429) {
-    const headers = {};
-    if (error.retryAfter !== undefined) {
-      headers["Retry-After"] = String(error.retryAfter);
-    }
     return NextResponse.json(
       { error: "Clerk's Backend API is rate limited, try again later" },
-      { status: 503, headers },
+      {
+        status: 503,
+        headers:
+          error.retryAfter === undefined
+            ? undefined
+            : { "Retry-After": String(error.retryAfter) },
+      },
     );
   }
   return NextResponse.json(

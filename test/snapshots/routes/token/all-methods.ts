@@ -226,13 +226,15 @@ function tokenFailure(error: unknown) {
     throw error;
   }
   if (error.status === 429) {
-    const headers: Record<string, string> = {};
-    if (error.retryAfter !== undefined) {
-      headers["Retry-After"] = String(error.retryAfter);
-    }
     return NextResponse.json(
       { error: "Clerk's Backend API is rate limited, try again later" },
-      { status: 503, headers },
+      {
+        status: 503,
+        headers:
+          error.retryAfter === undefined
+            ? undefined
+            : { "Retry-After": String(error.retryAfter) },
+      },
     );
   }
   return NextResponse.json(
