@@ -30,7 +30,7 @@ export interface StyleFlag<T = unknown> {
 }
 
 /** The --flag part of a flag's spelling: "--jwt-template <name>" → "--jwt-template". */
-export function flagName(flag: StyleFlag): string {
+export function flagName(flag: Pick<StyleFlag, "flag">): string {
   return flag.flag.split(" ")[0]!;
 }
 
