@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
-import type { AuditFlags } from "./audit/command.js";
+import type { AuditFlags } from "./run-audit.js";
 import type { RawFlags } from "./core/options.js";
 import { METHODS } from "./core/types.js";
 

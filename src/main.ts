@@ -45,12 +45,14 @@ export async function main(argv: string[]): Promise<number> {
     } else {
       const { colorsFor } = await import("./colors.js");
       const colors = colorsFor(process.stderr, process.env);
-      process.stderr.write(`${colors.red("✖")} ${parsed.message}\n  Run create-clerk-route --help to see every flag.\n`);
+      const help = argv[0] === "audit" ? "create-clerk-route audit --help" : "create-clerk-route --help";
+      process.stderr.write(`${colors.red("✖")} ${parsed.message}\n  Run ${help} to see every flag.\n`);
     }
-    return 1;
+    // The audit's 1 means "findings": a flag it cannot parse means it could not run (2).
+    return argv[0] === "audit" ? 2 : 1;
   }
   if (parsed.kind === "audit") {
-    const { runAudit } = await import("./audit/command.js");
+    const { runAudit } = await import("./run-audit.js");
     return runAudit(parsed.flags, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
   }
   const { run } = await import("./run.js");

@@ -1,5 +1,5 @@
 import type { File, Node } from "@babel/types";
-import { readSource, walk, type Bindings } from "../plan/middleware/module.js";
+import { CLERK_SERVER, importedNameOf, mentions, readSource, walk, type Bindings } from "../plan/middleware/module.js";
 
 // How each exported HTTP method of a route file is protected, read from the parsed code (never
 // grepped). Pure: source text in, facts out. What cannot be decided is "unknown", never guessed.
@@ -39,14 +39,13 @@ export interface RouteFileFacts {
   handlers: HandlerFacts[];
   /** `// clerk-audit: public`: the team says the route is public on purpose. */
   markedPublic: boolean;
-  /** A syntax error: every handler is unknown. */
+  /** A syntax error: no handler could be read (the audit reports it as UNKNOWN). */
   parseError?: string;
 }
 
 /** A helper's module, when the route imports one from the project's own files. */
 export type HelperReader = (source: string, fromFile: string) => { code: string; path: string } | undefined;
 
-const SERVER = "@clerk/nextjs/server";
 const WEBHOOKS = "@clerk/nextjs/webhooks";
 
 type FunctionNode = Extract<Node, { type: "FunctionDeclaration" | "FunctionExpression" | "ArrowFunctionExpression" }>;
@@ -55,13 +54,9 @@ function isFunction(node: Node | null | undefined): node is FunctionNode {
   return !!node && (node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression");
 }
 
-/** The local names bound to `imported` from `source` (`import { auth as a }` → a). */
-function localsOf(bindings: Bindings, source: string, imported: string): Set<string> {
-  const names = new Set<string>();
-  for (const [local, binding] of bindings.imports) {
-    if (binding.source === source && binding.imported === imported) names.add(local);
-  }
-  return names;
+/** Which Clerk export a callee is: `auth`, `a` (imported as auth), `clerk.auth` (a namespace). */
+function clerkExport(callee: Node, ctx: Context, source: string): string | undefined {
+  return importedNameOf(callee, ctx.bindings, source);
 }
 
 /** Walks a function's body (callbacks inside it included: they run as part of the handler). */
@@ -90,26 +85,33 @@ function unwrapAwait(node: Node | null | undefined): Node | undefined {
   return node.type === "AwaitExpression" ? node.argument : node;
 }
 
-function mentionsAny(node: Node, names: Set<string>): boolean {
+
+/** `if (!userId) return …` / `if (!user) throw …`: a test whose branch answers or throws. */
+function answers(branch: Node | null | undefined): boolean {
+  if (!branch) return false;
   let found = false;
-  walk(node, (child) => {
-    if (child.type === "Identifier" && names.has(child.name)) found = true;
+  walk(branch, (node) => {
+    if (node.type === "ReturnStatement" || node.type === "ThrowStatement") found = true;
   });
   return found;
 }
 
 /**
- * Whether a test of `names` (an if, a ternary, a && / ||) comes before the first response: the
- * earliest such test starts before every return statement that is not inside one of them.
+ * Whether `names` are tested before the first response: an `if` on them that returns or throws,
+ * or a `return cond ? … : …` on them, starts before every return statement outside such a test.
+ * A mere use of the value (`userId ?? "anon"`, a log line) is not a test.
  */
 function testedBeforeResponse(fn: FunctionNode, names: Set<string>): boolean {
   if (names.size === 0) return false;
   const guards: Node[] = [];
   const returns: Node[] = [];
   walkOwn(fn, (node) => {
-    if ((node.type === "IfStatement" || node.type === "ConditionalExpression") && mentionsAny(node.test, names)) guards.push(node);
-    if (node.type === "LogicalExpression" && mentionsAny(node.left, names)) guards.push(node);
-    if (node.type === "ReturnStatement") returns.push(node);
+    if (node.type === "IfStatement" && mentions(node.test, names) && (answers(node.consequent) || answers(node.alternate))) guards.push(node);
+    if (node.type === "ReturnStatement") {
+      const argument = node.argument ? unwrapAwait(node.argument) : undefined;
+      if (argument?.type === "ConditionalExpression" && mentions(argument.test, names)) guards.push(node);
+      else returns.push(node);
+    }
   });
   if (guards.length === 0) return false;
   const inside = (node: Node) => guards.some((g) => (g.start ?? 0) <= (node.start ?? 0) && (node.end ?? 0) <= (g.end ?? 0));
@@ -132,9 +134,7 @@ function text(ctx: Context, node: Node): string {
 }
 
 function classifyFunction(fn: FunctionNode, method: string, ctx: Context): HandlerFacts {
-  const auth = localsOf(ctx.bindings, SERVER, "auth");
-  const currentUser = localsOf(ctx.bindings, SERVER, "currentUser");
-  const verifyWebhook = localsOf(ctx.bindings, WEBHOOKS, "verifyWebhook");
+  const server = (callee: Node) => clerkExport(callee, ctx, CLERK_SERVER);
   const checks: string[] = [];
   let protect = false;
   let webhook = false;
@@ -148,7 +148,7 @@ function classifyFunction(fn: FunctionNode, method: string, ctx: Context): Handl
   walkOwn(fn, (node) => {
     if (node.type === "CallExpression") {
       const callee = node.callee;
-      if (callee.type === "MemberExpression" && callee.object.type === "Identifier" && auth.has(callee.object.name)) {
+      if (callee.type === "MemberExpression" && server(callee.object) === "auth") {
         if (callee.property.type === "Identifier" && callee.property.name === "protect") {
           protect = true;
           const argument = node.arguments[0];
@@ -157,15 +157,16 @@ function classifyFunction(fn: FunctionNode, method: string, ctx: Context): Handl
         }
       }
       const name = calleeName(node);
-      if (name && verifyWebhook.has(name)) webhook = true;
-      if (name && auth.has(name)) {
+      const clerk = server(callee);
+      if (clerkExport(callee, ctx, WEBHOOKS) === "verifyWebhook") webhook = true;
+      if (clerk === "auth") {
         authCalled = true;
         const options = node.arguments[0];
         if (options?.type === "ObjectExpression" && options.properties.some((p) => p.type === "ObjectProperty" && p.key.type === "Identifier" && p.key.name === "acceptsToken")) {
           machine = true;
         }
       }
-      if (name && currentUser.has(name)) userCalled = true;
+      if (clerk === "currentUser") userCalled = true;
       if (name === "has" && node.arguments[0]) checks.push(text(ctx, node.arguments[0]));
       if (callee.type === "MemberExpression" && callee.property.type === "Identifier" && callee.property.name === "has" && node.arguments[0]) {
         checks.push(text(ctx, node.arguments[0]));
@@ -176,9 +177,9 @@ function classifyFunction(fn: FunctionNode, method: string, ctx: Context): Handl
     }
     if (node.type === "VariableDeclarator") {
       const call = unwrapAwait(node.init);
-      const name = call ? calleeName(call) : undefined;
-      if (name && auth.has(name)) for (const bound of boundNames(node)) authNames.add(bound);
-      if (name && currentUser.has(name)) for (const bound of boundNames(node)) userNames.add(bound);
+      const clerk = call?.type === "CallExpression" ? server(call.callee) : undefined;
+      if (clerk === "auth") for (const bound of boundNames(node)) authNames.add(bound);
+      if (clerk === "currentUser") for (const bound of boundNames(node)) userNames.add(bound);
     }
   });
 
@@ -289,20 +290,37 @@ function exportedFunction(ast: File, bindings: Bindings, name: string): Function
   return undefined;
 }
 
-/** Every exported HTTP method, in the order Next lists them; re-exports are unknown. */
-function exportedMethods(ast: File): Array<{ method: string; reexport?: string }> {
-  const found = new Map<string, { method: string; reexport?: string }>();
+/**
+ * Every exported HTTP method, in the order Next lists them. Re-exports (`export { GET } from`,
+ * `export * from`) and destructured exports (`export const { GET, POST } = handlers`, Auth.js's
+ * form) are unknown: what they do is in another value or file.
+ */
+function exportedMethods(ast: File): Array<{ method: string; unknown?: string }> {
+  const found = new Map<string, { method: string; unknown?: string }>();
+  const add = (name: string, unknown?: string) => {
+    if ((HANDLER_METHODS as readonly string[]).includes(name)) found.set(name, { method: name, ...(unknown ? { unknown } : {}) });
+  };
   for (const statement of ast.program.body) {
+    if (statement.type === "ExportAllDeclaration") {
+      for (const method of HANDLER_METHODS) if (!found.has(method)) found.set(method, { method, unknown: `may be re-exported from ${statement.source.value}` });
+      continue;
+    }
     if (statement.type !== "ExportNamedDeclaration") continue;
     const decl = statement.declaration;
-    const names: string[] = [];
-    if (decl?.type === "FunctionDeclaration" && decl.id) names.push(decl.id.name);
-    if (decl?.type === "VariableDeclaration") for (const d of decl.declarations) if (d.id.type === "Identifier") names.push(d.id.name);
-    for (const spec of statement.specifiers) {
-      if (spec.type === "ExportSpecifier") names.push(spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value);
+    if (decl?.type === "FunctionDeclaration" && decl.id) add(decl.id.name);
+    if (decl?.type === "VariableDeclaration") {
+      for (const d of decl.declarations) {
+        if (d.id.type === "Identifier") add(d.id.name);
+        if (d.id.type === "ObjectPattern") {
+          for (const p of d.id.properties) {
+            if (p.type === "ObjectProperty" && p.value.type === "Identifier") add(p.value.name, "taken from an object (export const { GET } = …)");
+          }
+        }
+      }
     }
-    for (const name of names) {
-      if ((HANDLER_METHODS as readonly string[]).includes(name)) found.set(name, { method: name, ...(statement.source ? { reexport: statement.source.value } : {}) });
+    for (const spec of statement.specifiers) {
+      const name = spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value;
+      add(name, statement.source ? `re-exported from ${statement.source.value}` : undefined);
     }
   }
   return HANDLER_METHODS.flatMap((method) => (found.has(method) ? [found.get(method)!] : []));
@@ -316,8 +334,8 @@ export function classifyRouteFile(code: string, path: string, readHelper?: Helpe
   if (!parsed.ok) return { handlers: [], markedPublic, parseError: parsed.error };
   const { ast, bindings } = parsed.source;
   const ctx: Context = { code, bindings, path, depth: 0, ...(readHelper ? { readHelper } : {}) };
-  const handlers = exportedMethods(ast).map(({ method, reexport }): HandlerFacts => {
-    if (reexport) return { method, protection: "unknown", checks: [], needsMiddleware: true, note: `re-exported from ${reexport}` };
+  const handlers = exportedMethods(ast).map(({ method, unknown }): HandlerFacts => {
+    if (unknown) return { method, protection: "unknown", checks: [], needsMiddleware: true, note: unknown };
     const fn = exportedFunction(ast, bindings, method);
     if (!fn) return { method, protection: "unknown", checks: [], needsMiddleware: true, note: "not a function this reader can follow (a wrapped handler?)" };
     return classifyFunction(fn, method, ctx);

@@ -6,25 +6,37 @@ import { locateMiddleware } from "../plan/middleware/locate.js";
 import { coverage, entryCovering, readConfig, samplePaths } from "../plan/middleware/matcher.js";
 import { readSource } from "../plan/middleware/module.js";
 import { routePathOf } from "../core/route.js";
-import { shellQuote } from "../core/shell.js";
 import type { HandlerFacts, Protection } from "./classify.js";
 import type { ScannedRoute } from "./scan.js";
 
 // The audit's verdicts, from the scanned routes and the middleware file: pure data in, data out.
-// Sentences live here only as each finding's message and fix (the report lays them out).
+// Findings are data; report/audit.ts puts them into words (message and fix).
 
-export const FINDING_CODES = ["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED", "UNCHECKED", "PUBLIC"] as const;
+export const FINDING_CODES = ["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED", "UNCHECKED", "PUBLIC", "UNKNOWN"] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
 /** Without --strict, only these fail the audit (exit 1): Clerk would fail at runtime, or a webhook never arrives. */
 export const FAILING_CODES: ReadonlySet<FindingCode> = new Set(["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED"]);
 
-export interface Finding {
-  code: FindingCode;
+interface FindingBase {
   severity: "error" | "warning";
-  message: string;
-  fix: string;
+  /** The URL pattern and the file, for the words. */
+  route: string;
+  file: string;
+  /** The middleware/proxy file, or the one to create. */
+  proxy: string;
 }
+
+export type Finding = FindingBase &
+  (
+    | { code: "NO_MIDDLEWARE"; why?: string; entry?: string }
+    | { code: "NOT_COVERED"; entry?: string }
+    | { code: "WEBHOOK_PROTECTED"; rule: string }
+    | { code: "UNCHECKED"; methods: string[] }
+    | { code: "PUBLIC"; methods: string[] }
+    /** Handlers this reader cannot decide (a parse error, a wrapped handler, a re-export). */
+    | { code: "UNKNOWN"; methods: string[]; why: string }
+  );
 
 export interface AuditedRoute {
   route: string;
@@ -33,6 +45,8 @@ export interface AuditedRoute {
   /** One word when every method agrees, else "GET auth-check, POST none". */
   protection: string;
   handlers: Array<Pick<HandlerFacts, "method" | "protection" | "checks"> & { note?: string }>;
+  /** The file does not parse: nothing in it could be decided. */
+  parseError?: string;
   /** Whether clerkMiddleware() runs on every path of the route; "unknown" when it cannot be decided. */
   covered: boolean | "unknown";
   /** What the Clerk handler's own rules (createRouteMatcher + auth.protect) do on the route. */
@@ -110,51 +124,35 @@ const NEEDS_CLERK: ReadonlySet<Protection> = new Set(["protect", "auth-check", "
 
 function routeFindings(scanned: ScannedRoute, middleware: MiddlewareFacts, rule: RuleVerdict, covered: boolean | "unknown", allowed: (route: string) => boolean): Finding[] {
   const { facts } = scanned;
-  const pattern = scanned.route.pattern;
+  const base = {
+    route: scanned.route.pattern,
+    file: scanned.file,
+    proxy: middleware.path ?? `${scanned.file.startsWith("src/") ? "src/" : ""}proxy.ts`,
+  };
+  const methods = (protection: Protection) => facts.handlers.filter((h) => h.protection === protection).map((h) => h.method);
   const findings: Finding[] = [];
   const needsClerk = facts.handlers.some((h) => h.needsMiddleware && NEEDS_CLERK.has(h.protection));
-  const proxyName = middleware.path ?? `${scanned.file.startsWith("src/") ? "src/" : ""}proxy.ts`;
+  const entry = entryCovering(scanned.route, middleware.customized);
   if (needsClerk && middleware.clerk === false) {
-    findings.push({
-      code: "NO_MIDDLEWARE",
-      severity: "error",
-      message: `${pattern} calls Clerk, but no clerkMiddleware() runs in this project${middleware.why ? ` (${middleware.why})` : ""}: auth() fails at runtime.`,
-      fix: `Run npx create-clerk-route ${shellQuote(`/${scanned.route.folder}`)} --dry-run to see the ${proxyName} it would create or patch, or add clerkMiddleware() yourself.`,
-    });
+    findings.push({ ...base, code: "NO_MIDDLEWARE", severity: "error", ...(middleware.why ? { why: middleware.why } : {}), ...(entry ? { entry } : {}) });
   } else if (needsClerk && covered === false) {
-    const entry = entryCovering(scanned.route, middleware.customized);
-    findings.push({
-      code: "NOT_COVERED",
-      severity: "error",
-      message: `${pattern} calls Clerk, but the matcher in ${proxyName} does not run clerkMiddleware() on it: auth() fails at runtime.`,
-      fix: entry ? `Add ${JSON.stringify(entry)} to config.matcher in ${proxyName}.` : `Add an entry covering ${pattern} to config.matcher in ${proxyName}.`,
-    });
+    findings.push({ ...base, code: "NOT_COVERED", severity: "error", ...(entry ? { entry } : {}) });
   }
-  const unchecked = facts.handlers.filter((h) => h.protection === "unchecked").map((h) => h.method);
-  if (unchecked.length > 0) {
-    findings.push({
-      code: "UNCHECKED",
-      severity: "warning",
-      message: `${pattern} (${unchecked.join(", ")}) calls auth() or currentUser() but never tests the result before answering.`,
-      fix: "Return 401 when signed out first: const { isAuthenticated } = await auth(); if (!isAuthenticated) return NextResponse.json({ error: \"Unauthorized\" }, { status: 401 });",
-    });
+  if (methods("unchecked").length > 0) findings.push({ ...base, code: "UNCHECKED", severity: "warning", methods: methods("unchecked") });
+  if (methods("none").length > 0 && rule.kind !== "protected" && !facts.markedPublic && !allowed(base.route)) {
+    findings.push({ ...base, code: "PUBLIC", severity: "warning", methods: methods("none") });
   }
-  const open = facts.handlers.filter((h) => h.protection === "none").map((h) => h.method);
-  if (open.length > 0 && rule.kind !== "protected" && !facts.markedPublic && !allowed(pattern)) {
-    findings.push({
-      code: "PUBLIC",
-      severity: "warning",
-      message: `${pattern} (${open.join(", ")}) has no check: anyone can call it.`,
-      fix: `Add a check (e.g. the userId style: npx create-clerk-route ${shellQuote(`/${scanned.route.folder}`)} --style userId --force --dry-run), or mark it public on purpose: a "// clerk-audit: public" comment in ${scanned.file}, or --allow-public ${shellQuote(pattern)}.`,
-    });
+  const publicOnPurpose = facts.markedPublic || allowed(base.route);
+  if (publicOnPurpose) {
+    // Said to be public: nothing to decide.
+  } else if (facts.parseError !== undefined) {
+    findings.push({ ...base, code: "UNKNOWN", severity: "warning", methods: [], why: facts.parseError });
+  } else if (methods("unknown").length > 0) {
+    const why = facts.handlers.find((h) => h.protection === "unknown")?.note ?? "a shape this reader cannot follow";
+    findings.push({ ...base, code: "UNKNOWN", severity: "warning", methods: methods("unknown"), why });
   }
   if (facts.handlers.some((h) => h.protection === "webhook") && rule.kind === "protected") {
-    findings.push({
-      code: "WEBHOOK_PROTECTED",
-      severity: "error",
-      message: `${pattern} verifies a webhook, but the clerkMiddleware() handler in ${proxyName} protects it (${rule.rule}): Clerk's servers carry no session, so the webhook never arrives.`,
-      fix: `Make ${pattern} public in ${proxyName}: add ${JSON.stringify(`${pattern}(.*)`)} to the createRouteMatcher list of public routes, or take it out of the protected list.`,
-    });
+    findings.push({ ...base, code: "WEBHOOK_PROTECTED", severity: "error", rule: rule.rule });
   }
   return findings;
 }
@@ -163,8 +161,9 @@ export function evaluateAudit(project: Project, scanned: ScannedRoute[], options
   const middleware = middlewareFacts(project);
   const allowed = options.allowPublic.length > 0 ? picomatch(options.allowPublic) : () => false;
   const routes = scanned.map((entry): AuditedRoute => {
-    const rule = ruleVerdict(middleware.rules, samplePaths(entry.route));
     const covered = middleware.covers(entry.route);
+    // The handler's rules only apply where the middleware runs at all.
+    const rule: RuleVerdict = covered === false ? { kind: "public" } : ruleVerdict(middleware.rules, samplePaths(entry.route));
     const parseProblem = entry.facts.parseError;
     return {
       route: entry.route.pattern,
@@ -172,6 +171,7 @@ export function evaluateAudit(project: Project, scanned: ScannedRoute[], options
       methods: entry.facts.handlers.map((h) => h.method),
       protection: parseProblem ? "unknown" : summary(entry.facts.handlers, rule),
       handlers: entry.facts.handlers.map((h) => ({ method: h.method, protection: h.protection, checks: h.checks, ...(h.note ? { note: h.note } : {}) })),
+      ...(parseProblem !== undefined ? { parseError: parseProblem } : {}),
       covered,
       middlewareRule: rule.kind,
       findings: routeFindings(entry, middleware, rule, covered, allowed),

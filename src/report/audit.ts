@@ -1,10 +1,55 @@
 import type { Colors } from "picocolors/types.js";
-import type { AuditResult } from "../audit/evaluate.js";
+import type { AuditResult, Finding } from "../audit/evaluate.js";
 
-// The audit in words: a table by route, then each finding with its fix; or one JSON object.
+// The audit in words: a table by route, then each finding with its fix; or one JSON object in
+// which every finding carries the same message and fix.
 
+export function describeFinding(finding: Finding): { message: string; fix: string } {
+  const { route, file, proxy } = finding;
+  const matcherEntry = (entry: string | undefined) => (entry ? JSON.stringify(entry) : `an entry covering ${route}`);
+  switch (finding.code) {
+    case "NO_MIDDLEWARE":
+      return {
+        message: `${route} calls Clerk, but no clerkMiddleware() runs in this project${finding.why ? ` (${finding.why})` : ""}: auth() fails at runtime.`,
+        fix: `Add ${proxy} (middleware.ts before Next.js 16) exporting clerkMiddleware() as its default, with ${matcherEntry(finding.entry)} in config.matcher.`,
+      };
+    case "NOT_COVERED":
+      return {
+        message: `${route} calls Clerk, but the matcher in ${proxy} does not run clerkMiddleware() on it: auth() fails at runtime.`,
+        fix: `Add ${matcherEntry(finding.entry)} to config.matcher in ${proxy}.`,
+      };
+    case "WEBHOOK_PROTECTED":
+      return {
+        message: `${route} verifies a webhook, but the clerkMiddleware() handler in ${proxy} protects it (${finding.rule}): Clerk's servers carry no session, so the webhook never arrives.`,
+        fix: `Make ${route} public in ${proxy}: add ${JSON.stringify(`${route}(.*)`)} to the createRouteMatcher list of public routes, or take it out of the protected list.`,
+      };
+    case "UNCHECKED":
+      return {
+        message: `${route} (${finding.methods.join(", ")}) calls auth() or currentUser() but never tests the result before answering.`,
+        fix: 'Answer 401 first when signed out: const { isAuthenticated } = await auth(); if (!isAuthenticated) return NextResponse.json({ error: "Unauthorized" }, { status: 401 });',
+      };
+    case "PUBLIC":
+      return {
+        message: `${route} (${finding.methods.join(", ")}) has no check: anyone can call it.`,
+        fix: `Add a check to the handler (answer 401 when auth() says signed out), or say it is public on purpose: a "// clerk-audit: public" comment in ${file}, or --allow-public '${route}'.`,
+      };
+    case "UNKNOWN":
+      return {
+        message: `${route}${finding.methods.length > 0 ? ` (${finding.methods.join(", ")})` : ""}: how it is protected cannot be read (${finding.why}).`,
+        fix: `Check ${file} by hand; write the check in the handler itself so the audit can read it, or mark a public route with "// clerk-audit: public".`,
+      };
+  }
+}
+
+/** The result as --json prints it: every finding with its code, severity, message and fix. */
 export function auditJson(result: AuditResult): string {
-  return JSON.stringify(result);
+  return JSON.stringify({
+    ...result,
+    routes: result.routes.map((route) => ({
+      ...route,
+      findings: route.findings.map((finding) => ({ code: finding.code, severity: finding.severity, ...describeFinding(finding) })),
+    })),
+  });
 }
 
 function pad(text: string, width: number): string {
@@ -28,11 +73,12 @@ export function auditTable(result: AuditResult, colors: Colors): string {
     const text = line(row);
     out.push(findings.some((f) => f.severity === "error") ? colors.red(text) : findings.length > 0 ? colors.yellow(text) : text);
   }
-  const all = result.routes.flatMap((route) => route.findings.map((finding) => ({ route, finding })));
+  const all = result.routes.flatMap((route) => route.findings);
   if (all.length > 0) out.push("");
-  for (const { route, finding } of all) {
+  for (const finding of all) {
     const mark = finding.severity === "error" ? colors.red("✖") : colors.yellow("!");
-    out.push(`${mark} ${finding.code} ${route.file}: ${finding.message}`, `  ${colors.dim("fix:")} ${finding.fix}`);
+    const { message, fix } = describeFinding(finding);
+    out.push(`${mark} ${finding.code} ${finding.file}: ${message}`, `  ${colors.dim("fix:")} ${fix}`);
   }
   const counted = Object.entries(result.findings).map(([code, count]) => `${count} ${code}`);
   out.push(

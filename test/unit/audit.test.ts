@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { evaluateAudit, type AuditOptions, type AuditResult } from "../../src/audit/evaluate.js";
 import { scanRoutes } from "../../src/audit/scan.js";
 import { detectProject } from "../../src/project/detect.js";
-import { auditTable } from "../../src/report/audit.js";
+import { auditJson, auditTable, describeFinding } from "../../src/report/audit.js";
 import { STYLES } from "../../src/styles/index.js";
 import { copyFixture, runCli, treeHash } from "../support/project.js";
 
@@ -35,7 +35,7 @@ describe("audit of a project with every class and finding", async () => {
 
   it("matches the reviewed table and JSON", async () => {
     await expect(auditTable(result, plain)).toMatchFileSnapshot("../snapshots/audit/audit-app.txt");
-    await expect(JSON.stringify(result, null, 2)).toMatchFileSnapshot("../snapshots/audit/audit-app.json");
+    await expect(JSON.stringify(JSON.parse(auditJson(result)), null, 2)).toMatchFileSnapshot("../snapshots/audit/audit-app.json");
   });
 
   it.each([
@@ -76,11 +76,12 @@ describe("audit of a project with every class and finding", async () => {
     expect(codes(result, "/api/status")).toEqual([]); // // clerk-audit: public
     expect(codes(result, "/api/webhooks/stripe")).toEqual([]);
     expect(codes(result, "/api/admin/reports")).toEqual([]); // protected by the middleware's rule
-    expect(result.findings).toEqual({ PUBLIC: 2, WEBHOOK_PROTECTED: 1, UNCHECKED: 1, NOT_COVERED: 1 });
+    expect(codes(result, "/api/wrapped")).toEqual(["UNKNOWN"]); // a wrapped handler: never guessed
+    expect(result.findings).toEqual({ PUBLIC: 2, WEBHOOK_PROTECTED: 1, UNCHECKED: 1, NOT_COVERED: 1, UNKNOWN: 1 });
   });
 
   it("says how to fix a route the matcher misses", () => {
-    expect(byRoute(result, "/internal/report").findings[0]?.fix).toBe('Add "/internal/report" to config.matcher in proxy.ts.');
+    expect(describeFinding(byRoute(result, "/internal/report").findings[0]!).fix).toBe('Add "/internal/report" to config.matcher in proxy.ts.');
   });
 
   it("fails on NOT_COVERED and WEBHOOK_PROTECTED by default; --allow-public and --strict do what they say", async () => {
@@ -142,5 +143,103 @@ describe("audit of what the CLI generates", () => {
     const result = await audit(project);
     expect(codes(result, "/api/x")).toEqual(["NO_MIDDLEWARE"]);
     expect(result.ok).toBe(false);
+  });
+});
+
+describe("audit of shapes that look protected but are not, or cannot be read", () => {
+  /** A copy of app-ts with a Clerk proxy (matcher: `matcher`, handler: `handler`) and these route files. */
+  function projectWith(routes: Record<string, string>, proxy?: { matcher: string[]; handler?: string }): string {
+    const project = copyFixture("app-ts");
+    if (proxy) {
+      writeFileSync(
+        path.join(project, "proxy.ts"),
+        'import { clerkMiddleware, createRouteMatcher } from "@clerk/nextjs/server";\n\n' +
+          'const isProtectedRoute = createRouteMatcher(["/api(.*)"]);\n\n' +
+          `export default clerkMiddleware(${proxy.handler ?? ""});\n\nexport const config = { matcher: ${JSON.stringify(proxy.matcher)} };\n`,
+      );
+    }
+    for (const [folder, code] of Object.entries(routes)) {
+      mkdirSync(path.join(project, "app", folder), { recursive: true });
+      writeFileSync(path.join(project, "app", folder, "route.ts"), code);
+    }
+    return project;
+  }
+  const AUTH = 'import { auth } from "@clerk/nextjs/server";\n\n';
+  const everywhere = { matcher: ["/(api|trpc)(.*)"] };
+
+  it.each([
+    ["a default value", "const { userId } = await auth();\n  const who = userId ?? \"anon\";\n  return Response.json({ who });"],
+    ["a log line", "const { userId } = await auth();\n  console.log(userId ? \"in\" : \"out\");\n  return Response.json({ secret: 1 });"],
+    ["a test that answers nothing", "const { userId } = await auth();\n  if (userId) console.log(userId);\n  return Response.json({ secret: 1 });"],
+  ])("using the auth() result in %s is not a check: UNCHECKED", async (_name, body) => {
+    const project = projectWith({ "api/x": `${AUTH}export async function GET() {\n  ${body}\n}\n` }, everywhere);
+    const result = await audit(project);
+    expect(byRoute(result, "/api/x").protection).toBe("unchecked");
+    expect(codes(result, "/api/x")).toEqual(["UNCHECKED"]);
+    expect(result.ok).toBe(true); // a warning: only --strict fails on it
+    expect((await audit(project, { strict: true })).ok).toBe(false);
+  });
+
+  it("a ternary that answers 401 is a check", async () => {
+    const project = projectWith(
+      { "api/x": `${AUTH}export async function GET() {\n  const { userId } = await auth();\n  return userId ? Response.json({ userId }) : Response.json({}, { status: 401 });\n}\n` },
+      everywhere,
+    );
+    expect(byRoute(await audit(project), "/api/x").protection).toBe("auth-check");
+  });
+
+  it("a file that does not parse is UNKNOWN, and --strict fails on it", async () => {
+    const project = projectWith({ "api/broken": "export async function GET( {\n" }, everywhere);
+    const result = await audit(project);
+    expect(byRoute(result, "/api/broken")).toMatchObject({ protection: "unknown", parseError: expect.stringContaining("app/api/broken/route.ts") });
+    expect(codes(result, "/api/broken")).toEqual(["UNKNOWN"]);
+    expect((await audit(project, { strict: true })).ok).toBe(false);
+  });
+
+  it("Auth.js's export const { GET, POST } = handlers, and export *, are unknown, never public", async () => {
+    const project = projectWith(
+      {
+        "api/auth/[...nextauth]": 'import { handlers } from "@/auth";\n\nexport const { GET, POST } = handlers;\n',
+        "api/all": 'export * from "./handlers";\n',
+      },
+      everywhere,
+    );
+    const result = await audit(project);
+    expect(byRoute(result, "/api/auth/[...nextauth]")).toMatchObject({ methods: ["GET", "POST"], protection: "unknown" });
+    expect(codes(result, "/api/auth/[...nextauth]")).toEqual(["UNKNOWN"]);
+    expect(byRoute(result, "/api/all").protection).toBe("unknown");
+  });
+
+  it("a namespace import of @clerk/nextjs/server is Clerk too (and needs the middleware)", async () => {
+    const project = projectWith(
+      {
+        "api/ns": 'import * as clerk from "@clerk/nextjs/server";\n\nexport async function GET() {\n  const { isAuthenticated } = await clerk.auth();\n  if (!isAuthenticated) return Response.json({}, { status: 401 });\n  return Response.json({});\n}\n',
+        "api/ns-protect": 'import * as clerk from "@clerk/nextjs/server";\n\nexport async function GET() {\n  await clerk.auth.protect();\n  return Response.json({});\n}\n',
+      },
+      { matcher: ["/dashboard(.*)"] },
+    );
+    const result = await audit(project);
+    expect(byRoute(result, "/api/ns").protection).toBe("auth-check");
+    expect(byRoute(result, "/api/ns-protect").protection).toBe("protect");
+    expect(codes(result, "/api/ns")).toEqual(["NOT_COVERED"]);
+  });
+
+  it("a createRouteMatcher rule protects nothing where the matcher does not run the middleware", async () => {
+    const project = projectWith(
+      {
+        "api/open": "export async function GET() {\n  return Response.json({ secret: 1 });\n}\n",
+        "api/hooks/clerk":
+          'import { verifyWebhook } from "@clerk/nextjs/webhooks";\nimport type { NextRequest } from "next/server";\n\nexport async function POST(req: NextRequest) {\n  await verifyWebhook(req);\n  return Response.json({ ok: true });\n}\n',
+      },
+      { matcher: ["/dashboard(.*)"], handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n}" },
+    );
+    const result = await audit(project);
+    expect(byRoute(result, "/api/open")).toMatchObject({ covered: false, middlewareRule: "public", protection: "none" });
+    expect(codes(result, "/api/open")).toEqual(["PUBLIC"]);
+    expect(codes(result, "/api/hooks/clerk")).toEqual([]);
+  });
+
+  it("a flag the audit does not know: exit 2 (it could not run), not 1 (findings)", () => {
+    expect(runCli(["audit", "--bogus"]).status).toBe(2);
   });
 });

@@ -3,7 +3,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../support/project.js";
 
-// Layers import downwards only: core ← styles ← project ← plan ← apply/format ← report ← run.
+// Layers import downwards only: core ← styles ← project ← plan ← audit ← report ← run (apply, format,
+// install, options, prompts, cli: the run level, files at the top of src/).
 // Checked on every relative import (types included) of every file below src/.
 
 const SRC = path.join(repoRoot, "src");
@@ -14,6 +15,8 @@ const ALLOWED: Record<string, string[]> = {
   styles: ["core"],
   project: ["core"],
   plan: ["core", "styles", "project", "render"],
+  audit: ["core", "styles", "project", "plan"],
+  report: ["core", "styles", "project", "plan", "audit"],
 };
 
 function files(folder: string): string[] {
