@@ -262,15 +262,8 @@ function localFunction(bindings: Bindings, name: string): FunctionNode | undefin
 
 /** The function exported as `name` ("default" for the default export), following local bindings. */
 function exportedFunction(ast: File, bindings: Bindings, name: string): FunctionNode | undefined {
-  const resolve = (node: Node | null | undefined): FunctionNode | undefined => {
-    if (isFunction(node)) return node;
-    if (node?.type === "Identifier") {
-      const local = bindings.locals.get(node.name);
-      if (local?.type === "VariableDeclarator") return isFunction(local.init) ? local.init : undefined;
-      return isFunction(local) ? local : undefined;
-    }
-    return undefined;
-  };
+  const resolve = (node: Node | null | undefined): FunctionNode | undefined =>
+    isFunction(node) ? node : node?.type === "Identifier" ? localFunction(bindings, node.name) : undefined;
   for (const statement of ast.program.body) {
     if (statement.type === "ExportDefaultDeclaration" && name === "default") return resolve(statement.declaration as Node);
     if (statement.type !== "ExportNamedDeclaration") continue;
