@@ -1,6 +1,9 @@
 import { Command, CommanderError, Option } from "commander";
 import type { AuditFlags } from "./audit/command.js";
+import type { RawFlags } from "./core/options.js";
 import { METHODS } from "./core/types.js";
+
+export type { RawFlags } from "./core/options.js";
 import { STYLES, allStyleFlags } from "./styles/index.js";
 
 // Flags only: commander turns argv into RawFlags. No prompts, templates or parsers load here,
@@ -8,30 +11,6 @@ import { STYLES, allStyleFlags } from "./styles/index.js";
 
 declare const __VERSION__: string;
 
-/** Flags as commander hands them over: strings, unvalidated. Style flags keep commander's keys. */
-export interface RawFlags {
-  route?: string;
-  style?: string;
-  methods?: string;
-  cwd?: string;
-  yes?: boolean;
-  force?: boolean;
-  dryRun?: boolean;
-  json?: boolean;
-  /** commander's --no-middleware sets this to false. */
-  middleware?: boolean;
-  /** commander's --no-env sets this to false. */
-  env?: boolean;
-  envFile?: string;
-  /** Which spelling named the env file (messages repeat the user's own). */
-  envFileFlag?: "--env-file" | "--env-path";
-  publishableKey?: string;
-  secretKey?: string;
-  /** true: --install, false: --no-install, undefined: ask (interactive) or skip. */
-  install?: boolean;
-  /** The style flags (see StyleDeclaration.flags), by commander key, e.g. jwtTemplate. */
-  [styleFlag: string]: string | boolean | undefined;
-}
 export const version = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
 
 const EXAMPLES = `

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { RawFlags } from "./cli.js";
+import type { RawFlags } from "./core/options.js";
 import { CliError } from "./core/errors.js";
 import type { Mode, Options } from "./core/options.js";
 import { parseRoute } from "./core/route.js";

@@ -2,7 +2,7 @@ import { stripVTControlCharacters } from "node:util";
 import * as p from "@clack/prompts";
 import pc from "picocolors";
 import type { Colors } from "picocolors/types.js";
-import type { RawFlags } from "./cli.js";
+import type { RawFlags } from "./core/options.js";
 import { CancelledError, type CliError } from "./core/errors.js";
 import { parseRoute } from "./core/route.js";
 import type { Question, StyleDeclaration, StyleFlag } from "./core/style.js";

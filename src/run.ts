@@ -1,12 +1,13 @@
 import os from "node:os";
 import path from "node:path";
 import { applyChanges, checkUnchanged, type ApplyHooks } from "./apply.js";
-import type { RawFlags } from "./cli.js";
+import type { RawFlags } from "./core/options.js";
 import { colorsFor } from "./colors.js";
 import { CancelledError, CliError } from "./core/errors.js";
 import type { Mode, Options } from "./core/options.js";
 import { formatWithProjectPrettier } from "./format.js";
-import { clerkInstall, installCommandText, runInstall, type Installer } from "./install.js";
+import { runInstall, type Installer } from "./install.js";
+import { clerkInstall, installCommandText } from "./project/install-command.js";
 import { normalizeOptions, resolveMode } from "./options.js";
 import { buildPlan, routeExistsError, settlePlan, type Note, type Plan } from "./plan/index.js";
 import { detectProject, type Project } from "./project/detect.js";
@@ -15,7 +16,7 @@ import { readRouteTarget } from "./project/targets.js";
 import { commandGroups } from "./report/command.js";
 import { humanError, humanPlan, jsonError, jsonReport, wrapFor } from "./report/index.js";
 import { workspaceRootApps, workspaceRootError } from "./project/workspace.js";
-import { shellQuote } from "./styles/flags.js";
+import { shellQuote } from "./core/shell.js";
 
 // One run, start to end: mode → project (detected first, so a wrong folder fails before any
 // question) → prompts → options → plan → apply → report.

@@ -6,7 +6,7 @@ import { locateMiddleware } from "../plan/middleware/locate.js";
 import { coverage, entryCovering, readConfig, samplePaths } from "../plan/middleware/matcher.js";
 import { readSource } from "../plan/middleware/module.js";
 import { routePathOf } from "../core/route.js";
-import { shellQuote } from "../styles/flags.js";
+import { shellQuote } from "../core/shell.js";
 import type { HandlerFacts, Protection } from "./classify.js";
 import { readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "./rules.js";
 import type { ScannedRoute } from "./scan.js";

@@ -48,5 +48,9 @@ export function scanRoutes(project: Project): ScannedRoute[] {
     const relative = `${project.appDir}/${file}`;
     const code = readText(path.join(project.root, relative), relative) ?? "";
     return [{ route: routePathOf(segments), file: relative, facts: classifyRouteFile(code, relative, readHelper) }];
-  });
+  }).sort((a, b) => compare(a.route.pattern, b.route.pattern) || compare(a.file, b.file));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

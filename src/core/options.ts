@@ -39,3 +39,28 @@ export interface Mode {
    */
   cwdFlag?: string;
 }
+
+/** Flags as commander hands them over: strings, unvalidated. Style flags keep commander's keys. */
+export interface RawFlags {
+  route?: string;
+  style?: string;
+  methods?: string;
+  cwd?: string;
+  yes?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  /** commander's --no-middleware sets this to false. */
+  middleware?: boolean;
+  /** commander's --no-env sets this to false. */
+  env?: boolean;
+  envFile?: string;
+  /** Which spelling named the env file (messages repeat the user's own). */
+  envFileFlag?: "--env-file" | "--env-path";
+  publishableKey?: string;
+  secretKey?: string;
+  /** true: --install, false: --no-install, undefined: ask (interactive) or skip. */
+  install?: boolean;
+  /** The style flags (see StyleDeclaration.flags), by commander key, e.g. jwtTemplate. */
+  [styleFlag: string]: string | boolean | undefined;
+}

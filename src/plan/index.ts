@@ -1,7 +1,7 @@
 import { CliError } from "../core/errors.js";
 import type { Options } from "../core/options.js";
 import { fileChange } from "../core/types.js";
-import { clerkInstall, installCommandText } from "../install.js";
+import { clerkInstall, installCommandText } from "../project/install-command.js";
 import type { Project } from "../project/detect.js";
 import type { EnvTarget } from "../project/env-target.js";
 import type { RouteTarget } from "../project/targets.js";

@@ -1,6 +1,6 @@
 import type { Mode, Options } from "../core/options.js";
 import { flagName, valueOf } from "../core/style.js";
-import { shellQuote } from "../styles/flags.js";
+import { shellQuote } from "../core/shell.js";
 
 // The non-interactive command that repeats an interactive run, e.g. in CI.
 

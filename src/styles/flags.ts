@@ -1,13 +1,8 @@
 import { CliError } from "../core/errors.js";
+import { shellQuote } from "../core/shell.js";
 import type { StyleFlag } from "../core/style.js";
 
 // Building blocks for style flags: a validated name, and a comma-separated list of known items.
-
-/** Shell-safe on a command line: quoted unless made of plain characters. */
-export function shellQuote(value: string): string {
-  // Brackets are quoted: zsh treats [id] as a glob and aborts with "no matches found".
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /** A flag holding one name of a given shape, e.g. a JWT template or a role key. */
 export function nameFlag(spec: {

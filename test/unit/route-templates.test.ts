@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as prettier from "prettier";
 import { normalizeOptions } from "../../src/options.js";
 import { renderRoute } from "../../src/plan/route.js";
-import type { RawFlags } from "../../src/cli.js";
+import type { RawFlags } from "../../src/core/options.js";
 import type { Language } from "../../src/core/types.js";
 import { reservedNames } from "../../src/options.js";
 import { STYLES as DECLARATIONS, findStyle } from "../../src/styles/index.js";

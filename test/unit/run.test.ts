@@ -4,7 +4,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
 import { applyChanges } from "../../src/apply.js";
 import { run, type RunDeps } from "../../src/run.js";
-import type { RawFlags } from "../../src/cli.js";
+import type { RawFlags } from "../../src/core/options.js";
 import { copyFixture, read, repoRoot, treeHash } from "../support/project.js";
 
 // run() in-process, with the seams a spawned CLI cannot offer: injected write failures and an
