@@ -1,17 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, writeSync, promises as fs } from "node:fs";
 import path from "node:path";
 import { CliError } from "./core/errors.js";
-import { checkNotSymlink, readText } from "./core/files.js";
+import { checkInsideProject, checkWritableTarget, readText } from "./core/files.js";
 import type { FileChange } from "./core/types.js";
 
-// Writes a plan all-or-nothing: each file goes to a temporary file in its own folder and is
-// renamed into place; on any failure every file already written is restored, every file and
-// folder already created is removed, and the error is reported.
+// Writes a plan all-or-nothing, under a project lock: each file goes to a temporary file in its
+// own folder and is renamed into place, after checking once more that the file is still what the
+// plan read; on any failure every file already written is restored, every file and folder
+// already created is removed, and the error is reported.
 
 export interface ApplyHooks {
   /** Called before each file is renamed into place; throwing simulates a failure (tests). */
   beforeCommit?: (change: FileChange) => void | Promise<void>;
+  /** Called before each folder is created; throwing simulates a failure (tests). */
+  beforeMkdir?: (folder: string) => void | Promise<void>;
 }
 
 interface Done {
@@ -19,22 +22,82 @@ interface Done {
   absolute: string;
 }
 
+/** The lock file in the project root while a run writes; it holds the writing process's PID. */
+export const LOCK_FILE = ".create-clerk-route.lock";
+
+function changedError(change: FileChange): CliError {
+  return new CliError("FILE_CHANGED", `${change.path} changed on disk while this run was planning; nothing was written.`, {
+    hint: "Another program or run changed it: run the command again.",
+  });
+}
+
+/** Refuses to write a file that changed since the plan read it, or that is not a plain file inside the project. */
+function checkOne(root: string, change: FileChange): void {
+  const file = path.join(root, change.path);
+  checkInsideProject(root, file, change.path);
+  checkWritableTarget(file, change.path);
+  if (readText(file, change.path, true) !== change.before) throw changedError(change);
+}
+
 /** Refuses to write over a file that changed since the plan read it, or over a symbolic link. */
 export function checkUnchanged(root: string, changes: FileChange[]): void {
-  for (const change of changes) {
-    const file = path.join(root, change.path);
-    checkNotSymlink(file, change.path);
-    const current = readText(file, change.path, true);
-    if (current !== change.before) {
-      throw new CliError("FILE_CHANGED", `${change.path} changed on disk while this run was planning; nothing was written.`, {
-        hint: "Run the command again.",
-      });
+  for (const change of changes) checkOne(root, change);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"; // alive, owned by someone else
+  }
+}
+
+function lockedError(holder: string): CliError {
+  return new CliError("PROJECT_LOCKED", `Another run is changing this project (${LOCK_FILE} is held by ${holder}); nothing was written.`, {
+    hint: `Wait for it to finish and run again. If no other create-clerk-route is running, delete ${LOCK_FILE}.`,
+  });
+}
+
+/**
+ * Takes the project lock: a file created with O_EXCL holding this PID. A lock whose PID is no
+ * longer running is stale and taken over; a live one (or one still being written) refuses.
+ */
+export function acquireLock(root: string): () => void {
+  const file = path.join(root, LOCK_FILE);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(file, "wx", 0o644);
+      try {
+        writeSync(fd, `${process.pid}\n`);
+      } finally {
+        closeSync(fd);
+      }
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "EEXIST") {
+        throw new CliError("WRITE_FAILED", `Could not create ${LOCK_FILE} in the project (${code ?? String(error)}); nothing was written.`, {
+          hint: "Check the project folder's permissions and free disk space, then run again.",
+        });
+      }
+      let content = "";
+      try {
+        content = readFileSync(file, "utf8").trim();
+      } catch {
+        continue; // removed meanwhile: try again
+      }
+      const pid = /^\d+$/.test(content) ? Number(content) : undefined;
+      if (attempt > 0 || pid === undefined || pid === process.pid || isAlive(pid)) {
+        throw lockedError(pid === undefined ? "a run that is starting" : `process ${pid}`);
+      }
+      rmSync(file, { force: true }); // stale: its process is gone
     }
   }
 }
 
-/** Creates the missing folders above `file`, returning those it created (outermost first). */
-async function ensureFolders(root: string, file: string): Promise<string[]> {
+/** Creates the missing folders above `file`, recording each in `created` as soon as it exists. */
+async function ensureFolders(root: string, file: string, created: string[], hooks: ApplyHooks): Promise<void> {
   const missing: string[] = [];
   let folder = path.dirname(file);
   while (folder !== root && folder.startsWith(root)) {
@@ -46,22 +109,40 @@ async function ensureFolders(root: string, file: string): Promise<string[]> {
       folder = path.dirname(folder);
     }
   }
-  for (const dir of missing) await fs.mkdir(dir);
-  return missing;
+  for (const dir of missing) {
+    await hooks.beforeMkdir?.(dir);
+    await fs.mkdir(dir);
+    created.push(dir);
+  }
 }
 
-async function writeAtomically(file: string, content: string, hooks: ApplyHooks, change: FileChange): Promise<void> {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString("hex")}.tmp`);
+/**
+ * Writes `content` beside `file` and renames it into place. The temporary file sits in a private
+ * folder holding a `.gitignore` of `*`, written first: whatever stops the run (even SIGKILL or a
+ * power cut), git ignores a leftover, so the secret key can never be committed by `git add .`.
+ * An existing file keeps its mode, owner and group.
+ */
+async function writeAtomically(root: string, file: string, content: string, hooks: ApplyHooks, change: FileChange): Promise<void> {
+  const folder = path.join(path.dirname(file), `.create-clerk-route-${randomBytes(4).toString("hex")}.tmp`);
+  // Not named like the target: a running `next dev` must not see a second route.ts for a moment.
+  const temporary = path.join(folder, `${path.basename(file)}.tmp`);
   try {
-    const mode = await fs.stat(file).then((s) => s.mode, () => undefined);
-    await fs.writeFile(temporary, content);
-    // writeFile's mode is masked by the umask; chmod keeps an existing file's mode exactly.
-    if (mode !== undefined) await fs.chmod(temporary, mode);
+    await fs.mkdir(folder, { mode: 0o700 });
+    await fs.writeFile(path.join(folder, ".gitignore"), "*\n");
+    const existing = checkWritableTarget(file, change.path);
+    await fs.writeFile(temporary, content, existing ? { mode: 0o600 } : {});
+    if (existing) {
+      // The rename keeps the temporary file's owner: as root on a user's file, give it back.
+      const made = await fs.stat(temporary);
+      if (made.uid !== existing.uid || made.gid !== existing.gid) await fs.chown(temporary, existing.uid, existing.gid);
+      // writeFile's mode is masked by the umask; chmod keeps an existing file's mode exactly.
+      await fs.chmod(temporary, existing.mode & 0o7777);
+    }
     await hooks.beforeCommit?.(change);
+    checkOne(root, change); // still what the plan read, right before it is replaced
     await fs.rename(temporary, file);
-  } catch (error) {
-    await fs.rm(temporary, { force: true });
-    throw error;
+  } finally {
+    await fs.rm(folder, { recursive: true, force: true });
   }
 }
 
@@ -82,18 +163,27 @@ async function rollBack(done: Done[], createdFolders: string[]): Promise<string[
 }
 
 export async function applyChanges(root: string, changes: FileChange[], hooks: ApplyHooks = {}): Promise<void> {
+  const release = acquireLock(root);
+  try {
+    await applyLocked(root, changes, hooks);
+  } finally {
+    release();
+  }
+}
+
+async function applyLocked(root: string, changes: FileChange[], hooks: ApplyHooks): Promise<void> {
   checkUnchanged(root, changes);
   const done: Done[] = [];
   const createdFolders: string[] = [];
   for (const change of changes) {
     const absolute = path.join(root, change.path);
     try {
-      createdFolders.push(...(await ensureFolders(root, absolute)));
-      await writeAtomically(absolute, change.after, hooks, change);
+      await ensureFolders(root, absolute, createdFolders, hooks);
+      await writeAtomically(root, absolute, change.after, hooks, change);
       done.push({ change, absolute });
     } catch (error) {
       const problems = await rollBack(done, createdFolders);
-      if (error instanceof CliError && problems.length === 0) throw error; // e.g. cancelled by a hook
+      if (error instanceof CliError && problems.length === 0) throw error; // e.g. cancelled by a hook, or changed meanwhile
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       throw new CliError(
         "WRITE_FAILED",

@@ -20,6 +20,8 @@ Examples:
   $ create-clerk-route /api/todos --style token --jwt-template supabase
   $ create-clerk-route /api/profile --style currentUser --fields id,email,imageUrl
   $ create-clerk-route /api/profile/name --style clerkClient --methods GET,PATCH
+  $ create-clerk-route /api/projects --style machine --accepts api_key,m2m_token --scopes read:projects
+  $ create-clerk-route --style webhook --events user.created,user.deleted
   $ create-clerk-route /api/reports --style userId --dry-run      (show the diff, write nothing)
   $ CI=1 create-clerk-route api/me --style userId --yes --json     (no prompts, one JSON object)
   $ create-clerk-route audit --strict                              (is every Route Handler protected?)

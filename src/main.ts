@@ -6,7 +6,28 @@ import { isatty } from "node:tty";
 declare const __HELP__: string;
 declare const __VERSION__: string;
 
+/**
+ * A closed pipe (`| head`, `| true`) or a full disk (`> /dev/full`) on stdout or stderr is not the
+ * run's failure: by then the files are written (or nothing was). One line on stderr when it is
+ * still writable, never a stack trace, and the exit code stays the run's own.
+ */
+function survivesOutputErrors(): void {
+  let told = false;
+  const onError = (name: string) => (error: NodeJS.ErrnoException) => {
+    if (told || name === "stderr") return;
+    told = true;
+    try {
+      process.stderr.write(`create-clerk-route: could not write to ${name} (${error.code ?? error.message}); the run itself is unaffected.\n`);
+    } catch {
+      // stderr is gone too: nothing left to tell
+    }
+  };
+  process.stdout.on("error", onError("stdout"));
+  process.stderr.on("error", onError("stderr"));
+}
+
 export async function main(argv: string[]): Promise<number> {
+  survivesOutputErrors();
   if (argv.length === 1 && typeof __HELP__ === "string") {
     if (argv[0] === "--help" || argv[0] === "-h") {
       process.stdout.write(__HELP__);

@@ -5,7 +5,7 @@ import type { Mode, Options } from "./core/options.js";
 import { parseRoute } from "./core/route.js";
 import { flagName, type StyleDeclaration, type StyleFlag } from "./core/style.js";
 import { METHODS, type Method } from "./core/types.js";
-import { resolveKeys } from "./keys.js";
+import { resolveKeys } from "./core/keys.js";
 import { STYLES, findStyle, allStyleFlags, stylesAccepting } from "./styles/index.js";
 
 // Resolves the raw flags (filled in by prompts, on a terminal) and the environment once, into
@@ -50,7 +50,7 @@ function rawValue(flags: RawFlags, flag: StyleFlag): string | undefined {
 }
 
 /** The style's own flags, parsed; a flag meant for other styles is an error. */
-function styleValues(flags: RawFlags, style: StyleDeclaration): Map<StyleFlag, unknown> {
+function styleValues(flags: RawFlags, style: StyleDeclaration, env: NodeJS.ProcessEnv): Map<StyleFlag, unknown> {
   for (const flag of allStyleFlags()) {
     if (rawValue(flags, flag) === undefined || style.flags.includes(flag)) continue;
     const owners = stylesAccepting(flag).map((s) => s.name);
@@ -60,7 +60,9 @@ function styleValues(flags: RawFlags, style: StyleDeclaration): Map<StyleFlag, u
   }
   const values = new Map<StyleFlag, unknown>();
   for (const flag of style.flags) {
-    const raw = rawValue(flags, flag);
+    const given = rawValue(flags, flag);
+    const fromEnv = flag.environment === undefined ? undefined : env[flag.environment];
+    const raw = given ?? (fromEnv !== undefined && fromEnv.trim() !== "" ? fromEnv : undefined);
     if (raw !== undefined) values.set(flag, flag.parse(raw));
   }
   style.check?.(values);
@@ -82,7 +84,7 @@ export function normalizeOptions(flags: RawFlags, context: OptionsContext = {}):
     });
   }
   const style = findStyle(flags.style);
-  const values = styleValues(flags, style);
+  const values = styleValues(flags, style, flags.env === false ? {} : (context.env ?? {}));
   const route = parseRoute(flags.route ?? style.defaultRoute, { absoluteRoots: context.absoluteRoots, reservedNames: reservedNames(style) });
   const envFileFlag = flags.envFileFlag ?? "--env-file";
   return {

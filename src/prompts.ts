@@ -84,7 +84,8 @@ async function ask(question: Question, filled: RawFlags): Promise<void> {
           message: message(question.message),
           placeholder: question.placeholder,
           ...(typeof fallback === "string" ? { defaultValue: fallback } : {}),
-          validate: (value) => (!value && typeof fallback === "string" ? undefined : validator(question.flag.parse)(value)),
+          // An empty answer takes the flag's fallback (a default name, or an empty list).
+          validate: (value) => (!value && fallback !== undefined ? undefined : validator(question.flag.parse)(value)),
         }),
       );
       if (value !== "") filled[question.flag.key] = value;

@@ -29,12 +29,16 @@ export interface RunDeps {
   cwd: string;
   installer?: Installer;
   applyHooks?: ApplyHooks;
+  /** Where SIGINT, SIGTERM and SIGHUP arrive while files are written (default: process; tests pass their own). */
+  signals?: NodeJS.EventEmitter;
 }
 
 type Prompts = typeof import("./prompts.js");
 
 async function planRun(project: Project, options: Options, deps: RunDeps): Promise<{ plan: Plan; routePath: string }> {
   const route = readRouteTarget(project, options.route);
+  const unreadableMiddleware = options.middleware ? project.unreadable?.middleware[0] : undefined;
+  if (unreadableMiddleware) throw unreadableMiddleware; // a FIFO, folder or oversized proxy/middleware file
   const env = options.env ? readEnvTarget(project, options.envFile) : undefined;
   // The parser (the largest part of the bundle) loads only when there is a file to patch.
   const patchMiddleware =
@@ -116,22 +120,30 @@ async function execute(flags: RawFlags, initialMode: Mode, deps: RunDeps): Promi
   return 0;
 }
 
-/** Ctrl-C while files are being written rolls back what was written, then exits 130. */
+/** Signals that stop the writes: rolled back, then exit 128 + the signal's number, as a shell reports it. */
+const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/** Ctrl-C, SIGTERM or SIGHUP while files are being written rolls back what was written. */
 async function applyInterruptibly(root: string, plan: Plan, deps: RunDeps): Promise<void> {
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-  };
-  process.on("SIGINT", onSigint);
+  const signals = deps.signals ?? process;
+  let exitCode: number | undefined;
+  const handlers = Object.entries(STOP_SIGNALS).map(([signal, code]) => {
+    const handler = () => {
+      exitCode ??= code;
+    };
+    signals.on(signal, handler);
+    return () => signals.off(signal, handler);
+  });
   try {
     await applyChanges(root, plan.changes, {
+      beforeMkdir: deps.applyHooks?.beforeMkdir,
       beforeCommit: async (change) => {
         await deps.applyHooks?.beforeCommit?.(change);
-        if (interrupted) throw new CancelledError();
+        if (exitCode !== undefined) throw new CancelledError(exitCode);
       },
     });
   } finally {
-    process.off("SIGINT", onSigint);
+    for (const off of handlers) off();
   }
 }
 

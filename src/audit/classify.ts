@@ -143,7 +143,7 @@ function classifyFunction(fn: FunctionNode, method: string, ctx: Context): Handl
   const userNames = new Set<string>();
   let authCalled = false;
   let userCalled = false;
-  const helperCalls: Array<{ name: string; source: string }> = [];
+  const helperCalls: HelperCall[] = [];
 
   walkOwn(fn, (node) => {
     if (node.type === "CallExpression") {
@@ -172,6 +172,7 @@ function classifyFunction(fn: FunctionNode, method: string, ctx: Context): Handl
       }
       const binding = name ? ctx.bindings.imports.get(name) : undefined;
       if (name && binding && isProjectImport(binding.source)) helperCalls.push({ name, source: binding.source });
+      if (name && !binding && localFunction(ctx.bindings, name)) helperCalls.push({ name });
     }
     if (node.type === "VariableDeclarator") {
       const call = unwrapAwait(node.init);
@@ -198,25 +199,44 @@ function isProjectImport(source: string): boolean {
   return source.startsWith(".") || source.startsWith("@/") || source.startsWith("~/");
 }
 
+/** A helper the handler calls: a function of the same file, or one imported from the project. */
+interface HelperCall {
+  name: string;
+  /** The import source, or undefined for a function declared in the route file itself. */
+  source?: string;
+}
+
+type Resolved = { ok: true; fn: FunctionNode; ctx: Context; where: string } | { ok: false; why: string };
+
+function resolveHelper(call: HelperCall, ctx: Context): Resolved {
+  if (call.source === undefined) {
+    const fn = localFunction(ctx.bindings, call.name);
+    return fn ? { ok: true, fn, ctx: { ...ctx, depth: ctx.depth + 1 }, where: ctx.path } : { ok: false, why: `calls ${call.name}(), which is not a function this reader can follow` };
+  }
+  const from = `calls ${call.name}() from ${call.source}`;
+  const helper = ctx.readHelper?.(call.source, ctx.path);
+  if (!helper) return { ok: false, why: `${from}, which could not be read` };
+  const parsed = readSource(helper.code, helper.path, true);
+  if (!parsed.ok) return { ok: false, why: `${from}, which does not parse` };
+  const helperCtx: Context = { code: helper.code, bindings: parsed.source.bindings, path: helper.path, depth: ctx.depth + 1 };
+  const fn = exportedFunction(parsed.source.ast, helperCtx.bindings, ctx.bindings.imports.get(call.name)!.imported);
+  return fn ? { ok: true, fn, ctx: helperCtx, where: helper.path } : { ok: false, why: `${from}, which is not a function this reader can follow` };
+}
+
 /**
- * A handler with no Clerk call of its own that calls a helper from the project: the helper is read
- * (one level). A helper that protects (auth.protect) protects the handler; a helper that checks
- * auth() protects it when the handler tests what the helper returned; anything else is unknown.
+ * A handler with no Clerk call of its own that calls helpers (of its own file, or imported from
+ * the project): each helper is read, one level deep. A helper that protects (auth.protect)
+ * protects the handler; a helper that checks auth() protects it when the handler tests what the
+ * helper returned; anything else is unknown.
  */
-function followHelpers(fn: FunctionNode, method: string, calls: Array<{ name: string; source: string }>, ctx: Context): HandlerFacts {
+function followHelpers(fn: FunctionNode, method: string, calls: HelperCall[], ctx: Context): HandlerFacts {
   const unknown = (note: string): HandlerFacts => ({ method, protection: "unknown", checks: [], needsMiddleware: true, note });
-  if (ctx.depth > 0 || !ctx.readHelper) return unknown(`calls ${calls[0]!.name}() from ${calls[0]!.source}, not followed`);
+  if (ctx.depth > 0) return unknown(`calls ${calls[0]!.name}(), more than one level down`);
   for (const call of calls) {
-    const helper = ctx.readHelper(call.source, ctx.path);
-    if (!helper) return unknown(`calls ${call.name}() from ${call.source}, which could not be read`);
-    const parsed = readSource(helper.code, helper.path, true);
-    if (!parsed.ok) return unknown(`calls ${call.name}() from ${call.source}, which does not parse`);
-    const imported = ctx.bindings.imports.get(call.name)!.imported;
-    const helperCtx: Context = { code: helper.code, bindings: parsed.source.bindings, path: helper.path, depth: ctx.depth + 1 };
-    const helperFn = exportedFunction(parsed.source.ast, helperCtx.bindings, imported);
-    if (!helperFn) return unknown(`calls ${call.name}() from ${call.source}, which is not a function this reader can follow`);
-    const facts = classifyFunction(helperFn, method, helperCtx);
-    const via = `via ${call.name}() in ${helper.path}`;
+    const helper = resolveHelper(call, ctx);
+    if (!helper.ok) return unknown(helper.why);
+    const facts = classifyFunction(helper.fn, method, helper.ctx);
+    const via = `via ${call.name}() in ${helper.where}`;
     if (facts.protection === "protect") return { ...facts, note: via };
     if (facts.protection === "auth-check" || facts.protection === "currentUser" || facts.protection === "machine") {
       const names = new Set<string>();
@@ -225,11 +245,18 @@ function followHelpers(fn: FunctionNode, method: string, calls: Array<{ name: st
         if (init && calleeName(init) === call.name) for (const bound of boundNames(node)) names.add(bound);
       });
       if (testedBeforeResponse(fn, names)) return { ...facts, note: via };
-      return unknown(`calls ${call.name}() from ${call.source}, which checks auth(), but its result is not tested here`);
+      return unknown(`calls ${call.name}(), which checks auth(), but its result is not tested here`);
     }
     if (facts.protection !== "none") return { ...facts, note: via };
   }
   return { method, protection: "none", checks: [], needsMiddleware: false };
+}
+
+/** A function declared at the top of the file (`function f() {}` or `const f = () => {}`). */
+function localFunction(bindings: Bindings, name: string): FunctionNode | undefined {
+  const local = bindings.locals.get(name);
+  if (local?.type === "VariableDeclarator") return isFunction(local.init) ? local.init : undefined;
+  return isFunction(local) ? local : undefined;
 }
 
 /** The function exported as `name` ("default" for the default export), following local bindings. */

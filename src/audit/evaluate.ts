@@ -1,14 +1,13 @@
 import picomatch from "picomatch";
 import { CliError } from "../core/errors.js";
 import type { Project } from "../project/detect.js";
-import { findHandlers } from "../plan/middleware/handler.js";
+import { findHandlers, readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "../plan/middleware/handler.js";
 import { locateMiddleware } from "../plan/middleware/locate.js";
 import { coverage, entryCovering, readConfig, samplePaths } from "../plan/middleware/matcher.js";
 import { readSource } from "../plan/middleware/module.js";
 import { routePathOf } from "../core/route.js";
 import { shellQuote } from "../core/shell.js";
 import type { HandlerFacts, Protection } from "./classify.js";
-import { readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "./rules.js";
 import type { ScannedRoute } from "./scan.js";
 
 // The audit's verdicts, from the scanned routes and the middleware file: pure data in, data out.

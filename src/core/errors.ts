@@ -31,12 +31,17 @@ export const ERROR_CODES = [
   "INVALID_ENV_FILE",
   "ENV_VALUE_UNQUOTABLE",
   "NOT_UTF8",
+  "NOT_A_FILE",
+  "FILE_TOO_LARGE",
   "SYMLINK_TARGET",
+  "HARD_LINK_TARGET",
+  "PATH_OUTSIDE_PROJECT",
   "MIDDLEWARE_UNSAFE",
   "MIDDLEWARE_CONFLICT",
   "MIDDLEWARE_MISPLACED",
   "WRITE_FAILED",
   "FILE_CHANGED",
+  "PROJECT_LOCKED",
   "INSTALL_FAILED",
   "CANCELLED",
   "UNEXPECTED",
@@ -58,9 +63,10 @@ export class CliError extends Error {
   }
 }
 
-/** The user cancelled a prompt (Ctrl-C). Nothing was written. */
+/** The user cancelled a prompt (Ctrl-C), or a signal stopped the writes. Nothing was written. */
 export class CancelledError extends CliError {
-  constructor() {
-    super("CANCELLED", "Cancelled", { exitCode: 130 });
+  /** 128 + the signal's number, as shells report it: SIGINT 130, SIGTERM 143, SIGHUP 129. */
+  constructor(exitCode = 130) {
+    super("CANCELLED", "Cancelled", { exitCode });
   }
 }

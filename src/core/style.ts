@@ -20,12 +20,17 @@ export interface StyleFlag<T = unknown> {
   parse(raw: string): T;
   /** The value when the flag is not given. */
   fallback: T;
-  /** How the value is passed back on a command line (the echoed CI command). */
+  /** How the value is passed back on a command line (the echoed CI command); "" leaves it out (a secret). */
   format(value: T): string;
+  /**
+   * When the flag is not given: this environment variable's value, parsed like the flag's (an
+   * empty or blank value counts as unset). For secrets, as --secret-key reads CLERK_SECRET_KEY.
+   */
+  environment?: string;
 }
 
 /** The --flag part of a flag's spelling: "--jwt-template <name>" → "--jwt-template". */
-export function flagName(flag: StyleFlag): string {
+export function flagName(flag: Pick<StyleFlag, "flag">): string {
   return flag.flag.split(" ")[0]!;
 }
 
@@ -74,6 +79,11 @@ export interface EnvVariable {
   /** "" writes a placeholder. */
   value: string;
   comment?: string;
+  /**
+   * Optional: written commented out (`# KEY=`), a hint the user may act on. Never written when
+   * the key is set anywhere, or that line is already there.
+   */
+  commentedOut?: boolean;
 }
 
 export interface StyleDeclaration {
@@ -91,6 +101,8 @@ export interface StyleDeclaration {
   };
   /** Body-reading methods (POST, PUT, PATCH) get a `request` parameter the template reads. */
   readsBody: boolean;
+  /** The type of that parameter in TypeScript (default "Request"; a webhook's verifyWebhook() wants "NextRequest"). */
+  requestType?: string;
   flags: StyleFlag[];
   /** Asked in this order, after the route and methods, when the flags do not answer them. */
   questions: Question[];

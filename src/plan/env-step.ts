@@ -1,6 +1,6 @@
 import type { Options } from "../core/options.js";
 import { fileChange, type ExistingFile } from "../core/types.js";
-import { PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV, keysFromDifferentInstances } from "../keys.js";
+import { PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV, keysFromDifferentInstances } from "../core/keys.js";
 import type { EnvTarget } from "../project/env-target.js";
 import type { Language } from "../core/types.js";
 import { clerkEnvEntries, parseEnvText, planEnvFile, type EnvEntry } from "./env.js";
@@ -26,6 +26,26 @@ function valuesElsewhere(others: ExistingFile[]): Map<string, { path: string; de
     }
   }
   return found;
+}
+
+/** The env files `next dev` loads, first to last: the first file that defines a key wins (@next/env). */
+const DEVELOPMENT_ORDER = [".env.development.local", ".env.local", ".env.development", ".env"];
+
+/**
+ * Keys a file `next dev` reads before the target defines as empty: whatever the target holds,
+ * the app gets "" (an empty value still counts as defined).
+ */
+function emptiedAhead(keys: string[], target: EnvTarget, step: StepResult): void {
+  const ahead = DEVELOPMENT_ORDER.slice(0, Math.max(0, DEVELOPMENT_ORDER.indexOf(target.path)));
+  for (const key of keys) {
+    for (const name of ahead) {
+      const file = target.others.find((other) => other.path === name);
+      const value = file && parseEnvText(file.content).get(key);
+      if (value === undefined) continue;
+      if (value === "") step.notes.push({ kind: "envKeyShadowed", key, by: name, file: target.path });
+      break;
+    }
+  }
 }
 
 function entriesFor(options: Options, language: Language): EnvEntry[] {
@@ -57,7 +77,9 @@ export function planEnvStep(options: Options, language: Language, target: EnvTar
   if (keysFromDifferentInstances(options.keys)) {
     step.notes.push({ kind: "keysFromDifferentInstances", publishableLive: options.keys.publishableKey!.startsWith("pk_live_") });
   }
-  const entries = withoutShadowing(entriesFor(options, language), target, step);
+  const wanted = entriesFor(options, language);
+  emptiedAhead([...new Set(wanted.map((entry) => entry.key))], target, step);
+  const entries = withoutShadowing(wanted, target, step);
   if (target.before === null && entries.length === 0) return step; // nothing to write, no file to create
   const result = planEnvFile(target.before, entries, { fileName: target.path });
   step.notes.push(...result.notes);

@@ -12,7 +12,7 @@ import {
   PUBLISHABLE_KEY_ENV,
   SECRET_KEY_ENV,
   maskValue,
-} from "../keys.js";
+} from "../core/keys.js";
 import { appendLines, trimmedLines } from "./env/append.js";
 import type { Note } from "./notes.js";
 
@@ -26,6 +26,8 @@ export interface EnvEntry {
    * already in the file is not repeated.
    */
   comment?: string;
+  /** Written as `# KEY=value`, an optional setting: skipped when the key is defined or that line is there. */
+  commentedOut?: boolean;
 }
 
 export interface EnvFilePlan {
@@ -155,6 +157,10 @@ function commentLines(comment: string): string[] {
   return comment.split(/\r\n|\r|\n/).map((line) => (line === "" ? "#" : `# ${line}`));
 }
 
+function commentedOutLine(entry: EnvEntry): string {
+  return `# ${entry.key}=${entry.value === "" ? "" : formatEnvValue(entry.key, entry.value)}`;
+}
+
 function sameValue(fileValue: string, wanted: string): boolean {
   return fileValue === wanted || unescapeDollars(fileValue) === wanted;
 }
@@ -204,6 +210,10 @@ export function planEnvFile(
     seen.add(entry.key);
 
     const current = existing.get(entry.key);
+    if (entry.commentedOut) {
+      if (current === undefined && !trimmedLines(original).has(commentedOutLine(entry))) missing.push(entry);
+      continue;
+    }
     if (current === undefined) {
       missing.push(entry);
       continue;
@@ -227,7 +237,7 @@ export function planEnvFile(
         lines.push(...block);
       }
     }
-    lines.push(`${entry.key}=${formatEnvValue(entry.key, entry.value)}`);
+    lines.push(entry.commentedOut ? commentedOutLine(entry) : `${entry.key}=${formatEnvValue(entry.key, entry.value)}`);
   }
 
   const after = appendLines(before, lines);
@@ -240,7 +250,9 @@ export function planEnvFile(
       if (reparsed.get(key) !== value) broken.add(key);
     }
     for (const entry of missing) {
-      if (reparsed.get(entry.key) !== escapeDollars(entry.value)) broken.add(entry.key);
+      if (entry.commentedOut) {
+        if (reparsed.has(entry.key)) broken.add(entry.key);
+      } else if (reparsed.get(entry.key) !== escapeDollars(entry.value)) broken.add(entry.key);
     }
   });
   if (broken.size > 0) {

@@ -41,10 +41,13 @@ function planRoute(input: PlanInput): StepResult {
 function planMiddlewareFile(input: PlanInput): StepResult {
   const { project, options } = input;
   const step = emptyStep();
-  const context = { route: options.route, language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir };
+  const need = options.style.middleware;
+  const context = { route: options.route, language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir, need };
   const location = locateMiddleware(project.middlewareFiles, context);
   step.notes.push(...location.notes);
   const { path, kind, typescript } = location;
+  // A route that must stay public needs no middleware: none is created for it.
+  if (need === "public" && !location.existing) return step;
   let result: MiddlewareResult;
   if (location.existing) {
     if (!input.patchMiddleware) throw new Error("buildPlan: an existing middleware file needs input.patchMiddleware");
@@ -55,6 +58,7 @@ function planMiddlewareFile(input: PlanInput): StepResult {
   switch (result.status) {
     case "unchanged":
       step.unchanged.push(path);
+      if (result.note.kind === "middlewareLeavesPublic" && result.note.reason === "notClerk") step.notes.push(result.note);
       break;
     case "created":
       step.changes.push(fileChange(path, null, result.after));
@@ -85,6 +89,7 @@ function planPackages(input: PlanInput): StepResult {
   }
   const clerkMajor = project.clerk.installed ? Number(/^\D*(\d+)/.exec(project.clerk.version ?? "")?.[1]) : NaN;
   if (clerkMajor < 7) step.notes.push({ kind: "clerkTooOld", version: project.clerk.version ?? "" });
+  for (const { field, expected } of project.ignoredFields ?? []) step.notes.push({ kind: "packageJsonFieldIgnored", field, expected });
   for (const text of options.style.nextSteps?.(styleInput(options, project.language)) ?? []) step.notes.push({ kind: "styleNextStep", text });
   return step;
 }

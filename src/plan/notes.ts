@@ -1,5 +1,5 @@
 import type { FileChange } from "../core/types.js";
-import type { LocationNote, PatchNote } from "./middleware/index.js";
+import type { LocationNote, PatchNote, UnchangedNote } from "./middleware/index.js";
 
 // What a plan step found worth telling the user, as data. The words are in report/notes.ts;
 // a step never writes a sentence, and nothing matches notes by their text.
@@ -8,6 +8,8 @@ export type Note =
   /** Which middleware file runs, and what a patch did to it (see plan/middleware/index.ts). */
   | LocationNote
   | PatchNote
+  /** Only the warning that this tool cannot tell whether a route that must stay public is. */
+  | Extract<UnchangedNote, { kind: "middlewareLeavesPublic" }>
   /**
    * @clerk/nextjs is missing: `command` installs it. `folder` (relative to the workspace root) when
    * it must run in the app's own folder of a monorepo; otherwise it runs in the project or anywhere
@@ -17,6 +19,8 @@ export type Note =
   /** Run at a workspace root with --yes: the only Next.js app among its workspaces was used. */
   | { kind: "workspaceAppChosen"; dir: string; cwdFlag: string }
   | { kind: "clerkTooOld"; version: string }
+  /** A package.json field of the wrong type, ignored. */
+  | { kind: "packageJsonFieldIgnored"; field: string; expected: string }
   /** Something the style leaves for the user to do (a style's own words, see StyleDeclaration.nextSteps). */
   | { kind: "styleNextStep"; text: string }
   | { kind: "prettierFailed"; path: string; reason: string }
@@ -31,6 +35,8 @@ export type Note =
   | { kind: "envKeySetElsewhere"; key: string; where: string; file: string }
   /** Only a production env file sets the key: development needs it too. */
   | { kind: "envKeyProductionOnly"; key: string; where: string; file: string }
+  /** `by`, read by `next dev` before `file`, defines the key as empty: the value in `file` never arrives. */
+  | { kind: "envKeyShadowed"; key: string; by: string; file: string }
   | { kind: "fillKeys"; keys: string[]; file: string }
   | { kind: "envTracked"; file: string }
   /** The env file was not ignored by git; `.gitignore` gets a line (adding) or the user declined. */

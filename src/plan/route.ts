@@ -18,7 +18,7 @@ export function handlerSignature(method: Method, language: Language, options: Pi
   const args: string[] = [];
   if (readsBody || params.length > 0) {
     const name = readsBody ? "request" : "_request";
-    args.push(ts ? `${name}: Request` : name);
+    args.push(ts ? `${name}: ${options.style.requestType ?? "Request"}` : name);
   }
   if (params.length > 0) {
     const shape = params.map((p) => (p.type === "string[] | undefined" ? `${p.name}?: string[]` : `${p.name}: ${p.type}`));

@@ -29,6 +29,19 @@ export interface Project {
   envFiles: ExistingFile[];
   /** Whether prettier is installed in the project (node_modules/prettier). */
   hasPrettier: boolean;
+  /**
+   * Env and middleware files that exist but cannot be read (a FIFO, a folder, over 1 MB): the
+   * error is raised only by the step that needs them, so --no-env / --no-middleware still run.
+   */
+  unreadable: { env: CliError[]; middleware: CliError[] };
+  /** package.json fields with the wrong type, ignored (reported as warnings). */
+  ignoredFields: IgnoredField[];
+}
+
+/** A package.json field of the wrong type (`"packageManager": 5`): ignored rather than trusted. */
+export interface IgnoredField {
+  field: string;
+  expected: string;
 }
 
 /** The newest Next.js major this tool knows; `latest`/`canary` ranges count as this. */
@@ -40,10 +53,16 @@ const MIDDLEWARE_FOLDERS = ["", "src/", "app/", "src/app/"];
 /** The env files Next.js loads in development and production builds. */
 const ENV_FILES = [".env.local", ".env", ".env.development.local", ".env.development", ".env.production.local", ".env.production"];
 
+/** package.json as parsed: any field may hold any JSON value. */
 interface PackageJson {
   name?: unknown;
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
+  dependencies?: unknown;
+  devDependencies?: unknown;
+  packageManager?: unknown;
+}
+
+function ignore(ignored: IgnoredField[], field: string, expected: string): void {
+  if (!ignored.some((item) => item.field === field)) ignored.push({ field, expected });
 }
 
 function readPackageJson(root: string): PackageJson {
@@ -53,8 +72,9 @@ function readPackageJson(root: string): PackageJson {
       hint: "Run the command inside your Next.js project, or point to it with --cwd <dir>.",
     });
   }
+  const text = readText(file, "package.json") ?? ""; // a FIFO or folder is NOT_A_FILE, never a hang
   try {
-    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+    const parsed: unknown = JSON.parse(text);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
     return parsed as PackageJson;
   } catch (error) {
@@ -64,8 +84,20 @@ function readPackageJson(root: string): PackageJson {
   }
 }
 
-function declaredVersion(pkg: PackageJson, name: string): string | undefined {
-  return pkg.dependencies?.[name] ?? pkg.devDependencies?.[name];
+function declaredVersion(pkg: PackageJson, name: string, ignored: IgnoredField[]): string | undefined {
+  for (const field of ["dependencies", "devDependencies"] as const) {
+    const deps = pkg[field];
+    if (deps === undefined) continue;
+    if (typeof deps !== "object" || deps === null || Array.isArray(deps)) {
+      ignore(ignored, field, "an object");
+      continue;
+    }
+    if (!Object.prototype.hasOwnProperty.call(deps, name)) continue;
+    const version: unknown = (deps as Record<string, unknown>)[name];
+    if (typeof version === "string") return version;
+    ignore(ignored, `${field}.${name}`, "a version string");
+  }
+  return undefined;
 }
 
 /**
@@ -116,11 +148,16 @@ export function detectPackageManager(root: string): Promise<{ packageManager: Pa
   return detectPackageManagerAndWorkspace(root);
 }
 
-function readExisting(root: string, relativePaths: string[]): ExistingFile[] {
+function readExisting(root: string, relativePaths: string[], unreadable: CliError[]): ExistingFile[] {
   return relativePaths.flatMap((relativePath) => {
-    const file = path.join(root, relativePath);
-    if (!existsSync(file) || !statSync(file).isFile()) return [];
-    return [{ path: relativePath, content: readText(file, relativePath) ?? "" }];
+    try {
+      const content = readText(path.join(root, relativePath), relativePath); // a FIFO is never opened to read
+      return content === null ? [] : [{ path: relativePath, content }];
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      unreadable.push(error);
+      return [];
+    }
   });
 }
 
@@ -137,7 +174,8 @@ export async function detectProject(cwd: string): Promise<Project> {
     throw new CliError("CWD_NOT_DIRECTORY", `${root} is a file, not a folder.`, { hint: "Point --cwd at the folder that holds package.json." });
   }
   const pkg = readPackageJson(root);
-  const nextRange = declaredVersion(pkg, "next");
+  const ignoredFields: IgnoredField[] = [];
+  const nextRange = declaredVersion(pkg, "next", ignoredFields);
   if (nextRange === undefined) {
     throw new CliError("NOT_NEXT_PROJECT", `No Next.js project found in ${root}: package.json does not list "next".`, {
       hint: "Run the command inside your Next.js project, or point to it with --cwd <dir>.",
@@ -172,11 +210,13 @@ export async function detectProject(cwd: string): Promise<Project> {
     );
   }
   const clerkInstalled = installedVersion(root, "@clerk/nextjs");
-  const clerkDeclared = declaredVersion(pkg, "@clerk/nextjs");
+  const clerkDeclared = declaredVersion(pkg, "@clerk/nextjs", ignoredFields);
+  const unreadable: Project["unreadable"] = { env: [], middleware: [] };
   const middlewarePaths = MIDDLEWARE_FOLDERS.flatMap((folder) =>
     MIDDLEWARE_NAMES.flatMap((name) => MIDDLEWARE_EXTENSIONS.map((ext) => `${folder}${name}.${ext}`)),
   );
 
+  if (pkg.packageManager !== undefined && typeof pkg.packageManager !== "string") ignore(ignoredFields, "packageManager", "a string such as pnpm@9.0.0");
   const { packageManager, workspace } = await detectPackageManager(root);
   return {
     root,
@@ -192,8 +232,10 @@ export async function detectProject(cwd: string): Promise<Project> {
     packageManager,
     ...(typeof pkg.name === "string" && pkg.name !== "" ? { packageName: pkg.name } : {}),
     ...(workspace ? { workspace } : {}),
-    middlewareFiles: readExisting(root, middlewarePaths),
-    envFiles: readExisting(root, ENV_FILES),
+    middlewareFiles: readExisting(root, middlewarePaths, unreadable.middleware),
+    envFiles: readExisting(root, ENV_FILES, unreadable.env),
+    unreadable,
     hasPrettier: installedVersion(root, "prettier") !== undefined,
+    ignoredFields,
   };
 }

@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { CliError } from "../core/errors.js";
+import { realPathOf } from "../core/files.js";
 import { isInside, toProjectPath } from "../core/paths.js";
 import type { ExistingFile } from "../core/types.js";
 import type { Project } from "./detect.js";
@@ -26,17 +27,6 @@ export interface EnvTarget {
 const ENV_FILE_NAME = /^\.env(\..+)?$/;
 /** Folders no env file belongs in: git's and npm's own. */
 const FORBIDDEN_FOLDERS = new Set([".git", "node_modules"]);
-
-/** The real path of the nearest existing ancestor of `absolute`, with the rest appended. */
-function realPathOf(absolute: string): string {
-  const missing: string[] = [];
-  let current = absolute;
-  while (!existsSync(current) && path.dirname(current) !== current) {
-    missing.unshift(path.basename(current));
-    current = path.dirname(current);
-  }
-  return path.join(realpathSync(current), ...missing);
-}
 
 /**
  * An env file path given with --env-file / --env-path: named like an env file, inside the project
@@ -71,6 +61,8 @@ export function resolveEnvFileOption(project: Pick<Project, "root">, given: { pa
  * secrets. A .env that git tracks holds shared, public defaults: secrets go to .env.local then.
  */
 export function readEnvTarget(project: Project, given: { path: string; flag: string } | undefined): EnvTarget {
+  const unreadable = project.unreadable?.env[0];
+  if (unreadable) throw unreadable; // an env file Next loads is a FIFO, a folder or over 1 MB
   const find = (relative: string) => project.envFiles.find((file) => file.path === relative);
   if (given?.path.trim() === "") given = undefined; // `--env-file ""`: as if not given
   let chosen: string;

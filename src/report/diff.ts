@@ -1,6 +1,7 @@
 import { createTwoFilesPatch } from "diff";
 import type { Colors } from "picocolors/types.js";
 import type { FileChange } from "../core/types.js";
+import { parseEnvText } from "../plan/env.js";
 
 /** What a masked value shows: a Clerk key's public prefix (pk_test_, sk_live_, …), nothing else. */
 function maskedValue(value: string): string {
@@ -9,14 +10,41 @@ function maskedValue(value: string): string {
 }
 
 /**
+ * The lines of every multi-line value, as the parsers Next and Node use read them (dotenv and
+ * util.parseEnv): a line inside a quoted value may look like a comment or a key.
+ */
+function multiLineValueLines(text: string): Set<string> {
+  const lines = new Set<string>();
+  for (const parser of ["dotenv", "node"] as const) {
+    let values: Map<string, string>;
+    try {
+      values = parseEnvText(text, parser);
+    } catch {
+      continue; // util.parseEnv is missing on Node 20.9–20.11
+    }
+    for (const value of values.values()) {
+      if (!/[\r\n]/.test(value)) continue;
+      for (const line of value.split(/\r?\n|\r/)) if (line.trim() !== "") lines.add(line.trim());
+    }
+  }
+  return lines;
+}
+
+/**
  * An env file with every value masked: previews land in terminals and CI logs. Quoted values that
- * span several lines are followed to their closing quote, and their inner lines hidden too.
+ * span several lines are followed to their closing quote, and their inner lines hidden too; so is
+ * any line holding a line of a multi-line value as the parsers read it, whatever it looks like.
  */
 export function maskEnvText(text: string): string {
   let openQuote: string | undefined;
+  const secretLines = [...multiLineValueLines(text)];
   return text
     .split("\n")
     .map((line) => {
+      if (secretLines.some((secret) => line.includes(secret))) {
+        const key = /^(\s*(?:export\s+)?[\w.-]+\s*[=:]\s*)["'`]/.exec(line)?.[1];
+        return key ? `${key}…` : "…";
+      }
       if (openQuote) {
         if (line.includes(openQuote)) openQuote = undefined;
         return "…";

@@ -20,6 +20,20 @@ export function describeMiddlewareNote(note: MiddlewareNote): string {
       const how = note.everywhere ? " (no matcher: it runs on every path)" : "";
       return `clerkMiddleware() in ${note.path} already runs on ${note.route}${how}`;
     }
+    case "publicRouteAdded":
+      return note.created
+        ? `Added ${note.matcher} = createRouteMatcher([${q(note.pattern)}]) to ${note.path} and exempted it from auth.protect(), so ${note.route} stays reachable without a session.`
+        : `Added ${q(note.pattern)} to ${note.matcher} in ${note.path}, so ${note.route} stays reachable without a session.`;
+    case "middlewareLeavesPublic":
+      switch (note.reason) {
+        case "notCovered":
+          return `${note.path} does not run on ${note.route}, so it stays reachable without a session`;
+        case "noRule":
+          return `No rule in ${note.path} protects ${note.route}, so it stays reachable without a session`;
+        case "notClerk":
+          return `Check that the middleware in ${note.path} lets requests without a session through to ${note.route}: this tool cannot tell what it does there.`;
+      }
+      break;
     case "middlewareIgnored":
       return `${note.path} is ignored by Next.js: ${describeIgnoredReason(note.reason)}. ${note.active} is the one that runs.`;
     case "middlewareDeprecated":

@@ -1,4 +1,4 @@
-import { CLERK_API_KEYS_URL } from "../keys.js";
+import { CLERK_API_KEYS_URL } from "../core/keys.js";
 import type { Note } from "../plan/notes.js";
 import { describeMiddlewareNote } from "./middleware-notes.js";
 
@@ -20,6 +20,8 @@ export function describeNote(note: Note): Described {
     case "middlewareFilled":
     case "matcherEntryAdded":
     case "middlewareWrapped":
+    case "publicRouteAdded":
+    case "middlewareLeavesPublic":
       return warning(describeMiddlewareNote(note));
     case "installClerk": {
       const command = note.folder ? `${note.command} (in ${note.folder})` : note.command;
@@ -31,6 +33,8 @@ export function describeNote(note: Note): Described {
       return warning(
         `@clerk/nextjs ${note.version} is installed; the generated code uses the v7 API (isAuthenticated, auth.protect()). Upgrade: npx @clerk/upgrade`,
       );
+    case "packageJsonFieldIgnored":
+      return warning(`package.json: "${note.field}" is not ${note.expected}; ignored it.`);
     case "styleNextStep":
       return nextStep(note.text);
     case "prettierFailed":
@@ -59,6 +63,10 @@ export function describeNote(note: Note): Described {
       return nextStep(
         `${note.key} is set only in ${note.where}: set it for development in ${note.file} (with its value: an empty one there would hide the production value).`,
       );
+    case "envKeyShadowed":
+      return warning(
+        `${note.key} is empty in ${note.by}, which next dev reads before ${note.file}: the first file that defines a key wins, so the app gets "" instead of the value in ${note.file}.`,
+      );
     case "fillKeys":
       return nextStep(`Fill in ${note.keys.join(" and ")} in ${note.file}: ${CLERK_API_KEYS_URL}`);
     case "envTracked":
@@ -78,11 +86,18 @@ export function describeNote(note: Note): Described {
   }
 }
 
+/** The step a warning asks for, when it asks for one. */
+function followUp(note: Note): Described | undefined {
+  if (note.kind !== "envKeyShadowed") return undefined;
+  return { severity: "nextStep", text: `Delete the empty ${note.key}= line from ${note.by} (or fill it in there).` };
+}
+
 /** Warnings first-found first; next steps with the install step first, as the user does them. */
 export function describeNotes(notes: Note[]): { warnings: string[]; nextSteps: string[] } {
   const described = notes.map(describeNote);
+  const followUps = notes.flatMap((note) => followUp(note)?.text ?? []);
   const install = notes.map((note, i) => (note.kind === "installClerk" ? i : -1)).filter((i) => i >= 0);
-  const steps = described.filter((d, i) => d.severity === "nextStep" && !install.includes(i)).map((d) => d.text);
+  const steps = [...described.filter((d, i) => d.severity === "nextStep" && !install.includes(i)).map((d) => d.text), ...followUps];
   return {
     warnings: described.filter((d) => d.severity === "warning").map((d) => d.text),
     nextSteps: [...install.map((i) => described[i]!.text), ...steps],

@@ -21,7 +21,7 @@ export const clerkClient: StyleDeclaration = {
   readsBody: true,
   flags: [...AUTHORIZATION_FLAGS],
   questions: [whoMayCallIt],
-  locals: ["auth", "has", "missing", "isAuthenticated", "userId", "clerkClient", "client", "user", "update", "body", "text", "key", "value", "parseNameUpdate", "NameUpdate"],
+  locals: ["auth", "has", "missing", "isAuthenticated", "userId", "clerkClient", "client", "user", "update", "body", "text", "key", "value", "parseNameUpdate", "NameUpdate", "clerkApiFailure", "isClerkAPIResponseError", "headers"],
   middleware: "clerk",
   view: ({ values }) => authorizationView(values),
 };

@@ -73,7 +73,7 @@ export const currentUser: StyleDeclaration = {
       initial: DEFAULT_USER_FIELDS,
     },
   ],
-  locals: ["auth", "has", "missing", "isAuthenticated", "currentUser", "user"],
+  locals: ["auth", "has", "missing", "isAuthenticated", "currentUser", "user", "clerkApiFailure", "isClerkAPIResponseError", "headers"],
   middleware: "clerk",
   view: ({ values }) => ({
     ...authorizationView(values),

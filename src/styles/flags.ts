@@ -1,11 +1,10 @@
 import { CliError } from "../core/errors.js";
 import { shellQuote } from "../core/shell.js";
-import type { StyleFlag } from "../core/style.js";
+import { flagName, type StyleFlag } from "../core/style.js";
 
 // Building blocks for style flags: a validated name, and a comma-separated list of known items.
 
-/** A flag holding one name of a given shape, e.g. a JWT template or a role key. */
-export function nameFlag(spec: {
+interface NameSpec {
   flag: string;
   key: string;
   description: string;
@@ -13,26 +12,13 @@ export function nameFlag(spec: {
   example: string;
   /** What the shape is, for the error message (default: "a valid name"). */
   shape?: string;
-}): StyleFlag<string | undefined>;
-export function nameFlag(spec: {
-  flag: string;
-  key: string;
-  description: string;
-  pattern: RegExp;
-  example: string;
-  shape?: string;
-  fallback: string;
-}): StyleFlag<string>;
-export function nameFlag(spec: {
-  flag: string;
-  key: string;
-  description: string;
-  pattern: RegExp;
-  example: string;
-  shape?: string;
-  fallback?: string;
-}): StyleFlag<string | undefined> {
-  const name = spec.flag.split(" ")[0]!;
+}
+
+/** A flag holding one name of a given shape, e.g. a JWT template or a role key. */
+export function nameFlag(spec: NameSpec): StyleFlag<string | undefined>;
+export function nameFlag(spec: NameSpec & { fallback: string }): StyleFlag<string>;
+export function nameFlag(spec: NameSpec & { fallback?: string }): StyleFlag<string | undefined> {
+  const name = flagName(spec);
   return {
     flag: spec.flag,
     key: spec.key,
@@ -62,7 +48,7 @@ export function listFlag(spec: {
   /** What an empty list should say. */
   empty: { message: string; hint: string };
 }): StyleFlag<string[]> {
-  const name = spec.flag.split(" ")[0]!;
+  const name = flagName(spec);
   return {
     flag: spec.flag,
     key: spec.key,

@@ -2,15 +2,17 @@ import { CliError } from "../core/errors.js";
 import type { StyleDeclaration, StyleFlag } from "../core/style.js";
 import { clerkClient } from "./clerk-client.js";
 import { currentUser } from "./current-user.js";
+import { machine } from "./machine.js";
 import { protect } from "./protect.js";
 import { token } from "./token.js";
 import { userId } from "./user-id.js";
+import { webhook } from "./webhook.js";
 
 // The registry: every style the CLI offers, in the order prompts, --help and the README list them.
 // Adding a style: its declaration (src/styles/<name>.ts), its template (templates/<name>.hbs) and
 // one line here.
 
-export const STYLES: readonly StyleDeclaration[] = [protect, userId, token, currentUser, clerkClient];
+export const STYLES: readonly StyleDeclaration[] = [protect, userId, token, currentUser, clerkClient, machine, webhook];
 
 const BY_NAME: ReadonlyMap<string, StyleDeclaration> = new Map(
   STYLES.flatMap((style) => [style.name, ...style.aliases].map((name) => [name.toLowerCase(), style] as const)),

@@ -31,7 +31,7 @@ export const token: StyleDeclaration = {
   readsBody: true,
   flags: [jwtTemplate, ...AUTHORIZATION_FLAGS],
   questions: [whoMayCallIt, { kind: "text", flag: jwtTemplate, message: "Clerk JWT template", placeholder: "supabase" }],
-  locals: ["auth", "has", "missing", "isAuthenticated", "getToken", "token", "result", "body", "data", "response", "url", "error", "reason", "JWT_TEMPLATE", "callExternalApi", "method"],
+  locals: ["auth", "has", "missing", "isAuthenticated", "getToken", "token", "result", "body", "data", "response", "url", "error", "reason", "JWT_TEMPLATE", "callExternalApi", "method", "tokenFailure", "isClerkAPIResponseError", "headers"],
   middleware: "clerk",
   env: (input) => [
     {

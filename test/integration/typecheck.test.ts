@@ -11,14 +11,24 @@ const FIXTURES: FixtureSpec[] = [
   { name: "tc-src-app-ts", line: "next16", template: "app", language: "ts", srcDir: true },
 ];
 
+/** Every style, the machine and webhook ones included. */
+const ALL_STYLES: readonly Style[] = [...STYLES, "machine", "webhook"];
+
+/** Flags that make a style generate the most code (every branch, every type). */
+const FULLEST: Partial<Record<Style, string[]>> = {
+  currentUser: ["--fields", "id,email,firstName,lastName"],
+  machine: ["--accepts", "api_key,m2m_token,oauth_token,session_token", "--scopes", "read:projects", "--role", "org:admin"],
+  webhook: ["--events", "user.created,user.deleted,organization.created,session.created"],
+};
+
 /** One static and one dynamic route per style, with several methods on the dynamic one. */
 function requestsFor(style: Style): RouteRequest[] {
   const slug = style.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-  const flags = style === "currentUser" ? ["--fields", "id,email,firstName,lastName"] : [];
-  const methods = style === "clerkClient" ? ["POST", "PATCH"] : ["GET", "POST", "DELETE"];
+  const flags = FULLEST[style] ?? [];
+  const methods = style === "clerkClient" ? ["POST", "PATCH"] : style === "webhook" ? ["POST"] : ["GET", "POST", "DELETE"];
   return [
     { route: `/api/tc/${slug}`, style, flags },
-    { route: `/api/tc/${slug}/[id]`, style, methods, flags },
+    { route: `/api/tc/${slug}/${style === "webhook" ? "[source]" : "[id]"}`, style, methods, flags },
   ];
 }
 
@@ -29,7 +39,7 @@ describe.each(FIXTURES)("type-check: $name", (spec) => {
 
   beforeAll(async () => {
     fixture = await createFixture(spec);
-    for (const style of STYLES) {
+    for (const style of ALL_STYLES) {
       const routes: AddedRoute[] = [];
       for (const request of requestsFor(style)) routes.push(await addRoute(fixture, request));
       added.set(style, routes);
@@ -56,7 +66,7 @@ describe.each(FIXTURES)("type-check: $name", (spec) => {
     }
   });
 
-  it.each(STYLES)("%s: no type errors in its route files", (style) => {
+  it.each(ALL_STYLES)("%s: no type errors in its route files", (style) => {
     const files = (added.get(style) ?? []).map((route) => route.file);
     expect(files).toHaveLength(2);
     const own = check.errors.filter((line) => files.some((file) => line.startsWith(file)));

@@ -50,7 +50,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: result.stdout + result.stderr };
 }
 
-/** sha256 over every path, file mode, file content and symlink target below root. */
+/** sha256 over every path, file mode, regular file content and symlink target below root. */
 export function treeHash(root: string): string {
   const hash = createHash("sha256");
   const walk = (dir: string) => {
@@ -60,7 +60,7 @@ export function treeHash(root: string): string {
       hash.update(`${path.relative(root, full)}\0${stat.mode}\0`);
       if (stat.isSymbolicLink()) hash.update(readlinkSync(full));
       else if (stat.isDirectory()) walk(full);
-      else hash.update(readFileSync(full));
+      else if (stat.isFile()) hash.update(readFileSync(full)); // a FIFO or socket: its path and mode only, never opened
     }
   };
   walk(root);

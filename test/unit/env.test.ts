@@ -59,6 +59,7 @@ const EXPECTED: Record<string, Expectation> = {
   "export-entries": { added: [], kept: CLERK, unchanged: true },
   "comments-blank-lines": { added: CLERK, kept: [] },
   "header-already-present": { added: ["CLERK_SECRET_KEY"], kept: ["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"] },
+  "commented-out-optional": { added: [], kept: CLERK },
   "extra-entry-with-comment": { added: ["SUPABASE_URL", "SUPABASE_ANON_KEY"], kept: CLERK },
   "values-need-quotes": {
     added: ["WITH_SPACE", "WITH_HASH", "WITH_SINGLE", "WITH_BOTH", "WITH_DOLLAR", "BASE64", "URL"],

@@ -12,7 +12,7 @@ import {
   resolveKeys,
   validatePublishableKey,
   validateSecretKey,
-} from "../../src/keys.js";
+} from "../../src/core/keys.js";
 
 const PK = "pk_test_ZXhhbXBsZS5jbGVyay5hY2NvdW50cy5kZXYk";
 const PK_LIVE = "pk_live_Y2xlcmsuZXhhbXBsZS5jb20k";

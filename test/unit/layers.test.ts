@@ -13,7 +13,7 @@ const ALLOWED: Record<string, string[]> = {
   core: [],
   styles: ["core"],
   project: ["core"],
-  plan: ["core", "styles", "project", "render", "keys.ts"],
+  plan: ["core", "styles", "project", "render"],
 };
 
 function files(folder: string): string[] {

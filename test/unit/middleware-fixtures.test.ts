@@ -21,6 +21,8 @@ interface CaseFile {
   nextMajor?: number;
   srcDir?: boolean;
   language?: "ts" | "js";
+  /** What the route needs from the middleware (default "clerk"; "public" for a webhook). */
+  need?: "clerk" | "public";
 }
 
 interface FixtureCase {
@@ -48,7 +50,7 @@ function loadCases(): FixtureCase[] {
       const input = spec.noInput ? undefined : readFileSync(join(dir, `input.${ext}`), "utf8");
       const srcDir = spec.srcDir ?? true;
       const nextMajor = spec.nextMajor ?? 16;
-      const base = { route: routeOf(spec.route ?? "/api/projects/[id]"), language: spec.language ?? ext, nextMajor, srcDir };
+      const base = { route: routeOf(spec.route ?? "/api/projects/[id]"), language: spec.language ?? ext, nextMajor, srcDir, need: spec.need ?? "clerk" };
       const path = spec.path ?? `${srcDir ? "src/" : ""}${nextMajor >= 16 ? "proxy" : "middleware"}.${ext}`;
       // Which file Next.js reads, its kind and language, as the CLI works them out.
       const location = locateMiddleware([{ path, content: input ?? "" }], base);

@@ -4,8 +4,9 @@ import { normalizeOptions } from "../../src/options.js";
 import { renderRoute } from "../../src/plan/route.js";
 import type { RawFlags } from "../../src/core/options.js";
 import type { Language } from "../../src/core/types.js";
-import { reservedNames } from "../../src/options.js";
+import { allowedMethods, reservedNames } from "../../src/options.js";
 import { STYLES as DECLARATIONS, findStyle } from "../../src/styles/index.js";
+import { WEBHOOK_EVENTS } from "../../src/styles/webhook.js";
 
 const STYLES = DECLARATIONS.map((style) => style.name);
 
@@ -36,10 +37,30 @@ const STYLE_EXTRAS: Record<string, Array<{ name: string; flags: Partial<RawFlags
     { name: "get-and-patch", flags: { methods: "GET,PATCH" } },
     { name: "role", flags: { role: "org:admin", methods: "GET,PATCH" } },
   ],
+  machine: [
+    { name: "api-key", flags: { route: "/api/projects", scopes: "read:projects" } },
+    { name: "m2m", flags: { route: "/api/internal/sync", accepts: "m2m_token", methods: "POST" } },
+    { name: "all", flags: { route: "/api/projects", accepts: "api_key,m2m_token,oauth_token,session_token", scopes: "read:projects", methods: "GET,POST" } },
+    { name: "oauth-and-session", flags: { accepts: "session_token,oauth_token", scopes: "read:projects,write:projects", role: "org:admin", plan: "pro" } },
+    { name: "session-only", flags: { accepts: "session_token", permission: "org:projects:read" } },
+    { name: "api-key-and-m2m", flags: { accepts: "m2m_token,api_key", scopes: "read:projects" } },
+  ],
+  webhook: [
+    { name: "org", flags: { events: "organization.created,organizationMembership.created,session.created" } },
+    { name: "all-events", flags: { events: [...WEBHOOK_EVENTS.keys()].join(",") } },
+  ],
+};
+
+/** GET,POST (or `wanted`), less what the style refuses; none left: the style's default (a webhook: POST). */
+const methodsFor = (style: string, wanted = "GET,POST"): string => {
+  const declaration = findStyle(style);
+  const allowed = allowedMethods(declaration);
+  const kept = wanted.split(",").filter((method) => allowed.includes(method as never));
+  return (kept.length > 0 ? kept : declaration.methods.default).join(",");
 };
 
 const cases = STYLES.flatMap((style) =>
-  [...VARIANTS, ...(STYLE_EXTRAS[style] ?? [])].flatMap((variant) =>
+  [...VARIANTS.map((v) => (v.flags.methods ? { ...v, flags: { ...v.flags, methods: methodsFor(style, v.flags.methods), ...(reservedNames(findStyle(style)).has("id") ? { route: "/api/projects/[projectId]" } : {}) } } : v)), ...(STYLE_EXTRAS[style] ?? [])].flatMap((variant) =>
     (["ts", "js"] as Language[]).map((language) => ({ style, variant, language })),
   ),
 );
@@ -75,7 +96,7 @@ describe("route template content", () => {
 
   it("writes no types into JavaScript output", () => {
     for (const style of STYLES) {
-      const output = renderRoute(normalizeOptions({ style, route: "/api/x/[id]", methods: style === "clerkClient" ? "GET,POST" : "GET,POST" }), "js");
+      const output = renderRoute(normalizeOptions({ style, route: "/api/x/[itemId]", methods: methodsFor(style) }), "js");
       expect(output).not.toMatch(/\w: (string|Request|unknown|NameUpdate)\b|as const|type NameUpdate|Promise</);
     }
   });
@@ -120,7 +141,7 @@ describe("names the templates declare", () => {
   it("are all in the style's reserved names, so a route parameter can never clash with one", () => {
     for (const style of STYLES) {
       for (const language of ["ts", "js"] as const) {
-        const output = renderRoute(normalizeOptions({ style, methods: style === "clerkClient" ? "GET,POST" : "GET,POST" }), language);
+        const output = renderRoute(normalizeOptions({ style, methods: methodsFor(style) }), language);
         const declared = [
           ...[...output.matchAll(/\b(?:const|let|function|type)\s+(\w+)/g)].map((m) => m[1]!),
           ...[...output.matchAll(/\bconst\s*\{([^}]+)\}/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim().split(":")[0]!.trim())),

@@ -33,15 +33,48 @@ export function addMatcherEntry(ms: MagicString, input: EditInput, matcher: Matc
     ms.overwrite(node.start ?? 0, node.end ?? 0, `[${old}, ${literal}]`);
     return;
   }
-  const elements = matcher.node.elements.filter((el): el is NonNullable<typeof el> => el !== null);
+  appendToArray(ms, input, matcher.node, literal);
+}
+
+/** Appends `literal` (code) to an array literal, keeping its layout: one per line, or inline. */
+function appendToArray(ms: MagicString, input: EditInput, array: ArrayExpression, literal: string): void {
+  const elements = array.elements.filter((el): el is NonNullable<typeof el> => el !== null);
   const last = elements.at(-1);
   if (!last) {
-    ms.overwrite(matcher.node.start ?? 0, matcher.node.end ?? 0, `[${literal}]`);
-  } else if (spansLines(input.code, matcher.node.start ?? 0, matcher.node.end ?? 0)) {
-    appendOnNewLine(ms, input, matcher.node, last, literal);
+    ms.overwrite(array.start ?? 0, array.end ?? 0, `[${literal}]`);
+  } else if (spansLines(input.code, array.start ?? 0, array.end ?? 0)) {
+    appendOnNewLine(ms, input, array, last, literal);
   } else {
-    appendInline(ms, input, matcher.node, elements, literal);
+    appendInline(ms, input, array, elements, literal);
   }
+}
+
+// ---- A route that must stay public (a webhook) ----
+
+/** The quote an array's own strings use, else the file's. */
+function arrayQuote(input: EditInput, array: ArrayExpression): CodeStyle["quote"] {
+  const string = array.elements.find((el) => el?.type === "StringLiteral");
+  return string ? (input.code[string.start ?? 0] === "'" ? "'" : '"') : input.style.quote;
+}
+
+/** Adds `pattern` to a createRouteMatcher([...]) list the handler uses for its public routes. */
+export function addPublicPattern(ms: MagicString, input: EditInput, patterns: ArrayExpression, pattern: string): void {
+  appendToArray(ms, input, patterns, quoteString(pattern, arrayQuote(input, patterns)));
+}
+
+/**
+ * Declares `const <name> = createRouteMatcher(["<pattern>"]);` after `after` (the statement that
+ * declares the handler's last route matcher), and adds `&& !<name>(<req>)` to each condition.
+ */
+export function addPublicMatcher(
+  ms: MagicString,
+  input: EditInput,
+  spec: { name: string; createRouteMatcher: string; pattern: string; after: Statement; conditions: Array<{ test: Node; argument: string }> },
+): void {
+  const { quote, semi, eol } = input.style;
+  const declaration = `const ${spec.name} = ${spec.createRouteMatcher}([${quoteString(spec.pattern, quote)}])${semi ? ";" : ""}`;
+  ms.appendLeft(spec.after.end ?? 0, `${eol}${declaration}`);
+  for (const { test, argument } of spec.conditions) ms.appendLeft(test.end ?? 0, ` && !${spec.name}(${argument})`);
 }
 
 /** The quote the matcher's own strings use, if any. */

@@ -3,6 +3,7 @@
 // importing this module never loads @babel/parser, magic-string or path-to-regexp: run.ts loads
 // plan.ts itself when a middleware file exists.
 import type { RoutePath } from "../../core/route.js";
+import type { MiddlewareNeed } from "../../core/style.js";
 import type { ExistingFile, Language } from "../../core/types.js";
 import type { ClerkSetup } from "./handler.js";
 
@@ -20,6 +21,8 @@ export interface MiddlewareContext {
   nextMajor: number;
   /** The app lives in src/app. */
   srcDir: boolean;
+  /** "clerk" (the default): Clerk must run on the route. "public": no rule may protect it (a webhook). */
+  need?: MiddlewareNeed;
 }
 
 export interface MiddlewareLocation {
@@ -73,9 +76,21 @@ export type PatchNote =
    * `local`. `exported`: "default", or the name Next.js ran it by. `guardedEntry`: the entry
    * added to config.matcher, when the user's function now runs behind its old matcher.
    */
-  | { kind: "middlewareWrapped"; path: string; exported: string; local: string; guardedEntry?: string };
+  | { kind: "middlewareWrapped"; path: string; exported: string; local: string; guardedEntry?: string }
+  /**
+   * A route that must stay public (a webhook) joined the createRouteMatcher list `matcher` that
+   * the clerkMiddleware() handler exempts from auth.protect(); `created`: that list is new.
+   */
+  | { kind: "publicRouteAdded"; path: string; route: string; pattern: string; matcher: string; created: boolean };
 
-export type UnchangedNote = { kind: "middlewareAlreadyCovers"; path: string; route: string; everywhere: boolean };
+export type UnchangedNote =
+  | { kind: "middlewareAlreadyCovers"; path: string; route: string; everywhere: boolean }
+  /**
+   * A route that must stay public already is: the middleware does not run on it ("notCovered"),
+   * or no rule of its clerkMiddleware() protects it ("noRule"), or it is not Clerk's and this tool
+   * cannot tell what it does there ("notClerk", a warning).
+   */
+  | { kind: "middlewareLeavesPublic"; path: string; route: string; reason: "notCovered" | "noRule" | "notClerk" };
 
 /** What happened, as data; src/report/middleware-notes.ts puts it into words. */
 export type MiddlewareNote = LocationNote | CreateNote | PatchNote | UnchangedNote;

@@ -4,7 +4,15 @@
 import MagicString from "magic-string";
 import { withEol } from "../../core/text.js";
 import type { CallExpression, Node } from "@babel/types";
-import { addMatcherEntry, ensureClerkMiddlewareImport, type Guard, guardClerkHandler, wrapUserMiddleware } from "./edits.js";
+import {
+  addMatcherEntry,
+  addPublicMatcher,
+  addPublicPattern,
+  ensureClerkMiddlewareImport,
+  type Guard,
+  guardClerkHandler,
+  wrapUserMiddleware,
+} from "./edits.js";
 import {
   calledInstance,
   clerkInstances,
@@ -13,6 +21,10 @@ import {
   findHandlers,
   type Handler,
   onlyDelegates,
+  readClerkRules,
+  type Rule,
+  routeMatchers,
+  ruleVerdict,
   type UserHandler,
 } from "./handler.js";
 import type { MiddlewareResult, PatchNote, PlanContext } from "./index.js";
@@ -25,8 +37,9 @@ import {
   nextMatcherRegExp,
   readConfig,
   routeMatcherSource,
+  samplePaths,
 } from "./matcher.js";
-import { clerkLocals, mentions, readSource, type SourceFile, unwrapTs } from "./module.js";
+import { clerkLocals, mentions, readSource, type SourceFile, uniqueName, unwrapTs } from "./module.js";
 import { looksLikeAuthjs, refuse, refuseForeign, type RefusalContext } from "./refusals.js";
 
 /** existing === undefined → create. Never throws for user content: a shape it can't handle → "refused". */
@@ -34,6 +47,7 @@ export function planMiddleware(existing: string | undefined, ctx: PlanContext): 
   if (existing === undefined) return { status: "created", after: createContent(), note: { kind: "middlewareCreated", path: ctx.path } };
   const target = targetFor(ctx, false);
   try {
+    if (ctx.need === "public") return planPublic(existing, ctx, target.rctx);
     return planExisting(existing, ctx, target);
   } catch (error) {
     return refuse.unexpected(target.rctx, error);
@@ -216,4 +230,75 @@ function fillEmpty(src: SourceFile, ctx: PlanContext): MiddlewareResult {
   const { eol } = src.style;
   const separator = src.code.endsWith("\n") ? eol : eol + eol;
   return { status: "patched", after: src.code + separator + withEol(createContent(), eol), note };
+}
+
+// ---- A route that must stay public (a webhook) ----
+
+/**
+ * The route must answer without a session: never add a matcher entry for it. When the
+ * clerkMiddleware() handler's own rules (createRouteMatcher + auth.protect()) protect it, the
+ * route joins the public list the handler already uses, or a new one it now exempts; a shape
+ * this tool cannot follow is refused with the edit to make.
+ */
+function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): MiddlewareResult {
+  const read = readSource(code, ctx.path, ctx.typescript);
+  if (!read.ok) return refuse.syntaxError(rctx, read.error);
+  const src = read.source;
+  const leave = (reason: "notCovered" | "noRule" | "notClerk"): MiddlewareResult => ({
+    status: "unchanged",
+    note: { kind: "middlewareLeavesPublic", path: ctx.path, route: ctx.route.pattern, reason },
+  });
+  const config = readConfig(src.ast);
+  if (config.ok && !coverage(config.matcher, ctx.route).covered) return leave("notCovered");
+  const [first] = findHandlers(src.ast, src.bindings, ctx.kind);
+  const instances = clerkInstances(src.bindings);
+  const isClerk = first?.handler.kind === "clerk" || (first?.handler.kind === "user" && calledInstance(first.handler.fn, instances) !== undefined);
+  if (!isClerk) return leave("notClerk");
+  const paths = samplePaths(ctx.route);
+  const rules = readClerkRules(src);
+  const verdict = ruleVerdict(rules, paths);
+  if (verdict.kind === "public") return leave("noRule");
+  const pattern = routeMatcherSource(ctx.route);
+  if (!rules.ok || verdict.kind === "unknown") return refuse.publicRoute(rctx, pattern, verdict.kind === "unknown" ? verdict.why : "", false);
+  const protecting = rules.rules.filter((rule) => paths.some((path) => rule.protects(path)));
+  const ms = new MagicString(code);
+  let note: PatchNote | undefined;
+  // A negated matcher with a literal list (`!isPublicRoute(req)`): the route joins that list.
+  const lists = new Map<string, NonNullable<Rule["terms"][number]["patterns"]>>();
+  const positive: Rule[] = [];
+  for (const rule of protecting) {
+    const exempting = rule.terms.find((term) => term.negated && term.patterns);
+    if (exempting?.patterns) lists.set(exempting.matcher, exempting.patterns);
+    else if (rule.test && rule.terms.length > 0) positive.push(rule);
+    else return refuse.publicRoute(rctx, pattern, "it calls auth.protect() on every request");
+  }
+  for (const [matcher, patterns] of lists) {
+    addPublicPattern(ms, src, patterns, pattern);
+    note = { kind: "publicRouteAdded", path: ctx.path, route: ctx.route.pattern, pattern, matcher, created: false };
+  }
+  if (positive.length > 0) {
+    const matchers = routeMatchers(src.bindings);
+    const declarations = [...matchers.values()].map((m) => m.declaration);
+    const last = declarations.sort((a, b) => (a.start ?? 0) - (b.start ?? 0)).at(-1);
+    const after = last && src.ast.program.body.find((node) => (node.start ?? 0) <= (last.start ?? 0) && (last.end ?? 0) <= (node.end ?? 0));
+    const init = last?.init ? unwrapTs(last.init) : undefined;
+    if (!after || init?.type !== "CallExpression") return refuse.publicRoute(rctx, pattern, "its route matchers are not declared at the top of the file");
+    const taken = new Set([...src.bindings.locals.keys(), ...[...src.bindings.imports.keys()]]);
+    const name = uniqueName(taken.has("isPublicRoute") ? "isWebhookRoute" : "isPublicRoute", taken);
+    addPublicMatcher(ms, src, {
+      name,
+      createRouteMatcher: code.slice(init.callee.start ?? 0, init.callee.end ?? 0),
+      pattern,
+      after,
+      conditions: positive.map((rule) => ({ test: rule.test!, argument: rule.terms[0]!.argument })),
+    });
+    note = { kind: "publicRouteAdded", path: ctx.path, route: ctx.route.pattern, pattern, matcher: name, created: true };
+  }
+  const after = ms.toString();
+  // The edit must have done what it says: read the result back.
+  const check = readSource(after, ctx.path, ctx.typescript);
+  if (!note || !check.ok || ruleVerdict(readClerkRules(check.source), paths).kind !== "public") {
+    return refuse.publicRoute(rctx, pattern, "its rules still protect the route after the edit this tool can make");
+  }
+  return patched(ms, note);
 }

@@ -47,6 +47,28 @@ function addEntryStep(ctx: RefusalContext): string {
 }
 
 export const refuse = {
+  /** A route that must stay public (a webhook) is protected by rules this tool cannot edit safely. */
+  publicRoute(ctx: RefusalContext, pattern: string, why: string, certain = true): Refused {
+    const reason =
+      `The clerkMiddleware() handler in ${ctx.path} ${certain ? "protects" : "may protect"} ${ctx.route.pattern} (${why}), ` +
+      "and Clerk calls a webhook without a session: it would answer 401, 404 or a redirect to sign-in.";
+    return {
+      status: "refused",
+      reason,
+      manualEdit: [
+        `Exempt ${ctx.route.pattern} from auth.protect() in ${ctx.path}, for example:`,
+        indent(`const isPublicRoute = createRouteMatcher([${JSON.stringify(pattern)}]);
+
+export default clerkMiddleware(async (auth, req) => {
+  if (!isPublicRoute(req)) {
+    // ...your current protection, e.g. await auth.protect();
+  }
+});`),
+        "Or run the command again with --no-middleware and make the route public yourself.",
+      ].join("\n\n"),
+    };
+  },
+
   syntaxError(ctx: RefusalContext, error: string): Refused {
     return refused(ctx, `Could not parse ${error}`, [
       `Fix the syntax error in ${ctx.path} and run the command again; a file that doesn't parse doesn't build either.`,

@@ -9,7 +9,7 @@ import type { Fixture } from "./fixtures.js";
 const REPO_BIN = path.join(REPO_ROOT, "bin", "create-clerk-route.js");
 const REPO_BUNDLE = path.join(REPO_ROOT, "dist", "cli.js");
 
-export type Style = "protect" | "userId" | "token" | "currentUser" | "clerkClient";
+export type Style = "protect" | "userId" | "token" | "currentUser" | "clerkClient" | "machine" | "webhook";
 export const STYLES: readonly Style[] = ["protect", "userId", "token", "currentUser", "clerkClient"];
 
 /** Test keys in Clerk's format; the publishable key encodes a made-up Frontend API host. */

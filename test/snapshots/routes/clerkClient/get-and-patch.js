@@ -1,10 +1,12 @@
 import { auth, clerkClient } from "@clerk/nextjs/server";
+import { isClerkAPIResponseError } from "@clerk/nextjs/errors";
 import { NextResponse } from "next/server";
 
 // /api/update-user: reads and updates the signed-in user through Clerk's Backend API.
 // Update body: {"firstName"?: string, "lastName"?: string}.
 // Signed out: 401 (an API caller gets JSON, not a sign-in redirect). Bad body: 400.
 // Answers only id, firstName and lastName, never the whole Backend User object.
+// Clerk's Backend API rate limited: 503 with its Retry-After; failing: 502.
 
 export async function GET() {
   const { isAuthenticated, userId } = await auth();
@@ -13,8 +15,13 @@ export async function GET() {
     return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
   }
 
-  const client = await clerkClient();
-  const user = await client.users.getUser(userId);
+  let user;
+  try {
+    const client = await clerkClient();
+    user = await client.users.getUser(userId);
+  } catch (error) {
+    return clerkApiFailure(error);
+  }
 
   return NextResponse.json({
     id: user.id,
@@ -35,8 +42,13 @@ export async function PATCH(request) {
     return NextResponse.json({ error: update }, { status: 400 });
   }
 
-  const client = await clerkClient();
-  const user = await client.users.updateUser(userId, update);
+  let user;
+  try {
+    const client = await clerkClient();
+    user = await client.users.updateUser(userId, update);
+  } catch (error) {
+    return clerkApiFailure(error);
+  }
 
   return NextResponse.json({
     id: user.id,
@@ -71,4 +83,28 @@ function parseNameUpdate(text) {
     return "Send firstName and/or lastName";
   }
   return update;
+}
+
+// Clerk's Backend API failed: 429 becomes 503 with its Retry-After, anything
+// else 502. An error that is not from Clerk's API is a bug: it is rethrown.
+function clerkApiFailure(error) {
+  if (!isClerkAPIResponseError(error)) {
+    throw error;
+  }
+  if (error.status === 429) {
+    return NextResponse.json(
+      { error: "Clerk's Backend API is rate limited, try again later" },
+      {
+        status: 503,
+        headers:
+          error.retryAfter === undefined
+            ? undefined
+            : { "Retry-After": String(error.retryAfter) },
+      },
+    );
+  }
+  return NextResponse.json(
+    { error: "Clerk's Backend API failed", status: error.status ?? null },
+    { status: 502 },
+  );
 }

@@ -1,9 +1,11 @@
 import { auth, currentUser } from "@clerk/nextjs/server";
+import { isClerkAPIResponseError } from "@clerk/nextjs/errors";
 import { NextResponse } from "next/server";
 
 // /api/current-user: returns chosen fields of the signed-in user.
 // Signed out: 401 {"error":"Unauthorized"}. Signed in: 200 with the fields below.
-// currentUser() calls Clerk's Backend API and counts towards its rate limit.
+// currentUser() calls Clerk's Backend API and counts towards its rate limit:
+// rate limited: 503 with Clerk's Retry-After; any other Clerk failure: 502.
 
 export async function GET() {
   const { isAuthenticated } = await auth();
@@ -12,7 +14,12 @@ export async function GET() {
     return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
   }
 
-  const user = await currentUser();
+  let user;
+  try {
+    user = await currentUser();
+  } catch (error) {
+    return clerkApiFailure(error);
+  }
   if (!user) {
     return NextResponse.json({ error: "User not found" }, { status: 404 });
   }
@@ -25,4 +32,28 @@ export async function GET() {
     firstName: user.firstName,
     lastName: user.lastName,
   });
+}
+
+// Clerk's Backend API failed: 429 becomes 503 with its Retry-After, anything
+// else 502. An error that is not from Clerk's API is a bug: it is rethrown.
+function clerkApiFailure(error) {
+  if (!isClerkAPIResponseError(error)) {
+    throw error;
+  }
+  if (error.status === 429) {
+    return NextResponse.json(
+      { error: "Clerk's Backend API is rate limited, try again later" },
+      {
+        status: 503,
+        headers:
+          error.retryAfter === undefined
+            ? undefined
+            : { "Retry-After": String(error.retryAfter) },
+      },
+    );
+  }
+  return NextResponse.json(
+    { error: "Clerk's Backend API failed", status: error.status ?? null },
+    { status: 502 },
+  );
 }

@@ -1,10 +1,13 @@
 import { auth } from "@clerk/nextjs/server";
+import { isClerkAPIResponseError } from "@clerk/nextjs/errors";
 import { NextResponse } from "next/server";
 
 // /api/docs/[...slug]: calls an external API as the signed-in user.
 // Clerk mints a token from the "hasura" JWT template; the API at HASURA_URL
 // receives it as "Authorization: Bearer <token>".
 // Signed out: 401. HASURA_URL unset: 500. External API failing: 502.
+// Clerk cannot mint the token (no such template, Backend API failing): 502
+// naming the template; Backend API rate limited: 503 with its Retry-After.
 const JWT_TEMPLATE = "hasura";
 
 export async function GET(_request, { params }) {
@@ -16,7 +19,12 @@ export async function GET(_request, { params }) {
 
   const { slug } = await params;
 
-  const token = await getToken({ template: JWT_TEMPLATE });
+  let token;
+  try {
+    token = await getToken({ template: JWT_TEMPLATE });
+  } catch (error) {
+    return tokenFailure(error);
+  }
   if (!token) {
     return NextResponse.json(
       { error: `No token from the "${JWT_TEMPLATE}" JWT template` },
@@ -41,7 +49,12 @@ export async function POST(request, { params }) {
 
   const { slug } = await params;
 
-  const token = await getToken({ template: JWT_TEMPLATE });
+  let token;
+  try {
+    token = await getToken({ template: JWT_TEMPLATE });
+  } catch (error) {
+    return tokenFailure(error);
+  }
   if (!token) {
     return NextResponse.json(
       { error: `No token from the "${JWT_TEMPLATE}" JWT template` },
@@ -67,7 +80,12 @@ export async function PUT(request, { params }) {
 
   const { slug } = await params;
 
-  const token = await getToken({ template: JWT_TEMPLATE });
+  let token;
+  try {
+    token = await getToken({ template: JWT_TEMPLATE });
+  } catch (error) {
+    return tokenFailure(error);
+  }
   if (!token) {
     return NextResponse.json(
       { error: `No token from the "${JWT_TEMPLATE}" JWT template` },
@@ -93,7 +111,12 @@ export async function PATCH(request, { params }) {
 
   const { slug } = await params;
 
-  const token = await getToken({ template: JWT_TEMPLATE });
+  let token;
+  try {
+    token = await getToken({ template: JWT_TEMPLATE });
+  } catch (error) {
+    return tokenFailure(error);
+  }
   if (!token) {
     return NextResponse.json(
       { error: `No token from the "${JWT_TEMPLATE}" JWT template` },
@@ -119,7 +142,12 @@ export async function DELETE(_request, { params }) {
 
   const { slug } = await params;
 
-  const token = await getToken({ template: JWT_TEMPLATE });
+  let token;
+  try {
+    token = await getToken({ template: JWT_TEMPLATE });
+  } catch (error) {
+    return tokenFailure(error);
+  }
   if (!token) {
     return NextResponse.json(
       { error: `No token from the "${JWT_TEMPLATE}" JWT template` },
@@ -173,4 +201,33 @@ async function callExternalApi(token, method, body) {
       ),
     };
   }
+}
+
+// getToken() failed: Clerk's Backend API answered 404 for a JWT template that
+// does not exist, or failed. 429 becomes 503 with its Retry-After, anything
+// else 502. An error that is not from Clerk's API is a bug: it is rethrown.
+function tokenFailure(error) {
+  if (!isClerkAPIResponseError(error)) {
+    throw error;
+  }
+  if (error.status === 429) {
+    return NextResponse.json(
+      { error: "Clerk's Backend API is rate limited, try again later" },
+      {
+        status: 503,
+        headers:
+          error.retryAfter === undefined
+            ? undefined
+            : { "Retry-After": String(error.retryAfter) },
+      },
+    );
+  }
+  return NextResponse.json(
+    {
+      error: `Clerk could not mint a token from the "${JWT_TEMPLATE}" JWT template`,
+      template: JWT_TEMPLATE,
+      status: error.status ?? null,
+    },
+    { status: 502 },
+  );
 }

@@ -1,10 +1,13 @@
 import { auth } from "@clerk/nextjs/server";
+import { isClerkAPIResponseError } from "@clerk/nextjs/errors";
 import { NextResponse } from "next/server";
 
 // /api/external-data: calls an external API as the signed-in user.
 // Clerk mints a token from the "supabase" JWT template; the API at SUPABASE_URL
 // receives it as "Authorization: Bearer <token>".
 // Signed out: 401. SUPABASE_URL unset: 500. External API failing: 502.
+// Clerk cannot mint the token (no such template, Backend API failing): 502
+// naming the template; Backend API rate limited: 503 with its Retry-After.
 const JWT_TEMPLATE = "supabase";
 
 export async function GET() {
@@ -14,7 +17,12 @@ export async function GET() {
     return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
   }
 
-  const token = await getToken({ template: JWT_TEMPLATE });
+  let token;
+  try {
+    token = await getToken({ template: JWT_TEMPLATE });
+  } catch (error) {
+    return tokenFailure(error);
+  }
   if (!token) {
     return NextResponse.json(
       { error: `No token from the "${JWT_TEMPLATE}" JWT template` },
@@ -68,4 +76,33 @@ async function callExternalApi(token, method, body) {
       ),
     };
   }
+}
+
+// getToken() failed: Clerk's Backend API answered 404 for a JWT template that
+// does not exist, or failed. 429 becomes 503 with its Retry-After, anything
+// else 502. An error that is not from Clerk's API is a bug: it is rethrown.
+function tokenFailure(error) {
+  if (!isClerkAPIResponseError(error)) {
+    throw error;
+  }
+  if (error.status === 429) {
+    return NextResponse.json(
+      { error: "Clerk's Backend API is rate limited, try again later" },
+      {
+        status: 503,
+        headers:
+          error.retryAfter === undefined
+            ? undefined
+            : { "Retry-After": String(error.retryAfter) },
+      },
+    );
+  }
+  return NextResponse.json(
+    {
+      error: `Clerk could not mint a token from the "${JWT_TEMPLATE}" JWT template`,
+      template: JWT_TEMPLATE,
+      status: error.status ?? null,
+    },
+    { status: 502 },
+  );
 }

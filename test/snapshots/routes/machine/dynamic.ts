@@ -1,0 +1,79 @@
+import { auth } from "@clerk/nextjs/server";
+import { NextResponse } from "next/server";
+
+// /api/projects/[id]: for API keys (ak_…) only, sent as
+// "Authorization: Bearer <token>".
+// No token, or one Clerk does not know or this route does not accept: 401
+// {"error":"Unauthorized"} with "WWW-Authenticate: Bearer". A session token is
+// refused the same way.
+// Otherwise: 200 with who is calling.
+// clerkMiddleware() verifies machine tokens with Clerk's Backend API when
+// proxy.ts (middleware.ts before Next.js 16) matches this route; auth() reads
+// the result.
+
+export async function GET(
+  _request: Request,
+  { params }: { params: Promise<{ id: string }> },
+) {
+  const result = await authorize();
+  if (!result.ok) {
+    return result.error;
+  }
+
+  const { id } = await params;
+
+  // Add your Route Handler logic here
+
+  return NextResponse.json({
+    ...result.caller,
+    params: { id },
+  });
+}
+
+export async function PATCH(
+  _request: Request,
+  { params }: { params: Promise<{ id: string }> },
+) {
+  const result = await authorize();
+  if (!result.ok) {
+    return result.error;
+  }
+
+  const { id } = await params;
+
+  // Add your Route Handler logic here
+
+  return NextResponse.json({
+    ...result.caller,
+    params: { id },
+  });
+}
+
+// Returns who is calling, or the 401 answer.
+async function authorize() {
+  const token = await auth({ acceptsToken: "api_key" });
+
+  // Check isAuthenticated first: without an Authorization header, auth()
+  // returns a signed-out session object, not a machine token.
+  if (!token.isAuthenticated) {
+    return {
+      ok: false as const,
+      error: NextResponse.json(
+        { error: "Unauthorized" },
+        { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
+      ),
+    };
+  }
+
+  // An API key belongs to a user (userId) or to an organization (orgId).
+  return {
+    ok: true as const,
+    caller: {
+      tokenType: token.tokenType,
+      subject: token.subject,
+      scopes: token.scopes,
+      userId: token.userId,
+      orgId: token.orgId,
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { verifyWebhook } from "@clerk/nextjs/webhooks";
+import { NextResponse } from "next/server";
+
+// /api/projects/[projectId]: receives Clerk's user.created, user.updated and
+// user.deleted webhooks. Clerk calls it without a session: keep it public in
+// the proxy (middleware before Next.js 16) and never call auth() here.
+// verifyWebhook() checks the svix-id, svix-timestamp and svix-signature
+// headers against CLERK_WEBHOOK_SIGNING_SECRET (whsec_…) and refuses
+// deliveries more than 5 minutes old.
+// Bad or missing signature: 400. Secret unset: 500. Verified: 200
+// {"received":true}; any other status makes Clerk retry the delivery.
+
+export async function POST(request, { params }) {
+  if (!process.env.CLERK_WEBHOOK_SIGNING_SECRET) {
+    return NextResponse.json(
+      { error: "CLERK_WEBHOOK_SIGNING_SECRET is not set" },
+      { status: 500 },
+    );
+  }
+
+  let evt;
+  try {
+    evt = await verifyWebhook(request);
+  } catch {
+    return NextResponse.json(
+      { error: "Invalid webhook signature" },
+      { status: 400 },
+    );
+  }
+
+  const { projectId } = await params;
+
+  switch (evt.type) {
+    case "user.created": {
+      const { id, first_name, last_name } = evt.data;
+      const email = primaryEmail(evt.data);
+      // Sync your database here: insert the user.
+      console.log(`Clerk webhook ${evt.type}: ${id}`, {
+        hasEmail: email !== null,
+        hasName: Boolean(first_name || last_name),
+        params: { projectId },
+      });
+      break;
+    }
+    case "user.updated": {
+      const { id, first_name, last_name } = evt.data;
+      const email = primaryEmail(evt.data);
+      // Sync your database here: update the user.
+      console.log(`Clerk webhook ${evt.type}: ${id}`, {
+        hasEmail: email !== null,
+        hasName: Boolean(first_name || last_name),
+        params: { projectId },
+      });
+      break;
+    }
+    case "user.deleted": {
+      // A deleted user carries only its ID (and external_id, if set).
+      const { id } = evt.data;
+      // Sync your database here: delete or anonymise the user.
+      console.log(`Clerk webhook ${evt.type}: ${id}`, {
+        params: { projectId },
+      });
+      break;
+    }
+    default:
+      // An event this endpoint is not subscribed to: acknowledge it anyway,
+      // or Clerk keeps retrying it.
+      break;
+  }
+
+  return NextResponse.json({ received: true });
+}
+
+// The user's primary email address, or null.
+function primaryEmail(user) {
+  const primary = user.email_addresses.find(
+    (address) => address.id === user.primary_email_address_id,
+  );
+  return primary?.email_address ?? null;
+}

@@ -1,0 +1,252 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { EventEmitter } from "node:events";
+import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { applyChanges, LOCK_FILE } from "../../src/apply.js";
+import type { RawFlags } from "../../src/cli.js";
+import { run, type RunDeps } from "../../src/run.js";
+import { maskEnvText } from "../../src/report/diff.js";
+import { copyFixture, read, repoRoot, treeHash } from "../support/project.js";
+
+// Issue #11 in-process: the seams a spawned CLI cannot offer (signals delivered mid-write,
+// injected folder and write failures, files owned by another user). CLI-level cases are in
+// test/cli/attacks.test.ts.
+
+function deps(project: string, extra: Partial<RunDeps> = {}): RunDeps & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (chunk) => (out += chunk));
+  stderr.on("data", (chunk) => (err += chunk));
+  return { stdout, stderr, stdinIsTTY: false, env: { CI: "true" }, cwd: project, ...extra, out: () => out, err: () => err };
+}
+
+const flags = (extra: Partial<RawFlags> = {}): RawFlags => ({ route: "/api/projects/[id]", style: "userId", yes: true, ...extra });
+const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1" } });
+
+describe("item 2: SIGTERM and SIGHUP during apply", () => {
+  it.each([
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+    ["SIGINT", 130],
+  ])("%s while files are written rolls everything back and exits %i", async (signal, exitCode) => {
+    const project = copyFixture("app-ts");
+    const hash = treeHash(project);
+    const signals = new EventEmitter();
+    const d = deps(project, {
+      signals,
+      applyHooks: {
+        beforeCommit: (change) => {
+          if (change.path === "proxy.ts") signals.emit(signal);
+        },
+      },
+    });
+    expect(await run(flags(), d)).toBe(exitCode);
+    expect(d.err()).toContain("Cancelled: nothing was written");
+    expect(treeHash(project)).toBe(hash);
+    expect(signals.listenerCount(signal)).toBe(0);
+  });
+
+  it("while the secret is in a temporary file, git ignores it even under an anchored /.env.local rule", async () => {
+    const project = copyFixture("app-ts");
+    writeFileSync(path.join(project, ".gitignore"), "/.env.local\n");
+    git(project, "init", "-q");
+    let seen = 0;
+    const d = deps(project, {
+      env: { CI: "true", CLERK_SECRET_KEY: "sk_test_secretsecretsecret" },
+      applyHooks: {
+        beforeCommit: (change) => {
+          if (change.path !== ".env.local") return;
+          // Untracked, not ignored: what `git add .` would commit if the run died right now.
+          const exposed = git(project, "ls-files", "--others", "--exclude-standard", "-z").split("\0").filter(Boolean);
+          for (const file of exposed) expect(readFileSync(path.join(project, file), "utf8"), file).not.toContain("sk_test_secretsecretsecret");
+          const all = git(project, "ls-files", "--others", "-z").split("\0").filter(Boolean);
+          seen = all.filter((file) => readFileSync(path.join(project, file), "utf8").includes("sk_test_secretsecretsecret")).length;
+        },
+      },
+    });
+    expect(await run(flags(), d), d.err()).toBe(0);
+    expect(seen).toBe(1); // the temporary file existed, and it was ignored
+    expect(read(project, ".env.local")).toContain("CLERK_SECRET_KEY=sk_test_secretsecretsecret");
+  });
+});
+
+describe("item 3: the project lock and the check right before each rename", () => {
+  it("a file changed between planning and its rename stops the run with FILE_CHANGED; nothing of the run stays", async () => {
+    const project = copyFixture("app-ts");
+    const d = deps(project, {
+      applyHooks: {
+        beforeCommit: (change) => {
+          if (change.path === ".env.local") writeFileSync(path.join(project, ".env.local"), "EDITED=1\n");
+        },
+      },
+    });
+    expect(await run(flags({ json: true }), d)).toBe(1);
+    expect(JSON.parse(d.out()).error.code).toBe("FILE_CHANGED");
+    expect(read(project, ".env.local")).toBe("EDITED=1\n");
+    expect(existsSync(path.join(project, "proxy.ts"))).toBe(false);
+    expect(existsSync(path.join(project, "app/api"))).toBe(false);
+  });
+
+  it("a second run during the first one's writes loses cleanly: no lost matcher entry, no false success", async () => {
+    const project = copyFixture("app-ts");
+    writeFileSync(
+      path.join(project, "proxy.ts"),
+      readFileSync(path.join(repoRoot, "test/fixtures/middleware/clerk-handler-narrow/input.ts")),
+    );
+    let second: { code: number; out: string } | undefined;
+    const first = deps(project, {
+      applyHooks: {
+        // The second run plans and applies while the first holds proxy.ts in a temporary file.
+        beforeCommit: async (change) => {
+          if (change.path !== "proxy.ts" || second) return;
+          const d = deps(project);
+          second = { code: await run(flags({ route: "/api/second", json: true, env: false }), d), out: d.out() };
+        },
+      },
+    });
+    expect(await run(flags({ route: "/api/first", json: true, env: false }), first)).toBe(0);
+    expect(second?.code, second?.out).toBe(1);
+    expect(JSON.parse(second!.out).error.code).toBe("PROJECT_LOCKED");
+    const proxy = read(project, "proxy.ts");
+    expect(proxy).toContain('"/api/first"');
+    expect(proxy).not.toContain('"/api/second"');
+    expect(existsSync(path.join(project, "app/api/second"))).toBe(false);
+  });
+
+  it("a stale lock (its process is gone) is taken over, and the lock is removed afterwards", async () => {
+    const project = copyFixture("app-ts");
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    writeFileSync(path.join(project, LOCK_FILE), `${dead}\n`);
+    expect(await run(flags(), deps(project))).toBe(0);
+    expect(existsSync(path.join(project, LOCK_FILE))).toBe(false);
+    expect(existsSync(path.join(project, "app/api/projects/[id]/route.ts"))).toBe(true);
+  });
+
+  it("a live lock refuses with PROJECT_LOCKED and leaves the project and the lock as they were", async () => {
+    const project = copyFixture("app-ts");
+    writeFileSync(path.join(project, LOCK_FILE), `${process.pid}\n`);
+    const hash = treeHash(project);
+    const d = deps(project);
+    expect(await run(flags({ json: true }), d)).toBe(1);
+    expect(JSON.parse(d.out()).error.code).toBe("PROJECT_LOCKED");
+    expect(treeHash(project)).toBe(hash);
+  });
+});
+
+describe("item 6: every path written stays inside the project by its real path", () => {
+  it("a folder that is a symbolic link out of the project is PATH_OUTSIDE_PROJECT, for any file", async () => {
+    const project = copyFixture("app-ts");
+    const outside = mkdtempSync(path.join(os.tmpdir(), "ccr-outside-"));
+    symlinkSync(outside, path.join(project, "config"));
+    const change = { path: "config/.env.local", action: "create" as const, before: null, after: "A=1\n" };
+    await expect(applyChanges(project, [change])).rejects.toMatchObject({ code: "PATH_OUTSIDE_PROJECT" });
+    expect(existsSync(path.join(outside, ".env.local"))).toBe(false);
+  });
+});
+
+describe("item 8: owner, group, mode and hard links", () => {
+  it("running as root on a user's mode-600 env file keeps its owner, group and mode", async () => {
+    const project = copyFixture("app-ts");
+    const env = path.join(project, ".env.local");
+    chownSync(env, 1234, 2345);
+    chmodSync(env, 0o600);
+    expect(await run(flags(), deps(project))).toBe(0);
+    const stat = statSync(env);
+    expect(read(project, ".env.local")).toContain("CLERK_SECRET_KEY=");
+    expect([stat.uid, stat.gid, stat.mode & 0o7777]).toEqual([1234, 2345, 0o600]);
+  });
+
+  it("a file with several hard links is refused (HARD_LINK_TARGET); both names keep the old content", async () => {
+    const project = copyFixture("app-ts");
+    linkSync(path.join(project, ".env.local"), path.join(project, "shared.env"));
+    const hash = treeHash(project);
+    const d = deps(project, {});
+    expect(await run(flags({ json: true }), d)).toBe(1);
+    expect(JSON.parse(d.out()).error).toMatchObject({ code: "HARD_LINK_TARGET", message: expect.stringContaining(".env.local has 2 hard links") });
+    expect(treeHash(project)).toBe(hash);
+  });
+});
+
+describe("item 10: a failed folder creation", () => {
+  it("removes the folders it created before the failure", async () => {
+    const project = copyFixture("app-ts");
+    const hash = treeHash(project);
+    const d = deps(project, {
+      applyHooks: {
+        beforeMkdir: (folder) => {
+          if (path.basename(folder) === "projects") throw Object.assign(new Error("no inodes left"), { code: "ENOSPC" });
+        },
+      },
+    });
+    expect(await run(flags(), d)).toBe(1);
+    expect(d.err()).toContain("Every file was restored");
+    expect(existsSync(path.join(project, "app/api"))).toBe(false);
+    expect(treeHash(project)).toBe(hash);
+  });
+
+  it("a file where a folder must go fails cleanly too", async () => {
+    const project = copyFixture("app-ts");
+    mkdirSync(path.join(project, "app/api"));
+    writeFileSync(path.join(project, "app/api/projects"), "not a folder\n");
+    const hash = treeHash(project);
+    const d = deps(project);
+    expect(await run(flags(), d)).toBe(1);
+    expect(treeHash(project)).toBe(hash);
+  });
+});
+
+describe("item 5: an empty key in an env file next dev reads first", () => {
+  it.each([
+    [".env.development.local", ".env.local"],
+    [".env.development", ".env"],
+  ])("CLERK_SECRET_KEY= in %s shadows the key written to %s: a warning and a next step", async (shadowing, target) => {
+    const project = copyFixture("app-ts");
+    if (target === ".env") {
+      writeFileSync(path.join(project, ".env"), readFileSync(path.join(project, ".env.local")));
+      writeFileSync(path.join(project, ".env.local"), "");
+      execFileSync("rm", [path.join(project, ".env.local")]);
+    }
+    writeFileSync(path.join(project, shadowing), "CLERK_SECRET_KEY=\n");
+    const d = deps(project, { env: { CI: "true", CLERK_SECRET_KEY: "sk_test_realvaluerealvalue" } });
+    expect(await run(flags({ json: true }), d)).toBe(0);
+    const report = JSON.parse(d.out());
+    expect(read(project, target)).toContain("CLERK_SECRET_KEY=sk_test_realvaluerealvalue");
+    expect(report.warnings).toContainEqual(expect.stringContaining(`CLERK_SECRET_KEY is empty in ${shadowing}, which next dev reads before ${target}`));
+    expect(report.nextSteps).toContainEqual(`Delete the empty CLERK_SECRET_KEY= line from ${shadowing} (or fill it in there).`);
+  });
+
+  it("a file next dev reads after the target does not shadow it", async () => {
+    const project = copyFixture("app-ts");
+    writeFileSync(path.join(project, ".env.development"), "CLERK_SECRET_KEY=\n");
+    const d = deps(project, { env: { CI: "true", CLERK_SECRET_KEY: "sk_test_realvaluerealvalue" } });
+    expect(await run(flags({ json: true }), d)).toBe(0);
+    expect(JSON.parse(d.out()).warnings.join("\n")).not.toContain("is empty in");
+  });
+});
+
+describe("item 11: masking follows the parsers, not the line shapes", () => {
+  it("hides a comment-shaped line inside an escaped-quote value", () => {
+    const masked = maskEnvText('A="x\\"\n#SECRET_sk_live_abc\n"\n# a real comment\nB=2\n');
+    expect(masked).not.toContain("SECRET");
+    expect(masked).toContain("# a real comment");
+    expect(masked).toContain("B=…");
+  });
+});
+
+describe("item 15: messages repeat the flag the user typed", () => {
+  it.each(["--env-file", "--env-path"] as const)("%s package.json is refused naming %s", async (flag) => {
+    const project = copyFixture("app-ts");
+    const hash = treeHash(project);
+    const d = deps(project);
+    expect(await run(flags({ envFile: "package.json", envFileFlag: flag, json: true }), d)).toBe(1);
+    const error = JSON.parse(d.out()).error;
+    expect(error.code).toBe("INVALID_ENV_FILE");
+    expect(error.message).toContain(`${flag} package.json is not an env file`);
+    expect(treeHash(project)).toBe(hash);
+  });
+});
