@@ -22,6 +22,15 @@ function uid(): number | undefined {
   return typeof process.getuid === "function" ? process.getuid() : undefined;
 }
 
+/** os.homedir() throws when the user has no passwd entry and no HOME: then the temp folder is used. */
+function home(): string {
+  try {
+    return os.homedir();
+  } catch {
+    return "";
+  }
+}
+
 function load(file: string, location: CacheLocation | undefined): unknown {
   const known = loaded.get(file);
   if (known) return known;
@@ -41,6 +50,6 @@ function load(file: string, location: CacheLocation | undefined): unknown {
 
 /** The app's entry (src/main.ts), compiled from the code cache when there is a usable one. */
 export function loadApp(): App {
-  const location = cacheLocation(process.env, __VERSION__, { platform: process.platform, home: os.homedir(), tmp: os.tmpdir(), uid: uid() });
+  const location = cacheLocation(process.env, __VERSION__, { platform: process.platform, home: home(), tmp: os.tmpdir(), uid: uid() });
   return load(path.join(__dirname, "app.cjs"), location) as App;
 }
