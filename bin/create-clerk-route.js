@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli.js";
-
-process.exitCode = await main(process.argv.slice(2));
+// CommonJS (bin/package.json), so --help and --version never start the ES module loader.
+"use strict";
+require("../dist/boot.cjs").start(process.argv.slice(2));

@@ -1,5 +1,7 @@
-// Entry point of the bin. `--help` and `--version` alone are answered from text inlined at build
-// time, without loading even commander; everything else loads only what its path needs.
+// The app's entry (dist/app.cjs, loaded by boot.ts through the code cache). `--help` and
+// `--version` alone are answered from text inlined at build time (boot.ts answers them first,
+// without loading this file; this copy serves in-process callers of dist/cli.js).
+import { isatty } from "node:tty";
 
 declare const __HELP__: string;
 declare const __VERSION__: string;
@@ -59,7 +61,8 @@ export async function main(argv: string[]): Promise<number> {
   return run(parsed.flags, {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdinIsTTY: process.stdin.isTTY === true,
+    // isatty(0), not process.stdin.isTTY: reading that getter creates the stdin stream (about 1 ms).
+    stdinIsTTY: isatty(0),
     env: process.env,
     cwd: process.cwd(),
   });

@@ -58,20 +58,32 @@ function insideWorkTree(root: string): boolean {
  * missing, times out (5 s per call) or `root` is not in a work tree, returns
  * { inRepo: false, ignored: false, tracked: false }.
  *
- * `ignored` uses `git check-ignore --no-index`, so it answers "do the ignore rules match?" even
- * for a tracked file (plain check-ignore says "not ignored" for every tracked file). A file
- * that is both tracked and ignored is still committed: check `tracked` for that.
+ * `ignored` answers "do the ignore rules match?" even for a tracked file (plain check-ignore says
+ * "not ignored" for every tracked file). A file that is both tracked and ignored is still
+ * committed: check `tracked` for that.
+ *
+ * One git process in the common case (an env file the rules already ignore): plain check-ignore
+ * answers "ignored" only for a path that is not in the index, so that answer is complete. No
+ * single git command answers both questions for a path that may not exist yet (ls-files and
+ * status see only files on disk or in the index; check-ignore never says what is tracked), so
+ * a path it does not ignore takes a second (ls-files), and a tracked one a third (check-ignore
+ * --no-index, for the rules alone).
  */
 export function gitStatusOf(root: string, relPath: string): GitStatus {
   // No .git (folder, or file for worktrees/submodules) here or above: no need to start git at all.
   if (!insideWorkTree(root)) return { ...NOT_A_REPO };
-  // check-ignore: 0 = ignored, 1 = not ignored, 128 = fatal (e.g. not a repository).
-  const ignoreStatus = runGit(root, ["check-ignore", "-q", "--no-index", "--", relPath]);
-  if (ignoreStatus !== 0 && ignoreStatus !== 1) return { ...NOT_A_REPO };
+  // check-ignore: 0 = ignored, 1 = not ignored (or tracked), 128 = fatal (e.g. not a repository).
+  const ignoreStatus = runGit(root, ["check-ignore", "-q", "--", relPath]);
+  if (ignoreStatus === 0) return { inRepo: true, ignored: true, tracked: false };
+  if (ignoreStatus !== 1) return { ...NOT_A_REPO };
 
   // ls-files --error-unmatch: 0 = in the index, 1 = not in the index.
   const trackedStatus = runGit(root, ["ls-files", "--error-unmatch", "--", relPath]);
-  if (trackedStatus !== 0 && trackedStatus !== 1) return { ...NOT_A_REPO };
+  if (trackedStatus === 1) return { inRepo: true, ignored: false, tracked: false };
+  if (trackedStatus !== 0) return { ...NOT_A_REPO };
 
-  return { inRepo: true, ignored: ignoreStatus === 0, tracked: trackedStatus === 0 };
+  // Tracked: --no-index asks the ignore rules alone.
+  const rulesStatus = runGit(root, ["check-ignore", "-q", "--no-index", "--", relPath]);
+  if (rulesStatus !== 0 && rulesStatus !== 1) return { ...NOT_A_REPO };
+  return { inRepo: true, ignored: rulesStatus === 0, tracked: true };
 }

@@ -1,31 +1,16 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot, runCli } from "../support/project.js";
 
-// Start-up cost is what a user of `npx create-clerk-route` waits for: check the built bundle's
-// static import graph, so --help never loads the prompts, the templates or the parser, and a run
-// that only creates files never loads the parser. The wrapping code (wrap-ansi, string-width)
-// loads with the prompts, or when plain output goes to a terminal.
+// Start-up cost is what a user of `npx create-clerk-route` waits for. The bin is CommonJS and loads
+// dist/boot.cjs, which answers --help and --version from build-time text; any other run loads
+// dist/loader.cjs and the app (dist/app.cjs) through the code cache, and the parser
+// (dist/babel-parser.cjs) only when a middleware file is patched or a project audited (checked by
+// running the CLI in code-cache.test.ts: a file's cache is only written when it was loaded).
 
 const dist = path.join(repoRoot, "dist");
-
-/** Every file a module loads before its first line runs (static imports, transitively). */
-function staticClosure(file: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(file)) return seen;
-  seen.add(file);
-  const code = readFileSync(file, "utf8");
-  for (const match of code.matchAll(/(?:^|[;}\s])import\s*(?:[\w${},*\s]+from\s*)?["'](\.[^"']+)["']/g)) {
-    staticClosure(path.resolve(path.dirname(file), match[1]!), seen);
-  }
-  return seen;
-}
-
-function chunk(prefix: string): string {
-  const name = readdirSync(path.join(dist, "chunks")).find((file) => file.startsWith(`${prefix}-`));
-  if (!name) throw new Error(`no ${prefix} chunk in dist/chunks`);
-  return path.join(dist, "chunks", name);
-}
+const read = (file: string) => readFileSync(path.join(dist, file), "utf8");
 
 const MARKERS = {
   commander: "commander.unknownOption",
@@ -35,27 +20,31 @@ const MARKERS = {
   wrapping: "countAnsiEscapeCodes",
 };
 
-function loaded(files: Set<string>): string[] {
-  const code = [...files].map((file) => readFileSync(file, "utf8")).join("\n");
+function loaded(code: string): string[] {
   return Object.entries(MARKERS)
     .filter(([, marker]) => code.includes(marker))
     .map(([name]) => name);
 }
 
+/** Every require("…") of a file. */
+const requires = (code: string) => [...code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((match) => match[1]!);
+
 describe("what each path loads", () => {
-  it("the markers are real: each heavy part is found in the bundle", () => {
-    expect(loaded(staticClosure(chunk("wrap")))).toEqual(["wrapping"]);
-    expect(loaded(new Set([chunk("cli"), chunk("prompts"), chunk("run"), ...staticClosure(chunk("plan")), ...staticClosure(chunk("wrap"))]))).toEqual([
-      "commander",
-      "prompts",
-      "templates",
-      "parser",
-      "wrapping",
-    ]);
+  it("the markers are real: the app holds everything but the parser, which is a file of its own", () => {
+    expect(loaded(read("app.cjs"))).toEqual(["commander", "prompts", "templates", "wrapping"]);
+    expect(loaded(read("babel-parser.cjs"))).toEqual(["parser"]);
+    expect(requires(read("app.cjs"))).toContain("./babel-parser.cjs");
   });
 
-  it("--help and --version load none of commander, the prompts, the templates, the parser or the wrapping code", () => {
-    expect(loaded(staticClosure(path.join(dist, "cli.js")))).toEqual([]);
+  it("the bin loads only boot.cjs, and boot.cjs nothing but the loader (after --help and --version)", () => {
+    const bin = readFileSync(path.join(repoRoot, "bin/create-clerk-route.js"), "utf8");
+    expect(requires(bin)).toEqual(["../dist/boot.cjs"]);
+    expect(JSON.parse(readFileSync(path.join(repoRoot, "bin/package.json"), "utf8"))).toEqual({ type: "commonjs" });
+    const boot = read("boot.cjs");
+    expect(requires(boot)).toEqual(["./loader.cjs"]);
+    expect(boot.indexOf('require("./loader.cjs")')).toBeGreaterThan(boot.indexOf("--version"));
+    expect(loaded(boot)).toEqual([]);
+    expect(loaded(read("loader.cjs"))).toEqual([]);
   });
 
   it("the inlined --help text is exactly what commander prints", () => {
@@ -67,11 +56,13 @@ describe("what each path loads", () => {
     expect(runCli(["-V"]).stdout).toBe(runCli(["--version", "--yes"]).stdout);
   });
 
-  it("a run loads the templates but not the prompts, the parser or the wrapping code until needed", () => {
-    expect(loaded(staticClosure(chunk("run")))).toEqual(["templates"]);
+  it("child_process loads on first use (outside a git work tree, a run never spawns)", () => {
+    expect(requires(read("app.cjs")).filter((id) => /child_process/.test(id))).toEqual(["node:child_process"]);
+    expect(read("app.cjs")).toMatch(/\?\?=\s*require\("node:child_process"\)/);
   });
 
-  it("the prompts load the wrapping code: nothing in their frame is printed unwrapped", () => {
-    expect(loaded(staticClosure(chunk("prompts")))).toContain("wrapping");
+  it("the app has no import() (vm-compiled code cannot run it on Node 20): the project's prettier goes through the loader", () => {
+    expect(read("app.cjs")).not.toMatch(/\bimport\(/);
+    expect(read("app.cjs")).toContain("__ccrImport(");
   });
 });

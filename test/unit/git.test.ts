@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -107,6 +107,33 @@ describe("gitStatusOf", () => {
     process.env.PATH = "";
     try {
       expect(gitStatusOf(root, ".env.local")).toEqual({ inRepo: false, ignored: false, tracked: false });
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+
+  it("counts its git processes: one for an env file the rules ignore, two for one they do not, three for a tracked one", () => {
+    const real = spawnSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).stdout.trim();
+    if (!real || process.platform === "win32") return;
+    const bin = tempDir();
+    const log = join(bin, "calls.log");
+    writeFileSync(join(bin, "git"), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+    const root = repo();
+    write(root, ".gitignore", ".env*\n");
+    write(root, ".env", "A=1\n");
+    git(root, "add", "-f", ".env");
+    git(root, "commit", "-q", "-m", "oops");
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved}`;
+    const calls = (rel: string) => {
+      writeFileSync(log, "");
+      const status = gitStatusOf(root, rel);
+      return { status, processes: readFileSync(log, "utf8").split("\n").filter(Boolean).length };
+    };
+    try {
+      expect(calls(".env.local")).toEqual({ status: { inRepo: true, ignored: true, tracked: false }, processes: 1 });
+      expect(calls("notes.txt")).toEqual({ status: { inRepo: true, ignored: false, tracked: false }, processes: 2 });
+      expect(calls(".env")).toEqual({ status: { inRepo: true, ignored: true, tracked: true }, processes: 3 });
     } finally {
       process.env.PATH = saved;
     }

@@ -39,10 +39,10 @@ function runBin(bin: string, args: string[], options: { cwd?: string; timeoutMs?
 /** Relative imports in the bundle whose files are not there (a copy taken while esbuild ran). */
 async function missingChunks(distDir: string): Promise<string[]> {
   const missing: string[] = [];
-  const files = (await readdir(distDir, { recursive: true })).filter((file) => file.endsWith(".js"));
+  const files = (await readdir(distDir, { recursive: true })).filter((file) => /\.c?js$/.test(file));
   for (const file of files) {
     const code = await readFile(path.join(distDir, file), "utf8");
-    for (const match of code.matchAll(/["'](\.\.?\/[^"']+\.js)["']/g)) {
+    for (const match of code.matchAll(/["'](\.\.?\/[^"']+\.c?js)["']/g)) {
       const target = path.resolve(path.dirname(path.join(distDir, file)), match[1] ?? "");
       if (!existsSync(target)) missing.push(path.relative(distDir, target));
     }
