@@ -15,6 +15,8 @@ export interface ApplyHooks {
   beforeCommit?: (change: FileChange) => void | Promise<void>;
   /** Called before each folder is created; throwing simulates a failure (tests). */
   beforeMkdir?: (folder: string) => void | Promise<void>;
+  /** Called when the project lock was found stale, before this run takes it over (tests: a second run in between). */
+  beforeTakeover?: () => void | Promise<void>;
 }
 
 interface Done {
@@ -63,7 +65,7 @@ function lockedError(holder: string): CliError {
  * Takes the project lock: a file created with O_EXCL holding this PID. A lock whose PID is no
  * longer running is stale and taken over; a live one (or one still being written) refuses.
  */
-export function acquireLock(root: string): () => void {
+export async function acquireLock(root: string, hooks: ApplyHooks = {}): Promise<() => void> {
   const file = path.join(root, LOCK_FILE);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -91,6 +93,7 @@ export function acquireLock(root: string): () => void {
       if (attempt > 0 || pid === undefined || pid === process.pid || isAlive(pid)) {
         throw lockedError(pid === undefined ? "a run that is starting" : `process ${pid}`);
       }
+      await hooks.beforeTakeover?.();
       rmSync(file, { force: true }); // stale: its process is gone
     }
   }
@@ -163,7 +166,7 @@ async function rollBack(done: Done[], createdFolders: string[]): Promise<string[
 }
 
 export async function applyChanges(root: string, changes: FileChange[], hooks: ApplyHooks = {}): Promise<void> {
-  const release = acquireLock(root);
+  const release = await acquireLock(root, hooks);
   try {
     await applyLocked(root, changes, hooks);
   } finally {
