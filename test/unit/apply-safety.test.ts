@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { applyChanges, LOCK_FILE } from "../../src/apply.js";
+import { applyChanges, LOCK_FILE, TAKEOVER_FILE } from "../../src/apply.js";
 import type { RawFlags } from "../../src/cli.js";
 import { run, type RunDeps } from "../../src/run.js";
 import { maskEnvText } from "../../src/report/diff.js";
@@ -125,6 +125,53 @@ describe("item 3: the project lock and the check right before each rename", () =
     expect(await run(flags(), deps(project))).toBe(0);
     expect(existsSync(path.join(project, LOCK_FILE))).toBe(false);
     expect(existsSync(path.join(project, "app/api/projects/[id]/route.ts"))).toBe(true);
+  });
+
+  it("two runs that both find one stale lock: only one takes it over, the other fails with PROJECT_LOCKED", async () => {
+    const project = copyFixture("app-ts");
+    const lock = path.join(project, LOCK_FILE);
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    writeFileSync(lock, `${dead}\n`);
+    const create = (file: string) => ({ path: file, action: "create" as const, before: null, after: `${file}\n` });
+    let second: Promise<void> | undefined;
+    let first: Promise<void> | undefined;
+    let lockWhileSecondWrites: string | undefined;
+    let secondHoldsLock!: () => void;
+    const gate = new Promise<void>((resolve) => (secondHoldsLock = resolve));
+    first = applyChanges(project, [create("first.txt")], {
+      // The first run has judged the lock stale; the second one, which judged it stale too, takes it over now.
+      beforeTakeover: async () => {
+        second ??= applyChanges(project, [create("second.txt")], {
+          beforeCommit: async () => {
+            secondHoldsLock();
+            await Promise.allSettled([first]); // the first run goes on while the second one holds the lock
+            lockWhileSecondWrites = existsSync(lock) ? readFileSync(lock, "utf8") : "(removed)";
+          },
+        });
+        second.catch(() => {}).finally(secondHoldsLock);
+        await gate;
+      },
+    });
+    await expect(first).rejects.toMatchObject({ code: "PROJECT_LOCKED" });
+    await second;
+    expect(lockWhileSecondWrites).toBe(`${process.pid}\n`);
+    expect(existsSync(path.join(project, "first.txt"))).toBe(false);
+    expect(read(project, "second.txt")).toBe("second.txt\n");
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it("a stale lock whose takeover file was left by a killed run refuses with PROJECT_LOCKED naming that file", async () => {
+    const project = copyFixture("app-ts");
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    writeFileSync(path.join(project, LOCK_FILE), `${dead}\n`);
+    writeFileSync(path.join(project, TAKEOVER_FILE), `${dead}\n`);
+    const hash = treeHash(project);
+    const d = deps(project);
+    expect(await run(flags({ json: true }), d)).toBe(1);
+    const error = JSON.parse(d.out()).error;
+    expect(error).toMatchObject({ code: "PROJECT_LOCKED", message: expect.stringContaining(`${TAKEOVER_FILE} is held by process ${dead}`) });
+    expect(error.hint).toContain(`delete ${TAKEOVER_FILE}`);
+    expect(treeHash(project)).toBe(hash);
   });
 
   it("a live lock refuses with PROJECT_LOCKED and leaves the project and the lock as they were", async () => {
