@@ -15,6 +15,11 @@ export interface ApplyHooks {
   beforeCommit?: (change: FileChange) => void | Promise<void>;
   /** Called before each folder is created; throwing simulates a failure (tests). */
   beforeMkdir?: (folder: string) => void | Promise<void>;
+  /**
+   * Called once every file is in place, before the lock is released: the last point at which the
+   * run can still be undone. Throwing rolls every file back, as a failed write does.
+   */
+  beforeRelease?: () => void | Promise<void>;
   /** Called when the project lock was found stale, before this run takes it over (tests: a second run in between). */
   beforeTakeover?: () => void | Promise<void>;
 }
@@ -217,21 +222,26 @@ async function applyLocked(root: string, changes: FileChange[], hooks: ApplyHook
   checkUnchanged(root, changes);
   const done: Done[] = [];
   const createdFolders: string[] = [];
-  for (const change of changes) {
-    const absolute = path.join(root, change.path);
-    try {
+  let current: FileChange | undefined;
+  try {
+    for (const change of changes) {
+      current = change;
+      const absolute = path.join(root, change.path);
       await ensureFolders(root, absolute, createdFolders, hooks);
       await writeAtomically(root, absolute, change.after, hooks, change);
       done.push({ change, absolute });
-    } catch (error) {
-      const problems = await rollBack(done, createdFolders);
-      if (error instanceof CliError && problems.length === 0) throw error; // e.g. cancelled by a hook, or changed meanwhile
-      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new CliError(
-        "WRITE_FAILED",
-        `Could not write ${change.path} (${reason}). ${problems.length === 0 ? "Every file was restored: the project is as it was." : `Some files could not be restored: ${problems.join("; ")}`}`,
-        { hint: "Check the folder's permissions and free disk space, then run again." },
-      );
     }
+    current = undefined;
+    await hooks.beforeRelease?.();
+  } catch (error) {
+    const problems = await rollBack(done, createdFolders);
+    if (error instanceof CliError && problems.length === 0) throw error; // e.g. cancelled by a hook, or changed meanwhile
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const what = current ? `write ${current.path}` : "finish the writes";
+    throw new CliError(
+      "WRITE_FAILED",
+      `Could not ${what} (${reason}). ${problems.length === 0 ? "Every file was restored: the project is as it was." : `Some files could not be restored: ${problems.join("; ")}`}`,
+      { hint: "Check the folder's permissions and free disk space, then run again." },
+    );
   }
 }

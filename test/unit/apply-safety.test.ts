@@ -1,10 +1,22 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  promises as fsPromises,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { applyChanges, LOCK_FILE, TAKEOVER_FILE } from "../../src/apply.js";
 import type { RawFlags } from "../../src/cli.js";
 import { run, type RunDeps } from "../../src/run.js";
@@ -26,6 +38,8 @@ function deps(project: string, extra: Partial<RunDeps> = {}): RunDeps & { out: (
 }
 
 const flags = (extra: Partial<RawFlags> = {}): RawFlags => ({ route: "/api/projects/[id]", style: "userId", yes: true, ...extra });
+const renameOriginal = fsPromises.rename.bind(fsPromises);
+const rmOriginal = fsPromises.rm.bind(fsPromises);
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1" } });
 
 describe("item 2: SIGTERM and SIGHUP during apply", () => {
@@ -47,6 +61,40 @@ describe("item 2: SIGTERM and SIGHUP during apply", () => {
     });
     expect(await run(flags(), d)).toBe(exitCode);
     expect(d.err()).toContain("Cancelled: nothing was written");
+    expect(treeHash(project)).toBe(hash);
+    expect(signals.listenerCount(signal)).toBe(0);
+  });
+
+  it.each([
+    ["SIGINT", "rename", 130],
+    ["SIGTERM", "rename", 143],
+    ["SIGHUP", "rename", 129],
+    ["SIGTERM", "clean-up", 143],
+  ] as const)("%s during the last file's %s (after the last check) still rolls everything back, exits %i and installs nothing", async (signal, step, exitCode) => {
+    const project = copyFixture("app-ts");
+    const hash = treeHash(project);
+    const signals = new EventEmitter();
+    const renamed: string[] = [];
+    const rename = vi.spyOn(fsPromises, "rename").mockImplementation(async (from, to) => {
+      await renameOriginal(from, to);
+      renamed.push(path.relative(project, String(to)));
+      if (step === "rename" && renamed.at(-1) === ".env.local") signals.emit(signal);
+    });
+    const rm = vi.spyOn(fsPromises, "rm").mockImplementation(async (target, options) => {
+      await rmOriginal(target, options);
+      if (step === "clean-up" && renamed.at(-1) === ".env.local" && String(target).includes(".create-clerk-route-")) signals.emit(signal);
+    });
+    const installer = vi.fn(async () => {});
+    const d = deps(project, { signals, installer });
+    try {
+      expect(await run(flags({ install: true }), d), d.out()).toBe(exitCode);
+    } finally {
+      rename.mockRestore();
+      rm.mockRestore();
+    }
+    expect(renamed.at(-1)).toBe(".env.local"); // the signal came after the plan's last rename
+    expect(d.err()).toContain("Cancelled: nothing was written");
+    expect(installer).not.toHaveBeenCalled();
     expect(treeHash(project)).toBe(hash);
     expect(signals.listenerCount(signal)).toBe(0);
   });
