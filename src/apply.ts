@@ -15,6 +15,13 @@ export interface ApplyHooks {
   beforeCommit?: (change: FileChange) => void | Promise<void>;
   /** Called before each folder is created; throwing simulates a failure (tests). */
   beforeMkdir?: (folder: string) => void | Promise<void>;
+  /**
+   * Called once every file is in place, before the lock is released: the last point at which the
+   * run can still be undone. Throwing rolls every file back, as a failed write does.
+   */
+  beforeRelease?: () => void | Promise<void>;
+  /** Called when the project lock was found stale, before this run takes it over (tests: a second run in between). */
+  beforeTakeover?: () => void | Promise<void>;
 }
 
 interface Done {
@@ -24,6 +31,8 @@ interface Done {
 
 /** The lock file in the project root while a run writes; it holds the writing process's PID. */
 export const LOCK_FILE = ".create-clerk-route.lock";
+/** Held, created with O_EXCL, by the one run taking over a stale lock, for the few calls it takes. */
+export const TAKEOVER_FILE = `${LOCK_FILE}.takeover`;
 
 function changedError(change: FileChange): CliError {
   return new CliError("FILE_CHANGED", `${change.path} changed on disk while this run was planning; nothing was written.`, {
@@ -53,46 +62,84 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function lockedError(holder: string): CliError {
-  return new CliError("PROJECT_LOCKED", `Another run is changing this project (${LOCK_FILE} is held by ${holder}); nothing was written.`, {
-    hint: `Wait for it to finish and run again. If no other create-clerk-route is running, delete ${LOCK_FILE}.`,
+function lockedError(holder: string, file = LOCK_FILE): CliError {
+  return new CliError("PROJECT_LOCKED", `Another run is changing this project (${file} is held by ${holder}); nothing was written.`, {
+    hint: `Wait for it to finish and run again. If no other create-clerk-route is running, delete ${file}.`,
   });
+}
+
+/** Creates `file` with O_EXCL holding this PID: false when it already exists. */
+function createExclusive(file: string, name: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, "wx", 0o644);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    throw new CliError("WRITE_FAILED", `Could not create ${name} in the project (${code ?? String(error)}); nothing was written.`, {
+      hint: "Check the project folder's permissions and free disk space, then run again.",
+    });
+  }
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/** A lock file's content, or undefined when it is gone. */
+function readLock(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The PID a lock holds; undefined while its creator is still writing it (or for anything else). */
+function lockPid(content: string): number | undefined {
+  const trimmed = content.trim();
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : undefined;
+}
+
+/**
+ * Removes the stale lock `file` still holding exactly `stale`, under TAKEOVER_FILE. Only a taker
+ * removes a lock it did not create, and only while holding TAKEOVER_FILE: so between the check
+ * and the removal no other run can have replaced the stale lock with its own (a run creates a lock
+ * only where none exists, and the stale lock's process is gone). Two runs that both found the lock
+ * stale: the second one either finds TAKEOVER_FILE taken, or the first one's new lock.
+ */
+function removeStaleLock(root: string, file: string, stale: string): void {
+  const guard = path.join(root, TAKEOVER_FILE);
+  if (!createExclusive(guard, TAKEOVER_FILE)) {
+    const holder = lockPid(readLock(guard) ?? "");
+    throw lockedError(holder === undefined ? "a run that is starting" : `process ${holder}`, TAKEOVER_FILE);
+  }
+  try {
+    if (readLock(file) === stale) rmSync(file, { force: true }); // else: gone or replaced; the caller looks again
+  } finally {
+    rmSync(guard, { force: true });
+  }
 }
 
 /**
  * Takes the project lock: a file created with O_EXCL holding this PID. A lock whose PID is no
- * longer running is stale and taken over; a live one (or one still being written) refuses.
+ * longer running is stale and taken over (see removeStaleLock); a live one (or one still being
+ * written) refuses.
  */
-export function acquireLock(root: string): () => void {
+export async function acquireLock(root: string, hooks: ApplyHooks = {}): Promise<() => void> {
   const file = path.join(root, LOCK_FILE);
   for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(file, "wx", 0o644);
-      try {
-        writeSync(fd, `${process.pid}\n`);
-      } finally {
-        closeSync(fd);
-      }
-      return () => rmSync(file, { force: true });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "EEXIST") {
-        throw new CliError("WRITE_FAILED", `Could not create ${LOCK_FILE} in the project (${code ?? String(error)}); nothing was written.`, {
-          hint: "Check the project folder's permissions and free disk space, then run again.",
-        });
-      }
-      let content = "";
-      try {
-        content = readFileSync(file, "utf8").trim();
-      } catch {
-        continue; // removed meanwhile: try again
-      }
-      const pid = /^\d+$/.test(content) ? Number(content) : undefined;
-      if (attempt > 0 || pid === undefined || pid === process.pid || isAlive(pid)) {
-        throw lockedError(pid === undefined ? "a run that is starting" : `process ${pid}`);
-      }
-      rmSync(file, { force: true }); // stale: its process is gone
+    if (createExclusive(file, LOCK_FILE)) return () => rmSync(file, { force: true });
+    const content = readLock(file);
+    if (content === undefined && attempt < 3) continue; // released meanwhile: try again
+    const pid = lockPid(content ?? "");
+    if (attempt >= 3 || pid === undefined || pid === process.pid || isAlive(pid)) {
+      throw lockedError(pid === undefined ? "a run that is starting" : `process ${pid}`);
     }
+    await hooks.beforeTakeover?.();
+    removeStaleLock(root, file, content!); // stale: its process is gone
   }
 }
 
@@ -163,7 +210,7 @@ async function rollBack(done: Done[], createdFolders: string[]): Promise<string[
 }
 
 export async function applyChanges(root: string, changes: FileChange[], hooks: ApplyHooks = {}): Promise<void> {
-  const release = acquireLock(root);
+  const release = await acquireLock(root, hooks);
   try {
     await applyLocked(root, changes, hooks);
   } finally {
@@ -175,21 +222,26 @@ async function applyLocked(root: string, changes: FileChange[], hooks: ApplyHook
   checkUnchanged(root, changes);
   const done: Done[] = [];
   const createdFolders: string[] = [];
-  for (const change of changes) {
-    const absolute = path.join(root, change.path);
-    try {
+  let current: FileChange | undefined;
+  try {
+    for (const change of changes) {
+      current = change;
+      const absolute = path.join(root, change.path);
       await ensureFolders(root, absolute, createdFolders, hooks);
       await writeAtomically(root, absolute, change.after, hooks, change);
       done.push({ change, absolute });
-    } catch (error) {
-      const problems = await rollBack(done, createdFolders);
-      if (error instanceof CliError && problems.length === 0) throw error; // e.g. cancelled by a hook, or changed meanwhile
-      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new CliError(
-        "WRITE_FAILED",
-        `Could not write ${change.path} (${reason}). ${problems.length === 0 ? "Every file was restored: the project is as it was." : `Some files could not be restored: ${problems.join("; ")}`}`,
-        { hint: "Check the folder's permissions and free disk space, then run again." },
-      );
     }
+    current = undefined;
+    await hooks.beforeRelease?.();
+  } catch (error) {
+    const problems = await rollBack(done, createdFolders);
+    if (error instanceof CliError && problems.length === 0) throw error; // e.g. cancelled by a hook, or changed meanwhile
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const what = current ? `write ${current.path}` : "finish the writes";
+    throw new CliError(
+      "WRITE_FAILED",
+      `Could not ${what} (${reason}). ${problems.length === 0 ? "Every file was restored: the project is as it was." : `Some files could not be restored: ${problems.join("; ")}`}`,
+      { hint: "Check the folder's permissions and free disk space, then run again." },
+    );
   }
 }

@@ -123,7 +123,15 @@ async function execute(flags: RawFlags, initialMode: Mode, deps: RunDeps): Promi
 /** Signals that stop the writes: rolled back, then exit 128 + the signal's number, as a shell reports it. */
 const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
-/** Ctrl-C, SIGTERM or SIGHUP while files are being written rolls back what was written. */
+/**
+ * Ctrl-C, SIGTERM or SIGHUP while files are being written rolls back what was written. A signal
+ * is acted on before each rename and once more after the last one (its rename and clean-up
+ * included), while the lock is still held: until the lock is released, a signal always means
+ * "nothing was written", and the install never starts. From that last check to removing the
+ * handlers the code is synchronous (lock release included): a signal arriving in those few
+ * microseconds is dropped by Node when its last listener goes; one after that ends the process
+ * the default way, with the files written.
+ */
 async function applyInterruptibly(root: string, plan: Plan, deps: RunDeps): Promise<void> {
   const signals = deps.signals ?? process;
   let exitCode: number | undefined;
@@ -134,12 +142,19 @@ async function applyInterruptibly(root: string, plan: Plan, deps: RunDeps): Prom
     signals.on(signal, handler);
     return () => signals.off(signal, handler);
   });
+  const stopIfSignalled = () => {
+    if (exitCode !== undefined) throw new CancelledError(exitCode);
+  };
   try {
     await applyChanges(root, plan.changes, {
-      beforeMkdir: deps.applyHooks?.beforeMkdir,
+      ...deps.applyHooks,
       beforeCommit: async (change) => {
         await deps.applyHooks?.beforeCommit?.(change);
-        if (exitCode !== undefined) throw new CancelledError(exitCode);
+        stopIfSignalled();
+      },
+      beforeRelease: async () => {
+        await deps.applyHooks?.beforeRelease?.();
+        stopIfSignalled();
       },
     });
   } finally {

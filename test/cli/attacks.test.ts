@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -268,6 +269,36 @@ describe("item 2: a real SIGTERM or SIGHUP while files are written", () => {
     });
     expect(result.status, result.output).toBe(exitCode);
     expect(result.stderr).toContain("Cancelled: nothing was written");
+    expect(treeHash(project)).toBe(hash);
+  });
+
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ])("%s right after the last rename: every file restored, exit %i, and --install does not run", (signal, exitCode) => {
+    const project = copyFixture("app-ts");
+    const hash = treeHash(project);
+    const preload = pathToFileURL(path.join(repoRoot, "test/support/signal-on-rename.mjs")).href;
+    const planned = runCli(["/api/x", "--style", "userId", "--yes", "--dry-run", "--json", "--cwd", project]);
+    const changes = (JSON.parse(planned.stdout) as { changes: { path: string; action: string }[] }).changes.filter((c) => c.action !== "unchanged");
+    const last = path.basename(changes.at(-1)!.path);
+    // --install against a fake npm first on PATH that records being started.
+    const bin = mkdtempSync(path.join(os.tmpdir(), "ccr-fake-npm-"));
+    const started = path.join(bin, "started");
+    writeFileSync(path.join(bin, "npm"), `#!/bin/sh\necho "$@" > '${started}'\n`, { mode: 0o755 });
+    const result = runCli(["/api/x", "--style", "userId", "--yes", "--install", "--cwd", project], {
+      env: {
+        NODE_OPTIONS: `--import ${preload}`,
+        CCR_TEST_SIGNAL: signal,
+        CCR_TEST_SIGNAL_AFTER: last,
+        CLERK_SECRET_KEY: "sk_test_secretsecretsecret",
+        PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      },
+    });
+    expect(result.status, result.output).toBe(exitCode);
+    expect(result.stderr).toContain("Cancelled: nothing was written");
+    expect(existsSync(started), "npm was started").toBe(false);
     expect(treeHash(project)).toBe(hash);
   });
 });

@@ -1,11 +1,23 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  promises as fsPromises,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
-import { describe, expect, it } from "vitest";
-import { applyChanges, LOCK_FILE } from "../../src/apply.js";
+import { describe, expect, it, vi } from "vitest";
+import { applyChanges, LOCK_FILE, TAKEOVER_FILE } from "../../src/apply.js";
 import type { RawFlags } from "../../src/cli.js";
 import { run, type RunDeps } from "../../src/run.js";
 import { maskEnvText } from "../../src/report/diff.js";
@@ -26,6 +38,8 @@ function deps(project: string, extra: Partial<RunDeps> = {}): RunDeps & { out: (
 }
 
 const flags = (extra: Partial<RawFlags> = {}): RawFlags => ({ route: "/api/projects/[id]", style: "userId", yes: true, ...extra });
+const renameOriginal = fsPromises.rename.bind(fsPromises);
+const rmOriginal = fsPromises.rm.bind(fsPromises);
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1" } });
 
 describe("item 2: SIGTERM and SIGHUP during apply", () => {
@@ -47,6 +61,40 @@ describe("item 2: SIGTERM and SIGHUP during apply", () => {
     });
     expect(await run(flags(), d)).toBe(exitCode);
     expect(d.err()).toContain("Cancelled: nothing was written");
+    expect(treeHash(project)).toBe(hash);
+    expect(signals.listenerCount(signal)).toBe(0);
+  });
+
+  it.each([
+    ["SIGINT", "rename", 130],
+    ["SIGTERM", "rename", 143],
+    ["SIGHUP", "rename", 129],
+    ["SIGTERM", "clean-up", 143],
+  ] as const)("%s during the last file's %s (after the last check) still rolls everything back, exits %i and installs nothing", async (signal, step, exitCode) => {
+    const project = copyFixture("app-ts");
+    const hash = treeHash(project);
+    const signals = new EventEmitter();
+    const renamed: string[] = [];
+    const rename = vi.spyOn(fsPromises, "rename").mockImplementation(async (from, to) => {
+      await renameOriginal(from, to);
+      renamed.push(path.relative(project, String(to)));
+      if (step === "rename" && renamed.at(-1) === ".env.local") signals.emit(signal);
+    });
+    const rm = vi.spyOn(fsPromises, "rm").mockImplementation(async (target, options) => {
+      await rmOriginal(target, options);
+      if (step === "clean-up" && renamed.at(-1) === ".env.local" && String(target).includes(".create-clerk-route-")) signals.emit(signal);
+    });
+    const installer = vi.fn(async () => {});
+    const d = deps(project, { signals, installer });
+    try {
+      expect(await run(flags({ install: true }), d), d.out()).toBe(exitCode);
+    } finally {
+      rename.mockRestore();
+      rm.mockRestore();
+    }
+    expect(renamed.at(-1)).toBe(".env.local"); // the signal came after the plan's last rename
+    expect(d.err()).toContain("Cancelled: nothing was written");
+    expect(installer).not.toHaveBeenCalled();
     expect(treeHash(project)).toBe(hash);
     expect(signals.listenerCount(signal)).toBe(0);
   });
@@ -125,6 +173,53 @@ describe("item 3: the project lock and the check right before each rename", () =
     expect(await run(flags(), deps(project))).toBe(0);
     expect(existsSync(path.join(project, LOCK_FILE))).toBe(false);
     expect(existsSync(path.join(project, "app/api/projects/[id]/route.ts"))).toBe(true);
+  });
+
+  it("two runs that both find one stale lock: only one takes it over, the other fails with PROJECT_LOCKED", async () => {
+    const project = copyFixture("app-ts");
+    const lock = path.join(project, LOCK_FILE);
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    writeFileSync(lock, `${dead}\n`);
+    const create = (file: string) => ({ path: file, action: "create" as const, before: null, after: `${file}\n` });
+    let second: Promise<void> | undefined;
+    let first: Promise<void> | undefined;
+    let lockWhileSecondWrites: string | undefined;
+    let secondHoldsLock!: () => void;
+    const gate = new Promise<void>((resolve) => (secondHoldsLock = resolve));
+    first = applyChanges(project, [create("first.txt")], {
+      // The first run has judged the lock stale; the second one, which judged it stale too, takes it over now.
+      beforeTakeover: async () => {
+        second ??= applyChanges(project, [create("second.txt")], {
+          beforeCommit: async () => {
+            secondHoldsLock();
+            await Promise.allSettled([first]); // the first run goes on while the second one holds the lock
+            lockWhileSecondWrites = existsSync(lock) ? readFileSync(lock, "utf8") : "(removed)";
+          },
+        });
+        second.catch(() => {}).finally(secondHoldsLock);
+        await gate;
+      },
+    });
+    await expect(first).rejects.toMatchObject({ code: "PROJECT_LOCKED" });
+    await second;
+    expect(lockWhileSecondWrites).toBe(`${process.pid}\n`);
+    expect(existsSync(path.join(project, "first.txt"))).toBe(false);
+    expect(read(project, "second.txt")).toBe("second.txt\n");
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it("a stale lock whose takeover file was left by a killed run refuses with PROJECT_LOCKED naming that file", async () => {
+    const project = copyFixture("app-ts");
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    writeFileSync(path.join(project, LOCK_FILE), `${dead}\n`);
+    writeFileSync(path.join(project, TAKEOVER_FILE), `${dead}\n`);
+    const hash = treeHash(project);
+    const d = deps(project);
+    expect(await run(flags({ json: true }), d)).toBe(1);
+    const error = JSON.parse(d.out()).error;
+    expect(error).toMatchObject({ code: "PROJECT_LOCKED", message: expect.stringContaining(`${TAKEOVER_FILE} is held by process ${dead}`) });
+    expect(error.hint).toContain(`delete ${TAKEOVER_FILE}`);
+    expect(treeHash(project)).toBe(hash);
   });
 
   it("a live lock refuses with PROJECT_LOCKED and leaves the project and the lock as they were", async () => {

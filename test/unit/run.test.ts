@@ -48,6 +48,23 @@ describe("atomic apply", () => {
     expect(treeHash(project)).toBe(hash);
   });
 
+  it("a failure after the last rename, before the lock is released, still restores every file", async () => {
+    const project = copyFixture("app-ts");
+    const hash = treeHash(project);
+    const d = deps(project, {
+      applyHooks: {
+        beforeRelease: () => {
+          expect(read(project, ".env.local")).toContain("CLERK_SECRET_KEY="); // every file is in place
+          throw Object.assign(new Error("I/O error"), { code: "EIO" });
+        },
+      },
+    });
+    expect(await run(flags(), d)).toBe(1);
+    expect(d.err()).toContain("Could not finish the writes (EIO)");
+    expect(d.err()).toContain("Every file was restored");
+    expect(treeHash(project)).toBe(hash);
+  });
+
   it("refuses to write when a file changed on disk after it was read", async () => {
     const project = copyFixture("app-ts");
     const change = { path: ".env.local", action: "modify" as const, before: "stale\n", after: "new\n" };
