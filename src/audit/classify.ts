@@ -1,5 +1,5 @@
 import type { File, Node } from "@babel/types";
-import { CLERK_SERVER, importedNameOf, mentions, readSource, walk, type Bindings } from "../plan/middleware/module.js";
+import { CLERK_SERVER, importedNameOf, mentions, readModule, walk, type Bindings } from "../plan/middleware/module.js";
 
 // How each exported HTTP method of a route file is protected, read from the parsed code (never
 // grepped). Pure: source text in, facts out. What cannot be decided is "unknown", never guessed.
@@ -217,10 +217,10 @@ function resolveHelper(call: HelperCall, ctx: Context): Resolved {
   const from = `calls ${call.name}() from ${call.source}`;
   const helper = ctx.readHelper?.(call.source, ctx.path);
   if (!helper) return { ok: false, why: `${from}, which could not be read` };
-  const parsed = readSource(helper.code, helper.path, true);
+  const parsed = readModule(helper.code, helper.path);
   if (!parsed.ok) return { ok: false, why: `${from}, which does not parse` };
-  const helperCtx: Context = { code: helper.code, bindings: parsed.source.bindings, path: helper.path, depth: ctx.depth + 1 };
-  const fn = exportedFunction(parsed.source.ast, helperCtx.bindings, ctx.bindings.imports.get(call.name)!.imported);
+  const helperCtx: Context = { code: helper.code, bindings: parsed.bindings, path: helper.path, depth: ctx.depth + 1 };
+  const fn = exportedFunction(parsed.ast, helperCtx.bindings, ctx.bindings.imports.get(call.name)!.imported);
   return fn ? { ok: true, fn, ctx: helperCtx, where: helper.path } : { ok: false, why: `${from}, which is not a function this reader can follow` };
 }
 
@@ -323,9 +323,9 @@ const PUBLIC_MARKER = /\/\/\s*clerk-audit:\s*public\b/;
 
 export function classifyRouteFile(code: string, path: string, readHelper?: HelperReader): RouteFileFacts {
   const markedPublic = PUBLIC_MARKER.test(code);
-  const parsed = readSource(code, path, true);
+  const parsed = readModule(code, path);
   if (!parsed.ok) return { handlers: [], markedPublic, parseError: parsed.error };
-  const { ast, bindings } = parsed.source;
+  const { ast, bindings } = parsed;
   const ctx: Context = { code, bindings, path, depth: 0, ...(readHelper ? { readHelper } : {}) };
   const handlers = exportedMethods(ast).map(({ method, unknown }): HandlerFacts => {
     if (unknown) return { method, protection: "unknown", checks: [], needsMiddleware: true, note: unknown };

@@ -62,6 +62,21 @@ export function readSource(code: string, path: string, typescript: boolean): Rea
   }
 }
 
+export type ReadModule = { ok: true; ast: File; bindings: Bindings } | { ok: false; error: string };
+
+/**
+ * Parses a module for reading only (no tokens, no code style): what the audit needs of every
+ * route file, at a fraction of the memory readSource takes.
+ */
+export function readModule(code: string, path: string): ReadModule {
+  try {
+    const ast = parse(code, { sourceType: "module", plugins: pluginsFor(path), errorRecovery: false });
+    return { ok: true, ast, bindings: collectBindings(ast) };
+  } catch (err) {
+    return { ok: false, error: describeSyntaxError(err, path) };
+  }
+}
+
 /** JSX is allowed everywhere except .ts/.mts files, where `<T>value` is a type assertion. */
 function pluginsFor(path: string): ParserPlugin[] {
   return /\.m?ts$/.test(path) ? ["typescript"] : ["typescript", "jsx"];
