@@ -101,7 +101,10 @@ export interface StyleDeclaration {
   };
   /** Body-reading methods (POST, PUT, PATCH) get a `request` parameter the template reads. */
   readsBody: boolean;
-  /** The type of that parameter in TypeScript (default "Request"; a webhook's verifyWebhook() wants "NextRequest"). */
+  /**
+   * The type of that parameter, one next/server exports (default "Request"; a webhook's
+   * verifyWebhook() wants "NextRequest"). JavaScript gets it in JSDoc, as import("next/server").X.
+   */
   requestType?: string;
   flags: StyleFlag[];
   /** Asked in this order, after the route and methods, when the flags do not answer them. */

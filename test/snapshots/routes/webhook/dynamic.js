@@ -10,6 +10,10 @@ import { NextResponse } from "next/server";
 // Bad or missing signature: 400. Secret unset: 500. Verified: 200
 // {"received":true}; any other status makes Clerk retry the delivery.
 
+/**
+ * @param {import("next/server").NextRequest} request
+ * @param {{ params: Promise<{ projectId: string }> }} context
+ */
 export async function POST(request, { params }) {
   if (!process.env.CLERK_WEBHOOK_SIGNING_SECRET) {
     return NextResponse.json(
@@ -72,6 +76,12 @@ export async function POST(request, { params }) {
 }
 
 // The user's primary email address, or null.
+/**
+ * @param {{
+ *   email_addresses: { id: string; email_address: string }[];
+ *   primary_email_address_id: string | null;
+ * }} user
+ */
 function primaryEmail(user) {
   const primary = user.email_addresses.find(
     (address) => address.id === user.primary_email_address_id,

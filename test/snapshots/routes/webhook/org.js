@@ -11,6 +11,7 @@ import { NextResponse } from "next/server";
 // Bad or missing signature: 400. Secret unset: 500. Verified: 200
 // {"received":true}; any other status makes Clerk retry the delivery.
 
+/** @param {import("next/server").NextRequest} request */
 export async function POST(request) {
   if (!process.env.CLERK_WEBHOOK_SIGNING_SECRET) {
     return NextResponse.json(

@@ -10,6 +10,7 @@ import { NextResponse } from "next/server";
 // Bad or missing signature: 400. Secret unset: 500. Verified: 200
 // {"received":true}; any other status makes Clerk retry the delivery.
 
+/** @param {import("next/server").NextRequest} request */
 export async function POST(request) {
   if (!process.env.CLERK_WEBHOOK_SIGNING_SECRET) {
     return NextResponse.json(
@@ -66,6 +67,12 @@ export async function POST(request) {
 }
 
 // The user's primary email address, or null.
+/**
+ * @param {{
+ *   email_addresses: { id: string; email_address: string }[];
+ *   primary_email_address_id: string | null;
+ * }} user
+ */
 function primaryEmail(user) {
   const primary = user.email_addresses.find(
     (address) => address.id === user.primary_email_address_id,
