@@ -1,3 +1,4 @@
+import type { RawFlags } from "./options.js";
 import type { RouteParam, RoutePath } from "./route.js";
 import type { Language, Method } from "./types.js";
 
@@ -47,8 +48,11 @@ export interface Choice {
   hint?: string;
 }
 
-/** A question the interactive run asks when its flag (or, for oneOf, every one of its flags) is not given. */
-export type Question =
+/**
+ * A question the interactive run asks when its flag (or, for oneOf, every one of its flags) is not
+ * given, and `when` (if any) holds for the answers so far (flags and earlier answers, unparsed).
+ */
+export type Question = { when?: (filled: RawFlags) => boolean } & (
   | { kind: "text"; flag: StyleFlag; message: string; placeholder?: string }
   | { kind: "multiselect"; flag: StyleFlag; message: string; choices: Choice[]; initial: string[] }
   | {
@@ -57,7 +61,8 @@ export type Question =
       /** The "no extra check" answer. */
       none: string;
       options: Array<{ flag: StyleFlag; label: string; hint?: string; message: string; placeholder: string }>;
-    };
+    }
+);
 
 /** What the style needs from clerkMiddleware() on its route. */
 export type MiddlewareNeed =

@@ -1,4 +1,5 @@
 import { CliError } from "../core/errors.js";
+import type { RawFlags } from "../core/options.js";
 import { flagName, valueOf, type StyleDeclaration, type StyleInput, type StyleValues } from "../core/style.js";
 import { AUTHORIZATION_FLAGS, authorizationView, checksOf, whoMayCallIt } from "./authorization.js";
 import { listFlag } from "./flags.js";
@@ -51,6 +52,16 @@ const scopes = listFlag({
     return scope;
   },
 });
+
+/** The types accepted so far in an interactive run (the flag's or the answer's; unparseable: none). */
+function acceptedSoFar(filled: RawFlags): string[] {
+  const raw = filled[accepts.key];
+  try {
+    return typeof raw === "string" ? accepts.parse(raw) : accepts.fallback;
+  } catch {
+    return [];
+  }
+}
 
 /** The accepted types in canonical order (the flag keeps the user's order only for the echo). */
 function acceptedTypes(values: StyleValues): string[] {
@@ -168,7 +179,16 @@ export const machine: StyleDeclaration = {
       choices: [...TOKEN_TYPES].map(([value, { label, hint }]) => ({ value, label, hint })),
       initial: ["api_key"],
     },
-    { kind: "text", flag: scopes, message: "Required scopes (comma-separated, empty for none)", placeholder: "read:projects" },
+    {
+      kind: "text",
+      flag: scopes,
+      message: "Required scopes (comma-separated, empty for none)",
+      placeholder: "read:projects",
+      // Scopes apply to API keys and OAuth tokens only (see check()).
+      when: (filled) => acceptedSoFar(filled).some((type) => type === "api_key" || type === "oauth_token"),
+    },
+    // Role, permission, plan and feature checks apply to signed-in users only.
+    { ...whoMayCallIt, when: (filled) => acceptedSoFar(filled).includes("session_token") },
   ],
   locals: ["auth", "authorize", "result", "token", "missing", "scope", "REQUIRED_SCOPES", "tokenType", "subject", "scopes"],
   middleware: "clerk",
