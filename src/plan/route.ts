@@ -1,6 +1,7 @@
 import type { Options } from "../core/options.js";
 import { routeParams } from "../core/route.js";
 import type { CommonView, StyleInput } from "../core/style.js";
+import { PRINT_WIDTH } from "../core/text.js";
 import type { Language, Method } from "../core/types.js";
 import { getTemplate } from "../render/templates.js";
 
@@ -8,7 +9,6 @@ import { getTemplate } from "../render/templates.js";
 // the common view every template shares plus the style's own view.
 
 const BODY_METHODS: ReadonlySet<Method> = new Set(["POST", "PUT", "PATCH"]);
-const PRINT_WIDTH = 80;
 
 /**
  * `export async function GET(...) {`, broken over lines the way prettier would when too long. In

@@ -3,7 +3,9 @@ import { valueOf, type StyleDeclaration, type StyleInput } from "../core/style.j
 import type { RoutePath } from "../core/route.js";
 import type { Method } from "../core/types.js";
 import { maskValue } from "../core/keys.js";
+import { PRINT_WIDTH } from "../core/text.js";
 import { listFlag } from "./flags.js";
+import { commentLines, list } from "./text.js";
 
 // A verified Clerk webhook endpoint: verifyWebhook() from @clerk/nextjs/webhooks, a typed switch
 // on evt.type, and no auth() call. Clerk calls it without a session, so the route must stay public
@@ -160,27 +162,10 @@ function selected(input: StyleInput): string[] {
   return valueOf(input.values, events);
 }
 
-function wrap(text: string, width = 80): string[] {
-  const lines: string[] = [];
-  let line = "//";
-  for (const word of text.split(" ")) {
-    if (line !== "//" && `${line} ${word}`.length > width) {
-      lines.push(line);
-      line = "//";
-    }
-    line += ` ${word}`;
-  }
-  return [...lines, line];
-}
-
-function list(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
-}
-
 /** `key value` on one line when it fits, else the value on the next line, indented once more. */
 function fitted(key: string, value: string): string {
   const oneLine = `${key} ${value}`;
-  return oneLine.length <= 80 ? oneLine : `${key}\n${key.match(/^ */)![0]}  ${value}`;
+  return oneLine.length <= PRINT_WIDTH ? oneLine : `${key}\n${key.match(/^ */)![0]}  ${value}`;
 }
 
 export const webhook: StyleDeclaration = {
@@ -238,8 +223,8 @@ export const webhook: StyleDeclaration = {
     const own = secretEnv === SIGNING_SECRET_ENV ? "" : ", the signing secret of this route's own endpoint (each endpoint has its own),";
     return {
       header: [
-        ...wrap(`${input.route.pattern}: receives Clerk's ${list(chosen)} webhooks. Clerk calls it without a session: keep it public in the proxy (middleware before Next.js 16) and never call auth() here.`),
-        ...wrap(`verifyWebhook() checks the svix-id, svix-timestamp and svix-signature headers against ${secretEnv} (whsec_…)${own} and refuses deliveries more than 5 minutes old.`),
+        ...commentLines(`${input.route.pattern}: receives Clerk's ${list(chosen)} webhooks. Clerk calls it without a session: keep it public in the proxy (middleware before Next.js 16) and never call auth() here.`),
+        ...commentLines(`verifyWebhook() checks the svix-id, svix-timestamp and svix-signature headers against ${secretEnv} (whsec_…)${own} and refuses deliveries more than 5 minutes old.`),
       ].join("\n"),
       secretEnv,
       // verifyWebhook()'s option, laid out as prettier does.
