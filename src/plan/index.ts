@@ -56,6 +56,9 @@ function planMiddlewareFile(input: PlanInput): StepResult {
   switch (result.status) {
     case "unchanged":
       step.unchanged.push(path);
+      // The file's "unchanged" line says it all; only the warning that this tool cannot tell what
+      // a non-Clerk middleware does is shown. The other reasons (already covered, not covered, no
+      // rule) are the patcher's answer to "why unchanged", asserted by the fixtures' expected.txt.
       if (result.note.kind === "middlewareLeavesPublic" && result.note.reason === "notClerk") step.notes.push(result.note);
       break;
     case "patched":
