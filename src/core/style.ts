@@ -26,8 +26,9 @@ export interface StyleFlag<T = unknown> {
   /**
    * When the flag is not given: this environment variable's value, parsed like the flag's (an
    * empty or blank value counts as unset). For secrets, as --secret-key reads CLERK_SECRET_KEY.
+   * A function of the route when each route has its own variable (a webhook's signing secret).
    */
-  environment?: string;
+  environment?: string | ((route: RoutePath) => string);
 }
 
 /** The --flag part of a flag's spelling: "--jwt-template <name>" → "--jwt-template". */

@@ -138,9 +138,9 @@ const events = listFlag({
 const webhookSecret = {
   flag: "--webhook-secret <secret>",
   key: "webhookSecret",
-  description: `webhook only: the endpoint's signing secret (whsec_…; default: $${SIGNING_SECRET_ENV}); written to the env file (${SIGNING_SECRET_ENV}, or ${SIGNING_SECRET_ENV}_<ROUTE> for a route other than ${DEFAULT_ROUTE}), never printed`,
+  description: `webhook only: the endpoint's signing secret (whsec_…), for the env file's ${SIGNING_SECRET_ENV} (${SIGNING_SECRET_ENV}_<ROUTE> for a route other than ${DEFAULT_ROUTE}; default: that variable from the environment); never printed`,
   fallback: undefined as string | undefined,
-  environment: SIGNING_SECRET_ENV,
+  environment: signingSecretEnv,
   parse(raw: string): string | undefined {
     const value = raw.trim();
     const hint = `Copy the endpoint's Signing Secret from ${WEBHOOKS_URL}`;

@@ -73,6 +73,19 @@ describe("generating into fixture projects", () => {
     expect(b.stdout.replace(/\s+/g, " ")).toContain("put its Signing Secret in CLERK_WEBHOOK_SIGNING_SECRET_BILLING.");
   });
 
+  it("a webhook route's secret comes from its own variable in the environment, never another route's", () => {
+    const project = copyFixture("app-ts");
+    const env = { CLERK_WEBHOOK_SIGNING_SECRET: "whsec_Zmlyc3Q=", CLERK_WEBHOOK_SIGNING_SECRET_ORDERS: "whsec_b3JkZXJz" };
+    const a = runCli(["/api/webhooks/billing", "--style", "webhook", "--yes", "--cwd", project], { env });
+    expect(a.status, a.output).toBe(0);
+    const b = runCli(["/api/webhooks/orders", "--style", "webhook", "--yes", "--cwd", project], { env });
+    expect(b.status, b.output).toBe(0);
+    const lines = read(project, ".env.local").split("\n");
+    expect(lines).toContain("CLERK_WEBHOOK_SIGNING_SECRET_BILLING=");
+    expect(lines).toContain("CLERK_WEBHOOK_SIGNING_SECRET_ORDERS=whsec_b3JkZXJz");
+    expect(lines.join("\n")).not.toContain("whsec_Zmlyc3Q=");
+  });
+
   it("a second run with the same answers changes nothing and touches no file", () => {
     const project = copyFixture("app-ts");
     const args = ["/api/things", "--style", "token", "--methods", "GET,POST", "--yes", "--cwd", project];
