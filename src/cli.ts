@@ -26,7 +26,8 @@ Examples:
   $ CI=1 create-clerk-route api/me --style userId --yes --json     (no prompts, one JSON object)
   $ create-clerk-route audit --strict                              (is every Route Handler protected?)
 
-Exit codes: 0 done (or nothing to change), 1 error (nothing written), 130 cancelled.
+Exit codes: 0 done (or nothing to change), 1 error (nothing written), 130 cancelled
+(or Ctrl-C while writing), 129/143 SIGHUP/SIGTERM while writing (every file restored).
 `;
 
 const AUDIT_HELP = `

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { RawFlags } from "./core/options.js";
 import { CliError } from "./core/errors.js";
 import type { Mode, Options } from "./core/options.js";
-import { parseRoute } from "./core/route.js";
+import { parseRoute, type RoutePath } from "./core/route.js";
 import { flagName, type StyleDeclaration, type StyleFlag } from "./core/style.js";
 import { METHODS, type Method } from "./core/types.js";
 import { resolveKeys } from "./core/keys.js";
@@ -50,7 +50,7 @@ function rawValue(flags: RawFlags, flag: StyleFlag): string | undefined {
 }
 
 /** The style's own flags, parsed; a flag meant for other styles is an error. */
-function styleValues(flags: RawFlags, style: StyleDeclaration, env: NodeJS.ProcessEnv): Map<StyleFlag, unknown> {
+function styleValues(flags: RawFlags, style: StyleDeclaration, env: NodeJS.ProcessEnv, route: RoutePath): Map<StyleFlag, unknown> {
   for (const flag of allStyleFlags()) {
     if (rawValue(flags, flag) === undefined || style.flags.includes(flag)) continue;
     const owners = stylesAccepting(flag).map((s) => s.name);
@@ -61,7 +61,8 @@ function styleValues(flags: RawFlags, style: StyleDeclaration, env: NodeJS.Proce
   const values = new Map<StyleFlag, unknown>();
   for (const flag of style.flags) {
     const given = rawValue(flags, flag);
-    const fromEnv = flag.environment === undefined ? undefined : env[flag.environment];
+    const variable = typeof flag.environment === "function" ? flag.environment(route) : flag.environment;
+    const fromEnv = variable === undefined ? undefined : env[variable];
     const raw = given ?? (fromEnv !== undefined && fromEnv.trim() !== "" ? fromEnv : undefined);
     if (raw !== undefined) values.set(flag, flag.parse(raw));
   }
@@ -84,8 +85,8 @@ export function normalizeOptions(flags: RawFlags, context: OptionsContext = {}):
     });
   }
   const style = findStyle(flags.style);
-  const values = styleValues(flags, style, flags.env === false ? {} : (context.env ?? {}));
   const route = parseRoute(flags.route ?? style.defaultRoute, { absoluteRoots: context.absoluteRoots, reservedNames: reservedNames(style) });
+  const values = styleValues(flags, style, flags.env === false ? {} : (context.env ?? {}), route);
   const envFileFlag = flags.envFileFlag ?? "--env-file";
   return {
     route,

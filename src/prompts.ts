@@ -75,6 +75,7 @@ export function intro(title: string): void {
 const given = (filled: RawFlags, flag: StyleFlag) => typeof filled[flag.key] === "string";
 
 async function ask(question: Question, filled: RawFlags): Promise<void> {
+  if (question.when && !question.when(filled)) return;
   switch (question.kind) {
     case "text": {
       if (given(filled, question.flag)) return;

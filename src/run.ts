@@ -35,7 +35,7 @@ export interface RunDeps {
 
 type Prompts = typeof import("./prompts.js");
 
-async function planRun(project: Project, options: Options, deps: RunDeps): Promise<{ plan: Plan; routePath: string }> {
+async function planRun(project: Project, options: Options): Promise<{ plan: Plan; routePath: string }> {
   const route = readRouteTarget(project, options.route);
   const unreadableMiddleware = options.middleware ? project.unreadable?.middleware[0] : undefined;
   if (unreadableMiddleware) throw unreadableMiddleware; // a FIFO, folder or oversized proxy/middleware file
@@ -86,7 +86,7 @@ async function execute(flags: RawFlags, initialMode: Mode, deps: RunDeps): Promi
   const filled = prompts ? await prompts.fillGaps(flags) : flags;
   const options = normalizeOptions(filled, { absoluteRoots: [project.root, os.homedir()], env: deps.env });
 
-  const planned = await planRun(project, options, deps);
+  const planned = await planRun(project, options);
   let plan = await settle(planned.plan, planned.routePath, mode, prompts);
   if (chosen.note) plan = { ...plan, notes: [chosen.note, ...plan.notes] };
   const overwrites = plan.changes.some((c) => c.path === planned.routePath && c.before !== null);

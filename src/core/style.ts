@@ -1,3 +1,4 @@
+import type { RawFlags } from "./options.js";
 import type { RouteParam, RoutePath } from "./route.js";
 import type { Language, Method } from "./types.js";
 
@@ -25,8 +26,9 @@ export interface StyleFlag<T = unknown> {
   /**
    * When the flag is not given: this environment variable's value, parsed like the flag's (an
    * empty or blank value counts as unset). For secrets, as --secret-key reads CLERK_SECRET_KEY.
+   * A function of the route when each route has its own variable (a webhook's signing secret).
    */
-  environment?: string;
+  environment?: string | ((route: RoutePath) => string);
 }
 
 /** The --flag part of a flag's spelling: "--jwt-template <name>" → "--jwt-template". */
@@ -47,8 +49,11 @@ export interface Choice {
   hint?: string;
 }
 
-/** A question the interactive run asks when its flag (or, for oneOf, every one of its flags) is not given. */
-export type Question =
+/**
+ * A question the interactive run asks when its flag (or, for oneOf, every one of its flags) is not
+ * given, and `when` (if any) holds for the answers so far (flags and earlier answers, unparsed).
+ */
+export type Question = { when?: (filled: RawFlags) => boolean } & (
   | { kind: "text"; flag: StyleFlag; message: string; placeholder?: string }
   | { kind: "multiselect"; flag: StyleFlag; message: string; choices: Choice[]; initial: string[] }
   | {
@@ -57,7 +62,8 @@ export type Question =
       /** The "no extra check" answer. */
       none: string;
       options: Array<{ flag: StyleFlag; label: string; hint?: string; message: string; placeholder: string }>;
-    };
+    }
+);
 
 /** What the style needs from clerkMiddleware() on its route. */
 export type MiddlewareNeed =
@@ -101,7 +107,10 @@ export interface StyleDeclaration {
   };
   /** Body-reading methods (POST, PUT, PATCH) get a `request` parameter the template reads. */
   readsBody: boolean;
-  /** The type of that parameter in TypeScript (default "Request"; a webhook's verifyWebhook() wants "NextRequest"). */
+  /**
+   * The type of that parameter, one next/server exports (default "Request"; a webhook's
+   * verifyWebhook() wants "NextRequest"). JavaScript gets it in JSDoc, as import("next/server").X.
+   */
   requestType?: string;
   flags: StyleFlag[];
   /** Asked in this order, after the route and methods, when the flags do not answer them. */

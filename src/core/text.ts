@@ -10,3 +10,6 @@ export function detectEol(text: string): "\r\n" | "\n" {
 export function withEol(text: string, eol: "\r\n" | "\n"): string {
   return eol === "\n" ? text : text.replace(/\r?\n/g, eol);
 }
+
+/** prettier's default printWidth: generated code is laid out to fit it, the way prettier would. */
+export const PRINT_WIDTH = 80;

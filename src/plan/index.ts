@@ -6,7 +6,7 @@ import type { Project } from "../project/detect.js";
 import type { EnvTarget } from "../project/env-target.js";
 import type { RouteTarget } from "../project/targets.js";
 import { planEnvStep } from "./env-step.js";
-import { createContent, locateMiddleware, type MiddlewareResult, type planMiddleware } from "./middleware/index.js";
+import { createContent, locateMiddleware, type planMiddleware } from "./middleware/index.js";
 import { emptyStep, type Plan, type StepResult } from "./notes.js";
 import { renderRoute, styleInput } from "./route.js";
 
@@ -46,22 +46,20 @@ function planMiddlewareFile(input: PlanInput): StepResult {
   const location = locateMiddleware(project.middlewareFiles, context);
   step.notes.push(...location.notes);
   const { path, kind, typescript } = location;
-  // A route that must stay public needs no middleware: none is created for it.
-  if (need === "public" && !location.existing) return step;
-  let result: MiddlewareResult;
-  if (location.existing) {
-    if (!input.patchMiddleware) throw new Error("buildPlan: an existing middleware file needs input.patchMiddleware");
-    result = input.patchMiddleware(location.existing.content, { ...context, path, kind, typescript });
-  } else {
-    result = { status: "created", after: createContent(), note: { kind: "middlewareCreated", path } };
+  if (!location.existing) {
+    // A route that must stay public needs no middleware: none is created for it.
+    if (need === "clerk") step.changes.push(fileChange(path, null, createContent()));
+    return step;
   }
+  if (!input.patchMiddleware) throw new Error("buildPlan: an existing middleware file needs input.patchMiddleware");
+  const result = input.patchMiddleware(location.existing.content, { ...context, path, kind, typescript });
   switch (result.status) {
     case "unchanged":
       step.unchanged.push(path);
+      // The file's "unchanged" line says it all; only the warning that this tool cannot tell what
+      // a non-Clerk middleware does is shown. The other reasons (already covered, not covered, no
+      // rule) are the patcher's answer to "why unchanged", asserted by the fixtures' expected.txt.
       if (result.note.kind === "middlewareLeavesPublic" && result.note.reason === "notClerk") step.notes.push(result.note);
-      break;
-    case "created":
-      step.changes.push(fileChange(path, null, result.after));
       break;
     case "patched":
       // What changed in the user's own file, in one sentence: worth their review.

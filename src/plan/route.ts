@@ -1,6 +1,7 @@
 import type { Options } from "../core/options.js";
 import { routeParams } from "../core/route.js";
 import type { CommonView, StyleInput } from "../core/style.js";
+import { PRINT_WIDTH } from "../core/text.js";
 import type { Language, Method } from "../core/types.js";
 import { getTemplate } from "../render/templates.js";
 
@@ -8,26 +9,36 @@ import { getTemplate } from "../render/templates.js";
 // the common view every template shares plus the style's own view.
 
 const BODY_METHODS: ReadonlySet<Method> = new Set(["POST", "PUT", "PATCH"]);
-const PRINT_WIDTH = 80;
 
-/** `export async function GET(...) {`, broken over lines the way prettier would when too long. */
+/**
+ * `export async function GET(...) {`, broken over lines the way prettier would when too long. In
+ * JavaScript, a JSDoc comment above it gives the parameters the types TypeScript writes inline.
+ */
 export function handlerSignature(method: Method, language: Language, options: Pick<Options, "route" | "style">): string {
   const params = routeParams(options.route);
   const ts = language === "ts";
   const readsBody = options.style.readsBody && BODY_METHODS.has(method);
-  const args: string[] = [];
+  const args: Array<{ name: string; type: string }> = [];
   if (readsBody || params.length > 0) {
-    const name = readsBody ? "request" : "_request";
-    args.push(ts ? `${name}: ${options.style.requestType ?? "Request"}` : name);
+    const type = options.style.requestType;
+    args.push({ name: readsBody ? "request" : "_request", type: type === undefined ? "Request" : ts ? type : `import("next/server").${type}` });
   }
   if (params.length > 0) {
     const shape = params.map((p) => (p.type === "string[] | undefined" ? `${p.name}?: string[]` : `${p.name}: ${p.type}`));
-    args.push(ts ? `{ params }: { params: Promise<{ ${shape.join("; ")} }> }` : "{ params }");
+    args.push({ name: "{ params }", type: `{ params: Promise<{ ${shape.join("; ")} }> }` });
   }
+  const written = args.map((arg) => (ts ? `${arg.name}: ${arg.type}` : arg.name));
   const head = `export async function ${method}(`;
-  const oneLine = `${head}${args.join(", ")}) {`;
-  if (oneLine.length <= PRINT_WIDTH) return oneLine;
-  return `${head}\n${args.map((arg) => `  ${arg},\n`).join("")}) {`;
+  const oneLine = `${head}${written.join(", ")}) {`;
+  const signature = oneLine.length <= PRINT_WIDTH ? oneLine : `${head}\n${written.map((arg) => `  ${arg},\n`).join("")}) {`;
+  return ts || args.length === 0 ? signature : `${jsDoc(args)}\n${signature}`;
+}
+
+// A JSDoc comment with one @param tag per parameter; a destructured one is named `context`
+// (tsc matches a tag to a destructured parameter by position).
+function jsDoc(args: Array<{ name: string; type: string }>): string {
+  const tags = args.map((arg) => `@param {${arg.type}} ${arg.name.startsWith("{") ? "context" : arg.name}`);
+  return tags.length === 1 ? `/** ${tags[0]} */` : `/**\n${tags.map((tag) => ` * ${tag}\n`).join("")} */`;
 }
 
 function commonView(options: Options, language: Language): CommonView {

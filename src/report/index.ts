@@ -70,11 +70,6 @@ export function changeItems(plan: Plan, colors: Colors, tense: "done" | "planned
   });
 }
 
-/** One line per file: "created  path" / "modified path" (planned: "create  path" / "modify  path"). */
-export function changeLines(plan: Plan, colors: Colors, tense: "done" | "planned"): string[] {
-  return changeItems(plan, colors, tense).map(([prefix, path]) => prefix + path);
-}
-
 export const NOTHING_TO_CHANGE = "Nothing to change: the project already has everything this run would add.";
 export const DRY_RUN_HEADING = "Dry run: nothing was written. Planned changes:";
 

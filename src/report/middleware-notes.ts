@@ -8,8 +8,6 @@ const q = (text: string) => JSON.stringify(text);
 
 export function describeMiddlewareNote(note: MiddlewareNote): string {
   switch (note.kind) {
-    case "middlewareCreated":
-      return `Created ${note.path}, which runs clerkMiddleware() on every route except static files and Next.js internals.`;
     case "middlewareFilled":
       return `Added a default clerkMiddleware() export and Clerk's recommended config.matcher to ${note.path}, which exported nothing.`;
     case "matcherEntryAdded":

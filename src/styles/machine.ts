@@ -1,7 +1,10 @@
 import { CliError } from "../core/errors.js";
+import type { RawFlags } from "../core/options.js";
+import { PRINT_WIDTH } from "../core/text.js";
 import { flagName, valueOf, type StyleDeclaration, type StyleInput, type StyleValues } from "../core/style.js";
 import { AUTHORIZATION_FLAGS, authorizationView, checksOf, whoMayCallIt } from "./authorization.js";
 import { listFlag } from "./flags.js";
+import { commentLines, list } from "./text.js";
 
 // Machine callers: API keys, M2M tokens and OAuth access tokens (and, when accepted, signed-in
 // users), read with auth({ acceptsToken }). Template: templates/machine.hbs.
@@ -11,8 +14,6 @@ import { listFlag } from "./flags.js";
 // - the acceptsToken array is written inline (a readonly tuple does not type-check);
 // - an M2M token's scopes are the machine IDs it may call, so required scopes apply to API keys
 //   and OAuth tokens only.
-
-const WIDTH = 80;
 
 /** The token types auth() accepts, in the order the generated code lists them. */
 const TOKEN_TYPES: ReadonlyMap<string, { label: string; hint: string }> = new Map([
@@ -52,6 +53,16 @@ const scopes = listFlag({
   },
 });
 
+/** The types accepted so far in an interactive run (the flag's or the answer's; unparseable: none). */
+function acceptedSoFar(filled: RawFlags): string[] {
+  const raw = filled[accepts.key];
+  try {
+    return typeof raw === "string" ? accepts.parse(raw) : accepts.fallback;
+  } catch {
+    return [];
+  }
+}
+
 /** The accepted types in canonical order (the flag keeps the user's order only for the echo). */
 function acceptedTypes(values: StyleValues): string[] {
   const given = new Set(valueOf(values, accepts));
@@ -73,26 +84,6 @@ function check(values: StyleValues): void {
       hint: `Add session_token to --accepts, or drop ${names}.`,
     });
   }
-}
-
-/** `// ` lines of at most 80 columns. */
-function commentLines(text: string): string[] {
-  const lines: string[] = [];
-  let line = "//";
-  // A quoted phrase ("Authorization: Bearer <token>") stays on one line.
-  for (const word of text.match(/(?:"[^"]*"|\S)+/g) ?? []) {
-    if (line !== "//" && `${line} ${word}`.length > WIDTH) {
-      lines.push(line);
-      line = "//";
-    }
-    line += ` ${word}`;
-  }
-  if (line !== "//") lines.push(line);
-  return lines;
-}
-
-function list(items: string[], and = "and"): string {
-  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${and} ${items.at(-1)}`;
 }
 
 const CALLERS: Record<string, string> = {
@@ -140,7 +131,7 @@ function header(input: StyleInput, types: string[], required: string[]): string 
 function scopesConstant(required: string[]): string {
   const items = required.map((scope) => JSON.stringify(scope));
   const oneLine = `const REQUIRED_SCOPES = [${items.join(", ")}];`;
-  if (oneLine.length <= WIDTH) return oneLine;
+  if (oneLine.length <= PRINT_WIDTH) return oneLine;
   return `const REQUIRED_SCOPES = [\n${items.map((item) => `  ${item},\n`).join("")}];`;
 }
 
@@ -148,7 +139,7 @@ function scopesConstant(required: string[]): string {
 function authCall(types: string[]): string {
   const value = types.length === 1 ? JSON.stringify(types[0]) : `[${types.map((type) => JSON.stringify(type)).join(", ")}]`;
   const oneLine = `  const token = await auth({ acceptsToken: ${value} });`;
-  if (oneLine.length <= WIDTH) return oneLine;
+  if (oneLine.length <= PRINT_WIDTH) return oneLine;
   return `  const token = await auth({\n    acceptsToken: ${value},\n  });`;
 }
 
@@ -168,7 +159,16 @@ export const machine: StyleDeclaration = {
       choices: [...TOKEN_TYPES].map(([value, { label, hint }]) => ({ value, label, hint })),
       initial: ["api_key"],
     },
-    { kind: "text", flag: scopes, message: "Required scopes (comma-separated, empty for none)", placeholder: "read:projects" },
+    {
+      kind: "text",
+      flag: scopes,
+      message: "Required scopes (comma-separated, empty for none)",
+      placeholder: "read:projects",
+      // Scopes apply to API keys and OAuth tokens only (see check()).
+      when: (filled) => acceptedSoFar(filled).some((type) => type === "api_key" || type === "oauth_token"),
+    },
+    // Role, permission, plan and feature checks apply to signed-in users only.
+    { ...whoMayCallIt, when: (filled) => acceptedSoFar(filled).includes("session_token") },
   ],
   locals: ["auth", "authorize", "result", "token", "missing", "scope", "REQUIRED_SCOPES", "tokenType", "subject", "scopes"],
   middleware: "clerk",
@@ -191,7 +191,7 @@ export const machine: StyleDeclaration = {
     const session = types.includes("session_token");
     const scoped = machines.filter((type) => type !== "m2m_token");
     return {
-      ...authorizationView(input.values),
+      checks: authorizationView(input.values).checks,
       header: header(input, types, required),
       authCall: authCall(types),
       scopesConstant: required.length > 0 ? scopesConstant(required) : undefined,
@@ -201,7 +201,6 @@ export const machine: StyleDeclaration = {
       scopeGuard: required.length > 0 && types.includes("m2m_token") && scoped.length > 0,
       checkScopes: required.length > 0 && scoped.length > 0,
       forbids: (required.length > 0 && scoped.length > 0) || checksOf(input.values).length > 0,
-      single: machines.length === 1 ? machines[0] : undefined,
       several: machines.length > 1,
       apiKey: machines.includes("api_key"),
       m2m: machines.includes("m2m_token"),

@@ -1,10 +1,9 @@
 import type { StyleDeclaration } from "../core/style.js";
+import { PRINT_WIDTH } from "../core/text.js";
 import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
 
 // await auth.protect(): Clerk answers for the handler when the caller is signed out (a redirect
 // to sign-in) or fails a check (an empty 404). Template: templates/protect.hbs.
-
-const WIDTH = 80;
 
 /**
  * `const { userId } = await auth.protect(…);` laid out the way prettier lays it out: one check is
@@ -15,9 +14,9 @@ function protectCall(checks: string[]): string {
   if (checks.length <= 1) return `${head}${checks[0] ?? ""});`;
   const condition = checks.map((check) => `has(${check})`);
   const oneLine = `${head}(has) => ${condition.join(" && ")});`;
-  if (oneLine.length <= WIDTH) return oneLine;
+  if (oneLine.length <= PRINT_WIDTH) return oneLine;
   const argument = `    (has) => ${condition.join(" && ")},`;
-  if (argument.length <= WIDTH) return `${head}\n${argument}\n  );`;
+  if (argument.length <= PRINT_WIDTH) return `${head}\n${argument}\n  );`;
   return `${head}\n    (has) =>\n${condition.map((c, i) => `      ${c}${i < condition.length - 1 ? " &&" : ","}`).join("\n")}\n  );`;
 }
 

@@ -1,8 +1,11 @@
 import { CliError } from "../core/errors.js";
 import { valueOf, type StyleDeclaration, type StyleInput } from "../core/style.js";
+import type { RoutePath } from "../core/route.js";
 import type { Method } from "../core/types.js";
 import { maskValue } from "../core/keys.js";
+import { PRINT_WIDTH } from "../core/text.js";
 import { listFlag } from "./flags.js";
+import { commentLines, list } from "./text.js";
 
 // A verified Clerk webhook endpoint: verifyWebhook() from @clerk/nextjs/webhooks, a typed switch
 // on evt.type, and no auth() call. Clerk calls it without a session, so the route must stay public
@@ -10,6 +13,22 @@ import { listFlag } from "./flags.js";
 
 export const WEBHOOKS_URL = "https://dashboard.clerk.com/last-active?path=webhooks";
 export const SIGNING_SECRET_ENV = "CLERK_WEBHOOK_SIGNING_SECRET";
+const DEFAULT_ROUTE = "/api/webhooks/clerk";
+
+/**
+ * The env variable holding the route's signing secret. Each Dashboard endpoint has its own secret,
+ * so two webhook routes cannot share one variable: the default route reads
+ * CLERK_WEBHOOK_SIGNING_SECRET (verifyWebhook()'s default), any other route its own
+ * CLERK_WEBHOOK_SIGNING_SECRET_<ROUTE>, named after the URL after /api (and /webhooks).
+ */
+export function signingSecretEnv(route: RoutePath): string {
+  if (route.pattern === DEFAULT_ROUTE) return SIGNING_SECRET_ENV;
+  const names = route.segments.flatMap((segment) => (segment.kind === "group" ? [] : [segment.kind === "static" ? segment.value : segment.name]));
+  if (names[0] === "api") names.shift();
+  if (names.length > 1 && /^webhooks?$/.test(names[0]!)) names.shift();
+  const suffix = names.join("_").replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "").toUpperCase();
+  return suffix ? `${SIGNING_SECRET_ENV}_${suffix}` : SIGNING_SECRET_ENV;
+}
 
 /**
  * How a case reads its event's data: the typed fields it destructures, what it logs and what the
@@ -119,9 +138,9 @@ const events = listFlag({
 const webhookSecret = {
   flag: "--webhook-secret <secret>",
   key: "webhookSecret",
-  description: `webhook only: the endpoint's signing secret (whsec_…; default: $${SIGNING_SECRET_ENV}); written to the env file, never printed`,
+  description: `webhook only: the endpoint's signing secret (whsec_…), for the env file's ${SIGNING_SECRET_ENV} (${SIGNING_SECRET_ENV}_<ROUTE> for a route other than ${DEFAULT_ROUTE}; default: that variable from the environment); never printed`,
   fallback: undefined as string | undefined,
-  environment: SIGNING_SECRET_ENV,
+  environment: signingSecretEnv,
   parse(raw: string): string | undefined {
     const value = raw.trim();
     const hint = `Copy the endpoint's Signing Secret from ${WEBHOOKS_URL}`;
@@ -143,21 +162,10 @@ function selected(input: StyleInput): string[] {
   return valueOf(input.values, events);
 }
 
-function wrap(text: string, width = 80): string[] {
-  const lines: string[] = [];
-  let line = "//";
-  for (const word of text.split(" ")) {
-    if (line !== "//" && `${line} ${word}`.length > width) {
-      lines.push(line);
-      line = "//";
-    }
-    line += ` ${word}`;
-  }
-  return [...lines, line];
-}
-
-function list(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+/** `key value` on one line when it fits, else the value on the next line, indented once more. */
+function fitted(key: string, value: string): string {
+  const oneLine = `${key} ${value}`;
+  return oneLine.length <= PRINT_WIDTH ? oneLine : `${key}\n${key.match(/^ */)![0]}  ${value}`;
 }
 
 export const webhook: StyleDeclaration = {
@@ -198,10 +206,11 @@ export const webhook: StyleDeclaration = {
   middleware: "public",
   env: (input) => {
     const secret = valueOf(input.values, webhookSecret);
-    return [{ key: SIGNING_SECRET_ENV, value: secret ?? "", comment: `Clerk webhook signing secret: ${WEBHOOKS_URL}` }];
+    const comment = `Clerk webhook signing secret${input.route.pattern === DEFAULT_ROUTE ? "" : ` of the ${input.route.pattern} endpoint`}: ${WEBHOOKS_URL}`;
+    return [{ key: signingSecretEnv(input.route), value: secret ?? "", comment }];
   },
   nextSteps: (input) => [
-    `Add an endpoint for ${input.route.pattern} at ${WEBHOOKS_URL}, subscribed to ${list(selected(input))}, and put its Signing Secret in ${SIGNING_SECRET_ENV}.`,
+    `Add an endpoint for ${input.route.pattern} at ${WEBHOOKS_URL}, subscribed to ${list(selected(input))}, and put its Signing Secret in ${signingSecretEnv(input.route)}.`,
     `To receive webhooks on your machine, expose the dev server publicly (for example \`ngrok http 3000\`) and give Clerk that URL followed by ${input.route.pattern}.`,
   ],
   view(input) {
@@ -210,8 +219,16 @@ export const webhook: StyleDeclaration = {
       const { shape, sync } = WEBHOOK_EVENTS.get(type)!;
       return { type, fields: shape.fields.join(", "), log: shape.log, note: shape.note, email: shape.email ?? false, sync };
     });
+    const secretEnv = signingSecretEnv(input.route);
+    const own = secretEnv === SIGNING_SECRET_ENV ? "" : ", the signing secret of this route's own endpoint (each endpoint has its own),";
     return {
-      header: wrap(`${input.route.pattern}: receives Clerk's ${list(chosen)} webhooks. Clerk calls it without a session: keep it public in the proxy (middleware before Next.js 16) and never call auth() here.`).join("\n"),
+      header: [
+        ...commentLines(`${input.route.pattern}: receives Clerk's ${list(chosen)} webhooks. Clerk calls it without a session: keep it public in the proxy (middleware before Next.js 16) and never call auth() here.`),
+        ...commentLines(`verifyWebhook() checks the svix-id, svix-timestamp and svix-signature headers against ${secretEnv} (whsec_…)${own} and refuses deliveries more than 5 minutes old.`),
+      ].join("\n"),
+      secretEnv,
+      // verifyWebhook()'s option, laid out as prettier does.
+      signingSecret: secretEnv === SIGNING_SECRET_ENV ? undefined : fitted("      signingSecret:", `process.env.${secretEnv},`),
       cases,
       primaryEmail: cases.some((c) => c.email),
     };

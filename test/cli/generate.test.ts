@@ -57,6 +57,35 @@ describe("generating into fixture projects", () => {
     }
   });
 
+  it("a second webhook route gets its own signing-secret variable: the first keeps working", () => {
+    const project = copyFixture("app-ts");
+    const first = "whsec_Zmlyc3Q=";
+    const second = "whsec_c2Vjb25k";
+    const a = runCli(["--style", "webhook", "--webhook-secret", first, "--yes", "--cwd", project]);
+    expect(a.status, a.output).toBe(0);
+    const b = runCli(["/api/webhooks/billing", "--style", "webhook", "--webhook-secret", second, "--yes", "--cwd", project]);
+    expect(b.status, b.output).toBe(0);
+    const env = read(project, ".env.local");
+    expect(env).toContain(`\nCLERK_WEBHOOK_SIGNING_SECRET=${first}\n`);
+    expect(env).toContain(`\nCLERK_WEBHOOK_SIGNING_SECRET_BILLING=${second}\n`);
+    expect(read(project, "app/api/webhooks/clerk/route.ts")).toContain("await verifyWebhook(request);");
+    expect(read(project, "app/api/webhooks/billing/route.ts")).toContain("signingSecret: process.env.CLERK_WEBHOOK_SIGNING_SECRET_BILLING,");
+    expect(b.stdout.replace(/\s+/g, " ")).toContain("put its Signing Secret in CLERK_WEBHOOK_SIGNING_SECRET_BILLING.");
+  });
+
+  it("a webhook route's secret comes from its own variable in the environment, never another route's", () => {
+    const project = copyFixture("app-ts");
+    const env = { CLERK_WEBHOOK_SIGNING_SECRET: "whsec_Zmlyc3Q=", CLERK_WEBHOOK_SIGNING_SECRET_ORDERS: "whsec_b3JkZXJz" };
+    const a = runCli(["/api/webhooks/billing", "--style", "webhook", "--yes", "--cwd", project], { env });
+    expect(a.status, a.output).toBe(0);
+    const b = runCli(["/api/webhooks/orders", "--style", "webhook", "--yes", "--cwd", project], { env });
+    expect(b.status, b.output).toBe(0);
+    const lines = read(project, ".env.local").split("\n");
+    expect(lines).toContain("CLERK_WEBHOOK_SIGNING_SECRET_BILLING=");
+    expect(lines).toContain("CLERK_WEBHOOK_SIGNING_SECRET_ORDERS=whsec_b3JkZXJz");
+    expect(lines.join("\n")).not.toContain("whsec_Zmlyc3Q=");
+  });
+
   it("a second run with the same answers changes nothing and touches no file", () => {
     const project = copyFixture("app-ts");
     const args = ["/api/things", "--style", "token", "--methods", "GET,POST", "--yes", "--cwd", project];

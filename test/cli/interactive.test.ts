@@ -77,6 +77,34 @@ describe("interactive run", () => {
     expect(session.output()).toContain("--style userId --plan pro");
   });
 
+  it("machine: asks for scopes only for API keys or OAuth tokens, and who may call it only for signed-in users", async () => {
+    const project = copyFixture("app-ts");
+    const session = startInPty(["/api/sync", "--style", "machine", "--methods", "POST", "--no-install", "--cwd", project]);
+    await session.waitFor(/Which tokens may call it\?/);
+    session.type(" " + DOWN + " " + ENTER); // api_key off, m2m_token on
+    await session.waitFor(/Write these files\?/);
+    expect(session.output()).not.toMatch(/Required scopes|Who may call it/);
+    session.type(ENTER);
+    expect(await session.exit).toBe(0);
+    expect(read(project, "app/api/sync/route.ts")).toContain('acceptsToken: "m2m_token"');
+
+    const both = copyFixture("app-ts");
+    const second = startInPty(["/api/reports", "--style", "machine", "--accepts", "api_key,session_token", "--methods", "GET", "--no-install", "--cwd", both]);
+    await second.waitFor(/Required scopes/);
+    second.type("read:reports" + ENTER);
+    await second.waitFor(/Who may call it\?/);
+    second.type(DOWN + ENTER); // A role
+    await second.waitFor(/Role/);
+    second.type("org:admin" + ENTER);
+    await second.waitFor(/Write these files\?/);
+    second.type(ENTER);
+    expect(await second.exit).toBe(0);
+    const route = read(both, "app/api/reports/route.ts");
+    expect(route).toContain('if (!token.has({ role: "org:admin" })) {');
+    expect(route).toContain('const REQUIRED_SCOPES = ["read:reports"];');
+    expect(second.output()).toMatch(/--scopes read:reports[\s│\\]*--role org:admin/);
+  });
+
   it("rejects an invalid route inline and asks again", async () => {
     const project = copyFixture("app-ts");
     const session = startInPty(["--cwd", project, "--style", "userId"]);

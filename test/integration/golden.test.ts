@@ -26,6 +26,8 @@ const SESSION_ID = "sess_it_2xyz789";
 const ORG_ID = "org_it_1";
 const MACHINE_SECRET_KEY = "ak_it_machineSecretKey000000";
 const SECRET = webhookSecret();
+/** The second webhook route's own endpoint secret, in its own variable (CLERK_WEBHOOK_SIGNING_SECRET_CLERK_ORG). */
+const ORG_SECRET = webhookSecret();
 
 /** What the CLI is asked to add, in this order (the webhooks patch the proxy). */
 const ROUTES = {
@@ -41,7 +43,7 @@ const ROUTES = {
   webhookOrg: {
     route: "/api/webhooks/clerk-org",
     style: "webhook",
-    flags: ["--events", "organization.created,organizationMembership.created,session.created"],
+    flags: ["--events", "organization.created,organizationMembership.created,session.created", "--webhook-secret", ORG_SECRET],
   },
   planRole: { route: "/api/golden/auth/plan-role", style: "userId", flags: ["--plan", "pro", "--role", "org:admin"] },
   featurePermission: {
@@ -110,6 +112,7 @@ describe.each(LINES)("machine, webhook and hardened routes from the CLI on a rea
   let server: NextServer | undefined;
   let tsCheck: CheckResult;
   const secret = SECRET;
+  const secretOf = (key: "webhook" | "webhookOrg"): string => (key === "webhook" ? SECRET : ORG_SECRET);
   const added = {} as Record<RouteKey, AddedRoute>;
   const paths = {} as Record<RouteKey, string>;
 
@@ -158,6 +161,7 @@ describe.each(LINES)("machine, webhook and hardened routes from the CLI on a rea
       CLERK_API_URL: stub.url,
       CLERK_MACHINE_SECRET_KEY: MACHINE_SECRET_KEY,
       CLERK_WEBHOOK_SIGNING_SECRET: secret,
+      CLERK_WEBHOOK_SIGNING_SECRET_CLERK_ORG: ORG_SECRET,
       SUPABASE_URL: stub.upstreamUrl,
     });
   });
@@ -182,6 +186,7 @@ describe.each(LINES)("machine, webhook and hardened routes from the CLI on a rea
     expect(added.webhook.report.warnings.join("\n")).toContain("stays reachable without a session");
     // The signing secret went to the env file, and nowhere in the CLI's output.
     expect(await fixture.read(".env.local")).toContain(`CLERK_WEBHOOK_SIGNING_SECRET=${secret}`);
+    expect(await fixture.read(".env.local")).toContain(`CLERK_WEBHOOK_SIGNING_SECRET_CLERK_ORG=${ORG_SECRET}`);
     expect(added.webhook.result.stdout + added.webhook.result.stderr).not.toContain(secret.slice(6));
     // M2M accepted: the optional machine secret key is suggested, commented out.
     expect(await fixture.read(".env.local")).toContain("# CLERK_MACHINE_SECRET_KEY=");
@@ -348,11 +353,14 @@ describe.each(LINES)("machine, webhook and hardened routes from the CLI on a rea
       "%s: tampered body, wrong secret, stale timestamp, missing headers → 400 JSON",
       async (key) => {
         const body = userCreated();
-        const signed = signWebhook({ secret, body });
+        const own = secretOf(key);
+        const signed = signWebhook({ secret: own, body });
         expectBadSignature(await post(key, body.replace(USER.id, "user_it_evil"), signed), "tampered body");
         expectBadSignature(await post(key, body, signWebhook({ secret: webhookSecret(), body })), "wrong secret");
+        const other = secretOf(key === "webhook" ? "webhookOrg" : "webhook");
+        expectBadSignature(await post(key, body, signWebhook({ secret: other, body })), "the other endpoint's secret");
         const stale = Math.floor(Date.now() / 1000) - 10 * 60;
-        expectBadSignature(await post(key, body, signWebhook({ secret, body, timestamp: stale })), "stale timestamp");
+        expectBadSignature(await post(key, body, signWebhook({ secret: own, body, timestamp: stale })), "stale timestamp");
         expectBadSignature(await post(key, body, {}), "no svix headers");
         const { "svix-signature": _dropped, ...unsigned } = signed;
         expectBadSignature(await post(key, body, unsigned), "no svix-signature");
@@ -410,7 +418,7 @@ describe.each(LINES)("machine, webhook and hardened routes from the CLI on a rea
       ];
       for (const event of events) {
         const body = JSON.stringify(event);
-        const reply = await post("webhookOrg", body, signWebhook({ secret, body }));
+        const reply = await post("webhookOrg", body, signWebhook({ secret: ORG_SECRET, body }));
         expect(reply.status, `${String(event.type)}: ${reply.text}`).toBe(200);
         expect(reply.json).toEqual({ received: true });
       }

@@ -1,4 +1,4 @@
-// Real requests against `next start` for all five styles, on Next 16 (proxy.ts) and Next 15
+// Real requests against `next start` for the five session styles, on Next 16 (proxy.ts) and Next 15
 // (middleware.ts), with Clerk's Backend API replaced by a local stub.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startClerkStub, type ClerkStub, type StubUser } from "./support/clerk-stub.js";

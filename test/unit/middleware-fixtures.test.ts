@@ -8,14 +8,13 @@ import { planMiddleware } from "../../src/plan/middleware/plan.js";
 import { describeMiddlewareNote } from "../../src/report/middleware-notes.js";
 
 /**
- * Each folder: ctx.json (+ input.ts / input.js) → output.* and summary.txt (created/patched)
+ * Each folder: ctx.json + input.ts / input.js → output.* and summary.txt (patched)
  * or expected.txt (unchanged/refused).
  */
 const FIXTURES = join(import.meta.dirname, "../fixtures/middleware");
 
 interface CaseFile {
   expect: MiddlewareResult["status"];
-  noInput?: boolean;
   route?: string;
   path?: string;
   nextMajor?: number;
@@ -30,7 +29,7 @@ interface FixtureCase {
   dir: string;
   spec: CaseFile;
   ext: "ts" | "js";
-  input: string | undefined;
+  input: string;
   ctx: PlanContext;
 }
 
@@ -47,13 +46,13 @@ function loadCases(): FixtureCase[] {
       const dir = join(FIXTURES, name);
       const spec = JSON.parse(readFileSync(join(dir, "ctx.json"), "utf8")) as CaseFile;
       const ext = existsSync(join(dir, "input.js")) || spec.language === "js" ? "js" : "ts";
-      const input = spec.noInput ? undefined : readFileSync(join(dir, `input.${ext}`), "utf8");
+      const input = readFileSync(join(dir, `input.${ext}`), "utf8");
       const srcDir = spec.srcDir ?? true;
       const nextMajor = spec.nextMajor ?? 16;
       const base = { route: routeOf(spec.route ?? "/api/projects/[id]"), language: spec.language ?? ext, nextMajor, srcDir, need: spec.need ?? "clerk" };
       const path = spec.path ?? `${srcDir ? "src/" : ""}${nextMajor >= 16 ? "proxy" : "middleware"}.${ext}`;
       // Which file Next.js reads, its kind and language, as the CLI works them out.
-      const location = locateMiddleware([{ path, content: input ?? "" }], base);
+      const location = locateMiddleware([{ path, content: input }], base);
       const ctx = { ...base, path: location.path, kind: location.kind, typescript: location.typescript };
       return { name, dir, spec, ext, input, ctx };
     });
@@ -69,7 +68,7 @@ describe("planMiddleware fixtures", () => {
     it(c.name, async () => {
       const result = planMiddleware(c.input, c.ctx);
       expect(result.status, describeResult(result)).toBe(c.spec.expect);
-      if (result.status === "created" || result.status === "patched") {
+      if (result.status === "patched") {
         await expect(result.after).toMatchFileSnapshot(join(c.dir, `output.${c.ext}`));
         const summary = describeMiddlewareNote(result.note);
         await expect(`${summary}\n`).toMatchFileSnapshot(join(c.dir, "summary.txt"));

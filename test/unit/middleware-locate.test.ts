@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CliError } from "../../src/core/errors.js";
 import { parseRoute } from "../../src/core/route.js";
-import { locateMiddleware, type MiddlewareContext } from "../../src/plan/middleware/index.js";
+import { createContent, locateMiddleware, type MiddlewareContext } from "../../src/plan/middleware/index.js";
 import { describeMiddlewareNote } from "../../src/report/middleware-notes.js";
 
 const next16: MiddlewareContext = { route: parseRoute("/api/x"), language: "ts", nextMajor: 16, srcDir: true };
@@ -21,6 +21,10 @@ function errorOf(fn: () => unknown): CliError {
 }
 
 describe("locateMiddleware", () => {
+  it("a new file: clerkMiddleware() with Clerk's recommended matcher", async () => {
+    await expect(createContent()).toMatchFileSnapshot("../snapshots/middleware/created.ts");
+  });
+
   it("creates proxy on Next 16 and middleware on Next 15, in src/ or the root", () => {
     expect(locateMiddleware([], next16)).toEqual({ path: "src/proxy.ts", kind: "proxy", typescript: true, notes: [] });
     expect(locateMiddleware([], { ...next16, srcDir: false, language: "js" })).toEqual({ path: "proxy.js", kind: "proxy", typescript: false, notes: [] });

@@ -52,8 +52,6 @@ export type LocationNote =
   | { kind: "middlewareIgnored"; path: string; active: string; reason: IgnoredReason }
   | { kind: "middlewareDeprecated"; path: string; nextMajor: number };
 
-export type CreateNote = { kind: "middlewareCreated"; path: string };
-
 export type PatchNote =
   /** A file without statements got Clerk's default export and matcher. */
   | { kind: "middlewareFilled"; path: string }
@@ -93,11 +91,10 @@ export type UnchangedNote =
   | { kind: "middlewareLeavesPublic"; path: string; route: string; reason: "notCovered" | "noRule" | "notClerk" };
 
 /** What happened, as data; src/report/middleware-notes.ts puts it into words. */
-export type MiddlewareNote = LocationNote | CreateNote | PatchNote | UnchangedNote;
+export type MiddlewareNote = LocationNote | PatchNote | UnchangedNote;
 
 export type MiddlewareResult =
   | { status: "unchanged"; note: UnchangedNote }
-  | { status: "created"; after: string; note: CreateNote }
   | { status: "patched"; after: string; note: PatchNote }
   /** `reason` names the file; `manualEdit` is the exact edit to make by hand. */
   | { status: "refused"; reason: string; manualEdit: string };

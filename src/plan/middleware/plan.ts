@@ -42,9 +42,11 @@ import {
 import { clerkLocals, mentions, readSource, type SourceFile, uniqueName, unwrapTs } from "./module.js";
 import { looksLikeAuthjs, refuse, refuseForeign, type RefusalContext } from "./refusals.js";
 
-/** existing === undefined → create. Never throws for user content: a shape it can't handle → "refused". */
-export function planMiddleware(existing: string | undefined, ctx: PlanContext): MiddlewareResult {
-  if (existing === undefined) return { status: "created", after: createContent(), note: { kind: "middlewareCreated", path: ctx.path } };
+/**
+ * Patches an existing middleware/proxy file (a missing one is created by plan/index.ts, without
+ * loading this module). Never throws for user content: a shape it can't handle → "refused".
+ */
+export function planMiddleware(existing: string, ctx: PlanContext): MiddlewareResult {
   const target = targetFor(ctx, false);
   try {
     if (ctx.need === "public") return planPublic(existing, ctx, target.rctx);

@@ -8,6 +8,10 @@ import { NextResponse } from "next/server";
 // Answers only id, firstName and lastName, never the whole Backend User object.
 // Clerk's Backend API rate limited: 503 with its Retry-After; failing: 502.
 
+/**
+ * @param {Request} _request
+ * @param {{ params: Promise<{ id: string }> }} context
+ */
 export async function GET(_request, { params }) {
   const { isAuthenticated, userId } = await auth();
 
@@ -33,6 +37,10 @@ export async function GET(_request, { params }) {
   });
 }
 
+/**
+ * @param {Request} request
+ * @param {{ params: Promise<{ id: string }> }} context
+ */
 export async function PATCH(request, { params }) {
   const { isAuthenticated, userId } = await auth();
 
@@ -64,6 +72,7 @@ export async function PATCH(request, { params }) {
 }
 
 // Returns the validated update, or the reason the body is not one (for a 400).
+/** @param {string} text */
 function parseNameUpdate(text) {
   let body;
   try {
@@ -75,6 +84,7 @@ function parseNameUpdate(text) {
     return "The body must be a JSON object";
   }
 
+  /** @type {{ firstName?: string; lastName?: string }} */
   const update = {};
   for (const [key, value] of Object.entries(body)) {
     if (key !== "firstName" && key !== "lastName") {
@@ -93,6 +103,7 @@ function parseNameUpdate(text) {
 
 // Clerk's Backend API failed: 429 becomes 503 with its Retry-After, anything
 // else 502. An error that is not from Clerk's API is a bug: it is rethrown.
+/** @param {unknown} error */
 function clerkApiFailure(error) {
   if (!isClerkAPIResponseError(error)) {
     throw error;

@@ -30,6 +30,7 @@ export async function GET() {
   });
 }
 
+/** @param {Request} request */
 export async function PATCH(request) {
   const { isAuthenticated, userId } = await auth();
 
@@ -58,6 +59,7 @@ export async function PATCH(request) {
 }
 
 // Returns the validated update, or the reason the body is not one (for a 400).
+/** @param {string} text */
 function parseNameUpdate(text) {
   let body;
   try {
@@ -69,6 +71,7 @@ function parseNameUpdate(text) {
     return "The body must be a JSON object";
   }
 
+  /** @type {{ firstName?: string; lastName?: string }} */
   const update = {};
   for (const [key, value] of Object.entries(body)) {
     if (key !== "firstName" && key !== "lastName") {
@@ -87,6 +90,7 @@ function parseNameUpdate(text) {
 
 // Clerk's Backend API failed: 429 becomes 503 with its Retry-After, anything
 // else 502. An error that is not from Clerk's API is a bug: it is rethrown.
+/** @param {unknown} error */
 function clerkApiFailure(error) {
   if (!isClerkAPIResponseError(error)) {
     throw error;

@@ -18,6 +18,7 @@ export async function GET() {
     return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
   }
 
+  /** @type {Record<string, string>} */
   const missing = {};
   if (!has({ role: "org:admin" })) {
     missing.role = "org:admin";
@@ -41,6 +42,7 @@ export async function GET() {
   });
 }
 
+/** @param {Request} request */
 export async function PATCH(request) {
   const { isAuthenticated, userId, has } = await auth();
 
@@ -48,6 +50,7 @@ export async function PATCH(request) {
     return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
   }
 
+  /** @type {Record<string, string>} */
   const missing = {};
   if (!has({ role: "org:admin" })) {
     missing.role = "org:admin";
@@ -77,6 +80,7 @@ export async function PATCH(request) {
 }
 
 // Returns the validated update, or the reason the body is not one (for a 400).
+/** @param {string} text */
 function parseNameUpdate(text) {
   let body;
   try {
@@ -88,6 +92,7 @@ function parseNameUpdate(text) {
     return "The body must be a JSON object";
   }
 
+  /** @type {{ firstName?: string; lastName?: string }} */
   const update = {};
   for (const [key, value] of Object.entries(body)) {
     if (key !== "firstName" && key !== "lastName") {
@@ -106,6 +111,7 @@ function parseNameUpdate(text) {
 
 // Clerk's Backend API failed: 429 becomes 503 with its Retry-After, anything
 // else 502. An error that is not from Clerk's API is a bug: it is rethrown.
+/** @param {unknown} error */
 function clerkApiFailure(error) {
   if (!isClerkAPIResponseError(error)) {
     throw error;

@@ -7,6 +7,10 @@ import { NextResponse } from "next/server";
 // currentUser() calls Clerk's Backend API and counts towards its rate limit:
 // rate limited: 503 with Clerk's Retry-After; any other Clerk failure: 502.
 
+/**
+ * @param {Request} _request
+ * @param {{ params: Promise<{ id: string }> }} context
+ */
 export async function GET(_request, { params }) {
   const { isAuthenticated } = await auth();
 
@@ -37,6 +41,10 @@ export async function GET(_request, { params }) {
   });
 }
 
+/**
+ * @param {Request} _request
+ * @param {{ params: Promise<{ id: string }> }} context
+ */
 export async function PATCH(_request, { params }) {
   const { isAuthenticated } = await auth();
 
@@ -69,6 +77,7 @@ export async function PATCH(_request, { params }) {
 
 // Clerk's Backend API failed: 429 becomes 503 with its Retry-After, anything
 // else 502. An error that is not from Clerk's API is a bug: it is rethrown.
+/** @param {unknown} error */
 function clerkApiFailure(error) {
   if (!isClerkAPIResponseError(error)) {
     throw error;

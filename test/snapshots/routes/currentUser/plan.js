@@ -16,6 +16,7 @@ export async function GET() {
     return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
   }
 
+  /** @type {Record<string, string>} */
   const missing = {};
   if (!has({ plan: "pro" })) {
     missing.plan = "pro";
@@ -46,6 +47,7 @@ export async function GET() {
 
 // Clerk's Backend API failed: 429 becomes 503 with its Retry-After, anything
 // else 502. An error that is not from Clerk's API is a bug: it is rethrown.
+/** @param {unknown} error */
 function clerkApiFailure(error) {
   if (!isClerkAPIResponseError(error)) {
     throw error;

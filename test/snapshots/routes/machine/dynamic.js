@@ -11,6 +11,10 @@ import { NextResponse } from "next/server";
 // proxy.ts (middleware.ts before Next.js 16) matches this route; auth() reads
 // the result.
 
+/**
+ * @param {Request} _request
+ * @param {{ params: Promise<{ id: string }> }} context
+ */
 export async function GET(_request, { params }) {
   const result = await authorize();
   if (!result.ok) {
@@ -27,6 +31,10 @@ export async function GET(_request, { params }) {
   });
 }
 
+/**
+ * @param {Request} _request
+ * @param {{ params: Promise<{ id: string }> }} context
+ */
 export async function PATCH(_request, { params }) {
   const result = await authorize();
   if (!result.ok) {

@@ -46,6 +46,7 @@ async function authorize() {
   if (token.tokenType === "session_token") {
     // A signed-in user: scopes belong to machine tokens and are not checked
     // for users; the checks below are.
+    /** @type {Record<string, string>} */
     const missing = {};
     if (!token.has({ role: "org:admin" })) {
       missing.role = "org:admin";

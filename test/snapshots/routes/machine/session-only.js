@@ -37,6 +37,7 @@ async function authorize() {
 
   // A signed-in user: scopes belong to machine tokens and are not checked
   // for users; the checks below are.
+  /** @type {Record<string, string>} */
   const missing = {};
   if (!token.has({ permission: "org:projects:read" })) {
     missing.permission = "org:projects:read";

@@ -6,6 +6,10 @@ import { NextResponse } from "next/server";
 // sign-in page (@clerk/nextjs 7 treats a Route Handler as a page request).
 // Want JSON answers (401, 403) for API clients instead? Use the userId style.
 
+/**
+ * @param {Request} _request
+ * @param {{ params: Promise<{ id: string }> }} context
+ */
 export async function GET(_request, { params }) {
   const { userId } = await auth.protect();
 
@@ -16,6 +20,10 @@ export async function GET(_request, { params }) {
   return NextResponse.json({ userId, id });
 }
 
+/**
+ * @param {Request} _request
+ * @param {{ params: Promise<{ id: string }> }} context
+ */
 export async function PATCH(_request, { params }) {
   const { userId } = await auth.protect();
 

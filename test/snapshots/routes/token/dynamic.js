@@ -10,6 +10,10 @@ import { NextResponse } from "next/server";
 // naming the template; Backend API rate limited: 503 with its Retry-After.
 const JWT_TEMPLATE = "supabase";
 
+/**
+ * @param {Request} _request
+ * @param {{ params: Promise<{ id: string }> }} context
+ */
 export async function GET(_request, { params }) {
   const { isAuthenticated, getToken } = await auth();
 
@@ -40,6 +44,10 @@ export async function GET(_request, { params }) {
   return NextResponse.json({ data: result.data, id });
 }
 
+/**
+ * @param {Request} request
+ * @param {{ params: Promise<{ id: string }> }} context
+ */
 export async function PATCH(request, { params }) {
   const { isAuthenticated, getToken } = await auth();
 
@@ -72,6 +80,11 @@ export async function PATCH(request, { params }) {
 }
 
 // Calls the API at SUPABASE_URL with the Clerk token and reads its JSON answer.
+/**
+ * @param {string} token
+ * @param {string} method
+ * @param {string} [body]
+ */
 async function callExternalApi(token, method, body) {
   const url = process.env.SUPABASE_URL;
   if (!url) {
@@ -114,6 +127,7 @@ async function callExternalApi(token, method, body) {
 // getToken() failed: Clerk's Backend API answered 404 for a JWT template that
 // does not exist, or failed. 429 becomes 503 with its Retry-After, anything
 // else 502. An error that is not from Clerk's API is a bug: it is rethrown.
+/** @param {unknown} error */
 function tokenFailure(error) {
   if (!isClerkAPIResponseError(error)) {
     throw error;

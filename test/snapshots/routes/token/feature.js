@@ -19,6 +19,7 @@ export async function GET() {
     return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
   }
 
+  /** @type {Record<string, string>} */
   const missing = {};
   if (!has({ feature: "org:sync" })) {
     missing.feature = "org:sync";
@@ -49,6 +50,11 @@ export async function GET() {
 }
 
 // Calls the API at SUPABASE_URL with the Clerk token and reads its JSON answer.
+/**
+ * @param {string} token
+ * @param {string} method
+ * @param {string} [body]
+ */
 async function callExternalApi(token, method, body) {
   const url = process.env.SUPABASE_URL;
   if (!url) {
@@ -91,6 +97,7 @@ async function callExternalApi(token, method, body) {
 // getToken() failed: Clerk's Backend API answered 404 for a JWT template that
 // does not exist, or failed. 429 becomes 503 with its Retry-After, anything
 // else 502. An error that is not from Clerk's API is a bug: it is rethrown.
+/** @param {unknown} error */
 function tokenFailure(error) {
   if (!isClerkAPIResponseError(error)) {
     throw error;

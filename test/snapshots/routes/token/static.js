@@ -39,6 +39,11 @@ export async function GET() {
 }
 
 // Calls the API at SUPABASE_URL with the Clerk token and reads its JSON answer.
+/**
+ * @param {string} token
+ * @param {string} method
+ * @param {string} [body]
+ */
 async function callExternalApi(token, method, body) {
   const url = process.env.SUPABASE_URL;
   if (!url) {
@@ -81,6 +86,7 @@ async function callExternalApi(token, method, body) {
 // getToken() failed: Clerk's Backend API answered 404 for a JWT template that
 // does not exist, or failed. 429 becomes 503 with its Retry-After, anything
 // else 502. An error that is not from Clerk's API is a bug: it is rethrown.
+/** @param {unknown} error */
 function tokenFailure(error) {
   if (!isClerkAPIResponseError(error)) {
     throw error;

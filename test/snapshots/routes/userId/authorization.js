@@ -10,6 +10,10 @@ import { NextResponse } from "next/server";
 // - the "export" feature
 // Roles and permissions are checked in the active organization: none, 403.
 
+/**
+ * @param {Request} _request
+ * @param {{ params: Promise<{ teamId: string }> }} context
+ */
 export async function GET(_request, { params }) {
   const { isAuthenticated, userId, has } = await auth();
 
@@ -17,6 +21,7 @@ export async function GET(_request, { params }) {
     return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
   }
 
+  /** @type {Record<string, string>} */
   const missing = {};
   if (!has({ role: "org:admin" })) {
     missing.role = "org:admin";

@@ -4,6 +4,10 @@ import { NextResponse } from "next/server";
 // /api/projects/[id]: signed-in users only.
 // Signed out: 401 {"error":"Unauthorized"}. Signed in: 200 with the user's ID.
 
+/**
+ * @param {Request} _request
+ * @param {{ params: Promise<{ id: string }> }} context
+ */
 export async function GET(_request, { params }) {
   const { isAuthenticated, userId } = await auth();
 
@@ -18,6 +22,10 @@ export async function GET(_request, { params }) {
   return NextResponse.json({ userId, id });
 }
 
+/**
+ * @param {Request} _request
+ * @param {{ params: Promise<{ id: string }> }} context
+ */
 export async function PATCH(_request, { params }) {
   const { isAuthenticated, userId } = await auth();
 

@@ -20,12 +20,13 @@ import { NextResponse } from "next/server";
 // subscriptionItem.pastDue and subscriptionItem.freeTrialEnding webhooks. Clerk
 // calls it without a session: keep it public in the proxy (middleware before
 // Next.js 16) and never call auth() here.
-// verifyWebhook() checks the svix-id, svix-timestamp and svix-signature
-// headers against CLERK_WEBHOOK_SIGNING_SECRET (whsec_…) and refuses
-// deliveries more than 5 minutes old.
+// verifyWebhook() checks the svix-id, svix-timestamp and svix-signature headers
+// against CLERK_WEBHOOK_SIGNING_SECRET (whsec_…) and refuses deliveries more
+// than 5 minutes old.
 // Bad or missing signature: 400. Secret unset: 500. Verified: 200
 // {"received":true}; any other status makes Clerk retry the delivery.
 
+/** @param {import("next/server").NextRequest} request */
 export async function POST(request) {
   if (!process.env.CLERK_WEBHOOK_SIGNING_SECRET) {
     return NextResponse.json(
@@ -456,6 +457,12 @@ export async function POST(request) {
 }
 
 // The user's primary email address, or null.
+/**
+ * @param {{
+ *   email_addresses: { id: string; email_address: string }[];
+ *   primary_email_address_id: string | null;
+ * }} user
+ */
 function primaryEmail(user) {
   const primary = user.email_addresses.find(
     (address) => address.id === user.primary_email_address_id,

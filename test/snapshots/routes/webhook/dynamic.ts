@@ -4,9 +4,10 @@ import { NextResponse, type NextRequest } from "next/server";
 // /api/projects/[projectId]: receives Clerk's user.created, user.updated and
 // user.deleted webhooks. Clerk calls it without a session: keep it public in
 // the proxy (middleware before Next.js 16) and never call auth() here.
-// verifyWebhook() checks the svix-id, svix-timestamp and svix-signature
-// headers against CLERK_WEBHOOK_SIGNING_SECRET (whsec_…) and refuses
-// deliveries more than 5 minutes old.
+// verifyWebhook() checks the svix-id, svix-timestamp and svix-signature headers
+// against CLERK_WEBHOOK_SIGNING_SECRET_PROJECTS_PROJECTID (whsec_…), the
+// signing secret of this route's own endpoint (each endpoint has its own), and
+// refuses deliveries more than 5 minutes old.
 // Bad or missing signature: 400. Secret unset: 500. Verified: 200
 // {"received":true}; any other status makes Clerk retry the delivery.
 
@@ -14,16 +15,19 @@ export async function POST(
   request: NextRequest,
   { params }: { params: Promise<{ projectId: string }> },
 ) {
-  if (!process.env.CLERK_WEBHOOK_SIGNING_SECRET) {
+  if (!process.env.CLERK_WEBHOOK_SIGNING_SECRET_PROJECTS_PROJECTID) {
     return NextResponse.json(
-      { error: "CLERK_WEBHOOK_SIGNING_SECRET is not set" },
+      { error: "CLERK_WEBHOOK_SIGNING_SECRET_PROJECTS_PROJECTID is not set" },
       { status: 500 },
     );
   }
 
   let evt: WebhookEvent;
   try {
-    evt = await verifyWebhook(request);
+    evt = await verifyWebhook(request, {
+      signingSecret:
+        process.env.CLERK_WEBHOOK_SIGNING_SECRET_PROJECTS_PROJECTID,
+    });
   } catch {
     return NextResponse.json(
       { error: "Invalid webhook signature" },
