@@ -144,7 +144,8 @@ const common = { bundle: true, format: "cjs", platform: "node", target: "node20"
 // The app: one CommonJS file (its lazily imported parts are initialised on first use).
 await build({ ...common, entryPoints: [path.join(root, "src/main.ts")], outfile: path.join(dist, "app.cjs"), define: defines, plugins: [precompiledTemplates, externalParser, lazyBuiltins, routedImport] });
 const app = readFileSync(path.join(dist, "app.cjs"), "utf8");
-if (/\bimport\(/.test(app)) throw new Error("dist/app.cjs calls import(), which vm-compiled code cannot do: route it through __ccrImport");
+// A call, not text: `import("next/server").NextRequest` in a generated JSDoc type starts a string.
+if (/(?<![`"'\w.$])import\(/.test(app)) throw new Error("dist/app.cjs calls import(), which vm-compiled code cannot do: route it through __ccrImport");
 // @babel/parser, alone.
 await build({ ...common, entryPoints: [path.join(root, "node_modules/@babel/parser/lib/index.js")], outfile: path.join(dist, "babel-parser.cjs") });
 // code-cache.ts reads them as latin1, the cheapest decoding: ASCII only. esbuild escapes non-ASCII

@@ -62,7 +62,8 @@ describe("what each path loads", () => {
   });
 
   it("the app has no import() (vm-compiled code cannot run it on Node 20): the project's prettier goes through the loader", () => {
-    expect(read("app.cjs")).not.toMatch(/\bimport\(/);
+    // A call, not text: `import("next/server").NextRequest` in a generated JSDoc type is inside a string.
+    expect(read("app.cjs")).not.toMatch(/(?<![`"'\w.$])import\(/);
     expect(read("app.cjs")).toContain("__ccrImport(");
   });
 });
