@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, openSync, readFileSync, rmSync, writeSync, promises as fs } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync, promises as fs } from "node:fs";
 import path from "node:path";
 import { CliError } from "./core/errors.js";
 import { checkInsideProject, checkWritableTarget, readText } from "./core/files.js";
@@ -147,14 +147,10 @@ export async function acquireLock(root: string, hooks: ApplyHooks = {}): Promise
 async function ensureFolders(root: string, file: string, created: string[], hooks: ApplyHooks): Promise<void> {
   const missing: string[] = [];
   let folder = path.dirname(file);
-  while (folder !== root && folder.startsWith(root)) {
-    try {
-      await fs.stat(folder);
-      break;
-    } catch {
-      missing.unshift(folder);
-      folder = path.dirname(folder);
-    }
+  // statSync without throwing: a missing folder is the common case, and error objects cost.
+  while (folder !== root && folder.startsWith(root) && statSync(folder, { throwIfNoEntry: false }) === undefined) {
+    missing.unshift(folder);
+    folder = path.dirname(folder);
   }
   for (const dir of missing) {
     await hooks.beforeMkdir?.(dir);
