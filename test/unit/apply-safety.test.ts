@@ -15,27 +15,17 @@ import {
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
 import { applyChanges, LOCK_FILE, TAKEOVER_FILE } from "../../src/apply.js";
 import type { RawFlags } from "../../src/cli.js";
-import { run, type RunDeps } from "../../src/run.js";
+import { run } from "../../src/run.js";
 import { maskEnvText } from "../../src/report/diff.js";
 import { copyFixture, read, repoRoot, treeHash } from "../support/project.js";
+import { deps } from "../support/run-deps.js";
 
 // Issue #11 in-process: the seams a spawned CLI cannot offer (signals delivered mid-write,
 // injected folder and write failures, files owned by another user). CLI-level cases are in
 // test/cli/attacks.test.ts.
-
-function deps(project: string, extra: Partial<RunDeps> = {}): RunDeps & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => (out += chunk));
-  stderr.on("data", (chunk) => (err += chunk));
-  return { stdout, stderr, stdinIsTTY: false, env: { CI: "true" }, cwd: project, ...extra, out: () => out, err: () => err };
-}
 
 const flags = (extra: Partial<RawFlags> = {}): RawFlags => ({ route: "/api/projects/[id]", style: "userId", yes: true, ...extra });
 const renameOriginal = fsPromises.rename.bind(fsPromises);

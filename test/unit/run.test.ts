@@ -1,24 +1,14 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
 import { applyChanges } from "../../src/apply.js";
-import { run, type RunDeps } from "../../src/run.js";
+import { run } from "../../src/run.js";
 import type { RawFlags } from "../../src/core/options.js";
 import { copyFixture, read, repoRoot, treeHash } from "../support/project.js";
+import { deps } from "../support/run-deps.js";
 
 // run() in-process, with the seams a spawned CLI cannot offer: injected write failures and an
 // injected package installer.
-
-function deps(project: string, extra: Partial<RunDeps> = {}): RunDeps & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => (out += chunk));
-  stderr.on("data", (chunk) => (err += chunk));
-  return { stdout, stderr, stdinIsTTY: false, env: { CI: "true" }, cwd: project, ...extra, out: () => out, err: () => err };
-}
 
 /** Gives a fixture copy its own prettier (this repository's) and a .prettierrc. */
 function withProjectPrettier(project: string, prettierrc: string): void {

@@ -1,28 +1,18 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
 import type { RawFlags } from "../../src/core/options.js";
 import { compileWorkspacePatterns, isWorkspaceFolder, mayContainWorkspaces, parsePnpmWorkspacePackages } from "../../src/core/workspace-glob.js";
 import { clerkInstall, installCommandText } from "../../src/project/install-command.js";
 import { detectProject } from "../../src/project/detect.js";
 import { findPackageManagerRoot, workspaceRootApps } from "../../src/project/workspace.js";
-import { run, type RunDeps } from "../../src/run.js";
+import { run } from "../../src/run.js";
 import { copyFixture, copyWorkspace, read, treeHash } from "../support/project.js";
+import { deps } from "../support/run-deps.js";
 
 // Monorepos: one fixture workspace per package manager (test/fixtures/workspaces/<pm>: package.json
 // files, a tiny lockfile, the workspace declaration; nothing installed).
-
-function deps(cwd: string, extra: Partial<RunDeps> = {}): RunDeps & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => (out += chunk));
-  stderr.on("data", (chunk) => (err += chunk));
-  return { stdout, stderr, stdinIsTTY: false, env: { CI: "true" }, cwd, ...extra, out: () => out, err: () => err };
-}
 
 const flags = (extra: Partial<RawFlags> = {}): RawFlags => ({ route: "/api/me", style: "userId", ...extra });
 
