@@ -30,6 +30,7 @@ interface Spec {
 
 interface Case {
   name: string;
+  need: "clerk" | "public";
   route: RoutePath;
   kind: "proxy" | "middleware";
   input: string | undefined;
@@ -48,14 +49,11 @@ function loadCases(): Case[] {
       const ext = ["ts", "js"].find((e) => existsSync(join(dir, `output.${e}`)));
       if (!ext) return [];
       const spec = JSON.parse(readFileSync(join(dir, "ctx.json"), "utf8")) as Spec;
-      // A route that must stay public changes what the handler does on it, on purpose: the
-      // fixtures' own test reads the rules back (src/plan/middleware/plan.ts checks its edit too).
-      if (spec.need === "public") return [];
       const input = spec.noInput ? undefined : readFileSync(join(dir, `input.${ext}`), "utf8");
       const nextMajor = spec.nextMajor ?? 16;
       const kind = (spec.path ?? (nextMajor >= 16 ? "proxy" : "middleware")).includes("proxy") ? "proxy" : "middleware";
       const output = readFileSync(join(dir, `output.${ext}`), "utf8");
-      return [{ name, route: routeOf(spec.route ?? "/api/projects/[id]"), kind, input, output }];
+      return [{ name, need: spec.need ?? "clerk", route: routeOf(spec.route ?? "/api/projects/[id]"), kind, input, output }];
     });
 }
 
@@ -236,7 +234,7 @@ const HEADER_SETS: Record<string, Headers> = {
 };
 
 describe("patched middleware behaves as before, plus Clerk alone on new paths", () => {
-  const cases = loadCases();
+  const cases = loadCases().filter((c) => c.need === "clerk");
 
   it("covers the whole corpus", () => {
     expect(cases.length).toBeGreaterThan(40);
@@ -273,6 +271,45 @@ describe("patched middleware behaves as before, plus Clerk alone on new paths", 
       for (const path of samplePaths(c.route)) {
         expect(runsOn(after.matcher, path, HEADER_SETS.plain!), `the route's path ${path} is covered`).toBe(true);
       }
+    });
+  }
+});
+
+/**
+ * A route that must stay public (a webhook): the patch changes what the Clerk handler does on that
+ * route only, on purpose. Everywhere else the middleware does exactly what it did; on the route,
+ * auth.protect() never runs and no matcher entry was added for it.
+ */
+describe("a route kept public: the same everywhere else, never auth.protect() on it", () => {
+  const cases = loadCases().filter((c) => c.need === "public");
+
+  it("has fixtures", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(3);
+  });
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      const before = load(c.input!, c.kind);
+      const after = load(c.output, c.kind);
+      const routePaths = new Set(samplePaths(c.route));
+      let protectedBefore = false;
+      for (const path of samplePathsFor(c, before.matcher)) {
+        for (const [variant, headers] of Object.entries(HEADER_SETS)) {
+          const where = `${path} (${variant} request)`;
+          expect(runsOn(after.matcher, path, headers), `${where}: the matcher is unchanged`).toBe(runsOn(before.matcher, path, headers));
+          if (!runsOn(after.matcher, path, headers)) continue;
+          const now = await run(after, path, headers);
+          if (routePaths.has(path)) {
+            expect(now.calls, `${where}: the public route is never protected`).not.toContain("auth.protect");
+            if ((await run(before, path, headers)).calls.includes("auth.protect")) protectedBefore = true;
+          } else {
+            const old = await run(before, path, headers);
+            expect(now.calls, `${where}: same calls`).toEqual(old.calls);
+            expect(now.result, `${where}: same result`).toBe(old.result);
+          }
+        }
+      }
+      expect(protectedBefore, "the fixture's input did protect the route (else this proves nothing)").toBe(true);
     });
   }
 });
