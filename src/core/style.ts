@@ -70,7 +70,13 @@ export type MiddlewareNeed =
   /** Clerk must run on the route (auth() needs it). */
   | "clerk"
   /** The route must stay reachable without a session (a webhook): no user rule may protect it. */
-  | "public";
+  | "public"
+  /**
+   * Clerk must run on the route (it verifies machine tokens there), and no user rule may protect
+   * it with auth.protect(), which accepts session tokens only: API keys, M2M and OAuth tokens
+   * would get a 401 before the handler runs.
+   */
+  | "clerk-unprotected";
 
 /** What a style gets to build its template's view and its extra files' content. */
 export interface StyleInput {

@@ -48,7 +48,7 @@ function planMiddlewareFile(input: PlanInput): StepResult {
   const { path, kind, typescript } = location;
   if (!location.existing) {
     // A route that must stay public needs no middleware: none is created for it.
-    if (need === "clerk") step.changes.push(fileChange(path, null, createContent()));
+    if (need !== "public") step.changes.push(fileChange(path, null, createContent()));
     return step;
   }
   if (!input.patchMiddleware) throw new Error("buildPlan: an existing middleware file needs input.patchMiddleware");

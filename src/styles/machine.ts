@@ -171,7 +171,7 @@ export const machine: StyleDeclaration = {
     { ...whoMayCallIt, when: (filled) => acceptedSoFar(filled).includes("session_token") },
   ],
   locals: ["auth", "authorize", "result", "token", "missing", "scope", "REQUIRED_SCOPES", "tokenType", "subject", "scopes"],
-  middleware: "clerk",
+  middleware: "clerk-unprotected",
   check,
   env: (input) =>
     acceptedTypes(input.values).includes("m2m_token")

@@ -39,6 +39,8 @@ const ROUTES = {
     flags: ["--accepts", "api_key,m2m_token,oauth_token,session_token", "--scopes", "read:projects"],
   },
   m2m: { route: "/api/golden/machine/m2m", style: "machine", methods: ["POST"], flags: ["--accepts", "m2m_token"] },
+  // Under the proxy's auth.protect() rule (session tokens only): the CLI exempts it from the rule.
+  privateMachine: { route: "/api/private/machine", style: "machine" },
   webhook: { route: "/api/webhooks/clerk", style: "webhook", flags: ["--webhook-secret", SECRET] },
   webhookOrg: {
     route: "/api/webhooks/clerk-org",
@@ -177,9 +179,10 @@ describe.each(LINES)("machine, webhook and hardened routes from the CLI on a rea
     expect(tsCheck.code).toBe(0);
   });
 
-  it("made the webhooks public in the project's proxy, never adding a matcher entry", async () => {
+  it("made the webhooks (and the machine route under the rule) public in the project's proxy, never adding a matcher entry", async () => {
     const proxy = await fixture.read(middlewareFile);
-    expect(proxy).toContain('const isPublicRoute = createRouteMatcher(["/api/webhooks/clerk", "/api/webhooks/clerk-org"]);');
+    // The machine route came first: it created the list, and each webhook joined it.
+    expect(proxy).toContain('const isPublicRoute = createRouteMatcher(["/api/private/machine", "/api/webhooks/clerk", "/api/webhooks/clerk-org"]);');
     expect(proxy).toContain("if (isProtectedRoute(req) && !isPublicRoute(req)) {");
     expect(proxy.match(/matcher: \[/g)).toHaveLength(1);
     expect(added.webhook.report.changes).toContainEqual({ path: middlewareFile, action: "modify" });
@@ -212,6 +215,13 @@ describe.each(LINES)("machine, webhook and hardened routes from the CLI on a rea
         userId: null,
         orgId: ORG_ID,
       });
+    });
+
+    it("a machine route under the proxy's auth.protect() rule: exempted by the CLI, an API key → 200", async () => {
+      const reply = await call("privateMachine", { token: AK_USER.secret });
+      expect(reply.status, reply.text).toBe(200);
+      expect(reply.json).toMatchObject({ tokenType: "api_key", subject: USER.id });
+      expectUnauthorized(await call("privateMachine"), "no header");
     });
 
     it("api-key: a key without the scope → 403 naming it", async () => {

@@ -25,12 +25,12 @@ interface Spec {
   srcDir?: boolean;
   language?: "ts" | "js";
   noInput?: boolean;
-  need?: "clerk" | "public";
+  need?: "clerk" | "public" | "clerk-unprotected";
 }
 
 interface Case {
   name: string;
-  need: "clerk" | "public";
+  need: "clerk" | "public" | "clerk-unprotected";
   route: RoutePath;
   kind: "proxy" | "middleware";
   input: string | undefined;
@@ -233,8 +233,16 @@ const HEADER_SETS: Record<string, Headers> = {
   prefetch: new Headers({ "next-router-prefetch": "1", purpose: "prefetch" }),
 };
 
+/** Whether the patch left the matcher as it was (then the handler's rules were edited instead). */
+function sameMatcher(c: Case): boolean {
+  return c.input !== undefined && JSON.stringify(load(c.input, c.kind).matcher) === JSON.stringify(load(c.output, c.kind).matcher);
+}
+
+/** Machine-token routes: a widened matcher is checked like any route, a rule edit like a webhook's. */
+const rulesEdited = (c: Case) => c.need === "public" || (c.need === "clerk-unprotected" && sameMatcher(c));
+
 describe("patched middleware behaves as before, plus Clerk alone on new paths", () => {
-  const cases = loadCases().filter((c) => c.need === "clerk");
+  const cases = loadCases().filter((c) => !rulesEdited(c));
 
   it("covers the whole corpus", () => {
     expect(cases.length).toBeGreaterThan(40);
@@ -281,10 +289,10 @@ describe("patched middleware behaves as before, plus Clerk alone on new paths", 
  * auth.protect() never runs and no matcher entry was added for it.
  */
 describe("a route kept public: the same everywhere else, never auth.protect() on it", () => {
-  const cases = loadCases().filter((c) => c.need === "public");
+  const cases = loadCases().filter(rulesEdited);
 
   it("has fixtures", () => {
-    expect(cases.length).toBeGreaterThanOrEqual(3);
+    expect(cases.length).toBeGreaterThanOrEqual(4);
   });
 
   for (const c of cases) {
@@ -310,6 +318,9 @@ describe("a route kept public: the same everywhere else, never auth.protect() on
         }
       }
       expect(protectedBefore, "the fixture's input did protect the route (else this proves nothing)").toBe(true);
+      if (c.need === "clerk-unprotected") {
+        for (const path of routePaths) expect(runsOn(after.matcher, path, HEADER_SETS.plain!), `Clerk still runs on ${path}`).toBe(true);
+      }
     });
   }
 });

@@ -21,7 +21,7 @@ interface CaseFile {
   srcDir?: boolean;
   language?: "ts" | "js";
   /** What the route needs from the middleware (default "clerk"; "public" for a webhook). */
-  need?: "clerk" | "public";
+  need?: "clerk" | "public" | "clerk-unprotected";
 }
 
 interface FixtureCase {

@@ -381,9 +381,41 @@ function conditionTerms(test: Node, code: string, matchers: Map<string, RouteMat
 export function readClerkRules(source: SourceFile): ReadRules {
   const call = clerkCall(source.ast, source.bindings);
   const handler = call?.arguments[0] ? unwrapTs(call.arguments[0]) : undefined;
-  if (!handler || (handler.type !== "ArrowFunctionExpression" && handler.type !== "FunctionExpression")) {
-    return handler && handler.type !== "ObjectExpression" ? { ok: false, why: "its clerkMiddleware() handler is not a function literal" } : { ok: true, rules: [] };
+  if (handler?.type === "ArrowFunctionExpression" || handler?.type === "FunctionExpression") return rulesOf(handler, source);
+  const guarded = handler ? ownGuard(handler, source) : undefined;
+  if (guarded) {
+    // This tool's own guard (see edits.ts): the handler, rules included, runs only where the old
+    // matcher matched, so a rule protects a path only there.
+    const read = rulesOf(guarded.handler, source);
+    if (!read.ok) return read;
+    return { ok: true, rules: read.rules.map((rule) => ({ ...rule, protects: (path) => guarded.ranOn(path) && rule.protects(path) })) };
   }
+  return handler && handler.type !== "ObjectExpression" ? { ok: false, why: "its clerkMiddleware() handler is not a function literal" } : { ok: true, rules: [] };
+}
+
+/**
+ * `onlyOnOldMatcher(async (auth, req) => …)`, as an earlier run of this tool wrote it: the
+ * handler, and where it runs (the old matcher's regular expressions, from `const oldMatcher = [...]`).
+ */
+function ownGuard(node: Node, source: SourceFile): { handler: ArrowFunctionExpression | FunctionExpression; ranOn: (path: string) => boolean } | undefined {
+  if (node.type !== "CallExpression" || node.callee.type !== "Identifier" || !node.callee.name.startsWith("onlyOnOldMatcher")) return undefined;
+  if (source.bindings.locals.get(node.callee.name)?.type !== "FunctionDeclaration") return undefined;
+  const inner = node.arguments[0] ? unwrapTs(node.arguments[0]) : undefined;
+  if (inner?.type !== "ArrowFunctionExpression" && inner?.type !== "FunctionExpression") return undefined;
+  const regexps: RegExp[] = [];
+  for (const [name, decl] of source.bindings.locals) {
+    if (!name.startsWith("oldMatcher") || decl.type !== "VariableDeclarator" || decl.init?.type !== "ArrayExpression") continue;
+    for (const element of decl.init.elements) {
+      if (element?.type !== "RegExpLiteral") return undefined;
+      regexps.push(new RegExp(element.pattern, element.flags));
+    }
+  }
+  if (regexps.length === 0) return undefined;
+  return { handler: inner, ranOn: (path) => regexps.some((regexp) => regexp.test(path)) };
+}
+
+/** The rules a handler function states. */
+function rulesOf(handler: ArrowFunctionExpression | FunctionExpression, source: SourceFile): ReadRules {
   const authParam = handler.params[0];
   if (authParam?.type !== "Identifier") return { ok: true, rules: [] };
   const auth = authParam.name;

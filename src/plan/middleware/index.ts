@@ -21,7 +21,10 @@ export interface MiddlewareContext {
   nextMajor: number;
   /** The app lives in src/app. */
   srcDir: boolean;
-  /** "clerk" (the default): Clerk must run on the route. "public": no rule may protect it (a webhook). */
+  /**
+   * "clerk" (the default): Clerk must run on the route. "public": no rule may protect it (a
+   * webhook). "clerk-unprotected": both (machine tokens), see MiddlewareNeed.
+   */
   need?: MiddlewareNeed;
 }
 

@@ -50,6 +50,7 @@ export function planMiddleware(existing: string, ctx: PlanContext): MiddlewareRe
   const target = targetFor(ctx, false);
   try {
     if (ctx.need === "public") return planPublic(existing, ctx, target.rctx);
+    if (ctx.need === "clerk-unprotected") return planUnprotected(existing, ctx, target);
     return planExisting(existing, ctx, target);
   } catch (error) {
     return refuse.unexpected(target.rctx, error);
@@ -234,6 +235,20 @@ function fillEmpty(src: SourceFile, ctx: PlanContext): MiddlewareResult {
   return { status: "patched", after: src.code + separator + withEol(createContent(), eol), note };
 }
 
+// ---- A route Clerk must cover, and no session rule may protect (machine tokens) ----
+
+/**
+ * A route the middleware did not cover gets its matcher entry, and then only Clerk runs there (the
+ * user's handler, rules included, keeps to its old paths: see planExisting). A route it already
+ * covered is exempted from the handler's auth.protect() rules, as a webhook's route is.
+ */
+function planUnprotected(code: string, ctx: PlanContext, target: Target): MiddlewareResult {
+  const covered = planExisting(code, ctx, target);
+  if (covered.status !== "unchanged") return covered;
+  const open = planPublic(code, ctx, target.rctx);
+  return open.status === "unchanged" ? covered : open;
+}
+
 // ---- A route that must stay public (a webhook) ----
 
 /**
@@ -261,7 +276,7 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
   const verdict = ruleVerdict(rules, paths);
   if (verdict.kind === "public") return leave("noRule");
   const pattern = routeMatcherSource(ctx.route);
-  if (!rules.ok || verdict.kind === "unknown") return refuse.publicRoute(rctx, pattern, verdict.kind === "unknown" ? verdict.why : "", false);
+  if (!rules.ok || verdict.kind === "unknown") return refuse.publicRoute(rctx, pattern, verdict.kind === "unknown" ? verdict.why : "", false, ctx.need);
   const protecting = rules.rules.filter((rule) => paths.some((path) => rule.protects(path)));
   const ms = new MagicString(code);
   let note: PatchNote | undefined;
@@ -272,7 +287,7 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
     const exempting = rule.terms.find((term) => term.negated && term.patterns);
     if (exempting?.patterns) lists.set(exempting.matcher, exempting.patterns);
     else if (rule.test && rule.terms.length > 0) positive.push(rule);
-    else return refuse.publicRoute(rctx, pattern, "it calls auth.protect() on every request");
+    else return refuse.publicRoute(rctx, pattern, "it calls auth.protect() on every request", true, ctx.need);
   }
   for (const [matcher, patterns] of lists) {
     addPublicPattern(ms, src, patterns, pattern);
@@ -284,7 +299,7 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
     const last = declarations.sort((a, b) => (a.start ?? 0) - (b.start ?? 0)).at(-1);
     const after = last && src.ast.program.body.find((node) => (node.start ?? 0) <= (last.start ?? 0) && (last.end ?? 0) <= (node.end ?? 0));
     const init = last?.init ? unwrapTs(last.init) : undefined;
-    if (!after || init?.type !== "CallExpression") return refuse.publicRoute(rctx, pattern, "its route matchers are not declared at the top of the file");
+    if (!after || init?.type !== "CallExpression") return refuse.publicRoute(rctx, pattern, "its route matchers are not declared at the top of the file", true, ctx.need);
     const taken = new Set([...src.bindings.locals.keys(), ...[...src.bindings.imports.keys()]]);
     const name = uniqueName(taken.has("isPublicRoute") ? "isWebhookRoute" : "isPublicRoute", taken);
     addPublicMatcher(ms, src, {
@@ -300,7 +315,7 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
   // The edit must have done what it says: read the result back.
   const check = readSource(after, ctx.path, ctx.typescript);
   if (!note || !check.ok || ruleVerdict(readClerkRules(check.source), paths).kind !== "public") {
-    return refuse.publicRoute(rctx, pattern, "its rules still protect the route after the edit this tool can make");
+    return refuse.publicRoute(rctx, pattern, "its rules still protect the route after the edit this tool can make", true, ctx.need);
   }
   return patched(ms, note);
 }

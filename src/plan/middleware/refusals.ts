@@ -1,4 +1,5 @@
 // Shapes this tool won't rewrite: why, and the exact edit to make by hand.
+import type { MiddlewareNeed } from "../../core/style.js";
 import type { RoutePath } from "../../core/route.js";
 import type { Handler } from "./handler.js";
 import type { MiddlewareResult } from "./index.js";
@@ -47,11 +48,16 @@ function addEntryStep(ctx: RefusalContext): string {
 }
 
 export const refuse = {
-  /** A route that must stay public (a webhook) is protected by rules this tool cannot edit safely. */
-  publicRoute(ctx: RefusalContext, pattern: string, why: string, certain = true): Refused {
-    const reason =
-      `The clerkMiddleware() handler in ${ctx.path} ${certain ? "protects" : "may protect"} ${ctx.route.pattern} (${why}), ` +
-      "and Clerk calls a webhook without a session: it would answer 401, 404 or a redirect to sign-in.";
+  /**
+   * A route that must stay public (a webhook), or that machine tokens call (auth.protect() takes
+   * session tokens only), is protected by rules this tool cannot edit safely.
+   */
+  publicRoute(ctx: RefusalContext, pattern: string, why: string, certain = true, need: MiddlewareNeed | undefined = "public"): Refused {
+    const caller =
+      need === "clerk-unprotected"
+        ? "API keys, M2M and OAuth tokens carry no session: auth.protect() would answer 401 before the handler checks them."
+        : "Clerk calls a webhook without a session: it would answer 401, 404 or a redirect to sign-in.";
+    const reason = `The clerkMiddleware() handler in ${ctx.path} ${certain ? "protects" : "may protect"} ${ctx.route.pattern} (${why}), and ${caller}`;
     return {
       status: "refused",
       reason,
