@@ -35,9 +35,9 @@ Reads every route.* file under app/ (or src/app/), classifies each exported meth
 (protect, auth-check, machine, webhook, currentUser, unchecked, none, unknown) and
 decides with Next's matcher semantics whether clerkMiddleware() runs on it. Writes nothing.
 
-Findings: NO_MIDDLEWARE, NOT_COVERED, WEBHOOK_PROTECTED (these fail the audit),
-UNCHECKED, PUBLIC (these fail it only with --strict). A route may be public on purpose:
---allow-public, or a "// clerk-audit: public" comment in its file.
+Findings: NO_MIDDLEWARE, NOT_COVERED, WEBHOOK_PROTECTED, MACHINE_PROTECTED (these fail
+the audit), UNCHECKED, PUBLIC, UNKNOWN (these fail it only with --strict). A route may be
+public on purpose: --allow-public, or a "// clerk-audit: public" comment in its file.
 
 Exit codes: 0 clean, 1 failing findings, 2 the audit could not run.
 `;
@@ -85,7 +85,7 @@ function addAuditCommand(program: Command, onAudit: (flags: AuditFlags) => void)
     .description("check that every Route Handler is protected and covered by clerkMiddleware() (read-only)")
     .option("--cwd <dir>", "the Next.js project (default: current directory)")
     .option("--json", "print one JSON object on stdout")
-    .option("--strict", "fail (exit 1) on any finding, not only NO_MIDDLEWARE, NOT_COVERED and WEBHOOK_PROTECTED")
+    .option("--strict", "fail (exit 1) on any finding, not only NO_MIDDLEWARE, NOT_COVERED, WEBHOOK_PROTECTED and MACHINE_PROTECTED")
     .option("--allow-public <globs>", "comma-separated route globs that may be public, e.g. /api/health,/api/public/**")
     .helpOption("-h, --help", "show this help")
     .addHelpText("after", AUDIT_HELP)

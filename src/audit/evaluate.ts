@@ -12,11 +12,14 @@ import type { ScannedRoute } from "./scan.js";
 // The audit's verdicts, from the scanned routes and the middleware file: pure data in, data out.
 // Findings are data; report/audit.ts puts them into words (message and fix).
 
-export const FINDING_CODES = ["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED", "UNCHECKED", "PUBLIC", "UNKNOWN"] as const;
+export const FINDING_CODES = ["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED", "MACHINE_PROTECTED", "UNCHECKED", "PUBLIC", "UNKNOWN"] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
-/** Without --strict, only these fail the audit (exit 1): Clerk would fail at runtime, or a webhook never arrives. */
-export const FAILING_CODES: ReadonlySet<FindingCode> = new Set(["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED"]);
+/**
+ * Without --strict, only these fail the audit (exit 1): Clerk would fail at runtime, a webhook
+ * never arrives, or a machine token never reaches its handler.
+ */
+export const FAILING_CODES: ReadonlySet<FindingCode> = new Set(["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED", "MACHINE_PROTECTED"]);
 
 interface FindingBase {
   severity: "error" | "warning";
@@ -32,6 +35,8 @@ export type Finding = FindingBase &
     | { code: "NO_MIDDLEWARE"; why?: string; entry?: string }
     | { code: "NOT_COVERED"; entry?: string }
     | { code: "WEBHOOK_PROTECTED"; rule: string }
+    /** auth.protect() in the middleware takes session tokens only: API keys get 401 first. */
+    | { code: "MACHINE_PROTECTED"; rule: string }
     | { code: "UNCHECKED"; methods: string[] }
     | { code: "PUBLIC"; methods: string[] }
     /** Handlers this reader cannot decide (a parse error, a wrapped handler, a re-export). */
@@ -153,6 +158,9 @@ function routeFindings(scanned: ScannedRoute, middleware: MiddlewareFacts, rule:
   }
   if (facts.handlers.some((h) => h.protection === "webhook") && rule.kind === "protected") {
     findings.push({ ...base, code: "WEBHOOK_PROTECTED", severity: "error", rule: rule.rule });
+  }
+  if (facts.handlers.some((h) => h.protection === "machine") && rule.kind === "protected") {
+    findings.push({ ...base, code: "MACHINE_PROTECTED", severity: "error", rule: rule.rule });
   }
   return findings;
 }

@@ -23,6 +23,11 @@ export function describeFinding(finding: Finding): { message: string; fix: strin
         message: `${route} verifies a webhook, but the clerkMiddleware() handler in ${proxy} protects it (${finding.rule}): Clerk's servers carry no session, so the webhook never arrives.`,
         fix: `Make ${route} public in ${proxy}: add ${JSON.stringify(`${route}(.*)`)} to the createRouteMatcher list of public routes, or take it out of the protected list.`,
       };
+    case "MACHINE_PROTECTED":
+      return {
+        message: `${route} accepts machine tokens, but the clerkMiddleware() handler in ${proxy} protects it (${finding.rule}) with auth.protect(), which takes session tokens only: API keys, M2M and OAuth tokens get 401 before the handler runs.`,
+        fix: `Exempt ${route} from that rule in ${proxy} (add ${JSON.stringify(route)} to a createRouteMatcher list of public routes); the handler checks the token itself.`,
+      };
     case "UNCHECKED":
       return {
         message: `${route} (${finding.methods.join(", ")}) calls auth() or currentUser() but never tests the result before answering.`,

@@ -239,6 +239,19 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
     expect(codes(result, "/api/hooks/clerk")).toEqual([]);
   });
 
+  it("a machine-token route under a session-only auth.protect() rule is MACHINE_PROTECTED, until the CLI exempts it", async () => {
+    const machine =
+      'import { auth } from "@clerk/nextjs/server";\n\nexport async function GET() {\n  const token = await auth({ acceptsToken: "api_key" });\n  if (!token.isAuthenticated) return Response.json({}, { status: 401 });\n  return Response.json({ subject: token.subject });\n}\n';
+    const project = projectWith({ "api/machine": machine }, { matcher: ["/(api|trpc)(.*)"], handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n}" });
+    const before = await audit(project);
+    expect(codes(before, "/api/machine")).toEqual(["MACHINE_PROTECTED"]);
+    expect(before.ok).toBe(false);
+    expect(runCli(["/api/tokens", "--style", "machine", "--yes", "--no-install", "--cwd", project]).status).toBe(0);
+    const after = await audit(project, { strict: true });
+    expect(codes(after, "/api/tokens")).toEqual([]);
+    expect(codes(after, "/api/machine")).toEqual(["MACHINE_PROTECTED"]); // the CLI exempts only the route it adds
+  });
+
   it("a flag the audit does not know: exit 2 (it could not run), not 1 (findings)", () => {
     expect(runCli(["audit", "--bogus"]).status).toBe(2);
   });
