@@ -3,7 +3,7 @@
 // through V8's code cache (vm.Script cachedData; Node 20 has no code cache for ES modules):
 //   boot.cjs          the bin's entry: --help / --version from build-time text, else the loader;
 //   loader.cjs        code-cache.ts + loads app.cjs (and the parser when the app asks for it);
-//   app.cjs           src/main.ts and everything it imports, except @babel/parser;
+//   app.cjs           src/entry/main.ts and everything it imports, except @babel/parser;
 //   babel-parser.cjs  @babel/parser, loaded only to patch a middleware file or to audit;
 //   cli.js            an ES module exporting main(), for in-process callers.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -62,7 +62,7 @@ const precompiledTemplates = {
  */
 async function renderHelp() {
   const bundled = await build({
-    entryPoints: [path.join(root, "src/cli.ts")],
+    entryPoints: [path.join(root, "src/entry/cli.ts")],
     bundle: true,
     write: false,
     format: "esm",
@@ -142,7 +142,7 @@ const defines = { __VERSION__: JSON.stringify(version), __HELP__: JSON.stringify
 const common = { bundle: true, format: "cjs", platform: "node", target: "node20", minify: true, legalComments: "linked", logLevel: "warning" };
 
 // The app: one CommonJS file (its lazily imported parts are initialised on first use).
-await build({ ...common, entryPoints: [path.join(root, "src/main.ts")], outfile: path.join(dist, "app.cjs"), define: defines, plugins: [precompiledTemplates, externalParser, lazyBuiltins, routedImport] });
+await build({ ...common, entryPoints: [path.join(root, "src/entry/main.ts")], outfile: path.join(dist, "app.cjs"), define: defines, plugins: [precompiledTemplates, externalParser, lazyBuiltins, routedImport] });
 const app = readFileSync(path.join(dist, "app.cjs"), "utf8");
 // A call, not text: `import("next/server").NextRequest` in a generated JSDoc type starts a string.
 if (/(?<![`"'\w.$])import\(/.test(app)) throw new Error("dist/app.cjs calls import(), which vm-compiled code cannot do: route it through __ccrImport");
@@ -156,8 +156,8 @@ for (const file of ["app.cjs", "babel-parser.cjs"]) {
   if (ascii !== code) writeFileSync(path.join(dist, file), ascii);
 }
 // The loader (code cache) and the bin's entry.
-await build({ ...common, entryPoints: [path.join(root, "src/loader.ts")], outfile: path.join(dist, "loader.cjs"), define: defines });
-await build({ ...common, entryPoints: [path.join(root, "src/boot.ts")], outfile: path.join(dist, "boot.cjs"), define: defines, external: ["./loader.cjs"] });
+await build({ ...common, entryPoints: [path.join(root, "src/entry/loader.ts")], outfile: path.join(dist, "loader.cjs"), define: defines });
+await build({ ...common, entryPoints: [path.join(root, "src/entry/boot.ts")], outfile: path.join(dist, "boot.cjs"), define: defines, external: ["./loader.cjs"] });
 // The ES module entry for in-process callers: import { main } from "create-clerk-route/dist/cli.js".
 writeFileSync(
   path.join(dist, "cli.js"),

@@ -1,5 +1,8 @@
 import type { File, Node } from "@babel/types";
-import { CLERK_SERVER, importedNameOf, mentions, readModule, walk, type Bindings } from "../plan/middleware/module.js";
+import { CLERK_SERVER } from "../clerk/names.js";
+import { importedNameOf, type Bindings } from "../js/bindings.js";
+import { mentions, walk } from "../js/nodes.js";
+import { readModule } from "../js/parse.js";
 
 // How each exported HTTP method of a route file is protected, read from the parsed code (never
 // grepped). Pure: source text in, facts out. What cannot be decided is "unknown", never guessed.

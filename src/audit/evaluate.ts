@@ -1,11 +1,13 @@
 import picomatch from "picomatch";
 import { CliError } from "../core/errors.js";
 import type { Project } from "../project/detect.js";
-import { findHandlers, readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "../plan/middleware/handler.js";
-import { locateMiddleware } from "../plan/middleware/locate.js";
-import { coverage, entryCovering, readConfig, samplePaths } from "../plan/middleware/matcher.js";
-import { readSource } from "../plan/middleware/module.js";
-import { routePathOf } from "../core/route.js";
+import { findHandlers } from "../clerk/middleware-handler.js";
+import { readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "../clerk/rules.js";
+import { locateMiddleware } from "../next/middleware-file.js";
+import { coverage, readConfig, samplePaths } from "../next/matcher.js";
+import { entryCovering } from "../clerk/matcher-entry.js";
+import { readSource } from "../js/parse.js";
+import { routePathOf } from "../next/route-path.js";
 import type { HandlerFacts, Protection } from "./classify.js";
 import type { ScannedRoute } from "./scan.js";
 

@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { readText } from "../core/files.js";
 import { isInside } from "../core/paths.js";
-import { folderUrlSegments, routePathOf, type RoutePath } from "../core/route.js";
+import { folderUrlSegments, routePathOf, type RoutePath } from "../next/route-path.js";
 import { listRouteFiles } from "../project/app-routes.js";
 import type { Project } from "../project/detect.js";
 import { classifyRouteFile, type HelperReader, type RouteFileFacts } from "./classify.js";

@@ -1,5 +1,5 @@
 // Plain shapes shared by every layer. Stage-specific types live with their stage:
-// RawFlags, Options and Mode (core/options.ts), Project (project/detect.ts),
+// RawFlags (core/raw-flags.ts), Options and Mode (plan/options.ts), Project (project/detect.ts),
 // Plan and Note (plan/), reports (report/).
 
 export const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;

@@ -1,12 +1,12 @@
-import type { Options } from "../core/options.js";
+import type { Options } from "./options.js";
 import { fileChange, type ExistingFile } from "../core/types.js";
-import { PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV, keysFromDifferentInstances } from "../core/keys.js";
+import { PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV, keysFromDifferentInstances } from "../clerk/keys.js";
 import type { EnvTarget } from "../project/env-target.js";
 import type { Language } from "../core/types.js";
-import { clerkEnvEntries, parseEnvText, planEnvFile, type EnvEntry } from "./env.js";
+import { clerkEnvEntries, parseEnvText, planEnvFile, type EnvEntry } from "./env-file.js";
 import { planGitignore } from "./gitignore.js";
-import { styleInput } from "./route.js";
-import { emptyStep, type StepResult } from "./notes.js";
+import { styleInput } from "./route-file.js";
+import { emptyStep, type StepResult } from "./types.js";
 
 // Where and when for the env file: which keys to add to which file, given every env file Next.js
 // loads, and whether .gitignore must change. The text edits themselves are env.ts and gitignore.ts.

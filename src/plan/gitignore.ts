@@ -9,7 +9,7 @@
 // caller should prefer its answer (see project/git.ts); gitignoreCovers is the fallback.
 
 import ignore from "ignore";
-import { appendLines, trimmedLines } from "./env/append.js";
+import { appendLines, trimmedLines } from "./append-lines.js";
 
 export const GITIGNORE_COMMENT = "# env file with Clerk keys: keep it out of git";
 

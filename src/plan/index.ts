@@ -1,5 +1,5 @@
 import { CliError } from "../core/errors.js";
-import type { Options } from "../core/options.js";
+import type { Options } from "./options.js";
 import { fileChange } from "../core/types.js";
 import { clerkInstall, installCommandText } from "../project/install-command.js";
 import type { Project } from "../project/detect.js";
@@ -7,15 +7,15 @@ import type { EnvTarget } from "../project/env-target.js";
 import type { RouteTarget } from "../project/targets.js";
 import { planEnvStep } from "./env-step.js";
 import { createContent, locateMiddleware, type planMiddleware } from "./middleware/index.js";
-import { emptyStep, type Plan, type StepResult } from "./notes.js";
-import { renderRoute, styleInput } from "./route.js";
+import { emptyStep, type Plan, type StepResult } from "./types.js";
+import { renderRoute, styleInput } from "./route-file.js";
 
 // Where and when: decides which files change, from plain data only (the detected project, the
 // options, and the files this run's answers point at). The "what to do to the content" lives in
 // route.ts (templates), middleware/ (parser-based patches), env.ts and gitignore.ts (appends).
 // Each step returns { changes, unchanged, notes }; nothing here touches the disk.
 
-export type { Plan, Note } from "./notes.js";
+export type { Plan, Note } from "./types.js";
 
 export interface PlanInput {
   project: Project;

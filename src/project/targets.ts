@@ -3,10 +3,10 @@ import path from "node:path";
 import { CliError } from "../core/errors.js";
 import { readText } from "../core/files.js";
 import { isInside } from "../core/paths.js";
-import { routeFilePath, type RoutePath } from "../core/route.js";
+import { routeFilePath, type RoutePath } from "../next/route-path.js";
 import { listAppRoutes } from "./app-routes.js";
 import type { Project } from "./detect.js";
-import { findRouteConflict } from "./route-conflicts.js";
+import { findRouteConflict } from "../next/route-conflicts.js";
 
 // Reads the files this run's answers point at (the route folder, the env file's git status),
 // so that planning stays a pure function of plain data.

@@ -5,7 +5,7 @@ import { detect } from "package-manager-detector/detect";
 import { CliError } from "../core/errors.js";
 import { toProjectPath } from "../core/paths.js";
 import type { PackageManager } from "../core/types.js";
-import { compileWorkspacePatterns, isWorkspaceFolder, mayContainWorkspaces, parsePnpmWorkspacePackages } from "../core/workspace-glob.js";
+import { compileWorkspacePatterns, isWorkspaceFolder, mayContainWorkspaces, parsePnpmWorkspacePackages } from "./workspace-glob.js";
 
 // Monorepos, read from the disk: which package manager a project uses (through its workspace root),
 // whether the project is one of a workspace's packages, and which Next.js apps a workspace root holds.

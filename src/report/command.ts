@@ -1,5 +1,5 @@
-import type { Mode, Options } from "../core/options.js";
-import { flagName, valueOf } from "../core/style.js";
+import type { Mode, Options } from "../plan/options.js";
+import { flagName, valueOf } from "../styles/declaration.js";
 import { shellQuote } from "../core/shell.js";
 
 // The non-interactive command that repeats an interactive run, e.g. in CI.

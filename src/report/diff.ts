@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from "diff";
 import type { Colors } from "picocolors/types.js";
 import type { FileChange } from "../core/types.js";
-import { parseEnvText } from "../plan/env.js";
+import { parseEnvText } from "../plan/env-file.js";
 
 /** What a masked value shows: a Clerk key's public prefix (pk_test_, sk_live_, …), nothing else. */
 function maskedValue(value: string): string {

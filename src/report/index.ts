@@ -1,6 +1,6 @@
 import type { Colors } from "picocolors/types.js";
 import type { CliError } from "../core/errors.js";
-import type { Plan } from "../plan/notes.js";
+import type { Plan } from "../plan/types.js";
 import { renderDiff } from "./diff.js";
 import { describeNotes } from "./notes.js";
 

@@ -1,5 +1,5 @@
 import type { MiddlewareNote } from "../plan/middleware/index.js";
-import { CODEMOD, describeIgnoredReason } from "../plan/middleware/locate.js";
+import { CODEMOD, describeIgnoredReason } from "../next/middleware-file.js";
 
 // The words for what the middleware step did. Each note is shown to the user as one line, so each
 // is a single sentence saying what changed in their file and what they may have to check or change.

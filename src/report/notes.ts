@@ -1,5 +1,5 @@
-import { CLERK_API_KEYS_URL } from "../core/keys.js";
-import type { Note } from "../plan/notes.js";
+import { CLERK_API_KEYS_URL } from "../clerk/keys.js";
+import type { Note } from "../plan/types.js";
 import { describeMiddlewareNote } from "./middleware-notes.js";
 
 // Notes in words. Every sentence the user reads about the plan is written here.

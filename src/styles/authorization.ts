@@ -1,4 +1,4 @@
-import { valueOf, type Question, type StyleFlag, type StyleValues } from "../core/style.js";
+import { valueOf, type Question, type StyleFlag, type StyleValues } from "./declaration.js";
 import { nameFlag } from "./flags.js";
 
 // Who may call a route beyond "signed in": the checks Clerk's has() and auth.protect() take.

@@ -1,4 +1,4 @@
-import type { StyleDeclaration } from "../core/style.js";
+import type { StyleDeclaration } from "./declaration.js";
 import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
 
 // The Backend API: users.getUser() / users.updateUser() from a validated JSON body.

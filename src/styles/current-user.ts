@@ -1,5 +1,5 @@
 import { CliError } from "../core/errors.js";
-import { valueOf, type StyleDeclaration } from "../core/style.js";
+import { valueOf, type StyleDeclaration } from "./declaration.js";
 import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
 import { listFlag } from "./flags.js";
 

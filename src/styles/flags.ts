@@ -1,6 +1,6 @@
 import { CliError } from "../core/errors.js";
 import { shellQuote } from "../core/shell.js";
-import { flagName, type StyleFlag } from "../core/style.js";
+import { flagName, type StyleFlag } from "./declaration.js";
 
 // Building blocks for style flags: a validated name, and a comma-separated list of known items.
 

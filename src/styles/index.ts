@@ -1,5 +1,5 @@
 import { CliError } from "../core/errors.js";
-import type { StyleDeclaration, StyleFlag } from "../core/style.js";
+import type { StyleDeclaration, StyleFlag } from "./declaration.js";
 import { clerkClient } from "./clerk-client.js";
 import { currentUser } from "./current-user.js";
 import { machine } from "./machine.js";

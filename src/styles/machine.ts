@@ -1,7 +1,7 @@
 import { CliError } from "../core/errors.js";
-import type { RawFlags } from "../core/options.js";
+import type { RawFlags } from "../core/raw-flags.js";
 import { PRINT_WIDTH } from "../core/text.js";
-import { flagName, valueOf, type StyleDeclaration, type StyleInput, type StyleValues } from "../core/style.js";
+import { flagName, valueOf, type StyleDeclaration, type StyleInput, type StyleValues } from "./declaration.js";
 import { AUTHORIZATION_FLAGS, authorizationView, checksOf, whoMayCallIt } from "./authorization.js";
 import { listFlag } from "./flags.js";
 import { commentLines, list } from "./text.js";

@@ -1,4 +1,4 @@
-import type { StyleDeclaration } from "../core/style.js";
+import type { StyleDeclaration } from "./declaration.js";
 import { PRINT_WIDTH } from "../core/text.js";
 import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
 

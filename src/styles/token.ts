@@ -1,4 +1,4 @@
-import { valueOf, type StyleDeclaration, type StyleInput } from "../core/style.js";
+import { valueOf, type StyleDeclaration, type StyleInput } from "./declaration.js";
 import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
 import { nameFlag } from "./flags.js";
 

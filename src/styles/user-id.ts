@@ -1,4 +1,4 @@
-import type { StyleDeclaration } from "../core/style.js";
+import type { StyleDeclaration } from "./declaration.js";
 import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
 
 // const { isAuthenticated, userId } = await auth(): 401 JSON when signed out. Template: templates/userId.hbs.

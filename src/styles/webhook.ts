@@ -1,8 +1,8 @@
 import { CliError } from "../core/errors.js";
-import { valueOf, type StyleDeclaration, type StyleInput } from "../core/style.js";
-import type { RoutePath } from "../core/route.js";
+import { valueOf, type StyleDeclaration, type StyleInput } from "./declaration.js";
+import type { RoutePath } from "../next/route-path.js";
 import type { Method } from "../core/types.js";
-import { maskValue } from "../core/keys.js";
+import { maskValue } from "../clerk/keys.js";
 import { PRINT_WIDTH } from "../core/text.js";
 import { listFlag } from "./flags.js";
 import { commentLines, list } from "./text.js";

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cacheLocation } from "../../src/code-cache.js";
+import { cacheLocation } from "../../src/entry/code-cache.js";
 import { copyFixture, repoRoot, runCli } from "../support/project.js";
 
 // The V8 code cache (src/code-cache.ts) only ever saves time: a missing, stale, corrupt, truncated

@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { normalizeOptions } from "../../src/options.js";
-import { renderRoute } from "../../src/plan/route.js";
+import { normalizeOptions } from "../../src/commands/resolve-options.js";
+import { renderRoute } from "../../src/plan/route-file.js";
 import { copyFixture, mtimes, read, runCli, treeHash } from "../support/project.js";
 
 // The built bin, spawned the way CI runs it: flags only, no TTY, CI=true.

@@ -1,4 +1,4 @@
-import { parseEnvText, planEnvFile, type EnvEntry } from "../../src/plan/env.js";
+import { parseEnvText, planEnvFile, type EnvEntry } from "../../src/plan/env-file.js";
 import util from "node:util";
 import { describeNote } from "../../src/report/notes.js";
 

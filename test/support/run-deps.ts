@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import type { RunDeps } from "../../src/run.js";
+import type { RunDeps } from "../../src/commands/add.js";
 
 /** RunDeps for run() in-process, as CI runs it (no TTY, CI=true), with what it printed. */
 export function deps(cwd: string, extra: Partial<RunDeps> = {}): RunDeps & { out: () => string; err: () => string } {

@@ -16,9 +16,9 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { applyChanges, LOCK_FILE, TAKEOVER_FILE } from "../../src/apply.js";
-import type { RawFlags } from "../../src/cli.js";
-import { run } from "../../src/run.js";
+import { applyChanges, LOCK_FILE, TAKEOVER_FILE } from "../../src/apply/write-plan.js";
+import type { RawFlags } from "../../src/entry/cli.js";
+import { run } from "../../src/commands/add.js";
 import { maskEnvText } from "../../src/report/diff.js";
 import { copyFixture, read, repoRoot, treeHash } from "../support/project.js";
 import { deps } from "../support/run-deps.js";

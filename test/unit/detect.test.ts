@@ -66,7 +66,7 @@ describe("detectProject", () => {
 
 describe("an old @clerk/nextjs", () => {
   it("is a warning that names the upgrade command", async () => {
-    const { run } = await import("../../src/run.js");
+    const { run } = await import("../../src/commands/add.js");
     const { PassThrough } = await import("node:stream");
     const project = copyFixture("app-ts");
     install(project, "@clerk/nextjs", { version: "6.12.0" });

@@ -8,7 +8,7 @@ vi.mock("node:util", async (importOriginal) => {
   return { ...rest, default: rest };
 });
 
-const { clerkEnvEntries, parseEnvText, planEnvFile } = await import("../../src/plan/env.js");
+const { clerkEnvEntries, parseEnvText, planEnvFile } = await import("../../src/plan/env-file.js");
 
 describe("without util.parseEnv (Node < 20.12)", () => {
   it("auto falls back to dotenv", () => {

@@ -2,7 +2,7 @@ import util from "node:util";
 import { planEnvFileFacts } from "../support/env-facts.js";
 import { describe, expect, it } from "vitest";
 import { CliError } from "../../src/core/errors.js";
-import { formatEnvValue, parseEnvText, planEnvFile, type EnvParser } from "../../src/plan/env.js";
+import { formatEnvValue, parseEnvText, planEnvFile, type EnvParser } from "../../src/plan/env-file.js";
 
 const hasNodeParser = typeof (util as { parseEnv?: unknown }).parseEnv === "function";
 const PARSERS: EnvParser[] = hasNodeParser ? ["auto", "node", "dotenv"] : ["auto", "dotenv"];

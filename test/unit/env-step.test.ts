@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FileChange } from "../../src/core/types.js";
-import { normalizeOptions } from "../../src/options.js";
+import { normalizeOptions } from "../../src/commands/resolve-options.js";
 import { planEnvStep } from "../../src/plan/env-step.js";
 import type { EnvTarget } from "../../src/project/env-target.js";
 import { describeNotes } from "../../src/report/notes.js";

@@ -15,7 +15,7 @@ import {
   planEnvFile,
   type EnvEntry,
   type EnvParser,
-} from "../../src/plan/env.js";
+} from "../../src/plan/env-file.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/env/", import.meta.url));
 const PK = "pk_test_ZXhhbXBsZS5jbGVyay5hY2NvdW50cy5kZXYk";

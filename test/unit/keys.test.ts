@@ -1,4 +1,4 @@
-import { normalizeOptions } from "../../src/options.js";
+import { normalizeOptions } from "../../src/commands/resolve-options.js";
 import { planEnvStep } from "../../src/plan/env-step.js";
 import { describeNotes } from "../../src/report/notes.js";
 
@@ -12,7 +12,7 @@ import {
   resolveKeys,
   validatePublishableKey,
   validateSecretKey,
-} from "../../src/core/keys.js";
+} from "../../src/clerk/keys.js";
 
 const PK = "pk_test_ZXhhbXBsZS5jbGVyay5hY2NvdW50cy5kZXYk";
 const PK_LIVE = "pk_live_Y2xlcmsuZXhhbXBsZS5jb20k";

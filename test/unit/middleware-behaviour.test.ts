@@ -4,8 +4,8 @@ import vm from "node:vm";
 import { pathToRegexp } from "path-to-regexp";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { parseFolderSegment, routePathOf, type RoutePath } from "../../src/core/route.js";
-import { matchesPath, nextMatcherRegExp, samplePaths } from "../../src/plan/middleware/matcher.js";
+import { parseFolderSegment, routePathOf, type RoutePath } from "../../src/next/route-path.js";
+import { matchesPath, nextMatcherRegExp, samplePaths } from "../../src/next/matcher.js";
 
 /**
  * The rule the patcher keeps, checked by running the middleware: every fixture's input and output

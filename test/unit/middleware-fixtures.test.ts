@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseFolderSegment, routePathOf, type RoutePath } from "../../src/core/route.js";
+import { parseFolderSegment, routePathOf, type RoutePath } from "../../src/next/route-path.js";
 import { locateMiddleware, type MiddlewareResult, type PlanContext } from "../../src/plan/middleware/index.js";
-import { readSource } from "../../src/plan/middleware/module.js";
+import { readSource } from "../../src/js/parse.js";
 import { planMiddleware } from "../../src/plan/middleware/plan.js";
 import { describeMiddlewareNote } from "../../src/report/middleware-notes.js";
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CliError } from "../../src/core/errors.js";
-import { parseRoute } from "../../src/core/route.js";
+import { parseRoute } from "../../src/next/route-path.js";
 import { createContent, locateMiddleware, type MiddlewareContext } from "../../src/plan/middleware/index.js";
 import { describeMiddlewareNote } from "../../src/report/middleware-notes.js";
 

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseFolderSegment, routePathOf, type RoutePath } from "../../src/core/route.js";
+import { parseFolderSegment, routePathOf, type RoutePath } from "../../src/next/route-path.js";
 import type { MiddlewareResult, PlanContext } from "../../src/plan/middleware/index.js";
-import { readSource } from "../../src/plan/middleware/module.js";
+import { readSource } from "../../src/js/parse.js";
 import { planMiddleware } from "../../src/plan/middleware/plan.js";
 import { describeMiddlewareNote } from "../../src/report/middleware-notes.js";
 
@@ -264,7 +264,7 @@ describe("never throws for user content", () => {
 
 describe("the generated guard", () => {
   it("runs the user's function exactly where Next.js ran its old matcher", async () => {
-    const { matchesPath, nextMatcherRegExp } = await import("../../src/plan/middleware/matcher.js");
+    const { matchesPath, nextMatcherRegExp } = await import("../../src/next/matcher.js");
     const output = fixture("wrap-default-arrow-js", "output.js");
     const start = output.indexOf("const oldMatcher");
     const end = output.indexOf("export default clerkMiddleware");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CliError } from "../../src/core/errors.js";
-import { findRouteConflict } from "../../src/project/route-conflicts.js";
-import { parseRoute } from "../../src/core/route.js";
+import { findRouteConflict } from "../../src/next/route-conflicts.js";
+import { parseRoute } from "../../src/next/route-path.js";
 
 function conflict(existing: string[], route: string, appDir?: string): CliError | undefined {
   return findRouteConflict(existing, parseRoute(route), appDir === undefined ? {} : { appDir });

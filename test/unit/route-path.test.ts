@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseRoute, routeParams } from "../../src/core/route.js";
-import { normalizeOptions, parseMethods, reservedNames } from "../../src/options.js";
+import { parseRoute, routeParams } from "../../src/next/route-path.js";
+import { normalizeOptions } from "../../src/commands/resolve-options.js";
+import { parseMethods, reservedNames } from "../../src/styles/methods.js";
 import { findStyle } from "../../src/styles/index.js";
 import { upstreamUrlVariable } from "../../src/styles/token.js";
 

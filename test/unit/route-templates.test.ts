@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import * as prettier from "prettier";
-import { normalizeOptions } from "../../src/options.js";
-import { renderRoute } from "../../src/plan/route.js";
-import type { RawFlags } from "../../src/core/options.js";
+import { normalizeOptions } from "../../src/commands/resolve-options.js";
+import { renderRoute } from "../../src/plan/route-file.js";
+import type { RawFlags } from "../../src/core/raw-flags.js";
 import type { Language } from "../../src/core/types.js";
-import { allowedMethods, reservedNames } from "../../src/options.js";
+import { allowedMethods, reservedNames } from "../../src/styles/methods.js";
 import { STYLES as DECLARATIONS, findStyle } from "../../src/styles/index.js";
 import { WEBHOOK_EVENTS } from "../../src/styles/webhook.js";
 

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { applyChanges } from "../../src/apply.js";
-import { run } from "../../src/run.js";
-import type { RawFlags } from "../../src/core/options.js";
+import { applyChanges } from "../../src/apply/write-plan.js";
+import { run } from "../../src/commands/add.js";
+import type { RawFlags } from "../../src/core/raw-flags.js";
 import { copyFixture, read, repoRoot, treeHash } from "../support/project.js";
 import { deps } from "../support/run-deps.js";
 

@@ -2,12 +2,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import type { RawFlags } from "../../src/core/options.js";
-import { compileWorkspacePatterns, isWorkspaceFolder, mayContainWorkspaces, parsePnpmWorkspacePackages } from "../../src/core/workspace-glob.js";
+import type { RawFlags } from "../../src/core/raw-flags.js";
+import { compileWorkspacePatterns, isWorkspaceFolder, mayContainWorkspaces, parsePnpmWorkspacePackages } from "../../src/project/workspace-glob.js";
 import { clerkInstall, installCommandText } from "../../src/project/install-command.js";
 import { detectProject } from "../../src/project/detect.js";
 import { findPackageManagerRoot, workspaceRootApps } from "../../src/project/workspace.js";
-import { run } from "../../src/run.js";
+import { run } from "../../src/commands/add.js";
 import { copyFixture, copyWorkspace, read, treeHash } from "../support/project.js";
 import { deps } from "../support/run-deps.js";
 

@@ -1,7 +1,7 @@
 import pc from "picocolors";
 import stringWidth from "string-width";
 import { describe, expect, it } from "vitest";
-import type { Plan } from "../../src/plan/notes.js";
+import type { Plan } from "../../src/plan/types.js";
 import { humanError, humanPlan, wrapFor } from "../../src/report/index.js";
 import { columnsOf, cutLines, hang, wrapCommand, wrapText } from "../../src/report/wrap.js";
 import { CliError } from "../../src/core/errors.js";

@@ -3,21 +3,14 @@
 import type { ArrayExpression, ImportDeclaration, Node, Statement } from "@babel/types";
 import type MagicString from "magic-string";
 import { withEol } from "../../core/text.js";
-import type { UserFn, UserHandler } from "./handler.js";
-import type { Matcher } from "./matcher.js";
-import {
-  type CodeStyle,
-  CLERK_SERVER,
-  endOfStatementLine,
-  lineIndent,
-  mentions,
-  quoteString,
-  type SourceFile,
-  spansLines,
-  type Token,
-  uniqueName,
-  unwrapTs,
-} from "./module.js";
+import type { UserFn, UserHandler } from "../../clerk/middleware-handler.js";
+import type { Matcher } from "../../next/matcher.js";
+import { type CodeStyle } from "../../js/code-style.js";
+import { CLERK_SERVER } from "../../clerk/names.js";
+import { endOfStatementLine, lineIndent, quoteString, spansLines } from "../../js/text.js";
+import { mentions, unwrapTs } from "../../js/nodes.js";
+import { type SourceFile, type Token } from "../../js/parse.js";
+import { uniqueName } from "../../js/bindings.js";
 
 // ---- config.matcher ----
 

@@ -2,25 +2,20 @@
 // is light (locate.ts); the parser-based patcher (plan.ts) is only exported as a type, so that
 // importing this module never loads @babel/parser, magic-string or path-to-regexp: run.ts loads
 // plan.ts itself when a middleware file exists.
-import type { RoutePath } from "../../core/route.js";
-import type { MiddlewareNeed } from "../../core/style.js";
-import type { ExistingFile, Language } from "../../core/types.js";
-import type { ClerkSetup } from "./handler.js";
+import type { RoutePath } from "../../next/route-path.js";
+import type { MiddlewareNeed } from "../../styles/declaration.js";
+import type { ClerkSetup } from "../../clerk/middleware-handler.js";
 
-export { CLERK_API_ENTRY, createContent, locateMiddleware } from "./locate.js";
+export { CLERK_API_ENTRY, createContent } from "../../clerk/generated.js";
+export { locateMiddleware } from "../../next/middleware-file.js";
+export type { IgnoredReason, LocationNote, MiddlewareKind, MiddlewareLocation } from "../../next/middleware-file.js";
+import type { LocationNote, MiddlewareFileContext, MiddlewareLocation } from "../../next/middleware-file.js";
 export type { planMiddleware } from "./plan.js";
-export type { ClerkSetup } from "./handler.js";
+export type { ClerkSetup } from "../../clerk/middleware-handler.js";
 
-export type MiddlewareKind = "proxy" | "middleware";
-
-export interface MiddlewareContext {
+export interface MiddlewareContext extends MiddlewareFileContext {
   /** The new route, e.g. /api/projects/[id] or /api/docs/[[...slug]]. */
   route: RoutePath;
-  language: Language;
-  /** 15 → middleware, >=16 → proxy. */
-  nextMajor: number;
-  /** The app lives in src/app. */
-  srcDir: boolean;
   /**
    * "clerk" (the default): Clerk must run on the route. "public": no rule may protect it (a
    * webhook). "clerk-unprotected": both (machine tokens), see MiddlewareNeed.
@@ -28,32 +23,8 @@ export interface MiddlewareContext {
   need?: MiddlewareNeed;
 }
 
-export interface MiddlewareLocation {
-  /** Relative posix path of the file to create or patch, e.g. "src/proxy.ts". */
-  path: string;
-  kind: MiddlewareKind;
-  /** The file is TypeScript (.ts/.tsx), so generated code carries types. */
-  typescript: boolean;
-  /** Present when that file exists. */
-  existing?: ExistingFile;
-  notes: LocationNote[];
-}
-
 /** What planMiddleware needs to know about the file it patches. */
 export type PlanContext = MiddlewareContext & Pick<MiddlewareLocation, "path" | "kind" | "typescript">;
-
-/** Why Next.js doesn't read a middleware/proxy file. */
-export type IgnoredReason =
-  /** In `dir` ("", "src/", "app/", "src/app/") instead of the root or src/. */
-  | { kind: "directory"; dir: string; srcDir: boolean }
-  /** An extension Next.js doesn't pick up by default (.mjs, .mts, ...). */
-  | { kind: "extension"; ext: string }
-  /** A proxy file before Next.js 16. */
-  | { kind: "proxyBeforeNext16"; nextMajor: number };
-
-export type LocationNote =
-  | { kind: "middlewareIgnored"; path: string; active: string; reason: IgnoredReason }
-  | { kind: "middlewareDeprecated"; path: string; nextMajor: number };
 
 export type PatchNote =
   /** A file without statements got Clerk's default export and matcher. */

@@ -21,25 +21,17 @@ import {
   findHandlers,
   type Handler,
   onlyDelegates,
-  readClerkRules,
-  type Rule,
-  routeMatchers,
-  ruleVerdict,
   type UserHandler,
-} from "./handler.js";
+} from "../../clerk/middleware-handler.js";
+import { readClerkRules, type Rule, routeMatchers, ruleVerdict } from "../../clerk/rules.js";
 import type { MiddlewareResult, PatchNote, PlanContext } from "./index.js";
-import { CLERK_API_ENTRY, createContent } from "./locate.js";
-import {
-  coverage,
-  entryCovering,
-  type Matcher,
-  type MatcherCondition,
-  nextMatcherRegExp,
-  readConfig,
-  routeMatcherSource,
-  samplePaths,
-} from "./matcher.js";
-import { clerkLocals, mentions, readSource, type SourceFile, uniqueName, unwrapTs } from "./module.js";
+import { CLERK_API_ENTRY, createContent } from "../../clerk/generated.js";
+import { entryCovering } from "../../clerk/matcher-entry.js";
+import { coverage, type Matcher, type MatcherCondition, nextMatcherRegExp, readConfig, routeMatcherSource, samplePaths } from "../../next/matcher.js";
+import { clerkLocals } from "../../clerk/names.js";
+import { mentions, unwrapTs } from "../../js/nodes.js";
+import { readSource, type SourceFile } from "../../js/parse.js";
+import { uniqueName } from "../../js/bindings.js";
 import { looksLikeAuthjs, refuse, refuseForeign, type RefusalContext } from "./refusals.js";
 
 /**

@@ -1,11 +1,12 @@
 // Shapes this tool won't rewrite: why, and the exact edit to make by hand.
-import type { MiddlewareNeed } from "../../core/style.js";
-import type { RoutePath } from "../../core/route.js";
-import type { Handler } from "./handler.js";
+import type { MiddlewareNeed } from "../../styles/declaration.js";
+import type { RoutePath } from "../../next/route-path.js";
+import type { Handler } from "../../clerk/middleware-handler.js";
 import type { MiddlewareResult } from "./index.js";
-import { createContent } from "./locate.js";
+import { createContent } from "../../clerk/generated.js";
 import type { Node } from "@babel/types";
-import { type Bindings, type ImportBinding, unwrapTs } from "./module.js";
+import { type Bindings, type ImportBinding } from "../../js/bindings.js";
+import { unwrapTs } from "../../js/nodes.js";
 
 /** What every refusal needs to say where and what. */
 export interface RefusalContext {

@@ -1,10 +1,10 @@
 import { Command, CommanderError, Option } from "commander";
-import type { AuditFlags } from "./run-audit.js";
-import type { RawFlags } from "./core/options.js";
-import { METHODS } from "./core/types.js";
+import type { AuditFlags } from "../commands/audit.js";
+import type { RawFlags } from "../core/raw-flags.js";
+import { METHODS } from "../core/types.js";
 
-export type { RawFlags } from "./core/options.js";
-import { STYLES, allStyleFlags } from "./styles/index.js";
+export type { RawFlags } from "../core/raw-flags.js";
+import { STYLES, allStyleFlags } from "../styles/index.js";
 
 // Flags only: commander turns argv into RawFlags. No prompts, templates or parsers load here,
 // so --help and --version stay as fast as Node itself.

@@ -1,11 +1,11 @@
 import path from "node:path";
-import { colorsFor } from "./colors.js";
-import { CliError } from "./core/errors.js";
-import { detectProject } from "./project/detect.js";
-import { auditJson, auditTable } from "./report/audit.js";
-import { humanError, jsonError } from "./report/index.js";
-import { evaluateAudit } from "./audit/evaluate.js";
-import { scanRoutes } from "./audit/scan.js";
+import { colorsFor } from "../ui/colors.js";
+import { CliError } from "../core/errors.js";
+import { detectProject } from "../project/detect.js";
+import { auditJson, auditTable } from "../report/audit.js";
+import { humanError, jsonError } from "../report/index.js";
+import { evaluateAudit } from "../audit/evaluate.js";
+import { scanRoutes } from "../audit/scan.js";
 
 // `create-clerk-route audit`: read-only. Detect the project, read every route file once,
 // decide, report. Exit 0 clean, 1 with failing findings (or any finding under --strict).

@@ -1,48 +1,16 @@
 import path from "node:path";
-import type { RawFlags } from "./core/options.js";
-import { CliError } from "./core/errors.js";
-import type { Mode, Options } from "./core/options.js";
-import { parseRoute, type RoutePath } from "./core/route.js";
-import { flagName, type StyleDeclaration, type StyleFlag } from "./core/style.js";
-import { METHODS, type Method } from "./core/types.js";
-import { resolveKeys } from "./core/keys.js";
-import { STYLES, findStyle, allStyleFlags, stylesAccepting } from "./styles/index.js";
+import type { RawFlags } from "../core/raw-flags.js";
+import { CliError } from "../core/errors.js";
+import type { Mode, Options } from "../plan/options.js";
+import { parseRoute, type RoutePath } from "../next/route-path.js";
+import { flagName, type StyleDeclaration, type StyleFlag } from "../styles/declaration.js";
+import { resolveKeys } from "../clerk/keys.js";
+import { STYLES, findStyle, allStyleFlags, stylesAccepting } from "../styles/index.js";
+import { parseMethods, reservedNames } from "../styles/methods.js";
 
 // Resolves the raw flags (filled in by prompts, on a terminal) and the environment once, into
 // Options (what to add) and Mode (how this run behaves). Nothing after this reads RawFlags.
 // Every error says what is wrong and how to fix it, and names the flag.
-
-/** Names every generated handler may declare, whatever the style. */
-const COMMON_LOCALS = ["NextResponse", "params", "request", "_request", "response", "error"];
-
-export function reservedNames(style: StyleDeclaration): ReadonlySet<string> {
-  return new Set([...COMMON_LOCALS, ...style.locals]);
-}
-
-export function parseMethods(raw: string, style: StyleDeclaration): Method[] {
-  const methods: Method[] = [];
-  for (const name of raw.split(",").map((m) => m.trim().toUpperCase())) {
-    if (name === "") {
-      throw new CliError("INVALID_METHOD", `--methods "${raw}" has an empty entry.`, {
-        hint: `Pass a comma-separated list such as --methods GET,POST (valid: ${METHODS.join(", ")}).`,
-      });
-    }
-    const method = METHODS.find((m) => m === name);
-    if (!method) throw new CliError("INVALID_METHOD", `Unknown HTTP method "${name}" in --methods.`, { hint: `Valid methods: ${METHODS.join(", ")}.` });
-    if (methods.includes(method)) {
-      throw new CliError("DUPLICATE_METHOD", `The method ${name} is listed twice in --methods.`, { hint: "List each method once." });
-    }
-    const refused = style.methods.refused?.[method];
-    if (refused) throw new CliError("INVALID_METHOD", refused.reason, { hint: refused.hint });
-    methods.push(method);
-  }
-  return methods.sort((a, b) => METHODS.indexOf(a) - METHODS.indexOf(b));
-}
-
-/** Methods a style offers (for prompts): all but those it refuses. */
-export function allowedMethods(style: StyleDeclaration): Method[] {
-  return METHODS.filter((method) => !style.methods.refused?.[method]);
-}
 
 function rawValue(flags: RawFlags, flag: StyleFlag): string | undefined {
   const value = Object.hasOwn(flags, flag.key) ? flags[flag.key] : undefined;

@@ -2,9 +2,8 @@
 // the way Next.js compiles it (path-to-regexp v6), and whether it covers the new route.
 import type { ArrayExpression, File, Node, ObjectExpression } from "@babel/types";
 import { parse, tokensToRegexp, type Token } from "path-to-regexp";
-import { type RoutePath, type UrlSegment, urlSegments } from "../../core/route.js";
-import { CLERK_API_ENTRY } from "./locate.js";
-import { findProperty, isStaticValue, stringValue, unwrapTs } from "./module.js";
+import { type RoutePath, type UrlSegment, urlSegments } from "./route-path.js";
+import { findProperty, isStaticValue, stringValue, unwrapTs } from "../js/nodes.js";
 
 // ---- Reading config.matcher ----
 
@@ -202,12 +201,6 @@ export function samplePaths(route: RoutePath): string[] {
   return [...new Set(paths.map((segments) => "/" + segments.join("/")))];
 }
 
-/** Under /api or /trpc, which Clerk's recommended "/(api|trpc)(.*)" entry covers. */
-function isApiRoute(route: RoutePath): boolean {
-  const first = urlSegments(route.segments)[0];
-  return first?.kind === "static" && (first.value === "api" || first.value === "trpc");
-}
-
 /** The route in path-to-regexp syntax: [id] → :id, [...slug] → :slug+, [[...slug]] → :slug*. */
 export function routeMatcherSource(route: RoutePath): string {
   const segments = urlSegments(route.segments);
@@ -265,22 +258,8 @@ export function coverage(matcher: Matcher, route: RoutePath): Coverage {
   return lookahead === undefined ? { covered: false } : { covered: false, lookahead };
 }
 
-function sourcesCover(regexps: RegExp[], route: RoutePath): boolean {
+export function sourcesCover(regexps: RegExp[], route: RoutePath): boolean {
   return samplePaths(route).every((path) => regexps.some((regexp) => matchesPath(regexp, path)));
-}
-
-/**
- * The entry to add, checked to really cover the route: "/(api|trpc)(.*)" for API routes (Clerk's
- * recommended entry), else the route itself. `ownOnly`: the route itself in any case, when a
- * broader entry would change more than the new route (a clerkMiddleware() handler, a lookahead).
- */
-export function entryCovering(route: RoutePath, ownOnly = false): string | undefined {
-  const own = routeMatcherSource(route);
-  const candidates = isApiRoute(route) && !ownOnly ? [CLERK_API_ENTRY, own] : [own];
-  return candidates.find((source) => {
-    const regexp = nextMatcherRegExp(source);
-    return regexp !== undefined && !lookaheadMayExclude(source, route) && sourcesCover([regexp], route);
-  });
 }
 
 // ---- Lookaheads ----

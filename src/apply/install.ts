@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { CliError } from "./core/errors.js";
-import type { PackageManager } from "./core/types.js";
-import { installCommandText } from "./project/install-command.js";
+import { CliError } from "../core/errors.js";
+import type { PackageManager } from "../core/types.js";
+import { installCommandText } from "../project/install-command.js";
 
 // Running the install of @clerk/nextjs (--install, or yes at the prompt). The command itself is
 // built in project/install-command.ts, from what detection found.

@@ -1,8 +1,43 @@
 // Which middleware/proxy file Next.js reads in this project, and the content of a new one.
 // Loaded on every run: it must not import the parser, magic-string or path-to-regexp.
-import { CliError } from "../../core/errors.js";
-import type { ExistingFile } from "../../core/types.js";
-import type { IgnoredReason, LocationNote, MiddlewareContext, MiddlewareKind as Kind, MiddlewareLocation } from "./index.js";
+import { CliError } from "../core/errors.js";
+import type { ExistingFile, Language } from "../core/types.js";
+
+export type MiddlewareKind = "proxy" | "middleware";
+
+/** What decides where Next.js reads the file. */
+export interface MiddlewareFileContext {
+  language: Language;
+  /** 15 → middleware, >=16 → proxy. */
+  nextMajor: number;
+  /** The app lives in src/app. */
+  srcDir: boolean;
+}
+
+export interface MiddlewareLocation {
+  /** Relative posix path of the file to create or patch, e.g. "src/proxy.ts". */
+  path: string;
+  kind: MiddlewareKind;
+  /** The file is TypeScript (.ts/.tsx), so generated code carries types. */
+  typescript: boolean;
+  /** Present when that file exists. */
+  existing?: ExistingFile;
+  notes: LocationNote[];
+}
+
+/** Why Next.js doesn't read a middleware/proxy file. */
+export type IgnoredReason =
+  /** In `dir` ("", "src/", "app/", "src/app/") instead of the root or src/. */
+  | { kind: "directory"; dir: string; srcDir: boolean }
+  /** An extension Next.js doesn't pick up by default (.mjs, .mts, ...). */
+  | { kind: "extension"; ext: string }
+  /** A proxy file before Next.js 16. */
+  | { kind: "proxyBeforeNext16"; nextMajor: number };
+
+export type LocationNote =
+  | { kind: "middlewareIgnored"; path: string; active: string; reason: IgnoredReason }
+  | { kind: "middlewareDeprecated"; path: string; nextMajor: number };
+
 
 /** Next's codemod that renames middleware to proxy (also named in the deprecation note). */
 export const CODEMOD = "npx @next/codemod@latest middleware-to-proxy";
@@ -30,18 +65,18 @@ interface Found {
   file: ExistingFile;
   /** "", "src/", "app/" or "src/app/". */
   dir: string;
-  kind: Kind;
+  kind: MiddlewareKind;
   ext: string;
 }
 
 function parseLocation(file: ExistingFile): Found | undefined {
   const match = /^((?:src\/)?(?:app\/)?)(middleware|proxy)\.([a-z]+)$/.exec(file.path);
   if (!match) return undefined;
-  return { file, dir: match[1] ?? "", kind: match[2] as Kind, ext: match[3] ?? "" };
+  return { file, dir: match[1] ?? "", kind: match[2] as MiddlewareKind, ext: match[3] ?? "" };
 }
 
 /** Throws CliError (code "MIDDLEWARE_CONFLICT" or "MIDDLEWARE_MISPLACED") when unsafe. */
-export function locateMiddleware(files: ExistingFile[], ctx: MiddlewareContext): MiddlewareLocation {
+export function locateMiddleware(files: ExistingFile[], ctx: MiddlewareFileContext): MiddlewareLocation {
   const dir = ctx.srcDir ? "src/" : "";
   const found = files.map(parseLocation).filter((f): f is Found => f !== undefined);
   const isRead = (f: Found) => f.dir === dir && PICKED_UP.has(f.ext) && (f.kind === "middleware" || ctx.nextMajor >= 16);
@@ -52,7 +87,7 @@ export function locateMiddleware(files: ExistingFile[], ctx: MiddlewareContext):
   if (!active) {
     const [stray] = ignored;
     if (stray) throw misplaced(stray, dir, ctx);
-    const kind: Kind = ctx.nextMajor >= 16 ? "proxy" : "middleware";
+    const kind: MiddlewareKind = ctx.nextMajor >= 16 ? "proxy" : "middleware";
     return { path: `${dir}${kind}.${ctx.language}`, kind, typescript: ctx.language === "ts", notes: [] };
   }
   const notes: LocationNote[] = ignored.map((f) => ({
@@ -68,7 +103,7 @@ export function locateMiddleware(files: ExistingFile[], ctx: MiddlewareContext):
   return { path: active.file.path, kind: active.kind, typescript, existing: active.file, notes };
 }
 
-function conflict(a: Found, b: Found, ctx: MiddlewareContext): CliError {
+function conflict(a: Found, b: Found, ctx: MiddlewareFileContext): CliError {
   if (a.kind !== b.kind) {
     return new CliError(
       "MIDDLEWARE_CONFLICT",
@@ -81,13 +116,13 @@ function conflict(a: Found, b: Found, ctx: MiddlewareContext): CliError {
   });
 }
 
-function whyIgnored(f: Found, dir: string, ctx: MiddlewareContext): IgnoredReason {
+function whyIgnored(f: Found, dir: string, ctx: MiddlewareFileContext): IgnoredReason {
   if (f.dir !== dir) return { kind: "directory", dir: f.dir, srcDir: ctx.srcDir };
   if (!PICKED_UP.has(f.ext)) return { kind: "extension", ext: f.ext };
   return { kind: "proxyBeforeNext16", nextMajor: ctx.nextMajor };
 }
 
-function misplaced(f: Found, dir: string, ctx: MiddlewareContext): CliError {
+function misplaced(f: Found, dir: string, ctx: MiddlewareFileContext): CliError {
   const toMiddleware = f.kind === "proxy" && ctx.nextMajor < 16;
   const target = `${dir}${toMiddleware ? "middleware" : f.kind}.${RENAMED_EXT[f.ext] ?? f.ext}`;
   const rename = toMiddleware ? " and rename its `proxy` export to `middleware` (or upgrade to Next.js 16)" : "";
@@ -100,31 +135,4 @@ function misplaced(f: Found, dir: string, ctx: MiddlewareContext): CliError {
 function relativeImportsNote(content: string): string {
   const relative = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'](\.{1,2}\/[^"']*)["']/.exec(content)?.[1];
   return relative === undefined ? "" : `, and fix its relative imports (such as "${relative}"), which then resolve from the new folder`;
-}
-
-// ---- A new file ----
-
-/** Clerk's recommended entry for API routes: every path under /api and /trpc. */
-export const CLERK_API_ENTRY = "/(api|trpc)(.*)";
-
-/** A new middleware/proxy file: create-next-app style, with Clerk's recommended matcher. */
-const CLERK_MATCHER_SOURCES = [
-  String.raw`/((?!_next|[^?]*\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)`,
-  CLERK_API_ENTRY,
-];
-
-export function createContent(): string {
-  return `import { clerkMiddleware } from "@clerk/nextjs/server";
-
-export default clerkMiddleware();
-
-export const config = {
-  matcher: [
-    // Skip Next.js internals and all static files, unless found in search params
-    ${JSON.stringify(CLERK_MATCHER_SOURCES[0])},
-    // Always run for API routes
-    ${JSON.stringify(CLERK_MATCHER_SOURCES[1])},
-  ],
-};
-`;
 }

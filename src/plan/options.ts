@@ -1,6 +1,6 @@
-import type { RoutePath } from "./route.js";
-import type { StyleDeclaration, StyleValues } from "./style.js";
-import type { Method } from "./types.js";
+import type { RoutePath } from "../next/route-path.js";
+import type { StyleDeclaration, StyleValues } from "../styles/declaration.js";
+import type { Method } from "../core/types.js";
 
 /** Validated, normalized answers: everything the plan needs from the user. */
 export interface Options {
@@ -38,29 +38,4 @@ export interface Mode {
    * workspace root, that app's folder relative to where the command was run.
    */
   cwdFlag?: string;
-}
-
-/** Flags as commander hands them over: strings, unvalidated. Style flags keep commander's keys. */
-export interface RawFlags {
-  route?: string;
-  style?: string;
-  methods?: string;
-  cwd?: string;
-  yes?: boolean;
-  force?: boolean;
-  dryRun?: boolean;
-  json?: boolean;
-  /** commander's --no-middleware sets this to false. */
-  middleware?: boolean;
-  /** commander's --no-env sets this to false. */
-  env?: boolean;
-  envFile?: string;
-  /** Which spelling named the env file (messages repeat the user's own). */
-  envFileFlag?: "--env-file" | "--env-path";
-  publishableKey?: string;
-  secretKey?: string;
-  /** true: --install, false: --no-install, undefined: ask (interactive) or skip. */
-  install?: boolean;
-  /** The style flags (see StyleDeclaration.flags), by commander key, e.g. jwtTemplate. */
-  [styleFlag: string]: string | boolean | undefined;
 }

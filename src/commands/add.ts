@@ -1,22 +1,22 @@
 import os from "node:os";
 import path from "node:path";
-import { applyChanges, checkUnchanged, type ApplyHooks } from "./apply.js";
-import type { RawFlags } from "./core/options.js";
-import { colorsFor } from "./colors.js";
-import { CancelledError, CliError } from "./core/errors.js";
-import type { Mode, Options } from "./core/options.js";
-import { formatWithProjectPrettier } from "./format.js";
-import { runInstall, type Installer } from "./install.js";
-import { clerkInstall, installCommandText } from "./project/install-command.js";
-import { normalizeOptions, resolveMode } from "./options.js";
-import { buildPlan, routeExistsError, settlePlan, type Note, type Plan } from "./plan/index.js";
-import { detectProject, type Project } from "./project/detect.js";
-import { readEnvTarget } from "./project/env-target.js";
-import { readRouteTarget } from "./project/targets.js";
-import { commandGroups } from "./report/command.js";
-import { humanError, humanPlan, jsonError, jsonReport, wrapFor } from "./report/index.js";
-import { workspaceRootApps, workspaceRootError } from "./project/workspace.js";
-import { shellQuote } from "./core/shell.js";
+import { applyChanges, checkUnchanged, type ApplyHooks } from "../apply/write-plan.js";
+import type { RawFlags } from "../core/raw-flags.js";
+import { colorsFor } from "../ui/colors.js";
+import { CancelledError, CliError } from "../core/errors.js";
+import type { Mode, Options } from "../plan/options.js";
+import { formatWithProjectPrettier } from "../apply/prettier.js";
+import { runInstall, type Installer } from "../apply/install.js";
+import { clerkInstall, installCommandText } from "../project/install-command.js";
+import { normalizeOptions, resolveMode } from "./resolve-options.js";
+import { buildPlan, routeExistsError, settlePlan, type Note, type Plan } from "../plan/index.js";
+import { detectProject, type Project } from "../project/detect.js";
+import { readEnvTarget } from "../project/env-target.js";
+import { readRouteTarget } from "../project/targets.js";
+import { commandGroups } from "../report/command.js";
+import { humanError, humanPlan, jsonError, jsonReport, wrapFor } from "../report/index.js";
+import { workspaceRootApps, workspaceRootError } from "../project/workspace.js";
+import { shellQuote } from "../core/shell.js";
 
 // One run, start to end: mode → project (detected first, so a wrong folder fails before any
 // question) → prompts → options → plan → apply → report.
@@ -33,7 +33,7 @@ export interface RunDeps {
   signals?: NodeJS.EventEmitter;
 }
 
-type Prompts = typeof import("./prompts.js");
+type Prompts = typeof import("../ui/interactive.js");
 
 async function planRun(project: Project, options: Options): Promise<{ plan: Plan; routePath: string }> {
   const route = readRouteTarget(project, options.route);
@@ -42,7 +42,7 @@ async function planRun(project: Project, options: Options): Promise<{ plan: Plan
   const env = options.env ? readEnvTarget(project, options.envFile) : undefined;
   // The parser (the largest part of the bundle) loads only when there is a file to patch.
   const patchMiddleware =
-    options.middleware && project.middlewareFiles.length > 0 ? (await import("./plan/middleware/plan.js")).planMiddleware : undefined;
+    options.middleware && project.middlewareFiles.length > 0 ? (await import("../plan/middleware/plan.js")).planMiddleware : undefined;
   const plan = buildPlan({ project, options, route, env, patchMiddleware });
   return { plan: await formatWithProjectPrettier(plan, project, [route.path]), routePath: route.path };
 }
@@ -77,7 +77,7 @@ async function chooseWorkspaceApp(mode: Mode, prompts: Prompts | undefined): Pro
 
 async function execute(flags: RawFlags, initialMode: Mode, deps: RunDeps): Promise<number> {
   const colors = colorsFor(deps.stdout, deps.env);
-  const prompts = initialMode.interactive ? await import("./prompts.js") : undefined;
+  const prompts = initialMode.interactive ? await import("../ui/interactive.js") : undefined;
   prompts?.intro(colors.bgCyan(colors.black(" create-clerk-route ")));
 
   const chosen = await chooseWorkspaceApp(initialMode, prompts);
@@ -218,7 +218,7 @@ export async function run(flags: RawFlags, deps: RunDeps): Promise<number> {
             hint: "Nothing was written. Please report this with the command you ran.",
           });
     // An interactive run ends inside the prompts' frame (the module is already loaded by then).
-    const prompts = mode.interactive && !mode.json ? await import("./prompts.js").catch(() => undefined) : undefined;
+    const prompts = mode.interactive && !mode.json ? await import("../ui/interactive.js").catch(() => undefined) : undefined;
     if (mode.json) {
       deps.stdout.write(`${jsonError(error)}\n`);
     } else if (error instanceof CancelledError) {

@@ -12,9 +12,9 @@ import {
   PUBLISHABLE_KEY_ENV,
   SECRET_KEY_ENV,
   maskValue,
-} from "../core/keys.js";
-import { appendLines, trimmedLines } from "./env/append.js";
-import type { Note } from "./notes.js";
+} from "../clerk/keys.js";
+import { appendLines, trimmedLines } from "./append-lines.js";
+import type { Note } from "./types.js";
 
 /** One variable to make sure of. value "" writes a placeholder (`KEY=`). */
 export interface EnvEntry {

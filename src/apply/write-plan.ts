@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync, promises as fs } from "node:fs";
 import path from "node:path";
-import { CliError } from "./core/errors.js";
-import { checkInsideProject, checkWritableTarget, readText } from "./core/files.js";
-import type { FileChange } from "./core/types.js";
+import { CliError } from "../core/errors.js";
+import { checkInsideProject, checkWritableTarget, readText } from "../core/files.js";
+import type { FileChange } from "../core/types.js";
 
 // Writes a plan all-or-nothing, under a project lock: each file goes to a temporary file in its
 // own folder and is renamed into place, after checking once more that the file is still what the

@@ -1,4 +1,4 @@
-import { CliError } from "./errors.js";
+import { CliError } from "../core/errors.js";
 
 // The one place that knows App Router folder syntax: `static`, `[id]`, `[...slug]`, `[[...slug]]`,
 // `(group)`, and which folders never become URLs (`_private`, `@slot`, `(.)intercepted`).

@@ -2,17 +2,17 @@ import { stripVTControlCharacters } from "node:util";
 import * as p from "@clack/prompts";
 import pc from "picocolors";
 import type { Colors } from "picocolors/types.js";
-import type { RawFlags } from "./core/options.js";
-import { CancelledError, type CliError } from "./core/errors.js";
-import { parseRoute } from "./core/route.js";
-import type { Question, StyleDeclaration, StyleFlag } from "./core/style.js";
-import { allowedMethods, parseMethods, reservedNames } from "./options.js";
-import type { Plan } from "./plan/notes.js";
-import { renderDiff } from "./report/diff.js";
-import { DRY_RUN_HEADING, NOTHING_TO_CHANGE, changeItems, isCode } from "./report/index.js";
-import { describeNotes } from "./report/notes.js";
-import { columnsOf, cutLines, hang, widest, wrapCommand, wrapText } from "./report/wrap.js";
-import { STYLES, findStyle } from "./styles/index.js";
+import type { RawFlags } from "../core/raw-flags.js";
+import { CancelledError, type CliError } from "../core/errors.js";
+import { parseRoute } from "../next/route-path.js";
+import type { Question, StyleDeclaration, StyleFlag } from "../styles/declaration.js";
+import { allowedMethods, parseMethods, reservedNames } from "../styles/methods.js";
+import type { Plan } from "../plan/types.js";
+import { renderDiff } from "../report/diff.js";
+import { DRY_RUN_HEADING, NOTHING_TO_CHANGE, changeItems, isCode } from "../report/index.js";
+import { describeNotes } from "../report/notes.js";
+import { columnsOf, cutLines, hang, widest, wrapCommand, wrapText } from "../report/wrap.js";
+import { STYLES, findStyle } from "../styles/index.js";
 
 // Fills the gaps the flags left, with @clack/prompts. Only ever called when stdin and stdout are
 // TTYs, CI is unset and neither --yes nor --json was given. Cancelling anywhere throws

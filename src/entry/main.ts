@@ -45,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     if (argv.includes("--json")) {
       process.stdout.write(`${JSON.stringify({ ok: false, error: { code: "INVALID_ARGUMENTS", message: parsed.message } })}\n`);
     } else {
-      const { colorsFor } = await import("./colors.js");
+      const { colorsFor } = await import("../ui/colors.js");
       const colors = colorsFor(process.stderr, process.env);
       const help = argv[0] === "audit" ? "create-clerk-route audit --help" : "create-clerk-route --help";
       process.stderr.write(`${colors.red("✖")} ${parsed.message}\n  Run ${help} to see every flag.\n`);
@@ -54,10 +54,10 @@ export async function main(argv: string[]): Promise<number> {
     return argv[0] === "audit" ? 2 : 1;
   }
   if (parsed.kind === "audit") {
-    const { runAudit } = await import("./run-audit.js");
+    const { runAudit } = await import("../commands/audit.js");
     return runAudit(parsed.flags, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
   }
-  const { run } = await import("./run.js");
+  const { run } = await import("../commands/add.js");
   return run(parsed.flags, {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -1,7 +1,7 @@
 // Appending lines to a user's text file without touching a single existing byte.
 // Shared by the env-file and .gitignore planners.
 
-import { detectEol } from "../../core/text.js";
+import { detectEol } from "../core/text.js";
 
 /** True when `text` (ending with a line break) ends with a blank line, or has only blank lines. */
 function endsWithBlankLine(text: string): boolean {

@@ -2,7 +2,7 @@
 // calls Clerk, so a well-formed but revoked key still passes. Error messages never echo a whole
 // value, because the value may be a real secret pasted into the wrong place.
 
-import { CliError } from "./errors.js";
+import { CliError } from "../core/errors.js";
 
 export const CLERK_API_KEYS_URL = "https://dashboard.clerk.com/last-active?path=api-keys";
 

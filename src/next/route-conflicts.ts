@@ -1,6 +1,6 @@
 import { CliError } from "../core/errors.js";
-import { folderUrlSegments, isParam, segmentText as text, type ParamSegment, type UrlSegment } from "../core/route.js";
-import type { RoutePath } from "../core/route.js";
+import { folderUrlSegments, isParam, segmentText as text, type ParamSegment, type UrlSegment } from "./route-path.js";
+import type { RoutePath } from "./route-path.js";
 
 // Decides, without touching the disk, whether a new Route Handler folder would make `next build`
 // (or `next dev`) refuse the app because of the routes already there. The rules mirror the ones

@@ -1,6 +1,6 @@
-import type { RawFlags } from "./options.js";
-import type { RouteParam, RoutePath } from "./route.js";
-import type { Language, Method } from "./types.js";
+import type { RawFlags } from "../core/raw-flags.js";
+import type { RouteParam, RoutePath } from "../next/route-path.js";
+import type { Language, Method } from "../core/types.js";
 
 // What a protection style is. Each style is one declaration in src/styles/<name>.ts beside its
 // template templates/<name>.hbs; the CLI, prompts, options, --help, the plan and the README table

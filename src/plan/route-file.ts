@@ -1,6 +1,6 @@
-import type { Options } from "../core/options.js";
-import { routeParams } from "../core/route.js";
-import type { CommonView, StyleInput } from "../core/style.js";
+import type { Options } from "./options.js";
+import { routeParams } from "../next/route-path.js";
+import type { CommonView, StyleInput } from "../styles/declaration.js";
 import { PRINT_WIDTH } from "../core/text.js";
 import type { Language, Method } from "../core/types.js";
 import { getTemplate } from "../render/templates.js";

@@ -1,8 +1,8 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Note, Plan } from "./plan/notes.js";
-import type { Project } from "./project/detect.js";
+import type { Note, Plan } from "../plan/types.js";
+import type { Project } from "../project/detect.js";
 
 // When the project has prettier installed, the code files this run writes are formatted with the
 // project's own prettier and config. Otherwise the templates' create-next-app style stays.
