@@ -3,12 +3,12 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Note, Plan } from "../plan/types.js";
 import type { Project } from "../project/detect.js";
+import { isCodeFile } from "../next/conventions.js";
 
 // When the project has prettier installed, the code files this run writes are formatted with the
 // project's own prettier and config. Otherwise the templates' create-next-app style stays.
 // This tool never adds a formatter to the user's project.
 
-const FORMATTED = /\.(ts|tsx|js|jsx|mjs|mts)$/;
 
 interface Prettier {
   format(source: string, options: Record<string, unknown>): Promise<string> | string;
@@ -42,7 +42,7 @@ export async function formatWithProjectPrettier(plan: Plan, project: Project, ge
     plan.changes.map(async (change) => {
       // Never a patched user file: it keeps the user's own formatting.
       const whole = change.action === "create" || generated.includes(change.path);
-      if (!whole || !FORMATTED.test(change.path)) return change;
+      if (!whole || !isCodeFile(change.path)) return change;
       const file = path.join(project.root, change.path);
       try {
         if ((await prettier.getFileInfo?.(file, { ignorePath }))?.ignored) return change;

@@ -7,7 +7,6 @@ import { locateMiddleware } from "../next/middleware-file.js";
 import { coverage, readConfig, samplePaths } from "../next/matcher.js";
 import { entryCovering } from "../clerk/matcher-entry.js";
 import { readSource } from "../js/parse.js";
-import { routePathOf } from "../next/route-path.js";
 import type { HandlerFacts, Protection } from "./classify.js";
 import type { ScannedRoute } from "./scan.js";
 
@@ -91,7 +90,7 @@ function middlewareFacts(project: Project): MiddlewareFacts {
   const none: MiddlewareFacts = { clerk: false, covers: () => false, rules: { ok: true, rules: [] }, customized: false };
   let location;
   try {
-    const context = { route: routePathOf([]), language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir };
+    const context = { language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir };
     location = locateMiddleware(project.middlewareFiles, context);
   } catch (error) {
     // Two files, or one Next ignores: Next runs no (reliable) middleware.

@@ -4,6 +4,7 @@ import { readText } from "../core/files.js";
 import { isInside } from "../core/paths.js";
 import { folderUrlSegments, routePathOf, type RoutePath } from "../next/route-path.js";
 import { listRouteFiles } from "../project/app-routes.js";
+import { MODULE_SUFFIXES } from "../next/conventions.js";
 import type { Project } from "../project/detect.js";
 import { classifyRouteFile, type HelperReader, type RouteFileFacts } from "./classify.js";
 
@@ -18,7 +19,6 @@ export interface ScannedRoute {
   facts: RouteFileFacts;
 }
 
-const HELPER_EXTENSIONS = ["", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".mts", "/index.ts", "/index.tsx", "/index.js"];
 
 /** A project-local import (`./x`, `../x`, `@/x`, `~/x`) read as text, or undefined. */
 function helperReader(project: Project): HelperReader {
@@ -28,7 +28,7 @@ function helperReader(project: Project): HelperReader {
       : // @/ and ~/ point at the project root or src/ (create-next-app's "@/*" alias follows srcDir).
         [path.join(project.root, project.srcDir ? "src" : "", source.slice(2)), path.join(project.root, source.slice(2))];
     for (const base of bases) {
-      for (const extension of HELPER_EXTENSIONS) {
+      for (const extension of MODULE_SUFFIXES) {
         const file = base + extension;
         if (!isInside(project.root, file) || !existsSync(file) || !statSync(file).isFile()) continue;
         const relative = path.relative(project.root, file).split(path.sep).join("/");

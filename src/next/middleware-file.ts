@@ -2,8 +2,10 @@
 // Loaded on every run: it must not import the parser, magic-string or path-to-regexp.
 import { CliError } from "../core/errors.js";
 import type { ExistingFile, Language } from "../core/types.js";
+import { DEFAULT_PAGE_EXTENSIONS, middlewareKindFor, type MiddlewareKind, readsMiddlewareKind } from "./conventions.js";
 
-export type MiddlewareKind = "proxy" | "middleware";
+export type { MiddlewareKind };
+
 
 /** What decides where Next.js reads the file. */
 export interface MiddlewareFileContext {
@@ -56,8 +58,7 @@ export function describeIgnoredReason(reason: IgnoredReason): string {
   }
 }
 
-/** Extensions Next.js picks up by default (pageExtensions: tsx, ts, jsx, js). */
-const PICKED_UP = new Set(["ts", "tsx", "js", "jsx"]);
+const PICKED_UP = new Set(DEFAULT_PAGE_EXTENSIONS);
 const RENAMED_EXT: Record<string, string> = { mjs: "js", mts: "ts" };
 const SKIP = "Or skip this step with --no-middleware.";
 
@@ -79,7 +80,7 @@ function parseLocation(file: ExistingFile): Found | undefined {
 export function locateMiddleware(files: ExistingFile[], ctx: MiddlewareFileContext): MiddlewareLocation {
   const dir = ctx.srcDir ? "src/" : "";
   const found = files.map(parseLocation).filter((f): f is Found => f !== undefined);
-  const isRead = (f: Found) => f.dir === dir && PICKED_UP.has(f.ext) && (f.kind === "middleware" || ctx.nextMajor >= 16);
+  const isRead = (f: Found) => f.dir === dir && PICKED_UP.has(f.ext) && readsMiddlewareKind(f.kind, ctx.nextMajor);
   const read = found.filter(isRead);
   const ignored = found.filter((f) => !isRead(f));
   const [active, second] = read;
@@ -87,7 +88,7 @@ export function locateMiddleware(files: ExistingFile[], ctx: MiddlewareFileConte
   if (!active) {
     const [stray] = ignored;
     if (stray) throw misplaced(stray, dir, ctx);
-    const kind: MiddlewareKind = ctx.nextMajor >= 16 ? "proxy" : "middleware";
+    const kind = middlewareKindFor(ctx.nextMajor);
     return { path: `${dir}${kind}.${ctx.language}`, kind, typescript: ctx.language === "ts", notes: [] };
   }
   const notes: LocationNote[] = ignored.map((f) => ({

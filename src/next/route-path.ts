@@ -1,4 +1,5 @@
 import { CliError } from "../core/errors.js";
+import { isRouteFileName } from "./conventions.js";
 
 // The one place that knows App Router folder syntax: `static`, `[id]`, `[...slug]`, `[[...slug]]`,
 // `(group)`, and which folders never become URLs (`_private`, `@slot`, `(.)intercepted`).
@@ -256,7 +257,7 @@ export function parseRoute(raw: string, context: ParseRouteContext = {}): RouteP
     );
   }
   const last = parts[parts.length - 1];
-  if (last !== undefined && /^route\.(ts|js|tsx|jsx|mjs)$/.test(last)) {
+  if (last !== undefined && isRouteFileName(last)) {
     throw invalid(`The route "${input}" names the file itself.`, `Drop "/${last}": give the URL path of the folder.`);
   }
   const segments = parts.map((part) => parseUserSegment(part, input, reserved));

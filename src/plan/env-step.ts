@@ -5,6 +5,7 @@ import type { EnvTarget } from "../project/env-target.js";
 import type { Language } from "../core/types.js";
 import { clerkEnvEntries, parseEnvText, planEnvFile, type EnvEntry } from "./env-file.js";
 import { planGitignore } from "./gitignore.js";
+import { DEVELOPMENT_ENV_ORDER } from "../next/conventions.js";
 import { styleInput } from "./route-file.js";
 import { emptyStep, type StepResult } from "./types.js";
 
@@ -12,7 +13,7 @@ import { emptyStep, type StepResult } from "./types.js";
 // loads, and whether .gitignore must change. The text edits themselves are env.ts and gitignore.ts.
 
 /** Env files `next dev` loads (besides .env.local, which is usually the target). */
-const DEVELOPMENT_FILES = new Set([".env", ".env.local", ".env.development", ".env.development.local"]);
+const DEVELOPMENT_FILES = new Set(DEVELOPMENT_ENV_ORDER);
 
 /** For each key with a non-empty value in another env file: where, and whether `next dev` sees it. */
 function valuesElsewhere(others: ExistingFile[]): Map<string, { path: string; development: boolean }> {
@@ -28,15 +29,12 @@ function valuesElsewhere(others: ExistingFile[]): Map<string, { path: string; de
   return found;
 }
 
-/** The env files `next dev` loads, first to last: the first file that defines a key wins (@next/env). */
-const DEVELOPMENT_ORDER = [".env.development.local", ".env.local", ".env.development", ".env"];
-
 /**
  * Keys a file `next dev` reads before the target defines as empty: whatever the target holds,
  * the app gets "" (an empty value still counts as defined).
  */
 function emptiedAhead(keys: string[], target: EnvTarget, step: StepResult): void {
-  const ahead = DEVELOPMENT_ORDER.slice(0, Math.max(0, DEVELOPMENT_ORDER.indexOf(target.path)));
+  const ahead = DEVELOPMENT_ENV_ORDER.slice(0, Math.max(0, DEVELOPMENT_ENV_ORDER.indexOf(target.path)));
   for (const key of keys) {
     for (const name of ahead) {
       const file = target.others.find((other) => other.path === name);

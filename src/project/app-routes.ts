@@ -1,13 +1,12 @@
 import { readdirSync, realpathSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { isInside } from "../core/paths.js";
+import { isRoutableFileName, isRouteFileName } from "../next/conventions.js";
 
 // Lists the folders of an App Router tree that Next.js turns into URLs: those holding a route.* or
 // page.* file. One readdir per folder (file types come with the listing); only symbolic links cost
 // an extra call. Links are followed while they stay inside the app folder, never in a cycle.
 
-const ROUTABLE_FILE = /^(?:route|page)\.(?:ts|tsx|js|jsx|mjs|mts|md|mdx)$/;
-const ROUTE_FILE = /^route\./;
 
 function skipFolder(name: string): boolean {
   return name === "node_modules" || name.startsWith("_");
@@ -72,7 +71,7 @@ export function listAppRoutes(appDirAbsolute: string): string[] {
 /** The Route Handler files (route.ts, route.js, …) below the app folder, sorted by folder. */
 export function listRouteFiles(appDirAbsolute: string): Array<{ folder: string; file: string }> {
   return listRoutableFiles(appDirAbsolute)
-    .filter((file) => ROUTE_FILE.test(file.name))
+    .filter((file) => isRouteFileName(file.name))
     .map((file) => ({ folder: file.folder, file: join(file.folder, file.name) }))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
@@ -96,7 +95,7 @@ function listRoutableFiles(appDirAbsolute: string): Array<{ folder: string; name
       const absolute = path.join(current.absolute, name);
       const type = entryType(dirent, absolute);
       if (type === "file") {
-        if (ROUTABLE_FILE.test(name)) found.push({ folder: current.relative, name });
+        if (isRoutableFileName(name)) found.push({ folder: current.relative, name });
         continue;
       }
       if (type === "other") continue;
@@ -108,7 +107,7 @@ function listRoutableFiles(appDirAbsolute: string): Array<{ folder: string; name
         continue;
       }
       // A symbolic link: a route file (wherever it points), or a folder to follow if it stays inside.
-      if (ROUTABLE_FILE.test(name)) {
+      if (isRoutableFileName(name)) {
         const stats = safeStat(absolute);
         if (stats?.isFile()) {
           found.push({ folder: current.relative, name });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { CliError } from "../core/errors.js";
 import { readText } from "../core/files.js";
+import { ENV_FILES, middlewareCandidatePaths } from "../next/conventions.js";
 import type { ExistingFile, Language, PackageManager } from "../core/types.js";
 import { detectPackageManagerAndWorkspace, type Workspace } from "./workspace.js";
 
@@ -47,11 +48,6 @@ export interface IgnoredField {
 /** The newest Next.js major this tool knows; `latest`/`canary` ranges count as this. */
 export const NEWEST_NEXT_MAJOR = 16;
 
-const MIDDLEWARE_NAMES = ["middleware", "proxy"];
-const MIDDLEWARE_EXTENSIONS = ["ts", "js", "mjs", "mts", "tsx", "jsx"];
-const MIDDLEWARE_FOLDERS = ["", "src/", "app/", "src/app/"];
-/** The env files Next.js loads in development and production builds. */
-const ENV_FILES = [".env.local", ".env", ".env.development.local", ".env.development", ".env.production.local", ".env.production"];
 
 /** package.json as parsed: any field may hold any JSON value. */
 interface PackageJson {
@@ -148,7 +144,7 @@ export function detectPackageManager(root: string): Promise<{ packageManager: Pa
   return detectPackageManagerAndWorkspace(root);
 }
 
-function readExisting(root: string, relativePaths: string[], unreadable: CliError[]): ExistingFile[] {
+function readExisting(root: string, relativePaths: readonly string[], unreadable: CliError[]): ExistingFile[] {
   return relativePaths.flatMap((relativePath) => {
     try {
       const content = readText(path.join(root, relativePath), relativePath); // a FIFO is never opened to read
@@ -212,9 +208,7 @@ export async function detectProject(cwd: string): Promise<Project> {
   const clerkInstalled = installedVersion(root, "@clerk/nextjs");
   const clerkDeclared = declaredVersion(pkg, "@clerk/nextjs", ignoredFields);
   const unreadable: Project["unreadable"] = { env: [], middleware: [] };
-  const middlewarePaths = MIDDLEWARE_FOLDERS.flatMap((folder) =>
-    MIDDLEWARE_NAMES.flatMap((name) => MIDDLEWARE_EXTENSIONS.map((ext) => `${folder}${name}.${ext}`)),
-  );
+  const middlewarePaths = middlewareCandidatePaths();
 
   if (pkg.packageManager !== undefined && typeof pkg.packageManager !== "string") ignore(ignoredFields, "packageManager", "a string such as pnpm@9.0.0");
   const { packageManager, workspace } = await detectPackageManager(root);

@@ -5,14 +5,13 @@ import { readText } from "../core/files.js";
 import { isInside } from "../core/paths.js";
 import { routeFilePath, type RoutePath } from "../next/route-path.js";
 import { listAppRoutes } from "./app-routes.js";
+import { ANY_PAGE_EXTENSIONS } from "../next/conventions.js";
 import type { Project } from "./detect.js";
 import { findRouteConflict } from "../next/route-conflicts.js";
 
 // Reads the files this run's answers point at (the route folder, the env file's git status),
 // so that planning stays a pure function of plain data.
 
-const ROUTE_EXTENSIONS = ["ts", "js", "tsx", "jsx", "mjs"];
-const PAGE_EXTENSIONS = ["tsx", "jsx", "ts", "js", "mdx", "md"];
 
 export interface RouteTarget {
   /** Relative path of the file to write. */
@@ -48,14 +47,14 @@ export function readRouteTarget(project: Project, route: RoutePath): RouteTarget
 
   const conflict = findRouteConflict(listAppRoutes(path.join(project.root, project.appDir)), route, { appDir: project.appDir });
   if (conflict) throw conflict;
-  for (const ext of PAGE_EXTENSIONS) {
+  for (const ext of ANY_PAGE_EXTENSIONS) {
     if (existsSync(path.join(absoluteFolder, `page.${ext}`))) {
       throw new CliError("PAGE_CONFLICT", `${folder}/page.${ext} exists: Next.js cannot have a page and a Route Handler in the same folder.`, {
         hint: "Pick another route (for example one under /api) or move the page.",
       });
     }
   }
-  for (const ext of ROUTE_EXTENSIONS) {
+  for (const ext of ANY_PAGE_EXTENSIONS) {
     const other = `${folder}/route.${ext}`;
     if (other !== target && existsSync(path.join(project.root, other))) {
       throw new CliError("ROUTE_EXISTS", `${other} already exists; writing ${path.posix.basename(target)} beside it would give Next.js two handlers for one route.`, {

@@ -27,7 +27,7 @@ const ALLOWED: Record<string, string[]> = {
   audit: ["core", "js", "next", "clerk", "styles", "project"],
   migrate: ["core", "js", "next", "clerk", "render", "styles", "project", "audit"],
   report: ["core", "next", "clerk", "styles", "project", "plan", "audit", "migrate"],
-  apply: ["core", "project", "plan"],
+  apply: ["core", "next", "project", "plan"],
   ui: ["core", "next", "clerk", "styles", "project", "plan", "audit", "migrate", "report"],
   commands: ["core", "js", "next", "clerk", "render", "styles", "project", "plan", "audit", "migrate", "report", "apply", "ui"],
   entry: ["core", "js", "next", "clerk", "render", "styles", "project", "plan", "audit", "migrate", "report", "apply", "ui", "commands"],
