@@ -2,7 +2,7 @@
 // is light (locate.ts); the parser-based patcher (plan.ts) is only exported as a type, so that
 // importing this module never loads @babel/parser, magic-string or path-to-regexp: run.ts loads
 // plan.ts itself when a middleware file exists.
-import type { RoutePath } from "../../core/route.js";
+import type { AppRoute, RoutePath } from "../../core/route.js";
 import type { MiddlewareNeed } from "../../core/style.js";
 import type { ExistingFile, Language } from "../../core/types.js";
 import type { ClerkSetup } from "./handler.js";
@@ -39,8 +39,12 @@ export interface MiddlewareLocation {
   notes: LocationNote[];
 }
 
-/** What planMiddleware needs to know about the file it patches. */
-export type PlanContext = MiddlewareContext & Pick<MiddlewareLocation, "path" | "kind" | "typescript">;
+/** What planMiddleware needs to know about the file it patches, and about the app. */
+export type PlanContext = MiddlewareContext &
+  Pick<MiddlewareLocation, "path" | "kind" | "typescript"> & {
+    /** The app's route files and pages (from project detection): exempting the route must not unprotect them. */
+    appRoutes: readonly AppRoute[];
+  };
 
 /** Why Next.js doesn't read a middleware/proxy file. */
 export type IgnoredReason =
