@@ -11,6 +11,8 @@
 //                   fixture middleware/clerk-string-matcher), so the parser loads and patches it;
 //   patch, cold     the patch run with an empty code cache each time (what the first run of a
 //                   version, e.g. every `npx` of a new release, pays);
+//   …, cache off    generate and patch with CREATE_CLERK_ROUTE_CACHE=off: what the cache saves
+//                   (issue 24: it has to save more than its checks cost, or go);
 //   audit 500       `audit` of a copy of the example project with a Clerk proxy.ts and 500 route
 //                   files (the generated route snapshots, cycled);
 //   env 50 MB       a generation into a copy whose .env.local is 50 MB (time and peak memory of
@@ -20,7 +22,9 @@
 // hits all of them alike, after 2 untimed warm-up rounds (which also fill the code cache). Only the
 // spawn is timed; fresh project copies are made before the clock starts. The CLI's code cache lives
 // in a folder of this run (CREATE_CLERK_ROUTE_CACHE), so the user's own cache is neither used nor
-// touched; "patch, cold" gets a new empty folder for every run.
+// touched; "patch, cold" gets a new empty folder for every run. Those folders are below the
+// repository's git-ignored .tmp/, not the temp folder: the CLI uses no cache in a folder others
+// can write to (/tmp is one), and this script says so when the cache was refused all the same.
 //
 // Peak memory (max RSS): GNU `/usr/bin/time -f %M` (the child's max RSS in KiB) when it works here,
 // in its own pass so its extra fork/exec does not touch the timings. Without it, a wrapper node
@@ -31,7 +35,7 @@
 // tarball is then installed), `npm install <tgz>` into an empty temp project, and the apparent size
 // of every file below its node_modules (1 MB = 1,000,000 bytes).
 import { spawnSync } from "node:child_process";
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -72,7 +76,12 @@ function parseRuns(argv) {
 
 const runs = parseRuns(process.argv.slice(2));
 const tmp = mkdtempSync(path.join(os.tmpdir(), "ccr-bench-"));
-const cleanup = () => rmSync(tmp, { recursive: true, force: true });
+mkdirSync(path.join(root, ".tmp"), { recursive: true, mode: 0o755 });
+const caches = mkdtempSync(path.join(root, ".tmp", "bench-cache-"));
+const cleanup = () => {
+  rmSync(tmp, { recursive: true, force: true });
+  rmSync(caches, { recursive: true, force: true });
+};
 process.on("SIGINT", () => {
   cleanup();
   process.exit(130);
@@ -82,7 +91,7 @@ process.on("SIGINT", () => {
 // `npm run` exports, so the nested npm commands read only their own configuration.
 const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
 env.CI = "true";
-const warmCache = path.join(tmp, "cache");
+const warmCache = path.join(caches, "warm");
 env.CREATE_CLERK_ROUTE_CACHE = warmCache;
 
 let copies = 0;
@@ -93,7 +102,8 @@ function freshProject(setup) {
   return dir;
 }
 const withClerkProxy = (dir) => cpSync(clerkProxy, path.join(dir, "proxy.ts"));
-const coldCache = () => ({ CREATE_CLERK_ROUTE_CACHE: path.join(tmp, `cold-cache-${copies++}`) });
+const coldCache = () => ({ CREATE_CLERK_ROUTE_CACHE: path.join(caches, `cold-${copies++}`) });
+const cacheOff = () => ({ CREATE_CLERK_ROUTE_CACHE: "off" });
 
 /** A copy of the example project with a Clerk proxy.ts and AUDIT_ROUTES route files; audit only reads it. */
 function auditProject() {
@@ -133,6 +143,8 @@ const commands = [
   { key: "generate", label: "generate", cliArgs: () => generateArgs(freshProject()) },
   { key: "patch", label: "patch proxy.ts", cliArgs: () => generateArgs(freshProject(withClerkProxy)) },
   { key: "patchCold", label: "patch, cold cache", cliArgs: () => generateArgs(freshProject(withClerkProxy)), extraEnv: coldCache },
+  { key: "generateOff", label: "generate, cache off", cliArgs: () => generateArgs(freshProject()), extraEnv: cacheOff },
+  { key: "patchOff", label: "patch, cache off", cliArgs: () => generateArgs(freshProject(withClerkProxy)), extraEnv: cacheOff },
   { key: "audit", label: `audit ${AUDIT_ROUTES} routes`, cliArgs: () => ["audit", "--cwd", auditDir], statuses: [0, 1] },
 ];
 const envCommand = { key: "env", label: "env file 50 MB", cliArgs: () => generateArgs(bigEnvProject()), statuses: [0, 1] };
@@ -244,6 +256,11 @@ try {
     }
   }
   const loadAfterTiming = load();
+  // A refused folder (see the note at the top) would make every "warm" row a run without a cache.
+  const warmFiles = existsSync(warmCache) ? readdirSync(warmCache, { withFileTypes: true, recursive: true }).filter((entry) => entry.isFile()) : [];
+  if (warmFiles.length === 0) {
+    console.log(`Warning: the CLI wrote no code cache to ${warmCache} (refused?): the warm rows ran without one.`);
+  }
 
   const viaGnuTime = gnuTimeWorks();
   const peaks = Object.fromEntries(commands.map((command) => [command.key, 0]));
