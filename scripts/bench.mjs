@@ -20,7 +20,8 @@
 //
 // Timing: the short rows run round-robin (each round starts one command later) so machine noise
 // hits all of them alike, after 2 untimed warm-up rounds (which also fill the code cache). Only the
-// spawn is timed; fresh project copies are made before the clock starts. The CLI's code cache lives
+// spawn is timed (each with a small preloaded file that prints the run's CPU time, the CPU column);
+// fresh project copies are made before the clock starts. The CLI's code cache lives
 // in a folder of this run (CREATE_CLERK_ROUTE_CACHE), so the user's own cache is neither used nor
 // touched; "patch, cold" gets a new empty folder for every run. Those folders are below the
 // repository's git-ignored .tmp/, not the temp folder: the CLI uses no cache in a folder others
@@ -161,12 +162,31 @@ function run(file, args, { statuses = [0], ...options } = {}) {
 const nodeArgs = (cliArgs) => (cliArgs === null ? ["-e", "0"] : [bin, ...cliArgs]);
 const envOf = (command) => ({ ...env, ...command.extraEnv?.() });
 
+// Each timed run also reports its CPU time (user + system, every thread), printed at exit by a
+// preloaded file: on a busy machine other processes lengthen the wall time of every run but hardly
+// its CPU time, so that column still tells rows apart (issue 24: what the code cache saves).
+// Its exit listener is added at beforeExit, so that it runs after the CLI's own (the code cache is
+// written at exit); a run that calls process.exit() has no beforeExit and reports before those.
+const CPU_PRELOAD = path.join(tmp, "cpu-time.cjs");
+writeFileSync(
+  CPU_PRELOAD,
+  [
+    "let late = false;",
+    'const report = () => { const { user, system } = process.cpuUsage(); require("node:fs").writeSync(2, "\\nccr-bench-cpu-us=" + (user + system) + "\\n"); };',
+    'process.on("beforeExit", () => { if (!late) { late = true; process.on("exit", report); } });',
+    'process.on("exit", () => { if (!late) report(); });',
+    "",
+  ].join("\n"),
+);
+
+/** Wall time of one run and its CPU time, in ms. */
 function timeOnce(command) {
-  const args = nodeArgs(command.cliArgs());
+  const args = ["-r", CPU_PRELOAD, ...nodeArgs(command.cliArgs())];
   const options = { env: envOf(command), statuses: command.statuses };
   const start = process.hrtime.bigint();
-  run(process.execPath, args, options);
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const { stderr } = run(process.execPath, args, options);
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  return { wall, cpu: Number(/ccr-bench-cpu-us=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1000 };
 }
 
 const WRAPPER = `
@@ -248,11 +268,15 @@ try {
   console.log(`Timing ${runs} runs of each command, round-robin after ${WARMUP_ROUNDS} warm-up rounds…`);
 
   const times = Object.fromEntries(commands.map((command) => [command.key, []]));
+  const cpuTimes = Object.fromEntries(commands.map((command) => [command.key, []]));
   for (let round = 0; round < WARMUP_ROUNDS + runs; round++) {
     for (let i = 0; i < commands.length; i++) {
       const command = commands[(round + i) % commands.length];
-      const elapsed = timeOnce(command);
-      if (round >= WARMUP_ROUNDS) times[command.key].push(elapsed);
+      const { wall, cpu } = timeOnce(command);
+      if (round >= WARMUP_ROUNDS) {
+        times[command.key].push(wall);
+        cpuTimes[command.key].push(cpu);
+      }
     }
   }
   const loadAfterTiming = load();
@@ -278,14 +302,15 @@ try {
 
   const s = Object.fromEntries(commands.map((command) => [command.key, stats(times[command.key])]));
   const ratio = (key) => s[key].median / s.node.median;
-  console.log(`\n  ${"command".padEnd(20)}${"median".padStart(10)}${"min".padStart(10)}${"p90".padStart(10)}  × node  max RSS`);
+  const cpu = Object.fromEntries(commands.map((command) => [command.key, stats(cpuTimes[command.key]).median]));
+  console.log(`\n  ${"command".padEnd(20)}${"median".padStart(10)}${"min".padStart(10)}${"p90".padStart(10)}  × node${"CPU".padStart(10)}  × node   max RSS`);
   for (const { key, label } of commands) {
-    console.log(`  ${label.padEnd(20)}${ms(s[key].median)}${ms(s[key].min)}${ms(s[key].p90)}  ${ratio(key).toFixed(2).padStart(5)}×  ${MiB(peaks[key]).padStart(8)}`);
+    console.log(`  ${label.padEnd(20)}${ms(s[key].median)}${ms(s[key].min)}${ms(s[key].p90)}  ${ratio(key).toFixed(2).padStart(5)}×${ms(cpu[key])}  ${(cpu[key] / cpu.node).toFixed(2).padStart(5)}×  ${MiB(peaks[key]).padStart(8)}`);
   }
   const envStats = stats(envRuns.map((result) => result.ms));
   const envPeak = Math.max(...envRuns.map((result) => result.kib));
-  console.log(`  ${envCommand.label.padEnd(20)}${ms(envStats.median)}${ms(envStats.min)}${ms(envStats.median)}      —  ${MiB(envPeak).padStart(8)}  (${ENV_RUNS} runs; the file was ${envOutcome})`);
-  console.log(`  (max RSS: highest of ${MEMORY_RUNS} runs, ${viaGnuTime ? "/usr/bin/time -f %M" : "in-process wrapper, process.resourceUsage().maxRSS"}; load average after timing: ${loadAfterTiming})`);
+  console.log(`  ${envCommand.label.padEnd(20)}${ms(envStats.median)}${ms(envStats.min)}${ms(envStats.median)}      —         —       —  ${MiB(envPeak).padStart(8)}  (${ENV_RUNS} runs; the file was ${envOutcome})`);
+  console.log(`  (CPU: median user + system time of the timed runs; max RSS: highest of ${MEMORY_RUNS} runs, ${viaGnuTime ? "/usr/bin/time -f %M" : "in-process wrapper, process.resourceUsage().maxRSS"}; load average after timing: ${loadAfterTiming})`);
 
   const dist = [];
   const walk = (dir) => {

@@ -160,12 +160,14 @@ export function compileCached(file: string, params: string[], folder: string | u
   const head = `(function (${params.join(", ")}) {`;
   // The build emits ASCII only (esbuild's default charset; build.mjs checks it): latin1 is the cheap decode.
   const source = `${head}${bytes.toString("latin1")}\n})`;
-  const entry: CacheEntry | undefined = folder === undefined ? undefined : { bundle: path.basename(file), key: cacheKey(head, bytes) };
-  const cachedData = folder !== undefined && entry ? readCache(folder, entry) : undefined;
+  const run = (script: vm.Script) => script.runInThisContext() as (...args: unknown[]) => unknown;
+  if (folder === undefined) return run(new vm.Script(source, { filename: file }));
+  const entry: CacheEntry = { bundle: path.basename(file), key: cacheKey(head, bytes) };
+  const cachedData = readCache(folder, entry);
   const script = new vm.Script(source, { filename: file, cachedData });
-  if (folder !== undefined && entry && (cachedData === undefined || script.cachedDataRejected)) {
+  if (cachedData === undefined || script.cachedDataRejected) {
     if (pending.length === 0) process.once("exit", flush);
     pending.push({ folder, entry, script });
   }
-  return script.runInThisContext() as (...args: unknown[]) => unknown;
+  return run(script);
 }
