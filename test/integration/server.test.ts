@@ -31,6 +31,8 @@ const ROUTES = {
   clerkClient: { route: "/api/it/clerk-client", style: "clerkClient" },
   dynamic: { route: "/api/projects/[id]", style: "userId", methods: ["GET", "POST", "DELETE"] },
   admin: { route: "/api/it/admin", style: "protect", flags: ["--role", "admin"] },
+  // Written to app/api/it/%5Finternal: Next.js serves it as /api/it/_internal.
+  underscore: { route: "/api/it/_internal", style: "userId" },
 } satisfies Record<string, RouteRequest>;
 type RouteKey = keyof typeof ROUTES;
 
@@ -173,6 +175,17 @@ describe.each(LINES)("generated routes on a real $line server", ({ line, middlew
     it("userId: 200 { userId }", async () => {
       const reply = await get("userId", { token: await signedIn() });
       expect(reply.status).toBe(200);
+      expect(reply.json).toEqual({ userId: USER.id });
+    });
+
+    it("/api/it/_internal (the folder %5Finternal) is served at its URL, behind Clerk: 401 signed out, 200 signed in", async () => {
+      if (!server) throw new Error("server not started");
+      expect(added.underscore.file).toMatch(/\/api\/it\/%5Finternal\/route\.ts$/);
+      const signedOut = await request(server.url, "/api/it/_internal");
+      expect(signedOut.status, signedOut.text).toBe(401);
+      expect(signedOut.json).toEqual({ error: "Unauthorized" });
+      const reply = await request(server.url, "/api/it/_internal", { token: await signedIn() });
+      expect(reply.status, reply.text).toBe(200);
       expect(reply.json).toEqual({ userId: USER.id });
     });
 
