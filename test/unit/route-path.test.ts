@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { CliError } from "../../src/core/errors.js";
 import { parseRoute, routeParams } from "../../src/core/route.js";
 import { normalizeOptions, parseMethods, reservedNames } from "../../src/options.js";
+import { parseArgs } from "../../src/cli.js";
+import { commandGroups } from "../../src/report/command.js";
 import { findStyle } from "../../src/styles/index.js";
 import { upstreamUrlVariable } from "../../src/styles/token.js";
 
@@ -92,13 +94,46 @@ describe("options", () => {
     expect(() => normalizeOptions({ style: "userId", [flag]: value })).toThrow(expect.objectContaining({ code: "INVALID_FLAG" }));
   });
 
-  it("names the token style's upstream variable after the template", () => {
-    expect(upstreamUrlVariable("supabase")).toBe("SUPABASE_URL");
-    expect(upstreamUrlVariable("my-db.v2")).toBe("MY_DB_V2_URL");
+  it("names the token style's upstream variable after the template, with a name of the tool's own", () => {
+    expect(upstreamUrlVariable("supabase")).toBe("JWT_TEMPLATE_SUPABASE_API_URL");
+    expect(upstreamUrlVariable("my-db.v2")).toBe("JWT_TEMPLATE_MY_DB_V2_API_URL");
+    // DATABASE_URL is a database's connection string, password included: never the token's destination.
+    expect(upstreamUrlVariable("database")).toBe("JWT_TEMPLATE_DATABASE_API_URL");
   });
 });
 
 describe("issue 24 item 4: input that used to be silently wrong", () => {
+  it.each(["role", "permission", "plan", "feature"])("keeps every --%s given (commander collects them), in order", (flag) => {
+    const values = { role: ["org:admin"], permission: ["org:invoices:read", "org:invoices:delete"], plan: ["pro", "org:team"], feature: ["export", "user:seats"] }[flag]!;
+    const options = normalizeOptions({ style: "userId", [flag]: values });
+    const [value] = [...options.values.values()];
+    expect(value).toEqual(values);
+  });
+
+  it("commander keeps every occurrence of a repeatable flag, and the echoed CI command repeats the flag", () => {
+    const parsed = parseArgs(["/api/x", "--style", "userId", "--permission", "org:a:read", "--permission", "org:a:delete", "--plan", "pro"]);
+    expect(parsed).toMatchObject({ kind: "run", flags: { permission: ["org:a:read", "org:a:delete"], plan: ["pro"] } });
+    if (parsed.kind !== "run") return;
+    const groups = commandGroups(normalizeOptions(parsed.flags), { force: false });
+    expect(groups).toEqual(expect.arrayContaining(["--permission org:a:read", "--permission org:a:delete", "--plan pro"]));
+    const again = parseArgs(groups.slice(1).join(" ").split(" ").map((word) => word.replace(/^'|'$/g, "")));
+    expect(again.kind === "run" && again.flags.permission).toEqual(["org:a:read", "org:a:delete"]);
+  });
+
+  it("any other value flag given twice is an error naming the flag (commander alone keeps the last one)", () => {
+    expect(parseArgs(["--style", "userId", "--style", "protect"])).toEqual({ kind: "error", message: "--style is given 2 times; give it once." });
+    expect(parseArgs(["--style", "userId", "--cwd", "a", "--cwd", "b"])).toMatchObject({ kind: "error", message: expect.stringContaining("--cwd") });
+    expect(parseArgs(["--style", "userId", "--secret-key", "sk_test_one", "--secret-key", "sk_test_two"])).toEqual({
+      kind: "error",
+      message: "--secret-key is given 2 times; give it once.",
+    });
+  });
+
+  it("refuses two different roles (a member has one role: no one could call the route) and a check given twice", () => {
+    expect(() => normalizeOptions({ style: "userId", role: ["org:admin", "org:member"] })).toThrow(expect.objectContaining({ code: "INVALID_FLAG", message: expect.stringMatching(/one role/) }));
+    expect(() => normalizeOptions({ style: "userId", permission: ["org:a:b", "org:a:b"] })).toThrow(/given twice/);
+  });
+
   it.each([
     ["sk_test_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789", /secret key/, /--secret-key/],
     ["/api/sk_live_AbCdEfGhIjKlMnOpQrStUvWxYz0123", /secret key/, /--secret-key/],
