@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync, promises as fs } from "node:fs";
+import { closeSync, lstatSync, openSync, rmSync, statSync, writeSync, promises as fs, type Stats } from "node:fs";
 import path from "node:path";
 import { CliError } from "../core/errors.js";
-import { checkInsideProject, checkWritableTarget, readText } from "../core/files.js";
+import { checkInsideProject, checkWritableTarget, notAFile, readText } from "../core/files.js";
 import type { FileChange } from "../core/types.js";
 
 // Writes a plan all-or-nothing, under a project lock: each file goes to a temporary file in its
@@ -22,6 +22,8 @@ export interface ApplyHooks {
   beforeRelease?: () => void | Promise<void>;
   /** Called when the project lock was found stale, before this run takes it over (tests: a second run in between). */
   beforeTakeover?: () => void | Promise<void>;
+  /** Called once the lock is held, before anything is checked or written: a signal can still stop the run with nothing to undo. */
+  afterLock?: () => void | Promise<void>;
 }
 
 interface Done {
@@ -88,11 +90,22 @@ function createExclusive(file: string, name: string): boolean {
   return true;
 }
 
-/** A lock file's content, or undefined when it is gone. */
-function readLock(file: string): string | undefined {
+/**
+ * A lock file's content, or undefined when it is gone. Only a regular file is opened (lstat first,
+ * then readText's non-blocking open): a FIFO, folder or symbolic link in the lock's place is not a
+ * lock of this tool's, and opening a FIFO to read would block the run for good, deaf to Ctrl-C.
+ */
+function readLock(file: string, name: string): string | undefined {
+  const stat = lstatSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) return undefined;
+  const notOurs = (found: Stats) =>
+    notAFile(name, found, `It is not a lock of this tool's (that is a regular file holding a PID): delete ${name} and run again.`);
+  if (!stat.isFile()) throw notOurs(stat);
   try {
-    return readFileSync(file, "utf8");
-  } catch {
+    return readText(file, name) ?? undefined;
+  } catch (error) {
+    if (error instanceof CliError && error.code === "NOT_A_FILE") throw notOurs(lstatSync(file, { throwIfNoEntry: false }) ?? stat);
+    if (error instanceof CliError) throw error;
     return undefined;
   }
 }
@@ -113,11 +126,11 @@ function lockPid(content: string): number | undefined {
 function removeStaleLock(root: string, file: string, stale: string): void {
   const guard = path.join(root, TAKEOVER_FILE);
   if (!createExclusive(guard, TAKEOVER_FILE)) {
-    const holder = lockPid(readLock(guard) ?? "");
+    const holder = lockPid(readLock(guard, TAKEOVER_FILE) ?? "");
     throw lockedError(holder === undefined ? "a run that is starting" : `process ${holder}`, TAKEOVER_FILE);
   }
   try {
-    if (readLock(file) === stale) rmSync(file, { force: true }); // else: gone or replaced; the caller looks again
+    if (readLock(file, LOCK_FILE) === stale) rmSync(file, { force: true }); // else: gone or replaced; the caller looks again
   } finally {
     rmSync(guard, { force: true });
   }
@@ -132,7 +145,7 @@ export async function acquireLock(root: string, hooks: ApplyHooks = {}): Promise
   const file = path.join(root, LOCK_FILE);
   for (let attempt = 0; ; attempt++) {
     if (createExclusive(file, LOCK_FILE)) return () => rmSync(file, { force: true });
-    const content = readLock(file);
+    const content = readLock(file, LOCK_FILE);
     if (content === undefined && attempt < 3) continue; // released meanwhile: try again
     const pid = lockPid(content ?? "");
     if (attempt >= 3 || pid === undefined || pid === process.pid || isAlive(pid)) {
@@ -208,6 +221,7 @@ async function rollBack(done: Done[], createdFolders: string[]): Promise<string[
 export async function applyChanges(root: string, changes: FileChange[], hooks: ApplyHooks = {}): Promise<void> {
   const release = await acquireLock(root, hooks);
   try {
+    await hooks.afterLock?.();
     await applyLocked(root, changes, hooks);
   } finally {
     release();

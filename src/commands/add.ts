@@ -125,9 +125,10 @@ const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 /**
  * Ctrl-C, SIGTERM or SIGHUP while files are being written rolls back what was written. A signal
- * is acted on before each rename and once more after the last one (its rename and clean-up
- * included), while the lock is still held: until the lock is released, a signal always means
- * "nothing was written", and the install never starts. From that last check to removing the
+ * is acted on once the lock is held, before each folder is created and each rename, and once more
+ * after the last rename (its clean-up included), while the lock is still held; nothing in between
+ * blocks (the lock and every file are read without a blocking open). Until the lock is released,
+ * a signal always means "nothing was written", and the install never starts. From that last check to removing the
  * handlers the code is synchronous (lock release included): a signal arriving in those few
  * microseconds is dropped by Node when its last listener goes; one after that ends the process
  * the default way, with the files written.
@@ -148,6 +149,14 @@ async function applyInterruptibly(root: string, plan: Plan, deps: RunDeps): Prom
   try {
     await applyChanges(root, plan.changes, {
       ...deps.applyHooks,
+      afterLock: async () => {
+        await deps.applyHooks?.afterLock?.();
+        stopIfSignalled();
+      },
+      beforeMkdir: async (folder) => {
+        await deps.applyHooks?.beforeMkdir?.(folder);
+        stopIfSignalled();
+      },
       beforeCommit: async (change) => {
         await deps.applyHooks?.beforeCommit?.(change);
         stopIfSignalled();

@@ -12,15 +12,27 @@ import { parseMethods, reservedNames } from "../styles/methods.js";
 // Options (what to add) and Mode (how this run behaves). Nothing after this reads RawFlags.
 // Every error says what is wrong and how to fix it, and names the flag.
 
-function rawValue(flags: RawFlags, flag: StyleFlag): string | undefined {
+/** What the user gave for a style flag: every occurrence (a prompt's answer is one), or undefined. */
+function rawValues(flags: RawFlags, flag: StyleFlag): string[] | undefined {
   const value = Object.hasOwn(flags, flag.key) ? flags[flag.key] : undefined;
-  return typeof value === "string" ? value : undefined;
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) && value.length > 0 ? value : undefined;
+}
+
+/** The flag's value from what was given: one occurrence, or several combined (StyleFlag.combine). */
+function parseGiven(flag: StyleFlag, raws: string[]): unknown {
+  const parsed = raws.map((raw) => flag.parse(raw));
+  if (flag.combine) return flag.combine(parsed);
+  if (parsed.length > 1) {
+    throw new CliError("INVALID_ARGUMENTS", `${flagName(flag)} is given ${parsed.length} times; give it once.`, { hint: "Run create-clerk-route --help to see every flag." });
+  }
+  return parsed[0];
 }
 
 /** The style's own flags, parsed; a flag meant for other styles is an error. */
 function styleValues(flags: RawFlags, style: StyleDeclaration, env: NodeJS.ProcessEnv, route: RoutePath): Map<StyleFlag, unknown> {
   for (const flag of allStyleFlags()) {
-    if (rawValue(flags, flag) === undefined || style.flags.includes(flag)) continue;
+    if (rawValues(flags, flag) === undefined || style.flags.includes(flag)) continue;
     const owners = stylesAccepting(flag).map((s) => s.name);
     throw new CliError("FLAG_NOT_FOR_STYLE", `${flagName(flag)} only applies to --style ${owners.join(" or ")} (this run uses ${style.name}).`, {
       hint: `Drop ${flagName(flag)}, or pass --style ${owners[0]}.`,
@@ -28,11 +40,11 @@ function styleValues(flags: RawFlags, style: StyleDeclaration, env: NodeJS.Proce
   }
   const values = new Map<StyleFlag, unknown>();
   for (const flag of style.flags) {
-    const given = rawValue(flags, flag);
+    const given = rawValues(flags, flag);
     const variable = typeof flag.environment === "function" ? flag.environment(route) : flag.environment;
     const fromEnv = variable === undefined ? undefined : env[variable];
-    const raw = given ?? (fromEnv !== undefined && fromEnv.trim() !== "" ? fromEnv : undefined);
-    if (raw !== undefined) values.set(flag, flag.parse(raw));
+    const raws = given ?? (fromEnv !== undefined && fromEnv.trim() !== "" ? [fromEnv] : undefined);
+    if (raws !== undefined) values.set(flag, parseGiven(flag, raws));
   }
   style.check?.(values);
   return values;

@@ -1,16 +1,18 @@
-import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import { CliError } from "./errors.js";
 import { isInside } from "./paths.js";
 
-// Every user file this tool reads goes through here. A file it rewrites must be UTF-8, so that
-// writing it back keeps every byte the tool did not mean to change. Only regular files are read:
-// a FIFO, socket, device or folder where a file belongs is an error, never a hang.
+// Every user file this tool reads goes through here (readText; manifests through readManifestText,
+// which says "no file" instead of failing). A file it rewrites must be UTF-8, so that writing it
+// back keeps every byte the tool did not mean to change. Only regular files are read: a FIFO,
+// socket, device or folder where a file belongs is an error, never a hang.
 
 /** The largest file the run reads to patch (env files, proxy/middleware, the route, .gitignore). */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
-function notAFile(label: string, stat: Stats): CliError {
+/** NOT_A_FILE naming what `label` is instead (a folder, a FIFO, ...); `hint` replaces the usual one. */
+export function notAFile(label: string, stat: Stats, hint?: string): CliError {
   const kind = stat.isDirectory()
     ? "a folder"
     : stat.isFIFO()
@@ -19,9 +21,11 @@ function notAFile(label: string, stat: Stats): CliError {
         ? "a socket"
         : stat.isCharacterDevice() || stat.isBlockDevice()
           ? "a device"
-          : "not a regular file";
+          : stat.isSymbolicLink()
+            ? "a symbolic link"
+            : "not a regular file";
   return new CliError("NOT_A_FILE", `${label} is ${kind}, not a regular file; this tool reads and writes regular files only.`, {
-    hint: `Move ${label} out of the way, or skip this step (--no-env for an env file, --no-middleware for proxy/middleware, another route for a route file).`,
+    hint: hint ?? `Move ${label} out of the way, or skip this step (--no-env for an env file, --no-middleware for proxy/middleware, another route for a route file).`,
   });
 }
 
@@ -66,9 +70,60 @@ export function readText(file: string, label: string = file, strict = false): st
 }
 
 /**
+ * A manifest read for detection (package.json, pnpm-workspace.yaml, node_modules/x/package.json),
+ * through readText: undefined when it is missing or cannot be read as a regular file of at most
+ * 1 MB (a FIFO, a folder, no permission). Detection treats such a file as absent, never hangs on it.
+ */
+export function readManifestText(file: string): string | undefined {
+  try {
+    return readText(file) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses to replace a file its owner made read-only (no owner write bit, e.g. chmod 444), or one
+ * this process may not write: the atomic rename would replace it all the same, since it needs
+ * only the folder's permission.
+ */
+function checkNotReadOnly(file: string, label: string, stat: Stats): void {
+  let writable = (stat.mode & 0o200) !== 0;
+  if (writable) {
+    try {
+      accessSync(file, constants.W_OK);
+    } catch {
+      writable = false;
+    }
+  }
+  if (!writable) {
+    throw new CliError("READ_ONLY_FILE", `${label} is read-only (mode ${(stat.mode & 0o777).toString(8).padStart(3, "0")}); this tool does not replace a file you cannot write.`, {
+      hint: `Make it writable first (chmod u+w ${label}) if it should change, or skip this step (--no-env for an env file, --no-middleware for proxy/middleware, another route for a route file).`,
+    });
+  }
+}
+
+/**
+ * Whether a folder or file may decide how this user's project is installed (a workspace root
+ * above the project, its package.json): owned by this user or by root, and not writable by
+ * others. A path that does not exist is `missing`. Windows has no such owners or modes: trusted.
+ */
+export function isTrusted(file: string, missing = false): boolean {
+  if (typeof process.getuid !== "function") return true;
+  const uid = process.getuid();
+  try {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (stat === undefined) return missing;
+    return (stat.uid === uid || stat.uid === 0) && (stat.mode & 0o002) === 0;
+  } catch {
+    return false; // EACCES, ENOTDIR, ...
+  }
+}
+
+/**
  * Refuses to replace what is not a plain, singly linked file: a symbolic link (dangling or not;
  * it would become a plain file), a FIFO, socket, device or folder, or a file with several hard
- * links (the rename would split it from its other names). A missing path is fine.
+ * links (the rename would split it from its other names), or a read-only file. A missing path is fine.
  */
 export function checkWritableTarget(file: string, label: string): Stats | undefined {
   const stat = lstatSync(file, { throwIfNoEntry: false });
@@ -84,6 +139,7 @@ export function checkWritableTarget(file: string, label: string): Stats | undefi
       hint: `Edit ${label} by hand, or make it a single file first (cp ${label} ${label}.copy && mv ${label}.copy ${label}).`,
     });
   }
+  checkNotReadOnly(file, label, stat);
   return stat;
 }
 

@@ -21,6 +21,9 @@ export interface RawFlags {
   secretKey?: string;
   /** true: --install, false: --no-install, undefined: ask (interactive) or skip. */
   install?: boolean;
-  /** The style flags (see StyleDeclaration.flags), by commander key, e.g. jwtTemplate. */
-  [styleFlag: string]: string | boolean | undefined;
+  /**
+   * The style flags (see StyleDeclaration.flags), by commander key, e.g. jwtTemplate. A repeatable
+   * flag (StyleFlag.combine) given on the command line holds every occurrence, in order.
+   */
+  [styleFlag: string]: string | string[] | boolean | undefined;
 }

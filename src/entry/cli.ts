@@ -52,21 +52,21 @@ export function buildProgram(): Command {
     .description("Add a Clerk-protected Route Handler to a Next.js App Router project.")
     .version(version, "-V, --version")
     .argument("[route]", "URL path of the handler, e.g. /api/projects/[id] (placed under /api if it is not)")
-    .option("-s, --style <style>", STYLES.map((style) => style.name).join(" | "))
-    .option("-m, --methods <list>", `comma-separated: ${METHODS.join(",")} (default GET; clerkClient: POST)`);
-  for (const flag of allStyleFlags()) program.option(flag.flag, flag.description);
+    .option("-s, --style <style>", STYLES.map((style) => style.name).join(" | "), collect)
+    .option("-m, --methods <list>", `comma-separated: ${METHODS.join(",")} (default GET; clerkClient: POST)`, collect);
+  for (const flag of allStyleFlags()) program.option(flag.flag, flag.combine ? `${flag.description} (repeatable: all must hold)` : flag.description, collect);
   return program
-    .option("--cwd <dir>", "the Next.js project (default: current directory)")
+    .option("--cwd <dir>", "the Next.js project (default: current directory)", collect)
     .option("-y, --yes", "never prompt: take defaults for anything the flags do not give")
     .option("--force", "overwrite an existing route file")
     .option("--dry-run", "show what would change as a diff, write nothing")
     .option("--json", "print one JSON object on stdout (implies no prompts)")
     .option("--no-middleware", "do not create or patch proxy.ts / middleware.ts")
     .option("--no-env", "do not touch the env file")
-    .option("--env-file <path>", "env file to add the Clerk keys to (default .env.local, or an existing .env)")
-    .option("--env-path <path>", "same as --env-file; use it on Node 20, where node itself intercepts --env-file")
-    .option("--publishable-key <key>", "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY value (or set that variable)")
-    .option("--secret-key <key>", "CLERK_SECRET_KEY value (or set that variable)")
+    .option("--env-file <path>", "env file to add the Clerk keys to (default .env.local, or an existing .env)", collect)
+    .option("--env-path <path>", "same as --env-file; use it on Node 20, where node itself intercepts --env-file", collect)
+    .option("--publishable-key <key>", "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY value (or set that variable)", collect)
+    .option("--secret-key <key>", "CLERK_SECRET_KEY value (or set that variable)", collect)
     .addOption(new Option("--install", "install @clerk/nextjs when it is missing"))
     .addOption(new Option("--no-install", "never install @clerk/nextjs"))
     .helpOption("-h, --help", "show this help")
@@ -76,6 +76,33 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeErr: () => {}, writeOut: (text) => process.stdout.write(text) });
+}
+
+/**
+ * Every value flag keeps every occurrence (commander alone keeps the last one, silently): a flag
+ * that may be repeated (--role, --permission, --plan, --feature) hands them all on, any other one
+ * given twice is an error (see singleValues).
+ */
+function collect(value: string, previous: unknown): string[] {
+  return [...(Array.isArray(previous) ? (previous as string[]) : []), value];
+}
+
+/**
+ * The parsed options with each value flag's occurrences resolved: repeatable style flags keep
+ * their list, every other value flag must have been given once. The message names the flag, never
+ * its values (one may be a secret key).
+ */
+function singleValues(program: Command): Record<string, unknown> | string {
+  const repeatable = new Set(allStyleFlags().filter((flag) => flag.combine).map((flag) => flag.key));
+  const opts: Record<string, unknown> = { ...program.opts() };
+  for (const option of program.options) {
+    const key = option.attributeName();
+    const value = opts[key];
+    if (!Array.isArray(value) || repeatable.has(key)) continue;
+    if (value.length > 1) return `${option.long} is given ${value.length} times; give it once.`;
+    opts[key] = value[0];
+  }
+  return opts;
 }
 
 /** `create-clerk-route audit`: a subcommand of the program (settings above are inherited). */
@@ -129,7 +156,9 @@ export function parseArgs(argv: string[]): ParseResult {
     throw error;
   }
   if (audit) return { kind: "audit", flags: audit };
-  const { envPath: envPathOption, ...opts } = program.opts<RawFlags>();
+  const resolved = singleValues(program);
+  if (typeof resolved === "string") return { kind: "error", message: resolved };
+  const { envPath: envPathOption, ...opts } = resolved as RawFlags;
   const envPath = typeof envPathOption === "string" ? envPathOption : undefined;
   if (envPath !== undefined && opts.envFile !== undefined && envPath !== opts.envFile) {
     return { kind: "error", message: "--env-file and --env-path name different files; pass one of them." };

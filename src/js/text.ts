@@ -1,8 +1,20 @@
 // The text around nodes: quoting, indentation and where a line ends.
 import type { Token } from "./parse.js";
 
+/** Escapes for characters a string literal (and a `//` comment it is quoted in) cannot hold as they are. */
+const CONTROL_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f", "\v": "\\v" };
+
+/**
+ * `value` as a string literal in `quote`s. Control characters and the line separators U+2028 and
+ * U+2029 are escaped (`\n`, `\u2028`): a matcher string from the user's file (`"/dash\nboard"`)
+ * quoted into a generated `//` comment must not end the comment and spill code onto a new line.
+ */
 export function quoteString(value: string, quote: '"' | "'"): string {
-  const escaped = value.replace(/\\/g, "\\\\").split(quote).join(`\\${quote}`);
+  const escaped = value
+    .replace(/\\/g, "\\\\")
+    .split(quote)
+    .join(`\\${quote}`)
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (ch) => CONTROL_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
   return `${quote}${escaped}${quote}`;
 }
 

@@ -1,5 +1,5 @@
 import { CliError } from "../core/errors.js";
-import { folderUrlSegments, isParam, segmentText as text, type ParamSegment, type UrlSegment } from "./route-path.js";
+import { folderUrlSegments, isParam, segmentText as text, urlText, type ParamSegment, type UrlSegment } from "./route-path.js";
 import type { RoutePath } from "./route-path.js";
 
 // Decides, without touching the disk, whether a new Route Handler folder would make `next build`
@@ -20,7 +20,7 @@ export interface RouteConflictOptions {
 }
 
 function url(segments: UrlSegment[]): string {
-  return `/${segments.map(text).join("/")}`;
+  return `/${segments.map(urlText).join("/")}`;
 }
 
 /** Two segments share a node of Next's URL tree: same static text, or the same parameter kind. */

@@ -42,9 +42,19 @@ export interface RouteParam {
   type: "string" | "string[]" | "string[] | undefined";
 }
 
+/**
+ * A static segment's `value` is its URL text. A leading "_" is written "%5F" in the folder name:
+ * Next.js treats `_folder` as private (never routed) and serves `%5Ffolder` as `/_folder`.
+ */
+const ESCAPED_UNDERSCORE = /^%5F/; // Next.js's own UnderscoreNormalizer: "%5F" only, case-sensitive
+/** A leading underscore as the user may type it URL-encoded (URL escapes are case-insensitive). */
+const TYPED_UNDERSCORE = /^%5F/i;
+
+/** The folder name of a segment (see urlText for its URL text). */
 export function segmentText(segment: RouteSegment): string {
   switch (segment.kind) {
     case "static":
+      return segment.value.startsWith("_") ? `%5F${segment.value.slice(1)}` : segment.value;
     case "group":
       return segment.value;
     case "dynamic":
@@ -64,9 +74,14 @@ export function urlSegments(segments: RouteSegment[]): UrlSegment[] {
   return segments.filter((s): s is UrlSegment => s.kind !== "group");
 }
 
+/** A URL segment as it appears in the URL: `%5Finternal` → `_internal`, `[id]` as written. */
+export function urlText(segment: UrlSegment): string {
+  return segment.kind === "static" ? segment.value : segmentText(segment);
+}
+
 /** "/api/projects/[id]": the URL pattern of segments (route groups dropped). */
 export function urlPattern(segments: RouteSegment[]): string {
-  return `/${urlSegments(segments).map(segmentText).join("/")}`;
+  return `/${urlSegments(segments).map(urlText).join("/")}`;
 }
 
 export function routePathOf(segments: RouteSegment[]): RoutePath {
@@ -106,7 +121,8 @@ export function parseFolderSegment(part: string): RouteSegment {
   match = /^\[(.+)\]$/.exec(part);
   if (match) return { kind: "dynamic", name: match[1]! };
   if (/^\(.*\)$/.test(part) && !INTERCEPTION_MARKER.test(part)) return { kind: "group", value: part };
-  return { kind: "static", value: part };
+  // Next.js serves a folder named `%5Fx` as `/_x` (its UnderscoreNormalizer): the value is the URL's.
+  return { kind: "static", value: part.replace(ESCAPED_UNDERSCORE, "_") };
 }
 
 /**
@@ -132,6 +148,38 @@ const STATIC_SEGMENT = /^[A-Za-z0-9\-._~]+$/;
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Bytes a folder name may take on common file systems (ext4, APFS, NTFS). */
 const MAX_SEGMENT_BYTES = 255;
+/**
+ * Bytes the whole route may take, as typed: far beyond any real Route Handler, and well inside
+ * the path limits of every file system (4096 bytes on Linux, 1024 on macOS, project folder included).
+ */
+export const MAX_ROUTE_BYTES = 512;
+
+/**
+ * Clerk secrets and tokens, by their prefixes: a secret key (sk_test_…/sk_live_…), a publishable
+ * key, a webhook signing secret (whsec_…), an API key (ak_…), an M2M token (mt_…) or an OAuth
+ * access token (oat_…), each followed by the long run of key characters a real one has. Anywhere
+ * in the route: a key pasted where the route goes must never become a folder, a URL or a comment.
+ */
+const CLERK_SECRETS: ReadonlyArray<{ pattern: RegExp; what: string; hint: string }> = [
+  { pattern: /(?:^|\/)sk_(?:test|live)_[A-Za-z0-9$=+/_-]{8,}/, what: "a Clerk secret key (sk_…)", hint: "Pass it with --secret-key <key> (or set CLERK_SECRET_KEY)" },
+  { pattern: /(?:^|\/)pk_(?:test|live)_[A-Za-z0-9$=+/_-]{8,}/, what: "a Clerk publishable key (pk_…)", hint: "Pass it with --publishable-key <key> (or set NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY)" },
+  { pattern: /(?:^|\/)whsec_[A-Za-z0-9+/=]{16,}/, what: "a webhook signing secret (whsec_…)", hint: "Pass it with --webhook-secret <secret> (with --style webhook)" },
+  {
+    pattern: /(?:^|\/)(?:ak|mt|oat)_[A-Za-z0-9]{16,}/,
+    what: "a Clerk API key or machine token (ak_…, mt_…, oat_…)",
+    hint: "Callers send such tokens in the Authorization header; the tool never needs one (a machine route: --style machine --accepts api_key,m2m_token,oauth_token)",
+  },
+];
+
+/** Refuses a route shaped like a Clerk key or token, without ever printing it. */
+function checkNotASecret(input: string): void {
+  const found = CLERK_SECRETS.find(({ pattern }) => pattern.test(input));
+  if (!found) return;
+  throw invalid(
+    `The route looks like ${found.what}, not a URL path; it is not repeated here, and nothing was written.`,
+    `${found.hint}, and give the route as a URL path, e.g. /api/me. If a key was pasted into a shared terminal or log, rotate it.`,
+  );
+}
 
 /** JavaScript reserved words: `const { class } = await params` does not compile. */
 const RESERVED_WORDS = new Set(
@@ -174,8 +222,11 @@ function checkParamName(name: string, segment: string, input: string, reserved: 
   return name;
 }
 
-function parseUserSegment(segment: string, input: string, reserved: ReadonlySet<string>): RouteSegment {
-  const at = `in route "${input}": segment "${segment}"`;
+function parseUserSegment(typed: string, input: string, reserved: ReadonlySet<string>): RouteSegment {
+  // A leading underscore, typed "_x" or URL-encoded "%5Fx": the URL /_x, served by the folder %5Fx
+  // (a folder named _x is private to Next.js, never routed).
+  const segment = typed.replace(TYPED_UNDERSCORE, "_");
+  const at = `in route "${input}": segment "${typed}"`;
   if (segment === "." || segment === "..") {
     throw invalid(`${at} would leave app/api.`, "Routes must stay inside app/api: remove the '.' and '..' segments.");
   }
@@ -191,12 +242,6 @@ function parseUserSegment(segment: string, input: string, reserved: ReadonlySet<
       throw invalid(`${at} is not a route group name Next.js accepts.`, "Route groups are plain names in parentheses, e.g. (admin).");
     }
     return parsed;
-  }
-  if (segment.startsWith("_")) {
-    throw invalid(
-      `${at} starts with "_": Next.js treats such folders as private and never routes them.`,
-      `Rename it (or write "%5F${segment.slice(1)}" as the folder name if you really need a leading underscore).`,
-    );
   }
   if (segment.startsWith(".")) {
     throw invalid(
@@ -242,6 +287,13 @@ export function parseRoute(raw: string, context: ParseRouteContext = {}): RouteP
   const input = raw.trim();
   const reserved = context.reservedNames ?? new Set<string>();
   if (input === "") throw invalid("The route is empty.", "Give a URL path such as /api/projects/[id].");
+  checkNotASecret(input); // first: every other message below repeats the input
+  if (Buffer.byteLength(input) > MAX_ROUTE_BYTES) {
+    throw invalid(
+      `The route is ${Buffer.byteLength(input)} bytes long (it starts "${input.slice(0, 40)}…"); routes are limited to ${MAX_ROUTE_BYTES} bytes.`,
+      "Use a shorter URL path.",
+    );
+  }
   if (input.includes("\\")) {
     throw invalid(`The route "${input}" contains a backslash.`, "Write the URL path with forward slashes, e.g. /api/projects/[id].");
   }
@@ -251,10 +303,10 @@ export function parseRoute(raw: string, context: ParseRouteContext = {}): RouteP
   if ((context.absoluteRoots ?? []).some((root) => root.length > 1 && (input === root || input.startsWith(`${root}/`)))) {
     throw invalid(`The route "${input}" is an absolute file-system path.`, "Give the URL path, e.g. /api/projects/[id]; the tool works out the folder.");
   }
-  if (input.includes("%")) {
+  if (input.split("/").some((part) => part.replace(TYPED_UNDERSCORE, "").includes("%"))) {
     throw invalid(
       `The route "${input}" contains a percent-encoded character.`,
-      "Write the plain folder name (no %XX escapes); '..' and encoded slashes are never allowed.",
+      "Write the plain folder name (no %XX escapes, except %5F for a leading underscore); '..' and encoded slashes are never allowed.",
     );
   }
   if (/[?#]/.test(input)) throw invalid(`The route "${input}" contains a query string or fragment.`, "Give only the path, e.g. /api/projects/[id].");

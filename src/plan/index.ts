@@ -88,6 +88,7 @@ function planPackages(input: PlanInput): StepResult {
   const clerkMajor = project.clerk.installed ? Number(/^\D*(\d+)/.exec(project.clerk.version ?? "")?.[1]) : NaN;
   if (clerkMajor < 7) step.notes.push({ kind: "clerkTooOld", version: project.clerk.version ?? "" });
   for (const { field, expected } of project.ignoredFields ?? []) step.notes.push({ kind: "packageJsonFieldIgnored", field, expected });
+  for (const dir of project.untrustedParents ?? []) step.notes.push({ kind: "untrustedParentIgnored", dir });
   for (const text of options.style.nextSteps?.(styleInput(options, project.language)) ?? []) step.notes.push({ kind: "styleNextStep", text });
   return step;
 }

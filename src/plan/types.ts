@@ -21,6 +21,11 @@ export type Note =
   | { kind: "clerkTooOld"; version: string }
   /** A package.json field of the wrong type, ignored. */
   | { kind: "packageJsonFieldIgnored"; field: string; expected: string }
+  /**
+   * A folder above the project with a package.json, lockfile or workspace declaration that others
+   * may write (or that another user owns): it decided neither the package manager nor the workspace.
+   */
+  | { kind: "untrustedParentIgnored"; dir: string }
   /** Something the style leaves for the user to do (a style's own words, see StyleDeclaration.nextSteps). */
   | { kind: "styleNextStep"; text: string }
   | { kind: "prettierFailed"; path: string; reason: string }

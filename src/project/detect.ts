@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { CliError } from "../core/errors.js";
-import { readText } from "../core/files.js";
+import { readManifestText, readText } from "../core/files.js";
 import { ENV_FILES, middlewareCandidatePaths } from "../next/conventions.js";
 import type { ExistingFile, Language, PackageManager } from "../core/types.js";
 import type { AppRoute } from "../next/route-path.js";
@@ -44,6 +44,8 @@ export interface Project {
   unreadable: { env: CliError[]; middleware: CliError[] };
   /** package.json fields with the wrong type, ignored (reported as warnings). */
   ignoredFields: IgnoredField[];
+  /** Folders above the project that hold a package manager's files but that others control: ignored (warnings). */
+  untrustedParents?: string[];
 }
 
 /** A package.json field of the wrong type (`"packageManager": 5`): ignored rather than trusted. */
@@ -112,8 +114,12 @@ function installedVersion(root: string, name: string): string | undefined {
   for (let dir = root; ; dir = path.dirname(dir)) {
     const manifest = path.join(dir, "node_modules", name, "package.json");
     if (existsSync(manifest)) {
+      // Through the safe reader: a FIFO planted here (in any folder above the project) never hangs the run.
+      const text = readManifestText(manifest);
+      if (text === undefined) return undefined;
       try {
-        return (JSON.parse(readFileSync(manifest, "utf8")) as { version?: string }).version ?? "0.0.0";
+        const version: unknown = (JSON.parse(text) as { version?: unknown } | null)?.version;
+        return typeof version === "string" ? version : "0.0.0";
       } catch {
         return undefined;
       }
@@ -147,7 +153,7 @@ function highestMajor(part: string): number {
  * lockfile and the `packageManager` field), and the workspace when the project is one of its
  * packages. See project/workspace.ts.
  */
-export function detectPackageManager(root: string): Promise<{ packageManager: PackageManager; workspace?: Workspace }> {
+export function detectPackageManager(root: string): Promise<{ packageManager: PackageManager; workspace?: Workspace; untrusted: string[] }> {
   return detectPackageManagerAndWorkspace(root);
 }
 
@@ -218,7 +224,7 @@ export async function detectProject(cwd: string): Promise<Project> {
   const middlewarePaths = middlewareCandidatePaths();
 
   if (pkg.packageManager !== undefined && typeof pkg.packageManager !== "string") ignore(ignoredFields, "packageManager", "a string such as pnpm@9.0.0");
-  const { packageManager, workspace } = await detectPackageManager(root);
+  const { packageManager, workspace, untrusted } = await detectPackageManager(root);
   const appDir = srcDir ? "src/app" : "app";
   return {
     root,
@@ -235,6 +241,7 @@ export async function detectProject(cwd: string): Promise<Project> {
     ...(typeof pkg.name === "string" && pkg.name !== "" ? { packageName: pkg.name } : {}),
     ...(workspace ? { workspace } : {}),
     appRoutes: readAppRoutes(root, appDir),
+    ...(untrusted.length > 0 ? { untrustedParents: untrusted } : {}),
     middlewareFiles: readExisting(root, middlewarePaths, unreadable.middleware),
     envFiles: readExisting(root, ENV_FILES, unreadable.env),
     unreadable,

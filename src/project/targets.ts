@@ -38,11 +38,30 @@ function checkStaysInside(project: Project, folder: string): void {
   }
 }
 
+/** The longest path the OS opens (PATH_MAX less its NUL byte); no check elsewhere. */
+const PATH_LIMITS: Partial<Record<NodeJS.Platform, number>> = { linux: 4095, darwin: 1023 };
+
+/**
+ * Refuses a route whose files would not fit the file system's path limit, with the project's own
+ * folder in front: the longest path the run uses is apply's temporary file below the route folder.
+ */
+function checkPathLength(absoluteFolder: string, target: string): void {
+  const limit = PATH_LIMITS[process.platform];
+  if (limit === undefined) return;
+  const longest = Buffer.byteLength(path.join(absoluteFolder, ".create-clerk-route-00000000.tmp", `${path.posix.basename(target)}.tmp`));
+  if (longest > limit) {
+    throw new CliError("INVALID_ROUTE", `The route's files would have paths of ${longest} bytes inside this project; this system opens paths of up to ${limit} bytes.`, {
+      hint: "Use a shorter route, or move the project to a shorter folder path.",
+    });
+  }
+}
+
 export function readRouteTarget(project: Project, route: RoutePath): RouteTarget {
   const folder = `${project.appDir}/${route.folder}`;
-  checkStaysInside(project, folder);
   const target = routeFilePath(project.appDir, route, project.language);
   const absoluteFolder = path.join(project.root, folder);
+  checkPathLength(absoluteFolder, target); // first: a path too long fails every call below with ENAMETOOLONG
+  checkStaysInside(project, folder);
 
   const conflict = findRouteConflict([...new Set(project.appRoutes.map((existing) => existing.folder))], route, { appDir: project.appDir });
   if (conflict) throw conflict;

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { LOCKS } from "package-manager-detector/constants";
-import { detect } from "package-manager-detector/detect";
+import { AGENTS, LOCKS } from "package-manager-detector/constants";
 import { CliError } from "../core/errors.js";
+import { isTrusted, readManifestText } from "../core/files.js";
 import { toProjectPath } from "../core/paths.js";
 import type { PackageManager } from "../core/types.js";
 import { compileWorkspacePatterns, isWorkspaceFolder, mayContainWorkspaces, parsePnpmWorkspacePackages } from "./workspace-glob.js";
@@ -45,8 +45,10 @@ const MAX_FOLDERS = 5_000;
 function readManifest(dir: string): Manifest | undefined {
   const file = path.join(dir, "package.json");
   if (!isFile(file)) return undefined;
+  const text = readManifestText(file); // never a blocking open: a FIFO here counts as no manifest
+  if (text === undefined) return undefined;
   try {
-    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+    const parsed: unknown = JSON.parse(text);
     return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Manifest) : undefined;
   } catch {
     return undefined;
@@ -67,7 +69,7 @@ export function workspacePatternsAt(dir: string, manifest = readManifest(dir)): 
   const pnpmFile = path.join(dir, "pnpm-workspace.yaml");
   if (isFile(pnpmFile)) {
     try {
-      return parsePnpmWorkspacePackages(readFileSync(pnpmFile, "utf8"));
+      return parsePnpmWorkspacePackages(readManifestText(pnpmFile) ?? "");
     } catch {
       return [];
     }
@@ -91,39 +93,81 @@ function listsNext(manifest: Manifest | undefined): boolean {
   return manifest?.dependencies?.next !== undefined || manifest?.devDependencies?.next !== undefined;
 }
 
+/** The files whose presence in a folder decides its package manager (or makes it a workspace root). */
+function hasSignal(dir: string, manifest: Manifest | undefined, patterns: string[] | undefined): boolean {
+  const field = manifest?.packageManager !== undefined || manifest?.devEngines?.packageManager !== undefined;
+  return patterns !== undefined || field || Object.keys(LOCKS).some((lock) => isFile(path.join(dir, lock)));
+}
+
+/**
+ * A folder above the app may decide its package manager and be its workspace root (where
+ * `--install` runs) only when nobody else controls it: the folder and the manifests that give the
+ * signal are owned by this user or root and not writable by others. Otherwise anyone who can
+ * write to a shared parent such as /tmp could choose what runs, and where.
+ */
+function trustedParent(dir: string): boolean {
+  return isTrusted(dir) && ["package.json", "pnpm-workspace.yaml", "rush.json", ...Object.keys(LOCKS)].every((file) => isTrusted(path.join(dir, file), true));
+}
+
 /**
  * The folder that decides the package manager: the first one from `dir` upwards with a lockfile,
  * a `packageManager` (or `devEngines.packageManager`) field or a workspace declaration, never
- * above the git root. undefined when there is none.
+ * above the git root. undefined when there is none. A folder above `dir` that is not trusted
+ * (see trustedParent) is passed over, and listed in `untrusted`.
  */
-export function findPackageManagerRoot(dir: string): { root: string; patterns?: string[] } | undefined {
-  const stop = gitRootOf(dir);
-  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+export function findPackageManagerRoot(dir: string, untrusted: string[] = []): { root: string; patterns?: string[] } | undefined {
+  const start = path.resolve(dir);
+  const stop = gitRootOf(start);
+  for (let current = start; ; current = path.dirname(current)) {
     const manifest = readManifest(current);
     const patterns = workspacePatternsAt(current, manifest);
-    const field = manifest?.packageManager !== undefined || manifest?.devEngines?.packageManager !== undefined;
-    if (patterns !== undefined || field || Object.keys(LOCKS).some((lock) => isFile(path.join(current, lock)))) {
-      return { root: current, ...(patterns !== undefined ? { patterns } : {}) };
+    if (hasSignal(current, manifest, patterns)) {
+      if (current === start || trustedParent(current)) return { root: current, ...(patterns !== undefined ? { patterns } : {}) };
+      untrusted.push(current);
     }
     if (current === stop || path.dirname(current) === current) return undefined;
   }
 }
 
+/** The name in a `packageManager` field ("pnpm@9.15.0") or `devEngines.packageManager.name`. */
+function declaredManager(manifest: Manifest | undefined): string | undefined {
+  if (typeof manifest?.packageManager === "string") return manifest.packageManager.replace(/^\^/, "").split("@")[0];
+  const name = (manifest?.devEngines?.packageManager as { name?: unknown } | undefined)?.name;
+  return typeof name === "string" ? name : undefined;
+}
+
+/**
+ * The package manager of one folder, by package-manager-detector's rules (its lockfile list and
+ * names): with a lockfile, the declared manager if it is one the library knows, else the
+ * lockfile's; without one, the declared manager. Read here, through the safe reader, rather than
+ * by the library's detect(), which opens package.json with a plain fs.readFile.
+ */
+function managerAt(dir: string, manifest: Manifest | undefined): string | undefined {
+  const declared = declaredManager(manifest);
+  const known = declared !== undefined && (AGENTS as readonly string[]).includes(declared) ? declared : undefined;
+  if (isFile(path.join(dir, "rush.json"))) return "pnpm";
+  const lock = Object.keys(LOCKS).find((name) => isFile(path.join(dir, name)));
+  return known ?? (lock === undefined ? undefined : LOCKS[lock as keyof typeof LOCKS]);
+}
+
 /**
  * The project's package manager and, when it is one of a monorepo's packages, its workspace.
- * `package-manager-detector` (the library sv and shadcn use) reads the folder found by
- * findPackageManagerRoot: its `packageManager` field wins, then its lockfile. Nothing found: npm.
+ * The folder found by findPackageManagerRoot decides: its `packageManager` field wins, then its
+ * lockfile. Nothing found: npm. `untrusted`: folders above the app passed over (see trustedParent).
  */
-export async function detectPackageManagerAndWorkspace(appDir: string): Promise<{ packageManager: PackageManager; workspace?: Workspace }> {
+export async function detectPackageManagerAndWorkspace(
+  appDir: string,
+): Promise<{ packageManager: PackageManager; workspace?: Workspace; untrusted: string[] }> {
   const app = path.resolve(appDir);
-  const found = findPackageManagerRoot(app);
-  if (!found) return { packageManager: "npm" };
-  const detected = await detect({ cwd: found.root, stopDir: found.root });
-  const packageManager = PACKAGE_MANAGERS.find((name) => name === detected?.name) ?? "npm";
-  if (found.patterns === undefined) return { packageManager };
+  const untrusted: string[] = [];
+  const found = findPackageManagerRoot(app, untrusted);
+  if (!found) return { packageManager: "npm", untrusted };
+  const detected = managerAt(found.root, readManifest(found.root));
+  const packageManager = PACKAGE_MANAGERS.find((name) => name === detected) ?? "npm";
+  if (found.patterns === undefined) return { packageManager, untrusted };
   const dir = toProjectPath(found.root, app) || ".";
   const member = dir === "." || isWorkspaceFolder(compileWorkspacePatterns(found.patterns), dir);
-  return member ? { packageManager, workspace: { root: found.root, dir } } : { packageManager };
+  return member ? { packageManager, workspace: { root: found.root, dir }, untrusted } : { packageManager, untrusted };
 }
 
 /**

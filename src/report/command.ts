@@ -15,8 +15,12 @@ export function commandGroups(options: Options, mode: Pick<Mode, "cwdFlag" | "fo
   for (const flag of options.style.flags) {
     if (!options.values.has(flag)) continue;
     const value = valueOf(options.values, flag);
-    const formatted = flag.format(value);
-    if (formatted !== "" && formatted !== flag.format(flag.fallback)) groups.push(`${flagName(flag)} ${formatted}`);
+    // A repeatable flag (--permission a --permission b): one group per occurrence.
+    const occurrences = flag.combine && Array.isArray(value) ? value.map((item: unknown) => [item]) : [value];
+    for (const occurrence of occurrences) {
+      const formatted = flag.format(occurrence);
+      if (formatted !== "" && formatted !== flag.format(flag.fallback)) groups.push(`${flagName(flag)} ${formatted}`);
+    }
   }
   if (mode.cwdFlag) groups.push(`--cwd ${shellQuote(mode.cwdFlag)}`);
   if (!options.middleware) groups.push("--no-middleware");

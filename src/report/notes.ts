@@ -35,6 +35,10 @@ export function describeNote(note: Note): Described {
       );
     case "packageJsonFieldIgnored":
       return warning(`package.json: "${note.field}" is not ${note.expected}; ignored it.`);
+    case "untrustedParentIgnored":
+      return warning(
+        `Ignored ${note.dir}: it holds a package.json, lockfile or workspace file, but another user owns it or others may write to it, so it does not decide this project's package manager or workspace, and nothing is installed there.`,
+      );
     case "styleNextStep":
       return nextStep(note.text);
     case "prettierFailed":

@@ -1,21 +1,30 @@
+import { CliError } from "../core/errors.js";
 import { valueOf, type Question, type StyleFlag, type StyleValues } from "./declaration.js";
-import { nameFlag } from "./flags.js";
+import { repeatedNameFlag } from "./flags.js";
 
 // Who may call a route beyond "signed in": the checks Clerk's has() and auth.protect() take.
 // Shapes follow Clerk's keys: roles "org:admin" (or a bare "admin"), permissions
 // "org:invoices:create", plans and features "pro", "user:pro" or "org:team". Quotes, spaces, dots
-// and look-alike separators are refused. Every check given must hold.
+// and look-alike separators are refused. Every check given must hold, and each flag may be given
+// several times (--permission org:invoices:read --permission org:invoices:delete): all of them.
 
-export const role = nameFlag({
+export const role = repeatedNameFlag({
   flag: "--role <role>",
   key: "role",
   description: "require this organization role, e.g. org:admin",
   pattern: /^(?:org:)?[A-Za-z0-9_-]+$/,
   example: "--role org:admin",
   shape: "a Clerk role key (org:admin, or admin)",
+  // A member has one role in the active organization: two roles can never both hold.
+  combine(roles) {
+    if (roles.length < 2) return;
+    throw new CliError("INVALID_FLAG", `--role is given ${roles.length} times (${roles.join(", ")}), and every check must hold: a member has one role in an organization, so no one could call the route.`, {
+      hint: "Give one --role, or check a permission that each of those roles has (--permission org:<feature>:<action>).",
+    });
+  },
 });
 
-export const permission = nameFlag({
+export const permission = repeatedNameFlag({
   flag: "--permission <perm>",
   key: "permission",
   description: "require this organization permission, e.g. org:invoices:read",
@@ -26,7 +35,7 @@ export const permission = nameFlag({
 
 const SLUG = /^(?:(?:user|org):)?[A-Za-z0-9_-]+$/;
 
-export const plan = nameFlag({
+export const plan = repeatedNameFlag({
   flag: "--plan <plan>",
   key: "plan",
   description: "require this Billing plan, e.g. pro, user:pro or org:team",
@@ -35,7 +44,7 @@ export const plan = nameFlag({
   shape: "a plan slug (pro, user:pro or org:team)",
 });
 
-export const feature = nameFlag({
+export const feature = repeatedNameFlag({
   flag: "--feature <feature>",
   key: "feature",
   description: "require this Billing feature, e.g. export, user:export or org:seats",
@@ -45,7 +54,7 @@ export const feature = nameFlag({
 });
 
 /** The checks in the order the generated code runs them. */
-export const AUTHORIZATION_FLAGS: readonly StyleFlag<string | undefined>[] = [role, permission, plan, feature];
+export const AUTHORIZATION_FLAGS: readonly StyleFlag<string[]>[] = [role, permission, plan, feature];
 
 /** The "Who may call it?" step of the prompts. */
 export const whoMayCallIt: Question = {
@@ -70,15 +79,54 @@ export interface Check {
 /** The checks given, in order (an empty list: anyone signed in). */
 export function checksOf(values: StyleValues): Check[] {
   return AUTHORIZATION_FLAGS.flatMap((flag) => {
-    const value = valueOf(values, flag);
-    if (value === undefined) return [];
     const kind = flag.key as Check["kind"];
-    return [{ kind, value, argument: `{ ${kind}: ${JSON.stringify(value)} }` }];
+    return valueOf(values, flag).map((value) => ({ kind, value, argument: `{ ${kind}: ${JSON.stringify(value)} }` }));
   });
 }
 
-/** The template view of the checks: `checks` for the 403 block, `needsOrganization` for the comment. */
-export function authorizationView(values: StyleValues): { checks: Check[]; needsOrganization: boolean } {
+/**
+ * The checks of one kind, as the 403 block reports them: `missing.permission = "…"` for a kind
+ * checked once; for a kind checked several times, `variable` (e.g. missingPermissions) collects
+ * the failed ones and `missing.permission` is that list.
+ */
+export interface CheckGroup {
+  kind: Check["kind"];
+  checks: Check[];
+  variable?: string;
+}
+
+/** Names the 403 block may declare (CheckGroup.variable): route parameters may not take them. */
+export const CHECK_LOCALS = ["missingRoles", "missingPermissions", "missingPlans", "missingFeatures"];
+
+function groupsOf(checks: Check[]): CheckGroup[] {
+  const kinds = [...new Set(checks.map((check) => check.kind))];
+  return kinds.map((kind) => {
+    const ofKind = checks.filter((check) => check.kind === kind);
+    const variable = `missing${kind[0]!.toUpperCase()}${kind.slice(1)}s`;
+    return ofKind.length > 1 ? { kind, checks: ofKind, variable } : { kind, checks: ofKind };
+  });
+}
+
+/**
+ * The template view of the checks: `checks` for comments, `checkGroups` for the 403 block,
+ * `missingType` (JavaScript: `missingTypeDoc`) for its `missing` object, `needsOrganization` for the comment.
+ */
+export function authorizationView(values: StyleValues): {
+  checks: Check[];
+  checkGroups: CheckGroup[];
+  missingType: string;
+  missingTypeDoc: string;
+  needsOrganization: boolean;
+} {
   const checks = checksOf(values);
-  return { checks, needsOrganization: checks.some((check) => check.kind === "role" || check.kind === "permission") };
+  const checkGroups = groupsOf(checks);
+  const missingType = checkGroups.some((group) => group.variable) ? "Record<string, string | string[]>" : "Record<string, string>";
+  return {
+    checks,
+    checkGroups,
+    missingType,
+    // JSDoc's braces: a Handlebars template cannot write "{" right before "{{".
+    missingTypeDoc: `{${missingType}}`,
+    needsOrganization: checks.some((check) => check.kind === "role" || check.kind === "permission"),
+  };
 }

@@ -1,5 +1,5 @@
 import type { StyleDeclaration } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
+import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, whoMayCallIt } from "./authorization.js";
 
 // The Backend API: users.getUser() / users.updateUser() from a validated JSON body.
 // Template: templates/clerkClient.hbs.
@@ -21,7 +21,8 @@ export const clerkClient: StyleDeclaration = {
   readsBody: true,
   flags: [...AUTHORIZATION_FLAGS],
   questions: [whoMayCallIt],
-  locals: ["auth", "has", "missing", "isAuthenticated", "userId", "clerkClient", "client", "user", "update", "body", "text", "key", "value", "parseNameUpdate", "NameUpdate", "clerkApiFailure", "isClerkAPIResponseError", "headers"],
+  globals: ["Object", "Record", "String", "JSON", "Array"],
+  locals: ["auth", "has", "missing", ...CHECK_LOCALS, "isAuthenticated", "userId", "clerkClient", "client", "user", "update", "body", "text", "key", "value", "parseNameUpdate", "NameUpdate", "clerkApiFailure", "isClerkAPIResponseError", "headers"],
   middleware: "clerk",
   view: ({ values }) => authorizationView(values),
 };

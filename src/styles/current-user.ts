@@ -1,6 +1,6 @@
 import { CliError } from "../core/errors.js";
 import { valueOf, type StyleDeclaration } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
+import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, whoMayCallIt } from "./authorization.js";
 import { listFlag } from "./flags.js";
 
 // currentUser() after the auth check; only the chosen fields leave the server.
@@ -73,7 +73,8 @@ export const currentUser: StyleDeclaration = {
       initial: DEFAULT_USER_FIELDS,
     },
   ],
-  locals: ["auth", "has", "missing", "isAuthenticated", "currentUser", "user", "clerkApiFailure", "isClerkAPIResponseError", "headers"],
+  globals: ["Object", "Record", "String"],
+  locals: ["auth", "has", "missing", ...CHECK_LOCALS, "isAuthenticated", "currentUser", "user", "clerkApiFailure", "isClerkAPIResponseError", "headers"],
   middleware: "clerk",
   view: ({ values }) => ({
     ...authorizationView(values),

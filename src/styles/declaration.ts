@@ -21,6 +21,12 @@ export interface StyleFlag<T = unknown> {
   parse(raw: string): T;
   /** The value when the flag is not given. */
   fallback: T;
+  /**
+   * Set when the flag may be given several times (--permission a --permission b): each
+   * occurrence is parsed, then combined into one value, which may refuse a combination (two
+   * roles can never both hold). Without it, a flag given twice is an error.
+   */
+  combine?(values: T[]): T;
   /** How the value is passed back on a command line (the echoed CI command); "" leaves it out (a secret). */
   format(value: T): string;
   /**
@@ -123,6 +129,14 @@ export interface StyleDeclaration {
   questions: Question[];
   /** Local names the generated handler declares: a route parameter may not take one. */
   locals: string[];
+  /**
+   * Globals and imported names the generated code refers to (process, console, NextResponse...):
+   * a route parameter may not take one either. `const { process } = await params` would shadow
+   * the global in the handler (a ReferenceError on `process.env` above it), `[console]` or
+   * `[Boolean]` would break the calls below it. test/unit/route-templates.test.ts checks this
+   * list (with locals) against every identifier the rendered templates use.
+   */
+  globals: string[];
   middleware: MiddlewareNeed;
   /** Extra env variables this route reads (the Clerk keys are always ensured). */
   env?(input: StyleInput): EnvVariable[];

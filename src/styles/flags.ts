@@ -37,6 +37,32 @@ export function nameFlag(spec: NameSpec & { fallback?: string }): StyleFlag<stri
   };
 }
 
+/**
+ * A flag holding one name of a given shape per occurrence, given any number of times
+ * (--permission a --permission b): the names in order, a name given twice refused. `combine` may
+ * refuse a combination more (it throws CliError).
+ */
+export function repeatedNameFlag(spec: NameSpec & { combine?: (names: string[]) => void }): StyleFlag<string[]> {
+  const one = nameFlag(spec);
+  const name = flagName(spec);
+  return {
+    flag: spec.flag,
+    key: spec.key,
+    description: spec.description,
+    fallback: [],
+    parse: (raw) => [one.parse(raw)!],
+    combine(lists) {
+      const names = lists.flat();
+      const doubled = names.find((value, index) => names.indexOf(value) !== index);
+      if (doubled !== undefined) throw new CliError("INVALID_FLAG", `${name} ${doubled} is given twice.`, { hint: `Give each ${name} once.` });
+      spec.combine?.(names);
+      return names;
+    },
+    // One occurrence per name: the echoed command repeats the flag (see report/command.ts).
+    format: (names) => names.map((value) => shellQuote(value)).join(` ${name} `),
+  };
+}
+
 /** A flag holding a comma-separated list of items, each checked by `item`. */
 export function listFlag(spec: {
   flag: string;

@@ -2,7 +2,7 @@ import { CliError } from "../core/errors.js";
 import type { RawFlags } from "../core/raw-flags.js";
 import { PRINT_WIDTH } from "../core/text.js";
 import { flagName, valueOf, type StyleDeclaration, type StyleInput, type StyleValues } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, authorizationView, checksOf, whoMayCallIt } from "./authorization.js";
+import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, checksOf, whoMayCallIt } from "./authorization.js";
 import { listFlag } from "./flags.js";
 import { commentLines, list } from "./text.js";
 
@@ -77,7 +77,7 @@ function check(values: StyleValues): void {
       hint: "An M2M token's scopes are the machines it may call, not permissions. Add api_key or oauth_token to --accepts, or drop --scopes.",
     });
   }
-  const checks = AUTHORIZATION_FLAGS.filter((flag) => valueOf(values, flag) !== undefined);
+  const checks = AUTHORIZATION_FLAGS.filter((flag) => valueOf(values, flag).length > 0);
   if (checks.length > 0 && !types.includes("session_token")) {
     const names = checks.map(flagName).join(", ");
     throw new CliError("INVALID_FLAG", `${names} applies to signed-in users, and this route does not accept session tokens.`, {
@@ -170,7 +170,8 @@ export const machine: StyleDeclaration = {
     // Role, permission, plan and feature checks apply to signed-in users only.
     { ...whoMayCallIt, when: (filled) => acceptedSoFar(filled).includes("session_token") },
   ],
-  locals: ["auth", "authorize", "result", "token", "missing", "scope", "REQUIRED_SCOPES", "tokenType", "subject", "scopes"],
+  globals: ["Object", "Record"],
+  locals: ["auth", "authorize", "result", "token", "missing", ...CHECK_LOCALS, "scope", "REQUIRED_SCOPES", "tokenType", "subject", "scopes"],
   middleware: "clerk-unprotected",
   check,
   env: (input) =>
@@ -191,7 +192,7 @@ export const machine: StyleDeclaration = {
     const session = types.includes("session_token");
     const scoped = machines.filter((type) => type !== "m2m_token");
     return {
-      checks: authorizationView(input.values).checks,
+      ...authorizationView(input.values),
       header: header(input, types, required),
       authCall: authCall(types),
       scopesConstant: required.length > 0 ? scopesConstant(required) : undefined,

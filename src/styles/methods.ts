@@ -4,11 +4,12 @@ import { CliError } from "../core/errors.js";
 import { METHODS, type Method } from "../core/types.js";
 import type { StyleDeclaration } from "./declaration.js";
 
-/** Names every generated handler may declare, whatever the style. */
-const COMMON_LOCALS = ["NextResponse", "params", "request", "_request", "response", "error"];
+/** Names every generated handler may declare or use, whatever the style. */
+const COMMON_LOCALS = ["NextResponse", "params", "request", "_request", "response", "error", "Request", "Promise"];
 
+/** Names a route parameter may not take: the style's locals and the globals its code uses. */
 export function reservedNames(style: StyleDeclaration): ReadonlySet<string> {
-  return new Set([...COMMON_LOCALS, ...style.locals]);
+  return new Set([...COMMON_LOCALS, ...style.locals, ...style.globals]);
 }
 
 export function parseMethods(raw: string, style: StyleDeclaration): Method[] {

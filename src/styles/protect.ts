@@ -29,6 +29,7 @@ export const protect: StyleDeclaration = {
   readsBody: false,
   flags: [...AUTHORIZATION_FLAGS],
   questions: [whoMayCallIt],
+  globals: [],
   locals: ["auth", "userId", "has"],
   middleware: "clerk",
   view({ values }) {

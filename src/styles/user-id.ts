@@ -1,5 +1,5 @@
 import type { StyleDeclaration } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
+import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, whoMayCallIt } from "./authorization.js";
 
 // const { isAuthenticated, userId } = await auth(): 401 JSON when signed out. Template: templates/userId.hbs.
 
@@ -12,7 +12,8 @@ export const userId: StyleDeclaration = {
   readsBody: false,
   flags: [...AUTHORIZATION_FLAGS],
   questions: [whoMayCallIt],
-  locals: ["auth", "has", "missing", "isAuthenticated", "userId"],
+  globals: ["Object", "Record"],
+  locals: ["auth", "has", "missing", ...CHECK_LOCALS, "isAuthenticated", "userId"],
   middleware: "clerk",
   view: ({ values }) => authorizationView(values),
 };

@@ -189,6 +189,7 @@ export const webhook: StyleDeclaration = {
       initial: DEFAULT_EVENTS,
     },
   ],
+  globals: ["process", "console", "Boolean"],
   locals: [
     ...new Set([
       "verifyWebhook",

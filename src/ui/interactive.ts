@@ -72,7 +72,7 @@ export function intro(title: string): void {
   p.intro(title);
 }
 
-const given = (filled: RawFlags, flag: StyleFlag) => typeof filled[flag.key] === "string";
+const given = (filled: RawFlags, flag: StyleFlag) => filled[flag.key] !== undefined;
 
 async function ask(question: Question, filled: RawFlags): Promise<void> {
   if (question.when && !question.when(filled)) return;

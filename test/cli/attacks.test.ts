@@ -1,8 +1,24 @@
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import fse from "fs-extra";
 import { describe, expect, it } from "vitest";
 import { binPath, copyFixture, read, repoRoot, runCli, treeHash } from "../support/project.js";
 
@@ -300,5 +316,197 @@ describe("item 2: a real SIGTERM or SIGHUP while files are written", () => {
     expect(result.stderr).toContain("Cancelled: nothing was written");
     expect(existsSync(started), "npm was started").toBe(false);
     expect(treeHash(project)).toBe(hash);
+  });
+});
+
+// Issue 24 items 3–5, as the built CLI meets them. Each test failed on the code before the fix.
+
+/** A fake package manager first on PATH that records where it ran and with what. */
+function fakePackageManager(name = "npm"): { env: NodeJS.ProcessEnv; ranIn: () => string | undefined } {
+  const bin = mkdtempSync(path.join(os.tmpdir(), "ccr-fake-pm-"));
+  const marker = path.join(bin, "ran-in");
+  writeFileSync(path.join(bin, name), `#!/bin/sh\npwd > '${marker}'\necho "$@" >> '${marker}'\n`, { mode: 0o755 });
+  return {
+    env: { PATH: `${bin}${path.delimiter}${process.env.PATH}` },
+    ranIn: () => (existsSync(marker) ? readFileSync(marker, "utf8").split("\n")[0] : undefined),
+  };
+}
+
+describe("issue 24 item 3: generated code that leaks or breaks", () => {
+  it("--jwt-template database never reuses the project's DATABASE_URL: the route reads a variable of its own", () => {
+    const project = copyFixture("app-ts"); // its .env.local holds DATABASE_URL
+    const result = runJson(project, ["/api/x", "--style", "token", "--jwt-template", "database"]);
+    expect(result.status, result.output).toBe(0);
+    const route = read(project, "app/api/x/route.ts");
+    expect(route).not.toContain("process.env.DATABASE_URL");
+    expect(route).toContain("process.env.JWT_TEMPLATE_DATABASE_API_URL");
+    expect(read(project, ".env.local")).toMatch(/^JWT_TEMPLATE_DATABASE_API_URL=$/m);
+    expect(read(project, ".env.local")).toContain('DATABASE_URL="postgres://localhost/app"');
+    expect(JSON.stringify(result.json)).not.toMatch(/set DATABASE_URL/);
+  });
+
+  it.each(["process", "console", "Boolean", "NextResponse"])("a webhook at /api/webhooks/[%s] is refused: the parameter would shadow what the handler uses", (name) => {
+    const project = copyFixture("app-ts");
+    expectRefused(project, [`/api/webhooks/[${name}]`, "--style", "webhook"], "INVALID_ROUTE", new RegExp(`"${name}" is a name the generated handler already uses`));
+  });
+
+  it("a matcher string holding an escaped newline stays escaped in the generated comment: the patched proxy still parses", async () => {
+    const project = copyFixture("app-ts");
+    writeFileSync(
+      path.join(project, "proxy.ts"),
+      'import { NextResponse } from "next/server";\n\nexport function proxy() {\n  return NextResponse.next();\n}\n\nexport const config = { matcher: ["/dash\\nboard(.*)"] };\n',
+    );
+    const result = runJson(project, ["/api/x", "--style", "userId", "--no-env"]);
+    expect(result.status, result.output).toBe(0);
+    const proxy = read(project, "proxy.ts");
+    expect(proxy).toContain('// proxy ran only on its old config.matcher ("/dash\\nboard(.*)"),');
+    expect(proxy).not.toMatch(/^board/m);
+    const { parse } = await import("@babel/parser");
+    expect(() => parse(proxy, { sourceType: "module", plugins: ["typescript"] })).not.toThrow();
+  });
+});
+
+describe("issue 24 item 4: input that is silently wrong", () => {
+  it("repeated --permission, --plan and --feature are all checked", () => {
+    const project = copyFixture("app-ts");
+    const args = ["/api/x", "--style", "userId", "--permission", "org:invoices:read", "--permission", "org:invoices:delete", "--feature", "export", "--feature", "org:seats", "--plan", "pro"];
+    const result = runJson(project, args);
+    expect(result.status, result.output).toBe(0);
+    const route = read(project, "app/api/x/route.ts");
+    for (const check of ['permission: "org:invoices:read"', 'permission: "org:invoices:delete"', 'feature: "export"', 'feature: "org:seats"', 'plan: "pro"']) {
+      expect(route).toContain(`if (!has({ ${check} })) {`);
+    }
+  });
+
+  it.each([
+    [["--style", "userId", "--style", "protect"], /--style is given 2 times/],
+    [["--style", "token", "--jwt-template", "a", "--jwt-template", "b"], /--jwt-template is given 2 times/],
+    [["--style", "userId", "--role", "org:admin", "--role", "org:member"], /one role/],
+  ])("%j is refused rather than keeping only the last value", (args, message) => {
+    const project = copyFixture("app-ts");
+    const hash = treeHash(project);
+    const result = runCli(["/api/x", ...args, "--yes", "--cwd", project]);
+    expect(result.status, result.output).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(treeHash(project)).toBe(hash);
+  });
+
+  it("--secret-key given twice names the flag, never the values", () => {
+    const project = copyFixture("app-ts");
+    const result = runJson(project, ["/api/x", "--style", "userId", "--secret-key", "sk_test_first_secret_value", "--secret-key", "sk_test_second_secret_value"]);
+    expect(result.status).toBe(1);
+    expect(result.json.error?.code).toBe("INVALID_ARGUMENTS");
+    expect(result.output).toMatch(/--secret-key is given 2 times/);
+    expect(result.output).not.toMatch(/first_secret|second_secret/);
+  });
+
+  it.each([
+    ["sk_test_4Yb9aQ2mXv7LkP0sRt3uWz8NcD6eF1gH5jK2"],
+    ["pk_live_Y2xlcmsuZXhhbXBsZS5jb20k"],
+    ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+  ])("a Clerk key in the route's place (%s) is refused without printing it, pointing to the flag", (key) => {
+    const project = copyFixture("app-ts");
+    const hash = treeHash(project);
+    for (const extra of [[], ["--json"]]) {
+      const result = runCli([key, "--style", "userId", "--yes", ...extra, "--cwd", project]);
+      expect(result.status, result.output).toBe(1);
+      expect(result.output).toMatch(/looks like a/);
+      expect(result.output).toMatch(/--secret-key|--publishable-key|--webhook-secret/);
+      expect(result.output).not.toContain(key.slice(8));
+    }
+    expect(treeHash(project)).toBe(hash);
+  });
+
+  it("a 4.3 kB route (17 segments of 250 bytes) is INVALID_ROUTE, not an UNEXPECTED ENAMETOOLONG", () => {
+    const project = copyFixture("app-ts");
+    const route = `/api${`/${"a".repeat(250)}`.repeat(17)}`;
+    expectRefused(project, [route, "--style", "userId"], "INVALID_ROUTE", /limited to 512 bytes/);
+  });
+
+  it("/api/_internal is written to app/api/%5Finternal, the folder Next.js serves as /api/_internal", () => {
+    const project = copyFixture("app-ts");
+    const result = runJson(project, ["/api/_internal", "--style", "userId", "--no-env"]);
+    expect(result.status, result.output).toBe(0);
+    expect(existsSync(path.join(project, "app/api/%5Finternal/route.ts"))).toBe(true);
+    expect(read(project, "app/api/%5Finternal/route.ts")).toContain("// /api/_internal: signed-in users only.");
+    const again = runJson(project, ["/api/%5Finternal", "--style", "userId", "--no-env"]);
+    expect(again.status, again.output).toBe(0); // the same route: nothing to change
+  });
+
+  it.each([".env.local", "proxy.ts"])("a read-only (0444) %s is READ_ONLY_FILE, dry run included; nothing is written", (file) => {
+    const project = copyFixture("app-ts");
+    if (file === "proxy.ts") writeFileSync(path.join(project, file), 'import { clerkMiddleware } from "@clerk/nextjs/server";\n\nexport default clerkMiddleware();\n\nexport const config = { matcher: ["/dashboard(.*)"] };\n');
+    chmodSync(path.join(project, file), 0o444);
+    expectRefused(project, ["/api/x", "--style", "userId"], "READ_ONLY_FILE", new RegExp(`${file.replace(/\./g, "\\.")} is read-only`));
+    expectRefused(project, ["/api/x", "--style", "userId", "--dry-run"], "READ_ONLY_FILE");
+    expect(statSync(path.join(project, file)).mode & 0o777).toBe(0o444);
+  });
+});
+
+describe("issue 24 item 5: hangs and places outside the project", () => {
+  const fifo = (file: string) => {
+    mkdirSync(path.dirname(file), { recursive: true });
+    expect(spawnSync("mkfifo", [file]).status).toBe(0);
+  };
+
+  it("a FIFO at .create-clerk-route.lock is NOT_A_FILE within seconds, never a hang", () => {
+    const project = copyFixture("app-ts");
+    fifo(path.join(project, ".create-clerk-route.lock"));
+    expectRefused(project, ["/api/x", "--style", "userId"], "NOT_A_FILE", /\.create-clerk-route\.lock is a named pipe/);
+    expect(lstatSync(path.join(project, ".create-clerk-route.lock")).isFIFO()).toBe(true);
+  });
+
+  it("a FIFO at node_modules/next/package.json hangs neither add nor audit", () => {
+    const project = copyFixture("app-ts");
+    fifo(path.join(project, "node_modules/next/package.json"));
+    fifo(path.join(project, "node_modules/@clerk/nextjs/package.json"));
+    const added = runJson(project, ["/api/x", "--style", "userId"]);
+    expect(added.status, added.output).toBe(0);
+    const audit = runCli(["audit", "--json", "--cwd", project], { timeout: 10_000 });
+    expect(audit.status, audit.output).toBe(0);
+  });
+
+  it("a FIFO at a workspace manifest above the project is passed over, never opened", () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "ccr-fifo-root-"));
+    fse.copySync(path.join(repoRoot, "test/fixtures/projects/app-ts"), path.join(root, "web"));
+    fifo(path.join(root, "package.json"));
+    fifo(path.join(root, "pnpm-workspace.yaml"));
+    const result = runJson(path.join(root, "web"), ["/api/x", "--style", "userId"]);
+    expect(result.status, result.output).toBe(0);
+  });
+
+  /** A folder that others may write to (like /tmp), holding a package.json whose workspaces include `app`. */
+  function sharedParent(setup: (parent: string) => void = () => {}): { parent: string; app: string } {
+    const parent = mkdtempSync(path.join(os.tmpdir(), "ccr-shared-"));
+    writeFileSync(path.join(parent, "package.json"), JSON.stringify({ name: "planted", private: true, workspaces: ["*"] }));
+    const app = path.join(parent, "app");
+    fse.copySync(path.join(repoRoot, "test/fixtures/projects/app-ts"), app);
+    setup(parent);
+    return { parent, app };
+  }
+
+  it("a world-writable parent's package.json is not the workspace: --install runs in the project, and a warning names the parent", () => {
+    const { parent, app } = sharedParent((dir) => chmodSync(dir, 0o777));
+    const npm = fakePackageManager();
+    const result = runCli(["/api/x", "--style", "userId", "--yes", "--json", "--install", "--cwd", app], { env: npm.env });
+    expect(result.status, result.output).toBe(0);
+    expect(npm.ranIn()).toBe(app);
+    expect(JSON.parse(result.stdout).warnings.join("\n")).toContain(`Ignored ${parent}`);
+  });
+
+  it("a parent whose package.json another user owns is not the workspace either", () => {
+    const { app } = sharedParent((dir) => chownSync(path.join(dir, "package.json"), 4242, 4242));
+    const npm = fakePackageManager();
+    const result = runCli(["/api/x", "--style", "userId", "--yes", "--json", "--install", "--cwd", app], { env: npm.env });
+    expect(result.status, result.output).toBe(0);
+    expect(npm.ranIn()).toBe(app);
+  });
+
+  it("a parent the user owns, not writable by others, stays the workspace root (npm install runs there)", () => {
+    const { parent, app } = sharedParent();
+    const npm = fakePackageManager();
+    const result = runCli(["/api/x", "--style", "userId", "--yes", "--json", "--install", "--cwd", app], { env: npm.env });
+    expect(result.status, result.output).toBe(0);
+    expect(npm.ranIn()).toBe(parent);
   });
 });

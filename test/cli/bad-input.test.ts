@@ -27,7 +27,6 @@ const CASES: Case[] = [
   { name: "Windows drive with slashes", args: () => ["C:/app/api/x", "--style", "userId"], expect: [/file-system path/, /URL path/] },
   { name: "percent-encoded dots", args: () => ["/api/%2e%2e/x", "--style", "userId"], expect: [/percent-encoded/, /plain folder name/] },
   { name: "characters Next cannot route", args: () => ["/api/a b*c", "--style", "userId"], expect: [/" "/, /"\*"/, /Use letters, digits/] },
-  { name: "private folder", args: () => ["/api/_internal", "--style", "userId"], expect: [/private/, /Rename it/] },
   { name: "empty route", args: () => ["", "--style", "userId"], expect: [/route is empty/, /\/api\/projects\/\[id\]/] },
   { name: "empty segment", args: () => ["/api//x", "--style", "userId"], expect: [/empty segment/, /doubled slash/] },
   { name: "catch-all not last", args: () => ["/api/[...a]/b", "--style", "userId"], expect: [/must be the last/, /Move the catch-all/] },

@@ -164,7 +164,7 @@ describe.each(LINES)("machine, webhook and hardened routes from the CLI on a rea
       CLERK_MACHINE_SECRET_KEY: MACHINE_SECRET_KEY,
       CLERK_WEBHOOK_SIGNING_SECRET: secret,
       CLERK_WEBHOOK_SIGNING_SECRET_CLERK_ORG: ORG_SECRET,
-      SUPABASE_URL: stub.upstreamUrl,
+      JWT_TEMPLATE_SUPABASE_API_URL: stub.upstreamUrl,
     });
   });
 

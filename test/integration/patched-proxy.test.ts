@@ -35,6 +35,8 @@ const USER: StubUser = { id: "user_it_proxy", firstName: "Lin", lastName: "Qi", 
 const SESSION_ID = "sess_it_proxy";
 // Not on this machine: the offline guard must refuse it (and the route must answer 502).
 const EXTERNAL_URL = "https://upstream.example.invalid/rest/v1/items";
+// A database's connection string: fetch refuses a URL with credentials, and its message holds the URL.
+const DATABASE_URL_WITH_PASSWORD = "postgres://admin:S3cretPass@localhost:5432/prod";
 
 describe("patching an existing proxy.ts (Next 16)", () => {
   let signer: Signer;
@@ -45,6 +47,7 @@ describe("patching an existing proxy.ts (Next 16)", () => {
   let userIdRoute: AddedRoute;
   let tokenRoute: AddedRoute;
   let unsetUpstreamRoute: AddedRoute;
+  let databaseRoute: AddedRoute;
 
   beforeAll(async () => {
     signer = await createSigner();
@@ -58,19 +61,24 @@ describe("patching an existing proxy.ts (Next 16)", () => {
     });
     userIdRoute = await addRoute(fixture, { route: "/api/it/user-id", style: "userId" });
     tokenRoute = await addRoute(fixture, { route: "/api/it/token", style: "token" });
-    // FIREBASE_URL is left unset (the CLI writes it empty into .env.local).
+    // JWT_TEMPLATE_FIREBASE_API_URL is left unset (the CLI writes it empty into .env.local).
     unsetUpstreamRoute = await addRoute(fixture, {
       route: "/api/it/firebase",
       style: "token",
       flags: ["--jwt-template", "firebase"],
     });
+    // Issue 24: the project's DATABASE_URL (a connection string with a password) must never be the
+    // token's destination, and a failing fetch must never echo its URL to the caller.
+    databaseRoute = await addRoute(fixture, { route: "/api/it/database", style: "token", flags: ["--jwt-template", "database"] });
     typecheck = await typecheckTs(fixture.dir);
     await nextBuild(fixture.dir);
     server = await startNext(fixture.dir, {
       CLERK_SECRET_KEY: KEYS.secretKey,
       NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: KEYS.publishableKey,
       CLERK_API_URL: stub.url,
-      SUPABASE_URL: EXTERNAL_URL,
+      JWT_TEMPLATE_SUPABASE_API_URL: EXTERNAL_URL,
+      DATABASE_URL: DATABASE_URL_WITH_PASSWORD,
+      JWT_TEMPLATE_DATABASE_API_URL: DATABASE_URL_WITH_PASSWORD,
     });
   });
 
@@ -126,17 +134,27 @@ describe("patching an existing proxy.ts (Next 16)", () => {
     expect(stub.unexpected().map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 
-  it("token --jwt-template firebase with FIREBASE_URL unset: 500 JSON naming the variable", async () => {
+  it("token --jwt-template firebase with JWT_TEMPLATE_FIREBASE_API_URL unset: 500 JSON naming the variable", async () => {
     if (!server) throw new Error("server not started");
     const env = await fixture.read(".env.local");
-    expect(env).toMatch(/^FIREBASE_URL=$/m);
+    expect(env).toMatch(/^JWT_TEMPLATE_FIREBASE_API_URL=$/m);
     const before = stub.requests.length;
     const token = await signer.sessionToken({ userId: USER.id, sessionId: SESSION_ID });
     const reply = await request(server.url, urlPathOf(fixture, unsetUpstreamRoute.file), { token });
     expect(reply.status).toBe(500);
-    expect(reply.json).toMatchObject({ error: expect.stringContaining("FIREBASE_URL") });
+    expect(reply.json).toMatchObject({ error: expect.stringContaining("JWT_TEMPLATE_FIREBASE_API_URL") });
     const mints = stub.requests.slice(before).filter((r) => r.path.includes("/tokens/"));
     // The token is minted from the chosen template before the missing variable is noticed.
     expect(mints.map((r) => r.path)).toEqual([`/v1/sessions/${SESSION_ID}/tokens/firebase`]);
+  });
+
+  it("token --jwt-template database: a failing fetch answers a fixed 502, never the URL or its password (logged on the server)", async () => {
+    if (!server) throw new Error("server not started");
+    const token = await signer.sessionToken({ userId: USER.id, sessionId: SESSION_ID });
+    const reply = await request(server.url, urlPathOf(fixture, databaseRoute.file), { token });
+    expect(reply.status, reply.text).toBe(502);
+    expect(reply.json).toEqual({ error: "The external API failed", status: null });
+    expect(reply.text).not.toMatch(/S3cretPass|postgres:|localhost:5432/);
+    expect(server.logs()).toContain("The external API failed:");
   });
 });

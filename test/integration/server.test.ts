@@ -31,6 +31,8 @@ const ROUTES = {
   clerkClient: { route: "/api/it/clerk-client", style: "clerkClient" },
   dynamic: { route: "/api/projects/[id]", style: "userId", methods: ["GET", "POST", "DELETE"] },
   admin: { route: "/api/it/admin", style: "protect", flags: ["--role", "admin"] },
+  // Written to app/api/it/%5Finternal: Next.js serves it as /api/it/_internal.
+  underscore: { route: "/api/it/_internal", style: "userId" },
 } satisfies Record<string, RouteRequest>;
 type RouteKey = keyof typeof ROUTES;
 
@@ -69,7 +71,7 @@ describe.each(LINES)("generated routes on a real $line server", ({ line, middlew
       CLERK_SECRET_KEY: KEYS.secretKey,
       NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: KEYS.publishableKey,
       CLERK_API_URL: stub.url,
-      SUPABASE_URL: stub.upstreamUrl,
+      JWT_TEMPLATE_SUPABASE_API_URL: stub.upstreamUrl,
     });
   });
 
@@ -176,6 +178,17 @@ describe.each(LINES)("generated routes on a real $line server", ({ line, middlew
       expect(reply.json).toEqual({ userId: USER.id });
     });
 
+    it("/api/it/_internal (the folder %5Finternal) is served at its URL, behind Clerk: 401 signed out, 200 signed in", async () => {
+      if (!server) throw new Error("server not started");
+      expect(added.underscore.file).toMatch(/\/api\/it\/%5Finternal\/route\.ts$/);
+      const signedOut = await request(server.url, "/api/it/_internal");
+      expect(signedOut.status, signedOut.text).toBe(401);
+      expect(signedOut.json).toEqual({ error: "Unauthorized" });
+      const reply = await request(server.url, "/api/it/_internal", { token: await signedIn() });
+      expect(reply.status, reply.text).toBe(200);
+      expect(reply.json).toEqual({ userId: USER.id });
+    });
+
     it("protect: 200 { userId }", async () => {
       const reply = await get("protect", { token: await signedIn() });
       expect(reply.status).toBe(200);
@@ -278,7 +291,8 @@ describe.each(LINES)("generated routes on a real $line server", ({ line, middlew
       try {
         const reply = await get("token", { token: await signedIn() });
         expect(reply.status).toBe(502);
-        expect(reply.json).toMatchObject({ error: expect.any(String) });
+        // A fixed message and the upstream status: never the error's message, which can hold the URL.
+        expect(reply.json).toEqual({ error: "The external API failed", status: 503 });
       } finally {
         stub.upstreamStatus = 200;
       }

@@ -39,6 +39,9 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
     timeout: options.timeout ?? 20_000,
+    // A run stuck in a blocking call may ignore SIGTERM (its handler never gets to run): SIGKILL,
+    // or spawnSync would wait for it for good.
+    killSignal: "SIGKILL",
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

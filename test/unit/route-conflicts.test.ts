@@ -25,6 +25,11 @@ describe("findRouteConflict: the same URL twice", () => {
     expectConflict(["(site)/api/x"], "/api/x", /app\/\(site\)\/api\/x both resolve to \/api\/x/);
   });
 
+  it("reads an existing %5F folder as the URL Next.js serves it (/_x), and skips a private _x folder", () => {
+    expectConflict(["api/%5Finternal"], "/api/(g)/_internal", /both resolve to \/api\/_internal/);
+    expect(conflict(["api/_internal"], "/api/(g)/_internal")).toBeUndefined();
+  });
+
   it("ignores parallel-route slots when comparing URLs", () => {
     expectConflict(["@modal/api/x"], "/api/x", /both resolve to \/api\/x/);
   });

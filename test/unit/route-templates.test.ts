@@ -1,3 +1,4 @@
+import { parse } from "@babel/parser";
 import { describe, expect, it } from "vitest";
 import * as prettier from "prettier";
 import { normalizeOptions } from "../../src/commands/resolve-options.js";
@@ -7,6 +8,7 @@ import type { Language } from "../../src/core/types.js";
 import { allowedMethods, reservedNames } from "../../src/styles/methods.js";
 import { STYLES as DECLARATIONS, findStyle } from "../../src/styles/index.js";
 import { WEBHOOK_EVENTS } from "../../src/styles/webhook.js";
+import { USER_FIELDS } from "../../src/styles/current-user.js";
 
 const STYLES = DECLARATIONS.map((style) => style.name);
 
@@ -23,8 +25,12 @@ const STYLE_EXTRAS: Record<string, Array<{ name: string; flags: Partial<RawFlags
     { name: "role", flags: { role: "org:admin" } },
     { name: "permission", flags: { permission: "org:invoices:read" } },
     { name: "plan-and-feature", flags: { plan: "pro", feature: "user:export" } },
+    { name: "repeated-permissions", flags: { permission: ["org:invoices:read", "org:invoices:delete"] } },
   ],
-  userId: [{ name: "authorization", flags: { route: "/api/teams/[teamId]", role: "org:admin", permission: "org:reports:read", plan: "org:team", feature: "export" } }],
+  userId: [
+    { name: "authorization", flags: { route: "/api/teams/[teamId]", role: "org:admin", permission: "org:reports:read", plan: "org:team", feature: "export" } },
+    { name: "repeated-checks", flags: { permission: ["org:invoices:read", "org:invoices:delete"], plan: "pro", feature: ["export", "org:seats"] } },
+  ],
   token: [
     { name: "feature", flags: { feature: "org:sync" } },
     { name: "all-methods", flags: { route: "/api/docs/[...slug]", methods: "GET,POST,PUT,PATCH,DELETE", jwtTemplate: "hasura" } },
@@ -44,6 +50,7 @@ const STYLE_EXTRAS: Record<string, Array<{ name: string; flags: Partial<RawFlags
     { name: "oauth-and-session", flags: { accepts: "session_token,oauth_token", scopes: "read:projects,write:projects", role: "org:admin", plan: "pro" } },
     { name: "session-only", flags: { accepts: "session_token", permission: "org:projects:read" } },
     { name: "api-key-and-m2m", flags: { accepts: "m2m_token,api_key", scopes: "read:projects" } },
+    { name: "session-repeated-checks", flags: { accepts: "api_key,session_token", role: "org:admin", permission: ["org:projects:read", "org:projects:write"] } },
   ],
   webhook: [
     { name: "org", flags: { events: "organization.created,organizationMembership.created,session.created" } },
@@ -132,10 +139,41 @@ describe("route template content", () => {
     expect(renderRoute(normalizeOptions({ style: "protect" }), "ts")).toContain("await auth.protect();");
   });
 
-  it("names the upstream variable after the JWT template", () => {
+  it("names the upstream variable after the JWT template, with a name of its own (never DATABASE_URL)", () => {
     const output = renderRoute(normalizeOptions({ style: "token", jwtTemplate: "my-db" }), "ts");
     expect(output).toContain('const JWT_TEMPLATE = "my-db";');
-    expect(output).toContain("process.env.MY_DB_URL");
+    expect(output).toContain("process.env.JWT_TEMPLATE_MY_DB_API_URL");
+    expect(renderRoute(normalizeOptions({ style: "token", jwtTemplate: "database" }), "ts")).not.toContain("DATABASE_URL;");
+  });
+
+  it("never answers an upstream error's message: the token route's 502 body is a fixed message and the status", () => {
+    for (const language of ["ts", "js"] as const) {
+      const output = renderRoute(normalizeOptions({ style: "token" }), language);
+      const handler = output.slice(output.indexOf("} catch (error) {", output.indexOf("async function callExternalApi")));
+      expect(handler).toContain('console.error("The external API failed:", error);');
+      expect(handler).toContain('{ error: "The external API failed", status },');
+      expect(output).not.toMatch(/const reason|reason \}/);
+    }
+  });
+
+  it("no style puts an error's message, or anything built from the error but its status, into a response", () => {
+    for (const style of STYLES) {
+      for (const language of ["ts", "js"] as const) {
+        const output = renderRoute(normalizeOptions({ style, methods: methodsFor(style) }), language);
+        expect(output, `${style}/${language}`).not.toMatch(/\.message\b|String\(error\)|error\.(?:errors|stack|cause)/);
+        // Every NextResponse.json(...) call: literals, locals, and only Clerk's status and Retry-After of an error.
+        for (const body of output.match(/NextResponse\.json\([^]*?\);/g) ?? []) expect(body, `${style}/${language}`).not.toMatch(/\berror\.(?!status\b|retryAfter\b)/);
+      }
+    }
+  });
+
+  it("keeps every check of a repeated flag: --permission a --permission b checks both, and reports each failed one", () => {
+    const output = renderRoute(normalizeOptions({ style: "userId", permission: ["org:invoices:read", "org:invoices:delete"] }), "ts");
+    expect(output).toContain('if (!has({ permission: "org:invoices:read" })) {');
+    expect(output).toContain('if (!has({ permission: "org:invoices:delete" })) {');
+    expect(output).toContain("missing.permission = missingPermissions;");
+    const protect = renderRoute(normalizeOptions({ style: "protect", permission: ["org:a:read", "org:a:delete"] }), "ts");
+    expect(protect).toMatch(/\(has\) =>\s+has\(\{ permission: "org:a:read" \}\) &&\s+has\(\{ permission: "org:a:delete" \}\),/);
   });
 });
 
@@ -153,5 +191,68 @@ describe("names the templates declare", () => {
         for (const name of declared) expect([...reservedNames(findStyle(style))], `${style}/${language}: ${name}`).toContain(name);
       }
     }
+  });
+});
+
+/**
+ * Every identifier the code refers to or declares, but property names (`a.b`, `{ b: 1 }`) and
+ * imported names as exported (`{ a as b }`: b counts).
+ */
+function identifiers(code: string, typescript: boolean): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: unknown, parent?: { type: string; computed?: boolean }, key?: string): void => {
+    if (typeof node !== "object" || node === null || typeof (node as { type?: unknown }).type !== "string") return;
+    const typed = node as { type: string; name?: string };
+    if (typed.type === "Identifier") {
+      const propertyName =
+        ((parent?.type === "MemberExpression" || parent?.type === "OptionalMemberExpression") && key === "property" && !parent.computed) ||
+        (["ObjectProperty", "ObjectMethod", "TSPropertySignature"].includes(parent?.type ?? "") && key === "key" && !parent?.computed) ||
+        (parent?.type === "TSQualifiedName" && key === "right") ||
+        (parent?.type === "ImportSpecifier" && key === "imported");
+      if (!propertyName) names.add(typed.name!);
+    }
+    for (const [childKey, child] of Object.entries(node)) {
+      if (childKey === "loc" || childKey.endsWith("Comments") || childKey === "extra") continue;
+      for (const item of Array.isArray(child) ? child : [child]) visit(item, typed, childKey);
+    }
+  };
+  visit(parse(code, { sourceType: "module", plugins: typescript ? ["typescript"] : [] }).program);
+  return names;
+}
+
+describe("names the generated code uses (issue 24: a parameter named like a global)", () => {
+  // Every style with everything it can generate: all checks (repeated too), every method.
+  const RICH: Record<string, Partial<RawFlags>> = {
+    protect: { role: "org:admin", permission: ["org:a:read", "org:a:write"], plan: "pro", feature: "export" },
+    userId: { role: "org:admin", permission: ["org:a:read", "org:a:write"], plan: "pro", feature: ["export", "org:seats"] },
+    token: { role: "org:admin", permission: ["org:a:read", "org:a:write"], plan: "pro" },
+    currentUser: { role: "org:admin", permission: ["org:a:read", "org:a:write"], fields: [...USER_FIELDS.keys()].join(",") },
+    clerkClient: { role: "org:admin", permission: ["org:a:read", "org:a:write"] },
+    machine: { accepts: "api_key,m2m_token,oauth_token,session_token", scopes: "read:a", role: "org:admin", permission: ["org:a:read", "org:a:write"] },
+    webhook: { events: [...WEBHOOK_EVENTS.keys()].join(",") },
+  };
+  const NOT_NAMES = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "const", "undefined", "someParam"]);
+
+  it.each(STYLES)("%s: every identifier in its code is a reserved name, so no route parameter can shadow one", (style) => {
+    for (const language of ["ts", "js"] as const) {
+      const flags = { style, route: "/api/x/[someParam]", methods: methodsFor(style, "GET,POST,PUT,PATCH,DELETE"), ...RICH[style] };
+      const output = renderRoute(normalizeOptions(flags), language);
+      const reserved = reservedNames(findStyle(style));
+      const unreserved = [...identifiers(output, language === "ts")].filter((name) => !reserved.has(name) && !NOT_NAMES.has(name));
+      expect(unreserved, `${style}/${language}`).toEqual([]);
+    }
+  });
+
+  it.each([
+    ["webhook", "/api/webhooks/[process]"],
+    ["webhook", "/api/webhooks/[console]"],
+    ["webhook", "/api/webhooks/[Boolean]"],
+    ["userId", "/api/x/[NextResponse]"],
+    ["userId", "/api/x/[auth]"],
+    ["userId", "/api/x/[Object]"],
+    ["token", "/api/x/[fetch]"],
+    ["clerkClient", "/api/x/[JSON]"],
+  ])("%s %s is refused: the parameter would shadow a name the handler uses", (style, route) => {
+    expect(() => normalizeOptions({ style, route })).toThrow(/is a name the generated handler already uses/);
   });
 });

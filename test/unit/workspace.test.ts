@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import type { RawFlags } from "../../src/core/raw-flags.js";
@@ -218,6 +218,23 @@ describe("finding the package manager", () => {
     const project = await detectProject(examples);
     expect(project).toMatchObject({ packageManager: "pnpm" });
     expect(project.workspace).toBeUndefined();
+  });
+
+  it("passes over a parent that others may write to (or that another user owns), and lists it", async () => {
+    const root = copyWorkspace("pnpm");
+    const app = path.join(root, "apps/web");
+    chmodSync(root, 0o777);
+    const untrusted: string[] = [];
+    expect(findPackageManagerRoot(app, untrusted)).toBeUndefined();
+    expect(untrusted).toEqual([root]);
+    const project = await detectProject(app);
+    expect(project).toMatchObject({ packageManager: "npm", untrustedParents: [root] });
+    expect(project.workspace).toBeUndefined();
+    chmodSync(root, 0o755);
+    chownSync(path.join(root, "pnpm-workspace.yaml"), 4242, 4242);
+    expect(findPackageManagerRoot(app)).toBeUndefined();
+    chownSync(path.join(root, "pnpm-workspace.yaml"), process.getuid!(), process.getgid!());
+    expect(findPackageManagerRoot(app)).toMatchObject({ root });
   });
 
   it("never looks above the git root", async () => {

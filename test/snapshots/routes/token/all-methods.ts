@@ -2,10 +2,14 @@ import { auth } from "@clerk/nextjs/server";
 import { isClerkAPIResponseError } from "@clerk/nextjs/errors";
 import { NextResponse } from "next/server";
 
-// /api/docs/[...slug]: calls an external API as the signed-in user.
-// Clerk mints a token from the "hasura" JWT template; the API at HASURA_URL
-// receives it as "Authorization: Bearer <token>".
-// Signed out: 401. HASURA_URL unset: 500. External API failing: 502.
+// /api/docs/[...slug]: calls an external API as the signed-in user. Clerk mints
+// a token from the "hasura" JWT template; the API at
+// JWT_TEMPLATE_HASURA_API_URL receives it as "Authorization: Bearer <token>".
+// Signed out: 401. JWT_TEMPLATE_HASURA_API_URL unset: 500. External API
+// unreachable, failing or not JSON: 502
+// {"error":"The external API failed","status":…} with its status (or null); the
+// reason is logged on the server only, as it can hold the URL and the URL a
+// password.
 // Clerk cannot mint the token (no such template, Backend API failing): 502
 // naming the template; Backend API rate limited: 503 with its Retry-After.
 const JWT_TEMPLATE = "hasura";
@@ -178,19 +182,21 @@ export async function DELETE(
   return NextResponse.json({ data: result.data, slug });
 }
 
-// Calls the API at HASURA_URL with the Clerk token and reads its JSON answer.
+// Calls the API at JWT_TEMPLATE_HASURA_API_URL with the Clerk token
+// and reads its JSON answer.
 async function callExternalApi(token: string, method: string, body?: string) {
-  const url = process.env.HASURA_URL;
+  const url = process.env.JWT_TEMPLATE_HASURA_API_URL;
   if (!url) {
     return {
       ok: false as const,
       error: NextResponse.json(
-        { error: "HASURA_URL is not set" },
+        { error: "JWT_TEMPLATE_HASURA_API_URL is not set" },
         { status: 500 },
       ),
     };
   }
 
+  let status: number | null = null;
   try {
     const response = await fetch(url, {
       method,
@@ -201,17 +207,20 @@ async function callExternalApi(token: string, method: string, body?: string) {
       body,
       cache: "no-store",
     });
+    status = response.status;
     if (!response.ok) {
       throw new Error(`The external API answered ${response.status}`);
     }
     const data: unknown = await response.json();
     return { ok: true as const, data };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // Logged here, never answered: fetch's message can hold the URL, and the
+    // URL a password. The caller gets a fixed message and the status.
+    console.error("The external API failed:", error);
     return {
       ok: false as const,
       error: NextResponse.json(
-        { error: "The external API failed", reason },
+        { error: "The external API failed", status },
         { status: 502 },
       ),
     };

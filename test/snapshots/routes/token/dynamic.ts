@@ -2,10 +2,14 @@ import { auth } from "@clerk/nextjs/server";
 import { isClerkAPIResponseError } from "@clerk/nextjs/errors";
 import { NextResponse } from "next/server";
 
-// /api/projects/[id]: calls an external API as the signed-in user.
-// Clerk mints a token from the "supabase" JWT template; the API at SUPABASE_URL
-// receives it as "Authorization: Bearer <token>".
-// Signed out: 401. SUPABASE_URL unset: 500. External API failing: 502.
+// /api/projects/[id]: calls an external API as the signed-in user. Clerk mints
+// a token from the "supabase" JWT template; the API at
+// JWT_TEMPLATE_SUPABASE_API_URL receives it as "Authorization: Bearer <token>".
+// Signed out: 401. JWT_TEMPLATE_SUPABASE_API_URL unset: 500. External API
+// unreachable, failing or not JSON: 502
+// {"error":"The external API failed","status":…} with its status (or null); the
+// reason is logged on the server only, as it can hold the URL and the URL a
+// password.
 // Clerk cannot mint the token (no such template, Backend API failing): 502
 // naming the template; Backend API rate limited: 503 with its Retry-After.
 const JWT_TEMPLATE = "supabase";
@@ -77,19 +81,21 @@ export async function PATCH(
   return NextResponse.json({ data: result.data, id });
 }
 
-// Calls the API at SUPABASE_URL with the Clerk token and reads its JSON answer.
+// Calls the API at JWT_TEMPLATE_SUPABASE_API_URL with the Clerk token
+// and reads its JSON answer.
 async function callExternalApi(token: string, method: string, body?: string) {
-  const url = process.env.SUPABASE_URL;
+  const url = process.env.JWT_TEMPLATE_SUPABASE_API_URL;
   if (!url) {
     return {
       ok: false as const,
       error: NextResponse.json(
-        { error: "SUPABASE_URL is not set" },
+        { error: "JWT_TEMPLATE_SUPABASE_API_URL is not set" },
         { status: 500 },
       ),
     };
   }
 
+  let status: number | null = null;
   try {
     const response = await fetch(url, {
       method,
@@ -100,17 +106,20 @@ async function callExternalApi(token: string, method: string, body?: string) {
       body,
       cache: "no-store",
     });
+    status = response.status;
     if (!response.ok) {
       throw new Error(`The external API answered ${response.status}`);
     }
     const data: unknown = await response.json();
     return { ok: true as const, data };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // Logged here, never answered: fetch's message can hold the URL, and the
+    // URL a password. The caller gets a fixed message and the status.
+    console.error("The external API failed:", error);
     return {
       ok: false as const,
       error: NextResponse.json(
-        { error: "The external API failed", reason },
+        { error: "The external API failed", status },
         { status: 502 },
       ),
     };
