@@ -1,6 +1,7 @@
 // Bundles src/ into dist/, with every runtime dependency inlined and the Handlebars templates
-// precompiled (only handlebars/runtime ships). CommonJS files, so that loader.ts can compile them
-// through V8's code cache (vm.Script cachedData; Node 20 has no code cache for ES modules):
+// precompiled (only handlebars/runtime ships, with the helpers of src/render/helpers.ts).
+// CommonJS files, so that loader.ts can compile them through V8's code cache (vm.Script
+// cachedData; Node 20 has no code cache for ES modules):
 //   boot.cjs          the bin's entry: --help / --version from build-time text, else the loader;
 //   loader.cjs        code-cache.ts + loads app.cjs (and the parser when the app asks for it);
 //   app.cjs           src/entry/main.ts and everything it imports, except @babel/parser;
@@ -31,7 +32,9 @@ function precompiledTemplatesModule() {
   const templates = specs(templatesDir);
   return [
     'import Runtime from "handlebars/runtime.js";',
+    'import { registerHelpers } from "./src/render/helpers.ts";',
     "const engine = Runtime.create();",
+    "registerHelpers(engine);",
     ...partials.map(([name, spec]) => `engine.registerPartial(${JSON.stringify(name)}, engine.template(${spec}));`),
     "const templates = {",
     ...templates.map(([name, spec]) => `  ${JSON.stringify(name)}: engine.template(${spec}),`),
