@@ -1,11 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import vm from "node:vm";
 import { pathToRegexp } from "path-to-regexp";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { parseFolderSegment, routePathOf, type RoutePath } from "../../src/next/route-path.js";
+import type { RoutePath } from "../../src/next/route-path.js";
 import { matchesPath, nextMatcherRegExp, samplePaths } from "../../src/next/matcher.js";
+import { middlewareFixtures } from "../support/middleware-fixtures.js";
 
 /**
  * The rule the patcher keeps, checked by running the middleware: every fixture's input and output
@@ -16,18 +15,6 @@ import { matchesPath, nextMatcherRegExp, samplePaths } from "../../src/next/matc
  *  - on every path only the new one runs on, Clerk runs, once, and nothing else does;
  *  - Clerk never runs twice, and the route itself is covered.
  */
-const FIXTURES = join(import.meta.dirname, "../fixtures/middleware");
-
-interface Spec {
-  route?: string;
-  path?: string;
-  nextMajor?: number;
-  srcDir?: boolean;
-  language?: "ts" | "js";
-  noInput?: boolean;
-  need?: "clerk" | "public" | "clerk-unprotected";
-}
-
 interface Case {
   name: string;
   need: "clerk" | "public" | "clerk-unprotected";
@@ -37,24 +24,11 @@ interface Case {
   output: string;
 }
 
-function routeOf(pattern: string): RoutePath {
-  return routePathOf(pattern.split("/").filter(Boolean).map(parseFolderSegment));
-}
-
+/** Every fixture the patcher patches (test/support/middleware-fixtures.ts loads them). */
 function loadCases(): Case[] {
-  return readdirSync(FIXTURES)
-    .sort()
-    .flatMap((name): Case[] => {
-      const dir = join(FIXTURES, name);
-      const ext = ["ts", "js"].find((e) => existsSync(join(dir, `output.${e}`)));
-      if (!ext) return [];
-      const spec = JSON.parse(readFileSync(join(dir, "ctx.json"), "utf8")) as Spec;
-      const input = spec.noInput ? undefined : readFileSync(join(dir, `input.${ext}`), "utf8");
-      const nextMajor = spec.nextMajor ?? 16;
-      const kind = (spec.path ?? (nextMajor >= 16 ? "proxy" : "middleware")).includes("proxy") ? "proxy" : "middleware";
-      const output = readFileSync(join(dir, `output.${ext}`), "utf8");
-      return [{ name, need: spec.need ?? "clerk", route: routeOf(spec.route ?? "/api/projects/[id]"), kind, input, output }];
-    });
+  return middlewareFixtures().flatMap((f): Case[] =>
+    f.output === undefined ? [] : [{ name: f.name, need: f.need, route: f.route, kind: f.ctx.kind, input: f.input, output: f.output }],
+  );
 }
 
 // ---- A fake world: every import records what runs ----

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RawFlags } from "../../src/core/raw-flags.js";
 import type { Choice } from "../../src/styles/declaration.js";
+import { STYLES } from "../../src/styles/index.js";
 import { fillGaps, type Asker, type TextField } from "../../src/ui/questions.js";
 
 // What an interactive run asks, without a terminal: a scripted Asker answers, and records what
@@ -59,7 +60,7 @@ describe("fillGaps", () => {
       "Who may call it?",
       "Clerk JWT template",
     ]);
-    expect(asker.asked[0]!.choices!.map((c) => c.value)).toEqual(["protect", "userId", "token", "currentUser", "clerkClient", "machine", "webhook"]);
+    expect(asker.asked[0]!.choices!.map((c) => c.value)).toEqual(STYLES.map((style) => style.name));
     // An empty answer to an optional question leaves the flag to its default.
     expect(filled).toEqual({ style: "token", route: "/api/todos", methods: "GET,POST" });
   });
