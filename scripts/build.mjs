@@ -18,18 +18,20 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const templatesDir = path.join(root, "templates");
 const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
 
-function specs(folder) {
+/** [name, precompiled spec] of each .hbs file in `folder`; `prefix` names a subfolder's templates ("middleware/guard"). */
+function specs(folder, prefix = "") {
   return readdirSync(folder)
     .filter((file) => file.endsWith(".hbs"))
     .map((file) => {
       const source = readFileSync(path.join(folder, file), "utf8");
-      return [file.slice(0, -4), Handlebars.precompile(source, { noEscape: true, strict: false })];
+      return [prefix + file.slice(0, -4), Handlebars.precompile(source, { noEscape: true, strict: false })];
     });
 }
 
 function precompiledTemplatesModule() {
   const partials = specs(path.join(templatesDir, "partials"));
-  const templates = specs(templatesDir);
+  // Route templates (templates/<style>.hbs) and the code a middleware patch inserts (templates/middleware/).
+  const templates = [...specs(templatesDir), ...specs(path.join(templatesDir, "middleware"), "middleware/")];
   return [
     'import Runtime from "handlebars/runtime.js";',
     'import { registerHelpers } from "./src/render/helpers.ts";',

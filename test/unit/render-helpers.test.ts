@@ -1,7 +1,9 @@
 import Handlebars from "handlebars";
 import { describe, expect, it } from "vitest";
 import { PRINT_WIDTH } from "../../src/core/text.js";
-import { registerHelpers } from "../../src/render/helpers.js";
+import { normalizeOptions } from "../../src/commands/resolve-options.js";
+import { HELPERS, registerHelpers } from "../../src/render/helpers.js";
+import { STYLES } from "../../src/styles/index.js";
 
 // The template helpers that lay out generated code and comments (src/render/helpers.ts). Every
 // template's output is also checked against reviewed snapshots (route-templates.test.ts); these
@@ -38,5 +40,13 @@ describe("template helpers", () => {
     expect(render("{{list a}}|{{list b}}|{{list c 'or'}}", { a: ["x"], b: ["x", "y"], c: ["x", "y", "z"] })).toBe("x|x and y|x, y or z");
     expect(render('{{#list items}}the "{{name}}"{{/list}}', { items: [{ name: "a" }, { name: "b" }] })).toBe('the "a" and the "b"');
     expect(render("{{literal one}} {{literal many}}", { one: "api_key", many: ["a", "b"] })).toBe('"api_key" ["a", "b"]');
+  });
+
+  it("no style's view has a field named like a helper (Handlebars would call the helper instead)", () => {
+    for (const style of STYLES) {
+      const options = normalizeOptions({ style: style.name });
+      const view = style.view({ route: options.route, methods: options.methods, language: "ts", values: options.values });
+      expect([style.name, Object.keys(view).filter((key) => key in HELPERS)]).toEqual([style.name, []]);
+    }
   });
 });
