@@ -1,6 +1,7 @@
 // Bundles src/ into dist/, with every runtime dependency inlined and the Handlebars templates
-// precompiled (only handlebars/runtime ships). CommonJS files, so that loader.ts can compile them
-// through V8's code cache (vm.Script cachedData; Node 20 has no code cache for ES modules):
+// precompiled (only handlebars/runtime ships, with the helpers of src/render/helpers.ts).
+// CommonJS files, so that loader.ts can compile them through V8's code cache (vm.Script
+// cachedData; Node 20 has no code cache for ES modules):
 //   boot.cjs          the bin's entry: --help / --version from build-time text, else the loader;
 //   loader.cjs        code-cache.ts and cache-folder.ts + loads app.cjs (and the parser when the app asks for it);
 //   app.cjs           src/entry/main.ts and everything it imports, except @babel/parser;
@@ -17,21 +18,25 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const templatesDir = path.join(root, "templates");
 const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
 
-function specs(folder) {
+/** [name, precompiled spec] of each .hbs file in `folder`; `prefix` names a subfolder's templates ("middleware/guard"). */
+function specs(folder, prefix = "") {
   return readdirSync(folder)
     .filter((file) => file.endsWith(".hbs"))
     .map((file) => {
       const source = readFileSync(path.join(folder, file), "utf8");
-      return [file.slice(0, -4), Handlebars.precompile(source, { noEscape: true, strict: false })];
+      return [prefix + file.slice(0, -4), Handlebars.precompile(source, { noEscape: true, strict: false })];
     });
 }
 
 function precompiledTemplatesModule() {
   const partials = specs(path.join(templatesDir, "partials"));
-  const templates = specs(templatesDir);
+  // Route templates (templates/<style>.hbs) and the code a middleware patch inserts (templates/middleware/).
+  const templates = [...specs(templatesDir), ...specs(path.join(templatesDir, "middleware"), "middleware/")];
   return [
     'import Runtime from "handlebars/runtime.js";',
+    'import { registerHelpers } from "./src/render/helpers.ts";',
     "const engine = Runtime.create();",
+    "registerHelpers(engine);",
     ...partials.map(([name, spec]) => `engine.registerPartial(${JSON.stringify(name)}, engine.template(${spec}));`),
     "const templates = {",
     ...templates.map(([name, spec]) => `  ${JSON.stringify(name)}: engine.template(${spec}),`),

@@ -1,5 +1,6 @@
 // What this tool writes for Clerk: the recommended matcher and a new middleware/proxy file.
 // Loaded on every run: it must not import the parser, magic-string or path-to-regexp.
+import { CLERK_SERVER } from "./names.js";
 
 /** Clerk's recommended entry for API routes: every path under /api and /trpc. */
 export const CLERK_API_ENTRY = "/(api|trpc)(.*)";
@@ -11,7 +12,7 @@ const CLERK_MATCHER_SOURCES = [
 ];
 
 export function createContent(): string {
-  return `import { clerkMiddleware } from "@clerk/nextjs/server";
+  return `import { clerkMiddleware } from "${CLERK_SERVER}";
 
 export default clerkMiddleware();
 

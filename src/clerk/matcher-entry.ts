@@ -1,7 +1,8 @@
 // The config.matcher entry that makes clerkMiddleware() run on a route: Clerk's recommended
 // API entry, or the route's own pattern.
 import { type RoutePath, urlSegments } from "../next/route-path.js";
-import { lookaheadMayExclude, nextMatcherRegExp, routeMatcherSource, sourcesCover } from "../next/matcher.js";
+import { nextMatcherRegExp, routeMatcherSource, sourcesCover } from "../next/matcher.js";
+import { lookaheadMayExclude } from "../next/matcher-lookahead.js";
 import { CLERK_API_ENTRY } from "./generated.js";
 
 /** Under /api or /trpc, which Clerk's recommended "/(api|trpc)(.*)" entry covers. */

@@ -11,7 +11,7 @@ import type {
 } from "@babel/types";
 import { pathToRegexp } from "path-to-regexp";
 import { type Bindings, importedNameOf } from "../js/bindings.js";
-import { CLERK_SERVER } from "./names.js";
+import { CLERK_SERVER, isGuardName } from "./names.js";
 import { type SourceFile } from "../js/parse.js";
 import { unwrapTs, walk } from "../js/nodes.js";
 // ---- The rules of a clerkMiddleware() handler ----
@@ -166,17 +166,18 @@ export function readClerkRules(source: SourceFile): ReadRules {
 }
 
 /**
- * `onlyOnOldMatcher(async (auth, req) => …)`, as an earlier run of this tool wrote it: the
- * handler, and where it runs (the old matcher's regular expressions, from `const oldMatcher = [...]`).
+ * `onlyOnOldMatcher(async (auth, req) => …)`, as an earlier run of this tool wrote it (names:
+ * GUARD_NAMES): the handler, and where it runs (the old matcher's regular expressions, from
+ * `const oldMatcher = [...]`).
  */
 function ownGuard(node: Node, source: SourceFile): { handler: ArrowFunctionExpression | FunctionExpression; ranOn: (path: string) => boolean } | undefined {
-  if (node.type !== "CallExpression" || node.callee.type !== "Identifier" || !node.callee.name.startsWith("onlyOnOldMatcher")) return undefined;
+  if (node.type !== "CallExpression" || node.callee.type !== "Identifier" || !isGuardName(node.callee.name, "wrapper")) return undefined;
   if (source.bindings.locals.get(node.callee.name)?.type !== "FunctionDeclaration") return undefined;
   const inner = node.arguments[0] ? unwrapTs(node.arguments[0]) : undefined;
   if (inner?.type !== "ArrowFunctionExpression" && inner?.type !== "FunctionExpression") return undefined;
   const regexps: RegExp[] = [];
   for (const [name, decl] of source.bindings.locals) {
-    if (!name.startsWith("oldMatcher") || decl.type !== "VariableDeclarator" || decl.init?.type !== "ArrayExpression") continue;
+    if (!isGuardName(name, "list") || decl.type !== "VariableDeclarator" || decl.init?.type !== "ArrayExpression") continue;
     for (const element of decl.init.elements) {
       if (element?.type !== "RegExpLiteral") return undefined;
       regexps.push(new RegExp(element.pattern, element.flags));

@@ -1,41 +1,100 @@
 import os from "node:os";
 import path from "node:path";
-import { applyChanges, checkUnchanged, type ApplyHooks } from "../apply/write-plan.js";
-import type { RawFlags } from "../core/raw-flags.js";
-import { colorsFor } from "../ui/colors.js";
-import { CancelledError, CliError } from "../core/errors.js";
-import type { Mode, Options } from "../plan/options.js";
-import { formatWithProjectPrettier } from "../apply/prettier.js";
 import { runInstall, type Installer } from "../apply/install.js";
-import { clerkInstall, installCommandText } from "../project/install-command.js";
-import { normalizeOptions, resolveMode } from "./resolve-options.js";
+import { formatWithProjectPrettier } from "../apply/prettier.js";
+import { CancelledError, CliError } from "../core/errors.js";
+import type { RawFlags } from "../core/raw-flags.js";
+import { shellQuote } from "../core/shell.js";
 import { buildPlan, routeExistsError, settlePlan, type Note, type Plan } from "../plan/index.js";
+import type { Mode, Options } from "../plan/options.js";
 import { detectProject, type Project } from "../project/detect.js";
 import { readEnvTarget } from "../project/env-target.js";
+import { clerkInstall, installCommandText } from "../project/install-command.js";
 import { readRouteTarget } from "../project/targets.js";
-import { commandGroups } from "../report/command.js";
-import { humanError, humanPlan, jsonError, jsonReport, wrapFor } from "../report/index.js";
 import { workspaceRootApps, workspaceRootError } from "../project/workspace.js";
-import { shellQuote } from "../core/shell.js";
+import { commandGroups } from "../report/command.js";
+import { addTitle } from "../report/run.js";
+import { uiKind, type Ui, type UiStreams } from "../ui/index.js";
+import { normalizeOptions, resolveMode } from "./resolve-options.js";
+import { runCommand } from "./run-command.js";
+import { checkWrites, confirmWrites, writeChanges, type WriteDeps } from "./write-steps.js";
 
-// One run, start to end: mode → project (detected first, so a wrong folder fails before any
-// question) → prompts → options → plan → apply → report.
+// `create-clerk-route [route]`: an ordered list of steps over one context. Each step is a small
+// function that reads the context and returns what it found (merged into the context for the
+// steps after it); none prints a word or asks which ui it has: questions go to the ui, which
+// answers `undefined` when nobody is there (the step then takes the non-interactive default).
+//
+//   start → workspace app → project (detected first, so a wrong folder fails before any
+//   question) → options (prompts fill the gaps) → plan → settle (overwrite?) → check → gitignore?
+//   → confirm → write → install → report
 
-export interface RunDeps {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+export interface RunDeps extends UiStreams, WriteDeps {
   stdinIsTTY: boolean;
-  env: NodeJS.ProcessEnv;
   cwd: string;
   installer?: Installer;
-  applyHooks?: ApplyHooks;
-  /** Where SIGINT, SIGTERM and SIGHUP arrive while files are written (default: process; tests pass their own). */
-  signals?: NodeJS.EventEmitter;
 }
 
-type Prompts = typeof import("../ui/interactive.js");
+export interface AddContext {
+  readonly flags: RawFlags;
+  readonly deps: RunDeps;
+  readonly ui: Ui;
+  mode: Mode;
+  /** Set by the steps, in order. */
+  workspaceNote?: Note;
+  project?: Project;
+  options?: Options;
+  plan?: Plan;
+  /** The route file's path from the project root. */
+  routePath?: string;
+  /** The route file exists and is replaced (--force, or a yes). */
+  overwrites?: boolean;
+  /** Something is written (not a dry run, and the plan changes something). */
+  writes?: boolean;
+  /** A failure after the files were written (the install): reported with the result. */
+  afterError?: CliError;
+}
 
-async function planRun(project: Project, options: Options): Promise<{ plan: Plan; routePath: string }> {
+type Step = (ctx: AddContext) => Promise<Partial<AddContext> | void>;
+
+/** The context with `keys` set by earlier steps (a step run out of order is a bug). */
+function need<K extends keyof AddContext>(ctx: AddContext, ...keys: K[]): AddContext & Required<Pick<AddContext, K>> {
+  for (const key of keys) if (ctx[key] === undefined) throw new Error(`add: step needs ${String(key)}, which no earlier step set`);
+  return ctx as AddContext & Required<Pick<AddContext, K>>;
+}
+
+const start: Step = async ({ ui }) => ui.start();
+
+/**
+ * Run at a workspace root that is not itself a Next.js app: the app to work on. Interactive: a
+ * choice among its Next.js apps; --yes with exactly one app: that one, and a note says so;
+ * otherwise WORKSPACE_ROOT names each app's --cwd. Anywhere else: the mode as it was.
+ */
+const workspaceApp: Step = async ({ mode, ui }) => {
+  const found = workspaceRootApps(mode.cwd);
+  if (!found) return;
+  // The app's folder as the user would type it: below the --cwd they typed, or relative to where they are.
+  const cwdFlagFor = (dir: string) => (mode.cwdFlag ? path.join(mode.cwdFlag, dir).split(path.sep).join("/") : dir);
+  const withApp = (dir: string): Mode => ({ ...mode, cwd: path.join(mode.cwd, dir), cwdFlag: cwdFlagFor(dir) });
+  const chosen = await ui.chooseApp(found.apps);
+  if (chosen !== undefined) return { mode: withApp(chosen) };
+  if (mode.yes && found.apps.length === 1) {
+    const dir = found.apps[0]!.dir;
+    return { mode: withApp(dir), workspaceNote: { kind: "workspaceAppChosen", dir, cwdFlag: shellQuote(cwdFlagFor(dir)) } };
+  }
+  throw workspaceRootError(mode.cwd, found, (dir) => shellQuote(cwdFlagFor(dir)));
+};
+
+const project: Step = async ({ mode }) => ({ project: await detectProject(mode.cwd) });
+
+/** The prompts fill what the flags leave out; then everything is resolved once. */
+const options: Step = async (ctx) => {
+  const { ui, flags, deps, project } = need(ctx, "project");
+  const filled = await ui.fillGaps(flags);
+  return { options: normalizeOptions(filled, { absoluteRoots: [project.root, os.homedir()], env: deps.env }) };
+};
+
+const plan: Step = async (ctx) => {
+  const { project, options } = need(ctx, "project", "options");
   const route = readRouteTarget(project, options.route);
   const unreadableMiddleware = options.middleware ? project.unreadable?.middleware[0] : undefined;
   if (unreadableMiddleware) throw unreadableMiddleware; // a FIFO, folder or oversized proxy/middleware file
@@ -43,201 +102,96 @@ async function planRun(project: Project, options: Options): Promise<{ plan: Plan
   // The parser (the largest part of the bundle) loads only when there is a file to patch.
   const patchMiddleware =
     options.middleware && project.middlewareFiles.length > 0 ? (await import("../plan/middleware/plan.js")).planMiddleware : undefined;
-  const plan = buildPlan({ project, options, route, env, patchMiddleware });
-  return { plan: await formatWithProjectPrettier(plan, project, [route.path]), routePath: route.path };
-}
+  const built = buildPlan({ project, options, route, env, patchMiddleware });
+  return { plan: await formatWithProjectPrettier(built, project, [route.path]), routePath: route.path };
+};
 
 /** Drops changes that change nothing; an existing route file is overwritten only with --force or a yes. */
-async function settle(plan: Plan, routePath: string, mode: Mode, prompts: Prompts | undefined): Promise<Plan> {
+const settle: Step = async (ctx) => {
+  const { plan, routePath, mode, ui, workspaceNote } = need(ctx, "plan", "routePath");
   const settled = settlePlan(plan, routePath);
-  if (!settled.overwrite || mode.force) return settled.plan;
-  if (!prompts) throw routeExistsError(settled.overwrite);
-  if (!(await prompts.confirm(`${settled.overwrite} already exists. Overwrite it?`, false))) throw new CancelledError();
-  return settled.plan;
-}
-
-/**
- * Run at a workspace root that is not itself a Next.js app: the app to work on. Interactive: a
- * choice among its Next.js apps; --yes with exactly one app: that one, and a note says so;
- * otherwise WORKSPACE_ROOT names each app's --cwd. Anywhere else: the mode as it was.
- */
-async function chooseWorkspaceApp(mode: Mode, prompts: Prompts | undefined): Promise<{ mode: Mode; note?: Note }> {
-  const found = workspaceRootApps(mode.cwd);
-  if (!found) return { mode };
-  // The app's folder as the user would type it: below the --cwd they typed, or relative to where they are.
-  const cwdFlagFor = (dir: string) => (mode.cwdFlag ? path.join(mode.cwdFlag, dir).split(path.sep).join("/") : dir);
-  const withApp = (dir: string): Mode => ({ ...mode, cwd: path.join(mode.cwd, dir), cwdFlag: cwdFlagFor(dir) });
-  if (prompts && found.apps.length > 0) return { mode: withApp(await prompts.selectWorkspaceApp(found.apps)) };
-  if (mode.yes && found.apps.length === 1) {
-    const dir = found.apps[0]!.dir;
-    return { mode: withApp(dir), note: { kind: "workspaceAppChosen", dir, cwdFlag: shellQuote(cwdFlagFor(dir)) } };
+  if (settled.overwrite && !mode.force) {
+    const overwrite = await ui.confirm({ kind: "overwrite", path: settled.overwrite }, false);
+    if (overwrite === undefined) throw routeExistsError(settled.overwrite);
+    if (!overwrite) throw new CancelledError();
   }
-  throw workspaceRootError(mode.cwd, found, (dir) => shellQuote(cwdFlagFor(dir)));
-}
-
-async function execute(flags: RawFlags, initialMode: Mode, deps: RunDeps): Promise<number> {
-  const colors = colorsFor(deps.stdout, deps.env);
-  const prompts = initialMode.interactive ? await import("../ui/interactive.js") : undefined;
-  prompts?.intro(colors.bgCyan(colors.black(" create-clerk-route ")));
-
-  const chosen = await chooseWorkspaceApp(initialMode, prompts);
-  const mode = chosen.mode;
-  const project = await detectProject(mode.cwd);
-  const filled = prompts ? await prompts.fillGaps(flags) : flags;
-  const options = normalizeOptions(filled, { absoluteRoots: [project.root, os.homedir()], env: deps.env });
-
-  const planned = await planRun(project, options);
-  let plan = await settle(planned.plan, planned.routePath, mode, prompts);
-  if (chosen.note) plan = { ...plan, notes: [chosen.note, ...plan.notes] };
-  const overwrites = plan.changes.some((c) => c.path === planned.routePath && c.before !== null);
-
-  checkUnchanged(project.root, plan.changes); // a dry run refuses what the real run would refuse
-  const writes = !mode.dryRun && plan.changes.length > 0;
-  if (writes && prompts) {
-    if (options.env) plan = await askAboutGitignore(plan, prompts);
-    if (!(await prompts.confirmPlan(plan, colors))) throw new CancelledError();
-  }
-  if (writes) await applyInterruptibly(project.root, plan, deps);
-
-  // From here on files may be written: a failed install is reported after the plan, never instead of it.
-  const installed = mode.dryRun ? { plan } : await installIfAsked(plan, project, mode, deps, prompts);
-  plan = installed.plan;
-  if (mode.json) {
-    const report = jsonReport(plan, mode.dryRun);
-    deps.stdout.write(`${installed.error ? jsonError(installed.error, report.changes) : JSON.stringify(report)}\n`);
-  } else {
-    // In a monorepo, the paths below are the app's: say which app.
-    const app = project.workspace && project.workspace.dir !== "." ? ` in ${project.workspace.dir}` : "";
-    const title = `${options.route.pattern}: ${options.methods.join(", ")} protected with the ${options.style.name} style${app}`;
-    const ciCommand = writes ? commandGroups(options, { ...mode, force: mode.force || overwrites }) : undefined;
-    if (prompts) prompts.showResult(plan, { title, ciCommand, dryRun: mode.dryRun }, colors);
-    else deps.stdout.write(`${humanPlan(plan, { dryRun: mode.dryRun, colors, title, wrap: await wrapFor(deps.stdout) })}\n`);
-    if (installed.error && prompts) prompts.showError(installed.error, "The files were written; the install was not.");
-    else if (installed.error) deps.stderr.write(`${humanError(installed.error, colorsFor(deps.stderr, deps.env), await wrapFor(deps.stderr))}\n`);
-  }
-  if (installed.error) return installed.error.exitCode;
-  prompts?.outro(mode.dryRun ? "Dry run: nothing was written." : writes ? "Done." : "Nothing to change.");
-  return 0;
-}
-
-/** Signals that stop the writes: rolled back, then exit 128 + the signal's number, as a shell reports it. */
-const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
-
-/**
- * Ctrl-C, SIGTERM or SIGHUP while files are being written rolls back what was written. A signal
- * is acted on once the lock is held, before each folder is created and each rename, and once more
- * after the last rename (its clean-up included), while the lock is still held; nothing in between
- * blocks (the lock and every file are read without a blocking open). Until the lock is released,
- * a signal always means "nothing was written", and the install never starts. From that last check to removing the
- * handlers the code is synchronous (lock release included): a signal arriving in those few
- * microseconds is dropped by Node when its last listener goes; one after that ends the process
- * the default way, with the files written.
- */
-async function applyInterruptibly(root: string, plan: Plan, deps: RunDeps): Promise<void> {
-  const signals = deps.signals ?? process;
-  let exitCode: number | undefined;
-  const handlers = Object.entries(STOP_SIGNALS).map(([signal, code]) => {
-    const handler = () => {
-      exitCode ??= code;
-    };
-    signals.on(signal, handler);
-    return () => signals.off(signal, handler);
-  });
-  const stopIfSignalled = () => {
-    if (exitCode !== undefined) throw new CancelledError(exitCode);
+  const notes = workspaceNote ? [workspaceNote, ...settled.plan.notes] : settled.plan.notes;
+  return {
+    plan: { ...settled.plan, notes },
+    overwrites: settled.plan.changes.some((c) => c.path === routePath && c.before !== null),
   };
-  try {
-    await applyChanges(root, plan.changes, {
-      ...deps.applyHooks,
-      afterLock: async () => {
-        await deps.applyHooks?.afterLock?.();
-        stopIfSignalled();
-      },
-      beforeMkdir: async (folder) => {
-        await deps.applyHooks?.beforeMkdir?.(folder);
-        stopIfSignalled();
-      },
-      beforeCommit: async (change) => {
-        await deps.applyHooks?.beforeCommit?.(change);
-        stopIfSignalled();
-      },
-      beforeRelease: async () => {
-        await deps.applyHooks?.beforeRelease?.();
-        stopIfSignalled();
-      },
-    });
-  } finally {
-    for (const off of handlers) off();
-  }
-}
+};
 
-/** Interactive runs ask before touching .gitignore (non-interactive runs add it and say so). */
-async function askAboutGitignore(plan: Plan, prompts: Prompts): Promise<Plan> {
+/** A dry run refuses what the real run would refuse. */
+const check: Step = async (ctx) => {
+  const { project, plan, mode } = need(ctx, "project", "plan");
+  return { writes: checkWrites(project.root, plan, mode.dryRun) };
+};
+
+/** Interactive runs ask before touching .gitignore (the others add it, and a note says so). */
+const gitignore: Step = async (ctx) => {
+  const { plan, options, writes, ui } = need(ctx, "plan", "options", "writes");
   const adding = plan.notes.find((note) => note.kind === "envNotIgnored" && note.adding);
   const change = plan.changes.find((c) => c.path === ".gitignore");
-  if (!adding || adding.kind !== "envNotIgnored" || !change) return plan;
-  if (await prompts.confirm(`${adding.file} is not ignored by git. Add it to .gitignore so the secret key is never committed?`)) return plan;
+  if (!writes || !options.env || !adding || adding.kind !== "envNotIgnored" || !change) return;
+  if ((await ui.confirm({ kind: "gitignore", file: adding.file })) !== false) return;
   return {
-    ...plan,
-    changes: plan.changes.filter((c) => c !== change),
-    notes: plan.notes.map((note) => (note === adding ? { ...adding, adding: false } : note)),
+    plan: {
+      ...plan,
+      changes: plan.changes.filter((c) => c !== change),
+      notes: plan.notes.map((note) => (note === adding ? { ...adding, adding: false } : note)),
+    },
   };
-}
+};
+
+const confirm: Step = async (ctx) => {
+  const { plan, writes, ui } = need(ctx, "plan", "writes");
+  if (writes) await confirmWrites(ui, plan);
+};
+
+const write: Step = async (ctx) => {
+  const { project, plan, writes, deps } = need(ctx, "project", "plan", "writes");
+  if (writes) await writeChanges(project.root, plan, deps);
+};
 
 /**
- * Installs @clerk/nextjs when missing and asked to (--install, or yes at the prompt). Runs after
- * the files are written, so it never throws: a failure comes back for the report.
+ * Installs @clerk/nextjs when missing and asked to (--install, or yes at the question). Runs after
+ * the files are written, so it never throws: a failure is kept for the report.
  */
-async function installIfAsked(
-  plan: Plan,
-  project: Project,
-  mode: Mode,
-  deps: RunDeps,
-  prompts: Prompts | undefined,
-): Promise<{ plan: Plan; error?: CliError }> {
-  if (project.clerk.installed || mode.install === false) return { plan };
+const install: Step = async (ctx) => {
+  const { plan, project, mode, ui, deps } = need(ctx, "plan", "project");
+  if (mode.dryRun || project.clerk.installed || mode.install === false) return;
   try {
-    let wanted = mode.install === true;
     const command = clerkInstall(project);
-    if (!wanted && prompts) wanted = await prompts.confirm(`@clerk/nextjs is not installed. Install it now (${installCommandText(command)})?`);
-    if (!wanted) return { plan };
+    const wanted = mode.install === true || (await ui.confirm({ kind: "install", command: installCommandText(command) })) === true;
+    if (!wanted) return;
     const installer = deps.installer ?? runInstall;
-    const task = () => installer(command.packageManager, command.args, command.cwd);
-    if (prompts) await prompts.withSpinner(`Installing @clerk/nextjs with ${project.packageManager}…`, task);
-    else await task();
+    await ui.progress({ kind: "install", packageManager: project.packageManager }, () => installer(command.packageManager, command.args, command.cwd));
     return { plan: { ...plan, notes: plan.notes.filter((note) => note.kind !== "installClerk") } };
   } catch (error) {
-    if (error instanceof CancelledError) return { plan }; // Ctrl-C at the install question: just don't install
-    const cause = error instanceof CliError ? error : new CliError("INSTALL_FAILED", String(error));
-    return { plan, error: cause };
+    if (error instanceof CancelledError) return; // Ctrl-C at the install question: just don't install
+    return { afterError: error instanceof CliError ? error : new CliError("INSTALL_FAILED", String(error)) };
   }
-}
+};
+
+/** From here on files may be written: a failed install is reported after the plan, never instead of it. */
+const report: Step = async (ctx) => {
+  const { plan, options, project, mode, writes, overwrites, afterError, ui } = need(ctx, "plan", "options", "project", "writes", "overwrites");
+  const ciCommand = writes ? commandGroups(options, { ...mode, force: mode.force || overwrites }) : undefined;
+  await ui.result(plan, { title: addTitle(options, project.workspace?.dir), ciCommand, dryRun: mode.dryRun, afterError });
+  if (!afterError) ui.end(mode.dryRun ? "dryRun" : writes ? "done" : "unchanged");
+};
+
+/** The steps of `add`, in order. */
+export const ADD_STEPS: readonly Step[] = [start, workspaceApp, project, options, plan, settle, check, gitignore, confirm, write, install, report];
 
 /** Runs the CLI with parsed flags; returns the exit code. Never throws. */
 export async function run(flags: RawFlags, deps: RunDeps): Promise<number> {
   // Resolved once, first (it cannot fail): from here on only the prompts read RawFlags, to fill them in.
   const mode = resolveMode(flags, { stdinIsTTY: deps.stdinIsTTY, stdoutIsTTY: deps.stdout.isTTY === true, env: deps.env, cwd: deps.cwd });
-  try {
-    return await execute(flags, mode, deps);
-  } catch (caught) {
-    const error =
-      caught instanceof CliError
-        ? caught
-        : new CliError("UNEXPECTED", `Unexpected error: ${(caught as Error)?.stack ?? String(caught)}`, {
-            hint: "Nothing was written. Please report this with the command you ran.",
-          });
-    // An interactive run ends inside the prompts' frame (the module is already loaded by then).
-    const prompts = mode.interactive && !mode.json ? await import("../ui/interactive.js").catch(() => undefined) : undefined;
-    if (mode.json) {
-      deps.stdout.write(`${jsonError(error)}\n`);
-    } else if (error instanceof CancelledError) {
-      if (prompts) prompts.cancelled("Cancelled: nothing was written.");
-      else deps.stderr.write("Cancelled: nothing was written.\n");
-    } else if (prompts) {
-      prompts.showError(error, "Nothing was written.");
-    } else {
-      deps.stderr.write(`${humanError(error, colorsFor(deps.stderr, deps.env), await wrapFor(deps.stderr))}\n`);
-    }
-    return error.exitCode;
-  }
+  return runCommand({ kind: uiKind(mode) }, deps, async (ui) => {
+    const ctx: AddContext = { flags, deps, ui, mode };
+    for (const step of ADD_STEPS) Object.assign(ctx, await step(ctx));
+    return ctx.afterError?.exitCode ?? 0;
+  });
 }

@@ -71,3 +71,16 @@ export class CancelledError extends CliError {
     super("CANCELLED", "Cancelled", { exitCode });
   }
 }
+
+/**
+ * Any error as a CliError: a CliError as it is, anything else (a bug) as UNEXPECTED with its
+ * stack, asking for a report. `wrote`: whether the command writes at all (the hint then says that
+ * nothing was written).
+ */
+export function asCliError(caught: unknown, wrote: "nothing" | "read-only"): CliError {
+  if (caught instanceof CliError) return caught;
+  const report = "Please report this with the command you ran.";
+  return new CliError("UNEXPECTED", `Unexpected error: ${(caught as Error)?.stack ?? String(caught)}`, {
+    hint: wrote === "nothing" ? `Nothing was written. ${report}` : report,
+  });
+}

@@ -1,10 +1,8 @@
 // The app's entry (dist/app.cjs, loaded by boot.ts through the code cache). `--help` and
-// `--version` alone are answered from text inlined at build time (boot.ts answers them first,
-// without loading this file; this copy serves in-process callers of dist/cli.js).
+// `--version` alone are answered by fast-answers.ts (boot.ts asks it first, without loading this
+// file; main() asks it again for in-process callers of dist/cli.js), anything else by commander.
 import { isatty } from "node:tty";
-
-declare const __HELP__: string;
-declare const __VERSION__: string;
+import { fastAnswer } from "./fast-answers.js";
 
 /**
  * A closed pipe (`| head`, `| true`) or a full disk (`> /dev/full`) on stdout or stderr is not the
@@ -28,15 +26,10 @@ function survivesOutputErrors(): void {
 
 export async function main(argv: string[]): Promise<number> {
   survivesOutputErrors();
-  if (argv.length === 1 && typeof __HELP__ === "string") {
-    if (argv[0] === "--help" || argv[0] === "-h") {
-      process.stdout.write(__HELP__);
-      return 0;
-    }
-    if (argv[0] === "--version" || argv[0] === "-V") {
-      process.stdout.write(`${__VERSION__}\n`);
-      return 0;
-    }
+  const answer = fastAnswer(argv);
+  if (answer !== undefined) {
+    process.stdout.write(answer);
+    return 0;
   }
   const { parseArgs } = await import("./cli.js");
   const parsed = parseArgs(argv);

@@ -153,7 +153,8 @@ export function formatEnvValue(key: string, value: string): string {
   );
 }
 
-function commentLines(comment: string): string[] {
+/** An entry's comment as `# ` lines of the env file, one per line of the comment. */
+function envCommentLines(comment: string): string[] {
   return comment.split(/\r\n|\r|\n/).map((line) => (line === "" ? "#" : `# ${line}`));
 }
 
@@ -231,7 +232,7 @@ export function planEnvFile(
   for (const entry of missing) {
     if (entry.comment !== undefined && !commentsDone.has(entry.comment)) {
       commentsDone.add(entry.comment);
-      const block = commentLines(entry.comment);
+      const block = envCommentLines(entry.comment);
       if (!fileLines.has(block[0]!.trim())) {
         if (lines.length > 0) lines.push(""); // blank line between two appended groups
         lines.push(...block);

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import Handlebars from "handlebars";
+import { registerHelpers } from "./helpers.js";
 
 // Source-mode template loader: compiles templates/*.hbs on first use.
 // The published bundle swaps this module for a precompiled one (see scripts/build.mjs),
@@ -14,6 +15,7 @@ let engine: typeof Handlebars | undefined;
 function getEngine(): typeof Handlebars {
   if (!engine) {
     engine = Handlebars.create();
+    registerHelpers(engine);
     const partialsDir = new URL("partials/", templatesDir);
     for (const file of readdirSync(partialsDir)) {
       if (!file.endsWith(".hbs")) continue;

@@ -34,22 +34,12 @@ export function jsonError(error: CliError, changes?: JsonReport["changes"]): str
 
 /**
  * How a line is laid out: `prefix` (a symbol, an indent, "1. ") then `text`. Plain output joins
- * them; on a terminal, `wrapFor` gives one that wraps `text` beside the prefix to the terminal's width.
+ * them; on a terminal, the ui gives one that wraps `text` beside the prefix to the terminal's
+ * width (ui/text.ts, `wrapFor`).
  */
 export type Wrap = (prefix: string, text: string) => string;
 
 const unwrapped: Wrap = (prefix, text) => prefix + text;
-
-/**
- * The layout for human output to `stream`: wrapped to its width on a terminal, not at all into a
- * pipe or a file (a script reads whole lines). The wrapping code loads only then.
- */
-export async function wrapFor(stream: { isTTY?: boolean; columns?: number }): Promise<Wrap | undefined> {
-  if (stream.isTTY !== true) return undefined;
-  const { columnsOf, hang } = await import("./wrap.js");
-  const width = columnsOf(stream);
-  return (prefix, text) => hang(prefix, text, width);
-}
 
 /** A hint's indented lines are code (the edit to make by hand): never re-flowed, or it would not paste. */
 export const isCode = (line: string) => /^\s/.test(line);

@@ -1,13 +1,12 @@
 import { CliError } from "../core/errors.js";
 import type { RawFlags } from "../core/raw-flags.js";
-import { PRINT_WIDTH } from "../core/text.js";
 import { flagName, valueOf, type StyleDeclaration, type StyleInput, type StyleValues } from "./declaration.js";
 import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, checksOf, whoMayCallIt } from "./authorization.js";
 import { listFlag } from "./flags.js";
-import { commentLines, list } from "./text.js";
 
 // Machine callers: API keys, M2M tokens and OAuth access tokens (and, when accepted, signed-in
-// users), read with auth({ acceptsToken }). Template: templates/machine.hbs.
+// users), read with auth({ acceptsToken }). Template: templates/machine.hbs (its header comment
+// says who may call the route and what each status means).
 // Facts the template relies on (checked on real Next 16 and 15 servers, test/integration):
 // - without an Authorization header auth({ acceptsToken }) returns a signed-out *session* object,
 //   so isAuthenticated is checked before narrowing by tokenType;
@@ -15,12 +14,15 @@ import { commentLines, list } from "./text.js";
 // - an M2M token's scopes are the machine IDs it may call, so required scopes apply to API keys
 //   and OAuth tokens only.
 
-/** The token types auth() accepts, in the order the generated code lists them. */
-const TOKEN_TYPES: ReadonlyMap<string, { label: string; hint: string }> = new Map([
-  ["api_key", { label: "API keys", hint: "ak_…, issued to a user or an organization" }],
-  ["m2m_token", { label: "M2M tokens", hint: "mt_…, machine to machine" }],
-  ["oauth_token", { label: "OAuth access tokens", hint: "oat_…, from an OAuth application" }],
-  ["session_token", { label: "Signed-in users", hint: "a Clerk session, as the other styles" }],
+/**
+ * The token types auth() accepts, in the order the generated code lists them: the question's
+ * label and hint, and how the generated header names their callers.
+ */
+const TOKEN_TYPES: ReadonlyMap<string, { label: string; hint: string; callers: string }> = new Map([
+  ["api_key", { label: "API keys", hint: "ak_…, issued to a user or an organization", callers: "API keys (ak_…)" }],
+  ["m2m_token", { label: "M2M tokens", hint: "mt_…, machine to machine", callers: "M2M tokens (mt_…)" }],
+  ["oauth_token", { label: "OAuth access tokens", hint: "oat_…, from an OAuth application", callers: "OAuth access tokens (oat_…)" }],
+  ["session_token", { label: "Signed-in users", hint: "a Clerk session, as the other styles", callers: "signed-in users" }],
 ]);
 
 const pickTypes = `Pick from: ${[...TOKEN_TYPES.keys()].join(", ")}.`;
@@ -86,63 +88,6 @@ function check(values: StyleValues): void {
   }
 }
 
-const CALLERS: Record<string, string> = {
-  api_key: "API keys (ak_…)",
-  m2m_token: "M2M tokens (mt_…)",
-  oauth_token: "OAuth access tokens (oat_…)",
-  session_token: "signed-in users",
-};
-
-/** The route's header comment: who may call it and what each status code means. */
-function header(input: StyleInput, types: string[], required: string[]): string {
-  const machines = types.filter((type) => type !== "session_token");
-  const session = types.includes("session_token");
-  const checks = checksOf(input.values);
-  const only = types.length === 1 && machines.length === 1 ? " only" : "";
-  const paragraphs = [
-    `${input.route.pattern}: for ${list(types.map((type) => CALLERS[type]!))}${only}, sent as "Authorization: Bearer <token>".`,
-    `No token, or one Clerk does not know or this route does not accept: 401 {"error":"Unauthorized"} with "WWW-Authenticate: Bearer".` +
-      (session ? "" : " A session token is refused the same way."),
-  ];
-  if (required.length > 0) {
-    const holders = list(["API key", "OAuth token"].filter((_, i) => types.includes(i === 0 ? "api_key" : "oauth_token")).map((what) => `an ${what}`), "or");
-    paragraphs.push(
-      `${holders[0]!.toUpperCase()}${holders.slice(1)} without every scope in REQUIRED_SCOPES: 403 {"error":"Forbidden","missing":{"scopes":[…]}}.` +
-        (types.includes("m2m_token") ? " An M2M token's scopes are the machines it may call, not permissions: they are not checked." : "") +
-        (session ? " Scopes do not apply to signed-in users." : ""),
-    );
-  }
-  if (checks.length > 0) {
-    paragraphs.push(
-      `A signed-in user without ${list(checks.map((c) => `the "${c.value}" ${c.kind}`))}: 403 {"error":"Forbidden","missing":{…}}.` +
-        (checks.some((c) => c.kind === "role" || c.kind === "permission") ? " Roles and permissions are checked in the active organization." : ""),
-    );
-  }
-  paragraphs.push("Otherwise: 200 with who is calling.");
-  if (machines.length > 0) {
-    paragraphs.push(
-      "clerkMiddleware() verifies machine tokens with Clerk's Backend API when proxy.ts (middleware.ts before Next.js 16) matches this route; auth() reads the result.",
-    );
-  }
-  return paragraphs.flatMap(commentLines).join("\n");
-}
-
-/** `const REQUIRED_SCOPES = [...];` laid out as prettier does. */
-function scopesConstant(required: string[]): string {
-  const items = required.map((scope) => JSON.stringify(scope));
-  const oneLine = `const REQUIRED_SCOPES = [${items.join(", ")}];`;
-  if (oneLine.length <= PRINT_WIDTH) return oneLine;
-  return `const REQUIRED_SCOPES = [\n${items.map((item) => `  ${item},\n`).join("")}];`;
-}
-
-/** `const token = await auth({ acceptsToken: … });` laid out as prettier does. */
-function authCall(types: string[]): string {
-  const value = types.length === 1 ? JSON.stringify(types[0]) : `[${types.map((type) => JSON.stringify(type)).join(", ")}]`;
-  const oneLine = `  const token = await auth({ acceptsToken: ${value} });`;
-  if (oneLine.length <= PRINT_WIDTH) return oneLine;
-  return `  const token = await auth({\n    acceptsToken: ${value},\n  });`;
-}
-
 export const machine: StyleDeclaration = {
   name: "machine",
   aliases: ["m2m", "api-key", "api-keys"],
@@ -193,9 +138,12 @@ export const machine: StyleDeclaration = {
     const scoped = machines.filter((type) => type !== "m2m_token");
     return {
       ...authorizationView(input.values),
-      header: header(input, types, required),
-      authCall: authCall(types),
-      scopesConstant: required.length > 0 ? scopesConstant(required) : undefined,
+      callers: types.map((type) => TOKEN_TYPES.get(type)!.callers),
+      only: types.length === 1 && machines.length === 1,
+      // One type is passed as a string, several as an array written inline (a readonly tuple does not type-check).
+      acceptsToken: types.length === 1 ? types[0] : types,
+      requiredScopes: required,
+      machines: machines.length > 0,
       session,
       sessionOnly: session && machines.length === 0,
       // Narrowing needed before the scope check: the machine types it applies to are not all there are.

@@ -1,7 +1,6 @@
 import { valueOf, type StyleDeclaration, type StyleInput } from "./declaration.js";
 import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, whoMayCallIt } from "./authorization.js";
 import { nameFlag } from "./flags.js";
-import { commentLines } from "./text.js";
 
 // getToken({ template }) and a call to an external API with that token. Template: templates/token.hbs.
 
@@ -29,18 +28,6 @@ function template(input: StyleInput): string {
   return valueOf(input.values, jwtTemplate);
 }
 
-/** The route's header comment: what it calls, and what each failure answers. */
-function header(input: StyleInput): string {
-  const variable = upstreamUrlVariable(template(input));
-  return [
-    `${input.route.pattern}: calls an external API as the signed-in user. Clerk mints a token from the "${template(input)}" JWT template; the API at ${variable} receives it as "Authorization: Bearer <token>".`,
-    `Signed out: 401. ${variable} unset: 500. External API unreachable, failing or not JSON: 502 {"error":"The external API failed","status":…} with its status (or null); the reason is logged on the server only, as it can hold the URL and the URL a password.`,
-    "Clerk cannot mint the token (no such template, Backend API failing): 502 naming the template; Backend API rate limited: 503 with its Retry-After.",
-  ]
-    .flatMap(commentLines)
-    .join("\n");
-}
-
 export const token: StyleDeclaration = {
   name: "token",
   aliases: [],
@@ -63,10 +50,5 @@ export const token: StyleDeclaration = {
   nextSteps: (input) => [
     `Create the "${template(input)}" JWT template in the Clerk dashboard and set ${upstreamUrlVariable(template(input))} to the URL of the API that receives it.`,
   ],
-  view: (input) => ({
-    ...authorizationView(input.values),
-    header: header(input),
-    jwtTemplate: template(input),
-    upstreamVar: upstreamUrlVariable(template(input)),
-  }),
+  view: (input) => ({ ...authorizationView(input.values), jwtTemplate: template(input), upstreamVar: upstreamUrlVariable(template(input)) }),
 };

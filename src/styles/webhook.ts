@@ -3,13 +3,12 @@ import { valueOf, type StyleDeclaration, type StyleInput } from "./declaration.j
 import type { RoutePath } from "../next/route-path.js";
 import type { Method } from "../core/types.js";
 import { maskValue } from "../clerk/keys.js";
-import { PRINT_WIDTH } from "../core/text.js";
+import { list } from "../core/text.js";
 import { listFlag } from "./flags.js";
-import { commentLines, list } from "./text.js";
 
 // A verified Clerk webhook endpoint: verifyWebhook() from @clerk/nextjs/webhooks, a typed switch
 // on evt.type, and no auth() call. Clerk calls it without a session, so the route must stay public
-// (middleware: "public"). Template: templates/webhook.hbs.
+// (middleware: "public"). Template: templates/webhook.hbs (its header comment says so).
 
 export const WEBHOOKS_URL = "https://dashboard.clerk.com/last-active?path=webhooks";
 export const SIGNING_SECRET_ENV = "CLERK_WEBHOOK_SIGNING_SECRET";
@@ -162,12 +161,6 @@ function selected(input: StyleInput): string[] {
   return valueOf(input.values, events);
 }
 
-/** `key value` on one line when it fits, else the value on the next line, indented once more. */
-function fitted(key: string, value: string): string {
-  const oneLine = `${key} ${value}`;
-  return oneLine.length <= PRINT_WIDTH ? oneLine : `${key}\n${key.match(/^ */)![0]}  ${value}`;
-}
-
 export const webhook: StyleDeclaration = {
   name: "webhook",
   aliases: ["webhooks"],
@@ -221,15 +214,11 @@ export const webhook: StyleDeclaration = {
       return { type, fields: shape.fields.join(", "), log: shape.log, note: shape.note, email: shape.email ?? false, sync };
     });
     const secretEnv = signingSecretEnv(input.route);
-    const own = secretEnv === SIGNING_SECRET_ENV ? "" : ", the signing secret of this route's own endpoint (each endpoint has its own),";
     return {
-      header: [
-        ...commentLines(`${input.route.pattern}: receives Clerk's ${list(chosen)} webhooks. Clerk calls it without a session: keep it public in the proxy (middleware before Next.js 16) and never call auth() here.`),
-        ...commentLines(`verifyWebhook() checks the svix-id, svix-timestamp and svix-signature headers against ${secretEnv} (whsec_…)${own} and refuses deliveries more than 5 minutes old.`),
-      ].join("\n"),
+      events: chosen,
       secretEnv,
-      // verifyWebhook()'s option, laid out as prettier does.
-      signingSecret: secretEnv === SIGNING_SECRET_ENV ? undefined : fitted("      signingSecret:", `process.env.${secretEnv},`),
+      // verifyWebhook()'s signingSecret option: a route other than the default has its own variable.
+      ownSecret: secretEnv !== SIGNING_SECRET_ENV,
       cases,
       primaryEmail: cases.some((c) => c.email),
     };

@@ -4,6 +4,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { normalizeOptions } from "../../src/commands/resolve-options.js";
 import { renderRoute } from "../../src/plan/route-file.js";
+import { flagName } from "../../src/styles/declaration.js";
+import { STYLES, allStyleFlags } from "../../src/styles/index.js";
+import { reservedNames } from "../../src/styles/methods.js";
 import { copyFixture, mtimes, read, runCli, treeHash } from "../support/project.js";
 
 // The built bin, spawned the way CI runs it: flags only, no TTY, CI=true.
@@ -50,8 +53,11 @@ describe("generating into fixture projects", () => {
   it("every style generates in every fixture", () => {
     for (const fixture of ["app-ts", "app-js", "src-app"]) {
       const project = copyFixture(fixture);
-      for (const style of ["protect", "userId", "token", "currentUser", "clerkClient"]) {
-        const result = runCli([`/api/${style}/[id]`, "--style", style, "--yes", "--cwd", project]);
+      for (const declaration of STYLES) {
+        const style = declaration.name;
+        // A dynamic segment the style's handler does not declare as a local (a webhook reads evt.data.id).
+        const param = reservedNames(declaration).has("id") ? "ref" : "id";
+        const result = runCli([`/api/${style}/[${param}]`, "--style", style, "--yes", "--cwd", project]);
         expect(result.status, `${fixture} ${style}: ${result.output}`).toBe(0);
       }
     }
@@ -194,11 +200,12 @@ describe("help, version and colour", () => {
   it("--help lists every flag and an example for each style", () => {
     const result = runCli(["--help"]);
     expect(result.status).toBe(0);
-    for (const flag of ["--style", "--methods", "--role", "--permission", "--jwt-template", "--fields", "--cwd", "--yes", "--force", "--dry-run", "--json", "--no-middleware", "--no-env", "--env-file", "--publishable-key", "--secret-key", "--install", "--no-install"]) {
+    const common = ["--style", "--methods", "--cwd", "--yes", "--force", "--dry-run", "--json", "--no-middleware", "--no-env", "--env-file", "--env-path", "--publishable-key", "--secret-key", "--install", "--no-install"];
+    for (const flag of [...common, ...allStyleFlags().map(flagName)]) {
       expect(result.stdout).toContain(flag);
     }
-    for (const style of ["protect", "userId", "token", "currentUser", "clerkClient"]) {
-      expect(result.stdout).toMatch(new RegExp(`--style ${style}\\b`));
+    for (const style of STYLES) {
+      expect(result.stdout).toMatch(new RegExp(`--style ${style.name}\\b`));
     }
   });
 

@@ -93,11 +93,10 @@ describe("gitStatusOf", () => {
     expect(gitStatusOf(root, "-v")).toEqual({ inRepo: true, ignored: false, tracked: false });
   });
 
-  it("outside any repository: inRepo false", () => {
+  // Only meaningful when the temp folder is not itself inside a repository.
+  const tmpInRepo = spawnSync("git", ["rev-parse", "--is-inside-work-tree"], { cwd: tmpdir() }).status === 0;
+  it.skipIf(tmpInRepo)("outside any repository: inRepo false (skipped when the temp folder is inside a git work tree)", () => {
     const dir = tempDir();
-    // Only meaningful if the temp dir is not itself inside a repository.
-    const probe = spawnSync("git", ["rev-parse", "--is-inside-work-tree"], { cwd: dir });
-    if (probe.status === 0) return;
     expect(gitStatusOf(dir, ".env.local")).toEqual({ inRepo: false, ignored: false, tracked: false });
   });
 
@@ -112,9 +111,10 @@ describe("gitStatusOf", () => {
     }
   });
 
-  it("counts its git processes: one for an env file the rules ignore, two for one they do not, three for a tracked one", () => {
-    const real = spawnSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).stdout.trim();
-    if (!real || process.platform === "win32") return;
+  // A shell wrapper around the real git counts the calls: needs a POSIX shell and git on PATH.
+  const realGit = process.platform === "win32" ? "" : spawnSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).stdout?.trim() ?? "";
+  it.runIf(realGit !== "")("counts its git processes: one for an env file the rules ignore, two for one they do not, three for a tracked one (POSIX shell and git only)", () => {
+    const real = realGit;
     const bin = tempDir();
     const log = join(bin, "calls.log");
     writeFileSync(join(bin, "git"), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });

@@ -1,12 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import vm from "node:vm";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { type AppRoute, parseFolderSegment, routePathOf, type RoutePath, urlSegments } from "../../src/next/route-path.js";
+import { type AppRoute, type RoutePath, urlSegments } from "../../src/next/route-path.js";
 import { matchesPath, nextMatcherRegExp, samplePaths } from "../../src/next/matcher.js";
 import { compareRoutes, servingRoute } from "../../src/next/routing.js";
-import { appRoutesOf } from "../support/app-routes.js";
+import { MIDDLEWARE_FIXTURES, middlewareFixtures } from "../support/middleware-fixtures.js";
 
 /**
  * The rule the patcher keeps, checked by running the middleware: every fixture's input and output
@@ -17,23 +17,9 @@ import { appRoutesOf } from "../support/app-routes.js";
  *  - on every path only the new one runs on, Clerk runs, once, and nothing else does;
  *  - Clerk never runs twice, and the route itself is covered.
  */
-const FIXTURES = join(import.meta.dirname, "../fixtures/middleware");
 const { createPathMatcher } = (await import("@clerk/shared/pathMatcher")) as {
   createPathMatcher: (patterns: Array<string | RegExp>) => (pathname: string) => boolean;
 };
-
-interface Spec {
-  route?: string;
-  path?: string;
-  nextMajor?: number;
-  srcDir?: boolean;
-  language?: "ts" | "js";
-  noInput?: boolean;
-  need?: "clerk" | "public" | "clerk-unprotected";
-  /** The app's other route files and pages, below the app folder. */
-  app?: string[];
-  expect?: string;
-}
 
 interface Case {
   name: string;
@@ -45,29 +31,17 @@ interface Case {
   appRoutes: AppRoute[];
 }
 
-function routeOf(pattern: string): RoutePath {
-  return routePathOf(pattern.split("/").filter(Boolean).map(parseFolderSegment));
-}
-
 /**
  * `output.*`: what the patcher wrote. For a refusal, `applied.ts`: the input with the refusal's
- * printed edit applied by hand (its lines checked against expected.txt below).
+ * printed edit applied by hand (its lines checked against expected.txt below). Every fixture is
+ * loaded by test/support/middleware-fixtures.ts.
  */
 function loadCases(result: "output" | "applied" = "output"): Case[] {
-  return readdirSync(FIXTURES)
-    .sort()
-    .flatMap((name): Case[] => {
-      const dir = join(FIXTURES, name);
-      const ext = ["ts", "js"].find((e) => existsSync(join(dir, `${result}.${e}`)));
-      if (!ext) return [];
-      const spec = JSON.parse(readFileSync(join(dir, "ctx.json"), "utf8")) as Spec;
-      const input = spec.noInput ? undefined : readFileSync(join(dir, `input.${ext}`), "utf8");
-      const nextMajor = spec.nextMajor ?? 16;
-      const kind = (spec.path ?? (nextMajor >= 16 ? "proxy" : "middleware")).includes("proxy") ? "proxy" : "middleware";
-      const output = readFileSync(join(dir, `${result}.${ext}`), "utf8");
-      const appRoutes = appRoutesOf(spec.app);
-      return [{ name, need: spec.need ?? "clerk", route: routeOf(spec.route ?? "/api/projects/[id]"), kind, input, output, appRoutes }];
-    });
+  return middlewareFixtures().flatMap((f): Case[] => {
+    const output = f[result];
+    if (output === undefined) return [];
+    return [{ name: f.name, need: f.need, route: f.route, kind: f.ctx.kind, input: f.input, output, appRoutes: f.appRoutes }];
+  });
 }
 
 // ---- A fake world: every import records what runs ----
@@ -391,7 +365,7 @@ describe("a refusal's printed edit keeps the rule too", () => {
 
   for (const c of cases) {
     it(`${c.name}: applied.ts makes the printed edit`, () => {
-      const expected = readFileSync(join(FIXTURES, c.name, "expected.txt"), "utf8");
+      const expected = readFileSync(join(MIDDLEWARE_FIXTURES, c.name, "expected.txt"), "utf8");
       const edit = expected.slice(expected.indexOf("--- manual edit ---"));
       const code = edit
         .split("\n")

@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { parseFolderSegment, routePathOf } from "../../src/next/route-path.js";
-import { coverage as coverageOf, lookaheadMayExclude as lookaheadMayExcludeOf, type Matcher, matchesPath, nextMatcherRegExp, routeMatcherSource as routeMatcherSourceOf, samplePaths as samplePathsOf } from "../../src/next/matcher.js";
+import { lookaheadMayExclude as lookaheadMayExcludeOf } from "../../src/next/matcher-lookahead.js";
+import { coverage as coverageOf, type Matcher, matchesPath, nextMatcherRegExp, routeMatcherSource as routeMatcherSourceOf, samplePaths as samplePathsOf } from "../../src/next/matcher.js";
 import { entryCovering as entryCoveringOf } from "../../src/clerk/matcher-entry.js";
 
 // The helpers take the route parsed; these tests write it as a pattern.

@@ -93,8 +93,8 @@ describe("locateMiddleware", () => {
     ]);
   });
 
-  it("says a move breaks the file's relative imports (fixture locate-relative-imports)", () => {
-    const content = readFileSync(join(import.meta.dirname, "../fixtures/middleware/locate-relative-imports/input.ts"), "utf8");
+  it("says a move breaks the file's relative imports (fixture middleware-locate/relative-imports.ts)", () => {
+    const content = readFileSync(join(import.meta.dirname, "../fixtures/middleware-locate/relative-imports.ts"), "utf8");
     const err = errorOf(() => locateMiddleware([{ path: "src/app/proxy.ts", content }], next16));
     expect(err.hint).toContain("git mv src/app/proxy.ts src/proxy.ts`, and fix its relative imports (such as \"../i18n/routing\")");
     expect(errorOf(() => locateMiddleware([file("src/app/proxy.ts")], next16)).hint).not.toContain("relative imports");

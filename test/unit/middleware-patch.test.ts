@@ -1,15 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseFolderSegment, routePathOf, type RoutePath } from "../../src/next/route-path.js";
 import type { MiddlewareResult, PlanContext } from "../../src/plan/middleware/index.js";
 import { readSource } from "../../src/js/parse.js";
 import { planMiddleware } from "../../src/plan/middleware/plan.js";
 import { describeMiddlewareNote } from "../../src/report/middleware-notes.js";
+import { MIDDLEWARE_FIXTURES, routeOf } from "../support/middleware-fixtures.js";
 
-const FIXTURES = join(import.meta.dirname, "../fixtures/middleware");
-const fixture = (name: string, file: string) => readFileSync(join(FIXTURES, name, file), "utf8");
-const routeOf = (pattern: string): RoutePath => routePathOf(pattern.split("/").filter(Boolean).map(parseFolderSegment));
+const fixture = (name: string, file: string) => readFileSync(join(MIDDLEWARE_FIXTURES, name, file), "utf8");
 const ctx: PlanContext = {
   route: routeOf("/api/projects/[id]"),
   language: "ts",
@@ -248,11 +246,25 @@ export default NextAuth(authConfig).auth;
 });
 
 describe("never throws for user content", () => {
-  const inputs = ["", "export default 42;", "export default class {}", "export const config = 1;", "let x = <div/>;", "export default function* () {}"];
-  for (const input of inputs) {
+  // Each input's real outcome. planMiddleware turns any exception into a refusal ("Could not
+  // update …"), so accepting any "refused" would let a crash pass: the reason must be the one
+  // that names the shape.
+  const cases: Array<[input: string, status: MiddlewareResult["status"], reason?: string]> = [
+    ["", "patched"],
+    ["export default 42;", "refused", "The middleware in src/proxy.ts is not a function Next.js can call"],
+    ["export default class {}", "refused", "The middleware in src/proxy.ts is not a function Next.js can call"],
+    ["export const config = 1;", "refused", "src/proxy.ts has no export Next.js runs"],
+    ["let x = <div/>;", "refused", "Could not parse src/proxy.ts:1:13"],
+    ["export default function* () {}", "refused", "The middleware in src/proxy.ts is a generator function"],
+  ];
+  for (const [input, status, reason] of cases) {
     it(JSON.stringify(input), () => {
       const result: MiddlewareResult = planMiddleware(input, ctx);
-      expect(["patched", "refused", "unchanged"]).toContain(result.status);
+      expect(result.status).toBe(status);
+      if (result.status === "refused") {
+        expect(result.reason).not.toMatch(/^Could not update /);
+        expect(result.reason).toContain(reason);
+      }
     });
   }
 

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { expect, it } from "vitest";
+import { MIDDLEWARE_FIXTURES, middlewareFixtures } from "../support/middleware-fixtures.js";
 
 /**
  * Every created/patched fixture output must type-check against the real next@16 and
@@ -10,11 +11,10 @@ import { expect, it } from "vitest";
  * user's own input already has errors (a module that only exists in their project, an unused
  * parameter), the output may have those and no others: the patched project type-checks if it did.
  */
-const FIXTURES = join(import.meta.dirname, "../fixtures/middleware");
-
+/** Every fixture's output.<ext> (test/support/middleware-fixtures.ts loads them). */
 function outputs(file: string): string[] {
-  return readdirSync(FIXTURES)
-    .map((name) => join(FIXTURES, name, file))
+  return middlewareFixtures()
+    .map((fixture) => join(fixture.dir, file))
     .filter((path) => existsSync(path));
 }
 
@@ -73,6 +73,6 @@ it("a refusal's printed edit, made by hand (applied.ts), type-checks too", () =>
 }, 120_000);
 
 it("the typed-parameter input is clean, so its output is checked in full", () => {
-  const errors = typeErrors([join(FIXTURES, "wrap-typed-param", "input.ts")], {});
+  const errors = typeErrors([join(MIDDLEWARE_FIXTURES, "wrap-typed-param", "input.ts")], {});
   expect([...errors.values()].flat()).toEqual([]);
 }, 120_000);

@@ -110,16 +110,17 @@ describe("route template content", () => {
     }
   });
 
-  it("checks auth before doing anything in every non-protect style", () => {
-    for (const style of ["userId", "token", "currentUser", "clerkClient"] as const) {
-      const output = renderRoute(normalizeOptions({ style }), "ts");
+  it("checks auth before doing anything in every style that calls auth() itself", () => {
+    // What each style does once the caller is known: every one of these must come after the check.
+    const work = { userId: [], token: ["getToken("], currentUser: ["currentUser()"], clerkClient: ["clerkClient()"] };
+    for (const [style, calls] of Object.entries(work)) {
+      const output = renderRoute(normalizeOptions({ style, route: "/api/projects/[projectId]" }), "ts");
       const authAt = output.indexOf("await auth()");
       const guardAt = output.indexOf("if (!isAuthenticated)");
       expect(authAt).toBeGreaterThan(0);
       expect(guardAt).toBeGreaterThan(authAt);
-      for (const call of ["currentUser()", "getToken(", "clerkClient()", "await params"]) {
-        const at = output.indexOf(call, output.indexOf("export async function"));
-        if (at >= 0) expect(at).toBeGreaterThan(guardAt);
+      for (const call of [...calls, "await params"]) {
+        expect([style, call, output.indexOf(call, output.indexOf("export async function")) > guardAt]).toEqual([style, call, true]);
       }
     }
   });

@@ -2,8 +2,9 @@ import pc from "picocolors";
 import stringWidth from "string-width";
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../src/plan/types.js";
-import { humanError, humanPlan, wrapFor } from "../../src/report/index.js";
-import { columnsOf, cutLines, hang, wrapCommand, wrapText } from "../../src/report/wrap.js";
+import { humanError, humanPlan } from "../../src/report/index.js";
+import { wrapFor } from "../../src/ui/text.js";
+import { columnsOf, cutLines, hang, wrapCommand, wrapText } from "../../src/ui/wrap.js";
 import { CliError } from "../../src/core/errors.js";
 
 // Wrapping is presentation: the words stay, only the line breaks move.

@@ -1,12 +1,14 @@
 // Edits of the user's file with magic-string, each keeping the file's own layout and style:
-// a matcher entry, the clerkMiddleware import, and Clerk wrapped around the user's function.
+// a matcher entry, the clerkMiddleware import, and Clerk wrapped around the user's function (the
+// code it inserts for that comes from templates/middleware/, rendered in the file's style).
 import type { ArrayExpression, ImportDeclaration, Node, Statement } from "@babel/types";
 import type MagicString from "magic-string";
 import { withEol } from "../../core/text.js";
 import type { UserFn, UserHandler } from "../../clerk/middleware-handler.js";
 import type { Matcher } from "../../next/matcher.js";
 import { type CodeStyle } from "../../js/code-style.js";
-import { CLERK_SERVER } from "../../clerk/names.js";
+import { CLERK_SERVER, GUARD_NAMES } from "../../clerk/names.js";
+import { getTemplate } from "../../render/templates.js";
 import { endOfStatementLine, lineIndent, quoteString, spansLines } from "../../js/text.js";
 import { mentions, unwrapTs } from "../../js/nodes.js";
 import { type SourceFile, type Token } from "../../js/parse.js";
@@ -158,7 +160,7 @@ interface GuardNames {
 
 function guardNames(input: SourceFile): GuardNames {
   const { taken } = input.bindings;
-  return { list: uniqueName("oldMatcher", taken), matches: uniqueName("matchesOldMatcher", taken), header: uniqueName("headerMatches", taken) };
+  return { list: uniqueName(GUARD_NAMES.list, taken), matches: uniqueName(GUARD_NAMES.matches, taken), header: uniqueName(GUARD_NAMES.header, taken) };
 }
 
 const withHeaders = (guard: Guard) => guard.entries.some((e) => e.has.length > 0 || e.missing.length > 0);
@@ -169,29 +171,56 @@ function guardCall(guard: Guard, names: GuardNames, req: string): string {
 }
 
 /**
+ * A templates/middleware/ template, rendered in the file's own style: its two-space indentation
+ * in the file's unit (a tab, four spaces), `end` the file's statement end (";" or ""), and without
+ * the template's last line break (the caller places the text). Line breaks are "\n": the caller
+ * turns them into the file's own.
+ */
+function renderCode(name: "guard" | "guarded-handler" | "wrapper", input: SourceFile, view: object): string {
+  const text = getTemplate(`middleware/${name}`)({ ...view, ts: input.typescript, end: input.style.semi ? ";" : "" });
+  const unit = input.style.indent;
+  const reindented = unit === "  " ? text : text.replace(/^((?: {2})+)/gm, (spaces) => unit.repeat(spaces.length / 2));
+  return reindented.replace(/\n$/, "");
+}
+
+/**
+ * The old matcher as Next.js compiles it (templates/middleware/guard.hbs), so the user's code
+ * keeps running on exactly the requests it ran on; `who` names that code in its comment.
+ */
+function guardText(input: SourceFile, who: string, names: GuardNames, guard: Guard): string {
+  const { quote } = input.style;
+  const condition = (c: HeaderCondition) =>
+    `{ key: ${quoteString(c.key, quote)}${c.value === undefined ? "" : `, value: ${quoteString(c.value, quote)}`} }`;
+  return renderCode("guard", input, {
+    who,
+    oldMatcher: names.list,
+    matchesOldMatcher: names.matches,
+    headerMatches: names.header,
+    headers: withHeaders(guard),
+    sources: guard.entries
+      .map((e) => quoteString(e.source, quote) + (e.has.length > 0 || e.missing.length > 0 ? " with its header conditions" : ""))
+      .join(", "),
+    entries: guard.entries.map((e) => ({ regexp: e.regexp.source, has: e.has.map(condition).join(", "), missing: e.missing.map(condition).join(", ") })),
+  });
+}
+
+/**
  * Makes the user's clerkMiddleware() handler run only where the old matcher ran it:
  * `clerkMiddleware(onlyOnOldMatcher(handler), options)`. On paths the matcher gains, Clerk runs alone.
  */
 export function guardClerkHandler(ms: MagicString, input: SourceFile, handler: Node, statement: Statement, guard: Guard): void {
-  const { semi, indent, eol } = input.style;
-  const end = semi ? ";" : "";
   const names = guardNames(input);
-  const only = uniqueName("onlyOnOldMatcher", input.bindings.taken);
-  const call = guardCall(guard, names, "req");
-  const reqType = withHeaders(guard) ? "{ nextUrl: { pathname: string }; headers: Headers }" : "{ nextUrl: { pathname: string } }";
-  const helper = input.typescript
-    ? [
-        `function ${only}<Auth, Req extends ${reqType}, Event, Result>(`,
-        `${indent}handler: (auth: Auth, req: Req, event: Event) => Result,`,
-        `) {`,
-        `${indent}return (auth: Auth, req: Req, event: Event) => (${call} ? handler(auth, req, event) : undefined)${end}`,
-        `}`,
-      ]
-    : [`function ${only}(handler) {`, `${indent}return (auth, req, event) => (${call} ? handler(auth, req, event) : undefined)${end}`, `}`];
-  const text = [...guardText(input, "Your clerkMiddleware() handler", names, guard), ``, ...helper, ``, ``].join("\n");
+  const only = uniqueName(GUARD_NAMES.wrapper, input.bindings.taken);
+  const text = renderCode("guarded-handler", input, {
+    guard: guardText(input, "Your clerkMiddleware() handler", names, guard),
+    onlyOnOldMatcher: only,
+    call: guardCall(guard, names, "req"),
+    headers: withHeaders(guard),
+  });
   const comments = statement.leadingComments ?? [];
   const at = Math.min(statement.start ?? 0, ...comments.map((c) => c.start ?? Infinity));
-  ms.prependLeft(at, withEol(text, eol));
+  // A blank line between the guard and the user's statement.
+  ms.prependLeft(at, withEol(`${text}\n\n`, input.style.eol));
   ms.appendLeft(handler.start ?? 0, `${only}(`);
   ms.appendLeft(handler.end ?? 0, ")");
 }
@@ -239,24 +268,19 @@ function nameAnonymousFunction(ms: MagicString, input: SourceFile, fn: UserFn, n
   ms.overwrite(keyword.end, next.start, ` ${name}`);
 }
 
+/** `export default clerkMiddleware((_auth, req, event) => userFn(req, event))`, behind the guard when given (templates/middleware/wrapper.hbs). */
 function wrapperText(input: SourceFile, user: UserHandler, name: string, clerk: string, guard?: Guard): string {
-  const { semi, indent } = input.style;
-  const end = semi ? ";" : "";
   const args = passedArgs(user);
   const params = ["_auth", args.length > 0 || guard ? "req" : "_req", ...args.slice(1)].join(", ");
-  const call = `${name}(${args.map((arg, i) => (needsCast(input, user, i) ? `${arg} as unknown as Parameters<typeof ${name}>[${i}]` : arg)).join(", ")})`;
-  if (!guard) return `export default ${clerk}((${params}) => ${call})${end}`;
-  const names = guardNames(input);
-  return [
-    ...guardText(input, name, names, guard),
-    ``,
-    `export default ${clerk}((${params}) => {`,
-    `${indent}if (${guardCall(guard, names, "req")}) {`,
-    `${indent}${indent}return ${call}${end}`,
-    `${indent}}`,
-    `${indent}return undefined${end}`,
-    `})${end}`,
-  ].join("\n");
+  const userCall = `${name}(${args.map((arg, i) => (needsCast(input, user, i) ? `${arg} as unknown as Parameters<typeof ${name}>[${i}]` : arg)).join(", ")})`;
+  const names = guard ? guardNames(input) : undefined;
+  return renderCode("wrapper", input, {
+    clerk,
+    params,
+    userCall,
+    guard: guard && names ? guardText(input, name, names, guard) : undefined,
+    call: guard && names ? guardCall(guard, names, "req") : undefined,
+  });
 }
 
 /** Types Next.js's own arguments satisfy as they are. */
@@ -275,77 +299,6 @@ function needsCast(input: SourceFile, user: UserHandler, i: number): boolean {
   const type = annotation.typeAnnotation;
   const named = type.type === "TSTypeReference" && type.typeName.type === "Identifier" && !type.typeParameters ? type.typeName.name : undefined;
   return !(named && PASSED_TYPES[i]?.has(named));
-}
-
-/**
- * The old matcher as Next.js compiles it, tried on the raw and the decoded path like
- * next-server does (and header conditions checked like Next.js does), so the user's code keeps
- * running on exactly the requests it ran on.
- */
-function guardText(input: SourceFile, who: string, names: GuardNames, guard: Guard): string[] {
-  const { semi, indent, quote } = input.style;
-  const end = semi ? ";" : "";
-  const { list, matches, header } = names;
-  const headers = withHeaders(guard);
-  const sources = guard.entries
-    .map((e) => quoteString(e.source, quote) + (e.has.length > 0 || e.missing.length > 0 ? " with its header conditions" : ""))
-    .join(", ");
-  const decode = [
-    `${indent}let decoded = pathname${end}`,
-    `${indent}try {`,
-    `${indent}${indent}decoded = decodeURIComponent(pathname)${end}`,
-    `${indent}} catch {`,
-    `${indent}${indent}// Like Next.js: a path that can't be decoded is matched as it is.`,
-    `${indent}}`,
-  ];
-  const intro = [
-    `// ${who} ran only on its old config.matcher (${sources || "no paths"}),`,
-    `// compiled here the way Next.js compiles it, so it keeps running only there.`,
-  ];
-  if (!headers) {
-    return [
-      ...intro,
-      // An empty old matcher (`matcher: []`) needs a type: TypeScript rejects an implicit any[].
-      ...(guard.entries.length === 0
-        ? [`const ${list}${input.typescript ? ": RegExp[]" : ""} = []${end}`]
-        : [`const ${list} = [`, ...guard.entries.map((e) => `${indent}/${e.regexp.source}/,`), `]${end}`]),
-      ``,
-      `function ${matches}(${input.typescript ? "pathname: string" : "pathname"}) {`,
-      ...decode,
-      `${indent}return ${list}.some((regexp) => regexp.test(pathname) || regexp.test(decoded))${end}`,
-      `}`,
-    ];
-  }
-  const condition = (c: HeaderCondition) =>
-    `{ key: ${quoteString(c.key, quote)}${c.value === undefined ? "" : `, value: ${quoteString(c.value, quote)}`} }`;
-  const conditionType = "{ key: string; value?: string }";
-  const listType = input.typescript ? `: { regexp: RegExp; has: ${conditionType}[]; missing: ${conditionType}[] }[]` : "";
-  return [
-    ...intro,
-    `const ${list}${listType} = [`,
-    ...guard.entries.map(
-      (e) => `${indent}{ regexp: /${e.regexp.source}/, has: [${e.has.map(condition).join(", ")}], missing: [${e.missing.map(condition).join(", ")}] },`,
-    ),
-    `]${end}`,
-    ``,
-    `// Like Next.js: a header matches when it is present and not empty, and its value matches ^value$ if one is given.`,
-    `function ${header}(${input.typescript ? `headers: Headers, condition: ${conditionType}` : "headers, condition"}) {`,
-    `${indent}const value = headers.get(condition.key)${end}`,
-    `${indent}if (!value) return false${end}`,
-    `${indent}return !condition.value || new RegExp(\`^\${condition.value}$\`).test(value)${end}`,
-    `}`,
-    ``,
-    `function ${matches}(${input.typescript ? "req: { nextUrl: { pathname: string }; headers: Headers }" : "req"}) {`,
-    `${indent}const pathname = req.nextUrl.pathname${end}`,
-    ...decode,
-    `${indent}return ${list}.some(`,
-    `${indent}${indent}(entry) =>`,
-    `${indent}${indent}${indent}(entry.regexp.test(pathname) || entry.regexp.test(decoded)) &&`,
-    `${indent}${indent}${indent}entry.has.every((condition) => ${header}(req.headers, condition)) &&`,
-    `${indent}${indent}${indent}!entry.missing.some((condition) => ${header}(req.headers, condition)),`,
-    `${indent})${end}`,
-    `}`,
-  ];
 }
 
 /** `req, event` (what Next.js passes), or only as many as the function declares (TypeScript rejects extra ones). */

@@ -29,7 +29,7 @@ import type { MiddlewareResult, PatchNote, PlanContext } from "./index.js";
 import { CLERK_API_ENTRY, createContent } from "../../clerk/generated.js";
 import { entryCovering } from "../../clerk/matcher-entry.js";
 import { coverage, mayRunOn, type Matcher, type MatcherCondition, nextMatcherRegExp, readConfig, routeMatcherSource, samplePaths } from "../../next/matcher.js";
-import { clerkLocals } from "../../clerk/names.js";
+import { clerkLocals, isGuardName } from "../../clerk/names.js";
 import { mentions, unwrapTs } from "../../js/nodes.js";
 import { readSource, type SourceFile } from "../../js/parse.js";
 import { uniqueName } from "../../js/bindings.js";
@@ -165,7 +165,7 @@ function guardHandler(ms: MagicString, src: SourceFile, clerk: ClerkHandler, mat
 function isFunctionValue(node: Node, src: SourceFile): boolean {
   const inner = unwrapTs(node);
   if (inner.type === "ArrowFunctionExpression" || inner.type === "FunctionExpression") return true;
-  if (inner.type === "CallExpression" && inner.callee.type === "Identifier" && inner.callee.name.startsWith("onlyOnOldMatcher")) {
+  if (inner.type === "CallExpression" && inner.callee.type === "Identifier" && isGuardName(inner.callee.name, "wrapper")) {
     return src.bindings.locals.get(inner.callee.name)?.type === "FunctionDeclaration";
   }
   if (inner.type !== "Identifier") return false;

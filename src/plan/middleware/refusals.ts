@@ -4,6 +4,7 @@ import type { RoutePath } from "../../next/route-path.js";
 import type { Handler } from "../../clerk/middleware-handler.js";
 import type { MiddlewareResult } from "./index.js";
 import { createContent } from "../../clerk/generated.js";
+import { CLERK_SERVER } from "../../clerk/names.js";
 import type { Node } from "@babel/types";
 import { type Bindings, type ImportBinding } from "../../js/bindings.js";
 import { unwrapTs } from "../../js/nodes.js";
@@ -35,7 +36,7 @@ export function indent(code: string): string {
 
 /** The shape every manual edit aims at. */
 function clerkShape(ctx: RefusalContext, inner = ""): string {
-  return indent(`import { clerkMiddleware } from "@clerk/nextjs/server";
+  return indent(`import { clerkMiddleware } from "${CLERK_SERVER}";
 
 export default clerkMiddleware(${inner});
 
@@ -76,7 +77,7 @@ export const refuse = {
       `${ctx.path} runs the i18n middleware from "${source}". Its matcher keeps API routes away from it, so wrapping it would hand it ${ctx.route.pattern}.`,
       [
         `Edit ${ctx.path} so Clerk runs first and the i18n middleware only sees the paths it saw before:`,
-        indent(`import { clerkMiddleware } from "@clerk/nextjs/server";
+        indent(`import { clerkMiddleware } from "${CLERK_SERVER}";
 import createMiddleware from "${source}";
 // ...your existing createMiddleware(...) call, as intlMiddleware
 
@@ -150,9 +151,9 @@ export const config = {
   },
 
   clerkImport(ctx: RefusalContext, source: string): Refused {
-    return refused(ctx, `${ctx.path} imports clerkMiddleware from "${source}", which doesn't export it: it comes from "@clerk/nextjs/server".`, [
+    return refused(ctx, `${ctx.path} imports clerkMiddleware from "${source}", which doesn't export it: it comes from "${CLERK_SERVER}".`, [
       `Change the import in ${ctx.path} to the line below, then run the command again:`,
-      indent('import { clerkMiddleware } from "@clerk/nextjs/server";'),
+      indent(`import { clerkMiddleware } from "${CLERK_SERVER}";`),
     ]);
   },
 

@@ -5,12 +5,15 @@ import { mkdir, readdir, readFile, rename, rm, utimes, writeFile } from "node:fs
 import path from "node:path";
 import { IT_ROOT, pruneStale, REPO_ROOT, run, type RunResult } from "./cache.js";
 import type { Fixture } from "./fixtures.js";
+import { STYLES as STYLE_DECLARATIONS } from "../../../src/styles/index.js";
 
 const REPO_BIN = path.join(REPO_ROOT, "bin", "create-clerk-route.js");
 const REPO_BUNDLE = path.join(REPO_ROOT, "dist", "cli.js");
 
-export type Style = "protect" | "userId" | "token" | "currentUser" | "clerkClient" | "machine" | "webhook";
-export const STYLES: readonly Style[] = ["protect", "userId", "token", "currentUser", "clerkClient"];
+/** A style's name, as --style takes it. */
+export type Style = string;
+/** Every style in the registry (src/styles/index.ts), in its order. */
+export const STYLES: readonly Style[] = STYLE_DECLARATIONS.map((style) => style.name);
 
 /** Test keys in Clerk's format; the publishable key encodes a made-up Frontend API host. */
 export const KEYS = {

@@ -1,0 +1,51 @@
+import type { AuditResult } from "../audit/evaluate.js";
+import type { CliError } from "../core/errors.js";
+import type { Plan } from "../plan/types.js";
+import { auditJson } from "../report/audit.js";
+import { jsonError, jsonReport } from "../report/index.js";
+import type { ResultView, Ui, UiStreams } from "./index.js";
+
+// --json: one JSON object on stdout and nothing else, never wrapped, no questions. A cancel is
+// an error like any other ({ ok: false, error: { code: "CANCELLED" } }).
+
+export class JsonUi implements Ui {
+  constructor(private readonly streams: UiStreams) {}
+
+  start(): void {}
+
+  async fillGaps<T>(flags: T): Promise<T> {
+    return flags;
+  }
+
+  async chooseApp(): Promise<undefined> {
+    return undefined;
+  }
+
+  async confirm(): Promise<undefined> {
+    return undefined;
+  }
+
+  async confirmPlan(): Promise<undefined> {
+    return undefined;
+  }
+
+  progress<T>(_task: unknown, run: () => Promise<T>): Promise<T> {
+    return run();
+  }
+
+  async result(plan: Plan, view: ResultView): Promise<void> {
+    const report = jsonReport(plan, view.dryRun);
+    // A failed install after the writes: the error, with what was written.
+    this.streams.stdout.write(`${view.afterError ? jsonError(view.afterError, report.changes) : JSON.stringify(report)}\n`);
+  }
+
+  audit(result: AuditResult): void {
+    this.streams.stdout.write(`${auditJson(result)}\n`);
+  }
+
+  end(): void {}
+
+  async fail(error: CliError): Promise<void> {
+    this.streams.stdout.write(`${jsonError(error)}\n`);
+  }
+}
