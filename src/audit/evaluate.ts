@@ -2,7 +2,8 @@ import picomatch from "picomatch";
 import { CliError } from "../core/errors.js";
 import type { Project } from "../project/detect.js";
 import { findHandlers } from "../clerk/middleware-handler.js";
-import { readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "../clerk/rules.js";
+import { noRules, readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "../clerk/rules.js";
+import { clerkMajorOf } from "../clerk/major.js";
 import { locateMiddleware } from "../next/middleware-file.js";
 import { coverage, readConfig, samplePaths } from "../next/matcher.js";
 import { entryCovering } from "../clerk/matcher-entry.js";
@@ -87,7 +88,7 @@ interface MiddlewareFacts {
 }
 
 function middlewareFacts(project: Project): MiddlewareFacts {
-  const none: MiddlewareFacts = { clerk: false, covers: () => false, rules: { ok: true, rules: [] }, customized: false };
+  const none: MiddlewareFacts = { clerk: false, covers: () => false, rules: noRules(), customized: false };
   let location;
   try {
     const context = { language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir };
@@ -113,7 +114,7 @@ function middlewareFacts(project: Project): MiddlewareFacts {
     path: location.path,
     clerk,
     covers,
-    rules: readClerkRules(read.source),
+    rules: readClerkRules(read.source, { clerkMajor: clerkMajorOf(project.clerk.version), kind: location.kind }),
     customized: handler?.kind === "clerk" && handler.setup !== "bare",
     ...(clerk === false ? { why: `${location.path} does not call clerkMiddleware()` } : {}),
   };

@@ -22,6 +22,8 @@ interface CaseFile {
   language?: "ts" | "js";
   /** What the route needs from the middleware (default "clerk"; "public" for a webhook). */
   need?: "clerk" | "public" | "clerk-unprotected";
+  /** The project's @clerk/nextjs major (default: unknown). */
+  clerkMajor?: number;
 }
 
 interface FixtureCase {
@@ -49,7 +51,14 @@ function loadCases(): FixtureCase[] {
       const input = readFileSync(join(dir, `input.${ext}`), "utf8");
       const srcDir = spec.srcDir ?? true;
       const nextMajor = spec.nextMajor ?? 16;
-      const base = { route: routeOf(spec.route ?? "/api/projects/[id]"), language: spec.language ?? ext, nextMajor, srcDir, need: spec.need ?? "clerk" };
+      const base = {
+        route: routeOf(spec.route ?? "/api/projects/[id]"),
+        language: spec.language ?? ext,
+        nextMajor,
+        srcDir,
+        need: spec.need ?? "clerk",
+        ...(spec.clerkMajor === undefined ? {} : { clerkMajor: spec.clerkMajor }),
+      };
       const path = spec.path ?? `${srcDir ? "src/" : ""}${nextMajor >= 16 ? "proxy" : "middleware"}.${ext}`;
       // Which file Next.js reads, its kind and language, as the CLI works them out.
       const location = locateMiddleware([{ path, content: input }], base);
@@ -80,6 +89,8 @@ describe("planMiddleware fixtures", () => {
         expect(again.status, describeResult(again)).toBe("unchanged");
       } else {
         await expect(describeResult(result)).toMatchFileSnapshot(join(c.dir, "expected.txt"));
+        // A route kept past the middleware's gates: the printed edit is applied by hand and run (middleware-behaviour.test.ts).
+        if (result.status === "refused" && c.ctx.need !== "clerk") expect(existsSync(join(c.dir, `applied.${c.ext}`)), `applied.${c.ext}`).toBe(true);
       }
     });
   }

@@ -41,13 +41,14 @@ function typeErrors(files: string[], options: ts.CompilerOptions): Map<string, s
   return errors;
 }
 
-/** The output's errors that its input doesn't have. */
+/** The output's (or a refusal's hand-applied edit's) errors that its input doesn't have. */
 function newErrors(ext: "ts" | "js", options: ts.CompilerOptions): string[] {
-  const files = outputs(`output.${ext}`);
-  const inputs = files.map((file) => file.replace(/output\.(ts|js)$/, `input.${ext}`)).filter((file) => existsSync(file));
+  const files = [...outputs(`output.${ext}`), ...outputs(`applied.${ext}`)];
+  const inputOf = (file: string) => file.replace(/(output|applied)\.(ts|js)$/, `input.${ext}`);
+  const inputs = files.map(inputOf).filter((file) => existsSync(file));
   const errors = typeErrors([...files, ...inputs], options);
   return files.flatMap((file) => {
-    const before = [...(errors.get(file.replace(/output\.(ts|js)$/, `input.${ext}`)) ?? [])];
+    const before = [...(errors.get(inputOf(file)) ?? [])];
     return (errors.get(file) ?? []).flatMap((message) => {
       const i = before.indexOf(message);
       if (i === -1) return [`${file}: ${message}`];

@@ -24,6 +24,8 @@ import {
   type UserHandler,
 } from "../../clerk/middleware-handler.js";
 import { readClerkRules, type Rule, routeMatchers, ruleVerdict } from "../../clerk/rules.js";
+import { gateWords, refuseGates } from "./gate-refusals.js";
+import { skipRouteEdit } from "./skip-route.js";
 import type { MiddlewareResult, PatchNote, PlanContext } from "./index.js";
 import { CLERK_API_ENTRY, createContent } from "../../clerk/generated.js";
 import { entryCovering } from "../../clerk/matcher-entry.js";
@@ -245,9 +247,10 @@ function planUnprotected(code: string, ctx: PlanContext, target: Target): Middle
 
 /**
  * The route must answer without a session: never add a matcher entry for it. When the
- * clerkMiddleware() handler's own rules (createRouteMatcher + auth.protect()) protect it, the
- * route joins the public list the handler already uses, or a new one it now exempts; a shape
- * this tool cannot follow is refused with the edit to make.
+ * middleware's gates (rules.ts: auth.protect(), redirectToSignIn(), a 401 or a redirect under a
+ * test of the session) may stop a signed-out caller there, the route joins a public list a gate
+ * already exempts, or a new matcher the gate's test now excludes. The result is read back: every
+ * path of the route must go on. Otherwise the refusal prints the exact edit to make by hand.
  */
 function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): MiddlewareResult {
   const read = readSource(code, ctx.path, ctx.typescript);
@@ -259,27 +262,39 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
   });
   const config = readConfig(src.ast);
   if (config.ok && !coverage(config.matcher, ctx.route).covered) return leave("notCovered");
+  const paths = samplePaths(ctx.route);
+  const options = { kind: ctx.kind, ...(ctx.clerkMajor === undefined ? {} : { clerkMajor: ctx.clerkMajor }) };
+  const rules = readClerkRules(src, options);
   const [first] = findHandlers(src.ast, src.bindings, ctx.kind);
   const instances = clerkInstances(src.bindings);
-  const isClerk = first?.handler.kind === "clerk" || (first?.handler.kind === "user" && calledInstance(first.handler.fn, instances) !== undefined);
+  const isClerk =
+    first?.handler.kind === "clerk" ||
+    (first?.handler.kind === "user" && calledInstance(first.handler.fn, instances) !== undefined) ||
+    (rules.ok && paths.some((path) => rules.clerkRuns(path) !== false));
   if (!isClerk) return leave("notClerk");
-  const paths = samplePaths(ctx.route);
-  const rules = readClerkRules(src);
-  const verdict = ruleVerdict(rules, paths);
-  if (verdict.kind === "public") return leave("noRule");
   const pattern = routeMatcherSource(ctx.route);
-  if (!rules.ok || verdict.kind === "unknown") return refuse.publicRoute(rctx, pattern, verdict.kind === "unknown" ? verdict.why : "", false, ctx.need);
-  const protecting = rules.rules.filter((rule) => paths.some((path) => rule.protects(path)));
+  const refuseRules = (why: string, certain: boolean, legacy = false) => {
+    const skip = legacy ? undefined : skipRouteEdit(src, ctx.kind, pattern);
+    // A machine route needs Clerk: skipping the user's own function would skip Clerk too.
+    const exact = skip && !(ctx.need === "clerk-unprotected" && skip.target === "middleware") ? { skip } : {};
+    return refuseGates(rctx, { pattern, why, certain, need: ctx.need, legacy, ...exact });
+  };
+  if (!rules.ok) return refuseRules(rules.why, false);
+  if (paths.every((path) => rules.signedOut(path).kind === "through")) return leave("noRule");
+  const verdict = ruleVerdict(rules, paths);
+  const certain = verdict.kind === "protected";
+  const gating = rules.rules.filter((rule) => paths.some((path) => rule.mayProtect(path)));
   const ms = new MagicString(code);
   let note: PatchNote | undefined;
-  // A negated matcher with a literal list (`!isPublicRoute(req)`): the route joins that list.
+  // A negated matcher with a literal list (`!isPublicRoute(req)`, an earlier `if (isPublicRoute(req)) return`): the route joins that list.
   const lists = new Map<string, NonNullable<Rule["terms"][number]["patterns"]>>();
   const positive: Rule[] = [];
-  for (const rule of protecting) {
+  for (const rule of gating) {
     const exempting = rule.terms.find((term) => term.negated && term.patterns);
     if (exempting?.patterns) lists.set(exempting.matcher, exempting.patterns);
-    else if (rule.test && rule.terms.length > 0) positive.push(rule);
-    else return refuse.publicRoute(rctx, pattern, "it calls auth.protect() on every request", true, ctx.need);
+    else if (rules.legacy) return refuseRules("authMiddleware() has no publicRoutes list", certain, true);
+    else if (rule.test && rule.request) positive.push(rule);
+    else return refuseRules(`${gateWords(rule)} on every request`, certain);
   }
   for (const [matcher, patterns] of lists) {
     addPublicPattern(ms, src, patterns, pattern);
@@ -291,23 +306,36 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
     const last = declarations.sort((a, b) => (a.start ?? 0) - (b.start ?? 0)).at(-1);
     const after = last && src.ast.program.body.find((node) => (node.start ?? 0) <= (last.start ?? 0) && (last.end ?? 0) <= (node.end ?? 0));
     const init = last?.init ? unwrapTs(last.init) : undefined;
-    if (!after || init?.type !== "CallExpression") return refuse.publicRoute(rctx, pattern, "its route matchers are not declared at the top of the file", true, ctx.need);
+    // No createRouteMatcher() to declare the route's next to: this tool does not bring in a deprecated API.
+    if (!after || init?.type !== "CallExpression") return refuseRules(`${gateWords(positive[0]!)} under \`${positive[0]!.text}\`, and this file has no createRouteMatcher() list to exempt the route with`, certain);
     const taken = new Set([...src.bindings.locals.keys(), ...[...src.bindings.imports.keys()]]);
     const name = uniqueName(taken.has("isPublicRoute") ? "isWebhookRoute" : "isPublicRoute", taken);
+    const tests = new Map(positive.map((rule) => [rule.test!, rule.request!]));
     addPublicMatcher(ms, src, {
       name,
       createRouteMatcher: code.slice(init.callee.start ?? 0, init.callee.end ?? 0),
       pattern,
       after,
-      conditions: positive.map((rule) => ({ test: rule.test!, argument: rule.terms[0]!.argument })),
+      conditions: [...tests].map(([test, argument]) => ({ test, argument })),
     });
-    note = { kind: "publicRouteAdded", path: ctx.path, route: ctx.route.pattern, pattern, matcher: name, created: true };
+    const gates = positive.some((rule) => rule.gate.via !== "protect");
+    note = { kind: "publicRouteAdded", path: ctx.path, route: ctx.route.pattern, pattern, matcher: name, created: true, ...(gates ? { gates } : {}) };
   }
   const after = ms.toString();
-  // The edit must have done what it says: read the result back.
+  // The edit must have done what it says: read the result back, every path of the route goes on.
   const check = readSource(after, ctx.path, ctx.typescript);
-  if (!note || !check.ok || ruleVerdict(readClerkRules(check.source), paths).kind !== "public") {
-    return refuse.publicRoute(rctx, pattern, "its rules still protect the route after the edit this tool can make", true, ctx.need);
+  const reread = check.ok ? readClerkRules(check.source, options) : undefined;
+  const still = reread?.ok ? paths.map((path) => reread.signedOut(path)).find((fate) => fate.kind !== "through") : undefined;
+  if (!note || !reread?.ok || still) {
+    const why =
+      still?.kind === "answered"
+        ? `once exempted from its sign-in checks, \`${still.code}\` may still answer there, and this tool does not change that code`
+        : still?.kind === "unknown"
+          ? still.why
+          : verdict.kind === "unknown"
+            ? verdict.why
+            : "its rules still stop it after the edit this tool can make";
+    return refuseRules(why, certain);
   }
   return patched(ms, note);
 }
