@@ -1,118 +1,18 @@
 // A middleware function read as the ordered steps a request can end at: a gate (auth.protect(),
-// redirectToSignIn(), a 401/403/redirect under a test of the session, headers or cookies), another
-// answer (a rewrite, a 429, another library's middleware, a throw), or "go on" (return nothing,
-// NextResponse.next(), the end of the function). Each step carries the `if` tests on its way.
-// Statements that cannot end the function (logging, declarations) are skipped; control flow this
-// reader cannot follow (a gate in a loop, a try, a callback) makes the whole read fail, with why.
-import type { ArrowFunctionExpression, CallExpression, FunctionDeclaration, FunctionExpression, Node, ObjectExpression, Statement } from "@babel/types";
+// redirectToSignIn(), a 401/403/404 or a redirect under a test of the session, headers or cookies),
+// another answer (a rewrite, a 429, another library's middleware, a throw), or "go on" (return
+// nothing, NextResponse.next(), the end of the function). Each step carries the `if` tests on its
+// way. Statements that cannot end the function (logging, declarations) are skipped; control flow
+// this reader cannot follow (a gate in a loop, a try, a callback) makes the whole read fail, with why.
+import type { CallExpression, Node, Statement } from "@babel/types";
 import { type Bindings, importedNameOf } from "../js/bindings.js";
-import { findProperty, stringValue, unwrapTs, walk } from "../js/nodes.js";
+import { stringValue, unwrapTs, walk } from "../js/nodes.js";
 import { CLERK_SERVER } from "./names.js";
-import { type Binding, type Scope, SIGNED_OUT, valueOf } from "./gate-values.js";
-
-export type Fn = ArrowFunctionExpression | FunctionExpression | FunctionDeclaration;
-
-/**
- * What a gate answers a signed-out caller (read from @clerk/nextjs 7's dist, server/protect.js and
- * server/clerkMiddleware.js).
- */
-export type SignedOutAnswer =
-  /**
-   * auth.protect(): a document or iframe request (Sec-Fetch-Dest), `Accept: text/html` or a client
-   * navigation (Next-Url, _next/data) gets redirectToSignIn() (307 to the sign-in page); a Server
-   * Action gets 401; any other request (an API caller) gets 404, an internal rewrite to a missing
-   * page (x-clerk-auth-reason: protect-rewrite). With `unauthenticatedUrl`: a redirect there.
-   */
-  | { kind: "protect"; unauthenticatedUrl?: string }
-  /** redirectToSignIn() / redirectToSignUp() throw; clerkMiddleware() answers 307 to that page, whatever the request. */
-  | { kind: "redirectToSignIn"; signUp: boolean }
-  /** The handler's own response: NextResponse.json(…, { status }), new Response(null, { status }). */
-  | { kind: "status"; status: number }
-  /** NextResponse.redirect(…) / Response.redirect(…): 307 (or the status given). */
-  | { kind: "redirect" }
-  /** authMiddleware() (Clerk 4/5): 401 for an API request (/api, /trpc, not GET/HEAD/OPTIONS, JSON), else a redirect to sign-in. */
-  | { kind: "legacy" };
-
-/**
- * What a gate requires of a signed-in caller, for a consumer that moves the check into the route
- * (migrate) — or `custom` when it cannot be said as a session check plus has().
- */
-export type Requirement =
-  | { kind: "signedIn" }
-  /** auth.protect({ role | permission | feature | plan }): has() of those. */
-  | { kind: "has"; params: Record<string, string> }
-  /** auth.protect((has) => …): the function's code, to call with has. */
-  | { kind: "condition"; code: string }
-  /** Anything else: session claims, organization logic, headers, cookies, protect options. */
-  | { kind: "custom"; code: string };
-
-export type GateVia = "protect" | "redirectToSignIn" | "response" | "redirect" | "authMiddleware";
-
-export interface Gate {
-  via: GateVia;
-  answer: SignedOutAnswer;
-  requires: Requirement;
-}
-
-/** A flaw that changes what a rule does from what it seems to do. */
-export type Flaw =
-  /** auth.protect() neither awaited nor returned: on @clerk/nextjs 6+ its rejection is never seen and nothing is blocked. */
-  | { kind: "unawaitedProtect"; line: number; code: string; major: number | undefined }
-  /** auth().protect() / auth().userId, the Clerk 5 forms: on 6+ auth() returns a promise (protect() throws, userId is undefined). */
-  | { kind: "syncAuth"; line: number; code: string }
-  /** auth.protect() does not exist before @clerk/nextjs 6: the call throws. */
-  | { kind: "protectMissing"; line: number; code: string }
-  /** authMiddleware() was removed in @clerk/nextjs 6: the file does not build. */
-  | { kind: "legacyRemoved"; line: number };
-
-/** One `if` on the way to a step: its test and the branch taken (or a condition written by this tool). */
-export interface Guard {
-  test?: Node;
-  branch: boolean;
-  scope: Scope;
-  /** For a condition that is not a test in the code (this tool's own guard, authMiddleware's lists). */
-  holds?: (path: string) => boolean;
-}
-
-export type Outcome =
-  /** The request goes on: to the route, or to Clerk's own response. */
-  | { kind: "pass" }
-  | { kind: "gate"; gate: Gate }
-  /** The function answers on its own: `blocks` when that certainly keeps the route from running. */
-  | { kind: "answer"; blocks: boolean; code: string };
-
-export interface Step {
-  guards: Guard[];
-  outcome: Outcome;
-  node: Node;
-  /** The step runs inside a clerkMiddleware() handler (else in the user's own function around it). */
-  inClerk: boolean;
-  /** The request parameter's name where the step is written. */
-  request: string | undefined;
-  /** How many guards come from outside the function the step is written in. */
-  outer: number;
-  /** The step may not take effect even when reached (auth.protect() not awaited, Clerk major unknown). */
-  uncertain?: string;
-}
-
-export interface ReadContext {
-  code: string;
-  bindings: Bindings;
-  matchers: ReadonlyMap<string, RegExp[] | undefined>;
-  clerkMajor: number | undefined;
-  /** Module-level `const clerk = clerkMiddleware(...)`, which a user's function may call. */
-  instances: ReadonlyMap<string, CallExpression>;
-  steps: Step[];
-  flaws: Flaw[];
-}
-
-/** Thrown inside the reader for a shape it cannot follow; readFunction's caller turns it into `{ ok: false }`. */
-export class Unreadable extends Error {}
-
-const DENY_STATUSES = new Set([401, 403]);
-
-const line = (ctx: ReadContext, node: Node) => node.loc?.start.line ?? 0;
-const text = (ctx: ReadContext, node: Node) => ctx.code.slice(node.start ?? 0, node.end ?? 0);
+import type { Binding, Scope } from "./gate-values.js";
+import { codeOf, type Fn, type Guard, lineOf, type Outcome, type ReadContext, type SignedOutAnswer, Unreadable } from "./gate-model.js";
+import { DENY_STATUSES, navigationThrow, type Response, responseOf } from "./gate-responses.js";
+import { dependsOnCaller, protectGate, requirementOf } from "./gate-requirements.js";
+import { hiddenGates, syncAuthUses } from "./gate-hidden.js";
 
 /**
  * Appends the steps of `fn`: a clerkMiddleware() handler (`auth, req, event`) or the user's own
@@ -132,25 +32,7 @@ export function readFunction(fn: Fn, ctx: ReadContext, mode: { clerkHandler: boo
     fn.body.type === "BlockStatement" ? fn.body.body : [{ type: "ReturnStatement", argument: fn.body, start: fn.body.start, end: fn.body.end, loc: fn.body.loc } as Statement];
   const end = reader.block(body, mode.guards, scope);
   if (!end.terminated) reader.push(mode.guards, { kind: "pass" }, fn.body);
-}
-
-/** `auth().userId`, `const { userId } = auth()`: the Clerk 5 (sync) forms, which on 6+ read a promise. */
-function syncAuthUses(fn: Fn, authName: string, ctx: ReadContext): void {
-  walk(fn.body, (n) => {
-    const object =
-      n.type === "MemberExpression" || n.type === "OptionalMemberExpression"
-        ? unwrapTs(n.object)
-        : n.type === "VariableDeclarator" && n.id.type === "ObjectPattern" && n.init
-          ? unwrapTs(n.init)
-          : undefined;
-    if (object?.type !== "CallExpression") return;
-    const callee = unwrapTs(object.callee);
-    if (callee.type !== "Identifier" || callee.name !== authName) return;
-    // auth().protect() is reported where it is read as a gate.
-    const property = n.type === "MemberExpression" && !n.computed && n.property.type === "Identifier" ? n.property.name : undefined;
-    if (property === "protect") return;
-    ctx.flaws.push({ kind: "syncAuth", line: n.loc?.start.line ?? 0, code: text(ctx, n) });
-  });
+  if (authName) hiddenGates(fn, authName, reader.read, ctx);
 }
 
 /** Names assigned anywhere in `node` (`x = …`, `x++`, destructuring assignments): their values are not read. */
@@ -176,6 +58,9 @@ interface FunctionFacts {
 }
 
 class FunctionReader {
+  /** Gate calls read as steps (the rest are hidden: see hiddenGates). */
+  readonly read = new Set<Node>();
+
   constructor(
     private readonly ctx: ReadContext,
     private readonly fn: FunctionFacts,
@@ -212,7 +97,7 @@ class FunctionReader {
         return { terminated: true, scope };
       case "ThrowStatement":
         this.noGateInside(s.argument, "a throw", scope);
-        this.push(guards, { kind: "answer", blocks: true, code: text(this.ctx, s) }, s);
+        this.push(guards, { kind: "answer", blocks: true, code: codeOf(this.ctx, s) }, s);
         return { terminated: true, scope };
       case "IfStatement": {
         this.noGateInside(s.test, "an if condition", scope);
@@ -254,8 +139,8 @@ class FunctionReader {
   /** A gate or Clerk call where this reader cannot tell when it runs (an if test, a callback, a loop). */
   private noGateInside(node: Node, where: string, scope: Scope): void {
     walk(node, (n) => {
-      if ((n.type === "CallExpression" || n.type === "OptionalCallExpression") && (this.gateCall(n, scope) !== undefined || this.clerkCall(n) !== undefined)) {
-        throw new Unreadable(`it calls ${text(this.ctx, n.callee)}() inside ${where}, which this reader does not follow`);
+      if ((n.type === "CallExpression" || n.type === "OptionalCallExpression") && (this.gateCall(n, scope) !== undefined || this.clerkCall(n) !== undefined || this.navigation(n))) {
+        throw new Unreadable(`it calls ${codeOf(this.ctx, n.callee)}() inside ${where}, which this reader does not follow`);
       }
     });
   }
@@ -273,6 +158,11 @@ class FunctionReader {
         return;
       }
       if (this.clerkCall(callNode) !== undefined) throw new Unreadable("it calls Clerk's middleware without returning its answer");
+      const thrown = this.navigation(callNode);
+      if (thrown) {
+        this.push(guards, this.response(thrown, codeOf(this.ctx, callNode), guards), s);
+        return;
+      }
     }
     this.noGateInside(expression, "an expression", scope);
   }
@@ -343,17 +233,18 @@ class FunctionReader {
   }
 
   private gate(kind: "protect" | "protect5" | "redirect" | "redirectSignUp", call: CallExpression, awaited: boolean, s: Node, guards: Guard[]): void {
+    this.read.add(call);
     const major = this.ctx.clerkMajor;
-    const code = text(this.ctx, call);
+    const code = codeOf(this.ctx, call);
     if (kind === "protect") {
       if (major !== undefined && major < 6) {
-        this.ctx.flaws.push({ kind: "protectMissing", line: line(this.ctx, call), code });
+        this.ctx.flaws.push({ kind: "protectMissing", line: lineOf(call), code });
         this.push(guards, { kind: "answer", blocks: true, code }, s);
         return;
       }
       const gate = protectGate(call, this.ctx);
       if (!awaited) {
-        this.ctx.flaws.push({ kind: "unawaitedProtect", line: line(this.ctx, call), code, major });
+        this.ctx.flaws.push({ kind: "unawaitedProtect", line: lineOf(call), code, major });
         // On 6+ the rejection goes unseen: nothing is blocked. Major unknown: it may be either.
         if (major === undefined) this.push(guards, { kind: "gate", gate }, s, "auth.protect() is not awaited and the @clerk/nextjs major is unknown");
         return;
@@ -364,7 +255,7 @@ class FunctionReader {
     if (kind === "protect5") {
       if (major !== undefined && major >= 6) {
         // auth() is a promise on 6+: `.protect` is undefined, and calling it throws (a 500).
-        this.ctx.flaws.push({ kind: "syncAuth", line: line(this.ctx, call), code });
+        this.ctx.flaws.push({ kind: "syncAuth", line: lineOf(call), code });
         this.push(guards, { kind: "answer", blocks: true, code }, s);
         return;
       }
@@ -387,7 +278,7 @@ class FunctionReader {
     if (!argument) return { kind: "pass" };
     const a = unwrapTs(argument);
     const inner = a.type === "AwaitExpression" ? unwrapTs(a.argument) : a;
-    const code = text(this.ctx, a);
+    const code = codeOf(this.ctx, a);
     if (inner.type === "Identifier") {
       if (inner.name === "undefined" && !scope.names.has("undefined")) return { kind: "pass" };
       const binding = scope.names.get(inner.name);
@@ -408,7 +299,7 @@ class FunctionReader {
         this.inlineClerk(inner, guards);
         return "pushed";
       }
-      const response = responseOf(inner, this.ctx.bindings);
+      const response = responseOf(inner, this.ctx.bindings) ?? this.navigation(inner);
       if (response) return this.response(response, code, guards);
     }
     if (inner.type === "NewExpression") {
@@ -440,6 +331,10 @@ class FunctionReader {
       return { kind: "gate", gate: { via: response.kind === "redirect" ? "redirect" : "response", answer, requires: requirementOf(guards, this.ctx) } };
     }
     return { kind: "answer", blocks: true, code };
+  }
+
+  private navigation(n: Extract<Node, { type: "CallExpression" | "OptionalCallExpression" }>): Response | undefined {
+    return navigationThrow(n, this.ctx.bindings);
   }
 
   // ---- Clerk called from the user's own function ----
@@ -479,160 +374,6 @@ export function handlerFunction(call: CallExpression, bindings: Bindings): Fn | 
     if (init?.type === "ArrowFunctionExpression" || init?.type === "FunctionExpression") return init;
   }
   return undefined;
-}
-
-// ---- Responses ----
-
-type Response = { kind: "next" } | { kind: "rewrite" } | { kind: "redirect" } | { kind: "status"; status: number | undefined };
-
-/** NextResponse.next/json/redirect/rewrite, Response.json/redirect, new (Next)Response(body, { status }). */
-function responseOf(n: Extract<Node, { type: "CallExpression" | "NewExpression" }>, bindings: Bindings): Response | undefined {
-  const callee = unwrapTs(n.callee);
-  const isResponseClass = (node: Node) =>
-    (node.type === "Identifier" && node.name === "Response" && !bindings.locals.has("Response") && !bindings.imports.has("Response")) ||
-    importedNameOf(node, bindings, "next/server") === "NextResponse";
-  const init = (arg: Node | undefined): number | undefined => {
-    const object = arg ? unwrapTs(arg) : undefined;
-    if (!object) return 200;
-    if (object.type === "NumericLiteral") return object.value;
-    if (object.type !== "ObjectExpression") return undefined;
-    return statusOf(object);
-  };
-  if (n.type === "NewExpression") {
-    return isResponseClass(callee) ? { kind: "status", status: init(n.arguments[1]) } : undefined;
-  }
-  if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier" || !isResponseClass(unwrapTs(callee.object))) return undefined;
-  switch (callee.property.name) {
-    case "next":
-      return { kind: "next" };
-    case "rewrite":
-      return { kind: "rewrite" };
-    case "redirect":
-      return { kind: "redirect" };
-    case "json":
-      return { kind: "status", status: init(n.arguments[1]) };
-    default:
-      return undefined;
-  }
-}
-
-function statusOf(object: ObjectExpression): number | undefined {
-  const status = findProperty(object, "status");
-  if (!status) return object.properties.every((p) => p.type === "ObjectProperty") ? 200 : undefined;
-  const value = unwrapTs(status.value);
-  return value.type === "NumericLiteral" ? value.value : undefined;
-}
-
-// ---- What a gate requires ----
-
-const PROTECT_PARAMS = ["role", "permission", "feature", "plan"];
-
-function protectGate(call: CallExpression, ctx: ReadContext): Gate {
-  const [first, second] = call.arguments.map(unwrapTs);
-  const options = [first, second].filter((a): a is ObjectExpression => a?.type === "ObjectExpression");
-  const url = options.map((o) => findProperty(o, "unauthenticatedUrl")).find(Boolean);
-  const unauthenticatedUrl = url ? stringValue(url.value) : undefined;
-  const answer: SignedOutAnswer = url ? { kind: "protect", ...(unauthenticatedUrl !== undefined ? { unauthenticatedUrl } : {}) } : { kind: "protect" };
-  let requires: Requirement = { kind: "signedIn" };
-  if (first && (first.type === "ArrowFunctionExpression" || first.type === "FunctionExpression")) {
-    requires = { kind: "condition", code: text(ctx, first) };
-  } else if (first?.type === "ObjectExpression") {
-    const params: Record<string, string> = {};
-    for (const p of first.properties) {
-      const key = p.type === "ObjectProperty" && !p.computed ? (p.key.type === "Identifier" ? p.key.name : stringValue(p.key)) : undefined;
-      const value = p.type === "ObjectProperty" ? stringValue(p.value) : undefined;
-      if (key === "unauthenticatedUrl" || key === "unauthorizedUrl") continue;
-      if (key === undefined || value === undefined || !PROTECT_PARAMS.includes(key)) {
-        requires = { kind: "custom", code: text(ctx, call) };
-        break;
-      }
-      params[key] = value;
-    }
-    if (requires.kind === "signedIn" && Object.keys(params).length > 0) requires = { kind: "has", params };
-  } else if (first) {
-    requires = { kind: "custom", code: text(ctx, call) };
-  }
-  return { via: "protect", answer, requires };
-}
-
-/**
- * A hand gate's requirement, from the tests on its way: only `!userId` / `!isAuthenticated`-like
- * tests of the session (beside route matchers) → signed in; anything else about the caller → custom.
- */
-function requirementOf(guards: Guard[], ctx: ReadContext): Requirement {
-  const custom: string[] = [];
-  let signedOut = false;
-  for (const guard of guards) {
-    if (!guard.test) continue;
-    const atoms = guard.branch ? andAtoms(guard.test) : [guard.test];
-    for (const atom of atoms) {
-      if (!dependsOnCaller(atom, guard.scope)) continue;
-      if (guard.branch && isSignedOutTest(atom, guard.scope)) signedOut = true;
-      else custom.push(guard.branch ? text(ctx, atom) : `!(${text(ctx, atom)})`);
-    }
-  }
-  if (custom.length > 0) return { kind: "custom", code: custom.join(" && ") };
-  return signedOut ? { kind: "signedIn" } : { kind: "custom", code: guards.map((g) => (g.test ? text(ctx, g.test) : "")).join(" && ") || "always" };
-}
-
-export function andAtoms(node: Node): Node[] {
-  const n = unwrapTs(node);
-  return n.type === "LogicalExpression" && n.operator === "&&" ? [...andAtoms(n.left), ...andAtoms(n.right)] : [n];
-}
-
-const SESSION_FIELDS = new Set(["userId", "sessionId", "isAuthenticated"]);
-
-/** `!userId`, `!isAuthenticated`, `userId === null` / `== null`, `!(await auth()).userId`: true exactly when signed out. */
-function isSignedOutTest(atom: Node, scope: Scope): boolean {
-  const n = unwrapTs(atom);
-  if (n.type === "UnaryExpression" && n.operator === "!") return sessionField(n.argument, scope) !== undefined;
-  if (n.type === "BinaryExpression" && (n.operator === "===" || n.operator === "==")) {
-    const [field, other] = n.right.type === "NullLiteral" || n.right.type === "BooleanLiteral" ? [n.left, n.right] : [n.right, n.left];
-    if (field.type === "PrivateName") return false;
-    const name = sessionField(field, scope);
-    if (name === "isAuthenticated") return other.type === "BooleanLiteral" && other.value === false;
-    return name !== undefined && other.type === "NullLiteral";
-  }
-  return false;
-}
-
-/** userId / sessionId / isAuthenticated of the signed-out auth object, if `node` reads one. */
-function sessionField(node: Node, scope: Scope): string | undefined {
-  const n = unwrapTs(node);
-  const world = { path: "/", signedOut: true };
-  if (n.type === "Identifier") {
-    const binding = scope.names.get(n.name);
-    if (binding?.kind !== "property" || !SESSION_FIELDS.has(binding.key)) return undefined;
-    const whole = valueOf(binding.init, binding.scope, world);
-    return whole.known && whole.value === SIGNED_OUT ? binding.key : undefined;
-  }
-  if ((n.type === "MemberExpression" || n.type === "OptionalMemberExpression") && !n.computed && n.property.type === "Identifier" && SESSION_FIELDS.has(n.property.name)) {
-    const whole = valueOf(n.object, scope, world);
-    return whole.known && whole.value === SIGNED_OUT ? n.property.name : undefined;
-  }
-  return undefined;
-}
-
-/**
- * Whether a test reads who the caller is: the auth object or a name taken from it, or the
- * request's headers or cookies (a hand-written session check). Route matchers and the pathname do not.
- */
-export function dependsOnCaller(test: Node, scope: Scope, depth = 0): boolean {
-  if (depth > 10) return true;
-  let found = false;
-  walk(test, (n) => {
-    if (found) return;
-    if (n.type === "Identifier") {
-      const binding = scope.names.get(n.name);
-      if (binding?.kind === "authFunction") found = true;
-      if ((binding?.kind === "const" || binding?.kind === "property") && dependsOnCaller(binding.init, binding.scope, depth + 1)) found = true;
-    }
-    if ((n.type === "MemberExpression" || n.type === "OptionalMemberExpression") && !n.computed && n.property.type === "Identifier") {
-      if (["headers", "cookies"].includes(n.property.name)) found = true;
-    }
-    if (n.type === "CallExpression" && n.callee.type === "Identifier" && ["headers", "cookies"].includes(n.callee.name)) found = true;
-  });
-  return found;
 }
 
 // ---- Walking ----

@@ -6,7 +6,7 @@
 import type { ArrayExpression, CallExpression, Node } from "@babel/types";
 import { findProperty, unwrapTs } from "../js/nodes.js";
 import type { Scope } from "./gate-values.js";
-import { type Guard, type ReadContext, Unreadable } from "./gate-steps.js";
+import { type Guard, type ReadContext, Unreadable } from "./gate-model.js";
 import { compilePatterns } from "./route-patterns.js";
 
 /** authMiddleware's DEFAULT_IGNORED_ROUTES in @clerk/nextjs 5. */

@@ -29,21 +29,13 @@ import type { SourceFile } from "../js/parse.js";
 import { type RouteMatcher, routeMatchers } from "./route-patterns.js";
 import { clerkInstances, findHandlers, type Handler } from "./middleware-handler.js";
 import { allOf, type Scope, type Truth, truthOf } from "./gate-values.js";
-import {
-  andAtoms,
-  type Flaw,
-  type Gate,
-  type Guard,
-  handlerFunction,
-  type ReadContext,
-  readFunction,
-  type Step,
-  Unreadable,
-} from "./gate-steps.js";
+import { type Flaw, type Gate, type Guard, type ReadContext, type Step, Unreadable } from "./gate-model.js";
+import { handlerFunction, readFunction } from "./gate-steps.js";
+import { andAtoms } from "./gate-requirements.js";
 import { readAuthMiddleware } from "./legacy-auth-middleware.js";
 
 export { routeMatchers, type RouteMatcher } from "./route-patterns.js";
-export type { Flaw, Gate, GateVia, Requirement, SignedOutAnswer } from "./gate-steps.js";
+export type { Flaw, Gate, GateVia, Requirement, SignedOutAnswer } from "./gate-model.js";
 export type { Truth } from "./gate-values.js";
 
 export type RuleVerdict =
@@ -285,7 +277,7 @@ function done(ctx: ReadContext, matchers: Map<string, RouteMatcher>, legacy: Leg
       if (possible.every((s) => s.inClerk)) return true;
       return possible.some((s) => s.inClerk) ? "unknown" : false;
     },
-    signedOut: (path) => fate(possibleSteps(steps, (s) => reached(s, signedOut(path)), true), ruleOf, ctx.code),
+    signedOut: (path) => fate(possibleSteps(steps, (s) => reached(s, signedOut(path)), true), ruleOf),
   };
 }
 
@@ -310,7 +302,7 @@ function possibleSteps(steps: Step[], reached: (step: Step) => Truth, gatesFire 
   return possible;
 }
 
-function fate(possible: Step[], ruleOf: Map<Step, Rule>, code: string): SignedOutFate {
+function fate(possible: Step[], ruleOf: Map<Step, Rule>): SignedOutFate {
   if (possible.every((s) => s.outcome.kind === "pass")) return { kind: "through" };
   const gates = possible.filter((s) => s.outcome.kind === "gate");
   const stops = (s: Step) => (s.outcome.kind === "gate" && !s.uncertain) || (s.outcome.kind === "answer" && s.outcome.blocks);
@@ -323,7 +315,6 @@ function fate(possible: Step[], ruleOf: Map<Step, Rule>, code: string): SignedOu
   }
   const answer = possible.find((s) => s.outcome.kind === "answer")!;
   const outcome = answer.outcome as Extract<Step["outcome"], { kind: "answer" }>;
-  void code;
   return { kind: "answered", code: outcome.code, blocks: outcome.blocks };
 }
 

@@ -164,6 +164,22 @@ describe("gates that are not auth.protect()", () => {
     expect(verdict(rules, "/admin")).toBe("protected");
   });
 
+  it("gates it would not see make the read fail: auth handed to a helper, protect() in a nested function, the auth object passed on", () => {
+    expect(handler("await requireAdmin(auth, req);")).toMatchObject({ ok: false, why: expect.stringContaining("hands `auth` to other code") });
+    expect(handler("async function check() {\n  await auth.protect();\n}\nif (isProtectedRoute(req)) await check();")).toMatchObject({ ok: false, why: expect.stringContaining("nested function") });
+    expect(handler("const session = await auth();\nawait enforceOrg(session);")).toMatchObject({ ok: false, why: expect.stringContaining("auth object") });
+    expect(handler("const { redirectToSignIn } = await auth();\nguard(redirectToSignIn);")).toMatchObject({ ok: false });
+    // Reading the auth object is fine.
+    expect(handler("const { userId } = await auth();\nconsole.log(userId);\nif (isProtectedRoute(req)) await auth.protect();")).toMatchObject({ ok: true });
+  });
+
+  it("redirect() and notFound() from next/navigation throw, and clerkMiddleware() answers: gates under a session test", () => {
+    const rules = read(`${HEAD}\nimport { notFound, redirect } from "next/navigation";\nexport default clerkMiddleware(async (auth, req) => {\n  const { userId } = await auth();\n  if (isAdminRoute(req) && !userId) notFound();\n  if (isProtectedRoute(req) && !userId) redirect("/sign-in");\n});\n`);
+    expect(verdict(rules, "/admin")).toBe("protected");
+    expect(verdict(rules, "/api/x")).toBe("protected");
+    expect(rules.ok && rules.rules.map((r) => r.gate.answer)).toEqual([{ kind: "status", status: 404 }, { kind: "redirect" }]);
+  });
+
   it("control flow it cannot follow is unreadable, with why", () => {
     const rules = handler("try {\n  await auth.protect();\n} catch {}");
     expect(rules).toMatchObject({ ok: false, why: expect.stringContaining("try/catch") });
