@@ -271,7 +271,6 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
     first?.handler.kind === "clerk" ||
     (first?.handler.kind === "user" && calledInstance(first.handler.fn, instances) !== undefined) ||
     (rules.ok && paths.some((path) => rules.clerkRuns(path) !== false));
-  if (!isClerk) return leave("notClerk");
   const pattern = routeMatcherSource(ctx.route);
   const refuseRules = (why: string, certain: boolean, legacy = false) => {
     const skip = legacy ? undefined : skipRouteEdit(src, ctx.kind, pattern);
@@ -279,10 +278,17 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
     const exact = skip && !(ctx.need === "clerk-unprotected" && skip.target === "middleware") ? { skip } : {};
     return refuseGates(rctx, { pattern, why, certain, need: ctx.need, legacy, ...exact });
   };
-  if (!rules.ok) return refuseRules(rules.why, false);
-  if (paths.every((path) => rules.signedOut(path).kind === "through")) return leave("noRule");
   const verdict = ruleVerdict(rules, paths);
   const certain = verdict.kind === "protected";
+  if (!isClerk) {
+    // A middleware without Clerk: nothing to exempt the route from with Clerk's lists, but its own
+    // session checks (a cookie, a header) would stop the webhook all the same.
+    if (rules.ok && paths.every((path) => rules.signedOut(path).kind === "through")) return leave("noRule");
+    if (verdict.kind === "protected" || (rules.ok && verdict.kind === "unknown")) return refuseRules(verdict.kind === "unknown" ? verdict.why : `\`${verdict.rule}\` answers it`, certain);
+    return leave("notClerk");
+  }
+  if (!rules.ok) return refuseRules(rules.why, false);
+  if (paths.every((path) => rules.signedOut(path).kind === "through")) return leave("noRule");
   const gating = rules.rules.filter((rule) => paths.some((path) => rule.mayProtect(path)));
   const ms = new MagicString(code);
   let note: PatchNote | undefined;
