@@ -98,6 +98,12 @@ export function valueOf(node: Node, scope: Scope, world: World, depth = 0): Valu
     case "Identifier":
       return identifier(n.name, scope, world, depth);
     case "AwaitExpression": {
+      // await auth(): the auth object on every major (Clerk 5's sync object awaited is itself).
+      const argument = unwrapTs(n.argument);
+      if (argument.type === "CallExpression") {
+        const callee = valueOf(argument.callee, scope, world, depth + 1);
+        if (callee.known && callee.value === AUTH_FUNCTION) return known(world.signedOut ? SIGNED_OUT : UNKNOWN_AUTH);
+      }
       const v = of(n.argument);
       if (v.known && v.value === PENDING_AUTH) return known(world.signedOut ? SIGNED_OUT : UNKNOWN_AUTH);
       return v;

@@ -195,6 +195,13 @@ describe("Clerk 5/6 shapes and the Clerk major", () => {
     expect(verdict(userId, "/api/x")).toBe("protected");
   });
 
+  it("await auth() is the auth object whatever the major; auth() alone needs the major", () => {
+    const awaited = handler("const { userId, redirectToSignIn } = await auth();\nif (!userId && isProtectedRoute(req)) return redirectToSignIn();", {});
+    expect(verdict(awaited, "/api/x")).toBe("protected");
+    const sync = handler("const { userId } = auth();\nif (!userId && isProtectedRoute(req)) return NextResponse.json({}, { status: 401 });", {});
+    expect(verdict(sync, "/api/x")).toBe("unknown");
+  });
+
   it("auth().protect() on Clerk 6+ throws (a flaw, not protection)", () => {
     const rules = handler("if (isProtectedRoute(req)) auth().protect();", { clerkMajor: 6 });
     expect(verdict(rules, "/api/x")).toBe("public");
