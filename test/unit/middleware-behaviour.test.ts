@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import vm from "node:vm";
-import { pathToRegexp } from "path-to-regexp";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { parseFolderSegment, routePathOf, type RoutePath } from "../../src/next/route-path.js";
+import { type AppRoute, parseFolderSegment, routePathOf, type RoutePath, urlSegments } from "../../src/next/route-path.js";
 import { matchesPath, nextMatcherRegExp, samplePaths } from "../../src/next/matcher.js";
+import { compareRoutes, servingRoute } from "../../src/next/routing.js";
+import { appRoutesOf } from "../support/app-routes.js";
 
 /**
  * The rule the patcher keeps, checked by running the middleware: every fixture's input and output
@@ -17,6 +18,9 @@ import { matchesPath, nextMatcherRegExp, samplePaths } from "../../src/next/matc
  *  - Clerk never runs twice, and the route itself is covered.
  */
 const FIXTURES = join(import.meta.dirname, "../fixtures/middleware");
+const { createPathMatcher } = (await import("@clerk/shared/pathMatcher")) as {
+  createPathMatcher: (patterns: Array<string | RegExp>) => (pathname: string) => boolean;
+};
 
 interface Spec {
   route?: string;
@@ -27,6 +31,9 @@ interface Spec {
   noInput?: boolean;
   need?: "clerk" | "public" | "clerk-unprotected";
   clerkMajor?: number;
+  /** The app's other route files and pages, below the app folder. */
+  app?: string[];
+  expect?: string;
 }
 
 interface Case {
@@ -41,12 +48,17 @@ interface Case {
   /** For a refusal: the input with its printed edit made by hand. */
   applied?: string;
   clerkMajor: number;
+  appRoutes: AppRoute[];
 }
 
 function routeOf(pattern: string): RoutePath {
   return routePathOf(pattern.split("/").filter(Boolean).map(parseFolderSegment));
 }
 
+/**
+ * `output.*`: what the patcher wrote. For a refusal, `applied.*`: the input with the refusal's
+ * printed edit applied by hand (its lines checked against expected.txt below).
+ */
 function loadCases(): Case[] {
   return readdirSync(FIXTURES)
     .sort()
@@ -63,7 +75,8 @@ function loadCases(): Case[] {
       const applied = read(`applied.${ext}`);
       const route = routeOf(spec.route ?? "/api/projects/[id]");
       const clerkMajor = spec.clerkMajor ?? 7;
-      return [{ name, need: spec.need ?? "clerk", route, kind, ext, input, output, clerkMajor, ...(applied === undefined ? {} : { applied }) }];
+      const appRoutes = appRoutesOf(spec.app);
+      return [{ name, need: spec.need ?? "clerk", route, kind, ext, input, output, clerkMajor, appRoutes, ...(applied === undefined ? {} : { applied }) }];
     });
 }
 
@@ -223,13 +236,14 @@ function clerkModule(log: Log, world: World) {
         }
       };
     },
-    createRouteMatcher(patterns: string[]) {
-      const regexps = patterns.map((p) => pathToRegexp(p));
-      return (req: { nextUrl: { pathname: string } }) => regexps.some((re) => re.test(req.nextUrl.pathname));
+    // Clerk's own matcher (strings compiled with path-to-regexp 6, case ignored; RegExps as they are).
+    createRouteMatcher(patterns: Array<string | RegExp>) {
+      const matcher = createPathMatcher(patterns);
+      return (req: { nextUrl: { pathname: string } }) => matcher(req.nextUrl.pathname);
     },
     // authMiddleware() of @clerk/nextjs 5: skips ignoredRoutes, lets publicRoutes through, else 401 (API) or sign-in.
     authMiddleware(options: { publicRoutes?: string[]; ignoredRoutes?: string[] } = {}) {
-      const matches = (patterns: string[], path: string) => patterns.some((p) => pathToRegexp(p).test(path));
+      const matches = (patterns: string[], path: string) => createPathMatcher(patterns)(path);
       return async (req: { nextUrl: { pathname: string } }) => {
         const path = req.nextUrl.pathname;
         if (matches(options.ignoredRoutes ?? ["/((?!api|trpc))(_next.*|.+\\.[\\w]+$)"], path)) return marker("next");
@@ -319,10 +333,21 @@ function pathsOfSource(source: string): string[] {
   return [source.replace(/:\w+[*?]/g, "").replace(/:\w+\+?/g, "sample").replace(/\/+$/, "") || "/"];
 }
 
+/** A path in other cases: all upper, and each segment upper on its own (createRouteMatcher ignores case, Next.js does not). */
+function otherCases(path: string): string[] {
+  const parts = path.split("/");
+  return [path.toUpperCase(), ...parts.map((_, i) => parts.map((part, j) => (i === j ? part.toUpperCase() : part)).join("/"))];
+}
+
 function samplePathsFor(c: Case, oldMatcher: unknown): string[] {
   const own = (Array.isArray(oldMatcher) ? oldMatcher : oldMatcher === undefined ? [] : [oldMatcher]) as (string | { source: string })[];
+  // The app's routes and pages, and the new route, in every case: exempting the route must leave
+  // the others as they were. (Without an app tree, every other path counts as another route's: see servedBy.)
+  const routes = c.appRoutes.length === 0 ? [] : [...c.appRoutes.map((existing) => existing.route), c.route];
+  const app = routes.flatMap((route) => samplePaths(route)).flatMap((path) => [path, ...otherCases(path)]);
   return [
     ...new Set([
+      ...app,
       "/",
       "/en/about",
       "/about",
@@ -400,16 +425,35 @@ describe("patched middleware behaves as before, plus Clerk alone on new paths", 
 const same = (r: string) => (r === "next []" ? "next" : r);
 
 /**
+ * Who Next.js serves a path from: the new route, an existing route or page, or nothing (404).
+ * Without an app tree in ctx.json, every path but the route's own samples counts as some existing
+ * route's, so the check is as strict as it can be.
+ */
+function servedBy(c: Case): (path: string) => "new" | "existing" | "none" {
+  const own = new Set(samplePaths(c.route));
+  if (c.appRoutes.length === 0) return (path) => (own.has(path) ? "new" : "existing");
+  const sorted = [
+    ...c.appRoutes.map((existing) => ({ segments: urlSegments(existing.route.segments), who: "existing" as const })),
+    { segments: urlSegments(c.route.segments), who: "new" as const },
+  ].sort((a, b) => compareRoutes(a.segments, b.segments));
+  return (path) => servingRoute(sorted, path.split("/").filter(Boolean))?.who ?? "none";
+}
+
+/**
  * The rule for a route exempted from the middleware's gates (a webhook; a machine route, whose
  * tokens look signed out to auth()): the matcher is unchanged; on the route's own paths a
  * signed-out caller goes on (no auth.protect(), no redirect, no 401, nothing but "next"); on every
- * other path every caller meets exactly what they met before.
+ * path Next.js serves from another route or page (in any case: createRouteMatcher ignores it)
+ * every caller meets exactly what they met before. Paths Next.js serves from the new route or
+ * from nothing (a 404) may differ.
  */
 async function checkKeptPublic(c: Case, result: "output" | "applied"): Promise<void> {
   const before = load(c.input!, c.kind, c.clerkMajor);
   const after = load(result === "output" ? c.output : c.applied!, c.kind, c.clerkMajor);
   const routePaths = new Set(samplePaths(c.route));
+  const served = servedBy(c);
   let gatedBefore = false;
+  let comparedExisting = 0;
   for (const path of samplePathsFor(c, before.matcher)) {
     for (const [variant, headers] of Object.entries(HEADER_SETS)) {
       expect(runsOn(after.matcher, path, headers), `${path} (${variant} request): the matcher is unchanged`).toBe(runsOn(before.matcher, path, headers));
@@ -423,14 +467,16 @@ async function checkKeptPublic(c: Case, result: "output" | "applied"): Promise<v
           expect(now.calls, `${where}: the route is never protected`).not.toContain("auth.protect");
           expect(same(now.result), `${where}: the request goes on`).toBe("next");
           if (old.calls.includes("auth.protect") || same(old.result) !== "next") gatedBefore = true;
-        } else {
+        } else if (served(path) === "existing") {
           expect(now.calls, `${where}: same calls`).toEqual(old.calls);
           expect(now.result, `${where}: same result`).toBe(old.result);
+          comparedExisting++;
         }
       }
     }
   }
   expect(gatedBefore, "the fixture's input did stop a signed-out caller on the route (else this proves nothing)").toBe(true);
+  expect(comparedExisting, "some path of another route was compared").toBeGreaterThan(0);
   if (c.need === "clerk-unprotected") {
     for (const path of routePaths) expect(runsOn(after.matcher, path, HEADER_SETS.plain!), `Clerk still runs on ${path}`).toBe(true);
   }
@@ -438,8 +484,8 @@ async function checkKeptPublic(c: Case, result: "output" | "applied"): Promise<v
 
 /**
  * A route that must stay public (a webhook): the patch changes what the middleware does on that
- * route only, on purpose. Everywhere else it does exactly what it did; on the route, a signed-out
- * caller goes on, and no matcher entry was added for it.
+ * route only, on purpose. Everywhere else it does exactly what it did (other routes and pages of
+ * the app included); on the route, a signed-out caller goes on, and no matcher entry was added for it.
  */
 describe("a route kept public: the same everywhere else, never a gate on it", () => {
   const cases = loadCases().filter((c) => c.output !== "" && rulesEdited(c));
@@ -452,15 +498,17 @@ describe("a route kept public: the same everywhere else, never a gate on it", ()
 });
 
 /**
- * Where the patcher refuses to exempt the route, the manual edit it prints must keep the same rule:
- * each such fixture's applied.* is its input with the printed edit made by hand (every code line
- * the edit prints is in it), and it is checked like a patch.
+ * Where the patcher refuses to exempt the route (a gate it cannot edit or prove, or an exemption
+ * that would also unprotect another route or page), the manual edit it prints must keep the same
+ * rule: each such fixture's applied.* is its input with the printed edit made by hand (every code
+ * line the edit prints is in it), and it is checked like a patch.
  */
 describe("a refusal's printed edit keeps the rule too", () => {
   const cases = loadCases().filter((c) => c.applied !== undefined);
 
-  it("has fixtures", () => {
+  it("has fixtures, some with an app tree", () => {
     expect(cases.length).toBeGreaterThanOrEqual(4);
+    expect(cases.filter((c) => c.appRoutes.length > 0).length).toBeGreaterThanOrEqual(2);
   });
 
   for (const c of cases) {

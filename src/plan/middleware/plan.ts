@@ -2,6 +2,7 @@
 // exact edit to make by hand. Loaded only when such a file exists (run.ts imports it lazily),
 // since it brings in the parser, magic-string and path-to-regexp.
 import MagicString from "magic-string";
+import { pathToRegexp } from "path-to-regexp";
 import { withEol } from "../../core/text.js";
 import type { CallExpression, Node } from "@babel/types";
 import {
@@ -23,18 +24,19 @@ import {
   onlyDelegates,
   type UserHandler,
 } from "../../clerk/middleware-handler.js";
-import { readClerkRules, type Rule, routeMatchers, ruleVerdict } from "../../clerk/rules.js";
-import { gateWords, refuseGates } from "./gate-refusals.js";
+import { type ReadRules, readClerkRules, type Rule, routeMatchers, ruleVerdict } from "../../clerk/rules.js";
+import { type GateFacts, gateWords, refuseGates } from "./gate-refusals.js";
 import { skipRouteEdit } from "./skip-route.js";
 import type { MiddlewareResult, PatchNote, PlanContext } from "./index.js";
 import { CLERK_API_ENTRY, createContent } from "../../clerk/generated.js";
 import { entryCovering } from "../../clerk/matcher-entry.js";
-import { coverage, type Matcher, type MatcherCondition, nextMatcherRegExp, readConfig, routeMatcherSource, samplePaths } from "../../next/matcher.js";
+import { coverage, mayRunOn, type Matcher, type MatcherCondition, nextMatcherRegExp, readConfig, routeMatcherSource, samplePaths } from "../../next/matcher.js";
 import { clerkLocals } from "../../clerk/names.js";
 import { mentions, unwrapTs } from "../../js/nodes.js";
 import { readSource, type SourceFile } from "../../js/parse.js";
 import { uniqueName } from "../../js/bindings.js";
 import { looksLikeAuthjs, refuse, refuseForeign, type RefusalContext } from "./refusals.js";
+import { exemptionEdit, findExposures } from "../../clerk/exposure.js";
 
 /**
  * Patches an existing middleware/proxy file (a missing one is created by plan/index.ts, without
@@ -250,7 +252,8 @@ function planUnprotected(code: string, ctx: PlanContext, target: Target): Middle
  * middleware's gates (rules.ts: auth.protect(), redirectToSignIn(), a 401 or a redirect under a
  * test of the session) may stop a signed-out caller there, the route joins a public list a gate
  * already exempts, or a new matcher the gate's test now excludes. The result is read back: every
- * path of the route must go on. Otherwise the refusal prints the exact edit to make by hand.
+ * path of the route must go on, and no path Next.js serves from another route or page may lose
+ * its protection (clerk/exposure.ts). Otherwise the refusal prints the exact edit to make by hand.
  */
 function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): MiddlewareResult {
   const read = readSource(code, ctx.path, ctx.typescript);
@@ -272,12 +275,22 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
     (first?.handler.kind === "user" && calledInstance(first.handler.fn, instances) !== undefined) ||
     (rules.ok && paths.some((path) => rules.clerkRuns(path) !== false));
   const pattern = routeMatcherSource(ctx.route);
-  const refuseRules = (why: string, certain: boolean, legacy = false) => {
-    const skip = legacy ? undefined : skipRouteEdit(src, ctx.kind, pattern);
+  const runsOn = (path: string) => !config.ok || mayRunOn(config.matcher, path);
+  // A signed-out caller may be stopped there (a rule this reader cannot read may stop anyone).
+  const gated = (read: ReadRules, path: string) => !read.ok || read.signedOut(path).kind !== "through";
+  const exempted = pathToRegexp(pattern);
+  const exposuresWhere = (exposes: (path: string) => boolean) => findExposures(ctx.route, ctx.appRoutes, exposes);
+  // The printed edit exempts the route's own paths, except those of the routes it keeps protected.
+  const byHand = () => exposuresWhere((path) => runsOn(path) && exempted.test(path) && gated(rules, path));
+  const facts = (why: string, certain: boolean, legacy = false): GateFacts => {
+    const exposures = byHand();
+    const edit = exposures.length > 0 ? exemptionEdit(ctx.route, exposures) : { newRoute: { kind: "pattern" as const, source: pattern }, kept: [] };
+    const skip = legacy || !edit ? undefined : skipRouteEdit(src, ctx.kind, edit);
     // A machine route needs Clerk: skipping the user's own function would skip Clerk too.
     const exact = skip && !(ctx.need === "clerk-unprotected" && skip.target === "middleware") ? { skip } : {};
-    return refuseGates(rctx, { pattern, why, certain, need: ctx.need, legacy, ...exact });
+    return { pattern, why, certain, need: ctx.need, legacy, exposures, ...exact };
   };
+  const refuseRules = (why: string, certain: boolean, legacy = false) => refuseGates.rules(rctx, facts(why, certain, legacy));
   const verdict = ruleVerdict(rules, paths);
   const certain = verdict.kind === "protected";
   if (!isClerk) {
@@ -330,9 +343,9 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
   const after = ms.toString();
   // The edit must have done what it says: read the result back, every path of the route goes on.
   const check = readSource(after, ctx.path, ctx.typescript);
-  const reread = check.ok ? readClerkRules(check.source, options) : undefined;
-  const still = reread?.ok ? paths.map((path) => reread.signedOut(path)).find((fate) => fate.kind !== "through") : undefined;
-  if (!note || !reread?.ok || still) {
+  const reread: ReadRules = check.ok ? readClerkRules(check.source, options) : { ok: false, why: check.error };
+  const still = reread.ok ? paths.map((path) => reread.signedOut(path)).find((fate) => fate.kind !== "through") : undefined;
+  if (!note || !reread.ok || still) {
     const why =
       still?.kind === "answered"
         ? `once exempted from its sign-in checks, \`${still.code}\` may still answer there, and this tool does not change that code`
@@ -343,5 +356,8 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
             : "its rules still stop it after the edit this tool can make";
     return refuseRules(why, certain);
   }
+  // ...and nothing else: no path Next.js serves from another route or page may lose its protection.
+  const exposed = exposuresWhere((path) => runsOn(path) && gated(rules, path) && !gated(reread, path));
+  if (exposed.length > 0) return refuseGates.exposes(rctx, { ...facts("", true), exposures: exposed });
   return patched(ms, note);
 }

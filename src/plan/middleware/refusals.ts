@@ -24,7 +24,7 @@ function refused(ctx: RefusalContext, reason: string, steps: string[]): Refused 
   return { status: "refused", reason, manualEdit: [...steps, skip].join("\n\n") };
 }
 
-function indent(code: string): string {
+export function indent(code: string): string {
   return code
     .trimEnd()
     .split("\n")

@@ -14,6 +14,7 @@ import { quoteString } from "../../js/text.js";
 import { calledInstance, clerkInstances, findHandlers, type UserFn } from "../../clerk/middleware-handler.js";
 import { handlerFunction } from "../../clerk/gate-steps.js";
 import { CLERK_SERVER } from "../../clerk/names.js";
+import type { ExemptionEdit } from "../../clerk/exposure.js";
 
 export interface SkipRoute {
   /** `const isWebhookRoute = createRouteMatcher(["/api/webhooks/clerk"]);`, or the compiled pattern as a function. */
@@ -31,8 +32,12 @@ export interface SkipRoute {
 
 type Kind = "proxy" | "middleware";
 
-/** The edit for `pattern`, or undefined when the function holding the gates is not a block-bodied function this file declares. */
-export function skipRouteEdit(src: SourceFile, kind: Kind, pattern: string): SkipRoute | undefined {
+/**
+ * The edit for the route's exemption (`exemption`: its pattern, or its exact URL as a regular
+ * expression, minus the routes and pages the pattern also reaches: see clerk/exposure.ts), or
+ * undefined when the function holding the gates is not a block-bodied function this file declares.
+ */
+export function skipRouteEdit(src: SourceFile, kind: Kind, exemption: ExemptionEdit): SkipRoute | undefined {
   const target = gateFunction(src, kind);
   if (!target || target.fn.body.type !== "BlockStatement") return undefined;
   const { quote, semi } = src.style;
@@ -41,33 +46,53 @@ export function skipRouteEdit(src: SourceFile, kind: Kind, pattern: string): Ski
   const imported = [...src.bindings.imports].find(([, b]) => b.source === CLERK_SERVER && b.imported === "createRouteMatcher")?.[0];
   const usesMatchers = imported !== undefined || (namespace !== undefined && mentionsMember(src, namespace, "createRouteMatcher"));
   const matcherCall = imported ?? `${namespace}.createRouteMatcher`;
-  const taken = src.bindings.taken;
-  const name = uniqueName(taken.has("isPublicRoute") ? "isWebhookRoute" : "isPublicRoute", taken);
+  const taken = new Set(src.bindings.taken);
+  const plain = exemption.newRoute.kind === "pattern" && exemption.kept.length === 0;
+  const name = uniqueName(plain ? (taken.has("isPublicRoute") ? "isWebhookRoute" : "isPublicRoute") : "isNewRoute", taken);
+  taken.add(name);
   const params = target.fn.params;
   const reqParam = params[target.requestIndex];
   const req = reqParam?.type === "Identifier" ? reqParam.name : undefined;
+  if (!req && params.length > target.requestIndex) return undefined; // a destructured or default request parameter
   const request = req ?? uniqueName("req", taken);
   const paramsText = req
     ? undefined
     : [...params.map((p) => src.code.slice(p.start ?? 0, p.end ?? 0)), ...(target.requestIndex === 1 && params.length === 0 ? ["_auth"] : []), request].join(", ");
-  if (!req && params.length > target.requestIndex) return undefined; // a destructured or default request parameter
   const where = { target: target.clerk ? ("clerkHandler" as const) : ("middleware" as const), line: target.fn.loc?.start.line ?? 0, ...(paramsText === undefined ? {} : { params: paramsText }) };
+  const own = exemption.newRoute.kind === "pattern" ? pathToRegexp(exemption.newRoute.source) : new RegExp(exemption.newRoute.source);
   if (!usesMatchers) {
-    const compiled = pathToRegexp(pattern);
     const param = src.typescript ? "pathname: string" : "pathname";
+    const kept = exemption.kept.map((entry) => pathToRegexp(entry.pattern).toString());
+    const others = kept.length > 0 ? ` && ![${kept.join(", ")}].some((regexp) => regexp.test(pathname))` : "";
     return {
-      declaration: `const ${name} = (${param}) => ${compiled.toString()}.test(pathname)${end}`,
+      declaration: `const ${name} = (${param}) => ${own.toString()}.test(pathname)${others}${end}`,
       compiled: true,
       ...where,
       first: `if (${name}(${request}.nextUrl.pathname)) return${end}`,
     };
   }
-  return {
-    declaration: `const ${name} = ${matcherCall}([${quoteString(pattern, quote)}])${end}`,
-    compiled: false,
-    ...where,
-    first: `if (${name}(${request})) return${end}`,
-  };
+  const lines: string[] = [];
+  if (exemption.newRoute.kind === "regexp") {
+    lines.push(
+      "// Exactly the route's own URL, as a regular expression: createRouteMatcher's patterns",
+      "// ignore case, and Next.js serves other casings from other routes.",
+      `const ${name} = ${matcherCall}([${own.toString()}])${end}`,
+    );
+  } else {
+    lines.push(`const ${name} = ${matcherCall}([${quoteString(exemption.newRoute.source, quote)}])${end}`);
+  }
+  let test = `${name}(${request})`;
+  if (exemption.kept.length > 0) {
+    const other = uniqueName("isOtherRoute", taken);
+    lines.push(
+      "// Other routes and pages that pattern also matches: they keep your checks.",
+      `const ${other} = ${matcherCall}([`,
+      ...exemption.kept.map((kept) => `  ${quoteString(kept.pattern, quote)}, // ${kept.file}`),
+      `])${end}`,
+    );
+    test = `${test} && !${other}(${request})`;
+  }
+  return { declaration: lines.join("\n"), compiled: false, ...where, first: `if (${test}) return${end}` };
 }
 
 function mentionsMember(src: SourceFile, object: string, property: string): boolean {
