@@ -2,7 +2,8 @@ import picomatch from "picomatch";
 import { CliError } from "../core/errors.js";
 import type { Project } from "../project/detect.js";
 import { findHandlers } from "../clerk/middleware-handler.js";
-import { readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "../clerk/rules.js";
+import { noRules, readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "../clerk/rules.js";
+import { clerkMajorOf } from "../clerk/major.js";
 import { locateMiddleware } from "../next/middleware-file.js";
 import { exemptionEdit, type ExemptionEdit, findExposures } from "../clerk/exposure.js";
 import { coverage, mayRunOn, readConfig, routeMatcherSource, samplePaths } from "../next/matcher.js";
@@ -104,7 +105,7 @@ interface MiddlewareFacts {
 }
 
 function middlewareFacts(project: Project): MiddlewareFacts {
-  const none: MiddlewareFacts = { clerk: false, covers: () => false, mayRun: () => false, rules: { ok: true, rules: [] }, customized: false };
+  const none: MiddlewareFacts = { clerk: false, covers: () => false, mayRun: () => false, rules: noRules(), customized: false };
   let location;
   try {
     const context = { language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir };
@@ -131,7 +132,7 @@ function middlewareFacts(project: Project): MiddlewareFacts {
     clerk,
     covers,
     mayRun: (path) => !config.ok || mayRunOn(config.matcher, path),
-    rules: readClerkRules(read.source),
+    rules: readClerkRules(read.source, { clerkMajor: clerkMajorOf(project.clerk.version), kind: location.kind }),
     customized: handler?.kind === "clerk" && handler.setup !== "bare",
     ...(clerk === false ? { why: `${location.path} does not call clerkMiddleware()` } : {}),
   };
@@ -154,7 +155,7 @@ function exemptionOf(route: RoutePath, appRoutes: readonly AppRoute[], middlewar
   const pattern = routeMatcherSource(route);
   const regexp = pathToRegexp(pattern);
   const { rules } = middleware;
-  const protects = (path: string) => !rules.ok || rules.rules.some((r) => r.protects(path));
+  const protects = (path: string) => !rules.ok || rules.rules.some((r) => r.mayProtect(path));
   const exposures = findExposures(route, appRoutes, (path) => middleware.mayRun(path) && regexp.test(path) && protects(path));
   const edit = exposures.length > 0 ? exemptionEdit(route, exposures) : undefined;
   return {

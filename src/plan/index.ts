@@ -7,6 +7,7 @@ import type { EnvTarget } from "../project/env-target.js";
 import type { RouteTarget } from "../project/targets.js";
 import { planEnvStep } from "./env-step.js";
 import { createContent, locateMiddleware, type planMiddleware } from "./middleware/index.js";
+import { clerkMajorOf } from "../clerk/major.js";
 import { emptyStep, type Plan, type StepResult } from "./types.js";
 import { renderRoute, styleInput } from "./route-file.js";
 
@@ -42,7 +43,8 @@ function planMiddlewareFile(input: PlanInput): StepResult {
   const { project, options } = input;
   const step = emptyStep();
   const need = options.style.middleware;
-  const context = { route: options.route, language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir, need };
+  const clerkMajor = clerkMajorOf(project.clerk.version);
+  const context = { route: options.route, language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir, need, ...(clerkMajor === undefined ? {} : { clerkMajor }) };
   const location = locateMiddleware(project.middlewareFiles, context);
   step.notes.push(...location.notes);
   const { path, kind, typescript } = location;

@@ -20,7 +20,7 @@ export function describeMiddlewareNote(note: MiddlewareNote): string {
     }
     case "publicRouteAdded":
       return note.created
-        ? `Added ${note.matcher} = createRouteMatcher([${q(note.pattern)}]) to ${note.path} and exempted it from auth.protect(), so ${note.route} stays reachable without a session.`
+        ? `Added ${note.matcher} = createRouteMatcher([${q(note.pattern)}]) to ${note.path} and exempted it from ${note.gates ? "its sign-in checks" : "auth.protect()"}, so ${note.route} stays reachable without a session.`
         : `Added ${q(note.pattern)} to ${note.matcher} in ${note.path}, so ${note.route} stays reachable without a session.`;
     case "middlewareLeavesPublic":
       switch (note.reason) {

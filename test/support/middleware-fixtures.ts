@@ -29,6 +29,8 @@ export interface FixtureSpec {
   need?: MiddlewareNeed;
   /** The app's other route files and pages, below the app folder ("api/v1/admin/users/route.ts"). */
   app?: string[];
+  /** The project's @clerk/nextjs major (default: unknown). */
+  clerkMajor?: number;
 }
 
 export interface MiddlewareFixture {
@@ -67,7 +69,14 @@ function load(name: string): MiddlewareFixture {
   const nextMajor = spec.nextMajor ?? 16;
   const route = routeOf(spec.route ?? "/api/projects/[id]");
   const need = spec.need ?? "clerk";
-  const base = { route, language: spec.language ?? ext, nextMajor, srcDir, need };
+  const base = {
+    route,
+    language: spec.language ?? ext,
+    nextMajor,
+    srcDir,
+    need,
+    ...(spec.clerkMajor === undefined ? {} : { clerkMajor: spec.clerkMajor }),
+  };
   const file = spec.path ?? `${srcDir ? "src/" : ""}${nextMajor >= 16 ? "proxy" : "middleware"}.${ext}`;
   const location = locateMiddleware([{ path: file, content: input }], base);
   const appRoutes = appRoutesOf(spec.app, srcDir ? "src/app" : "app");

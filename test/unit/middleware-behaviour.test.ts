@@ -26,21 +26,27 @@ interface Case {
   need: "clerk" | "public" | "clerk-unprotected";
   route: RoutePath;
   kind: "proxy" | "middleware";
+  ext: "ts" | "js";
   input: string | undefined;
+  /** What the patcher wrote ("" for a refusal). */
   output: string;
+  /** For a refusal: the input with its printed edit made by hand. */
+  applied?: string;
+  clerkMajor: number;
   appRoutes: AppRoute[];
 }
 
 /**
- * `output.*`: what the patcher wrote. For a refusal, `applied.ts`: the input with the refusal's
+ * `output.*`: what the patcher wrote. For a refusal, `applied.*`: the input with the refusal's
  * printed edit applied by hand (its lines checked against expected.txt below). Every fixture is
  * loaded by test/support/middleware-fixtures.ts.
  */
-function loadCases(result: "output" | "applied" = "output"): Case[] {
+function loadCases(): Case[] {
   return middlewareFixtures().flatMap((f): Case[] => {
-    const output = f[result];
-    if (output === undefined) return [];
-    return [{ name: f.name, need: f.need, route: f.route, kind: f.ctx.kind, input: f.input, output, appRoutes: f.appRoutes }];
+    if (f.output === undefined && f.applied === undefined) return [];
+    const { name, need, route, ext, input, appRoutes } = f;
+    const base = { name, need, route, kind: f.ctx.kind, ext, input, output: f.output ?? "", clerkMajor: f.spec.clerkMajor ?? 7, appRoutes };
+    return [f.applied === undefined ? base : { ...base, applied: f.applied }];
   });
 }
 
@@ -69,7 +75,7 @@ function describeResult(value: unknown): string {
 }
 
 /** A stand-in for anything imported: calling it records the call; any property is another stand-in. */
-function fake(name: string, log: Log, world: { loading: boolean }): unknown {
+function fake(name: string, log: Log, world: World): unknown {
   const target = function () {};
   return new Proxy(target, {
     apply(_t, _this, args: unknown[]) {
@@ -77,36 +83,127 @@ function fake(name: string, log: Log, world: { loading: boolean }): unknown {
       // A factory called while loading (createMiddleware(routing), NextAuth(config)) gives a middleware.
       if (world.loading) return fake(`${name}()`, log, world);
       void args;
-      return marker(name);
+      return result(name, log, world);
     },
     get(_t, prop) {
-      if (typeof prop === "symbol" || prop === "then" || prop === "__esModule") return undefined;
+      if (prop === "__esModule") return true;
+      if (typeof prop === "symbol" || prop === "then") return undefined;
       if (prop === "default") return fake(name, log, world);
       return fake(`${name}.${prop}`, log, world);
     },
   });
 }
 
-const NextResponse = {
-  next: () => marker("next"),
-  redirect: (url: unknown) => marker(`redirect ${String(url)}`),
-  rewrite: (url: unknown) => marker(`rewrite ${String(url)}`),
-  json: (body: unknown) => marker(`json ${JSON.stringify(body)}`),
-};
-
-function clerkModule(log: Log, world: { loading: boolean }) {
-  const auth = Object.assign(async () => ({ userId: null, redirectToSignIn: () => marker("redirectToSignIn") }), {
-    protect: async () => {
-      log.push("auth.protect");
+/** What a fake returns when called: a response to Next, whose other properties are fakes too (`decision.isDenied()`). */
+function result(name: string, log: Log, world: World): Marker {
+  const value = marker(name);
+  return new Proxy(value, {
+    get(target, prop) {
+      if (typeof prop === "symbol" || prop === "then" || prop in target) return (target as unknown as Record<string | symbol, unknown>)[prop];
+      return fake(`${name}.${prop}`, log, world);
     },
+  });
+}
+
+/** A response the code builds: how it was made and its status, e.g. "json {...} 401", "response 401". */
+const statusOf = (init: unknown) => (init && typeof init === "object" && "status" in init ? String((init as { status: unknown }).status) : "200");
+
+class FakeResponse {
+  marker: string;
+  headers = new Headers();
+  cookies = marker("").cookies;
+  constructor(_body?: unknown, init?: unknown) {
+    this.marker = `response ${statusOf(init)}`;
+  }
+  static json(body: unknown, init?: unknown) {
+    return marker(`json ${JSON.stringify(body)} ${statusOf(init)}`);
+  }
+  static redirect(url: unknown) {
+    return marker(`redirect ${String(url)}`);
+  }
+}
+
+class NextResponse extends FakeResponse {
+  static next() {
+    return marker("next");
+  }
+  static rewrite(url: unknown) {
+    return marker(`rewrite ${String(url)}`);
+  }
+}
+
+/** Who calls: signed out (as a webhook or an API key looks to auth()), a member, an admin of the organization. */
+export type Caller = "signedOut" | "member" | "admin";
+const CALLERS: Caller[] = ["signedOut", "member", "admin"];
+
+/** What clerkMiddleware() does with a thrown redirectToSignIn() or a rejected auth.protect(): its own answer. */
+class ClerkControlFlow extends Error {}
+
+function authObject(caller: Caller) {
+  const redirectToSignIn = () => {
+    throw new ClerkControlFlow("redirectToSignIn");
+  };
+  if (caller === "signedOut") {
+    return { userId: null, sessionId: null, orgId: null, orgRole: null, sessionClaims: null, isAuthenticated: false, has: () => false, redirectToSignIn, redirectToSignUp: redirectToSignIn };
+  }
+  const orgRole = caller === "admin" ? "org:admin" : "org:member";
+  const has = (params: Record<string, string>) => (params.role ? params.role === orgRole : caller === "admin");
+  const sessionClaims = { metadata: { role: caller === "admin" ? "admin" : "member" } };
+  return { userId: "user_1", sessionId: "sess_1", orgId: "org_1", orgRole, sessionClaims, isAuthenticated: true, has, redirectToSignIn, redirectToSignUp: redirectToSignIn };
+}
+
+/** auth.protect() of @clerk/nextjs 7: async; signed out or failing the check, it rejects (clerkMiddleware answers). */
+function protect(log: Log, world: World) {
+  return (params?: unknown) => {
+    log.push("auth.protect");
+    const auth = authObject(world.caller);
+    let denied: string | undefined;
+    if (!auth.userId) denied = "protect: signed out";
+    else if (typeof params === "function") denied = (params as (has: unknown) => boolean)(auth.has) ? undefined : "protect: 404";
+    else if (params && typeof params === "object" && ["role", "permission", "feature", "plan"].some((k) => k in params)) {
+      denied = auth.has(params as Record<string, string>) ? undefined : "protect: 404";
+    }
+    const result = denied ? Promise.reject(new ClerkControlFlow(denied)) : Promise.resolve(auth);
+    // Not awaited, a rejection goes unseen (as in Clerk 6+): never an unhandled rejection here.
+    result.catch(() => undefined);
+    return result;
+  };
+}
+
+interface World {
+  loading: boolean;
+  caller: Caller;
+  /** The fixture's @clerk/nextjs major: before 6, auth() is sync and its object has protect() (sync, throwing). */
+  clerkMajor: number;
+}
+
+function clerkModule(log: Log, world: World) {
+  const asyncAuth = Object.assign(async () => authObject(world.caller), { protect: protect(log, world) });
+  const syncAuth = () => ({
+    ...authObject(world.caller),
+    protect: (params?: unknown) => {
+      log.push("auth.protect");
+      const caller = authObject(world.caller);
+      if (!caller.userId) throw new ClerkControlFlow("protect: signed out");
+      if (params && typeof params === "object" && "role" in params && !caller.has(params as Record<string, string>)) throw new ClerkControlFlow("protect: 404");
+      return caller;
+    },
+  });
+  const auth = new Proxy(asyncAuth, {
+    apply: (_t, _this, args: unknown[]) => (world.clerkMajor < 6 ? syncAuth() : asyncAuth(...(args as []))),
   });
   return {
     clerkMiddleware(...args: unknown[]) {
       const handler = typeof args[0] === "function" ? (args[0] as (...a: unknown[]) => unknown) : undefined;
       return async (req: unknown, event: unknown) => {
         log.push("clerk");
-        const result = handler ? await handler(auth, req, event) : undefined;
-        return result ?? marker("next");
+        try {
+          const result = handler ? await handler(auth, req, event) : undefined;
+          return result || marker("next");
+        } catch (error) {
+          if (error instanceof ClerkControlFlow) return marker(error.message);
+          throw error;
+        }
       };
     },
     // Clerk's own matcher (strings compiled with path-to-regexp 6, case ignored; RegExps as they are).
@@ -114,8 +211,16 @@ function clerkModule(log: Log, world: { loading: boolean }) {
       const matcher = createPathMatcher(patterns);
       return (req: { nextUrl: { pathname: string } }) => matcher(req.nextUrl.pathname);
     },
-    get authMiddleware() {
-      return fake("authMiddleware", log, world);
+    // authMiddleware() of @clerk/nextjs 5: skips ignoredRoutes, lets publicRoutes through, else 401 (API) or sign-in.
+    authMiddleware(options: { publicRoutes?: string[]; ignoredRoutes?: string[] } = {}) {
+      const matches = (patterns: string[], path: string) => createPathMatcher(patterns)(path);
+      return async (req: { nextUrl: { pathname: string } }) => {
+        const path = req.nextUrl.pathname;
+        if (matches(options.ignoredRoutes ?? ["/((?!api|trpc))(_next.*|.+\\.[\\w]+$)"], path)) return marker("next");
+        log.push("clerk");
+        if (matches(options.publicRoutes ?? [], path) || authObject(world.caller).userId) return marker("next");
+        return matches(["/api/(.*)", "/trpc/(.*)"], path) ? marker("json 401") : marker("redirectToSignIn");
+      };
     },
   };
 }
@@ -124,25 +229,28 @@ interface Loaded {
   handler: ((req: unknown, event: unknown) => unknown) | undefined;
   matcher: unknown;
   log: Log;
+  world: World;
 }
 
-function load(code: string, kind: string): Loaded {
+function load(code: string, kind: string, clerkMajor = 7): Loaded {
   const log: Log = [];
-  const world = { loading: true };
+  const world: World = { loading: true, caller: "signedOut", clerkMajor };
   const js = ts.transpileModule(code, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
   }).outputText;
   const modules: Record<string, unknown> = {
     "@clerk/nextjs/server": clerkModule(log, world),
+    "@clerk/nextjs": clerkModule(log, world),
     "next/server": { NextResponse },
   };
   const require = (id: string) => modules[id] ?? fake(id, log, world);
   const module = { exports: {} as Record<string, unknown> };
-  vm.runInThisContext(`(function (require, module, exports) {${js}\n})`)(require, module, module.exports);
+  const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined, info: () => undefined };
+  vm.runInThisContext(`(function (require, module, exports, Response, console) {${js}\n})`)(require, module, module.exports, FakeResponse, quiet);
   world.loading = false;
   const exports = module.exports;
   const handler = (exports[kind] ?? exports.default) as Loaded["handler"];
-  return { handler, matcher: (exports.config as { matcher?: unknown } | undefined)?.matcher, log };
+  return { handler, matcher: (exports.config as { matcher?: unknown } | undefined)?.matcher, log, world };
 }
 
 // ---- Next's decision: does the middleware run for this request? ----
@@ -182,8 +290,9 @@ function request(path: string, headers: Headers) {
   };
 }
 
-async function run(loaded: Loaded, path: string, headers: Headers): Promise<{ calls: Log; result: string }> {
+async function run(loaded: Loaded, path: string, headers: Headers, caller: Caller = "signedOut"): Promise<{ calls: Log; result: string }> {
   loaded.log.length = 0;
+  loaded.world.caller = caller;
   const value = await loaded.handler?.(request(path, headers), { waitUntil: () => undefined });
   return { calls: [...loaded.log], result: describeResult(value) };
 }
@@ -234,14 +343,14 @@ const HEADER_SETS: Record<string, Headers> = {
 
 /** Whether the patch left the matcher as it was (then the handler's rules were edited instead). */
 function sameMatcher(c: Case): boolean {
-  return c.input !== undefined && JSON.stringify(load(c.input, c.kind).matcher) === JSON.stringify(load(c.output, c.kind).matcher);
+  return c.input !== undefined && c.output !== "" && JSON.stringify(load(c.input, c.kind, c.clerkMajor).matcher) === JSON.stringify(load(c.output, c.kind, c.clerkMajor).matcher);
 }
 
 /** Machine-token routes: a widened matcher is checked like any route, a rule edit like a webhook's. */
 const rulesEdited = (c: Case) => c.need === "public" || (c.need === "clerk-unprotected" && sameMatcher(c));
 
 describe("patched middleware behaves as before, plus Clerk alone on new paths", () => {
-  const cases = loadCases().filter((c) => !rulesEdited(c));
+  const cases = loadCases().filter((c) => c.output !== "" && !rulesEdited(c));
 
   it("covers the whole corpus", () => {
     expect(cases.length).toBeGreaterThan(40);
@@ -249,29 +358,29 @@ describe("patched middleware behaves as before, plus Clerk alone on new paths", 
 
   for (const c of cases) {
     it(c.name, async () => {
-      const before = c.input === undefined ? undefined : load(c.input, c.kind);
-      const after = load(c.output, c.kind);
+      const before = c.input === undefined ? undefined : load(c.input, c.kind, c.clerkMajor);
+      const after = load(c.output, c.kind, c.clerkMajor);
       expect(after.handler, "the patched file exports a middleware").toBeTypeOf("function");
       const oldMatcher = before?.handler ? before.matcher : [];
       for (const path of samplePathsFor(c, oldMatcher)) {
         for (const [variant, headers] of Object.entries(HEADER_SETS)) {
-          const where = `${path} (${variant} request)`;
-          const ranBefore = before?.handler !== undefined && runsOn(before.matcher, path, headers);
-          const runsNow = runsOn(after.matcher, path, headers);
-          if (ranBefore) {
-            expect(runsNow, `${where}: still runs`).toBe(true);
-            const old = await run(before, path, headers);
-            const now = await run(after, path, headers);
-            expect(now.calls.filter((call) => call === "clerk").length, `${where}: Clerk runs once`).toBe(1);
-            if (old.calls.includes("clerk")) expect(now.calls, `${where}: same calls`).toEqual(old.calls);
-            else expect(now.calls.filter((call) => call !== "clerk"), `${where}: same calls`).toEqual(old.calls);
-            // Clerk answers "go on" with NextResponse.next(): the same as returning nothing.
-            const same = (r: string) => (r === "next []" ? "next" : r);
-            expect(same(now.result), `${where}: same result`).toBe(same(old.result));
-          } else if (runsNow) {
-            const now = await run(after, path, headers);
-            expect(now.calls, `${where}: only Clerk runs on a newly covered path`).toEqual(["clerk"]);
-            expect(now.result, `${where}: Clerk's own response`).toBe("next []");
+          for (const caller of CALLERS) {
+            const where = `${path} (${variant} request, ${caller})`;
+            const ranBefore = before?.handler !== undefined && runsOn(before.matcher, path, headers);
+            const runsNow = runsOn(after.matcher, path, headers);
+            if (ranBefore) {
+              expect(runsNow, `${where}: still runs`).toBe(true);
+              const old = await run(before, path, headers, caller);
+              const now = await run(after, path, headers, caller);
+              expect(now.calls.filter((call) => call === "clerk").length, `${where}: Clerk runs once`).toBe(1);
+              if (old.calls.includes("clerk")) expect(now.calls, `${where}: same calls`).toEqual(old.calls);
+              else expect(now.calls.filter((call) => call !== "clerk"), `${where}: same calls`).toEqual(old.calls);
+              expect(same(now.result), `${where}: same result`).toBe(same(old.result));
+            } else if (runsNow) {
+              const now = await run(after, path, headers, caller);
+              expect(now.calls, `${where}: only Clerk runs on a newly covered path`).toEqual(["clerk"]);
+              expect(now.result, `${where}: Clerk's own response`).toBe("next []");
+            }
           }
         }
       }
@@ -281,6 +390,9 @@ describe("patched middleware behaves as before, plus Clerk alone on new paths", 
     });
   }
 });
+
+/** Clerk answers "go on" with NextResponse.next(): the same as returning nothing. */
+const same = (r: string) => (r === "next []" ? "next" : r);
 
 /**
  * Who Next.js serves a path from: the new route, an existing route or page, or nothing (404).
@@ -298,36 +410,42 @@ function servedBy(c: Case): (path: string) => "new" | "existing" | "none" {
 }
 
 /**
- * The rule for a route exempted from the Clerk handler's rules: the matcher is unchanged; on the
- * route's own paths auth.protect() never runs; on every path Next.js serves from another route or
- * page (in any case: createRouteMatcher ignores it) the middleware does exactly what it did.
- * Paths Next.js serves from the new route or from nothing (a 404) may differ.
+ * The rule for a route exempted from the middleware's gates (a webhook; a machine route, whose
+ * tokens look signed out to auth()): the matcher is unchanged; on the route's own paths a
+ * signed-out caller goes on (no auth.protect(), no redirect, no 401, nothing but "next"); on every
+ * path Next.js serves from another route or page (in any case: createRouteMatcher ignores it)
+ * every caller meets exactly what they met before. Paths Next.js serves from the new route or
+ * from nothing (a 404) may differ.
  */
-async function checkKeptPublic(c: Case): Promise<void> {
-  const before = load(c.input!, c.kind);
-  const after = load(c.output, c.kind);
+async function checkKeptPublic(c: Case, result: "output" | "applied"): Promise<void> {
+  const before = load(c.input!, c.kind, c.clerkMajor);
+  const after = load(result === "output" ? c.output : c.applied!, c.kind, c.clerkMajor);
   const routePaths = new Set(samplePaths(c.route));
   const served = servedBy(c);
-  let protectedBefore = false;
+  let gatedBefore = false;
   let comparedExisting = 0;
   for (const path of samplePathsFor(c, before.matcher)) {
     for (const [variant, headers] of Object.entries(HEADER_SETS)) {
-      const where = `${path} (${variant} request)`;
-      expect(runsOn(after.matcher, path, headers), `${where}: the matcher is unchanged`).toBe(runsOn(before.matcher, path, headers));
+      expect(runsOn(after.matcher, path, headers), `${path} (${variant} request): the matcher is unchanged`).toBe(runsOn(before.matcher, path, headers));
       if (!runsOn(after.matcher, path, headers)) continue;
-      const now = await run(after, path, headers);
-      if (routePaths.has(path)) {
-        expect(now.calls, `${where}: the public route is never protected`).not.toContain("auth.protect");
-        if ((await run(before, path, headers)).calls.includes("auth.protect")) protectedBefore = true;
-      } else if (served(path) === "existing") {
-        const old = await run(before, path, headers);
-        expect(now.calls, `${where}: same calls`).toEqual(old.calls);
-        expect(now.result, `${where}: same result`).toBe(old.result);
-        comparedExisting++;
+      for (const caller of CALLERS) {
+        const where = `${path} (${variant} request, ${caller})`;
+        const old = await run(before, path, headers, caller);
+        const now = await run(after, path, headers, caller);
+        if (routePaths.has(path)) {
+          if (caller !== "signedOut") continue;
+          expect(now.calls, `${where}: the route is never protected`).not.toContain("auth.protect");
+          expect(same(now.result), `${where}: the request goes on`).toBe("next");
+          if (old.calls.includes("auth.protect") || same(old.result) !== "next") gatedBefore = true;
+        } else if (served(path) === "existing") {
+          expect(now.calls, `${where}: same calls`).toEqual(old.calls);
+          expect(now.result, `${where}: same result`).toBe(old.result);
+          comparedExisting++;
+        }
       }
     }
   }
-  expect(protectedBefore, "the fixture's input did protect the route (else this proves nothing)").toBe(true);
+  expect(gatedBefore, "the fixture's input did stop a signed-out caller on the route (else this proves nothing)").toBe(true);
   expect(comparedExisting, "some path of another route was compared").toBeGreaterThan(0);
   if (c.need === "clerk-unprotected") {
     for (const path of routePaths) expect(runsOn(after.matcher, path, HEADER_SETS.plain!), `Clerk still runs on ${path}`).toBe(true);
@@ -335,51 +453,48 @@ async function checkKeptPublic(c: Case): Promise<void> {
 }
 
 /**
- * A route that must stay public (a webhook): the patch changes what the Clerk handler does on that
- * route only, on purpose. Everywhere else the middleware does exactly what it did (other routes
- * and pages of the app included); on the route, auth.protect() never runs and no matcher entry
- * was added for it.
+ * A route that must stay public (a webhook): the patch changes what the middleware does on that
+ * route only, on purpose. Everywhere else it does exactly what it did (other routes and pages of
+ * the app included); on the route, a signed-out caller goes on, and no matcher entry was added for it.
  */
-describe("a route kept public: the same everywhere else, never auth.protect() on it", () => {
-  const cases = loadCases().filter(rulesEdited);
+describe("a route kept public: the same everywhere else, never a gate on it", () => {
+  const cases = loadCases().filter((c) => c.output !== "" && rulesEdited(c));
+
+  it("has fixtures", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(4);
+  });
+
+  for (const c of cases) it(c.name, () => checkKeptPublic(c, "output"));
+});
+
+/**
+ * Where the patcher refuses to exempt the route (a gate it cannot edit or prove, or an exemption
+ * that would also unprotect another route or page), the manual edit it prints must keep the same
+ * rule: each such fixture's applied.* is its input with the printed edit made by hand (every code
+ * line the edit prints is in it), and it is checked like a patch.
+ */
+describe("a refusal's printed edit keeps the rule too", () => {
+  const cases = loadCases().filter((c) => c.applied !== undefined);
 
   it("has fixtures, some with an app tree", () => {
     expect(cases.length).toBeGreaterThanOrEqual(4);
     expect(cases.filter((c) => c.appRoutes.length > 0).length).toBeGreaterThanOrEqual(2);
   });
 
-  for (const c of cases) it(c.name, () => checkKeptPublic(c));
-});
-
-/**
- * Where exempting the route would also unprotect another route or page, the patcher refuses and
- * prints an edit. That edit keeps the same rule: each fixture's applied.ts is its input with the
- * printed edit made by hand, line for line, and it is checked like a patch.
- */
-describe("a refusal's printed edit keeps the rule too", () => {
-  const cases = loadCases("applied");
-
-  it("has fixtures", () => {
-    expect(cases.length).toBeGreaterThanOrEqual(4);
-  });
-
   for (const c of cases) {
-    it(`${c.name}: applied.ts makes the printed edit`, () => {
+    it(`${c.name}: applied.${c.ext} makes the printed edit`, () => {
       const expected = readFileSync(join(MIDDLEWARE_FIXTURES, c.name, "expected.txt"), "utf8");
       const edit = expected.slice(expected.indexOf("--- manual edit ---"));
-      const code = edit
+      const printed = edit
         .split("\n")
         .filter((line) => line.startsWith("    "))
-        .map((line) => line.slice(4));
-      const declarations = code.slice(0, code.findIndex((line) => line.startsWith("export default")));
-      const condition = code.find((line) => line.trimStart().startsWith("if ("));
-      expect(declarations.length).toBeGreaterThan(0);
-      const applied = new Set(c.output.split("\n").map((line) => line.trim()));
-      for (const line of [...declarations, condition ?? "(no condition)"].filter((l) => l.trim() !== "")) {
-        expect(applied.has(line.trim()), `applied.ts has: ${line}`).toBe(true);
-      }
+        .map((line) => line.trim())
+        .filter((line) => line !== "");
+      expect(printed.length).toBeGreaterThan(0);
+      const applied = new Set(c.applied!.split("\n").map((line) => line.trim()));
+      for (const line of printed) expect(applied.has(line), `applied.${c.ext} has: ${line}`).toBe(true);
     });
 
-    it(`${c.name}: the same everywhere else, never auth.protect() on the route`, () => checkKeptPublic(c));
+    it(`${c.name}: the same everywhere else, never a gate on the route`, () => checkKeptPublic(c, "applied"));
   }
 });

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { MiddlewareResult } from "../../src/plan/middleware/index.js";
@@ -33,6 +34,8 @@ describe("planMiddleware fixtures", () => {
         expect(again.status, describeResult(again)).toBe("unchanged");
       } else {
         await expect(describeResult(result)).toMatchFileSnapshot(join(c.dir, "expected.txt"));
+        // A route kept past the middleware's gates: the printed edit is applied by hand and run (middleware-behaviour.test.ts).
+        if (result.status === "refused" && c.ctx.need !== "clerk") expect(existsSync(join(c.dir, `applied.${c.ext}`)), `applied.${c.ext}`).toBe(true);
       }
     });
   }

@@ -69,7 +69,21 @@ export function addPublicMatcher(
   const { quote, semi, eol } = input.style;
   const declaration = `const ${spec.name} = ${spec.createRouteMatcher}([${quoteString(spec.pattern, quote)}])${semi ? ";" : ""}`;
   ms.appendLeft(spec.after.end ?? 0, `${eol}${declaration}`);
-  for (const { test, argument } of spec.conditions) ms.appendLeft(test.end ?? 0, ` && !${spec.name}(${argument})`);
+  for (const { test, argument } of spec.conditions) {
+    // `a || b`, `a ?? b`, `c ? a : b` bind looser than &&: keep the test whole.
+    const loose = needsParentheses(test);
+    if (loose) ms.appendLeft(test.start ?? 0, "(");
+    ms.appendLeft(test.end ?? 0, `${loose ? ")" : ""} && !${spec.name}(${argument})`);
+  }
+}
+
+function needsParentheses(test: Node): boolean {
+  const inner = unwrapTs(test);
+  if (inner !== test) return true;
+  return (
+    (inner.type === "LogicalExpression" && inner.operator !== "&&") ||
+    ["ConditionalExpression", "AssignmentExpression", "SequenceExpression", "YieldExpression", "ArrowFunctionExpression"].includes(inner.type)
+  );
 }
 
 /** The quote the matcher's own strings use, if any. */

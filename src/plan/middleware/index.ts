@@ -21,6 +21,8 @@ export interface MiddlewareContext extends MiddlewareFileContext {
    * webhook). "clerk-unprotected": both (machine tokens), see MiddlewareNeed.
    */
   need?: MiddlewareNeed;
+  /** The project's @clerk/nextjs major (installed, else declared), when known: how its rules read. */
+  clerkMajor?: number;
 }
 
 /** What planMiddleware needs to know about the file it patches, and about the app. */
@@ -57,7 +59,16 @@ export type PatchNote =
    * A route that must stay public (a webhook) joined the createRouteMatcher list `matcher` that
    * the clerkMiddleware() handler exempts from auth.protect(); `created`: that list is new.
    */
-  | { kind: "publicRouteAdded"; path: string; route: string; pattern: string; matcher: string; created: boolean };
+  | {
+      kind: "publicRouteAdded";
+      path: string;
+      route: string;
+      pattern: string;
+      matcher: string;
+      created: boolean;
+      /** The new matcher exempts the route from gates other than auth.protect() too (redirectToSignIn(), a 401…). */
+      gates?: boolean;
+    };
 
 export type UnchangedNote =
   | { kind: "middlewareAlreadyCovers"; path: string; route: string; everywhere: boolean }

@@ -25,6 +25,8 @@ import {
   type UserHandler,
 } from "../../clerk/middleware-handler.js";
 import { type ReadRules, readClerkRules, type Rule, routeMatchers, ruleVerdict } from "../../clerk/rules.js";
+import { type GateFacts, gateWords, refuseGates } from "./gate-refusals.js";
+import { skipRouteEdit } from "./skip-route.js";
 import type { MiddlewareResult, PatchNote, PlanContext } from "./index.js";
 import { CLERK_API_ENTRY, createContent } from "../../clerk/generated.js";
 import { entryCovering } from "../../clerk/matcher-entry.js";
@@ -34,7 +36,6 @@ import { mentions, unwrapTs } from "../../js/nodes.js";
 import { readSource, type SourceFile } from "../../js/parse.js";
 import { uniqueName } from "../../js/bindings.js";
 import { looksLikeAuthjs, refuse, refuseForeign, type RefusalContext } from "./refusals.js";
-import { type Exemption, refusePublic } from "./public-refusals.js";
 import { exemptionEdit, findExposures } from "../../clerk/exposure.js";
 
 /**
@@ -248,10 +249,11 @@ function planUnprotected(code: string, ctx: PlanContext, target: Target): Middle
 
 /**
  * The route must answer without a session: never add a matcher entry for it. When the
- * clerkMiddleware() handler's own rules (createRouteMatcher + auth.protect()) protect it, the
- * route joins the public list the handler already uses, or a new one it now exempts; a shape
- * this tool cannot follow is refused with the edit to make. So is an exemption that would also
- * unprotect a path Next.js serves from another route or page (see exposure.ts).
+ * middleware's gates (rules.ts: auth.protect(), redirectToSignIn(), a 401 or a redirect under a
+ * test of the session) may stop a signed-out caller there, the route joins a public list a gate
+ * already exempts, or a new matcher the gate's test now excludes. The result is read back: every
+ * path of the route must go on, and no path Next.js serves from another route or page may lose
+ * its protection (clerk/exposure.ts). Otherwise the refusal prints the exact edit to make by hand.
  */
 function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): MiddlewareResult {
   const read = readSource(code, ctx.path, ctx.typescript);
@@ -263,37 +265,55 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
   });
   const config = readConfig(src.ast);
   if (config.ok && !coverage(config.matcher, ctx.route).covered) return leave("notCovered");
+  const paths = samplePaths(ctx.route);
+  const options = { kind: ctx.kind, ...(ctx.clerkMajor === undefined ? {} : { clerkMajor: ctx.clerkMajor }) };
+  const rules = readClerkRules(src, options);
   const [first] = findHandlers(src.ast, src.bindings, ctx.kind);
   const instances = clerkInstances(src.bindings);
-  const isClerk = first?.handler.kind === "clerk" || (first?.handler.kind === "user" && calledInstance(first.handler.fn, instances) !== undefined);
-  if (!isClerk) return leave("notClerk");
-  const paths = samplePaths(ctx.route);
-  const rules = readClerkRules(src);
-  const verdict = ruleVerdict(rules, paths);
-  if (verdict.kind === "public") return leave("noRule");
+  const isClerk =
+    first?.handler.kind === "clerk" ||
+    (first?.handler.kind === "user" && calledInstance(first.handler.fn, instances) !== undefined) ||
+    (rules.ok && paths.some((path) => rules.clerkRuns(path) !== false));
   const pattern = routeMatcherSource(ctx.route);
   const runsOn = (path: string) => !config.ok || mayRunOn(config.matcher, path);
-  const protects = (read: ReadRules, path: string) => read.ok && read.rules.some((rule) => rule.protects(path));
-  // The printed edit exempts the pattern's paths from every rule, except those of the routes it keeps protected.
+  // A signed-out caller may be stopped there (a rule this reader cannot read may stop anyone).
+  const gated = (read: ReadRules, path: string) => !read.ok || read.signedOut(path).kind !== "through";
   const exempted = pathToRegexp(pattern);
-  const exemption = (exposes: (path: string) => boolean): Exemption => {
-    const exposures = findExposures(ctx.route, ctx.appRoutes, exposes);
-    return { pattern, exposures, edit: exemptionEdit(ctx.route, exposures) };
+  const exposuresWhere = (exposes: (path: string) => boolean) => findExposures(ctx.route, ctx.appRoutes, exposes);
+  // The printed edit exempts the route's own paths, except those of the routes it keeps protected.
+  const byHand = () => exposuresWhere((path) => runsOn(path) && exempted.test(path) && gated(rules, path));
+  const facts = (why: string, certain: boolean, legacy = false): GateFacts => {
+    const exposures = byHand();
+    const edit = exposures.length > 0 ? exemptionEdit(ctx.route, exposures) : { newRoute: { kind: "pattern" as const, source: pattern }, kept: [] };
+    const skip = legacy || !edit ? undefined : skipRouteEdit(src, ctx.kind, edit);
+    // A machine route needs Clerk: skipping the user's own function would skip Clerk too.
+    const exact = skip && !(ctx.need === "clerk-unprotected" && skip.target === "middleware") ? { skip } : {};
+    return { pattern, why, certain, need: ctx.need, legacy, exposures, ...exact };
   };
-  const byHand = () => exemption((path) => runsOn(path) && exempted.test(path) && (!rules.ok || protects(rules, path)));
-  const refuseRules = (why: string, certain = true) => refusePublic.rules(rctx, byHand(), why, certain, ctx.need);
-  if (!rules.ok || verdict.kind === "unknown") return refuseRules(verdict.kind === "unknown" ? verdict.why : "", false);
-  const protecting = rules.rules.filter((rule) => paths.some((path) => rule.protects(path)));
+  const refuseRules = (why: string, certain: boolean, legacy = false) => refuseGates.rules(rctx, facts(why, certain, legacy));
+  const verdict = ruleVerdict(rules, paths);
+  const certain = verdict.kind === "protected";
+  if (!isClerk) {
+    // A middleware without Clerk: nothing to exempt the route from with Clerk's lists, but its own
+    // session checks (a cookie, a header) would stop the webhook all the same.
+    if (rules.ok && paths.every((path) => rules.signedOut(path).kind === "through")) return leave("noRule");
+    if (verdict.kind === "protected" || (rules.ok && verdict.kind === "unknown")) return refuseRules(verdict.kind === "unknown" ? verdict.why : `\`${verdict.rule}\` answers it`, certain);
+    return leave("notClerk");
+  }
+  if (!rules.ok) return refuseRules(rules.why, false);
+  if (paths.every((path) => rules.signedOut(path).kind === "through")) return leave("noRule");
+  const gating = rules.rules.filter((rule) => paths.some((path) => rule.mayProtect(path)));
   const ms = new MagicString(code);
   let note: PatchNote | undefined;
-  // A negated matcher with a literal list (`!isPublicRoute(req)`): the route joins that list.
+  // A negated matcher with a literal list (`!isPublicRoute(req)`, an earlier `if (isPublicRoute(req)) return`): the route joins that list.
   const lists = new Map<string, NonNullable<Rule["terms"][number]["patterns"]>>();
   const positive: Rule[] = [];
-  for (const rule of protecting) {
+  for (const rule of gating) {
     const exempting = rule.terms.find((term) => term.negated && term.patterns);
     if (exempting?.patterns) lists.set(exempting.matcher, exempting.patterns);
-    else if (rule.test && rule.terms.length > 0) positive.push(rule);
-    else return refuseRules("it calls auth.protect() on every request");
+    else if (rules.legacy) return refuseRules("authMiddleware() has no publicRoutes list", certain, true);
+    else if (rule.test && rule.request) positive.push(rule);
+    else return refuseRules(`${gateWords(rule)} on every request`, certain);
   }
   for (const [matcher, patterns] of lists) {
     addPublicPattern(ms, src, patterns, pattern);
@@ -305,27 +325,39 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
     const last = declarations.sort((a, b) => (a.start ?? 0) - (b.start ?? 0)).at(-1);
     const after = last && src.ast.program.body.find((node) => (node.start ?? 0) <= (last.start ?? 0) && (last.end ?? 0) <= (node.end ?? 0));
     const init = last?.init ? unwrapTs(last.init) : undefined;
-    if (!after || init?.type !== "CallExpression") return refuseRules("its route matchers are not declared at the top of the file");
+    // No createRouteMatcher() to declare the route's next to: this tool does not bring in a deprecated API.
+    if (!after || init?.type !== "CallExpression") return refuseRules(`${gateWords(positive[0]!)} under \`${positive[0]!.text}\`, and this file has no createRouteMatcher() list to exempt the route with`, certain);
     const taken = new Set([...src.bindings.locals.keys(), ...[...src.bindings.imports.keys()]]);
     const name = uniqueName(taken.has("isPublicRoute") ? "isWebhookRoute" : "isPublicRoute", taken);
+    const tests = new Map(positive.map((rule) => [rule.test!, rule.request!]));
     addPublicMatcher(ms, src, {
       name,
       createRouteMatcher: code.slice(init.callee.start ?? 0, init.callee.end ?? 0),
       pattern,
       after,
-      conditions: positive.map((rule) => ({ test: rule.test!, argument: rule.terms[0]!.argument })),
+      conditions: [...tests].map(([test, argument]) => ({ test, argument })),
     });
-    note = { kind: "publicRouteAdded", path: ctx.path, route: ctx.route.pattern, pattern, matcher: name, created: true };
+    const gates = positive.some((rule) => rule.gate.via !== "protect");
+    note = { kind: "publicRouteAdded", path: ctx.path, route: ctx.route.pattern, pattern, matcher: name, created: true, ...(gates ? { gates } : {}) };
   }
   const after = ms.toString();
-  // The edit must have done what it says: read the result back.
+  // The edit must have done what it says: read the result back, every path of the route goes on.
   const check = readSource(after, ctx.path, ctx.typescript);
-  const patchedRules: ReadRules = check.ok ? readClerkRules(check.source) : { ok: false, why: check.error };
-  if (!note || ruleVerdict(patchedRules, paths).kind !== "public") {
-    return refuseRules("its rules still protect the route after the edit this tool can make");
+  const reread: ReadRules = check.ok ? readClerkRules(check.source, options) : { ok: false, why: check.error };
+  const still = reread.ok ? paths.map((path) => reread.signedOut(path)).find((fate) => fate.kind !== "through") : undefined;
+  if (!note || !reread.ok || still) {
+    const why =
+      still?.kind === "answered"
+        ? `once exempted from its sign-in checks, \`${still.code}\` may still answer there, and this tool does not change that code`
+        : still?.kind === "unknown"
+          ? still.why
+          : verdict.kind === "unknown"
+            ? verdict.why
+            : "its rules still stop it after the edit this tool can make";
+    return refuseRules(why, certain);
   }
   // ...and nothing else: no path Next.js serves from another route or page may lose its protection.
-  const exposed = exemption((path) => runsOn(path) && protects(rules, path) && !protects(patchedRules, path));
-  if (exposed.exposures.length > 0) return refusePublic.exposes(rctx, { ...byHand(), exposures: exposed.exposures }, ctx.need);
+  const exposed = exposuresWhere((path) => runsOn(path) && gated(rules, path) && !gated(reread, path));
+  if (exposed.length > 0) return refuseGates.exposes(rctx, { ...facts("", true), exposures: exposed });
   return patched(ms, note);
 }

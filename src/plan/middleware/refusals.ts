@@ -1,5 +1,4 @@
 // Shapes this tool won't rewrite: why, and the exact edit to make by hand.
-import type { MiddlewareNeed } from "../../styles/declaration.js";
 import type { RoutePath } from "../../next/route-path.js";
 import type { Handler } from "../../clerk/middleware-handler.js";
 import type { MiddlewareResult } from "./index.js";
