@@ -12,8 +12,10 @@ import { detectPackageManagerAndWorkspace, type Workspace } from "./workspace.js
 export interface Project {
   /** Absolute path of the project root. */
   root: string;
-  /** "app" or "src/app". */
+  /** "app" or "src/app"; "" when only the Pages Router is there (the audit reads such projects). */
   appDir: string;
+  /** "pages" or "src/pages", when there is one (the audit reads its api/ routes). */
+  pagesDir?: string;
   /** true when the App Router lives in src/app. */
   srcDir: boolean;
   language: Language;
@@ -106,7 +108,8 @@ function installedVersion(root: string, name: string): string | undefined {
     const manifest = path.join(dir, "node_modules", name, "package.json");
     if (existsSync(manifest)) {
       try {
-        return (JSON.parse(readFileSync(manifest, "utf8")) as { version?: string }).version ?? "0.0.0";
+        // The safe reader: a FIFO or a folder there is never opened to read (no hang).
+        return (JSON.parse(readText(manifest) ?? "") as { version?: string }).version ?? "0.0.0";
       } catch {
         return undefined;
       }
@@ -161,7 +164,15 @@ function isDirectory(file: string): boolean {
   return existsSync(file) && statSync(file).isDirectory();
 }
 
-export async function detectProject(cwd: string): Promise<Project> {
+export interface DetectOptions {
+  /**
+   * Detecting for the read-only audit: any Next.js 13 or newer (Route Handlers arrived in 13.2),
+   * and a project with only the Pages Router (its API routes are audited).
+   */
+  audit?: boolean;
+}
+
+export async function detectProject(cwd: string, options: DetectOptions = {}): Promise<Project> {
   const root = path.resolve(cwd);
   if (!existsSync(root)) {
     throw new CliError("CWD_NOT_FOUND", `The folder ${root} does not exist.`, { hint: "Check the path given to --cwd." });
@@ -181,7 +192,8 @@ export async function detectProject(cwd: string): Promise<Project> {
   // Next.js uses app/ when it exists and only then looks at src/app (find-pages-dir).
   const rootApp = isDirectory(path.join(root, "app"));
   const srcDir = !rootApp && isDirectory(path.join(root, "src/app"));
-  if (!srcDir && !rootApp) {
+  const pagesDir = isDirectory(path.join(root, "pages")) ? "pages" : isDirectory(path.join(root, "src/pages")) ? "src/pages" : undefined;
+  if (!srcDir && !rootApp && !(options.audit && pagesDir)) {
     const pagesOnly = isDirectory(path.join(root, "pages")) || isDirectory(path.join(root, "src/pages"));
     throw new CliError(
       "NO_APP_ROUTER",
@@ -194,7 +206,12 @@ export async function detectProject(cwd: string): Promise<Project> {
 
   const nextInstalled = installedVersion(root, "next");
   const nextMajor = majorFromRange(nextInstalled ?? nextRange);
-  if (nextMajor < 15) {
+  if (options.audit && nextMajor < 13) {
+    throw new CliError("UNSUPPORTED_NEXT", `This project uses Next.js ${nextInstalled ?? nextRange}; the audit reads Next.js 13 and newer (Route Handlers arrived in 13.2).`, {
+      hint: "Upgrade first: npx @next/codemod@latest upgrade latest — then run the audit again.",
+    });
+  }
+  if (nextMajor < 15 && !options.audit) {
     throw new CliError(
       "UNSUPPORTED_NEXT",
       `This project uses Next.js ${nextInstalled ?? nextRange}; @clerk/nextjs 7 and the generated handlers (async params) need Next.js 15 or newer.`,
@@ -214,8 +231,9 @@ export async function detectProject(cwd: string): Promise<Project> {
   const { packageManager, workspace } = await detectPackageManager(root);
   return {
     root,
-    appDir: srcDir ? "src/app" : "app",
-    srcDir,
+    appDir: srcDir ? "src/app" : rootApp ? "app" : "",
+    ...(pagesDir ? { pagesDir } : {}),
+    srcDir: srcDir || (!rootApp && pagesDir === "src/pages"),
     language: existsSync(path.join(root, "tsconfig.json")) ? "ts" : "js",
     nextMajor,
     clerk: {

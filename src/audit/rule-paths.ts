@@ -1,0 +1,58 @@
+import { parse } from "path-to-regexp";
+import type { Node } from "@babel/types";
+import type { ReadRules } from "../clerk/rules.js";
+import { stringValue } from "../js/nodes.js";
+import { matchesPath, nextMatcherRegExp, routeMatcherSource, samplePaths } from "../next/matcher.js";
+import type { RoutePath } from "../next/route-path.js";
+
+// The request paths a middleware rule is judged on, for one route: the route's own samples, plus
+// a path of every createRouteMatcher pattern that the route also serves. A catch-all
+// /api/[...path] under `!isPublicRoute(req)` with "/api/webhooks(.*)" public is then seen to be
+// public on /api/webhooks/x: protection must hold on every path the route serves.
+
+/** A few concrete paths a path-to-regexp 6 pattern matches (as Clerk compiles createRouteMatcher patterns). */
+export function pathsOfPattern(pattern: string): string[] {
+  let tokens;
+  try {
+    tokens = parse(pattern);
+  } catch {
+    return [];
+  }
+  let paths: string[] = [""];
+  for (const token of tokens) {
+    if (typeof token === "string") {
+      paths = paths.map((p) => p + token);
+      continue;
+    }
+    const values = token.pattern === ".*" ? ["", "/sample", "sample"] : ["sample", "123"];
+    const optional = token.modifier === "?" || token.modifier === "*";
+    const choices = [...values.map((v) => token.prefix + v + token.suffix), ...(optional ? [""] : [])];
+    paths = paths.flatMap((p) => choices.map((c) => p + c)).slice(0, 64);
+  }
+  return paths.filter((p) => p.startsWith("/"));
+}
+
+/** The patterns of the rules' createRouteMatcher lists, as written. */
+function rulePatterns(read: ReadRules): string[] {
+  if (!read.ok) return [];
+  const patterns: string[] = [];
+  for (const rule of read.rules) {
+    for (const term of rule.terms) {
+      for (const element of term.patterns?.elements ?? []) {
+        const value = element ? stringValue(element as Node) : undefined;
+        if (value !== undefined) patterns.push(value);
+      }
+    }
+  }
+  return patterns;
+}
+
+export function rulePathsFor(route: RoutePath, read: ReadRules): string[] {
+  const own = samplePaths(route);
+  const regexp = nextMatcherRegExp(routeMatcherSource(route));
+  if (!regexp) return own;
+  const extra = rulePatterns(read)
+    .flatMap(pathsOfPattern)
+    .filter((path) => matchesPath(regexp, path));
+  return [...new Set([...own, ...extra])];
+}
