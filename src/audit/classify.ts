@@ -216,13 +216,23 @@ function pagesResponse(status: number | undefined): Value {
   );
 }
 
+/** A Response whose status is written as a number below 300 (Pages Router: sent so). */
+function answersSuccess(value: Value | undefined, st: State, router: "app" | "pages"): boolean {
+  if (router === "pages") return typeof st.sent === "number" && st.sent < 300;
+  const inner = value?.k === "promise" && value.value ? value.value : value;
+  const status = inner?.k === "obj" && inner.response ? inner.response.status : undefined;
+  return status !== undefined && status < 300;
+}
+
 function endOf(end: { t: "normal" | "return" | "throw"; st: State; v?: Value; src?: Source[] }, router: "app" | "pages"): End {
   const { st } = end;
   if (end.t === "throw") return end.src && end.src.length > 0 ? { kind: "guard", sources: end.src } : { kind: "refusal" };
-  if (st.forced.length > 0) return { kind: "guard", sources: st.forced };
   const value = end.t === "return" ? end.v : undefined;
+  // An exit the caller decided is a check, unless it answers with a success: then the signed-out
+  // caller gets an answer (a route public on purpose says so with --allow-public).
+  if (st.forced.length > 0 && !answersSuccess(value, st, router)) return { kind: "guard", sources: st.forced };
   if (value?.k === "promise" && value.rejects) return value.rejects.length > 0 ? { kind: "guard", sources: value.rejects } : { kind: "refusal" };
-  if (value?.k === "obj" && value.response && value.taint.length > 0) return { kind: "guard", sources: value.taint };
+  if (value?.k === "obj" && value.response && value.taint.length > 0 && !answersSuccess(value, st, router)) return { kind: "guard", sources: value.taint };
   const answer = (): End => (st.doubt ? { kind: "unknown", why: st.doubt } : { kind: "answer" });
   if (router === "pages") {
     if (value?.k === "opaque") return { kind: "unknown", why: value.why };

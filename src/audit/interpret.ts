@@ -68,6 +68,8 @@ function joinValues(a: Value, b: Value): Value {
   const taint = union(a.taint, b.taint);
   if (a.k === "prim" && b.k === "prim" && a.v === b.v) return { ...a, taint };
   if (a.k === b.k && (a.k === "request" || a.k === "secret" || a.k === "unknown")) return { ...a, taint } as Value;
+  // Either what the caller sent or a constant: the caller still chooses it.
+  if ((a.k === "request" && b.k === "prim") || (a.k === "prim" && b.k === "request")) return { k: "request", taint };
   if (a.k === "opaque") return { ...a, taint };
   if (b.k === "opaque") return { ...b, taint };
   return { k: "unknown", taint };
@@ -577,7 +579,16 @@ export class Interpreter {
       // The right side may or may not run: its throws are not certain, its value joins the left's.
       const values = rights.filter((r): r is { v: Value; st: State } => "v" in r);
       if (values.length === 0) return [{ v: tainted(UNKNOWN, a.taint), st: left.st }];
-      return joinResults(values.map((r) => ({ v: a.k === "request" && r.v.k === "request" ? r.v : tainted({ k: "unknown", taint: [] }, union(a.taint, r.v.taint)), st: joinStates([left.st, r.st]) })));
+      return joinResults(
+        values.map((r) => {
+          const taint = union(a.taint, r.v.taint);
+          const b = truthiness(r.v);
+          // `x || true` is truthy and `x && false` falsy whatever x is: the right side decides.
+          if (node.operator === "||" && b === true) return { v: prim(true, taint), st: joinStates([left.st, r.st]) };
+          if (node.operator === "&&" && b === false) return { v: prim(false, taint), st: joinStates([left.st, r.st]) };
+          return { v: tainted(joinValues(a, r.v), taint), st: joinStates([left.st, r.st]) };
+        }),
+      );
     });
   }
 

@@ -99,8 +99,9 @@ function authObject(source: "session" | "machine", ctx: LibraryContext): Value {
         ctx.needsClerk();
         return { throws: ["protect"] };
       }),
-      redirectToSignIn: throwing(["protect"]),
-      redirectToSignUp: throwing(["protect"]),
+      // A throw (Next answers 307); a check when the caller decided to call it.
+      redirectToSignIn: throwing([]),
+      redirectToSignUp: throwing([]),
     },
     [],
     tainted(UNKNOWN, [source]),
@@ -212,7 +213,7 @@ export function callLibrary(source: string, path: string[], args: Value[], argTe
       ctx.clerkCalled();
       return { value: resolves(prim(null, ["user"])) };
     }
-    if (name === "redirectToSignIn" || name === "redirectToSignUp") return { throws: ["protect"] };
+    if (name === "redirectToSignIn" || name === "redirectToSignUp") return { throws: [] };
     return undefined;
   }
   if (source === "@clerk/nextjs/webhooks" || source === "@clerk/backend/webhooks") {
