@@ -169,7 +169,7 @@ function judge(value: Value, node: Node | undefined, module: LoadedModule, route
     if (error instanceof TooComplex) return unknown("too many paths to follow");
     return unknown(`this reader failed on it (${(error as Error).message})`);
   }
-  const base = { checks: ctx.checks, needsMiddleware: ctx.needs };
+  const base = { checks: [...new Set([...writtenChecks(value.fn, module), ...ctx.checks])], needsMiddleware: ctx.needs };
   const answers = ends.some((end) => end.kind === "answer");
   const via = ctx.via ? `via ${ctx.via}` : undefined;
   if (answers) {
@@ -184,6 +184,21 @@ function judge(value: Value, node: Node | undefined, module: LoadedModule, route
     return { ...base, protection, ...(via ? { note: via } : {}) };
   }
   return { ...base, protection: ctx.called ? "unchecked" : "none", ...(ctx.notAwaited ? { note: PROTECT_NOT_AWAITED } : {}) };
+}
+
+/** has({ … }) and auth.protect({ … }) arguments as written in the handler (also where a signed-out caller never gets to them). */
+function writtenChecks(fn: Node, module: LoadedModule): string[] {
+  const found: string[] = [];
+  visitAll(fn, (node) => {
+    if (node.type !== "CallExpression" || !node.arguments[0] || node.arguments[0].type === "ArrowFunctionExpression") return;
+    const callee = node.callee;
+    const name = callee.type === "Identifier" ? callee.name : callee.type === "MemberExpression" && callee.property.type === "Identifier" ? callee.property.name : undefined;
+    if (name === "has" || (name === "protect" && callee.type === "MemberExpression")) {
+      const argument = node.arguments[0];
+      found.push(module.code.slice(argument.start ?? 0, argument.end ?? 0));
+    }
+  });
+  return found;
 }
 
 /** Why an exported value is not a handler this reader can run. */

@@ -693,6 +693,7 @@ export class Interpreter {
       case "fn":
         return this.callFunction(fn, args, st, label).map((r) => ("v" in r ? { ...r, v: tainted(r.v, fn.taint) } : r));
       case "native": {
+        if (fn.name === "has" && argNodes[0]) this.ctx.check(this.ctx.text(argNodes[0], scope.module));
         const outcome = fn.call(args, self);
         if ("throws" in outcome) return [{ thr: union(outcome.throws, st.forced), st }];
         if ("sends" in outcome) return [{ v: outcome.value, st: { ...st, sent: outcome.sends ?? "unknown" } }];
