@@ -48,6 +48,7 @@ export class TooComplex extends Error {}
 const MAX_STEPS = 60_000;
 const MAX_PATHS = 200;
 const MAX_DEPTH = 24;
+const MAX_RETURNS = 8;
 
 export interface InterpreterContext extends LibraryContext {
   steps: number;
@@ -179,7 +180,9 @@ export class Interpreter {
         if (value.k === "promise") return { v: value, st: after };
         return { v: { k: "promise", value, taint: value.taint }, st: after };
       });
-      return joinResults(results);
+      // Each way the function returns goes on apart (a 429 Response or null: `if (limited) return limited`
+      // must see which); past a few, they are joined.
+      return results.length > MAX_RETURNS ? joinResults(results) : results;
     } finally {
       this.ctx.stack.pop();
     }
@@ -674,7 +677,7 @@ export class Interpreter {
           })
         : this.expr(callee, scope, st).map((r) => ("thr" in r ? r : { fn: r.v, st: r.st }));
     const args = node.arguments.map((a) => (a.type === "SpreadElement" ? a.argument : a)) as Node[];
-    return joinResults(
+    return (
       targets.flatMap((t) => {
         if ("thr" in t) return [t];
         if (node.type === "OptionalCallExpression" && node.optional && t.fn.k === "prim" && t.fn.v == null) return [{ v: UNDEFINED, st: t.st }];
@@ -684,7 +687,7 @@ export class Interpreter {
         }
         const label = this.ctx.text(callee, scope.module);
         return evaluated.flatMap((e) => ("thr" in e ? [e] : this.apply(t.fn, e.values, args, t.self, e.st, node.type === "NewExpression", scope, label)));
-      }),
+      })
     );
   }
 
