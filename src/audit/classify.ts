@@ -2,7 +2,7 @@ import type { Node } from "@babel/types";
 import { CLERK_SERVER } from "../clerk/names.js";
 import { visit, Interpreter, TooComplex, type InterpreterContext, type State } from "./interpret.js";
 import { LoadedModule, Modules, type ModuleSource } from "./modules.js";
-import { lineOf, obj, UNKNOWN, union, type ModuleScope, type Source, type Value } from "./values.js";
+import { lineOf, obj, tainted, UNKNOWN, union, type ModuleScope, type Source, type Value } from "./values.js";
 
 // How each exported HTTP method of a route file (or a Pages Router API route's default export) is
 // protected: the handler is run by interpret.ts for an anonymous caller, and every way it can end
@@ -242,11 +242,13 @@ function answersSuccess(value: Value | undefined, st: State, router: "app" | "pa
 function endOf(end: { t: "normal" | "return" | "throw"; st: State; v?: Value; src?: Source[] }, router: "app" | "pages"): End {
   const { st } = end;
   if (end.t === "throw") return end.src && end.src.length > 0 ? { kind: "guard", sources: end.src } : { kind: "refusal" };
-  const value = end.t === "return" ? end.v : undefined;
+  const returned = end.t === "return" ? end.v : undefined;
+  // `return POST(request)`: what the other handler's promise holds.
+  const value = returned?.k === "promise" && returned.value && !returned.rejects ? tainted(returned.value, returned.taint) : returned;
   // An exit the caller decided is a check, unless it answers with a success: then the signed-out
   // caller gets an answer (a route public on purpose says so with --allow-public).
   if (st.forced.length > 0 && !answersSuccess(value, st, router)) return { kind: "guard", sources: st.forced };
-  if (value?.k === "promise" && value.rejects) return value.rejects.length > 0 ? { kind: "guard", sources: value.rejects } : { kind: "refusal" };
+  if (returned?.k === "promise" && returned.rejects) return returned.rejects.length > 0 ? { kind: "guard", sources: returned.rejects } : { kind: "refusal" };
   if (value?.k === "obj" && value.response && value.taint.length > 0 && !answersSuccess(value, st, router)) return { kind: "guard", sources: value.taint };
   const answer = (): End => (st.doubt ? { kind: "unknown", why: st.doubt } : { kind: "answer" });
   if (router === "pages") {

@@ -1,7 +1,7 @@
 import picomatch from "picomatch";
 import { CliError } from "../core/errors.js";
 import type { Project } from "../project/detect.js";
-import { findHandlers } from "../clerk/middleware-handler.js";
+import { calledInstance, clerkInstances, findHandlers, onlyDelegates } from "../clerk/middleware-handler.js";
 import { readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "../clerk/rules.js";
 import { locateMiddleware } from "../next/middleware-file.js";
 import { coverage, readConfig } from "../next/matcher.js";
@@ -119,7 +119,12 @@ function middlewareFacts(project: Project): MiddlewareFacts {
   if (!read.ok) return { ...none, path: location.path, clerk: "unknown", covers: () => "unknown", why: read.error, coverageWhy: `${location.path} does not parse (${read.error})` };
   const [candidate, second] = findHandlers(read.source.ast, read.source.bindings, location.kind);
   const handler = second ? undefined : candidate?.handler;
-  const clerk = handler?.kind === "clerk" ? true : handler?.kind === "user" ? false : "unknown";
+  // The user's own function that calls Clerk's middleware (clerkMiddleware(...)(req, event), the legacy
+  // authMiddleware) on some paths: Clerk may run, where is not read here (never "no Clerk").
+  const callsClerk = [...read.source.bindings.imports.values()].some((i) => i.source.startsWith("@clerk/nextjs") && (i.imported === "clerkMiddleware" || i.imported === "authMiddleware"));
+  const instance = handler?.kind === "user" ? calledInstance(handler.fn, clerkInstances(read.source.bindings)) : undefined;
+  const delegates = handler?.kind === "user" && instance !== undefined && onlyDelegates(handler.fn, instance);
+  const clerk = handler?.kind === "clerk" || delegates ? true : handler?.kind === "user" && !callsClerk && instance === undefined ? false : "unknown";
   const config = readConfig(read.source.ast);
   const covers = (route: ScannedRoute["route"]): boolean | "unknown" => {
     if (clerk !== true) return clerk;

@@ -777,6 +777,18 @@ function binary(operator: string, a: Value, b: Value): Value {
     case "+":
       if (a.k === "prim" && b.k === "prim") return prim((a.v as never) + (b.v as never), taint);
       return derived([a, b]);
+    case "in":
+      // `"error" in result`: known for an object whose keys are all known.
+      if (a.k === "prim" && typeof a.v === "string" && b.k === "obj" && !b.fallback && !b.response) return prim(b.props.has(a.v), taint);
+      return tainted(UNKNOWN, taint);
+    case "instanceof": {
+      // `result instanceof NextResponse`: a Response is one; a literal object or a primitive is not.
+      const responseClass = b.k === "lib" && (b.path[b.path.length - 1] === "NextResponse" || b.path[b.path.length - 1] === "Response");
+      if (!responseClass) return tainted(UNKNOWN, taint);
+      if (a.k === "obj" && a.response) return prim(true, taint);
+      if (a.k === "prim" || (a.k === "obj" && !a.fallback)) return prim(false, taint);
+      return tainted(UNKNOWN, taint);
+    }
     default:
       if (a.k === "prim" && b.k === "prim" && typeof a.v === "number" && typeof b.v === "number") {
         const x = a.v;

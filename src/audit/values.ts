@@ -105,9 +105,11 @@ export function truthiness(value: Value): boolean | undefined {
   switch (value.k) {
     case "prim":
       return !!value.v;
+    case "lib":
+      // A library's export exists; a member of one (`auth.userId`) may not.
+      return value.path.length <= 1 ? true : undefined;
     case "obj":
     case "fn":
-    case "lib":
     case "native":
     case "promise":
       return true;
