@@ -186,7 +186,7 @@ function routeFindings(
   const findings: Finding[] = [];
   const publicOnPurpose = facts.markedPublic || allowed(base.route);
   const needsClerk = handlers.some((h) => h.needsMiddleware && NEEDS_CLERK.has(h.protection));
-  const entry = entryCovering(scanned.route, middleware.customized);
+  const entry = needsClerk && (middleware.clerk === false || covered === false) ? entryCovering(scanned.route, middleware.customized) : undefined;
   if (needsClerk && middleware.clerk === false) {
     findings.push({ ...base, code: "NO_MIDDLEWARE", severity: "error", ...(middleware.why ? { why: middleware.why } : {}), ...(entry ? { entry } : {}) });
   } else if (needsClerk && covered === false) {

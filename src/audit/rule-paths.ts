@@ -11,7 +11,17 @@ import type { RoutePath } from "../next/route-path.js";
 // public on /api/webhooks/x: protection must hold on every path the route serves.
 
 /** A few concrete paths a path-to-regexp 6 pattern matches (as Clerk compiles createRouteMatcher patterns). */
+const patternPaths = new Map<string, string[]>();
+
 export function pathsOfPattern(pattern: string): string[] {
+  const cached = patternPaths.get(pattern);
+  if (cached) return cached;
+  const paths = computePaths(pattern);
+  patternPaths.set(pattern, paths);
+  return paths;
+}
+
+function computePaths(pattern: string): string[] {
   let tokens;
   try {
     tokens = parse(pattern);
@@ -32,8 +42,18 @@ export function pathsOfPattern(pattern: string): string[] {
   return paths.filter((p) => p.startsWith("/"));
 }
 
-/** The patterns of the rules' createRouteMatcher lists, as written. */
+const patternsOf = new WeakMap<ReadRules, string[]>();
+
+/** The patterns of the rules' createRouteMatcher lists, as written (read once per middleware). */
 function rulePatterns(read: ReadRules): string[] {
+  const cached = patternsOf.get(read);
+  if (cached) return cached;
+  const patterns = collectPatterns(read);
+  patternsOf.set(read, patterns);
+  return patterns;
+}
+
+function collectPatterns(read: ReadRules): string[] {
   if (!read.ok) return [];
   const patterns: string[] = [];
   for (const rule of read.rules) {
@@ -49,10 +69,10 @@ function rulePatterns(read: ReadRules): string[] {
 
 export function rulePathsFor(route: RoutePath, read: ReadRules): string[] {
   const own = samplePaths(route);
+  const candidates = rulePatterns(read).flatMap(pathsOfPattern);
+  if (candidates.length === 0) return own;
   const regexp = nextMatcherRegExp(routeMatcherSource(route));
   if (!regexp) return own;
-  const extra = rulePatterns(read)
-    .flatMap(pathsOfPattern)
-    .filter((path) => matchesPath(regexp, path));
+  const extra = candidates.filter((path) => matchesPath(regexp, path));
   return [...new Set([...own, ...extra])];
 }
