@@ -221,3 +221,48 @@ describe("Pages Router API routes", () => {
     expect(protectionOf("export default function handler(req: any, res: any) {\n  res.json({ ok: true });\n}\n", { router: "pages", file: PAGES })).toBe("none");
   });
 });
+
+// Clerk's own require-auth-protection rule (clerk/javascript, packages/eslint-plugin): its
+// Route Handler cases and its cases about the shape of a check, written here as route handlers.
+// Where this reader differs (it is looser only about position, and follows what Clerk's rule
+// calls unverifiable) the case says so.
+describe("agrees with Clerk's require-auth-protection on check shapes", () => {
+  const NAV = `${AUTH}import { redirect, notFound } from "next/navigation";\n`;
+  it.each([
+    ["await auth.protect()", "await auth.protect();\nreturn new Response('ok');", "protect"],
+    ["(await auth()).protect()", "await (await auth()).protect();\nreturn new Response('ok');", "protect"],
+    ["auth.protect()'s result destructured", "const { sessionId } = await auth.protect();\nreturn Response.json({ sessionId });", "protect"],
+    ["userId === null with redirect()", "const { userId } = await auth();\nif (userId === null) redirect('/sign-in');\nreturn new Response('ok');", "auth-check"],
+    ["userId === null in a block with notFound()", "const { userId } = await auth();\nif (userId === null) {\n  notFound();\n}\nreturn new Response('ok');", "auth-check"],
+    ["userId == null returning null", "const { userId } = await auth();\nif (userId == null) return null;\nreturn new Response('ok');", "auth-check"],
+    ["work before the exit inside the guard", "const { userId } = await auth();\nif (userId === null) {\n  console.log('unauth-access', userId);\n  return null;\n}\nreturn new Response('ok');", "auth-check"],
+    ["!sessionId with redirect()", "const { sessionId } = await auth();\nif (!sessionId) redirect('/sign-in');\nreturn new Response('ok');", "auth-check"],
+    ["isAuthenticated === false with throw", "const { isAuthenticated } = await auth();\nif (isAuthenticated === false) throw new Error('unauth');\nreturn new Response('ok');", "auth-check"],
+    ["null === userId (flipped)", "const { userId } = await auth();\nif (null === userId) return null;\nreturn new Response('ok');", "auth-check"],
+    ["protect after a return", "return new Response('ok');\nawait auth.protect();", "none"],
+    // Clerk's rule refuses any await before protect; here the signed-out caller still gets no answer.
+    ["(looser about position) work before protect", "const data = await fetch('https://example.com');\nawait auth.protect();\nreturn Response.json({ ok: data.ok });", "protect"],
+  ])("%s", (_name, body, expected) => {
+    expect(protectionOf(get(body, NAV))).toBe(expected);
+  });
+
+  it("exports: a const arrow, `export { handlePost as POST }`, and one method of two missing its check", () => {
+    expect(protectionOf(`${AUTH}export const GET = async () => {\n  await auth.protect();\n  return new Response("ok");\n};\n`)).toBe("protect");
+    expect(classify(`${AUTH}async function handlePost() {\n  await auth.protect();\n  return new Response("ok");\n}\nexport { handlePost as POST };\n`)[0]).toMatchObject({ method: "POST", protection: "protect" });
+    const both = classify(`${AUTH}export async function GET() {\n  await auth.protect();\n  return new Response("ok");\n}\nexport async function POST() {\n  return new Response("ok");\n}\n`);
+    expect(both.map((h) => [h.method, h.protection])).toEqual([["GET", "protect"], ["POST", "none"]]);
+  });
+
+  it("(follows what Clerk's rule calls unverifiable) a handler re-exported from a project module, and one made by a project HOF", () => {
+    const files = {
+      [ROUTE]: 'export { POST } from "./handlers";\n',
+      "app/api/x/handlers.ts": `${AUTH}export async function POST() {\n  await auth.protect();\n  return new Response("ok");\n}\n`,
+    };
+    expect(protectionOf(files)).toBe("protect");
+    const hof = {
+      [ROUTE]: 'import { withAuth } from "@/lib/with-auth";\nasync function _POST() {\n  return new Response("ok");\n}\nconst POST = withAuth(_POST);\nexport { POST };\n',
+      "lib/with-auth.ts": `${AUTH}export function withAuth(handler: () => Promise<Response>) {\n  return async () => {\n    await auth.protect();\n    return handler();\n  };\n}\n`,
+    };
+    expect(protectionOf(hof)).toBe("protect");
+  });
+});
