@@ -3,7 +3,7 @@ import type { Node } from "@babel/types";
 import type { ReadRules } from "../clerk/rules.js";
 import { stringValue } from "../js/nodes.js";
 import { matchesPath, nextMatcherRegExp, routeMatcherSource, samplePaths } from "../next/matcher.js";
-import type { RoutePath } from "../next/route-path.js";
+import { urlSegments, type RoutePath } from "../next/route-path.js";
 
 // The request paths a middleware rule is judged on, for one route: the route's own samples, plus
 // a path of every createRouteMatcher pattern that the route also serves. A catch-all
@@ -44,6 +44,16 @@ function computePaths(pattern: string): string[] {
 
 const patternsOf = new WeakMap<ReadRules, string[]>();
 
+/** "/api/files" for /api/files/[...path]: the URL up to the first dynamic segment. */
+function staticPrefix(route: RoutePath): string {
+  let prefix = "";
+  for (const segment of urlSegments(route.segments)) {
+    if (segment.kind !== "static") break;
+    prefix += `/${segment.value}`;
+  }
+  return prefix;
+}
+
 /** The patterns of the rules' createRouteMatcher lists, as written (read once per middleware). */
 function rulePatterns(read: ReadRules): string[] {
   const cached = patternsOf.get(read);
@@ -69,7 +79,12 @@ function collectPatterns(read: ReadRules): string[] {
 
 export function rulePathsFor(route: RoutePath, read: ReadRules): string[] {
   const own = samplePaths(route);
-  const candidates = rulePatterns(read).flatMap(pathsOfPattern);
+  // Only a path under the route's leading static segments can be one it serves: the rest are
+  // dropped before any regular expression runs (thousands of routes × every pattern's paths).
+  const prefix = staticPrefix(route).toLowerCase();
+  const candidates = rulePatterns(read)
+    .flatMap(pathsOfPattern)
+    .filter((path) => path.toLowerCase().startsWith(prefix));
   if (candidates.length === 0) return own;
   const regexp = nextMatcherRegExp(routeMatcherSource(route));
   if (!regexp) return own;
