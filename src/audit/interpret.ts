@@ -8,7 +8,7 @@
 import type { Node, Statement } from "@babel/types";
 import { isFunctionNode } from "../js/exports.js";
 import { stringValue } from "../js/nodes.js";
-import { callLibrary, derived, frameworkKind, globalValue, isVerifyingWrapper, libraryMember, response, type LibraryContext } from "./library.js";
+import { callLibrary, derived, frameworkKind, globalValue, isVerifyingWrapper, libraryMember, type LibraryContext } from "./library.js";
 import {
   Binding,
   equality,
@@ -651,17 +651,11 @@ export class Interpreter {
     return this.expr(node.object, scope, st).flatMap((r) => {
       if ("thr" in r) return [r];
       const optional = node.type === "OptionalMemberExpression" && node.optional === true;
-      const keys = this.propertyKey(node, scope, r.st);
+      const keys = propertyKey(node);
       if (keys === undefined) return [{ v: tainted(r.v.k === "request" || r.v.k === "secret" || r.v.k === "opaque" ? r.v : UNKNOWN, r.v.taint), st: r.st }];
       const value = this.member(r.v, keys, optional || node.type === "OptionalMemberExpression");
       return ["thr" in value ? { thr: value.thr, st: r.st } : { v: value, st: r.st }];
     });
-  }
-
-  private propertyKey(node: Extract<Node, { type: "MemberExpression" | "OptionalMemberExpression" }>, _scope: Scope, _st: State): string | undefined {
-    if (!node.computed) return node.property.type === "Identifier" ? node.property.name : node.property.type === "PrivateName" ? undefined : stringValue(node.property);
-    if (node.property.type === "NumericLiteral") return String(node.property.value);
-    return stringValue(node.property);
   }
 
   private call(node: Extract<Node, { type: "CallExpression" | "OptionalCallExpression" | "NewExpression" }>, scope: Scope, st: State): Res[] {
@@ -671,7 +665,7 @@ export class Interpreter {
       callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression"
         ? this.expr(callee.object, scope, st).flatMap((r) => {
             if ("thr" in r) return [r];
-            const key = this.propertyKey(callee, scope, r.st);
+            const key = propertyKey(callee);
             const m = key === undefined ? tainted(r.v.k === "request" || r.v.k === "secret" ? r.v : UNKNOWN, r.v.taint) : this.member(r.v, key, callee.type === "OptionalMemberExpression");
             return ["thr" in m ? { thr: m.thr, st: r.st } : { fn: m, self: r.v, st: r.st }];
           })
@@ -714,7 +708,8 @@ export class Interpreter {
         const name = `${fn.path.join(".") || "it"}() from ${fn.source}`;
         const framework = frameworkKind(fn.source, fn.path);
         if (framework) return [{ v: { k: "opaque", why: framework, taint: [] }, st }];
-        if (isVerifyingWrapper(fn.source, fn.path)) return [{ v: verifiedWrapper(args[0]), st }];
+        // verifySignatureAppRouter(handler): the handler runs only for a valid signature.
+        if (isVerifyingWrapper(fn.source, fn.path)) return [{ v: native("verified", () => ({ throws: ["webhook"] })), st }];
         // A callback handed to an unknown library that calls Clerk: what it decides is out of reach.
         const callback = args.find((a) => a.k === "fn" && this.ctx.mentionsClerk(a.fn, a.scope.module));
         if (callback) return [{ v: { k: "opaque", why: `passes its code to ${name}`, taint: [] }, st }];
@@ -736,10 +731,11 @@ export class Interpreter {
   }
 }
 
-/** verifySignatureAppRouter(handler): the handler runs only for a valid signature. */
-function verifiedWrapper(handler: Value | undefined): Value {
-  void handler;
-  return native("verified", () => ({ throws: ["webhook"] }));
+/** The property a member expression reads, when it is written as a name or a literal. */
+function propertyKey(node: Extract<Node, { type: "MemberExpression" | "OptionalMemberExpression" }>): string | undefined {
+  if (!node.computed) return node.property.type === "Identifier" ? node.property.name : node.property.type === "PrivateName" ? undefined : stringValue(node.property);
+  if (node.property.type === "NumericLiteral") return String(node.property.value);
+  return stringValue(node.property);
 }
 
 function unary(operator: string, value: Value): Value {
@@ -819,4 +815,3 @@ export function visit(node: Node, fn: (node: Node) => void): void {
   }
 }
 
-export { response };

@@ -135,7 +135,7 @@ function compareSecret(a: Value | undefined, b: Value | undefined): Value {
 }
 
 /** A Response, status when it is written as a number (default 200). */
-export function response(init: Value | undefined, fallbackStatus = 200): Value {
+export function response(init: Value | undefined, fallbackStatus: number | undefined = 200): Value {
   let status: number | undefined = fallbackStatus;
   if (init && init.k === "obj") {
     const given = init.props.get("status");
@@ -153,8 +153,8 @@ const responseStatics = (): Value =>
     {
       json: native("json", (args) => ({ value: response(args[1]) })),
       redirect: native("redirect", () => ({ value: response(undefined, 307) })),
-      rewrite: native("rewrite", () => ({ value: response(undefined, undefined as unknown as number) })),
-      next: native("next", () => ({ value: response(undefined, undefined as unknown as number) })),
+      rewrite: native("rewrite", () => ({ value: response(undefined, undefined) })),
+      next: native("next", () => ({ value: response(undefined, undefined) })),
       error: native("error", () => ({ value: response(undefined, 500) })),
     },
     [],

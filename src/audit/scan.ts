@@ -80,13 +80,13 @@ function describeReadError(error: unknown): string {
   return (error as NodeJS.ErrnoException)?.code ?? String(error);
 }
 
-function readNextConfig(project: Project): { path: string; content: string } | undefined {
+function readNextConfig(project: Project): { path: string; content: string } | { path: string; unreadable: string } | undefined {
   for (const name of NEXT_CONFIG_FILES) {
     try {
       const content = readText(path.join(project.root, name), name);
       if (content !== null) return { path: name, content };
-    } catch {
-      return { path: name, content: "\0" }; // unreadable: it does not parse
+    } catch (error) {
+      return { path: name, unreadable: describeReadError(error) };
     }
   }
   return undefined;

@@ -9,8 +9,9 @@ export const NEXT_CONFIG_FILES = ["next.config.js", "next.config.mjs", "next.con
 
 export type PageExtensions = { ok: true; extensions: readonly string[]; file?: string } | { ok: false; file: string; why: string };
 
-export function readPageExtensions(config: { path: string; content: string } | undefined): PageExtensions {
+export function readPageExtensions(config: { path: string; content: string } | { path: string; unreadable: string } | undefined): PageExtensions {
   if (!config) return { ok: true, extensions: DEFAULT_PAGE_EXTENSIONS };
+  if ("unreadable" in config) return { ok: false, file: config.path, why: `it cannot be read (${config.unreadable})` };
   const parsed = readModule(config.content, config.path);
   if (!parsed.ok) return { ok: false, file: config.path, why: `it does not parse (${parsed.error})` };
   let found: PageExtensions | undefined;
