@@ -1,30 +1,34 @@
-import type { File, Node } from "@babel/types";
+import type { Node } from "@babel/types";
 import { CLERK_SERVER } from "../clerk/names.js";
-import { importedNameOf, type Bindings } from "../js/bindings.js";
-import { mentions, walk } from "../js/nodes.js";
-import { readModule } from "../js/parse.js";
+import { visit, Interpreter, TooComplex, type InterpreterContext, type State } from "./interpret.js";
+import { LoadedModule, Modules, type ModuleSource } from "./modules.js";
+import { lineOf, obj, tainted, UNKNOWN, union, type ModuleScope, type Source, type Value } from "./values.js";
 
-// How each exported HTTP method of a route file is protected, read from the parsed code (never
-// grepped). Pure: source text in, facts out. What cannot be decided is "unknown", never guessed.
+// How each exported HTTP method of a route file (or a Pages Router API route's default export) is
+// protected: the handler is run by interpret.ts for an anonymous caller, and every way it can end
+// is sorted into a check, a refusal, an answer or an unknown. Pure: text in, facts out (other
+// modules come through the ModuleSource scan.ts gives). What cannot be decided is "unknown", with why.
 
 export const HANDLER_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 export type Protection =
-  /** await auth.protect(…): Clerk answers for the handler. */
+  /** auth.protect() (or redirectToSignIn()) on every path an anonymous caller takes. */
   | "protect"
-  /** auth() whose isAuthenticated / userId is tested before a response. */
+  /** auth() / getAuth(): isAuthenticated or userId tested, and the handler exits when signed out. */
   | "auth-check"
-  /** auth({ acceptsToken }): API keys, M2M or OAuth tokens. */
+  /** auth({ acceptsToken }), tested. */
   | "machine"
-  /** verifyWebhook(req): a signed webhook, public on purpose. */
+  /** A verified signature: verifyWebhook, svix, Stripe, standardwebhooks, an HMAC compared. Public on purpose. */
   | "webhook"
-  /** currentUser() whose result is tested before a response. */
+  /** currentUser() whose result is tested. */
   | "currentUser"
-  /** auth() or currentUser() is called but its result never tested. */
+  /** A shared secret from the environment compared with the request (cron jobs, internal calls). */
+  | "secret"
+  /** auth() or currentUser() called, but some path answers a signed-out caller. */
   | "unchecked"
   /** No check at all: public. */
   | "none"
-  /** A shape this reader cannot decide (a wrapped handler, a re-export, a helper it cannot read). */
+  /** What the handler does cannot be read: a framework's handler, a module that cannot be read, too many paths. */
   | "unknown";
 
 export interface HandlerFacts {
@@ -32,309 +36,243 @@ export interface HandlerFacts {
   protection: Protection;
   /** has({ … }) / auth.protect({ … }) arguments, as written, e.g. `{ role: "org:admin" }`. */
   checks: string[];
-  /** Calls that need clerkMiddleware() on the route (auth(), auth.protect(), currentUser()). */
+  /** Calls that need clerkMiddleware() on the route (auth(), auth.protect(), currentUser(), getAuth()). */
   needsMiddleware: boolean;
-  /** Why it is unknown, or through which helper it was decided. */
+  /** Why it is unknown, or through which helper it was decided, or what it gets wrong. */
   note?: string;
+  /** The handler's line in the route file. */
+  line: number;
 }
 
 export interface RouteFileFacts {
   handlers: HandlerFacts[];
   /** `// clerk-audit: public`: the team says the route is public on purpose. */
   markedPublic: boolean;
-  /** A syntax error: no handler could be read (the audit reports it as UNKNOWN). */
+  /** A syntax error, or a file that cannot be read: no handler could be read (the audit reports it as UNKNOWN). */
   parseError?: string;
 }
 
-/** A helper's module, when the route imports one from the project's own files. */
-export type HelperReader = (source: string, fromFile: string) => { code: string; path: string } | undefined;
-
-const WEBHOOKS = "@clerk/nextjs/webhooks";
-
-type FunctionNode = Extract<Node, { type: "FunctionDeclaration" | "FunctionExpression" | "ArrowFunctionExpression" }>;
-
-function isFunction(node: Node | null | undefined): node is FunctionNode {
-  return !!node && (node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression");
+export interface ClassifyOptions {
+  /** The installed (else declared) @clerk/nextjs major; 0 when unknown (read as the newest). */
+  clerkMajor: number;
+  resolve: ModuleSource;
 }
 
-/** Which Clerk export a callee is: `auth`, `a` (imported as auth), `clerk.auth` (a namespace). */
-function clerkExport(callee: Node, ctx: Context, source: string): string | undefined {
-  return importedNameOf(callee, ctx.bindings, source);
+const PUBLIC_MARKER = /\/\/\s*clerk-audit:\s*public\b/;
+const PROTECT_NOT_AWAITED = "auth.protect() is not awaited: with @clerk/nextjs 6 and later it returns a promise, and a rejection nobody awaits blocks nothing";
+
+type End = { kind: "guard"; sources: Source[] } | { kind: "refusal" } | { kind: "answer" } | { kind: "unknown"; why: string };
+
+/** Which kind of check a set of guards is. */
+function kindOf(sources: Source[]): Protection {
+  if (sources.includes("webhook")) return "webhook";
+  if (sources.includes("machine")) return "machine";
+  if (sources.includes("protect")) return "protect";
+  if (sources.includes("session")) return "auth-check";
+  if (sources.includes("user")) return "currentUser";
+  return "secret";
 }
 
-/** Walks a function's body (callbacks inside it included: they run as part of the handler). */
-function walkOwn(fn: FunctionNode, visit: (node: Node) => void): void {
-  walk(fn.body, visit);
+/** A classifier for one project: helper modules are parsed once for all its route files. */
+export function createClassifier(options: ClassifyOptions): (code: string, path: string, router?: "app" | "pages") => RouteFileFacts {
+  const modules = new Modules(options.resolve);
+  const clerkMajor = options.clerkMajor || 7;
+  let ctx = newContext(clerkMajor);
+  const interpreter = new Interpreter(ctx);
+  modules.interpreter = () => interpreter;
+
+  return (code, path, router = "app") => {
+    const markedPublic = PUBLIC_MARKER.test(code);
+    const module = modules.load(path, code);
+    if (!(module instanceof LoadedModule)) return { handlers: [], markedPublic, parseError: module };
+    const names = router === "pages" ? ["default"] : HANDLER_METHODS.filter((method) => module.exports.some((e) => e.name === method) || module.exports.some((e) => e.name === "*"));
+    const handlers: HandlerFacts[] = [];
+    for (const name of names) {
+      ctx = newContext(clerkMajor);
+      interpreter.ctx = ctx;
+      const exp = module.exports.find((e) => e.name === name);
+      const line = exp ? lineOf(exp.node) : 1;
+      let value: Value | undefined;
+      try {
+        value = module.exportValue(name);
+      } catch (error) {
+        if (!(error instanceof TooComplex)) throw error;
+        value = { k: "opaque", why: "too many paths to follow", taint: [] };
+      }
+      if (value === undefined) continue; // `export *` from a project module that has no such method
+      const method = router === "pages" ? "*" : name;
+      handlers.push({ method, line, ...judge(value, exp?.node, module, router, interpreter, () => ctx) });
+    }
+    modules.drop(path);
+    return { handlers, markedPublic };
+  };
 }
 
-function calleeName(node: Node): string | undefined {
-  if (node.type !== "CallExpression") return undefined;
-  return node.callee.type === "Identifier" ? node.callee.name : undefined;
+function newContext(clerkMajor: number): InterpreterContext & { needs: boolean; called: boolean; checks: string[]; notAwaited: boolean } {
+  const ctx = {
+    clerkMajor,
+    steps: 0,
+    stack: [] as InterpreterContext["stack"],
+    needs: false,
+    called: false,
+    checks: [] as string[],
+    notAwaited: false,
+    needsClerk: () => void (ctx.needs = true),
+    clerkCalled: () => void (ctx.called = true),
+    check: (text: string) => void (ctx.checks.includes(text) || ctx.checks.push(text)),
+    protectNotAwaited: () => void (ctx.notAwaited = true),
+    text: (node: Node, module: ModuleScope) => module.code.slice(node.start ?? 0, node.end ?? 0),
+    mentionsClerk: (fn: Node, module: ModuleScope) => mentionsClerk(fn, module),
+  };
+  return ctx;
 }
 
-/** The names a `const … = await call()` binds: destructured names, or the one identifier. */
-function boundNames(declarator: Node): string[] {
-  if (declarator.type !== "VariableDeclarator") return [];
-  const id = declarator.id;
-  if (id.type === "Identifier") return [id.name];
-  if (id.type === "ObjectPattern") {
-    return id.properties.flatMap((p) => (p.type === "ObjectProperty" && p.value.type === "Identifier" ? [p.value.name] : []));
-  }
-  return [];
-}
-
-function unwrapAwait(node: Node | null | undefined): Node | undefined {
-  if (!node) return undefined;
-  return node.type === "AwaitExpression" ? node.argument : node;
-}
-
-
-/** `if (!userId) return …` / `if (!user) throw …`: a test whose branch answers or throws. */
-function answers(branch: Node | null | undefined): boolean {
-  if (!branch) return false;
+/** Whether a function's code calls something imported from Clerk (for callbacks handed to unknown libraries). */
+function mentionsClerk(fn: Node, module: ModuleScope): boolean {
+  if (!(module instanceof LoadedModule)) return false;
   let found = false;
-  walk(branch, (node) => {
-    if (node.type === "ReturnStatement" || node.type === "ThrowStatement") found = true;
+  const body = (fn as { body?: Node }).body;
+  if (!body) return false;
+  visitAll(body, (node) => {
+    if (node.type === "Identifier" && !found) {
+      const imported = module.bindings.imports.get(node.name);
+      if (imported && (imported.source === CLERK_SERVER || imported.source === "@clerk/nextjs")) found = true;
+    }
   });
   return found;
 }
 
-/**
- * Whether `names` are tested before the first response: an `if` on them that returns or throws,
- * or a `return cond ? … : …` on them, starts before every return statement outside such a test.
- * A mere use of the value (`userId ?? "anon"`, a log line) is not a test.
- */
-function testedBeforeResponse(fn: FunctionNode, names: Set<string>): boolean {
-  if (names.size === 0) return false;
-  const guards: Node[] = [];
-  const returns: Node[] = [];
-  walkOwn(fn, (node) => {
-    if (node.type === "IfStatement" && mentions(node.test, names) && (answers(node.consequent) || answers(node.alternate))) guards.push(node);
-    if (node.type === "ReturnStatement") {
-      const argument = node.argument ? unwrapAwait(node.argument) : undefined;
-      if (argument?.type === "ConditionalExpression" && mentions(argument.test, names)) guards.push(node);
-      else returns.push(node);
+function visitAll(node: Node, fn: (node: Node) => void): void {
+  fn(node);
+  const record = node as unknown as Record<string, unknown>;
+  for (const key in record) {
+    if (key === "loc" || key === "extra" || key === "leadingComments" || key === "trailingComments" || key === "innerComments") continue;
+    const value = record[key];
+    if (!value || typeof value !== "object") continue;
+    if (Array.isArray(value)) {
+      for (const child of value) if (child && typeof child === "object" && typeof (child as Node).type === "string") visitAll(child as Node, fn);
+    } else if (typeof (value as Node).type === "string") {
+      visitAll(value as Node, fn);
+    }
+  }
+}
+
+type Judged = Omit<HandlerFacts, "method" | "line">;
+
+function judge(value: Value, node: Node | undefined, module: LoadedModule, router: "app" | "pages", interpreter: Interpreter, context: () => ReturnType<typeof newContext>): Judged {
+  const unknown = (why: string): Judged => ({ protection: "unknown", checks: [], needsMiddleware: true, note: why });
+  if (value.k === "native" && value.name === "verified") return { protection: "webhook", checks: [], needsMiddleware: false };
+  if (value.k === "opaque") return unknown(value.why);
+  if (value.k !== "fn") return unknown(describeTarget(value, node, module));
+  const ctx = context();
+  const st: State = { store: new Map(), forced: [] };
+  const args: Value[] = router === "pages" ? [obj({}, [], { k: "request", taint: [] }), pagesResponse(undefined)] : [{ k: "request", taint: [] }, obj({ params: { k: "request", taint: [] } }, [], UNKNOWN)];
+  let ends: End[];
+  try {
+    ends = interpreter.runFunction(value, args, st).map((end) => endOf(end, router));
+  } catch (error) {
+    if (error instanceof TooComplex) return unknown("too many paths to follow");
+    return unknown(`this reader failed on it (${(error as Error).message})`);
+  }
+  const base = { checks: [...new Set([...writtenChecks(value.fn, module), ...ctx.checks])], needsMiddleware: ctx.needs };
+  const answers = ends.some((end) => end.kind === "answer");
+  const via = ctx.via ? `via ${ctx.via}` : undefined;
+  if (answers) {
+    const protection: Protection = ctx.called ? "unchecked" : "none";
+    return { ...base, protection, ...(ctx.notAwaited ? { note: PROTECT_NOT_AWAITED } : {}) };
+  }
+  const doubt = ends.find((end): end is Extract<End, { kind: "unknown" }> => end.kind === "unknown");
+  if (doubt) return { ...base, protection: "unknown", needsMiddleware: true, note: doubt.why };
+  const guards = ends.filter((end): end is Extract<End, { kind: "guard" }> => end.kind === "guard");
+  if (guards.length > 0) {
+    const protection = kindOf(guards.reduce<Source[]>((acc, g) => union(acc, g.sources), []));
+    return { ...base, protection, ...(via ? { note: via } : {}) };
+  }
+  return { ...base, protection: ctx.called ? "unchecked" : "none", ...(ctx.notAwaited ? { note: PROTECT_NOT_AWAITED } : {}) };
+}
+
+/** has({ … }) and auth.protect({ … }) arguments as written in the handler (also where a signed-out caller never gets to them). */
+function writtenChecks(fn: Node, module: LoadedModule): string[] {
+  const found: string[] = [];
+  // Most handlers write neither: skip the walk (the text of the module says so).
+  if (!module.code.includes("has(") && !module.code.includes("protect(")) return found;
+  visitAll(fn, (node) => {
+    if (node.type !== "CallExpression" || !node.arguments[0] || node.arguments[0].type === "ArrowFunctionExpression") return;
+    const callee = node.callee;
+    const name = callee.type === "Identifier" ? callee.name : callee.type === "MemberExpression" && callee.property.type === "Identifier" ? callee.property.name : undefined;
+    if (name === "has" || (name === "protect" && callee.type === "MemberExpression")) {
+      const argument = node.arguments[0];
+      found.push(module.code.slice(argument.start ?? 0, argument.end ?? 0));
     }
   });
-  if (guards.length === 0) return false;
-  const inside = (node: Node) => guards.some((g) => (g.start ?? 0) <= (node.start ?? 0) && (node.end ?? 0) <= (g.end ?? 0));
-  const firstGuard = Math.min(...guards.map((g) => g.start ?? 0));
-  const firstResponse = Math.min(...returns.filter((r) => !inside(r)).map((r) => r.start ?? 0), Number.POSITIVE_INFINITY);
-  return firstGuard < firstResponse;
+  return found;
 }
 
-interface Context {
-  code: string;
-  bindings: Bindings;
-  path: string;
-  readHelper?: HelperReader;
-  /** Helpers are followed one level only. */
-  depth: number;
-}
-
-function text(ctx: Context, node: Node): string {
-  return ctx.code.slice(node.start ?? 0, node.end ?? 0);
-}
-
-function classifyFunction(fn: FunctionNode, method: string, ctx: Context): HandlerFacts {
-  const server = (callee: Node) => clerkExport(callee, ctx, CLERK_SERVER);
-  const checks: string[] = [];
-  let protect = false;
-  let webhook = false;
-  let machine = false;
-  const authNames = new Set<string>();
-  const userNames = new Set<string>();
-  let authCalled = false;
-  let userCalled = false;
-  const helperCalls: HelperCall[] = [];
-
-  walkOwn(fn, (node) => {
-    if (node.type === "CallExpression") {
-      const callee = node.callee;
-      if (callee.type === "MemberExpression" && server(callee.object) === "auth") {
-        if (callee.property.type === "Identifier" && callee.property.name === "protect") {
-          protect = true;
-          const argument = node.arguments[0];
-          // auth.protect((has) => …): the has() calls inside are recorded one by one.
-          if (argument && !isFunction(argument)) checks.push(text(ctx, argument));
-        }
-      }
-      const name = calleeName(node);
-      const clerk = server(callee);
-      if (clerkExport(callee, ctx, WEBHOOKS) === "verifyWebhook") webhook = true;
-      if (clerk === "auth") {
-        authCalled = true;
-        const options = node.arguments[0];
-        if (options?.type === "ObjectExpression" && options.properties.some((p) => p.type === "ObjectProperty" && p.key.type === "Identifier" && p.key.name === "acceptsToken")) {
-          machine = true;
-        }
-      }
-      if (clerk === "currentUser") userCalled = true;
-      if (name === "has" && node.arguments[0]) checks.push(text(ctx, node.arguments[0]));
-      if (callee.type === "MemberExpression" && callee.property.type === "Identifier" && callee.property.name === "has" && node.arguments[0]) {
-        checks.push(text(ctx, node.arguments[0]));
-      }
-      const binding = name ? ctx.bindings.imports.get(name) : undefined;
-      if (name && binding && isProjectImport(binding.source)) helperCalls.push({ name, source: binding.source });
-      if (name && !binding && localFunction(ctx.bindings, name)) helperCalls.push({ name });
-    }
-    if (node.type === "VariableDeclarator") {
-      const call = unwrapAwait(node.init);
-      const clerk = call?.type === "CallExpression" ? server(call.callee) : undefined;
-      if (clerk === "auth") for (const bound of boundNames(node)) authNames.add(bound);
-      if (clerk === "currentUser") for (const bound of boundNames(node)) userNames.add(bound);
-    }
-  });
-
-  const needsMiddleware = protect || authCalled || userCalled;
-  const facts = (protection: Protection, note?: string): HandlerFacts => ({ method, protection, checks, needsMiddleware, ...(note ? { note } : {}) });
-  if (webhook) return facts("webhook");
-  if (protect) return facts("protect");
-  if (machine) return facts(testedBeforeResponse(fn, authNames) ? "machine" : "unchecked");
-  if (authCalled && testedBeforeResponse(fn, authNames)) return facts("auth-check");
-  if (userCalled && testedBeforeResponse(fn, userNames)) return facts("currentUser");
-  if (authCalled || userCalled) return facts("unchecked");
-  if (helperCalls.length > 0) return followHelpers(fn, method, helperCalls, ctx);
-  return facts("none");
-}
-
-/** `./lib/auth`, `../x`, `@/lib/auth`, `~/lib/auth`: the project's own modules. */
-function isProjectImport(source: string): boolean {
-  return source.startsWith(".") || source.startsWith("@/") || source.startsWith("~/");
-}
-
-/** A helper the handler calls: a function of the same file, or one imported from the project. */
-interface HelperCall {
-  name: string;
-  /** The import source, or undefined for a function declared in the route file itself. */
-  source?: string;
-}
-
-type Resolved = { ok: true; fn: FunctionNode; ctx: Context; where: string } | { ok: false; why: string };
-
-function resolveHelper(call: HelperCall, ctx: Context): Resolved {
-  if (call.source === undefined) {
-    const fn = localFunction(ctx.bindings, call.name);
-    return fn ? { ok: true, fn, ctx: { ...ctx, depth: ctx.depth + 1 }, where: ctx.path } : { ok: false, why: `calls ${call.name}(), which is not a function this reader can follow` };
+/** Why an exported value is not a handler this reader can run. */
+function describeTarget(value: Value, node: Node | undefined, module: LoadedModule): string {
+  if (value.k === "lib") return `the handler is ${value.path.join(".") || "the module"} from ${value.source}: its checks are not in this project`;
+  const init = node?.type === "VariableDeclarator" ? node.init : node;
+  let call: Node | undefined;
+  if (init) visit(init, (n) => void (call ??= n.type === "CallExpression" ? n : undefined));
+  if (call && call.type === "CallExpression") {
+    const callee = module.code.slice(call.callee.start ?? 0, call.callee.end ?? 0);
+    return `the handler is made by ${callee}(), which this reader cannot follow`;
   }
-  const from = `calls ${call.name}() from ${call.source}`;
-  const helper = ctx.readHelper?.(call.source, ctx.path);
-  if (!helper) return { ok: false, why: `${from}, which could not be read` };
-  const parsed = readModule(helper.code, helper.path);
-  if (!parsed.ok) return { ok: false, why: `${from}, which does not parse` };
-  const helperCtx: Context = { code: helper.code, bindings: parsed.bindings, path: helper.path, depth: ctx.depth + 1 };
-  const fn = exportedFunction(parsed.ast, helperCtx.bindings, ctx.bindings.imports.get(call.name)!.imported);
-  return fn ? { ok: true, fn, ctx: helperCtx, where: helper.path } : { ok: false, why: `${from}, which is not a function this reader can follow` };
+  return "not a function this reader can follow";
 }
 
-/**
- * A handler with no Clerk call of its own that calls helpers (of its own file, or imported from
- * the project): each helper is read, one level deep. A helper that protects (auth.protect)
- * protects the handler; a helper that checks auth() protects it when the handler tests what the
- * helper returned; anything else is unknown.
- */
-function followHelpers(fn: FunctionNode, method: string, calls: HelperCall[], ctx: Context): HandlerFacts {
-  const unknown = (note: string): HandlerFacts => ({ method, protection: "unknown", checks: [], needsMiddleware: true, note });
-  if (ctx.depth > 0) return unknown(`calls ${calls[0]!.name}(), more than one level down`);
-  for (const call of calls) {
-    const helper = resolveHelper(call, ctx);
-    if (!helper.ok) return unknown(helper.why);
-    const facts = classifyFunction(helper.fn, method, helper.ctx);
-    const via = `via ${call.name}() in ${helper.where}`;
-    if (facts.protection === "protect") return { ...facts, note: via };
-    if (facts.protection === "auth-check" || facts.protection === "currentUser" || facts.protection === "machine") {
-      const names = new Set<string>();
-      walkOwn(fn, (node) => {
-        const init = node.type === "VariableDeclarator" ? unwrapAwait(node.init) : undefined;
-        if (init && calleeName(init) === call.name) for (const bound of boundNames(node)) names.add(bound);
-      });
-      if (testedBeforeResponse(fn, names)) return { ...facts, note: via };
-      return unknown(`calls ${call.name}(), which checks auth(), but its result is not tested here`);
-    }
-    if (facts.protection !== "none") return { ...facts, note: via };
+/** The Pages Router's res: status(…) then json()/send()/end() sends; redirect() sends a 307. */
+function pagesResponse(status: number | undefined): Value {
+  const sends = (code: number | undefined): Value => ({ k: "native", name: "send", call: () => ({ sends: code, value: UNKNOWN }), taint: [] });
+  // A status that is not a number written in place is unknown (undefined): an answer.
+  return obj(
+    {
+      status: { k: "native", name: "status", call: (args) => ({ value: pagesResponse(args[0]?.k === "prim" && typeof args[0].v === "number" ? args[0].v : undefined) }), taint: [] },
+      json: sends(status),
+      send: sends(status),
+      end: sends(status),
+      redirect: sends(307),
+    },
+    [],
+    UNKNOWN,
+  );
+}
+
+/** A Response whose status is written as a number below 300 (Pages Router: sent so). */
+function answersSuccess(value: Value | undefined, st: State, router: "app" | "pages"): boolean {
+  if (router === "pages") return typeof st.sent === "number" && st.sent < 300;
+  const inner = value?.k === "promise" && value.value ? value.value : value;
+  const status = inner?.k === "obj" && inner.response ? inner.response.status : undefined;
+  return status !== undefined && status < 300;
+}
+
+function endOf(end: { t: "normal" | "return" | "throw"; st: State; v?: Value; src?: Source[] }, router: "app" | "pages"): End {
+  const { st } = end;
+  if (end.t === "throw") return end.src && end.src.length > 0 ? { kind: "guard", sources: end.src } : { kind: "refusal" };
+  const returned = end.t === "return" ? end.v : undefined;
+  // `return POST(request)`: what the other handler's promise holds.
+  const value = returned?.k === "promise" && returned.value && !returned.rejects ? tainted(returned.value, returned.taint) : returned;
+  // An exit the caller decided is a check, unless it answers with a success: then the signed-out
+  // caller gets an answer (a route public on purpose says so with --allow-public).
+  if (st.forced.length > 0 && !answersSuccess(value, st, router)) return { kind: "guard", sources: st.forced };
+  if (returned?.k === "promise" && returned.rejects) return returned.rejects.length > 0 ? { kind: "guard", sources: returned.rejects } : { kind: "refusal" };
+  if (value?.k === "obj" && value.response && value.taint.length > 0 && !answersSuccess(value, st, router)) return { kind: "guard", sources: value.taint };
+  const answer = (): End => (st.doubt ? { kind: "unknown", why: st.doubt } : { kind: "answer" });
+  if (router === "pages") {
+    if (value?.k === "opaque") return { kind: "unknown", why: value.why };
+    if (st.sent === undefined || (typeof st.sent === "number" && st.sent >= 300)) return { kind: "refusal" }; // nothing sent, or an error
+
+    return answer();
   }
-  return { method, protection: "none", checks: [], needsMiddleware: false };
-}
-
-/** A function declared at the top of the file (`function f() {}` or `const f = () => {}`). */
-function localFunction(bindings: Bindings, name: string): FunctionNode | undefined {
-  const local = bindings.locals.get(name);
-  if (local?.type === "VariableDeclarator") return isFunction(local.init) ? local.init : undefined;
-  return isFunction(local) ? local : undefined;
-}
-
-/** The function exported as `name` ("default" for the default export), following local bindings. */
-function exportedFunction(ast: File, bindings: Bindings, name: string): FunctionNode | undefined {
-  const resolve = (node: Node | null | undefined): FunctionNode | undefined =>
-    isFunction(node) ? node : node?.type === "Identifier" ? localFunction(bindings, node.name) : undefined;
-  for (const statement of ast.program.body) {
-    if (statement.type === "ExportDefaultDeclaration" && name === "default") return resolve(statement.declaration as Node);
-    if (statement.type !== "ExportNamedDeclaration") continue;
-    const decl = statement.declaration;
-    if (decl?.type === "FunctionDeclaration" && decl.id?.name === name) return decl;
-    if (decl?.type === "VariableDeclaration") {
-      for (const d of decl.declarations) if (d.id.type === "Identifier" && d.id.name === name) return resolve(d.init);
-    }
-    if (!statement.source) {
-      for (const spec of statement.specifiers) {
-        if (spec.type === "ExportSpecifier" && (spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value) === name) {
-          return resolve({ type: "Identifier", name: spec.local.name } as Node);
-        }
-      }
-    }
+  if (!value || (value.k === "prim" && value.v === undefined)) return { kind: "refusal" }; // no response: Next answers 500
+  if (value.k === "opaque") return { kind: "unknown", why: value.why };
+  const status = value.k === "obj" && value.response ? value.response.status : undefined;
+  if (status !== undefined && status >= 300) return { kind: "refusal" };
+  if (value.k === "promise" && value.value) {
+    const inner = value.value;
+    if (inner.k === "opaque") return { kind: "unknown", why: inner.why };
+    const innerStatus = inner.k === "obj" && inner.response ? inner.response.status : undefined;
+    if (innerStatus !== undefined && innerStatus >= 300) return { kind: "refusal" };
   }
-  return undefined;
-}
-
-/**
- * Every exported HTTP method, in the order Next lists them. Re-exports (`export { GET } from`,
- * `export * from`) and destructured exports (`export const { GET, POST } = handlers`, Auth.js's
- * form) are unknown: what they do is in another value or file.
- */
-function exportedMethods(ast: File): Array<{ method: string; unknown?: string }> {
-  const found = new Map<string, { method: string; unknown?: string }>();
-  const add = (name: string, unknown?: string) => {
-    if ((HANDLER_METHODS as readonly string[]).includes(name)) found.set(name, { method: name, ...(unknown ? { unknown } : {}) });
-  };
-  for (const statement of ast.program.body) {
-    if (statement.type === "ExportAllDeclaration") {
-      for (const method of HANDLER_METHODS) if (!found.has(method)) found.set(method, { method, unknown: `may be re-exported from ${statement.source.value}` });
-      continue;
-    }
-    if (statement.type !== "ExportNamedDeclaration") continue;
-    const decl = statement.declaration;
-    if (decl?.type === "FunctionDeclaration" && decl.id) add(decl.id.name);
-    if (decl?.type === "VariableDeclaration") {
-      for (const d of decl.declarations) {
-        if (d.id.type === "Identifier") add(d.id.name);
-        if (d.id.type === "ObjectPattern") {
-          for (const p of d.id.properties) {
-            if (p.type === "ObjectProperty" && p.value.type === "Identifier") add(p.value.name, "taken from an object (export const { GET } = …)");
-          }
-        }
-      }
-    }
-    for (const spec of statement.specifiers) {
-      const name = spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value;
-      add(name, statement.source ? `re-exported from ${statement.source.value}` : undefined);
-    }
-  }
-  return HANDLER_METHODS.flatMap((method) => (found.has(method) ? [found.get(method)!] : []));
-}
-
-const PUBLIC_MARKER = /\/\/\s*clerk-audit:\s*public\b/;
-
-export function classifyRouteFile(code: string, path: string, readHelper?: HelperReader): RouteFileFacts {
-  const markedPublic = PUBLIC_MARKER.test(code);
-  const parsed = readModule(code, path);
-  if (!parsed.ok) return { handlers: [], markedPublic, parseError: parsed.error };
-  const { ast, bindings } = parsed;
-  const ctx: Context = { code, bindings, path, depth: 0, ...(readHelper ? { readHelper } : {}) };
-  const handlers = exportedMethods(ast).map(({ method, unknown }): HandlerFacts => {
-    if (unknown) return { method, protection: "unknown", checks: [], needsMiddleware: true, note: unknown };
-    const fn = exportedFunction(ast, bindings, method);
-    if (!fn) return { method, protection: "unknown", checks: [], needsMiddleware: true, note: "not a function this reader can follow (a wrapped handler?)" };
-    return classifyFunction(fn, method, ctx);
-  });
-  return { handlers, markedPublic };
+  return answer();
 }

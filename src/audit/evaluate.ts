@@ -1,23 +1,24 @@
 import picomatch from "picomatch";
 import { CliError } from "../core/errors.js";
 import type { Project } from "../project/detect.js";
-import { findHandlers } from "../clerk/middleware-handler.js";
+import { calledInstance, clerkInstances, findHandlers, onlyDelegates } from "../clerk/middleware-handler.js";
 import { noRules, readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "../clerk/rules.js";
-import { clerkMajorOf } from "../clerk/major.js";
 import { locateMiddleware } from "../next/middleware-file.js";
 import { exemptionEdit, type ExemptionEdit, findExposures } from "../clerk/exposure.js";
-import { coverage, mayRunOn, readConfig, routeMatcherSource, samplePaths } from "../next/matcher.js";
+import { coverage, mayRunOn, readConfig, routeMatcherSource } from "../next/matcher.js";
 import { entryCovering } from "../clerk/matcher-entry.js";
 import { readSource } from "../js/parse.js";
 import { type AppRoute, type RoutePath, routePathOf } from "../next/route-path.js";
 import { pathToRegexp } from "path-to-regexp";
 import type { HandlerFacts, Protection } from "./classify.js";
-import type { ScannedRoute } from "./scan.js";
+import { clerkMajorOf, type Scan, type ScannedRoute } from "./scan.js";
+import { rulePathsFor } from "./rule-paths.js";
+import { middlewareKindFor } from "../next/conventions.js";
 
 // The audit's verdicts, from the scanned routes and the middleware file: pure data in, data out.
 // Findings are data; report/audit.ts puts them into words (message and fix).
 
-export const FINDING_CODES = ["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED", "MACHINE_PROTECTED", "UNCHECKED", "PUBLIC", "UNKNOWN"] as const;
+export const FINDING_CODES = ["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED", "MACHINE_PROTECTED", "MIDDLEWARE_ONLY", "UNCHECKED", "PUBLIC", "UNKNOWN"] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
 /**
@@ -28,11 +29,16 @@ export const FAILING_CODES: ReadonlySet<FindingCode> = new Set(["NO_MIDDLEWARE",
 
 interface FindingBase {
   severity: "error" | "warning";
-  /** The URL pattern and the file, for the words. */
+  /** The URL pattern and the file, for the words ("*" and the config file for the whole project). */
   route: string;
   file: string;
+  /** The handler's line in the file (1 for a file or folder as a whole). */
+  line: number;
   /** The middleware/proxy file, or the one to create. */
   proxy: string;
+  router: "app" | "pages";
+  /** The installed (else declared) @clerk/nextjs major (0: unknown), for the exact check a fix names. */
+  clerkMajor: number;
 }
 
 /**
@@ -54,7 +60,9 @@ export type Finding = FindingBase &
     | { code: "WEBHOOK_PROTECTED"; rule: string; exemption: RouteExemption }
     /** auth.protect() in the middleware takes session tokens only: API keys get 401 first. */
     | { code: "MACHINE_PROTECTED"; rule: string; exemption: RouteExemption }
-    | { code: "UNCHECKED"; methods: string[] }
+    /** No check of its own: only a createRouteMatcher + auth.protect() rule protects it (deprecated by Clerk). */
+    | { code: "MIDDLEWARE_ONLY"; methods: string[]; rule: string }
+    | { code: "UNCHECKED"; methods: string[]; notAwaited?: boolean }
     | { code: "PUBLIC"; methods: string[] }
     /** Handlers this reader cannot decide (a parse error, a wrapped handler, a re-export). */
     | { code: "UNKNOWN"; methods: string[]; why: string }
@@ -63,10 +71,12 @@ export type Finding = FindingBase &
 export interface AuditedRoute {
   route: string;
   file: string;
+  /** "app": an App Router Route Handler; "pages": a Pages Router API route (one handler for every method, "*"). */
+  router: "app" | "pages";
   methods: string[];
-  /** One word when every method agrees, else "GET auth-check, POST none". */
+  /** One word when every method agrees, else "GET auth-check, POST none"; the same words as handlers[]. */
   protection: string;
-  handlers: Array<Pick<HandlerFacts, "method" | "protection" | "checks"> & { note?: string }>;
+  handlers: Array<{ method: string; protection: Protection | "middleware-rule"; checks: string[]; line: number; note?: string }>;
   /** The file does not parse: nothing in it could be decided. */
   parseError?: string;
   /** Whether clerkMiddleware() runs on every path of the route; "unknown" when it cannot be decided. */
@@ -81,6 +91,8 @@ export interface AuditResult {
   /** The middleware/proxy file Next runs, if any. */
   middleware?: string;
   routes: AuditedRoute[];
+  /** Findings about the project as a whole (a pageExtensions that cannot be read). */
+  problems: Finding[];
   findings: Partial<Record<FindingCode, number>>;
 }
 
@@ -102,10 +114,15 @@ interface MiddlewareFacts {
   /** clerkMiddleware() with a handler or options: only the route's own entry should be added. */
   customized: boolean;
   why?: string;
+  /** The file name Next reads for this project's major: proxy (16+) or middleware. */
+  kind: "proxy" | "middleware";
+  /** Why coverage cannot be decided, when it cannot (a lookahead, an invalid matcher, a file that does not parse). */
+  coverageWhy?: string;
 }
 
 function middlewareFacts(project: Project): MiddlewareFacts {
-  const none: MiddlewareFacts = { clerk: false, covers: () => false, mayRun: () => false, rules: noRules(), customized: false };
+  const kind = middlewareKindFor(project.nextMajor);
+  const none: MiddlewareFacts = { clerk: false, covers: () => false, mayRun: () => false, rules: noRules(), customized: false, kind };
   let location;
   try {
     const context = { language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir };
@@ -116,10 +133,15 @@ function middlewareFacts(project: Project): MiddlewareFacts {
   }
   if (!location.existing) return none;
   const read = readSource(location.existing.content, location.path, location.typescript);
-  if (!read.ok) return { ...none, path: location.path, clerk: "unknown", covers: () => "unknown", mayRun: () => true, why: read.error };
+  if (!read.ok) return { ...none, path: location.path, clerk: "unknown", covers: () => "unknown", mayRun: () => true, why: read.error, coverageWhy: `${location.path} does not parse (${read.error})` };
   const [candidate, second] = findHandlers(read.source.ast, read.source.bindings, location.kind);
   const handler = second ? undefined : candidate?.handler;
-  const clerk = handler?.kind === "clerk" ? true : handler?.kind === "user" ? false : "unknown";
+  // The user's own function that calls Clerk's middleware (clerkMiddleware(...)(req, event), the legacy
+  // authMiddleware) on some paths: Clerk may run, where is not read here (never "no Clerk").
+  const callsClerk = [...read.source.bindings.imports.values()].some((i) => i.source.startsWith("@clerk/nextjs") && (i.imported === "clerkMiddleware" || i.imported === "authMiddleware"));
+  const instance = handler?.kind === "user" ? calledInstance(handler.fn, clerkInstances(read.source.bindings)) : undefined;
+  const delegates = handler?.kind === "user" && instance !== undefined && onlyDelegates(handler.fn, instance);
+  const clerk = handler?.kind === "clerk" || delegates ? true : handler?.kind === "user" && !callsClerk && instance === undefined ? false : "unknown";
   const config = readConfig(read.source.ast);
   const covers = (route: ScannedRoute["route"]): boolean | "unknown" => {
     if (clerk !== true) return clerk;
@@ -127,22 +149,33 @@ function middlewareFacts(project: Project): MiddlewareFacts {
     const result = coverage(config.matcher, route);
     return result.covered ? true : result.lookahead !== undefined || result.invalidSource !== undefined ? "unknown" : false;
   };
+  const coverageWhy = !config.ok
+    ? `the matcher in ${location.path} cannot be read`
+    : clerk === "unknown"
+      ? `${location.path} exports a middleware this reader cannot follow`
+      : `the matcher in ${location.path} may skip some of its paths (a lookahead or an entry this reader cannot compile)`;
   return {
     path: location.path,
+    kind: location.kind,
+    coverageWhy,
     clerk,
     covers,
     mayRun: (path) => !config.ok || mayRunOn(config.matcher, path),
-    rules: readClerkRules(read.source, { clerkMajor: clerkMajorOf(project.clerk.version), kind: location.kind }),
+    rules: readClerkRules(read.source, { ...(clerkMajorOf(project) > 0 ? { clerkMajor: clerkMajorOf(project) } : {}), kind: location.kind }),
     customized: handler?.kind === "clerk" && handler.setup !== "bare",
     ...(clerk === false ? { why: `${location.path} does not call clerkMiddleware()` } : {}),
   };
 }
 
-function summary(handlers: HandlerFacts[], rule: RuleVerdict): string {
-  const words = handlers.map((h) => (h.protection === "none" && rule.kind === "protected" ? "middleware-rule" : h.protection));
-  const unique = [...new Set(words)];
+/** Without a check of its own, a handler under a protecting middleware rule is protected by that rule. */
+function effective(handler: HandlerFacts, rule: RuleVerdict): Protection | "middleware-rule" {
+  return (handler.protection === "none" || handler.protection === "unchecked") && rule.kind === "protected" ? "middleware-rule" : handler.protection;
+}
+
+function summary(handlers: AuditedRoute["handlers"]): string {
+  const unique = [...new Set(handlers.map((h) => h.protection))];
   if (unique.length <= 1) return unique[0] ?? "none";
-  return handlers.map((h, i) => `${h.method} ${words[i]}`).join(", ");
+  return handlers.map((h) => `${h.method} ${h.protection}`).join(", ");
 }
 
 const NEEDS_CLERK: ReadonlySet<Protection> = new Set(["protect", "auth-check", "machine", "currentUser", "unchecked"]);
@@ -172,66 +205,102 @@ function routeFindings(
   covered: boolean | "unknown",
   allowed: (route: string) => boolean,
   appRoutes: readonly AppRoute[],
+  clerkMajor: number,
 ): Finding[] {
   const { facts } = scanned;
+  const handlers = facts.handlers;
+  const lineOf = (methods: string[]) => handlers.find((h) => methods.includes(h.method))?.line ?? handlers[0]?.line ?? 1;
   const base = {
     route: scanned.route.pattern,
     file: scanned.file,
-    proxy: middleware.path ?? `${scanned.file.startsWith("src/") ? "src/" : ""}proxy.ts`,
+    line: lineOf([]),
+    router: scanned.router,
+    clerkMajor,
+    proxy: middleware.path ?? `${scanned.file.startsWith("src/") ? "src/" : ""}${middleware.kind}.ts`,
   };
-  const methods = (protection: Protection) => facts.handlers.filter((h) => h.protection === protection).map((h) => h.method);
+  const at = (methods: string[]) => ({ ...base, line: lineOf(methods) });
+  const methods = (test: (h: HandlerFacts) => boolean) => handlers.filter(test).map((h) => h.method);
   const findings: Finding[] = [];
-  const needsClerk = facts.handlers.some((h) => h.needsMiddleware && NEEDS_CLERK.has(h.protection));
-  const entry = entryCovering(scanned.route, middleware.customized);
+  const publicOnPurpose = facts.markedPublic || allowed(base.route);
+  const needsClerk = handlers.some((h) => h.needsMiddleware && NEEDS_CLERK.has(h.protection));
+  const entry = needsClerk && (middleware.clerk === false || covered === false) ? entryCovering(scanned.route, middleware.customized) : undefined;
   if (needsClerk && middleware.clerk === false) {
     findings.push({ ...base, code: "NO_MIDDLEWARE", severity: "error", ...(middleware.why ? { why: middleware.why } : {}), ...(entry ? { entry } : {}) });
   } else if (needsClerk && covered === false) {
     findings.push({ ...base, code: "NOT_COVERED", severity: "error", ...(entry ? { entry } : {}) });
   }
-  if (methods("unchecked").length > 0) findings.push({ ...base, code: "UNCHECKED", severity: "warning", methods: methods("unchecked") });
-  if (methods("none").length > 0 && rule.kind !== "protected" && !facts.markedPublic && !allowed(base.route)) {
-    findings.push({ ...base, code: "PUBLIC", severity: "warning", methods: methods("none") });
+  const ruleOnly = rule.kind === "protected" ? methods((h) => h.protection === "none" || h.protection === "unchecked") : [];
+  if (ruleOnly.length > 0 && rule.kind === "protected") {
+    findings.push({ ...at(ruleOnly), code: "MIDDLEWARE_ONLY", severity: "warning", methods: ruleOnly, rule: rule.rule });
   }
-  const publicOnPurpose = facts.markedPublic || allowed(base.route);
+  const unchecked = rule.kind === "protected" ? [] : methods((h) => h.protection === "unchecked");
+  if (unchecked.length > 0 && !publicOnPurpose) {
+    const notAwaited = handlers.some((h) => unchecked.includes(h.method) && h.note?.startsWith("auth.protect() is not awaited"));
+    findings.push({ ...at(unchecked), code: "UNCHECKED", severity: "warning", methods: unchecked, ...(notAwaited ? { notAwaited } : {}) });
+  }
+  const open = rule.kind === "protected" ? [] : methods((h) => h.protection === "none");
+  if (open.length > 0 && !publicOnPurpose) {
+    if (rule.kind === "unknown") findings.push({ ...at(open), code: "UNKNOWN", severity: "warning", methods: open, why: `no check of its own, and the middleware's rules cannot be read on it: ${rule.why}` });
+    else findings.push({ ...at(open), code: "PUBLIC", severity: "warning", methods: open });
+  }
   if (publicOnPurpose) {
     // Said to be public: nothing to decide.
   } else if (facts.parseError !== undefined) {
     findings.push({ ...base, code: "UNKNOWN", severity: "warning", methods: [], why: facts.parseError });
-  } else if (methods("unknown").length > 0) {
-    const why = facts.handlers.find((h) => h.protection === "unknown")?.note ?? "a shape this reader cannot follow";
-    findings.push({ ...base, code: "UNKNOWN", severity: "warning", methods: methods("unknown"), why });
+  } else if (methods((h) => h.protection === "unknown").length > 0) {
+    const unknown = methods((h) => h.protection === "unknown");
+    const why = handlers.find((h) => h.protection === "unknown")?.note ?? "a shape this reader cannot follow";
+    findings.push({ ...at(unknown), code: "UNKNOWN", severity: "warning", methods: unknown, why });
   }
-  if (facts.handlers.some((h) => h.protection === "webhook") && rule.kind === "protected") {
-    findings.push({ ...base, code: "WEBHOOK_PROTECTED", severity: "error", rule: rule.rule, exemption: exemptionOf(scanned.route, appRoutes, middleware) });
+  // Coverage that cannot be decided: neither Clerk's calls nor its rules can be trusted on every path.
+  const reliesOnClerk = needsClerk || ruleOnly.length > 0;
+  if (covered === "unknown" && reliesOnClerk && middleware.clerk !== false) {
+    findings.push({ ...base, code: "UNKNOWN", severity: "warning", methods: [], why: middleware.coverageWhy ?? `whether clerkMiddleware() runs on every path of it cannot be decided from ${base.proxy}` });
   }
-  if (facts.handlers.some((h) => h.protection === "machine") && rule.kind === "protected") {
-    findings.push({ ...base, code: "MACHINE_PROTECTED", severity: "error", rule: rule.rule, exemption: exemptionOf(scanned.route, appRoutes, middleware) });
+  if (handlers.some((h) => h.protection === "webhook") && rule.kind === "protected") {
+    findings.push({ ...at(methods((h) => h.protection === "webhook")), code: "WEBHOOK_PROTECTED", severity: "error", rule: rule.rule, exemption: exemptionOf(scanned.route, appRoutes, middleware) });
+  }
+  if (handlers.some((h) => h.protection === "machine") && rule.kind === "protected") {
+    findings.push({ ...at(methods((h) => h.protection === "machine")), code: "MACHINE_PROTECTED", severity: "error", rule: rule.rule, exemption: exemptionOf(scanned.route, appRoutes, middleware) });
   }
   return findings;
 }
 
-export function evaluateAudit(project: Project, scanned: ScannedRoute[], options: AuditOptions): AuditResult {
+export function evaluateAudit(project: Project, scan: Scan, options: AuditOptions): AuditResult {
   const middleware = middlewareFacts(project);
+  const clerkMajor = clerkMajorOf(project);
   const allowed = options.allowPublic.length > 0 ? picomatch(options.allowPublic) : () => false;
-  const routes = scanned.map((entry): AuditedRoute => {
+  const routes = scan.routes.map((entry): AuditedRoute => {
     const covered = middleware.covers(entry.route);
-    // The handler's rules only apply where the middleware runs at all.
-    const rule: RuleVerdict = covered === false ? { kind: "public" } : ruleVerdict(middleware.rules, samplePaths(entry.route));
+    // The handler's rules only apply where the middleware runs at all, and on every path of the route.
+    const rule: RuleVerdict =
+      covered === false
+        ? { kind: "public" }
+        : covered === "unknown"
+          ? { kind: "unknown", why: middleware.coverageWhy ?? "the middleware may not run on every path of it" }
+          : ruleVerdict(middleware.rules, rulePathsFor(entry.route, middleware.rules));
     const parseProblem = entry.facts.parseError;
+    const handlers = entry.facts.handlers.map((h) => ({ method: h.method, protection: effective(h, rule), checks: h.checks, line: h.line, ...(h.note ? { note: h.note } : {}) }));
     return {
       route: entry.route.pattern,
       file: entry.file,
+      router: entry.router,
       methods: entry.facts.handlers.map((h) => h.method),
-      protection: parseProblem ? "unknown" : summary(entry.facts.handlers, rule),
-      handlers: entry.facts.handlers.map((h) => ({ method: h.method, protection: h.protection, checks: h.checks, ...(h.note ? { note: h.note } : {}) })),
+      protection: parseProblem ? "unknown" : summary(handlers),
+      handlers,
       ...(parseProblem !== undefined ? { parseError: parseProblem } : {}),
       covered,
       middlewareRule: rule.kind,
-      findings: routeFindings(entry, middleware, rule, covered, allowed, project.appRoutes),
+      findings: routeFindings(entry, middleware, rule, covered, allowed, project.appRoutes, clerkMajor),
     };
   });
+  const problems: Finding[] = [];
+  if (scan.pageExtensions) {
+    const base = { route: "*", file: scan.pageExtensions.file, line: 1, router: "app" as const, clerkMajor, proxy: middleware.path ?? `${middleware.kind}.ts` };
+    problems.push({ ...base, code: "UNKNOWN", severity: "warning", methods: [], why: `which files are routes cannot be read from ${scan.pageExtensions.file} (${scan.pageExtensions.why}): only route files with the default extensions were audited` });
+  }
   const counts: Partial<Record<FindingCode, number>> = {};
-  for (const finding of routes.flatMap((r) => r.findings)) counts[finding.code] = (counts[finding.code] ?? 0) + 1;
-  const failing = routes.some((r) => r.findings.some((f) => options.strict || FAILING_CODES.has(f.code)));
-  return { ok: !failing, ...(middleware.path ? { middleware: middleware.path } : {}), routes, findings: counts };
+  for (const finding of [...routes.flatMap((r) => r.findings), ...problems]) counts[finding.code] = (counts[finding.code] ?? 0) + 1;
+  const failing = [...routes.flatMap((r) => r.findings), ...problems].some((f) => options.strict || FAILING_CODES.has(f.code));
+  return { ok: !failing, ...(middleware.path ? { middleware: middleware.path } : {}), routes, problems, findings: counts };
 }

@@ -1,21 +1,12 @@
 // Which export Next.js runs, and what it is: Clerk, the user's own function, or something
 // else (another library's middleware, a chain, a re-export).
-import type {
-  ArrowFunctionExpression,
-  CallExpression,
-  File,
-  FunctionDeclaration,
-  FunctionExpression,
-  Node,
-  Statement,
-  ObjectPattern,
-  VariableDeclarator,
-} from "@babel/types";
+import type { CallExpression, File, Node, Statement, VariableDeclarator } from "@babel/types";
 import { type Bindings, importedNameOf } from "../js/bindings.js";
 import { CLERK_SERVER } from "./names.js";
 import { mentions, unwrapTs } from "../js/nodes.js";
+import { isFunctionNode, moduleExports, type FunctionNode } from "../js/exports.js";
 
-export type UserFn = FunctionDeclaration | FunctionExpression | ArrowFunctionExpression;
+export type UserFn = FunctionNode;
 
 /**
  * How the function Next.js runs is written:
@@ -62,57 +53,51 @@ interface Candidate {
 export function findHandlers(ast: File, bindings: Bindings, kind: "proxy" | "middleware"): Candidate[] {
   const found: Candidate[] = [];
   const wanted = (name: string) => name === kind || name === "default";
-  for (const node of ast.program.body) {
-    if (node.type === "ExportDefaultDeclaration") {
-      found.push({ exported: "default", handler: fromDefault(node, bindings) });
-    } else if (node.type === "ExportNamedDeclaration") {
-      const decl = node.declaration;
-      if (decl?.type === "FunctionDeclaration" && decl.id && wanted(decl.id.name)) {
-        found.push({ exported: decl.id.name, handler: userFunction(decl, node, "declaration", decl.id.name) });
-      }
-      if (decl?.type === "VariableDeclaration") {
-        for (const d of decl.declarations) {
-          // `export const { auth: middleware } = NextAuth(config)`: judged by the call it comes from.
-          const fromPattern = d.id.type === "ObjectPattern" ? patternExport(d.id, wanted) : undefined;
-          if (fromPattern) found.push({ exported: fromPattern, handler: fromDeclarator(d, bindings, node, "declaration") });
-          if (d.id.type !== "Identifier" || !wanted(d.id.name)) continue;
-          const handler = decl.declarations.length > 1 ? unknown("several variables in one `export const`") : fromDeclarator(d, bindings, node, "declaration");
-          found.push({ exported: d.id.name, handler });
-        }
-      }
-      for (const spec of node.specifiers) {
-        const exported = spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value;
-        if (!wanted(exported)) continue;
-        const local = spec.type === "ExportSpecifier" ? spec.local.name : "*";
-        const handler: Handler = node.source
-          ? isClerkMiddleware(node.source.value, local)
-            ? BARE_CLERK
-            : { kind: "reexport", source: node.source.value, imported: local }
-          : node.specifiers.length > 1
-            ? unknown("exported from an `export { ... }` list")
-            : fromIdentifier(local, bindings, node);
-        found.push({ exported, handler });
-      }
-    } else if (node.type === "ExportAllDeclaration") {
-      found.push({ exported: "export *", handler: { kind: "reexport", source: node.source.value, imported: "*" } });
+  const patterns = new Set<VariableDeclarator>();
+  for (const exp of moduleExports(ast)) {
+    const { form, statement } = exp;
+    switch (form.kind) {
+      case "star":
+        found.push({ exported: "export *", handler: { kind: "reexport", source: form.source, imported: "*" } });
+        break;
+      case "declaration":
+        if (exp.name === "default") found.push({ exported: "default", handler: fromDefault(form.node, statement, bindings) });
+        else if (form.node.type === "FunctionDeclaration" && wanted(exp.name)) found.push({ exported: exp.name, handler: userFunction(form.node, statement, "declaration", exp.name) });
+        break;
+      case "expression":
+        found.push({ exported: "default", handler: fromDefault(form.node, statement, bindings) });
+        break;
+      case "pattern":
+        // `export const { auth: middleware } = NextAuth(config)`: judged by the call it comes from.
+        if (!wanted(exp.name) || patterns.has(form.declarator)) break;
+        patterns.add(form.declarator);
+        found.push({ exported: exp.name, handler: fromDeclarator(form.declarator, bindings, statement, "declaration") });
+        break;
+      case "variable":
+        if (!wanted(exp.name)) break;
+        found.push({
+          exported: exp.name,
+          handler: form.declarations > 1 ? unknown("several variables in one `export const`") : fromDeclarator(form.declarator, bindings, statement, "declaration"),
+        });
+        break;
+      case "reexport":
+        if (!wanted(exp.name)) break;
+        found.push({ exported: exp.name, handler: isClerkMiddleware(form.source, form.imported) ? BARE_CLERK : { kind: "reexport", source: form.source, imported: form.imported } });
+        break;
+      case "local":
+        if (!wanted(exp.name)) break;
+        found.push({ exported: exp.name, handler: form.specifiers > 1 ? unknown("exported from an `export { ... }` list") : fromIdentifier(form.local, bindings, statement) });
+        break;
     }
   }
   return found;
 }
 
-/** Names of the file's exports, for messages. */
+/** Names of the file's exports, for messages (not the default export, destructured names or `export *`). */
 export function exportedNames(ast: File): string[] {
-  const names: string[] = [];
-  for (const node of ast.program.body) {
-    if (node.type !== "ExportNamedDeclaration") continue;
-    const decl = node.declaration;
-    if ((decl?.type === "FunctionDeclaration" || decl?.type === "ClassDeclaration") && decl.id) names.push(decl.id.name);
-    if (decl?.type === "VariableDeclaration") {
-      for (const d of decl.declarations) if (d.id.type === "Identifier") names.push(d.id.name);
-    }
-    for (const spec of node.specifiers) names.push(spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value);
-  }
-  return names;
+  return moduleExports(ast)
+    .filter(({ form, statement }) => (form.kind === "declaration" ? statement.type === "ExportNamedDeclaration" : form.kind === "variable" || form.kind === "local" || form.kind === "reexport"))
+    .map((exp) => exp.name);
 }
 
 function unknown(what: string): Handler {
@@ -123,19 +108,10 @@ function userFunction(fn: UserFn, exportNode: Statement, site: UserSite, name?: 
   return { kind: "user", fn, name, site, exportNode, typedAsMiddleware };
 }
 
-function fromDefault(node: Extract<Statement, { type: "ExportDefaultDeclaration" }>, bindings: Bindings): Handler {
-  const decl = node.declaration;
-  if (decl.type === "FunctionDeclaration") return userFunction(decl, node, "declaration", decl.id?.name);
-  if (decl.type === "Identifier") return fromIdentifier(decl.name, bindings, node);
-  return fromValue(decl, bindings, node, "expression");
-}
-
-/** The name of `{ auth: middleware }` that Next.js would run, if any. */
-function patternExport(pattern: ObjectPattern, wanted: (name: string) => boolean): string | undefined {
-  for (const prop of pattern.properties) {
-    if (prop.type === "ObjectProperty" && prop.value.type === "Identifier" && wanted(prop.value.name)) return prop.value.name;
-  }
-  return undefined;
+function fromDefault(decl: Node, statement: Statement, bindings: Bindings): Handler {
+  if (decl.type === "FunctionDeclaration") return userFunction(decl, statement, "declaration", decl.id?.name);
+  if (decl.type === "Identifier") return fromIdentifier(decl.name, bindings, statement);
+  return fromValue(decl, bindings, statement, "expression");
 }
 
 function fromDeclarator(d: VariableDeclarator, bindings: Bindings, exportNode: Statement, site: UserSite): Handler {
@@ -147,7 +123,7 @@ function fromDeclarator(d: VariableDeclarator, bindings: Bindings, exportNode: S
 
 function fromValue(value: Node, bindings: Bindings, exportNode: Statement, site: UserSite, name?: string, annotated = false): Handler {
   const inner = unwrapTs(value);
-  if (inner.type === "ArrowFunctionExpression" || inner.type === "FunctionExpression") {
+  if (isFunctionNode(inner) && inner.type !== "FunctionDeclaration") {
     return userFunction(inner, exportNode, site, name, annotated || inner !== value);
   }
   if (inner.type === "CallExpression") {

@@ -31,13 +31,16 @@ Exit codes: 0 done (or nothing to change), 1 error (nothing written), 130 cancel
 `;
 
 const AUDIT_HELP = `
-Reads every route.* file under app/ (or src/app/), classifies each exported method
-(protect, auth-check, machine, webhook, currentUser, unchecked, none, unknown) and
-decides with Next's matcher semantics whether clerkMiddleware() runs on it. Writes nothing.
+Reads every route.* file under app/ (or src/app/) and every API route under pages/api,
+runs each handler for a signed-out caller (protect, auth-check, machine, webhook,
+currentUser, secret, unchecked, none, unknown) and decides with Next's matcher semantics
+whether clerkMiddleware() runs on it. Writes nothing. At a monorepo's root: every app.
 
 Findings: NO_MIDDLEWARE, NOT_COVERED, WEBHOOK_PROTECTED, MACHINE_PROTECTED (these fail
-the audit), UNCHECKED, PUBLIC, UNKNOWN (these fail it only with --strict). A route may be
-public on purpose: --allow-public, or a "// clerk-audit: public" comment in its file.
+the audit), MIDDLEWARE_ONLY, UNCHECKED, PUBLIC, UNKNOWN (these fail it only with
+--strict). A route may be public on purpose: --allow-public, or a
+"// clerk-audit: public" comment in its file. With GITHUB_ACTIONS=true, each finding
+is also printed as a workflow annotation.
 
 Exit codes: 0 clean, 1 failing findings, 2 the audit could not run.
 `;
@@ -111,7 +114,8 @@ function addAuditCommand(program: Command, onAudit: (flags: AuditFlags) => void)
     .command("audit")
     .description("check that every Route Handler is protected and covered by clerkMiddleware() (read-only)")
     .option("--cwd <dir>", "the Next.js project (default: current directory)")
-    .option("--json", "print one JSON object on stdout")
+    .option("--json", "print one JSON object on stdout (the same as --format json)")
+    .option("--format <format>", "table (default), json, or sarif (SARIF 2.1.0 for GitHub code scanning)")
     .option("--strict", "fail (exit 1) on any finding, not only NO_MIDDLEWARE, NOT_COVERED, WEBHOOK_PROTECTED and MACHINE_PROTECTED")
     .option("--allow-public <globs>", "comma-separated route globs that may be public, e.g. /api/health,/api/public/**")
     .helpOption("-h, --help", "show this help")

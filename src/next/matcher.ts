@@ -138,7 +138,17 @@ function readConditions(entry: ObjectExpression, name: "has" | "missing"): Match
  * i18n locales and basePath are not modelled: App Router projects match the pathname without them.
  * Returns undefined for a source Next.js rejects (the build fails on it).
  */
+const compiled = new Map<string, RegExp | undefined>();
+
+/** Compiled once per source: the audit asks for the same matcher entries on every route. */
 export function nextMatcherRegExp(source: string): RegExp | undefined {
+  if (compiled.has(source)) return compiled.get(source);
+  const regexp = compileMatcher(source);
+  if (compiled.size < 10_000) compiled.set(source, regexp);
+  return regexp;
+}
+
+function compileMatcher(source: string): RegExp | undefined {
   if (!source.startsWith("/") || regexSource(source) === undefined) return undefined;
   const full = `${NEXT_DATA_PREFIX}${source}${source === "/" ? ROOT_SUFFIX : SUFFIX}`;
   const compiled = regexSource(full);

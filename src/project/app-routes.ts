@@ -33,11 +33,20 @@ function onChain(folder: Pending, real: string): boolean {
   return false;
 }
 
-function readFolder(absolute: string): Dirent[] | undefined {
+function readFolder(absolute: string, onError?: (detail: string) => void): Dirent[] | undefined {
   try {
     return readdirSync(absolute, { withFileTypes: true });
-  } catch {
+  } catch (error) {
     // Removed while we walk, unreadable or not a folder: it routes nothing we could check.
+    onError?.((error as NodeJS.ErrnoException).code ?? String(error));
+    return undefined;
+  }
+}
+
+function safeRealpath(file: string): string | undefined {
+  try {
+    return realpathSync(file);
+  } catch {
     return undefined;
   }
 }
@@ -84,45 +93,84 @@ export function readAppRoutes(root: string, appDir: string): AppRoute[] {
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-/** Every route.* and page.* file: its folder (relative to the app folder, posix) and name. */
-function listRoutableFiles(appDirAbsolute: string): Array<{ folder: string; name: string }> {
+/** The Route Handler files (route.ts, route.js, …) below the app folder, sorted by folder. */
+export function listRouteFiles(appDirAbsolute: string, options: WalkOptions = {}): Array<{ folder: string; file: string }> {
+  const accept = options.accept ?? ((name: string) => isRoutableFileName(name));
+  return listRoutableFiles(appDirAbsolute, { ...options, accept })
+    .filter((file) => (options.accept ? true : isRouteFileName(file.name)))
+    .map((file) => ({ folder: file.folder, file: join(file.folder, file.name) }))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** What the walk could not look into, for a reader that must say so (the audit). */
+export interface WalkProblem {
+  /** Relative to the walked folder, posix. */
+  path: string;
+  why: "unreadable" | "outside" | "not-a-file";
+  detail?: string;
+}
+
+export interface WalkOptions {
+  /** File names to list (default: route.* and page.*). */
+  accept?: (name: string) => boolean;
+  /** Follow symbolic links to folders anywhere inside this real folder (default: the walked folder). */
+  within?: string;
+  /** Collects folders that cannot be read, links leading outside `within`, and accepted names that are not files. */
+  problems?: WalkProblem[];
+  /** Folders skipped besides node_modules and `_private` ones (the Pages Router walks every folder). */
+  skip?: (name: string) => boolean;
+}
+
+/** Every accepted file (route.* and page.* by default): its folder (relative to the walked folder, posix) and name. */
+function listRoutableFiles(appDirAbsolute: string, options: WalkOptions = {}): Array<{ folder: string; name: string }> {
   let rootReal: string;
   try {
     rootReal = realpathSync(appDirAbsolute);
   } catch {
     return [];
   }
+  const accept = options.accept ?? ((name: string) => isRoutableFileName(name));
+  const skip = options.skip ?? skipFolder;
+  const withinReal = options.within ? safeRealpath(options.within) ?? rootReal : rootReal;
+  const problems = options.problems;
   const found: Array<{ folder: string; name: string }> = [];
   const pending: Pending[] = [{ absolute: appDirAbsolute, relative: "", real: rootReal, parent: undefined, viaLink: false }];
 
   for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
-    const entries = readFolder(current.absolute);
+    const entries = readFolder(current.absolute, problems && ((detail) => problems.push({ path: current!.relative, why: "unreadable", detail })));
     if (entries === undefined) continue;
     for (const dirent of entries) {
       const name = dirent.name;
       const absolute = path.join(current.absolute, name);
       const type = entryType(dirent, absolute);
       if (type === "file") {
-        if (isRoutableFileName(name)) found.push({ folder: current.relative, name });
+        if (accept(name)) found.push({ folder: current.relative, name });
         continue;
       }
-      if (type === "other") continue;
+      if (type === "other") {
+        if (accept(name)) problems?.push({ path: join(current.relative, name), why: "not-a-file" });
+        continue;
+      }
       if (type === "dir") {
-        if (skipFolder(name)) continue;
+        if (skip(name)) continue;
         const real = path.join(current.real, name);
         if (current.viaLink && onChain(current, real)) continue;
         pending.push({ absolute, relative: join(current.relative, name), real, parent: current, viaLink: current.viaLink });
         continue;
       }
       // A symbolic link: a route file (wherever it points), or a folder to follow if it stays inside.
-      if (isRoutableFileName(name)) {
+      if (accept(name)) {
         const stats = safeStat(absolute);
         if (stats?.isFile()) {
           found.push({ folder: current.relative, name });
           continue;
         }
+        if (stats && !stats.isDirectory()) {
+          problems?.push({ path: join(current.relative, name), why: "not-a-file" });
+          continue;
+        }
       }
-      if (skipFolder(name)) continue;
+      if (skip(name)) continue;
       const stats = safeStat(absolute);
       if (!stats?.isDirectory()) continue;
       let real: string;
@@ -131,7 +179,11 @@ function listRoutableFiles(appDirAbsolute: string): Array<{ folder: string; name
       } catch {
         continue;
       }
-      if (!isInside(rootReal, real) || onChain(current, real)) continue;
+      if (onChain(current, real)) continue;
+      if (!isInside(withinReal, real)) {
+        problems?.push({ path: join(current.relative, name), why: "outside", detail: real });
+        continue;
+      }
       pending.push({ absolute, relative: join(current.relative, name), real, parent: current, viaLink: true });
     }
   }

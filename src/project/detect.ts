@@ -14,8 +14,10 @@ import { detectPackageManagerAndWorkspace, type Workspace } from "./workspace.js
 export interface Project {
   /** Absolute path of the project root. */
   root: string;
-  /** "app" or "src/app". */
+  /** "app" or "src/app"; "" when only the Pages Router is there (the audit reads such projects). */
   appDir: string;
+  /** "pages" or "src/pages", when there is one (the audit reads its api/ routes). */
+  pagesDir?: string;
   /** true when the App Router lives in src/app. */
   srcDir: boolean;
   language: Language;
@@ -174,7 +176,15 @@ function isDirectory(file: string): boolean {
   return existsSync(file) && statSync(file).isDirectory();
 }
 
-export async function detectProject(cwd: string): Promise<Project> {
+export interface DetectOptions {
+  /**
+   * Detecting for the read-only audit: any Next.js 13 or newer (Route Handlers arrived in 13.2),
+   * and a project with only the Pages Router (its API routes are audited).
+   */
+  audit?: boolean;
+}
+
+export async function detectProject(cwd: string, options: DetectOptions = {}): Promise<Project> {
   const root = path.resolve(cwd);
   if (!existsSync(root)) {
     throw new CliError("CWD_NOT_FOUND", `The folder ${root} does not exist.`, { hint: "Check the path given to --cwd." });
@@ -194,7 +204,8 @@ export async function detectProject(cwd: string): Promise<Project> {
   // Next.js uses app/ when it exists and only then looks at src/app (find-pages-dir).
   const rootApp = isDirectory(path.join(root, "app"));
   const srcDir = !rootApp && isDirectory(path.join(root, "src/app"));
-  if (!srcDir && !rootApp) {
+  const pagesDir = isDirectory(path.join(root, "pages")) ? "pages" : isDirectory(path.join(root, "src/pages")) ? "src/pages" : undefined;
+  if (!srcDir && !rootApp && !(options.audit && pagesDir)) {
     const pagesOnly = isDirectory(path.join(root, "pages")) || isDirectory(path.join(root, "src/pages"));
     throw new CliError(
       "NO_APP_ROUTER",
@@ -207,7 +218,12 @@ export async function detectProject(cwd: string): Promise<Project> {
 
   const nextInstalled = installedVersion(root, "next");
   const nextMajor = majorFromRange(nextInstalled ?? nextRange);
-  if (nextMajor < 15) {
+  if (options.audit && nextMajor < 13) {
+    throw new CliError("UNSUPPORTED_NEXT", `This project uses Next.js ${nextInstalled ?? nextRange}; the audit reads Next.js 13 and newer (Route Handlers arrived in 13.2).`, {
+      hint: "Upgrade first: npx @next/codemod@latest upgrade latest — then run the audit again.",
+    });
+  }
+  if (nextMajor < 15 && !options.audit) {
     throw new CliError(
       "UNSUPPORTED_NEXT",
       `This project uses Next.js ${nextInstalled ?? nextRange}; @clerk/nextjs 7 and the generated handlers (async params) need Next.js 15 or newer.`,
@@ -225,11 +241,12 @@ export async function detectProject(cwd: string): Promise<Project> {
 
   if (pkg.packageManager !== undefined && typeof pkg.packageManager !== "string") ignore(ignoredFields, "packageManager", "a string such as pnpm@9.0.0");
   const { packageManager, workspace, untrusted } = await detectPackageManager(root);
-  const appDir = srcDir ? "src/app" : "app";
+  const appDir = srcDir ? "src/app" : rootApp ? "app" : "";
   return {
     root,
     appDir,
-    srcDir,
+    ...(pagesDir ? { pagesDir } : {}),
+    srcDir: srcDir || (!rootApp && pagesDir === "src/pages"),
     language: existsSync(path.join(root, "tsconfig.json")) ? "ts" : "js",
     nextMajor,
     clerk: {
@@ -240,7 +257,7 @@ export async function detectProject(cwd: string): Promise<Project> {
     packageManager,
     ...(typeof pkg.name === "string" && pkg.name !== "" ? { packageName: pkg.name } : {}),
     ...(workspace ? { workspace } : {}),
-    appRoutes: readAppRoutes(root, appDir),
+    appRoutes: appDir ? readAppRoutes(root, appDir) : [],
     ...(untrusted.length > 0 ? { untrustedParents: untrusted } : {}),
     middlewareFiles: readExisting(root, middlewarePaths, unreadable.middleware),
     envFiles: readExisting(root, ENV_FILES, unreadable.env),

@@ -2,15 +2,39 @@ import type { Colors } from "picocolors/types.js";
 import type { AuditResult, Finding, RouteExemption } from "../audit/evaluate.js";
 
 // The audit in words: a table by route, then each finding with its fix; or one JSON object in
-// which every finding carries the same message and fix.
+// which every finding carries the same message, fix and line. Names from the disk (folders,
+// files) are printed with control characters escaped: a folder called "\r\x1b[2K" must not
+// erase the terminal's lines.
+
+/** Control characters (C0, DEL, C1) and bidirectional overrides, escaped as \xNN / \uNNNN. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (char) => {
+    const code = char.charCodeAt(0);
+    if (char === "\r") return "\\r";
+    if (char === "\n") return "\\n";
+    if (char === "\t") return "\\t";
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
+/** The check a handler should make itself, for the project's Clerk and router. */
+export function exactCheck(finding: Pick<Finding, "router" | "clerkMajor">): string {
+  if (finding.router === "pages") {
+    return 'import { getAuth } from "@clerk/nextjs/server"; … const { userId } = getAuth(req); if (!userId) return res.status(401).json({ error: "Unauthorized" });';
+  }
+  const call = finding.clerkMajor > 0 && finding.clerkMajor < 6 ? "auth()" : "await auth()";
+  return `import { auth } from "@clerk/nextjs/server"; … const { userId } = ${call}; if (!userId) return NextResponse.json({ error: "Unauthorized" }, { status: 401 });`;
+}
 
 export function describeFinding(finding: Finding): { message: string; fix: string } {
-  const { route, file, proxy } = finding;
+  const route = printable(finding.route);
+  const file = printable(finding.file);
+  const proxy = printable(finding.proxy);
   const matcherEntry = (entry: string | undefined) => (entry ? JSON.stringify(entry) : `an entry covering ${route}`);
   switch (finding.code) {
     case "NO_MIDDLEWARE":
       return {
-        message: `${route} calls Clerk, but no clerkMiddleware() runs in this project${finding.why ? ` (${finding.why})` : ""}: auth() fails at runtime.`,
+        message: `${route} calls Clerk, but no clerkMiddleware() runs in this project${finding.why ? ` (${printable(finding.why)})` : ""}: auth() fails at runtime.`,
         fix: `Add ${proxy} (middleware.ts before Next.js 16) exporting clerkMiddleware() as its default, with ${matcherEntry(finding.entry)} in config.matcher.`,
       };
     case "NOT_COVERED":
@@ -20,7 +44,7 @@ export function describeFinding(finding: Finding): { message: string; fix: strin
       };
     case "WEBHOOK_PROTECTED":
       return {
-        message: `${route} verifies a webhook, but the clerkMiddleware() handler in ${proxy} protects it (${finding.rule}): Clerk's servers carry no session, so the webhook never arrives.`,
+        message: `${route} verifies a webhook signature, but the clerkMiddleware() handler in ${proxy} protects it (${finding.rule}): the sender carries no session, so the webhook never arrives.`,
         fix: `${exemptionFix(`Make ${route} public in ${proxy}`, route, finding.exemption)}.`,
       };
     case "MACHINE_PROTECTED":
@@ -28,10 +52,17 @@ export function describeFinding(finding: Finding): { message: string; fix: strin
         message: `${route} accepts machine tokens, but the clerkMiddleware() handler in ${proxy} protects it (${finding.rule}) with auth.protect(), which takes session tokens only: API keys, M2M and OAuth tokens get 401 before the handler runs.`,
         fix: `${exemptionFix(`Exempt ${route} from that rule in ${proxy}`, route, finding.exemption)}; the handler checks the token itself.`,
       };
+    case "MIDDLEWARE_ONLY":
+      return {
+        message: `${route} (${finding.methods.join(", ")}) has no check of its own: only the createRouteMatcher rule in ${proxy} (${finding.rule}) protects it, and Clerk deprecated createRouteMatcher in @clerk/nextjs 7.5.14 (path rules drift from how Next routes requests).`,
+        fix: `Check in the handler itself: ${exactCheck(finding)} Or run npx create-clerk-route migrate to move the middleware's rules into the handlers.`,
+      };
     case "UNCHECKED":
       return {
-        message: `${route} (${finding.methods.join(", ")}) calls auth() or currentUser() but never tests the result before answering.`,
-        fix: 'Answer 401 first when signed out: const { isAuthenticated } = await auth(); if (!isAuthenticated) return NextResponse.json({ error: "Unauthorized" }, { status: 401 });',
+        message: finding.notAwaited
+          ? `${route} (${finding.methods.join(", ")}) calls auth.protect() without await: with @clerk/nextjs 6 and later it returns a promise, and a rejection nobody awaits blocks nothing, so signed-out callers get the handler's answer.`
+          : `${route} (${finding.methods.join(", ")}) calls auth() or currentUser(), but a signed-out caller still gets an answer: no test of the result exits on every signed-out path.`,
+        fix: finding.notAwaited ? `Write await auth.protect() (or return it), or answer 401 yourself: ${exactCheck(finding)}` : `Answer 401 first when signed out: ${exactCheck(finding)}`,
       };
     case "PUBLIC":
       return {
@@ -40,8 +71,8 @@ export function describeFinding(finding: Finding): { message: string; fix: strin
       };
     case "UNKNOWN":
       return {
-        message: `${route}${finding.methods.length > 0 ? ` (${finding.methods.join(", ")})` : ""}: how it is protected cannot be read (${finding.why}).`,
-        fix: `Check ${file} by hand; write the check in the handler itself so the audit can read it, or mark a public route with "// clerk-audit: public".`,
+        message: `${route === "*" ? file : route}${finding.methods.length > 0 ? ` (${finding.methods.join(", ")})` : ""}: how it is protected cannot be read (${printable(finding.why)}).`,
+        fix: `Check ${file} by hand; write the check in the handler itself so the audit can read it, or mark a public route with "// clerk-audit: public" (or --allow-public '${route}').`,
       };
   }
 }
@@ -74,12 +105,11 @@ function exemptionFix(lead: string, route: string, exemption: RouteExemption): s
 
 /** The result as --json prints it: every finding with its code, severity, message and fix. */
 export function auditJson(result: AuditResult): string {
+  const words = (finding: Finding) => ({ code: finding.code, severity: finding.severity, line: finding.line, ...describeFinding(finding) });
   return JSON.stringify({
     ...result,
-    routes: result.routes.map((route) => ({
-      ...route,
-      findings: route.findings.map((finding) => ({ code: finding.code, severity: finding.severity, ...describeFinding(finding) })),
-    })),
+    routes: result.routes.map((route) => ({ ...route, findings: route.findings.map(words) })),
+    problems: result.problems.map((finding) => ({ file: finding.file, ...words(finding) })),
   });
 }
 
@@ -90,7 +120,7 @@ function pad(text: string, width: number): string {
 export function auditTable(result: AuditResult, colors: Colors): string {
   const header = ["route", "methods", "protection", "covered", "findings"];
   const rows = result.routes.map((route) => [
-    route.route,
+    printable(route.route),
     route.methods.join(",") || "-",
     route.protection,
     route.covered === "unknown" ? "?" : route.covered ? "yes" : "no",
@@ -104,18 +134,18 @@ export function auditTable(result: AuditResult, colors: Colors): string {
     const text = line(row);
     out.push(findings.some((f) => f.severity === "error") ? colors.red(text) : findings.length > 0 ? colors.yellow(text) : text);
   }
-  const all = result.routes.flatMap((route) => route.findings);
+  const all = [...result.problems, ...result.routes.flatMap((route) => route.findings)];
   if (all.length > 0) out.push("");
   for (const finding of all) {
     const mark = finding.severity === "error" ? colors.red("✖") : colors.yellow("!");
     const { message, fix } = describeFinding(finding);
-    out.push(`${mark} ${finding.code} ${finding.file}: ${message}`, `  ${colors.dim("fix:")} ${fix}`);
+    out.push(`${mark} ${finding.code} ${printable(finding.file)}:${finding.line}: ${message}`, `  ${colors.dim("fix:")} ${fix}`);
   }
   const counted = Object.entries(result.findings).map(([code, count]) => `${count} ${code}`);
   out.push(
     "",
     `${result.routes.length} route file${result.routes.length === 1 ? "" : "s"}, ${counted.length > 0 ? counted.join(", ") : "no findings"}` +
-      (result.middleware ? ` (middleware: ${result.middleware})` : " (no middleware/proxy file)"),
+      (result.middleware ? ` (middleware: ${printable(result.middleware)})` : " (no middleware/proxy file)"),
   );
   out.push(result.ok ? colors.green("✔ audit passed") : colors.red("✖ audit failed"));
   return out.join("\n");

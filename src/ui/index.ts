@@ -1,4 +1,4 @@
-import type { AuditResult } from "../audit/evaluate.js";
+import type { AuditReport } from "../report/audit-output.js";
 import type { CliError } from "../core/errors.js";
 import type { RawFlags } from "../core/raw-flags.js";
 import type { Plan } from "../plan/types.js";
@@ -37,8 +37,8 @@ export interface Ui {
   progress<T>(task: Task, run: () => Promise<T>): Promise<T>;
   /** What the run did (or would do): changes, warnings, next steps, the CI command. */
   result(plan: Plan, view: ResultView): Promise<void>;
-  /** The audit's table, or its JSON. */
-  audit(result: AuditResult): void;
+  /** The audit's tables, its JSON or its SARIF. */
+  audit(report: AuditReport): void;
   /** The end of a run that did not fail. */
   end(closing: Closing): void;
   /**

@@ -2,7 +2,7 @@ import { stripVTControlCharacters } from "node:util";
 import * as p from "@clack/prompts";
 import pc from "picocolors";
 import type { Colors } from "picocolors/types.js";
-import type { AuditResult } from "../audit/evaluate.js";
+import type { AuditReport } from "../report/audit-output.js";
 import type { RawFlags } from "../core/raw-flags.js";
 import { CancelledError, type CliError } from "../core/errors.js";
 import type { Plan } from "../plan/types.js";
@@ -172,8 +172,8 @@ export class InteractiveUi implements Ui {
   }
 
   /** The audit asks nothing: its table, as the text ui prints it. */
-  audit(result: AuditResult): void {
-    new TextUi(this.streams, false).audit(result);
+  audit(report: AuditReport): void {
+    new TextUi(this.streams, false).audit(report);
   }
 
   end(closing: Closing): void {

@@ -1,7 +1,7 @@
-import type { AuditResult } from "../audit/evaluate.js";
+import { auditOutput, type AuditReport } from "../report/audit-output.js";
+import { colorsFor } from "./colors.js";
 import type { CliError } from "../core/errors.js";
 import type { Plan } from "../plan/types.js";
-import { auditJson } from "../report/audit.js";
 import { jsonError, jsonReport } from "../report/index.js";
 import type { ResultView, Ui, UiStreams } from "./index.js";
 
@@ -39,8 +39,8 @@ export class JsonUi implements Ui {
     this.streams.stdout.write(`${view.afterError ? jsonError(view.afterError, report.changes) : JSON.stringify(report)}\n`);
   }
 
-  audit(result: AuditResult): void {
-    this.streams.stdout.write(`${auditJson(result)}\n`);
+  audit(report: AuditReport): void {
+    this.streams.stdout.write(`${auditOutput(report, colorsFor(this.streams.stdout, this.streams.env))}\n`);
   }
 
   end(): void {}

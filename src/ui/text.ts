@@ -1,7 +1,6 @@
-import type { AuditResult } from "../audit/evaluate.js";
+import { auditOutput, type AuditReport } from "../report/audit-output.js";
 import { CancelledError, type CliError } from "../core/errors.js";
 import type { Plan } from "../plan/types.js";
-import { auditTable } from "../report/audit.js";
 import { humanError, humanPlan, type Wrap } from "../report/index.js";
 import { closingText, type Closing } from "../report/run.js";
 import { colorsFor } from "./colors.js";
@@ -57,8 +56,8 @@ export class TextUi implements Ui {
     if (view.afterError) await this.error(view.afterError);
   }
 
-  audit(result: AuditResult): void {
-    this.streams.stdout.write(`${auditTable(result, colorsFor(this.streams.stdout, this.streams.env))}\n`);
+  audit(report: AuditReport): void {
+    this.streams.stdout.write(`${auditOutput(report, colorsFor(this.streams.stdout, this.streams.env))}\n`);
   }
 
   end(): void {}

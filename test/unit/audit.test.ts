@@ -15,7 +15,7 @@ import { copyFixture, runCli, treeHash } from "../support/project.js";
 const plain = pc.createColors(false);
 
 async function audit(project: string, options: Partial<AuditOptions> = {}): Promise<AuditResult> {
-  const detected = await detectProject(project);
+  const detected = await detectProject(project, { audit: true });
   return evaluateAudit(detected, scanRoutes(detected), { strict: false, allowPublic: [], ...options });
 }
 
@@ -52,7 +52,7 @@ describe("audit of a project with every class and finding", async () => {
     ["/api/admin/reports", "middleware-rule"],
     ["/internal/report", "auth-check"],
     ["/api/me", "currentUser"],
-    ["/api/wrapped", "unknown"],
+    ["/api/wrapped", "none"], // withLogging (a project wrapper) is followed: it only passes the handler on
   ])("%s is %s", (route, protection) => {
     expect(byRoute(result, route).protection).toBe(protection);
   });
@@ -75,9 +75,9 @@ describe("audit of a project with every class and finding", async () => {
     expect(codes(result, "/api/hooks/clerk")).toEqual(["WEBHOOK_PROTECTED"]);
     expect(codes(result, "/api/status")).toEqual([]); // // clerk-audit: public
     expect(codes(result, "/api/webhooks/stripe")).toEqual([]);
-    expect(codes(result, "/api/admin/reports")).toEqual([]); // protected by the middleware's rule
-    expect(codes(result, "/api/wrapped")).toEqual(["UNKNOWN"]); // a wrapped handler: never guessed
-    expect(result.findings).toEqual({ PUBLIC: 2, WEBHOOK_PROTECTED: 1, UNCHECKED: 1, NOT_COVERED: 1, UNKNOWN: 1 });
+    expect(codes(result, "/api/admin/reports")).toEqual(["MIDDLEWARE_ONLY"]); // protected by the middleware's (deprecated) rule only
+    expect(codes(result, "/api/wrapped")).toEqual(["PUBLIC"]); // the wrapper is followed: no check anywhere
+    expect(result.findings).toEqual({ PUBLIC: 3, WEBHOOK_PROTECTED: 1, UNCHECKED: 1, NOT_COVERED: 1, MIDDLEWARE_ONLY: 1 });
   });
 
   it("says how to fix a route the matcher misses", () => {
@@ -89,7 +89,7 @@ describe("audit of a project with every class and finding", async () => {
     const allowed = await audit(project, { allowPublic: ["/api/health", "/api/mem*"] });
     expect(codes(allowed, "/api/health")).toEqual([]);
     expect(codes(allowed, "/api/members")).toEqual([]);
-    expect(allowed.findings.PUBLIC).toBeUndefined();
+    expect(allowed.findings.PUBLIC).toBe(1); // /api/wrapped only
   });
 
   it("is read-only and answers with exit codes, as a CI step runs it", () => {
