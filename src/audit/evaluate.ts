@@ -2,7 +2,7 @@ import picomatch from "picomatch";
 import { CliError } from "../core/errors.js";
 import type { Project } from "../project/detect.js";
 import { calledInstance, clerkInstances, findHandlers, onlyDelegates } from "../clerk/middleware-handler.js";
-import { noRules, readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "../clerk/rules.js";
+import { type Flaw, noRules, readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "../clerk/rules.js";
 import { locateMiddleware } from "../next/middleware-file.js";
 import { exemptionEdit, type ExemptionEdit, findExposures } from "../clerk/exposure.js";
 import { coverage, mayRunOn, readConfig, routeMatcherSource } from "../next/matcher.js";
@@ -18,14 +18,14 @@ import { middlewareKindFor } from "../next/conventions.js";
 // The audit's verdicts, from the scanned routes and the middleware file: pure data in, data out.
 // Findings are data; report/audit.ts puts them into words (message and fix).
 
-export const FINDING_CODES = ["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED", "MACHINE_PROTECTED", "MIDDLEWARE_ONLY", "UNCHECKED", "PUBLIC", "UNKNOWN"] as const;
+export const FINDING_CODES = ["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED", "MACHINE_PROTECTED", "MIDDLEWARE_ONLY", "RULE_FLAW", "UNCHECKED", "PUBLIC", "UNKNOWN"] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
 /**
  * Without --strict, only these fail the audit (exit 1): Clerk would fail at runtime, a webhook
- * never arrives, or a machine token never reaches its handler.
+ * never arrives, a machine token never reaches its handler, or a middleware rule protects nothing.
  */
-export const FAILING_CODES: ReadonlySet<FindingCode> = new Set(["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED", "MACHINE_PROTECTED"]);
+export const FAILING_CODES: ReadonlySet<FindingCode> = new Set(["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED", "MACHINE_PROTECTED", "RULE_FLAW"]);
 
 interface FindingBase {
   severity: "error" | "warning";
@@ -63,6 +63,8 @@ export type Finding = FindingBase &
     /** No check of its own: only a createRouteMatcher + auth.protect() rule protects it (deprecated by Clerk). */
     | { code: "MIDDLEWARE_ONLY"; methods: string[]; rule: string }
     | { code: "UNCHECKED"; methods: string[]; notAwaited?: boolean }
+    /** A middleware rule that does something other than it seems to (an un-awaited auth.protect(): it blocks nothing). */
+    | { code: "RULE_FLAW"; flaw: Flaw }
     | { code: "PUBLIC"; methods: string[] }
     /** Handlers this reader cannot decide (a parse error, a wrapped handler, a re-export). */
     | { code: "UNKNOWN"; methods: string[]; why: string }
@@ -295,6 +297,13 @@ export function evaluateAudit(project: Project, scan: Scan, options: AuditOption
     };
   });
   const problems: Finding[] = [];
+  // A rule that protects nothing (or throws): an error at its line, whatever the routes it seems to cover.
+  if (middleware.rules.ok && middleware.path) {
+    const proxy = middleware.path;
+    for (const flaw of middleware.rules.flaws) {
+      problems.push({ route: "*", file: proxy, line: flaw.line || 1, router: "app", clerkMajor, proxy, code: "RULE_FLAW", severity: "error", flaw });
+    }
+  }
   if (scan.pageExtensions) {
     const base = { route: "*", file: scan.pageExtensions.file, line: 1, router: "app" as const, clerkMajor, proxy: middleware.path ?? `${middleware.kind}.ts` };
     problems.push({ ...base, code: "UNKNOWN", severity: "warning", methods: [], why: `which files are routes cannot be read from ${scan.pageExtensions.file} (${scan.pageExtensions.why}): only route files with the default extensions were audited` });

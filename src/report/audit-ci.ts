@@ -12,6 +12,7 @@ const RULES: Record<FindingCode, string> = {
   WEBHOOK_PROTECTED: "A signature-verified webhook route is protected by a middleware rule: the webhook never arrives",
   MACHINE_PROTECTED: "A machine-token route is protected by a session-only auth.protect() rule",
   MIDDLEWARE_ONLY: "A handler has no check of its own: only a deprecated createRouteMatcher rule protects it",
+  RULE_FLAW: "A middleware rule does something other than it seems to (an un-awaited auth.protect() blocks nothing)",
   UNCHECKED: "A handler calls Clerk but still answers signed-out callers",
   PUBLIC: "A handler has no check: anyone can call it",
   UNKNOWN: "How a route is protected cannot be read",

@@ -1,5 +1,6 @@
 import type { Colors } from "picocolors/types.js";
 import type { AuditResult, Finding, RouteExemption } from "../audit/evaluate.js";
+import type { Flaw } from "../clerk/rules.js";
 
 // The audit in words: a table by route, then each finding with its fix; or one JSON object in
 // which every finding carries the same message, fix and line. Names from the disk (folders,
@@ -57,6 +58,8 @@ export function describeFinding(finding: Finding): { message: string; fix: strin
         message: `${route} (${finding.methods.join(", ")}) has no check of its own: only the createRouteMatcher rule in ${proxy} (${finding.rule}) protects it, and Clerk deprecated createRouteMatcher in @clerk/nextjs 7.5.14 (path rules drift from how Next routes requests).`,
         fix: `Check in the handler itself: ${exactCheck(finding)} Or run npx create-clerk-route migrate to move the middleware's rules into the handlers.`,
       };
+    case "RULE_FLAW":
+      return flawWords(finding.flaw, file);
     case "UNCHECKED":
       return {
         message: finding.notAwaited
@@ -149,4 +152,30 @@ export function auditTable(result: AuditResult, colors: Colors): string {
   );
   out.push(result.ok ? colors.green("✔ audit passed") : colors.red("✖ audit failed"));
   return out.join("\n");
+}
+
+/** A middleware rule that does something other than it seems to, and how to make it do what it says. */
+function flawWords(flaw: Flaw, file: string): { message: string; fix: string } {
+  switch (flaw.kind) {
+    case "unawaitedProtect":
+      return {
+        message: `${file}:${flaw.line}: ${printable(flaw.code)} is neither awaited nor returned${flaw.major === undefined ? " (the project's @clerk/nextjs version is not known)" : ""}: from @clerk/nextjs 6 on it returns a promise, and a rejection nobody awaits blocks nothing, so this rule protects nothing and its routes answer signed-out callers.`,
+        fix: "Write await auth.protect() (or return it), or better, check in each handler itself (npx create-clerk-route migrate).",
+      };
+    case "syncAuth":
+      return {
+        message: `${file}:${flaw.line}: ${printable(flaw.code)} is the @clerk/nextjs 5 form: from 6 on auth() returns a promise, so protect() throws (every request fails) and userId is undefined.`,
+        fix: "Write await auth.protect(), or const { userId } = await auth().",
+      };
+    case "protectMissing":
+      return {
+        message: `${file}:${flaw.line}: ${printable(flaw.code)} does not exist before @clerk/nextjs 6: the call throws on every request it runs on.`,
+        fix: "Write auth().protect() for @clerk/nextjs 5, or upgrade @clerk/nextjs.",
+      };
+    case "legacyRemoved":
+      return {
+        message: `${file}:${flaw.line}: authMiddleware() was removed in @clerk/nextjs 6: this file does not build.`,
+        fix: "Replace it with clerkMiddleware() (Clerk's upgrade guide: https://clerk.com/docs/upgrade-guides/core-2/nextjs).",
+      };
+  }
 }

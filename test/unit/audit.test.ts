@@ -239,6 +239,19 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
     expect(codes(result, "/api/hooks/clerk")).toEqual([]);
   });
 
+  it("a rule whose auth.protect() is not awaited protects nothing: RULE_FLAW at its line, and its routes are judged by their own code", async () => {
+    const open = "export async function GET() {\n  return Response.json({ secret: 1 });\n}\n";
+    const project = projectWith({ "api/open": open }, { matcher: ["/(api|trpc)(.*)"], handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) auth.protect();\n}" });
+    const result = await audit(project);
+    expect(byRoute(result, "/api/open")).toMatchObject({ middlewareRule: "public", protection: "none" });
+    expect(codes(result, "/api/open")).toEqual(["PUBLIC"]);
+    expect(result.problems.map((f) => f.code)).toEqual(["RULE_FLAW"]);
+    expect(result.ok).toBe(false);
+    const [flaw] = result.problems;
+    expect(describeFinding(flaw!).message).toMatch(/auth\.protect\(\) is neither awaited nor returned/);
+    expect(flaw!.line).toBeGreaterThan(1);
+  });
+
   it("a machine-token route under a session-only auth.protect() rule is MACHINE_PROTECTED, until the CLI exempts it", async () => {
     const machine =
       'import { auth } from "@clerk/nextjs/server";\n\nexport async function GET() {\n  const token = await auth({ acceptsToken: "api_key" });\n  if (!token.isAuthenticated) return Response.json({}, { status: 401 });\n  return Response.json({ subject: token.subject });\n}\n';
