@@ -1,4 +1,4 @@
-import type { AuditResult, Finding, FindingCode } from "../audit/evaluate.js";
+import { FAILING_CODES, type AuditResult, type Finding, type FindingCode } from "../audit/evaluate.js";
 import { describeFinding } from "./audit.js";
 
 // The audit for CI: SARIF 2.1.0 (one result per finding, at the file and the handler's line, so
@@ -45,7 +45,7 @@ export function auditSarif(results: Array<{ prefix: string; result: AuditResult 
               id: code,
               name: pascal(code),
               shortDescription: { text: RULES[code] },
-              defaultConfiguration: { level: code === "NO_MIDDLEWARE" || code === "NOT_COVERED" || code === "WEBHOOK_PROTECTED" || code === "MACHINE_PROTECTED" ? "error" : "warning" },
+              defaultConfiguration: { level: FAILING_CODES.has(code) ? "error" : "warning" },
             })),
           },
         },
