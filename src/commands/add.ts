@@ -132,7 +132,7 @@ const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
  * microseconds is dropped by Node when its last listener goes; one after that ends the process
  * the default way, with the files written.
  */
-async function applyInterruptibly(root: string, plan: Plan, deps: RunDeps): Promise<void> {
+export async function applyInterruptibly(root: string, plan: Pick<Plan, "changes">, deps: RunDeps): Promise<void> {
   const signals = deps.signals ?? process;
   let exitCode: number | undefined;
   const handlers = Object.entries(STOP_SIGNALS).map(([signal, code]) => {

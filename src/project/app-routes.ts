@@ -76,8 +76,11 @@ export function listRouteFiles(appDirAbsolute: string): Array<{ folder: string; 
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-/** Every route.* and page.* file: its folder (relative to the app folder, posix) and name. */
-function listRoutableFiles(appDirAbsolute: string): Array<{ folder: string; name: string }> {
+/**
+ * Every route.* and page.* file (or every file `accept` takes): its folder (relative to the app
+ * folder, posix) and name.
+ */
+export function listRoutableFiles(appDirAbsolute: string, accept: (name: string) => boolean = isRoutableFileName): Array<{ folder: string; name: string }> {
   let rootReal: string;
   try {
     rootReal = realpathSync(appDirAbsolute);
@@ -95,7 +98,7 @@ function listRoutableFiles(appDirAbsolute: string): Array<{ folder: string; name
       const absolute = path.join(current.absolute, name);
       const type = entryType(dirent, absolute);
       if (type === "file") {
-        if (isRoutableFileName(name)) found.push({ folder: current.relative, name });
+        if (accept(name)) found.push({ folder: current.relative, name });
         continue;
       }
       if (type === "other") continue;
@@ -107,7 +110,7 @@ function listRoutableFiles(appDirAbsolute: string): Array<{ folder: string; name
         continue;
       }
       // A symbolic link: a route file (wherever it points), or a folder to follow if it stays inside.
-      if (isRoutableFileName(name)) {
+      if (accept(name)) {
         const stats = safeStat(absolute);
         if (stats?.isFile()) {
           found.push({ folder: current.relative, name });

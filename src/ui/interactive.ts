@@ -8,6 +8,7 @@ import { parseRoute } from "../next/route-path.js";
 import type { Question, StyleDeclaration, StyleFlag } from "../styles/declaration.js";
 import { allowedMethods, parseMethods, reservedNames } from "../styles/methods.js";
 import type { Plan } from "../plan/types.js";
+import type { FileChange } from "../core/types.js";
 import { renderDiff } from "../report/diff.js";
 import { DRY_RUN_HEADING, NOTHING_TO_CHANGE, changeItems, isCode } from "../report/index.js";
 import { describeNotes } from "../report/notes.js";
@@ -195,8 +196,30 @@ export async function confirmPlan(plan: Plan, colors: Colors): Promise<boolean> 
   return confirm("Write these files?");
 }
 
+/**
+ * `migrate`'s question: every change as a diff first (the user's own files are edited), then what
+ * it means route by route, then "Write these files?".
+ */
+export async function confirmDiffFirst(changes: FileChange[], summary: string, colors: Colors): Promise<boolean> {
+  p.log.step(framed("Planned changes:"));
+  showDiffs({ changes }, colors);
+  showReport(summary);
+  return confirm("Write these files?");
+}
+
+/** Lines laid out for the frame: an item's text wraps beside its prefix. */
+export function frameWrap(): (prefix: string, text: string) => string {
+  return (prefix, text) => item(prefix, text);
+}
+
+/** A report inside the frame; code lines (indented) are cut at the width, never re-flowed. */
+export function showReport(text: string): void {
+  const lines = text.split("\n").map((line) => (/^ {4,}\S/.test(line) ? cutLines(line, columns() - GUTTER) : line));
+  p.log.message(lines.join("\n"));
+}
+
 /** Every change as a diff, each row cut to the frame (a diff's characters are never re-flowed). */
-function showDiffs(plan: Plan, colors: Colors): void {
+function showDiffs(plan: Pick<Plan, "changes">, colors: Colors): void {
   for (const change of plan.changes) p.log.message(cutLines(renderDiff(change, colors), columns() - GUTTER));
 }
 
