@@ -13,6 +13,7 @@ import { importedNameOf } from "../js/bindings.js";
 import { CLERK_SERVER } from "../clerk/names.js";
 import { propertyName, unwrapTs, walk } from "../js/nodes.js";
 import { readSource, type SourceFile } from "../js/parse.js";
+import type { CodeStyle } from "../js/code-style.js";
 import { endOfStatementLine, lineIndent, quoteString } from "../js/text.js";
 import { getTemplate } from "../render/templates.js";
 import { ensureImport, insertImports } from "./imports.js";
@@ -25,6 +26,8 @@ export interface RouteEditInput {
   file: string;
   code: string;
   typescript: boolean;
+  /** The project's style (its middleware's), for what the route file itself does not show. */
+  fallback?: CodeStyle;
   /** The methods to check (each one's only protection is the rule). */
   methods: string[];
   requirement: Requirement;
@@ -255,7 +258,7 @@ function insertCheck(ms: MagicString, src: SourceFile, fn: HandlerFunction, name
     const start = (body.extra?.parenthesized ? (body.extra.parenStart as number) : body.start) ?? 0;
     const end = body.extra?.parenthesized ? (src.tokens.find((t) => t.label === ")" && t.start >= (body.end ?? 0))?.end ?? body.end ?? 0) : (body.end ?? 0);
     const base = fnIndent + indent;
-    ms.appendLeft(start, `{${eol}${renderLines(view, indent, base).join(eol)}${eol}${base}return `);
+    ms.appendLeft(start, `{${eol}${renderLines(view, indent, base).join(eol)}${eol}${eol}${base}return `);
     ms.appendLeft(end, `${style.semi ? ";" : ""}${eol}${fnIndent}}`);
   }
   return false;
@@ -295,11 +298,37 @@ function makeAsync(ms: MagicString, src: SourceFile, fn: HandlerFunction): void 
   void src;
 }
 
+/**
+ * The file's style where the file shows it (quotes of its strings, semicolons of its statements,
+ * its indentation), else `fallback`'s: a small file without strings says nothing about quotes.
+ */
+function styleWithFallback(src: SourceFile, fallback: CodeStyle | undefined): SourceFile {
+  if (!fallback) return src;
+  let strings = 0;
+  let withSemi = 0;
+  let without = 0;
+  walk(src.ast.program, (node) => {
+    if (node.type === "StringLiteral") strings++;
+    if (node.type === "VariableDeclaration" || node.type === "ExpressionStatement" || node.type === "ReturnStatement" || node.type === "ThrowStatement") {
+      if (src.code[(node.end ?? 1) - 1] === ";") withSemi++;
+      else without++;
+    }
+  });
+  const indented = /\n[ \t]+\S/.test(src.code);
+  const style: CodeStyle = {
+    ...src.style,
+    quote: strings > 0 ? src.style.quote : fallback.quote,
+    semi: withSemi + without > 0 ? withSemi >= without : fallback.semi,
+    indent: indented ? src.style.indent : fallback.indent,
+  };
+  return { ...src, style };
+}
+
 /** Plans the checks of one route file: its new content, and what was refused. */
 export function planRouteEdit(input: RouteEditInput): RouteEditResult {
   const read = readSource(input.code, input.file, input.typescript);
   if (!read.ok) return { migrated: [], reusedAuth: [], refused: input.methods.map((method) => ({ method, reason: { kind: "parseError", error: read.error } })) };
-  const src = read.source;
+  const src = styleWithFallback(read.source, input.fallback);
   const refused: RefusedMethod[] = [];
   const functions = new Map<HandlerFunction, string[]>();
   for (const method of input.methods) {

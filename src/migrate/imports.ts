@@ -55,6 +55,8 @@ export function insertImports(ms: MagicString, src: SourceFile, statements: stri
     ms.appendLeft(endOfStatementLine(src.code, src.tokens, lastImport.end ?? 0), statements.map((s) => `${eol}${s}`).join(""));
     return;
   }
+  // Above the first statement and the comments attached to it (a JSDoc stays with its function).
   const first = src.ast.program.body[0];
-  ms.prependLeft(first?.start ?? 0, `${statements.join(eol)}${eol}${eol}`);
+  const at = Math.min(first?.start ?? 0, ...(first?.leadingComments ?? []).map((c) => c.start ?? Infinity));
+  ms.prependLeft(at, `${statements.join(eol)}${eol}${eol}`);
 }

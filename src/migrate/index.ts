@@ -186,7 +186,15 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     });
     let edited: ReturnType<typeof planRouteEdit> | undefined;
     if (needing.length > 0 && requirement) {
-      edited = planRouteEdit({ file: entry.file, code: entry.code, typescript: isTypescript(entry.file), methods: needing, requirement, middleware: middlewarePath });
+      edited = planRouteEdit({
+        file: entry.file,
+        code: entry.code,
+        typescript: isTypescript(entry.file),
+        methods: needing,
+        requirement,
+        middleware: middlewarePath,
+        ...(source ? { fallback: source.style } : {}),
+      });
       refused.push(...edited.refused);
       result.migrated = edited.migrated;
       result.reusedAuth = edited.reusedAuth;

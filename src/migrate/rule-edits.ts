@@ -355,6 +355,8 @@ function applyEdits(input: RuleEditInput, matchers: Map<string, ListMatcher>, st
 
   // createRouteMatcher's import, when nothing uses it any more.
   if (goneDeclarations.size > 0) removeUnusedImport(ms, source, goneDeclarations, changes);
+  const order: RuleChange["kind"][] = ["patternRemoved", "publicPatternAdded", "ruleRemoved", "matcherRemoved", "importRemoved", "handlerRemoved"];
+  changes.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
   return { after: ms.toString(), changes };
 }
 

@@ -21,6 +21,9 @@ import type { Wrap } from "./index.js";
 /** Clerk's guide for what this tool does not move (pages, layouts, Server Functions). */
 export const MIGRATION_GUIDE = "https://clerk.com/docs/guides/development/upgrading/upgrade-guides/migrate-from-create-route-matcher";
 
+/** A rule by its condition; the reader calls an unconditional auth.protect() "always". */
+const ruleName = (text: string) => (text === "always" ? "auth.protect() on every request" : text);
+
 const list = (items: string[]) => (items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`);
 const methods = (names: string[]) => (names.includes("*") ? "every method" : list(names));
 
@@ -54,7 +57,7 @@ export function refusalWords(reason: RefusalReason, middleware: string): string 
     case "rulesUnreadable":
       return `the rules in ${middleware} cannot be read (${reason.why})`;
     case "ruleUntranslatable":
-      return `its rule ${reason.rule} cannot be moved exactly: ${untranslatableWords(reason.why)}`;
+      return `its rule ${ruleName(reason.rule)} cannot be moved exactly: ${untranslatableWords(reason.why)}`;
     case "partialRule":
       return `${reason.rule} protects only some of its paths: a check in the handler would block the others`;
     case "coverageUnknown":
@@ -106,13 +109,13 @@ export function routeWords(route: RouteResult, middleware: string): string {
       ? `${methods(route.migrated)} check${route.migrated.length === 1 ? "s" : ""} for ${requirementWords(route.requirement)}${forbidden}${route.reusedAuth.length > 0 ? ` (reusing its auth() call in ${methods(route.reusedAuth)})` : ""}`
       : "already checks for itself";
   if (route.outOfRules) return `${where}: ${what}; out of the rules.`;
-  const kept = route.kept.map((k) => `${"rule" in k ? `${k.rule}: ` : ""}${keptWords(k, middleware)}`).join("; ");
+  const kept = route.kept.map((k) => `${"rule" in k && k.kind !== "always" ? `${ruleName(k.rule)}: ` : ""}${keptWords(k, middleware)}`).join("; ");
   return `${where}: ${what}; stays in the rules (${kept}), so the middleware still answers first and nothing changes for callers yet.`;
 }
 
 /** Said once, after the routes that left the rules. */
 export const BEHAVIOUR_CHANGE =
-  'Behaviour change for the routes out of the rules: a signed-out caller now gets 401 {"error":"Unauthorized"} from the handler, instead of the middleware\'s redirect to sign-in (page requests) or empty 404.';
+  'Behaviour change for the routes out of the rules: a signed-out caller now gets the handler\'s own answer (401 {"error":"Unauthorized"} from the checks this run added) instead of the middleware\'s redirect to sign-in (page requests) or empty 404; a signed-in caller missing a role or permission gets 403 JSON instead of an empty 404.';
 
 function refusedWords(route: RouteResult, refused: RefusedMethod[], middleware: string): string {
   const byReason = new Map<string, string[]>();
@@ -127,11 +130,19 @@ function refusedWords(route: RouteResult, refused: RefusedMethod[], middleware: 
 function editLines(route: RouteResult, middleware: string): string[] {
   const edit = route.edit;
   if (!edit) return [];
-  const verifier = route.refused.every((r) => r.reason.kind === "machine" || r.reason.kind === "signatureVerified");
-  if (verifier) {
-    return [`    It checks its caller itself: leave its handler as it is, and exempt ${route.route} from the rule in ${middleware} (a public createRouteMatcher list).`];
+  const kinds = new Set(route.refused.map((r) => r.reason.kind));
+  const exempt = `exempt ${route.route} from the rule in ${middleware} (add it to a createRouteMatcher list of public routes)`;
+  if (kinds.size === 1 && kinds.has("signatureVerified")) {
+    return [`    By hand: no session check; its signature check is its protection: ${exempt}.`, ""];
   }
-  const out = [`    By hand: put this at the top of the function that answers ${methods(route.refused.map((r) => r.method))}${route.refused.some((r) => r.reason.kind === "ruleUntranslatable") ? ", then add what the rule checks beyond a session" : ""}, then take the route out of the rule:`, ""];
+  if (kinds.size === 1 && kinds.has("machine")) {
+    return [`    By hand: test the token auth({ acceptsToken }) returns (401 JSON when its isAuthenticated is false), then ${exempt}.`, ""];
+  }
+  const who = methods(route.refused.map((r) => r.reason.kind !== "machine" && r.reason.kind !== "signatureVerified" ? r.method : "").filter((m) => m !== ""));
+  const first = kinds.has("partialRule")
+    ? `    By hand: only the paths the rule protects need this check (test the path or the params first), at the top of the function that answers ${who}:`
+    : `    By hand: put this at the top of the function that answers ${who}${kinds.has("ruleUntranslatable") ? ", then add what the rule checks beyond a session" : ""}, then take the route out of the rule:`;
+  const out = [first, ""];
   for (const statement of edit.imports) out.push(`      ${statement}`);
   if (edit.imports.length > 0) out.push("");
   for (const line of edit.snippet.split("\n")) out.push(line === "" ? "" : `      ${line}`);
@@ -146,11 +157,11 @@ function ruleChangeWords(change: RuleChange, middleware: string): string {
     case "publicPatternAdded":
       return `${JSON.stringify(change.pattern)} added to ${change.matcher} (public)`;
     case "ruleRemoved":
-      return `the rule ${change.rule} removed (nothing left to protect)`;
+      return `the rule ${ruleName(change.rule)} removed (nothing left to protect)`;
     case "matcherRemoved":
       return `${change.matcher} removed`;
     case "importRemoved":
-      return `the ${change.name} import removed`;
+      return `the ${change.name} import removed: no more deprecation warning from it`;
     case "handlerRemoved":
       return `the handler had nothing left: ${middleware} now calls clerkMiddleware() without one (its matcher is unchanged)`;
   }
@@ -166,7 +177,7 @@ function leftWords(item: LeftItem): string {
     serverFunction: "Server Functions in",
   };
   if (item.kind === "serverFunction") return `Server Functions in ${item.file}: they run at the URL of the page that calls them, protected by the same rules; check auth() in each.`;
-  const rules = item.rules.length > 0 ? `: still protected by ${list(item.rules)}` : "";
+  const rules = item.rules.length > 0 ? `: still protected by ${list(item.rules.map(ruleName))}` : "";
   const weak = item.kind === "route" ? " (it checks for itself, but not everything the rule demands)" : "";
   return `${what[item.kind]} ${item.route ?? ""} (${item.file})${rules}${weak}.`.replace("  (", " (");
 }
@@ -278,7 +289,7 @@ export function jsonMigration(plan: MigrationPlan, dryRun: boolean): MigrationJs
       selfChecked: route.selfChecked,
       ...(route.requirement ? { requires: route.requirement } : {}),
       outOfRules: route.outOfRules,
-      ...(route.outOfRules ? { behaviourChange: "signed out: 401 JSON from the handler instead of a redirect to sign-in or an empty 404" } : {}),
+      ...(route.outOfRules ? { behaviourChange: route.migrated.length > 0 ? "signed out: 401 JSON from the handler instead of a redirect to sign-in or an empty 404" : "signed out: the handler's own answer instead of a redirect to sign-in or an empty 404" } : {}),
       kept: route.kept.map((kept) => ({ kind: kept.kind, message: keptWords(kept, middleware) })),
       refused: route.refused.map((r) => ({ method: r.method, code: r.reason.kind, message: refusalWords(r.reason, middleware) })),
       ...(route.edit ? { edit: route.edit } : {}),
