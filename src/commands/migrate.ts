@@ -77,7 +77,7 @@ async function execute(flags: MigrateFlags, deps: RunDeps, interactive: boolean)
   const writes = !dryRun && plan.changes.length > 0;
   if (writes && !prompts && !flags.yes) throw confirmationError(plan.changes.length);
   if (writes && prompts) {
-    const summary = humanMigration(plan, { dryRun: false, colors, written: false });
+    const summary = humanMigration(plan, { dryRun: false, colors, written: false, wrap: prompts.frameWrap() });
     if (!(await prompts.confirmDiffFirst(plan.changes, summary, colors))) throw new CancelledError();
   }
   if (writes) await applyInterruptibly(root, plan, deps);

@@ -127,22 +127,22 @@ function refusedWords(route: RouteResult, refused: RefusedMethod[], middleware: 
 }
 
 /** The manual edit for a refused route, as instructions and indented code (never re-flowed). */
-function editLines(route: RouteResult, middleware: string): string[] {
+function editLines(route: RouteResult, middleware: string, wrap: Wrap): string[] {
   const edit = route.edit;
   if (!edit) return [];
   const kinds = new Set(route.refused.map((r) => r.reason.kind));
   const exempt = `exempt ${route.route} from the rule in ${middleware} (add it to a createRouteMatcher list of public routes)`;
   if (kinds.size === 1 && kinds.has("signatureVerified")) {
-    return [`    By hand: no session check; its signature check is its protection: ${exempt}.`, ""];
+    return [wrap("    ", `By hand: no session check; its signature check is its protection: ${exempt}.`), ""];
   }
   if (kinds.size === 1 && kinds.has("machine")) {
-    return [`    By hand: test the token auth({ acceptsToken }) returns (401 JSON when its isAuthenticated is false), then ${exempt}.`, ""];
+    return [wrap("    ", `By hand: test the token auth({ acceptsToken }) returns (401 JSON when its isAuthenticated is false), then ${exempt}.`), ""];
   }
   const who = methods(route.refused.map((r) => r.reason.kind !== "machine" && r.reason.kind !== "signatureVerified" ? r.method : "").filter((m) => m !== ""));
   const first = kinds.has("partialRule")
-    ? `    By hand: only the paths the rule protects need this check (test the path or the params first), at the top of the function that answers ${who}:`
-    : `    By hand: put this at the top of the function that answers ${who}${kinds.has("ruleUntranslatable") ? ", then add what the rule checks beyond a session" : ""}, then take the route out of the rule:`;
-  const out = [first, ""];
+    ? `By hand: only the paths the rule protects need this check (test the path or the params first), at the top of the function that answers ${who}:`
+    : `By hand: put this at the top of the function that answers ${who}${kinds.has("ruleUntranslatable") ? ", then add what the rule checks beyond a session" : ""}, then take the route out of the rule:`;
+  const out = [wrap("    ", first), ""];
   for (const statement of edit.imports) out.push(`      ${statement}`);
   if (edit.imports.length > 0) out.push("");
   for (const line of edit.snippet.split("\n")) out.push(line === "" ? "" : `      ${line}`);
@@ -206,7 +206,7 @@ export interface MigrationView {
 export function migrationTitle(plan: MigrationPlan): string {
   const migrated = plan.routes.filter((r) => r.migrated.length > 0).length;
   const out = plan.routes.filter((r) => r.outOfRules).length;
-  const handlers = `${migrated} Route Handler${migrated === 1 ? "" : "s"} now check${migrated === 1 ? "s" : ""} for itself`.replace("s now checks for itself", "s now check for themselves");
+  const handlers = migrated === 1 ? "1 Route Handler now checks for itself" : `${migrated} Route Handlers now check for themselves`;
   return `${handlers}; ${out} out of the rules${plan.middleware ? ` in ${plan.middleware}` : ""}`;
 }
 
@@ -240,7 +240,7 @@ export function humanMigration(plan: MigrationPlan, view: MigrationView): string
     out.push("", colors.bold("Refused (left as they were):"));
     for (const route of refused) {
       out.push(wrap(`  ${colors.red("✖")} `, refusedWords(route, route.refused, middleware)));
-      out.push(...editLines(route, middleware));
+      out.push(...editLines(route, middleware, wrap));
     }
   }
   if (plan.left.length > 0) {

@@ -212,10 +212,12 @@ export function frameWrap(): (prefix: string, text: string) => string {
   return (prefix, text) => item(prefix, text);
 }
 
-/** A report inside the frame; code lines (indented) are cut at the width, never re-flowed. */
+/**
+ * A report inside the frame, its prose already wrapped by `frameWrap`; code (the edits to make by
+ * hand) is cut at the width like a diff, never re-flowed.
+ */
 export function showReport(text: string): void {
-  const lines = text.split("\n").map((line) => (/^ {4,}\S/.test(line) ? cutLines(line, columns() - GUTTER) : line));
-  p.log.message(lines.join("\n"));
+  p.log.message(cutLines(text, columns() - GUTTER));
 }
 
 /** Every change as a diff, each row cut to the frame (a diff's characters are never re-flowed). */
