@@ -9,8 +9,9 @@ import type { HandlerFacts, RouteFileFacts } from "../audit/classify.js";
 import { readClerkRules, type ReadRules } from "../clerk/rules.js";
 import { propertyName, unwrapTs } from "../js/nodes.js";
 import { readSource, type SourceFile } from "../js/parse.js";
-import { samplePaths } from "../next/matcher.js";
+import { matchesPath, nextMatcherRegExp, readConfig, samplePaths } from "../next/matcher.js";
 import type { RoutePath } from "../next/route-path.js";
+import { entryCovering } from "../clerk/matcher-entry.js";
 import { manualEdit, planRouteEdit } from "./handler-check.js";
 import { exportedHandler } from "./route-exports.js";
 import { ruleSites, satisfies, unionRequirement, type RuleSite } from "./requirement.js";
@@ -99,6 +100,18 @@ function methodSafe(state: MethodState, site: RuleSite): boolean {
   }
 }
 
+/**
+ * Whether the middleware may run on a path at all (an entry with has/missing conditions counts):
+ * its rules protect nothing elsewhere, and taking them away there changes nothing.
+ */
+function matcherMayRun(source: SourceFile | undefined): (path: string) => boolean {
+  const config = source ? readConfig(source.ast) : undefined;
+  if (!config?.ok || config.matcher.kind === "everywhere") return () => true;
+  const regexps = config.matcher.entries.map((entry) => nextMatcherRegExp(entry.source));
+  if (regexps.some((regexp) => regexp === undefined)) return () => true;
+  return (path) => regexps.some((regexp) => matchesPath(regexp!, path));
+}
+
 function readRules(middleware: MigrationInput["middleware"]): { source?: SourceFile; rules: ReadRules } {
   if (!middleware) return { rules: { ok: true, rules: [] } };
   const read = readSource(middleware.code, middleware.path, middleware.typescript);
@@ -117,12 +130,14 @@ export function planMigration(input: MigrationInput): MigrationPlan {
   const middlewarePath = input.middleware?.path ?? "proxy.ts";
   const sites = rules.ok && source ? ruleSites(source, rules.rules) : [];
 
+  const mayRun = matcherMayRun(source);
+  const pathsOf = (route: RoutePath) => samplePaths(route).filter(mayRun);
   const resources: Resource[] = [];
   const candidates = new Set<string>();
   const results = new Map<string, RouteResult>();
 
   for (const entry of input.routes) {
-    const paths = samplePaths(entry.route);
+    const paths = pathsOf(entry.route);
     const handlers = entry.facts.handlers;
     const needing = handlers.filter((h) => NEEDS_CHECK.has(h.protection)).map((h) => h.method);
     const unknown = handlers.filter((h) => h.protection === "unknown");
@@ -131,14 +146,14 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       const methods = entry.facts.parseError !== undefined ? ["*"] : [...needing, ...unknown.map((h) => h.method)];
       if (methods.length === 0) return;
       const parsed = readSource(entry.code, entry.file, isTypescript(entry.file));
+      const matcherEntry = reason.kind === "coverageUnknown" ? entryCovering(entry.route, true) : undefined;
       results.set(entry.file, {
         ...base,
         refused: methods.map((method) => ({ method, reason })),
-        edit: manualEdit(parsed.ok ? parsed.source : undefined, { checks: [] }, middlewarePath),
+        edit: { ...manualEdit(parsed.ok ? parsed.source : undefined, { checks: [] }, middlewarePath), ...(matcherEntry ? { matcherEntry } : {}) },
       });
     };
-    const uncovered = entry.covered === false;
-    if (uncovered) {
+    if (paths.length === 0) {
       // The middleware never runs here: its rules protect nothing, and losing them changes nothing.
       resources.push({ ref: { kind: "route", file: entry.file, route: entry.route.pattern }, route: entry.route, paths, safeWithout: () => true });
       continue;
@@ -167,7 +182,8 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       relying({ kind: "partialRule", rule: partial[0]!.rule.text });
       continue;
     }
-    if (entry.covered === "unknown" && (needing.length > 0 || unknown.length > 0)) {
+    // Some path clerkMiddleware() may not run on: auth() in the handler would fail there.
+    if (entry.covered !== true && (needing.length > 0 || unknown.length > 0)) {
       relying({ kind: "coverageUnknown" });
       continue;
     }
@@ -202,10 +218,8 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     }
     result.refused = handlers.map((h) => refused.find((r) => r.method === h.method)).filter((r): r is RefusedMethod => r !== undefined);
     if (result.refused.length > 0) {
-      const parsed = edited?.source ?? (readSource(entry.code, entry.file, isTypescript(entry.file)) as { ok: boolean; source?: SourceFile }).source;
-      result.edit = {
-        ...manualEdit(parsed, requirement ?? { checks: [] }, middlewarePath),
-      };
+      const reread = edited?.source ? undefined : readSource(entry.code, entry.file, isTypescript(entry.file));
+      result.edit = manualEdit(edited?.source ?? (reread?.ok ? reread.source : undefined), requirement ?? { checks: [] }, middlewarePath);
     }
     const migrated = new Set(result.migrated);
     const states = handlers.map((h) => methodState(h, migrated, requirement));
@@ -217,7 +231,7 @@ export function planMigration(input: MigrationInput): MigrationPlan {
   }
 
   for (const other of input.others) {
-    resources.push({ ref: { kind: other.kind, file: other.file, route: other.route.pattern }, route: other.route, paths: samplePaths(other.route), safeWithout: () => false });
+    resources.push({ ref: { kind: other.kind, file: other.file, route: other.route.pattern }, route: other.route, paths: pathsOf(other.route), safeWithout: () => false });
   }
 
   let remaining: Map<string, string[]>;

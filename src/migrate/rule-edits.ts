@@ -140,9 +140,19 @@ function listMatchers(source: SourceFile, sites: RuleSite[]): Map<string, ListMa
   return matchers;
 }
 
+/** rule.protects(path), asked once per rule and path: the search asks it many times. */
+const protectedBefore = new WeakMap<RuleSite, Map<string, boolean>>();
+function protects(site: RuleSite, path: string): boolean {
+  let known = protectedBefore.get(site);
+  if (!known) protectedBefore.set(site, (known = new Map()));
+  let answer = known.get(path);
+  if (answer === undefined) known.set(path, (answer = site.rule.protects(path)));
+  return answer;
+}
+
 /** Whether `site`'s rule still protects `path` after the edits in `state`. */
 function protectsNow(site: RuleSite, path: string, state: State, matchers: Map<string, ListMatcher>): boolean {
-  if (!site.rule.protects(path)) return false;
+  if (!protects(site, path)) return false;
   return site.rule.terms.every((term) => {
     const matcher = matchers.get(term.matcher);
     if (!matcher) return true;
@@ -164,7 +174,7 @@ function violation(state: State, input: RuleEditInput, matchers: Map<string, Lis
   for (const resource of input.resources) {
     for (const path of resource.paths) {
       for (const site of input.sites) {
-        if (site.rule.protects(path) && !protectsNow(site, path, state, matchers) && !resource.safeWithout(site)) return { resource, path, site };
+        if (protects(site, path) && !protectsNow(site, path, state, matchers) && !resource.safeWithout(site)) return { resource, path, site };
       }
     }
   }

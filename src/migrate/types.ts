@@ -34,7 +34,7 @@ export type RefusalReason =
   | { kind: "ruleUntranslatable"; rule: string; why: Untranslatable }
   /** A rule protects some of the route's paths only: a check in the handler would block the others. */
   | { kind: "partialRule"; rule: string }
-  /** Whether clerkMiddleware() runs on every path of the route cannot be decided. */
+  /** clerkMiddleware() may not run on every path of the route: auth() would fail where it does not. */
   | { kind: "coverageUnknown" }
   | { kind: "parseError"; error: string }
   /** `export const GET = withAuth(async () => …)`: the function that answers is inside a call. */
@@ -58,8 +58,8 @@ export interface ManualEdit {
   snippet: string;
   /** Imports the snippet needs that the file lacks, as statements. */
   imports: string[];
-  /** For a machine or webhook route: the pattern to add to a public list instead. */
-  publicPattern?: string;
+  /** For a route the matcher does not cover everywhere: the config.matcher entry that would. */
+  matcherEntry?: string;
 }
 
 export interface RefusedMethod {

@@ -61,7 +61,7 @@ export function refusalWords(reason: RefusalReason, middleware: string): string 
     case "partialRule":
       return `${reason.rule} protects only some of its paths: a check in the handler would block the others`;
     case "coverageUnknown":
-      return `whether clerkMiddleware() runs on every one of its paths cannot be decided from the matcher in ${middleware}`;
+      return `clerkMiddleware() may not run on every one of its paths (the matcher in ${middleware}), and auth() in the handler fails where it does not`;
     case "parseError":
       return `the file does not parse (${reason.error})`;
     case "wrapped":
@@ -139,9 +139,10 @@ function editLines(route: RouteResult, middleware: string, wrap: Wrap): string[]
     return [wrap("    ", `By hand: test the token auth({ acceptsToken }) returns (401 JSON when its isAuthenticated is false), then ${exempt}.`), ""];
   }
   const who = methods(route.refused.map((r) => r.reason.kind !== "machine" && r.reason.kind !== "signatureVerified" ? r.method : "").filter((m) => m !== ""));
+  const matcher = edit.matcherEntry ? `make config.matcher in ${middleware} cover every path of ${route.route} (add ${JSON.stringify(edit.matcherEntry)}), then ` : "";
   const first = kinds.has("partialRule")
     ? `By hand: only the paths the rule protects need this check (test the path or the params first), at the top of the function that answers ${who}:`
-    : `By hand: put this at the top of the function that answers ${who}${kinds.has("ruleUntranslatable") ? ", then add what the rule checks beyond a session" : ""}, then take the route out of the rule:`;
+    : `By hand: ${matcher}put this at the top of the function that answers ${who}${kinds.has("ruleUntranslatable") ? ", then add what the rule checks beyond a session" : ""}, then take the route out of the rule:`;
   const out = [wrap("    ", first), ""];
   for (const statement of edit.imports) out.push(`      ${statement}`);
   if (edit.imports.length > 0) out.push("");
@@ -266,7 +267,7 @@ export interface MigrationJson {
     behaviourChange?: string;
     kept: Array<{ kind: KeptReason["kind"]; message: string }>;
     refused: Array<{ method: string; code: RefusalReason["kind"]; message: string }>;
-    edit?: { imports: string[]; snippet: string; publicPattern?: string };
+    edit?: { imports: string[]; snippet: string; matcherEntry?: string };
   }>;
   rules: Array<RuleChange & { message: string }>;
   left: Array<LeftItem & { message: string }>;
