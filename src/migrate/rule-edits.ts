@@ -68,6 +68,11 @@ interface ListMatcher {
   elements: Element[];
   /** Every reference is a matcher call in a rule's test, and the list is literal. */
   editable: boolean;
+  /**
+   * How the rules use it: `positive` (`m(req)`), `negated` (`!m(req)`). Patterns only leave a
+   * list used positively and join a list used negated, so no rule ever protects more than before.
+   */
+  uses: Set<"positive" | "negated">;
   /** References outside its declaration. */
   references: Node[];
 }
@@ -127,6 +132,7 @@ function listMatchers(source: SourceFile, sites: RuleSite[]): Map<string, ListMa
     );
     const references = identifierRefs(source, name, declarator);
     const editable = literal && !!statement && references.every((ref) => testCallees.has(ref));
+    const uses = new Set(sites.flatMap((site) => site.rule.terms.filter((t) => t.matcher === name).map((t) => (t.negated ? ("negated" as const) : ("positive" as const)))));
     matchers.set(name, {
       name,
       declarator,
@@ -134,6 +140,7 @@ function listMatchers(source: SourceFile, sites: RuleSite[]): Map<string, ListMa
       ...(argument?.type === "ArrayExpression" ? { array: argument } : {}),
       elements,
       editable,
+      uses,
       references,
     });
   }
@@ -219,7 +226,7 @@ export function planRuleEdits(input: RuleEditInput): RuleEditResult {
       // A protected list: drop every pattern of it that matches the route.
       for (const term of site.rule.terms.filter((t) => !t.negated)) {
         const matcher = matchers.get(term.matcher);
-        if (!matcher?.editable) {
+        if (!matcher?.editable || matcher.uses.has("negated")) {
           why ??= { kind: "notEditable", rule, matcher: term.matcher };
           continue;
         }
@@ -243,7 +250,7 @@ export function planRuleEdits(input: RuleEditInput): RuleEditResult {
       // The inverted form: the route joins the public list.
       for (const term of done ? [] : site.rule.terms.filter((t) => t.negated)) {
         const matcher = matchers.get(term.matcher);
-        if (!matcher?.editable || !matcher.array || !resource.route) {
+        if (!matcher?.editable || matcher.uses.has("positive") || !matcher.array || !resource.route) {
           why ??= { kind: "notEditable", rule, matcher: term.matcher };
           continue;
         }

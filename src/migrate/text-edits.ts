@@ -72,40 +72,34 @@ export function removeSpan(ms: MagicString, code: string, start: number, end: nu
  * Removing every item is the caller's business (the list itself goes, or becomes `[]`).
  */
 export function removeListItems(ms: MagicString, code: string, tokens: Token[], items: Node[], drop: Set<number>): void {
-  const commaAfter = (node: Node) => tokens.find((t) => t.start >= (node.end ?? 0) && !t.label.startsWith("Comment"));
+  const next = (pos: number) => tokens.find((t) => t.start >= pos && !t.label.startsWith("Comment"));
+  const sameLineComment = (pos: number) => {
+    const lineEnd = code.indexOf("\n", pos);
+    return tokens.find((t) => t.label.startsWith("Comment") && t.start >= pos && (lineEnd === -1 || t.start < lineEnd) && blank(code.slice(pos, t.start)));
+  };
   const kept = items.map((_, i) => i).filter((i) => !drop.has(i));
   const lastKept = kept.at(-1) ?? -1;
   for (const index of drop) {
     const item = items[index]!;
-    const comma = commaAfter(item);
-    const hasComma = comma?.label === ",";
-    if (index > lastKept) {
-      // After the last kept item: take the comma before it (the kept item's), keep a trailing one.
-      const previous = items[index - 1];
-      if (previous && drop.has(index - 1)) continue; // removed with the run that starts at the kept item
-      const runEnd = lastRemovedEnd(items, index, drop);
-      if (previous) {
-        ms.remove(previous.end ?? 0, runEnd);
-      } else {
-        ms.remove(item.start ?? 0, runEnd);
-      }
+    const comma = next(item.end ?? 0);
+    let end = comma?.label === "," ? comma.end : (item.end ?? 0);
+    end = sameLineComment(end)?.end ?? end;
+    // One item per line: its lines go, with the comments right above it (a kept item's comma stays).
+    if (blank(code.slice(lineStart(code, item.start ?? 0), item.start ?? 0)) && blank(code.slice(end, nextLineStart(code, end)))) {
+      const [from] = statementSpan(code, tokens, item);
+      ms.remove(lineStart(code, from), nextLineStart(code, end));
       continue;
     }
-    // Before a kept item: the item, its comma and a comment on the same line, up to the next code.
-    let end = hasComma ? comma!.end : (item.end ?? 0);
-    const lineEnd = code.indexOf("\n", end);
-    const sameLineComment = tokens.find((t) => t.label.startsWith("Comment") && t.start >= end && (lineEnd === -1 || t.start < lineEnd) && blank(code.slice(end, t.start)));
-    if (sameLineComment) end = sameLineComment.end;
-    const next = tokens.find((t) => t.start >= end);
-    const stop = next ? next.start : end;
-    const multiline = code.slice(end, stop).includes("\n");
-    if (multiline && blank(code.slice(lineStart(code, item.start ?? 0), item.start ?? 0))) {
-      // One item per line: the whole line goes, with the comments right above it.
-      const [from] = statementSpan(code, tokens, item);
-      ms.remove(lineStart(code, from), lineStart(code, stop));
-    } else {
-      ms.remove(item.start ?? 0, stop);
+    if (index > lastKept) {
+      // Inline, after the last kept item: the comma before it goes (a trailing one stays).
+      if (drop.has(index - 1)) continue; // removed with the run that starts after the kept item
+      const previous = items[index - 1];
+      ms.remove(previous ? (previous.end ?? 0) : (item.start ?? 0), lastRemovedEnd(items, index, drop));
+      continue;
     }
+    // Inline, before a kept item: the item, its comma and the space up to the next item.
+    const following = tokens.find((t) => t.start >= end);
+    ms.remove(item.start ?? 0, following ? following.start : end);
   }
 }
 

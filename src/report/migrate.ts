@@ -90,7 +90,7 @@ function keptWords(kept: KeptReason, middleware: string): string {
     case "always":
       return `${middleware} calls auth.protect() on every request`;
     case "notEditable":
-      return `${kept.matcher ? `${kept.matcher} ` : ""}is used outside the rules, or its list is not written out as strings`;
+      return `${kept.matcher ? `${kept.matcher} ` : "its matcher "}is used outside the rules or both as a protected and a public list, or its list is not written out as strings`;
     case "dependents": {
       const what = `${kept.resource.kind === "pagesRouter" ? "the Pages Router file" : `the ${kept.resource.kind}`} ${kept.resource.file}`;
       return `${kept.pattern ? `${JSON.stringify(kept.pattern)} also protects` : "taking it out would also unprotect"} ${what}`;
