@@ -68,19 +68,19 @@ export function listAppRoutes(appDirAbsolute: string): string[] {
   return [...new Set(listRoutableFiles(appDirAbsolute).map((file) => file.folder))].sort();
 }
 
-/** The Route Handler files (route.ts, route.js, …) below the app folder, sorted by folder. */
-export function listRouteFiles(appDirAbsolute: string): Array<{ folder: string; file: string }> {
-  return listRoutableFiles(appDirAbsolute)
-    .filter((file) => isRouteFileName(file.name))
+/**
+ * The Route Handler files (route.ts, route.js, …) below the app folder, sorted by folder; with
+ * `accept`, every file whose name it accepts instead (pages, layouts, …).
+ */
+export function listRouteFiles(appDirAbsolute: string, options: { accept?: (name: string) => boolean } = {}): Array<{ folder: string; file: string }> {
+  return listRoutableFiles(appDirAbsolute, options.accept ?? isRoutableFileName)
+    .filter((file) => (options.accept ? true : isRouteFileName(file.name)))
     .map((file) => ({ folder: file.folder, file: join(file.folder, file.name) }))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-/**
- * Every route.* and page.* file (or every file `accept` takes): its folder (relative to the app
- * folder, posix) and name.
- */
-export function listRoutableFiles(appDirAbsolute: string, accept: (name: string) => boolean = isRoutableFileName): Array<{ folder: string; name: string }> {
+/** Every route.* and page.* file (or every one `accept` takes): its folder (relative to the app folder, posix) and name. */
+function listRoutableFiles(appDirAbsolute: string, accept: (name: string) => boolean = isRoutableFileName): Array<{ folder: string; name: string }> {
   let rootReal: string;
   try {
     rootReal = realpathSync(appDirAbsolute);

@@ -8,7 +8,7 @@ import { readModule } from "../js/parse.js";
 import { walk } from "../js/nodes.js";
 import { CODE_EXTENSIONS, DEFAULT_PAGE_EXTENSIONS, isLayoutFileName, isPageFileName, metadataServedName } from "../next/conventions.js";
 import { folderUrlSegments, parseFolderSegment, routePathOf, type RoutePath, type RouteSegment } from "../next/route-path.js";
-import { listRoutableFiles } from "./app-routes.js";
+import { listRouteFiles } from "./app-routes.js";
 import type { Project } from "./detect.js";
 
 export interface ProtectableFile {
@@ -21,10 +21,11 @@ export interface ProtectableFile {
 /** Pages, layouts and metadata files below the app folder, with the URL each is served at. */
 function appFiles(project: Project): ProtectableFile[] {
   const accept = (name: string) => isPageFileName(name) || isLayoutFileName(name) || metadataServedName(name) !== undefined;
-  return listRoutableFiles(path.join(project.root, project.appDir), accept).flatMap(({ folder, name }): ProtectableFile[] => {
+  return listRouteFiles(path.join(project.root, project.appDir), { accept }).flatMap(({ folder, file: relative }): ProtectableFile[] => {
     const segments = folderUrlSegments(folder);
     if (segments === undefined) return [];
-    const file = `${project.appDir}/${folder === "" ? "" : `${folder}/`}${name}`;
+    const name = relative.slice(relative.lastIndexOf("/") + 1);
+    const file = `${project.appDir}/${relative}`;
     const served = metadataServedName(name);
     if (!isPageFileName(name) && !isLayoutFileName(name) && served !== undefined) {
       return [{ kind: "metadata", file, route: routePathOf([...segments, { kind: "static", value: served }]) }];
