@@ -29,6 +29,8 @@ export interface MigrationRoute {
   facts: RouteFileFacts;
   /** Whether clerkMiddleware() runs on every path of the route (the audit's answer). */
   covered: boolean | "unknown";
+  /** A Pages Router API route (pages/api): listed, never edited. */
+  router?: "app" | "pages";
 }
 
 export interface MigrationInput {
@@ -44,9 +46,12 @@ export interface MigrationInput {
   rewrites?: string;
 }
 
-const NEEDS_CHECK = new Set<HandlerFacts["protection"]>(["none", "unchecked"]);
-const SESSION_CHECKS = new Set<HandlerFacts["protection"]>(["protect", "auth-check", "currentUser"]);
-const VERIFIES_CALLER = new Set<HandlerFacts["protection"]>(["machine", "webhook"]);
+// The audit's classes (strings, so a class the audit adds later counts as "relies on the rule":
+// never migrated, never taken out of a rule, until it is listed here).
+const NEEDS_CHECK = new Set<string>(["none", "unchecked"]);
+const SESSION_CHECKS = new Set<string>(["protect", "auth-check", "currentUser"]);
+/** Checks its caller without a session: a machine token, a signature, a shared secret. */
+const VERIFIES_CALLER = new Set<string>(["machine", "webhook", "secret"]);
 
 const isTypescript = (file: string) => /\.(ts|tsx|mts)$/.test(file);
 
@@ -138,6 +143,10 @@ export function planMigration(input: MigrationInput): MigrationPlan {
 
   for (const entry of input.routes) {
     const paths = pathsOf(entry.route);
+    if (entry.router === "pages") {
+      resources.push({ ref: { kind: "pagesRouter", file: entry.file, route: entry.route.pattern }, route: entry.route, paths, safeWithout: () => false });
+      continue;
+    }
     const handlers = entry.facts.handlers;
     const needing = handlers.filter((h) => NEEDS_CHECK.has(h.protection)).map((h) => h.method);
     const unknown = handlers.filter((h) => h.protection === "unknown");
@@ -230,7 +239,8 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     if (result.migrated.length > 0 || result.refused.length > 0 || candidates.has(entry.file)) results.set(entry.file, result);
   }
 
-  for (const other of input.others) {
+  const routeFiles = new Set(input.routes.map((entry) => entry.file));
+  for (const other of input.others.filter((o) => !routeFiles.has(o.file))) {
     resources.push({ ref: { kind: other.kind, file: other.file, route: other.route.pattern }, route: other.route, paths: pathsOf(other.route), safeWithout: () => false });
   }
 
