@@ -14,7 +14,7 @@ import type { RoutePath } from "../next/route-path.js";
 import { entryCovering } from "../clerk/matcher-entry.js";
 import { manualEdit, planRouteEdit } from "./handler-check.js";
 import { exportedHandler } from "./route-exports.js";
-import { ruleSites, satisfies, unionRequirement, type RuleSite } from "./requirement.js";
+import { ruleApplies, ruleSites, satisfies, unionRequirement, type RuleSite } from "./requirement.js";
 import { planRuleEdits, type Resource } from "./rule-edits.js";
 import type { Check, LeftItem, MigrateNote, MigrationPlan, RefusedMethod, Requirement, ResourceKind, RouteResult } from "./types.js";
 
@@ -172,8 +172,8 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       resources.push({ ref: { kind: "route", file: entry.file, route: entry.route.pattern }, route: entry.route, paths, safeWithout: () => false });
       continue;
     }
-    const protecting = sites.filter((site) => paths.every((path) => site.rule.protects(path)));
-    const partial = sites.filter((site) => !protecting.includes(site) && paths.some((path) => site.rule.protects(path)));
+    const protecting = sites.filter((site) => paths.every((path) => ruleApplies(site.rule, path)));
+    const partial = sites.filter((site) => !protecting.includes(site) && paths.some((path) => ruleApplies(site.rule, path)));
     const ref = { kind: "route" as const, file: entry.file, route: entry.route.pattern };
     const relying = (why: RouteResult["refused"][number]["reason"]) => {
       refuseAll(why);
@@ -258,7 +258,7 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     if (edits.after !== undefined && input.middleware) plan.changes.push(fileChange(input.middleware.path, input.middleware.code, edits.after));
     if (input.rewrites && edits.changes.some((c) => c.kind === "patternRemoved" || c.kind === "publicPatternAdded")) notes.push({ kind: "rewrites", file: input.rewrites });
   } else {
-    remaining = new Map(resources.map((r) => [r.ref.file, sites.filter((site) => r.paths.some((path) => site.rule.protects(path))).map((site) => site.rule.text)]));
+    remaining = new Map(resources.map((r) => [r.ref.file, sites.filter((site) => r.paths.some((path) => ruleApplies(site.rule, path))).map((site) => site.rule.text)]));
     for (const file of candidates) {
       const result = results.get(file);
       if (result && input.keepRules) result.kept = [{ kind: "keepRules" }];
@@ -279,7 +279,7 @@ export function planMigration(input: MigrationInput): MigrationPlan {
   for (const resource of resources) {
     if (resource.ref.kind !== "route" || results.get(resource.ref.file)?.refused.length || candidates.has(resource.ref.file)) continue;
     const protectedBy = remaining.get(resource.ref.file) ?? [];
-    if (protectedBy.length > 0 && sites.some((site) => resource.paths.some((p) => site.rule.protects(p)) && !resource.safeWithout(site))) {
+    if (protectedBy.length > 0 && sites.some((site) => resource.paths.some((p) => ruleApplies(site.rule, p)) && !resource.safeWithout(site))) {
       left.push({ kind: "route", file: resource.ref.file, ...(resource.ref.route ? { route: resource.ref.route } : {}), rules: protectedBy });
     }
   }

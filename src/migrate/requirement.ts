@@ -5,7 +5,9 @@
 //
 // The rules themselves come from the one reader (clerk/rules.ts); this file finds each rule's
 // statement in the handler to read its auth.protect() call. A rule the reader knows and this file
-// cannot place (a newer reader's shape) is untranslatable: refused, never guessed.
+// cannot place (a newer reader's shape) is untranslatable: refused, never guessed. When the reader
+// says what a rule requires itself (a gate's requirement: signed in, has(…), or custom), `translate`
+// reads that instead, and every gate it can say as a session check plus has() moves.
 import type { ArrowFunctionExpression, CallExpression, FunctionExpression, Node, Statement } from "@babel/types";
 import { importedNameOf } from "../js/bindings.js";
 import { CLERK_SERVER } from "../clerk/names.js";
@@ -90,6 +92,16 @@ function mayExit(statement: Node): boolean {
   };
   visit(statement);
   return found;
+}
+
+/**
+ * Whether a rule applies to some caller on `pathname`: what a check in the route must carry over.
+ * The reader on this branch reads auth.protect() rules only, for which "stops a signed-out caller"
+ * and "applies" are the same; a reader that knows gates applying to signed-in callers only (a role
+ * check without a session check) answers this with its own `governs`.
+ */
+export function ruleApplies(rule: Rule, pathname: string): boolean {
+  return rule.protects(pathname);
 }
 
 /** A rule, where it is written, and what it demands (or why that cannot be said exactly). */

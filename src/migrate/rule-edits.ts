@@ -18,7 +18,7 @@ import { readSource, type SourceFile } from "../js/parse.js";
 import { quoteString, spansLines } from "../js/text.js";
 import { routeMatcherSource } from "../next/matcher.js";
 import type { RoutePath } from "../next/route-path.js";
-import { clerkHandler, type RuleSite } from "./requirement.js";
+import { clerkHandler, ruleApplies, type RuleSite } from "./requirement.js";
 import { removeListItems, removeSpan, statementSpan } from "./text-edits.js";
 import type { KeptReason, ResourceRef, RuleChange } from "./types.js";
 
@@ -147,13 +147,13 @@ function listMatchers(source: SourceFile, sites: RuleSite[]): Map<string, ListMa
   return matchers;
 }
 
-/** rule.protects(path), asked once per rule and path: the search asks it many times. */
+/** ruleApplies(rule, path), asked once per rule and path: the search asks it many times. */
 const protectedBefore = new WeakMap<RuleSite, Map<string, boolean>>();
 function protects(site: RuleSite, path: string): boolean {
   let known = protectedBefore.get(site);
   if (!known) protectedBefore.set(site, (known = new Map()));
   let answer = known.get(path);
-  if (answer === undefined) known.set(path, (answer = site.rule.protects(path)));
+  if (answer === undefined) known.set(path, (answer = ruleApplies(site.rule, path)));
   return answer;
 }
 
@@ -286,7 +286,7 @@ export function planRuleEdits(input: RuleEditInput): RuleEditResult {
   const agrees =
     reread?.ok === true &&
     input.resources.every((r) =>
-      r.paths.every((path) => reread.rules.some((rule) => rule.protects(path)) === input.sites.some((site) => protectsNow(site, path, state, matchers))),
+      r.paths.every((path) => reread.rules.some((rule) => ruleApplies(rule, path)) === input.sites.some((site) => protectsNow(site, path, state, matchers))),
     );
   if (!agrees) {
     const none: State = { removed: new Map(), added: new Map() };
