@@ -82,6 +82,15 @@ describe("migrate, run in-process", () => {
     expect(read(dir, "proxy.ts")).toContain('createRouteMatcher(["/dashboard(.*)"])');
   });
 
+  it("a next.config with rewrites: a warning when patterns leave the rules", async () => {
+    const dir = copy("positive");
+    writeFileSync(path.join(dir, "next.config.ts"), 'export default { async rewrites() { return [{ source: "/api/private/old", destination: "https://example.test" }]; } };\n');
+    const result = await migrate(dir, { dryRun: true, json: true });
+    expect((JSON.parse(result.out) as { warnings: string[] }).warnings).toEqual([
+      "next.config.ts declares rewrites: a pattern taken out of the rules may have protected a rewritten path this tool cannot see; check them.",
+    ]);
+  });
+
   it("nothing to migrate without rules: exit 0, says so", async () => {
     const dir = copy("positive");
     writeFileSync(path.join(dir, "proxy.ts"), 'import { clerkMiddleware } from "@clerk/nextjs/server";\n\nexport default clerkMiddleware();\n');
