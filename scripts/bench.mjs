@@ -11,6 +11,8 @@
 //                   fixture middleware/clerk-string-matcher), so the parser loads and patches it;
 //   patch, cold     the patch run with an empty code cache each time (what the first run of a
 //                   version, e.g. every `npx` of a new release, pays);
+//   …, cache off    generate and patch with CREATE_CLERK_ROUTE_CACHE=off: what the cache saves
+//                   (issue 24: it has to save more than its checks cost, or go);
 //   audit 500       `audit` of a copy of the example project with a Clerk proxy.ts and 500 route
 //                   files (the generated route snapshots, cycled);
 //   env 50 MB       a generation into a copy whose .env.local is 50 MB (time and peak memory of
@@ -18,9 +20,12 @@
 //
 // Timing: the short rows run round-robin (each round starts one command later) so machine noise
 // hits all of them alike, after 2 untimed warm-up rounds (which also fill the code cache). Only the
-// spawn is timed; fresh project copies are made before the clock starts. The CLI's code cache lives
+// spawn is timed (each with a small preloaded file that prints the run's CPU time, the CPU column);
+// fresh project copies are made before the clock starts. The CLI's code cache lives
 // in a folder of this run (CREATE_CLERK_ROUTE_CACHE), so the user's own cache is neither used nor
-// touched; "patch, cold" gets a new empty folder for every run.
+// touched; "patch, cold" gets a new empty folder for every run. Those folders are below the
+// repository's git-ignored .tmp/, not the temp folder: the CLI uses no cache in a folder others
+// can write to (/tmp is one), and this script says so when the cache was refused all the same.
 //
 // Peak memory (max RSS): GNU `/usr/bin/time -f %M` (the child's max RSS in KiB) when it works here,
 // in its own pass so its extra fork/exec does not touch the timings. Without it, a wrapper node
@@ -31,7 +36,7 @@
 // tarball is then installed), `npm install <tgz>` into an empty temp project, and the apparent size
 // of every file below its node_modules (1 MB = 1,000,000 bytes).
 import { spawnSync } from "node:child_process";
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -72,7 +77,12 @@ function parseRuns(argv) {
 
 const runs = parseRuns(process.argv.slice(2));
 const tmp = mkdtempSync(path.join(os.tmpdir(), "ccr-bench-"));
-const cleanup = () => rmSync(tmp, { recursive: true, force: true });
+mkdirSync(path.join(root, ".tmp"), { recursive: true, mode: 0o755 });
+const caches = mkdtempSync(path.join(root, ".tmp", "bench-cache-"));
+const cleanup = () => {
+  rmSync(tmp, { recursive: true, force: true });
+  rmSync(caches, { recursive: true, force: true });
+};
 process.on("SIGINT", () => {
   cleanup();
   process.exit(130);
@@ -82,7 +92,7 @@ process.on("SIGINT", () => {
 // `npm run` exports, so the nested npm commands read only their own configuration.
 const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
 env.CI = "true";
-const warmCache = path.join(tmp, "cache");
+const warmCache = path.join(caches, "warm");
 env.CREATE_CLERK_ROUTE_CACHE = warmCache;
 
 let copies = 0;
@@ -93,7 +103,8 @@ function freshProject(setup) {
   return dir;
 }
 const withClerkProxy = (dir) => cpSync(clerkProxy, path.join(dir, "proxy.ts"));
-const coldCache = () => ({ CREATE_CLERK_ROUTE_CACHE: path.join(tmp, `cold-cache-${copies++}`) });
+const coldCache = () => ({ CREATE_CLERK_ROUTE_CACHE: path.join(caches, `cold-${copies++}`) });
+const cacheOff = () => ({ CREATE_CLERK_ROUTE_CACHE: "off" });
 
 /** A copy of the example project with a Clerk proxy.ts and AUDIT_ROUTES route files; audit only reads it. */
 function auditProject() {
@@ -133,6 +144,8 @@ const commands = [
   { key: "generate", label: "generate", cliArgs: () => generateArgs(freshProject()) },
   { key: "patch", label: "patch proxy.ts", cliArgs: () => generateArgs(freshProject(withClerkProxy)) },
   { key: "patchCold", label: "patch, cold cache", cliArgs: () => generateArgs(freshProject(withClerkProxy)), extraEnv: coldCache },
+  { key: "generateOff", label: "generate, cache off", cliArgs: () => generateArgs(freshProject()), extraEnv: cacheOff },
+  { key: "patchOff", label: "patch, cache off", cliArgs: () => generateArgs(freshProject(withClerkProxy)), extraEnv: cacheOff },
   { key: "audit", label: `audit ${AUDIT_ROUTES} routes`, cliArgs: () => ["audit", "--cwd", auditDir], statuses: [0, 1] },
 ];
 const envCommand = { key: "env", label: "env file 50 MB", cliArgs: () => generateArgs(bigEnvProject()), statuses: [0, 1] };
@@ -149,12 +162,31 @@ function run(file, args, { statuses = [0], ...options } = {}) {
 const nodeArgs = (cliArgs) => (cliArgs === null ? ["-e", "0"] : [bin, ...cliArgs]);
 const envOf = (command) => ({ ...env, ...command.extraEnv?.() });
 
+// Each timed run also reports its CPU time (user + system, every thread), printed at exit by a
+// preloaded file: on a busy machine other processes lengthen the wall time of every run but hardly
+// its CPU time, so that column still tells rows apart (issue 24: what the code cache saves).
+// Its exit listener is added at beforeExit, so that it runs after the CLI's own (the code cache is
+// written at exit); a run that calls process.exit() has no beforeExit and reports before those.
+const CPU_PRELOAD = path.join(tmp, "cpu-time.cjs");
+writeFileSync(
+  CPU_PRELOAD,
+  [
+    "let late = false;",
+    'const report = () => { const { user, system } = process.cpuUsage(); require("node:fs").writeSync(2, "\\nccr-bench-cpu-us=" + (user + system) + "\\n"); };',
+    'process.on("beforeExit", () => { if (!late) { late = true; process.on("exit", report); } });',
+    'process.on("exit", () => { if (!late) report(); });',
+    "",
+  ].join("\n"),
+);
+
+/** Wall time of one run and its CPU time, in ms. */
 function timeOnce(command) {
-  const args = nodeArgs(command.cliArgs());
+  const args = ["-r", CPU_PRELOAD, ...nodeArgs(command.cliArgs())];
   const options = { env: envOf(command), statuses: command.statuses };
   const start = process.hrtime.bigint();
-  run(process.execPath, args, options);
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const { stderr } = run(process.execPath, args, options);
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  return { wall, cpu: Number(/ccr-bench-cpu-us=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1000 };
 }
 
 const WRAPPER = `
@@ -236,14 +268,23 @@ try {
   console.log(`Timing ${runs} runs of each command, round-robin after ${WARMUP_ROUNDS} warm-up rounds…`);
 
   const times = Object.fromEntries(commands.map((command) => [command.key, []]));
+  const cpuTimes = Object.fromEntries(commands.map((command) => [command.key, []]));
   for (let round = 0; round < WARMUP_ROUNDS + runs; round++) {
     for (let i = 0; i < commands.length; i++) {
       const command = commands[(round + i) % commands.length];
-      const elapsed = timeOnce(command);
-      if (round >= WARMUP_ROUNDS) times[command.key].push(elapsed);
+      const { wall, cpu } = timeOnce(command);
+      if (round >= WARMUP_ROUNDS) {
+        times[command.key].push(wall);
+        cpuTimes[command.key].push(cpu);
+      }
     }
   }
   const loadAfterTiming = load();
+  // A refused folder (see the note at the top) would make every "warm" row a run without a cache.
+  const warmFiles = existsSync(warmCache) ? readdirSync(warmCache, { withFileTypes: true, recursive: true }).filter((entry) => entry.isFile()) : [];
+  if (warmFiles.length === 0) {
+    console.log(`Warning: the CLI wrote no code cache to ${warmCache} (refused?): the warm rows ran without one.`);
+  }
 
   const viaGnuTime = gnuTimeWorks();
   const peaks = Object.fromEntries(commands.map((command) => [command.key, 0]));
@@ -261,14 +302,15 @@ try {
 
   const s = Object.fromEntries(commands.map((command) => [command.key, stats(times[command.key])]));
   const ratio = (key) => s[key].median / s.node.median;
-  console.log(`\n  ${"command".padEnd(20)}${"median".padStart(10)}${"min".padStart(10)}${"p90".padStart(10)}  × node  max RSS`);
+  const cpu = Object.fromEntries(commands.map((command) => [command.key, stats(cpuTimes[command.key]).median]));
+  console.log(`\n  ${"command".padEnd(20)}${"median".padStart(10)}${"min".padStart(10)}${"p90".padStart(10)}  × node${"CPU".padStart(10)}  × node   max RSS`);
   for (const { key, label } of commands) {
-    console.log(`  ${label.padEnd(20)}${ms(s[key].median)}${ms(s[key].min)}${ms(s[key].p90)}  ${ratio(key).toFixed(2).padStart(5)}×  ${MiB(peaks[key]).padStart(8)}`);
+    console.log(`  ${label.padEnd(20)}${ms(s[key].median)}${ms(s[key].min)}${ms(s[key].p90)}  ${ratio(key).toFixed(2).padStart(5)}×${ms(cpu[key])}  ${(cpu[key] / cpu.node).toFixed(2).padStart(5)}×  ${MiB(peaks[key]).padStart(8)}`);
   }
   const envStats = stats(envRuns.map((result) => result.ms));
   const envPeak = Math.max(...envRuns.map((result) => result.kib));
-  console.log(`  ${envCommand.label.padEnd(20)}${ms(envStats.median)}${ms(envStats.min)}${ms(envStats.median)}      —  ${MiB(envPeak).padStart(8)}  (${ENV_RUNS} runs; the file was ${envOutcome})`);
-  console.log(`  (max RSS: highest of ${MEMORY_RUNS} runs, ${viaGnuTime ? "/usr/bin/time -f %M" : "in-process wrapper, process.resourceUsage().maxRSS"}; load average after timing: ${loadAfterTiming})`);
+  console.log(`  ${envCommand.label.padEnd(20)}${ms(envStats.median)}${ms(envStats.min)}${ms(envStats.median)}      —         —       —  ${MiB(envPeak).padStart(8)}  (${ENV_RUNS} runs; the file was ${envOutcome})`);
+  console.log(`  (CPU: median user + system time of the timed runs; max RSS: highest of ${MEMORY_RUNS} runs, ${viaGnuTime ? "/usr/bin/time -f %M" : "in-process wrapper, process.resourceUsage().maxRSS"}; load average after timing: ${loadAfterTiming})`);
 
   const dist = [];
   const walk = (dir) => {

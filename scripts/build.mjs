@@ -2,7 +2,7 @@
 // precompiled (only handlebars/runtime ships). CommonJS files, so that loader.ts can compile them
 // through V8's code cache (vm.Script cachedData; Node 20 has no code cache for ES modules):
 //   boot.cjs          the bin's entry: --help / --version from build-time text, else the loader;
-//   loader.cjs        code-cache.ts + loads app.cjs (and the parser when the app asks for it);
+//   loader.cjs        code-cache.ts and cache-folder.ts + loads app.cjs (and the parser when the app asks for it);
 //   app.cjs           src/entry/main.ts and everything it imports, except @babel/parser;
 //   babel-parser.cjs  @babel/parser, loaded only to patch a middleware file or to audit;
 //   cli.js            an ES module exporting main(), for in-process callers.

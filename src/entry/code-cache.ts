@@ -2,131 +2,139 @@
 // each file is compiled through vm.Script with the bytecode V8 produced for it on an earlier run,
 // so a run deserializes instead of parsing and compiling again. Loaded by boot.ts, before the app.
 //
-// Never breaks a run: a missing, stale (another source, Node or V8), truncated or corrupt cache
-// file is ignored (and rewritten at exit); a cache folder that cannot be created, is not the
-// user's own or is writable by others is not used at all; every write is a temp file + rename,
-// and its errors are swallowed. V8 checks only a cache's header (version, flags, source length)
-// and crashes on a corrupt body, so the body carries a SHA-256 that is checked before V8 sees it.
+// Who may write the cache is cache-folder.ts's business: bytecode is only read from, and written
+// to, a folder that only the user (or root) can write, through every folder above it. This file
+// decides which bytes belong to which script:
+// - The key is a SHA-256 of the exact script V8 compiles (the bundle file's bytes and the wrapper
+//   around them) and of the Node, V8 and CPU. V8 itself checks only the source's length and
+//   would run bytecode made from any other program of that length.
+// - V8 crashes on a corrupt body (tried: a segfault), so the body's SHA-256 is checked first.
+// - A cache never breaks a run: anything missing, stale, foreign, truncated or corrupt is ignored
+//   (and rewritten at exit); every write is a new file (O_EXCL) + rename, and its errors are swallowed.
+// - Clean-up deletes only this tool's own files, recognised by their names (OWN_NAME), and never a folder.
 
-import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { closeSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
+import { closeQuietly, createOwnFile, openOwnFile, removeOwnFiles, trustedFolder } from "./cache-folder.js";
 
-/** The environment variable that moves the cache folder, or turns caching off ("off", "0", "false"). */
-export const CACHE_ENV = "CREATE_CLERK_ROUTE_CACHE";
+const MAGIC = "create-clerk-route code cache 2";
+const MAX_HEADER = 4096;
+/** Far above any real cache (about 1 MB for the parser): a bigger file is not a cache of ours. */
+const MAX_FILE = 64 * 1024 * 1024;
 
-const MAGIC = "create-clerk-route code cache 1";
-const OWNED = "create-clerk-route";
+/** `<bundle file>-<16 hex of the key>.ccr-cache`, and while one is being written, `<that>.<pid>-<8 hex>.tmp`. */
+const OWN_NAME = /^([\w-]+\.cjs)-([0-9a-f]{16})\.ccr-cache(?:\.\d+-[0-9a-f]{8}\.tmp)?$/;
 
 interface CacheHeader {
   magic: string;
-  /** The source it was made for, the Node and the CPU: a cache of anything else is not read. */
+  /** cacheKey() of the script it was made from, in full (the file name holds 16 hex of it). */
   key: string;
-  size: number;
-  mtimeMs: number;
+  /** Of the body (the V8 data). */
   sha256: string;
 }
 
-export interface CacheLocation {
-  /** The folder holding this version's cache files. */
-  dir: string;
-  /** The folder that holds one sub-folder per version (old versions are removed when a new one writes). */
-  base: string;
+export interface CacheEntry {
+  /** The bundle file's name, e.g. app.cjs. */
+  bundle: string;
+  /** cacheKey() of the script compiled from it. */
+  key: string;
 }
 
-interface Platform {
-  platform: NodeJS.Platform;
-  home: string;
-  tmp: string;
-  uid: number | undefined;
-}
-
-/**
- * Where this version's cache lives: $CREATE_CLERK_ROUTE_CACHE, else the OS cache folder
- * (XDG_CACHE_HOME or ~/.cache, ~/Library/Caches, %LOCALAPPDATA%), else a per-user folder in the
- * temp folder; undefined when caching is off.
- */
-export function cacheLocation(env: NodeJS.ProcessEnv, version: string, where: Platform): CacheLocation | undefined {
-  const chosen = env[CACHE_ENV];
-  if (chosen !== undefined && chosen !== "") {
-    if (/^(off|0|false|no)$/i.test(chosen)) return undefined;
-    const base = path.resolve(chosen);
-    return { base, dir: path.join(base, version) };
-  }
-  let root: string | undefined;
-  if (where.platform === "win32") root = env.LOCALAPPDATA || (where.home && path.join(where.home, "AppData", "Local"));
-  else if (where.platform === "darwin") root = where.home && path.join(where.home, "Library", "Caches");
-  else root = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : where.home && path.join(where.home, ".cache");
-  const base = root ? path.join(root, OWNED) : path.join(where.tmp, `${OWNED}-${where.uid ?? "user"}`);
-  return { base, dir: path.join(base, version) };
-}
-
-/** A folder is safe to read bytecode from when it is a real folder of this user that nobody else may write to. */
-function safeFolder(dir: string): boolean {
-  const stat = lstatSync(dir);
-  if (!stat.isDirectory()) return false;
-  if (process.platform === "win32" || typeof process.getuid !== "function") return true;
-  return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
-}
-
-function cacheKey(file: string): string {
-  return `${path.basename(file)} ${process.version} ${process.arch}`;
-}
-
-function cacheFileOf(location: CacheLocation, file: string): string {
-  return path.join(location.dir, `${path.basename(file)}-${process.version}-${process.arch}.cache`);
+/** Called between the folder check and the open: a test seam (a swap attempt goes here). */
+export interface ReadSeam {
+  afterCheck?(file: string): void;
 }
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
-/** The cached bytecode for `file` as it is now, or undefined for any reason at all. */
-function readCache(location: CacheLocation, file: string, source: Stats): Buffer | undefined {
+/** The script is `${head}${latin1(bytes)}\n})`: the head, the bytes, this Node, V8 and CPU bind it exactly. */
+export function cacheKey(head: string, bytes: Buffer): string {
+  return createHash("sha256")
+    .update(`${MAGIC}\0${process.version}\0${process.versions.v8}\0${process.arch}\0${head}\0`)
+    .update(bytes)
+    .digest("hex");
+}
+
+export const cacheFileName = (entry: CacheEntry) => `${entry.bundle}-${entry.key.slice(0, 16)}.ccr-cache`;
+
+/** Header length (u32 LE), JSON header, V8 data. */
+export function encodeCache(key: string, data: Buffer): Buffer {
+  const header: CacheHeader = { magic: MAGIC, key, sha256: sha256(data) };
+  const headerBytes = Buffer.from(JSON.stringify(header), "utf8");
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(headerBytes.length, 0);
+  return Buffer.concat([length, headerBytes, data]);
+}
+
+function decodeCache(raw: Buffer, key: string): Buffer | undefined {
+  if (raw.length < 4) return undefined;
+  const headerLength = raw.readUInt32LE(0);
+  if (headerLength > MAX_HEADER || 4 + headerLength > raw.length) return undefined;
+  const header = JSON.parse(raw.toString("utf8", 4, 4 + headerLength)) as Partial<CacheHeader>;
+  if (header.magic !== MAGIC || header.key !== key) return undefined;
+  const data = raw.subarray(4 + headerLength);
+  return sha256(data) === header.sha256 ? data : undefined;
+}
+
+/** The V8 data cached for `entry` in `folder`, or undefined for any reason at all. */
+export function readCache(folder: string, entry: CacheEntry, seam: ReadSeam = {}): Buffer | undefined {
+  const real = trustedFolder(folder, false);
+  if (real === undefined) return undefined;
+  const file = path.join(real, cacheFileName(entry));
+  seam.afterCheck?.(file);
+  const opened = openOwnFile(file);
+  if (opened === undefined) return undefined;
   try {
-    if (!safeFolder(location.dir)) return undefined;
-    const raw = readFileSync(cacheFileOf(location, file));
-    const headerLength = raw.readUInt32LE(0);
-    if (headerLength > 4096 || 4 + headerLength > raw.length) return undefined;
-    const header = JSON.parse(raw.toString("utf8", 4, 4 + headerLength)) as Partial<CacheHeader>;
-    if (header.magic !== MAGIC || header.key !== cacheKey(file) || header.size !== source.size || header.mtimeMs !== source.mtimeMs) return undefined;
-    const data = raw.subarray(4 + headerLength);
-    return sha256(data) === header.sha256 ? data : undefined;
+    if (opened.size > MAX_FILE) return undefined;
+    // From the descriptor that was checked, never again by path.
+    const raw = Buffer.allocUnsafe(opened.size);
+    for (let done = 0; done < raw.length; ) {
+      const read = readSync(opened.fd, raw, done, raw.length - done, done);
+      if (read === 0) return undefined;
+      done += read;
+    }
+    return decodeCache(raw, entry.key);
   } catch {
     return undefined;
+  } finally {
+    closeQuietly(opened.fd);
   }
 }
 
-function writeCache(location: CacheLocation, file: string, source: Stats, data: Buffer): void {
-  const target = cacheFileOf(location, file);
-  const temp = `${target}.${process.pid}.tmp`;
+/** Writes `data` as `entry`'s cache, then deletes that bundle file's other caches (older builds, other Nodes). */
+export function writeCache(folder: string, entry: CacheEntry, data: Buffer): void {
+  const real = trustedFolder(folder, true);
+  if (real === undefined) return;
+  const name = cacheFileName(entry);
+  const target = path.join(real, name);
+  const temp = `${target}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  let created = false;
   try {
-    mkdirSync(location.dir, { recursive: true, mode: 0o700 });
-    if (!safeFolder(location.dir)) return;
-    const header: CacheHeader = { magic: MAGIC, key: cacheKey(file), size: source.size, mtimeMs: source.mtimeMs, sha256: sha256(data) };
-    const headerBytes = Buffer.from(JSON.stringify(header), "utf8");
-    const length = Buffer.alloc(4);
-    length.writeUInt32LE(headerBytes.length, 0);
-    writeFileSync(temp, Buffer.concat([length, headerBytes, data]), { mode: 0o600 });
+    const fd = createOwnFile(temp);
+    created = true;
+    try {
+      writeFileSync(fd, encodeCache(entry.key, data));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temp, target);
-    removeOtherVersions(location);
+    removeOwnFiles(real, (other) => other !== name && OWN_NAME.exec(other)?.[1] === entry.bundle);
   } catch {
-    rmSync(temp, { force: true });
-  }
-}
-
-/** Old versions' folders next to this one (only this tool's own base folder is ever touched). */
-function removeOtherVersions(location: CacheLocation): void {
-  if (path.dirname(location.dir) !== location.base || !safeFolder(location.base)) return;
-  const own = path.basename(location.dir);
-  for (const name of readdirSync(location.base)) {
-    if (name !== own && /^\d+\.\d+\.\d+/.test(name)) rmSync(path.join(location.base, name), { recursive: true, force: true });
+    if (created) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // Renamed already, or gone.
+      }
+    }
   }
 }
 
 interface Pending {
-  location: CacheLocation;
-  file: string;
-  source: Stats;
+  folder: string;
+  entry: CacheEntry;
   script: vm.Script;
 }
 
@@ -134,9 +142,9 @@ const pending: Pending[] = [];
 
 /** At exit, so the cache holds every function this run compiled (a patch run compiles most of the parser). */
 function flush(): void {
-  for (const { location, file, source, script } of pending.splice(0)) {
+  for (const { folder, entry, script } of pending.splice(0)) {
     try {
-      writeCache(location, file, source, script.createCachedData());
+      writeCache(folder, entry, script.createCachedData());
     } catch {
       // createCachedData failed: no cache this time.
     }
@@ -145,17 +153,21 @@ function flush(): void {
 
 /**
  * Compiles `file` (a CommonJS body) as `(function (...params) { <file> })` and returns that
- * function; with a location, through the code cache.
+ * function; with a folder, through the code cache.
  */
-export function compileCached(file: string, params: string[], location: CacheLocation | undefined): (...args: unknown[]) => unknown {
+export function compileCached(file: string, params: string[], folder: string | undefined): (...args: unknown[]) => unknown {
+  const bytes = readFileSync(file);
+  const head = `(function (${params.join(", ")}) {`;
   // The build emits ASCII only (esbuild's default charset; build.mjs checks it): latin1 is the cheap decode.
-  const code = readFileSync(file, "latin1");
-  const source = location ? statSync(file) : undefined;
-  const cachedData = location && source ? readCache(location, file, source) : undefined;
-  const script = new vm.Script(`(function (${params.join(", ")}) {${code}\n})`, { filename: file, cachedData });
-  if (location && source && (cachedData === undefined || script.cachedDataRejected)) {
+  const source = `${head}${bytes.toString("latin1")}\n})`;
+  const run = (script: vm.Script) => script.runInThisContext() as (...args: unknown[]) => unknown;
+  if (folder === undefined) return run(new vm.Script(source, { filename: file }));
+  const entry: CacheEntry = { bundle: path.basename(file), key: cacheKey(head, bytes) };
+  const cachedData = readCache(folder, entry);
+  const script = new vm.Script(source, { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
     if (pending.length === 0) process.once("exit", flush);
-    pending.push({ location, file, source, script });
+    pending.push({ folder, entry, script });
   }
-  return script.runInThisContext() as (...args: unknown[]) => unknown;
+  return run(script);
 }

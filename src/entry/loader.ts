@@ -5,9 +5,8 @@
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { cacheLocation, compileCached, type CacheLocation } from "./code-cache.js";
-
-declare const __VERSION__: string;
+import { cacheFolder } from "./cache-folder.js";
+import { compileCached } from "./code-cache.js";
 
 export interface App {
   main(argv: string[]): Promise<number>;
@@ -18,11 +17,7 @@ const PARAMS = ["exports", "require", "module", "__filename", "__dirname", "__cc
 
 const loaded = new Map<string, unknown>();
 
-function uid(): number | undefined {
-  return typeof process.getuid === "function" ? process.getuid() : undefined;
-}
-
-/** os.homedir() throws when the user has no passwd entry and no HOME: then the temp folder is used. */
+/** os.homedir() throws when the user has no passwd entry and no HOME: then there is no cache. */
 function home(): string {
   try {
     return os.homedir();
@@ -31,15 +26,15 @@ function home(): string {
   }
 }
 
-function load(file: string, location: CacheLocation | undefined): unknown {
+function load(file: string, folder: string | undefined): unknown {
   const known = loaded.get(file);
   if (known) return known;
   const nodeRequire = createRequire(file);
   // A bundle file asks for another one as require("./name.cjs"); everything else is Node's (builtins).
-  const bundleRequire = (id: string): unknown => (/^\.\/[\w.-]+\.cjs$/.test(id) ? load(path.join(path.dirname(file), id), location) : nodeRequire(id));
+  const bundleRequire = (id: string): unknown => (/^\.\/[\w.-]+\.cjs$/.test(id) ? load(path.join(path.dirname(file), id), folder) : nodeRequire(id));
   const module = { exports: {} as unknown };
   loaded.set(file, module.exports);
-  const body = compileCached(file, PARAMS, location);
+  const body = compileCached(file, PARAMS, folder);
   // Dynamic import() does not work in vm-compiled code without a flag: the build routes the app's
   // import() of the project's prettier through this function, which runs in a normal module.
   const dynamicImport = (specifier: string): Promise<unknown> => import(specifier);
@@ -50,6 +45,6 @@ function load(file: string, location: CacheLocation | undefined): unknown {
 
 /** The app's entry (src/main.ts), compiled from the code cache when there is a usable one. */
 export function loadApp(): App {
-  const location = cacheLocation(process.env, __VERSION__, { platform: process.platform, home: home(), tmp: os.tmpdir(), uid: uid() });
-  return load(path.join(__dirname, "app.cjs"), location) as App;
+  const folder = cacheFolder(process.env, { platform: process.platform, home: home() });
+  return load(path.join(__dirname, "app.cjs"), folder) as App;
 }
