@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type { FileChange } from "../core/types.js";
 import type { Note, Plan } from "../plan/types.js";
 import type { Project } from "../project/detect.js";
 import { isCodeFile } from "../next/conventions.js";
@@ -57,4 +58,34 @@ export async function formatWithProjectPrettier(plan: Plan, project: Project, ge
     }),
   );
   return { ...plan, changes, notes: [...plan.notes, ...notes] };
+}
+
+/**
+ * Edited user files (a Route Handler given its check, a middleware whose rules shrank): each is
+ * formatted with the project's prettier only when its content before the edit was already what
+ * that prettier writes, so the only bytes prettier changes are in the inserted code. A file that
+ * was not prettier-formatted keeps every byte the user wrote.
+ */
+export async function formatEditedFiles(changes: FileChange[], project: Project): Promise<{ changes: FileChange[]; failed: Array<{ path: string; reason: string }> }> {
+  if (!project.hasPrettier) return { changes, failed: [] };
+  const prettier = await loadProjectPrettier(project.root);
+  if (!prettier) return { changes, failed: [] };
+  const failed: Array<{ path: string; reason: string }> = [];
+  const ignorePath = [path.join(project.root, ".gitignore"), path.join(project.root, ".prettierignore")];
+  const formatted = await Promise.all(
+    changes.map(async (change) => {
+      if (change.before === null || !isCodeFile(change.path)) return change;
+      const file = path.join(project.root, change.path);
+      try {
+        if ((await prettier.getFileInfo?.(file, { ignorePath }))?.ignored) return change;
+        const options = { ...((await prettier.resolveConfig(file)) ?? {}), filepath: file };
+        if ((await prettier.format(change.before, options)) !== change.before) return change;
+        return { ...change, after: await prettier.format(change.after, options) };
+      } catch (error) {
+        failed.push({ path: change.path, reason: ((error as Error).message ?? String(error)).split("\n")[0] ?? "" });
+        return change;
+      }
+    }),
+  );
+  return { changes: formatted, failed };
 }

@@ -18,14 +18,9 @@ import { middlewareKindFor } from "../next/conventions.js";
 // The audit's verdicts, from the scanned routes and the middleware file: pure data in, data out.
 // Findings are data; report/audit.ts puts them into words (message and fix).
 
-export const FINDING_CODES = ["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED", "MACHINE_PROTECTED", "MIDDLEWARE_ONLY", "RULE_FLAW", "UNCHECKED", "PUBLIC", "UNKNOWN"] as const;
-export type FindingCode = (typeof FINDING_CODES)[number];
+import { FAILING_CODES, type FindingCode } from "./codes.js";
 
-/**
- * Without --strict, only these fail the audit (exit 1): Clerk would fail at runtime, a webhook
- * never arrives, a machine token never reaches its handler, or a middleware rule protects nothing.
- */
-export const FAILING_CODES: ReadonlySet<FindingCode> = new Set(["NO_MIDDLEWARE", "NOT_COVERED", "WEBHOOK_PROTECTED", "MACHINE_PROTECTED", "RULE_FLAW"]);
+export { FAILING_CODES, FINDING_CODES, type FindingCode } from "./codes.js";
 
 interface FindingBase {
   severity: "error" | "warning";

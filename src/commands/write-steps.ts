@@ -19,7 +19,7 @@ export interface WriteDeps {
  * Refuses what the real run would refuse (a file changed since it was read, a symbolic link…),
  * a dry run included. Returns whether the run writes anything.
  */
-export function checkWrites(root: string, plan: Plan, dryRun: boolean): boolean {
+export function checkWrites(root: string, plan: Pick<Plan, "changes">, dryRun: boolean): boolean {
   checkUnchanged(root, plan.changes);
   return !dryRun && plan.changes.length > 0;
 }
@@ -30,6 +30,6 @@ export async function confirmWrites(ui: Ui, plan: Plan): Promise<void> {
 }
 
 /** Writes the plan all-or-nothing; a stop signal rolls it back (CancelledError with the signal's exit code). */
-export function writeChanges(root: string, plan: Plan, deps: WriteDeps): Promise<void> {
+export function writeChanges(root: string, plan: Pick<Plan, "changes">, deps: WriteDeps): Promise<void> {
   return applyInterruptibly(root, plan.changes, { signals: deps.signals, hooks: deps.applyHooks });
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import type { AuditFlags } from "../commands/audit.js";
+import type { MigrateFlags } from "../commands/migrate.js";
 import type { RawFlags } from "../core/raw-flags.js";
 import { METHODS } from "../core/types.js";
 
@@ -25,6 +26,7 @@ Examples:
   $ create-clerk-route /api/reports --style userId --dry-run      (show the diff, write nothing)
   $ CI=1 create-clerk-route api/me --style userId --yes --json     (no prompts, one JSON object)
   $ create-clerk-route audit --strict                              (is every Route Handler protected?)
+  $ create-clerk-route migrate --dry-run                           (createRouteMatcher rules → checks in the handlers)
 
 Exit codes: 0 done (or nothing to change), 1 error (nothing written), 130 cancelled
 (or Ctrl-C while writing), 129/143 SIGHUP/SIGTERM while writing (every file restored).
@@ -108,6 +110,40 @@ function singleValues(program: Command): Record<string, unknown> | string {
   return opts;
 }
 
+const MIGRATE_HELP = `
+Moves Route Handler protection out of clerkMiddleware()'s createRouteMatcher +
+auth.protect() rules (deprecated in @clerk/nextjs 7.5.14) into the handlers: each
+handler whose only protection is a rule gets, at the top of every exported method,
+  const { isAuthenticated } = await auth();
+  if (!isAuthenticated) return 401 JSON   (role/permission rules: has() checks, 403 JSON)
+Then the routes leave the rules (unless --keep-rules), where no page depends on them.
+Signed-out callers then get 401 JSON instead of a redirect to sign-in or an empty 404.
+Routes it cannot migrate exactly are refused, with the edit to make by hand; pages,
+layouts and Server Functions that still rely on a rule are listed.
+
+Interactive runs show the diff first and ask "Write these files?"; without a terminal,
+pass --yes (or --dry-run). Exit codes: 0 done, nothing to change or a dry run;
+1 error (nothing written); 129/130/143 a signal while writing (every file restored).
+`;
+
+/** `create-clerk-route migrate`: a subcommand of the program. */
+function addMigrateCommand(program: Command, onMigrate: (flags: MigrateFlags) => void): Command {
+  program
+    .command("migrate")
+    .description("move Route Handler protection out of createRouteMatcher rules into the handlers")
+    .option("--cwd <dir>", "the Next.js project (default: current directory)")
+    .option("--dry-run", "show what would change as a diff, write nothing")
+    .option("--json", "print one JSON object on stdout (implies no prompts)")
+    .option("-y, --yes", "never prompt: write the changes")
+    .option("--keep-rules", "add the checks to the handlers, leave the middleware's rules as they are")
+    .helpOption("-h, --help", "show this help")
+    .addHelpText("after", MIGRATE_HELP)
+    .action(function (this: Command) {
+      onMigrate(this.opts<MigrateFlags>());
+    });
+  return program;
+}
+
 /** `create-clerk-route audit`: a subcommand of the program (settings above are inherited). */
 function addAuditCommand(program: Command, onAudit: (flags: AuditFlags) => void): Command {
   program
@@ -129,7 +165,10 @@ function addAuditCommand(program: Command, onAudit: (flags: AuditFlags) => void)
 /** The full --help text, as commander prints it (the build inlines it for the fast path). */
 export function renderHelp(): string {
   let text = "";
-  const program = addAuditCommand(buildProgram(), () => {}).configureOutput({ writeOut: (chunk) => (text += chunk), writeErr: () => {} });
+  const program = addMigrateCommand(addAuditCommand(buildProgram(), () => {}), () => {}).configureOutput({
+    writeOut: (chunk) => (text += chunk),
+    writeErr: () => {},
+  });
   program.outputHelp();
   return text;
 }
@@ -137,13 +176,18 @@ export function renderHelp(): string {
 export type ParseResult =
   | { kind: "run"; flags: RawFlags }
   | { kind: "audit"; flags: AuditFlags }
+  | { kind: "migrate"; flags: MigrateFlags }
   | { kind: "exit"; code: number }
   | { kind: "error"; message: string };
 
 /** Parses argv; help/version print and ask to exit 0; parse errors come back as messages. */
 export function parseArgs(argv: string[]): ParseResult {
   let audit: AuditFlags | undefined;
-  const program = addAuditCommand(buildProgram(), (flags) => (audit = flags));
+  let migrate: MigrateFlags | undefined;
+  const program = addMigrateCommand(
+    addAuditCommand(buildProgram(), (flags) => (audit = flags)),
+    (flags) => (migrate = flags),
+  );
   let route: string | undefined;
   program.action((routeArgument: string | undefined) => {
     route = routeArgument;
@@ -160,6 +204,7 @@ export function parseArgs(argv: string[]): ParseResult {
     throw error;
   }
   if (audit) return { kind: "audit", flags: audit };
+  if (migrate) return { kind: "migrate", flags: migrate };
   const resolved = singleValues(program);
   if (typeof resolved === "string") return { kind: "error", message: resolved };
   const { envPath: envPathOption, ...opts } = resolved as RawFlags;

@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     } else {
       const { colorsFor } = await import("../ui/colors.js");
       const colors = colorsFor(process.stderr, process.env);
-      const help = argv[0] === "audit" ? "create-clerk-route audit --help" : "create-clerk-route --help";
+      const help = argv[0] === "audit" || argv[0] === "migrate" ? `create-clerk-route ${argv[0]} --help` : "create-clerk-route --help";
       process.stderr.write(`${colors.red("✖")} ${parsed.message}\n  Run ${help} to see every flag.\n`);
     }
     // The audit's 1 means "findings": a flag it cannot parse means it could not run (2).
@@ -50,13 +50,18 @@ export async function main(argv: string[]): Promise<number> {
     const { runAudit } = await import("../commands/audit.js");
     return runAudit(parsed.flags, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
   }
-  const { run } = await import("../commands/add.js");
-  return run(parsed.flags, {
+  const runDeps = {
     stdout: process.stdout,
     stderr: process.stderr,
     // isatty(0), not process.stdin.isTTY: reading that getter creates the stdin stream (about 1 ms).
     stdinIsTTY: isatty(0),
     env: process.env,
     cwd: process.cwd(),
-  });
+  };
+  if (parsed.kind === "migrate") {
+    const { runMigrate } = await import("../commands/migrate.js");
+    return runMigrate(parsed.flags, runDeps);
+  }
+  const { run } = await import("../commands/add.js");
+  return run(parsed.flags, runDeps);
 }

@@ -1,4 +1,5 @@
-import { FAILING_CODES, type AuditResult, type Finding, type FindingCode } from "../audit/evaluate.js";
+import { FAILING_CODES, type FindingCode } from "../audit/codes.js";
+import type { AuditResult, Finding } from "../audit/evaluate.js";
 import { describeFinding } from "./audit.js";
 
 // The audit for CI: SARIF 2.1.0 (one result per finding, at the file and the handler's line, so

@@ -155,7 +155,7 @@ export function auditTable(result: AuditResult, colors: Colors): string {
 }
 
 /** A middleware rule that does something other than it seems to, and how to make it do what it says. */
-function flawWords(flaw: Flaw, file: string): { message: string; fix: string } {
+export function flawWords(flaw: Flaw, file: string): { message: string; fix: string } {
   switch (flaw.kind) {
     case "unawaitedProtect":
       return {

@@ -1,3 +1,4 @@
+import type { MigrationPlan } from "../migrate/types.js";
 import type { AuditReport } from "../report/audit-output.js";
 import type { CliError } from "../core/errors.js";
 import type { RawFlags } from "../core/raw-flags.js";
@@ -39,6 +40,13 @@ export interface Ui {
   result(plan: Plan, view: ResultView): Promise<void>;
   /** The audit's tables, its JSON or its SARIF. */
   audit(report: AuditReport): void;
+  /**
+   * migrate's question: every change as a diff first (the user's own files are edited), then what
+   * it means route by route, then "Write these files?"; undefined when nobody can be asked.
+   */
+  confirmMigration(plan: MigrationPlan): Promise<boolean | undefined>;
+  /** What migrate did (or would do): per route, what changed, what was refused and why, what is left. */
+  migration(plan: MigrationPlan, view: MigrationResultView): Promise<void>;
   /** The end of a run that did not fail. */
   end(closing: Closing): void;
   /**
@@ -46,6 +54,12 @@ export interface Ui {
    * means for the files ("failed": nothing was written).
    */
   fail(error: CliError, closing: Closing): Promise<void>;
+}
+
+export interface MigrationResultView {
+  dryRun: boolean;
+  /** The files were written (else: planned, or nothing to change). */
+  written: boolean;
 }
 
 /** Where a ui writes. */

@@ -2,7 +2,9 @@ import { stripVTControlCharacters } from "node:util";
 import * as p from "@clack/prompts";
 import pc from "picocolors";
 import type { Colors } from "picocolors/types.js";
+import type { MigrationPlan } from "../migrate/types.js";
 import type { AuditReport } from "../report/audit-output.js";
+import { humanMigration } from "../report/migrate.js";
 import type { RawFlags } from "../core/raw-flags.js";
 import { CancelledError, type CliError } from "../core/errors.js";
 import type { Plan } from "../plan/types.js";
@@ -12,7 +14,7 @@ import { describeNotes } from "../report/notes.js";
 import { WRITE_THESE_FILES, closingText, confirmationText, taskText, type Closing, type Confirmation, type Task } from "../report/run.js";
 import type { Choice } from "../styles/declaration.js";
 import { colorsFor } from "./colors.js";
-import type { ResultView, Ui, UiStreams } from "./index.js";
+import type { MigrationResultView, ResultView, Ui, UiStreams } from "./index.js";
 import { chooseApp, fillGaps, type Asker, type TextField } from "./questions.js";
 import { TextUi } from "./text.js";
 import { columnsOf, cutLines, hang, widest, wrapCommand, wrapText } from "./wrap.js";
@@ -176,6 +178,17 @@ export class InteractiveUi implements Ui {
     new TextUi(this.streams, false).audit(report);
   }
 
+  async confirmMigration(plan: MigrationPlan): Promise<boolean> {
+    p.log.step(framed("Planned changes:"));
+    this.showDiffs(plan);
+    p.log.message(cutLines(humanMigration(plan, { dryRun: false, written: false, colors: this.colors, wrap: item }), columns() - GUTTER));
+    return this.confirm({ kind: "writeAfterDiff" });
+  }
+
+  async migration(plan: MigrationPlan, view: MigrationResultView): Promise<void> {
+    p.log.message(cutLines(humanMigration(plan, { ...view, colors: this.colors, wrap: item }), columns() - GUTTER));
+  }
+
   end(closing: Closing): void {
     p.outro(closingText(closing));
   }
@@ -186,7 +199,7 @@ export class InteractiveUi implements Ui {
   }
 
   /** Every change as a diff, each row cut to the frame (a diff's characters are never re-flowed). */
-  private showDiffs(plan: Plan): void {
+  private showDiffs(plan: Pick<Plan, "changes">): void {
     for (const change of plan.changes) p.log.message(cutLines(renderDiff(change, this.colors), columns() - GUTTER));
   }
 

@@ -3,7 +3,9 @@ import { colorsFor } from "./colors.js";
 import type { CliError } from "../core/errors.js";
 import type { Plan } from "../plan/types.js";
 import { jsonError, jsonReport } from "../report/index.js";
-import type { ResultView, Ui, UiStreams } from "./index.js";
+import type { MigrationPlan } from "../migrate/types.js";
+import { jsonMigration } from "../report/migrate.js";
+import type { MigrationResultView, ResultView, Ui, UiStreams } from "./index.js";
 
 // --json: one JSON object on stdout and nothing else, never wrapped, no questions. A cancel is
 // an error like any other ({ ok: false, error: { code: "CANCELLED" } }).
@@ -41,6 +43,14 @@ export class JsonUi implements Ui {
 
   audit(report: AuditReport): void {
     this.streams.stdout.write(`${auditOutput(report, colorsFor(this.streams.stdout, this.streams.env))}\n`);
+  }
+
+  async confirmMigration(): Promise<undefined> {
+    return undefined;
+  }
+
+  async migration(plan: MigrationPlan, view: MigrationResultView): Promise<void> {
+    this.streams.stdout.write(`${JSON.stringify(jsonMigration(plan, view.dryRun))}\n`);
   }
 
   end(): void {}

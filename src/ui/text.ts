@@ -4,7 +4,9 @@ import type { Plan } from "../plan/types.js";
 import { humanError, humanPlan, type Wrap } from "../report/index.js";
 import { closingText, type Closing } from "../report/run.js";
 import { colorsFor } from "./colors.js";
-import type { ResultView, Ui, UiStreams } from "./index.js";
+import type { MigrationPlan } from "../migrate/types.js";
+import { humanMigration } from "../report/migrate.js";
+import type { MigrationResultView, ResultView, Ui, UiStreams } from "./index.js";
 
 // Plain lines, no questions: the result on stdout, errors on stderr. On a terminal each line is
 // wrapped to its width beside its prefix; into a pipe or a file nothing is wrapped (a script
@@ -58,6 +60,16 @@ export class TextUi implements Ui {
 
   audit(report: AuditReport): void {
     this.streams.stdout.write(`${auditOutput(report, colorsFor(this.streams.stdout, this.streams.env))}\n`);
+  }
+
+  async confirmMigration(): Promise<undefined> {
+    return undefined;
+  }
+
+  async migration(plan: MigrationPlan, view: MigrationResultView): Promise<void> {
+    const { stdout, env } = this.streams;
+    const wrap = this.wrap ? await wrapFor(stdout) : undefined;
+    stdout.write(`${humanMigration(plan, { ...view, colors: colorsFor(stdout, env), ...(wrap ? { wrap } : {}) })}\n`);
   }
 
   end(): void {}
