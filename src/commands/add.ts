@@ -10,6 +10,9 @@ import { runInstall, type Installer } from "../apply/install.js";
 import { clerkInstall, installCommandText } from "../project/install-command.js";
 import { normalizeOptions, resolveMode } from "./resolve-options.js";
 import { buildPlan, routeExistsError, settlePlan, type Note, type Plan } from "../plan/index.js";
+import { canUpgrade, clerkFit } from "../plan/clerk-version.js";
+import { CLERK_APIS } from "../clerk/api-versions.js";
+import { formatVersion } from "../core/version.js";
 import { detectProject, type Project } from "../project/detect.js";
 import { readEnvTarget } from "../project/env-target.js";
 import { readRouteTarget } from "../project/targets.js";
@@ -35,7 +38,7 @@ export interface RunDeps {
 
 type Prompts = typeof import("../ui/interactive.js");
 
-async function planRun(project: Project, options: Options): Promise<{ plan: Plan; routePath: string }> {
+async function planRun(project: Project, options: Options, upgradeClerk: boolean): Promise<{ plan: Plan; routePath: string }> {
   const route = readRouteTarget(project, options.route);
   const unreadableMiddleware = options.middleware ? project.unreadable?.middleware[0] : undefined;
   if (unreadableMiddleware) throw unreadableMiddleware; // a FIFO, folder or oversized proxy/middleware file
@@ -43,8 +46,24 @@ async function planRun(project: Project, options: Options): Promise<{ plan: Plan
   // The parser (the largest part of the bundle) loads only when there is a file to patch.
   const patchMiddleware =
     options.middleware && project.middlewareFiles.length > 0 ? (await import("../plan/middleware/plan.js")).planMiddleware : undefined;
-  const plan = buildPlan({ project, options, route, env, patchMiddleware });
+  const plan = buildPlan({ project, options, route, env, patchMiddleware, upgradeClerk });
   return { plan: await formatWithProjectPrettier(plan, project, [route.path]), routePath: route.path };
+}
+
+/**
+ * The style needs a newer @clerk/nextjs (same major) than the project's: upgrade it with this run?
+ * --install says yes, --no-install no; an interactive run asks. No: the plan refuses (CLERK_TOO_OLD).
+ */
+async function wantsClerkUpgrade(project: Project, options: Options, mode: Mode, prompts: Prompts | undefined): Promise<boolean> {
+  const fit = clerkFit(project, options);
+  if (fit.missing.length === 0 || !canUpgrade(fit) || mode.install === false) return false;
+  if (mode.install === true) return true;
+  if (!prompts) return false;
+  const lacks = fit.missing.map((api) => CLERK_APIS[api].code).join(", ");
+  const command = installCommandText(clerkInstall(project, `^${fit.upgradeTo}`));
+  return prompts.confirm(
+    `The ${options.style.name} route uses ${lacks}, which came in @clerk/nextjs ${fit.upgradeTo}; this project has ${formatVersion(fit.target.version!)}. Upgrade it after writing the files (${command})?`,
+  );
 }
 
 /** Drops changes that change nothing; an existing route file is overwritten only with --force or a yes. */
@@ -86,7 +105,7 @@ async function execute(flags: RawFlags, initialMode: Mode, deps: RunDeps): Promi
   const filled = prompts ? await prompts.fillGaps(flags) : flags;
   const options = normalizeOptions(filled, { absoluteRoots: [project.root, os.homedir()], env: deps.env });
 
-  const planned = await planRun(project, options);
+  const planned = await planRun(project, options, await wantsClerkUpgrade(project, options, mode, prompts));
   let plan = await settle(planned.plan, planned.routePath, mode, prompts);
   if (chosen.note) plan = { ...plan, notes: [chosen.note, ...plan.notes] };
   const overwrites = plan.changes.some((c) => c.path === planned.routePath && c.before !== null);
@@ -186,17 +205,20 @@ async function installIfAsked(
   deps: RunDeps,
   prompts: Prompts | undefined,
 ): Promise<{ plan: Plan; error?: CliError }> {
-  if (project.clerk.installed || mode.install === false) return { plan };
+  // An upgrade in the plan was agreed to before planning (--install, or yes at the prompt).
+  const upgrade = plan.notes.find((note) => note.kind === "upgradeClerk");
+  if (!upgrade && (project.clerk.installed || mode.install === false)) return { plan };
   try {
-    let wanted = mode.install === true;
-    const command = clerkInstall(project);
+    let wanted = mode.install === true || upgrade !== undefined;
+    const command = upgrade?.kind === "upgradeClerk" ? clerkInstall(project, `^${upgrade.to}`) : clerkInstall(project);
     if (!wanted && prompts) wanted = await prompts.confirm(`@clerk/nextjs is not installed. Install it now (${installCommandText(command)})?`);
     if (!wanted) return { plan };
     const installer = deps.installer ?? runInstall;
     const task = () => installer(command.packageManager, command.args, command.cwd);
-    if (prompts) await prompts.withSpinner(`Installing @clerk/nextjs with ${project.packageManager}…`, task);
+    const doing = upgrade?.kind === "upgradeClerk" ? `Upgrading @clerk/nextjs to ^${upgrade.to}` : "Installing @clerk/nextjs";
+    if (prompts) await prompts.withSpinner(`${doing} with ${project.packageManager}…`, task);
     else await task();
-    return { plan: { ...plan, notes: plan.notes.filter((note) => note.kind !== "installClerk") } };
+    return { plan: { ...plan, notes: plan.notes.filter((note) => note.kind !== "installClerk" && note.kind !== "upgradeClerk") } };
   } catch (error) {
     if (error instanceof CancelledError) return { plan }; // Ctrl-C at the install question: just don't install
     const cause = error instanceof CliError ? error : new CliError("INSTALL_FAILED", String(error));

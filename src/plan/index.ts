@@ -9,6 +9,8 @@ import { planEnvStep } from "./env-step.js";
 import { createContent, locateMiddleware, type planMiddleware } from "./middleware/index.js";
 import { emptyStep, type Plan, type StepResult } from "./types.js";
 import { renderRoute, styleInput } from "./route-file.js";
+import { clerkFit, planClerkVersion } from "./clerk-version.js";
+import type { ClerkSupport } from "../clerk/api-versions.js";
 
 // Where and when: decides which files change, from plain data only (the detected project, the
 // options, and the files this run's answers point at). The "what to do to the content" lives in
@@ -28,11 +30,17 @@ export interface PlanInput {
    * Passed in rather than imported so the parser only loads when such a file exists.
    */
   patchMiddleware?: typeof planMiddleware;
+  /**
+   * The style needs a newer @clerk/nextjs than the project's (same major): upgrade it after the
+   * files are written (--install, or yes at the prompt) and generate for that version. Otherwise
+   * such a run is refused (CLERK_TOO_OLD).
+   */
+  upgradeClerk?: boolean;
 }
 
-function planRoute(input: PlanInput): StepResult {
+function planRoute(input: PlanInput, clerk: ClerkSupport): StepResult {
   const step = emptyStep();
-  const after = renderRoute(input.options, input.project.language);
+  const after = renderRoute(input.options, input.project.language, clerk);
   if (input.route.existing === after) step.unchanged.push(input.route.path);
   else step.changes.push(fileChange(input.route.path, input.route.existing, after));
   return step;
@@ -73,10 +81,11 @@ function planMiddlewareFile(input: PlanInput): StepResult {
   return step;
 }
 
-function planPackages(input: PlanInput): StepResult {
+function planPackages(input: PlanInput, upgrading: boolean): StepResult {
   const { project, options } = input;
   const step = emptyStep();
-  if (!project.clerk.installed) {
+  // An upgrade installs too: its own note says so.
+  if (!project.clerk.installed && !upgrading) {
     const install = clerkInstall(project);
     step.notes.push({
       kind: "installClerk",
@@ -85,8 +94,6 @@ function planPackages(input: PlanInput): StepResult {
       ...(install.folder ? { folder: install.folder } : {}),
     });
   }
-  const clerkMajor = project.clerk.installed ? Number(/^\D*(\d+)/.exec(project.clerk.version ?? "")?.[1]) : NaN;
-  if (clerkMajor < 7) step.notes.push({ kind: "clerkTooOld", version: project.clerk.version ?? "" });
   for (const { field, expected } of project.ignoredFields ?? []) step.notes.push({ kind: "packageJsonFieldIgnored", field, expected });
   for (const text of options.style.nextSteps?.(styleInput(options, project.language)) ?? []) step.notes.push({ kind: "styleNextStep", text });
   return step;
@@ -94,11 +101,15 @@ function planPackages(input: PlanInput): StepResult {
 
 export function buildPlan(input: PlanInput): Plan {
   const { options } = input;
+  // First: a style the project's @clerk/nextjs cannot run is refused before anything else.
+  const clerk = planClerkVersion(input.project, options, clerkFit(input.project, options), input.upgradeClerk === true);
+  const upgrading = clerk.notes.some((note) => note.kind === "upgradeClerk");
   const steps = [
-    planRoute(input),
+    { ...emptyStep(), notes: clerk.notes },
+    planRoute(input, clerk.support),
     options.middleware ? planMiddlewareFile(input) : emptyStep(),
     options.env && input.env ? planEnvStep(options, input.project.language, input.env) : emptyStep(),
-    planPackages(input),
+    planPackages(input, upgrading),
   ];
   return {
     changes: steps.flatMap((step) => step.changes),

@@ -1,5 +1,6 @@
 import type { FileChange } from "../core/types.js";
 import type { LocationNote, PatchNote, UnchangedNote } from "./middleware/index.js";
+import type { ClerkApi } from "../clerk/api-versions.js";
 
 // What a plan step found worth telling the user, as data. The words are in report/notes.ts;
 // a step never writes a sentence, and nothing matches notes by their text.
@@ -18,7 +19,16 @@ export type Note =
   | { kind: "installClerk"; command: string; declared: boolean; folder?: string }
   /** Run at a workspace root with --yes: the only Next.js app among its workspaces was used. */
   | { kind: "workspaceAppChosen"; dir: string; cwdFlag: string }
-  | { kind: "clerkTooOld"; version: string }
+  /**
+   * The project's @clerk/nextjs (`version`: installed, or `declaredOnly` the lowest its range
+   * allows) lacks `apis`, each with an equivalent the route uses instead (clerk/api-versions.ts).
+   */
+  | { kind: "clerkAdapted"; version: string; declaredOnly: boolean; apis: ClerkApi[] }
+  /**
+   * The style needs @clerk/nextjs `to` (it has `apis`), the project has `from`: `command` upgrades
+   * it, run after the files are written (--install, or yes at the prompt); until then a next step.
+   */
+  | { kind: "upgradeClerk"; from: string; to: string; apis: ClerkApi[]; command: string; declaredOnly: boolean }
   /** A package.json field of the wrong type, ignored. */
   | { kind: "packageJsonFieldIgnored"; field: string; expected: string }
   /** Something the style leaves for the user to do (a style's own words, see StyleDeclaration.nextSteps). */

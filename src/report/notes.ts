@@ -1,6 +1,7 @@
 import { CLERK_API_KEYS_URL } from "../clerk/keys.js";
 import type { Note } from "../plan/types.js";
 import { describeMiddlewareNote } from "./middleware-notes.js";
+import { CLERK_APIS, type ClerkApi } from "../clerk/api-versions.js";
 
 // Notes in words. Every sentence the user reads about the plan is written here.
 
@@ -29,9 +30,11 @@ export function describeNote(note: Note): Described {
     }
     case "workspaceAppChosen":
       return warning(`Used ${note.dir}, the only Next.js app in this workspace, because of --yes. To name it yourself: --cwd ${note.cwdFlag}`);
-    case "clerkTooOld":
-      return warning(
-        `@clerk/nextjs ${note.version} is installed; the generated code uses the v7 API (isAuthenticated, auth.protect()). Upgrade: npx @clerk/upgrade`,
+    case "clerkAdapted":
+      return warning(clerkAdapted(note));
+    case "upgradeClerk":
+      return nextStep(
+        `Upgrade @clerk/nextjs (${note.declaredOnly ? `package.json allows ${note.from}` : note.from}) to ${note.to}, the first release with everything the route uses (${note.apis.map((api) => `${CLERK_APIS[api].code}: ${CLERK_APIS[api].since}`).join(", ")}): ${note.command}`,
       );
     case "packageJsonFieldIgnored":
       return warning(`package.json: "${note.field}" is not ${note.expected}; ignored it.`);
@@ -102,4 +105,18 @@ export function describeNotes(notes: Note[]): { warnings: string[]; nextSteps: s
     warnings: described.filter((d) => d.severity === "warning").map((d) => d.text),
     nextSteps: [...install.map((i) => described[i]!.text), ...steps],
   };
+}
+
+/** What the route does instead of each API the project's @clerk/nextjs lacks. */
+const INSTEAD: Partial<Record<ClerkApi, string>> = {
+  isAuthenticated: "tests userId, null exactly when signed out",
+  retryAfter: "answers 503 without Clerk's Retry-After when the Backend API is rate limited",
+  acceptedInvitationUserId: "reads an accepted invitation without its user_id",
+};
+
+function clerkAdapted(note: Extract<Note, { kind: "clerkAdapted" }>): string {
+  const which = note.declaredOnly ? `the lowest @clerk/nextjs package.json allows, ${note.version},` : `@clerk/nextjs ${note.version},`;
+  const lacks = note.apis.map((api) => `${CLERK_APIS[api].code} (${CLERK_APIS[api].since})`);
+  const instead = note.apis.map((api) => INSTEAD[api] ?? `does without ${CLERK_APIS[api].code}`);
+  return `Written for ${which} which has no ${lacks.join(" nor ")}: the route ${instead.join(", and ")}.`;
 }

@@ -1,6 +1,6 @@
 import { CliError } from "../core/errors.js";
 import { valueOf, type StyleDeclaration } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
+import { AUTHORIZATION_FLAGS, authorizationView, checkApis, whoMayCallIt } from "./authorization.js";
 import { listFlag } from "./flags.js";
 
 // currentUser() after the auth check; only the chosen fields leave the server.
@@ -73,8 +73,9 @@ export const currentUser: StyleDeclaration = {
       initial: DEFAULT_USER_FIELDS,
     },
   ],
-  locals: ["auth", "has", "missing", "isAuthenticated", "currentUser", "user", "clerkApiFailure", "isClerkAPIResponseError", "headers"],
+  locals: ["auth", "has", "missing", "isAuthenticated", "userId", "currentUser", "user", "clerkApiFailure", "isClerkAPIResponseError", "headers"],
   middleware: "clerk",
+  clerkApis: ({ values }) => ["asyncAuth", "isAuthenticated", "retryAfter", ...checkApis(values)],
   view: ({ values }) => ({
     ...authorizationView(values),
     fields: valueOf(values, fields).map((key) => ({ key, expression: USER_FIELDS.get(key) })),

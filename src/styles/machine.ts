@@ -2,7 +2,7 @@ import { CliError } from "../core/errors.js";
 import type { RawFlags } from "../core/raw-flags.js";
 import { PRINT_WIDTH } from "../core/text.js";
 import { flagName, valueOf, type StyleDeclaration, type StyleInput, type StyleValues } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, authorizationView, checksOf, whoMayCallIt } from "./authorization.js";
+import { AUTHORIZATION_FLAGS, authorizationView, checkApis, checksOf, whoMayCallIt } from "./authorization.js";
 import { listFlag } from "./flags.js";
 import { commentLines, list } from "./text.js";
 
@@ -172,6 +172,7 @@ export const machine: StyleDeclaration = {
   ],
   locals: ["auth", "authorize", "result", "token", "missing", "scope", "REQUIRED_SCOPES", "tokenType", "subject", "scopes"],
   middleware: "clerk-unprotected",
+  clerkApis: ({ values }) => ["asyncAuth", "acceptsToken", ...(acceptedTypes(values).includes("m2m_token") ? ["m2mToken" as const] : []), ...checkApis(values)],
   check,
   env: (input) =>
     acceptedTypes(input.values).includes("m2m_token")

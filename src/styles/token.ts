@@ -1,5 +1,5 @@
 import { valueOf, type StyleDeclaration, type StyleInput } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
+import { AUTHORIZATION_FLAGS, authorizationView, checkApis, whoMayCallIt } from "./authorization.js";
 import { nameFlag } from "./flags.js";
 
 // getToken({ template }) and a call to an external API with that token. Template: templates/token.hbs.
@@ -31,8 +31,9 @@ export const token: StyleDeclaration = {
   readsBody: true,
   flags: [jwtTemplate, ...AUTHORIZATION_FLAGS],
   questions: [whoMayCallIt, { kind: "text", flag: jwtTemplate, message: "Clerk JWT template", placeholder: "supabase" }],
-  locals: ["auth", "has", "missing", "isAuthenticated", "getToken", "token", "result", "body", "data", "response", "url", "error", "reason", "JWT_TEMPLATE", "callExternalApi", "method", "tokenFailure", "isClerkAPIResponseError", "headers"],
+  locals: ["auth", "has", "missing", "isAuthenticated", "userId", "getToken", "token", "result", "body", "data", "response", "url", "error", "reason", "JWT_TEMPLATE", "callExternalApi", "method", "tokenFailure", "isClerkAPIResponseError", "headers"],
   middleware: "clerk",
+  clerkApis: ({ values }) => ["asyncAuth", "isAuthenticated", "retryAfter", ...checkApis(values)],
   env: (input) => [
     {
       key: upstreamUrlVariable(template(input)),

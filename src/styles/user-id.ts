@@ -1,5 +1,5 @@
 import type { StyleDeclaration } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
+import { AUTHORIZATION_FLAGS, authorizationView, checkApis, whoMayCallIt } from "./authorization.js";
 
 // const { isAuthenticated, userId } = await auth(): 401 JSON when signed out. Template: templates/userId.hbs.
 
@@ -14,5 +14,6 @@ export const userId: StyleDeclaration = {
   questions: [whoMayCallIt],
   locals: ["auth", "has", "missing", "isAuthenticated", "userId"],
   middleware: "clerk",
+  clerkApis: ({ values }) => ["asyncAuth", "isAuthenticated", ...checkApis(values)],
   view: ({ values }) => authorizationView(values),
 };
