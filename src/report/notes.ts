@@ -95,12 +95,23 @@ function followUp(note: Note): Described | undefined {
   return { severity: "nextStep", text: `Delete the empty ${note.key}= line from ${note.by} (or fill it in there).` };
 }
 
+/** The other way to do a next step, as the step right after it. */
+function alternative(note: Note): string | undefined {
+  // Since @clerk/nextjs 7.8 there is no keyless mode: empty keys make clerkMiddleware() throw.
+  if (note.kind === "fillKeys") return "No Clerk account yet? npx clerk@latest init writes temporary development keys to .env.local.";
+  return undefined;
+}
+
 /** Warnings first-found first; next steps with the install step first, as the user does them. */
 export function describeNotes(notes: Note[]): { warnings: string[]; nextSteps: string[] } {
   const described = notes.map(describeNote);
   const followUps = notes.flatMap((note) => followUp(note)?.text ?? []);
   const install = notes.map((note, i) => (note.kind === "installClerk" ? i : -1)).filter((i) => i >= 0);
-  const steps = [...described.filter((d, i) => d.severity === "nextStep" && !install.includes(i)).map((d) => d.text), ...followUps];
+  const own = (d: Described, i: number) => {
+    const other = alternative(notes[i]!);
+    return d.severity === "nextStep" && !install.includes(i) ? [d.text, ...(other === undefined ? [] : [other])] : [];
+  };
+  const steps = [...described.flatMap(own), ...followUps];
   return {
     warnings: described.filter((d) => d.severity === "warning").map((d) => d.text),
     nextSteps: [...install.map((i) => described[i]!.text), ...steps],

@@ -170,7 +170,7 @@ export const machine: StyleDeclaration = {
     // Role, permission, plan and feature checks apply to signed-in users only.
     { ...whoMayCallIt, when: (filled) => acceptedSoFar(filled).includes("session_token") },
   ],
-  locals: ["auth", "authorize", "result", "token", "missing", "scope", "REQUIRED_SCOPES", "tokenType", "subject", "scopes"],
+  locals: ["auth", "token", "caller", "missing", "scope", "REQUIRED_SCOPES", "tokenType", "subject", "scopes"],
   middleware: "clerk-unprotected",
   clerkApis: ({ values }) => ["asyncAuth", "acceptsToken", ...(acceptedTypes(values).includes("m2m_token") ? ["m2mToken" as const] : []), ...checkApis(values)],
   check,
@@ -201,7 +201,6 @@ export const machine: StyleDeclaration = {
       // Narrowing needed before the scope check: the machine types it applies to are not all there are.
       scopeGuard: required.length > 0 && types.includes("m2m_token") && scoped.length > 0,
       checkScopes: required.length > 0 && scoped.length > 0,
-      forbids: (required.length > 0 && scoped.length > 0) || checksOf(input.values).length > 0,
       several: machines.length > 1,
       apiKey: machines.includes("api_key"),
       m2m: machines.includes("m2m_token"),

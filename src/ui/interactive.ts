@@ -74,6 +74,13 @@ export function intro(title: string): void {
 
 const given = (filled: RawFlags, flag: StyleFlag) => typeof filled[flag.key] === "string";
 
+/**
+ * clack shows a placeholder dimmed, like a default; Enter answers "" all the same. One that Enter
+ * does not take reads as an example ("e.g. org:admin"), so nobody presses Enter to accept it.
+ */
+const example = (placeholder: string | undefined, takenByEnter = false) =>
+  placeholder === undefined || takenByEnter ? placeholder : `e.g. ${placeholder}`;
+
 async function ask(question: Question, filled: RawFlags): Promise<void> {
   if (question.when && !question.when(filled)) return;
   switch (question.kind) {
@@ -83,7 +90,7 @@ async function ask(question: Question, filled: RawFlags): Promise<void> {
       const value = answer(
         await p.text({
           message: message(question.message),
-          placeholder: question.placeholder,
+          placeholder: example(question.placeholder, typeof fallback === "string" && fallback === question.placeholder),
           ...(typeof fallback === "string" ? { defaultValue: fallback } : {}),
           // An empty answer takes the flag's fallback (a default name, or an empty list).
           validate: (value) => (!value && fallback !== undefined ? undefined : validator(question.flag.parse)(value)),
@@ -115,8 +122,10 @@ async function ask(question: Question, filled: RawFlags): Promise<void> {
       const option = question.options.find((o) => o.flag.key === choice);
       if (!option) return;
       // A required answer: an empty one would silently drop the check.
+      const required = (value: string | undefined) =>
+        value?.trim() ? validator(option.flag.parse)(value) : framed(`Type one, e.g. ${option.placeholder} (Ctrl-C to stop).`);
       filled[option.flag.key] = answer(
-        await p.text({ message: message(option.message), placeholder: option.placeholder, validate: validator(option.flag.parse) }),
+        await p.text({ message: message(option.message), placeholder: example(option.placeholder), validate: required }),
       );
       return;
     }
