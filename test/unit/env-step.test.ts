@@ -55,7 +55,7 @@ describe("planEnvStep", () => {
     );
     expect(plan.changes[0]?.after).toContain("CLERK_SECRET_KEY=sk_test_real");
     expect(plan.warnings).toEqual([]);
-    expect(plan.nextSteps).toEqual([expect.stringContaining("Fill in NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY in .env.local")]);
+    expect(plan.nextSteps).toEqual([expect.stringContaining("Fill in NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY in .env.local"), expect.stringContaining("npx clerk@latest init")]);
   });
 
   it("a key set only for production: no empty placeholder over it, a next step instead", () => {

@@ -46,6 +46,7 @@ export async function GET() {
         { status: 403 },
       );
     }
+
     caller = { tokenType: token.tokenType, userId: token.userId };
   } else {
     const missing = REQUIRED_SCOPES.filter(

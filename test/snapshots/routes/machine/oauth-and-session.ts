@@ -45,6 +45,7 @@ export async function GET() {
         { status: 403 },
       );
     }
+
     caller = { tokenType: token.tokenType, userId: token.userId };
   } else {
     const missing = REQUIRED_SCOPES.filter(

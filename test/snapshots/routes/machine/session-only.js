@@ -30,6 +30,7 @@ export async function GET() {
   if (Object.keys(missing).length > 0) {
     return NextResponse.json({ error: "Forbidden", missing }, { status: 403 });
   }
+
   const caller = { tokenType: token.tokenType, userId: token.userId };
 
   // Add your Route Handler logic here
