@@ -4,9 +4,12 @@ import type { Project } from "../project/detect.js";
 import { findHandlers } from "../clerk/middleware-handler.js";
 import { readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "../clerk/rules.js";
 import { locateMiddleware } from "../next/middleware-file.js";
-import { coverage, readConfig, samplePaths } from "../next/matcher.js";
+import { exemptionEdit, type ExemptionEdit, findExposures } from "../clerk/exposure.js";
+import { coverage, mayRunOn, readConfig, routeMatcherSource, samplePaths } from "../next/matcher.js";
 import { entryCovering } from "../clerk/matcher-entry.js";
 import { readSource } from "../js/parse.js";
+import { type AppRoute, type RoutePath, routePathOf } from "../next/route-path.js";
+import { pathToRegexp } from "path-to-regexp";
 import type { HandlerFacts, Protection } from "./classify.js";
 import type { ScannedRoute } from "./scan.js";
 
@@ -31,13 +34,25 @@ interface FindingBase {
   proxy: string;
 }
 
+/**
+ * How to exempt a route from the rule that protects it: its exact createRouteMatcher pattern
+ * ("/api/hooks/clerk", "/api/docs/:slug*" for a catch-all), the other routes and pages that
+ * pattern would also unprotect (`exposes`, with a path of each), and the edit that exempts only
+ * the route's own paths (see clerk/exposure.ts).
+ */
+export interface RouteExemption {
+  pattern: string;
+  exposes: Array<{ file: string; path: string; caseOnly: boolean }>;
+  edit?: ExemptionEdit;
+}
+
 export type Finding = FindingBase &
   (
     | { code: "NO_MIDDLEWARE"; why?: string; entry?: string }
     | { code: "NOT_COVERED"; entry?: string }
-    | { code: "WEBHOOK_PROTECTED"; rule: string }
+    | { code: "WEBHOOK_PROTECTED"; rule: string; exemption: RouteExemption }
     /** auth.protect() in the middleware takes session tokens only: API keys get 401 first. */
-    | { code: "MACHINE_PROTECTED"; rule: string }
+    | { code: "MACHINE_PROTECTED"; rule: string; exemption: RouteExemption }
     | { code: "UNCHECKED"; methods: string[] }
     | { code: "PUBLIC"; methods: string[] }
     /** Handlers this reader cannot decide (a parse error, a wrapped handler, a re-export). */
@@ -80,6 +95,8 @@ interface MiddlewareFacts {
   /** Clerk runs there at all (a clerkMiddleware() export). */
   clerk: boolean | "unknown";
   covers(route: ScannedRoute["route"]): boolean | "unknown";
+  /** Whether the middleware may run on a path (its rules count only there). */
+  mayRun(path: string): boolean;
   rules: ReadRules;
   /** clerkMiddleware() with a handler or options: only the route's own entry should be added. */
   customized: boolean;
@@ -87,7 +104,7 @@ interface MiddlewareFacts {
 }
 
 function middlewareFacts(project: Project): MiddlewareFacts {
-  const none: MiddlewareFacts = { clerk: false, covers: () => false, rules: { ok: true, rules: [] }, customized: false };
+  const none: MiddlewareFacts = { clerk: false, covers: () => false, mayRun: () => false, rules: { ok: true, rules: [] }, customized: false };
   let location;
   try {
     const context = { language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir };
@@ -98,7 +115,7 @@ function middlewareFacts(project: Project): MiddlewareFacts {
   }
   if (!location.existing) return none;
   const read = readSource(location.existing.content, location.path, location.typescript);
-  if (!read.ok) return { ...none, path: location.path, clerk: "unknown", covers: () => "unknown", why: read.error };
+  if (!read.ok) return { ...none, path: location.path, clerk: "unknown", covers: () => "unknown", mayRun: () => true, why: read.error };
   const [candidate, second] = findHandlers(read.source.ast, read.source.bindings, location.kind);
   const handler = second ? undefined : candidate?.handler;
   const clerk = handler?.kind === "clerk" ? true : handler?.kind === "user" ? false : "unknown";
@@ -113,6 +130,7 @@ function middlewareFacts(project: Project): MiddlewareFacts {
     path: location.path,
     clerk,
     covers,
+    mayRun: (path) => !config.ok || mayRunOn(config.matcher, path),
     rules: readClerkRules(read.source),
     customized: handler?.kind === "clerk" && handler.setup !== "bare",
     ...(clerk === false ? { why: `${location.path} does not call clerkMiddleware()` } : {}),
@@ -128,7 +146,32 @@ function summary(handlers: HandlerFacts[], rule: RuleVerdict): string {
 
 const NEEDS_CLERK: ReadonlySet<Protection> = new Set(["protect", "auth-check", "machine", "currentUser", "unchecked"]);
 
-function routeFindings(scanned: ScannedRoute, middleware: MiddlewareFacts, rule: RuleVerdict, covered: boolean | "unknown", allowed: (route: string) => boolean): Finding[] {
+/**
+ * The route's exact pattern, and what exempting it would also unprotect: the paths Next.js serves
+ * from other routes and pages that the pattern matches and a rule protects today.
+ */
+function exemptionOf(route: RoutePath, appRoutes: readonly AppRoute[], middleware: MiddlewareFacts): RouteExemption {
+  const pattern = routeMatcherSource(route);
+  const regexp = pathToRegexp(pattern);
+  const { rules } = middleware;
+  const protects = (path: string) => !rules.ok || rules.rules.some((r) => r.protects(path));
+  const exposures = findExposures(route, appRoutes, (path) => middleware.mayRun(path) && regexp.test(path) && protects(path));
+  const edit = exposures.length > 0 ? exemptionEdit(route, exposures) : undefined;
+  return {
+    pattern,
+    exposes: exposures.map(({ route: existing, path, caseOnly }) => ({ file: existing.file, path, caseOnly })),
+    ...(edit ? { edit } : {}),
+  };
+}
+
+function routeFindings(
+  scanned: ScannedRoute,
+  middleware: MiddlewareFacts,
+  rule: RuleVerdict,
+  covered: boolean | "unknown",
+  allowed: (route: string) => boolean,
+  appRoutes: readonly AppRoute[],
+): Finding[] {
   const { facts } = scanned;
   const base = {
     route: scanned.route.pattern,
@@ -158,10 +201,10 @@ function routeFindings(scanned: ScannedRoute, middleware: MiddlewareFacts, rule:
     findings.push({ ...base, code: "UNKNOWN", severity: "warning", methods: methods("unknown"), why });
   }
   if (facts.handlers.some((h) => h.protection === "webhook") && rule.kind === "protected") {
-    findings.push({ ...base, code: "WEBHOOK_PROTECTED", severity: "error", rule: rule.rule });
+    findings.push({ ...base, code: "WEBHOOK_PROTECTED", severity: "error", rule: rule.rule, exemption: exemptionOf(scanned.route, appRoutes, middleware) });
   }
   if (facts.handlers.some((h) => h.protection === "machine") && rule.kind === "protected") {
-    findings.push({ ...base, code: "MACHINE_PROTECTED", severity: "error", rule: rule.rule });
+    findings.push({ ...base, code: "MACHINE_PROTECTED", severity: "error", rule: rule.rule, exemption: exemptionOf(scanned.route, appRoutes, middleware) });
   }
   return findings;
 }
@@ -183,7 +226,7 @@ export function evaluateAudit(project: Project, scanned: ScannedRoute[], options
       ...(parseProblem !== undefined ? { parseError: parseProblem } : {}),
       covered,
       middlewareRule: rule.kind,
-      findings: routeFindings(entry, middleware, rule, covered, allowed),
+      findings: routeFindings(entry, middleware, rule, covered, allowed, project.appRoutes),
     };
   });
   const counts: Partial<Record<FindingCode, number>> = {};

@@ -2,8 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { readText } from "../core/files.js";
 import { isInside } from "../core/paths.js";
-import { folderUrlSegments, routePathOf, type RoutePath } from "../next/route-path.js";
-import { listRouteFiles } from "../project/app-routes.js";
+import type { RoutePath } from "../next/route-path.js";
 import { MODULE_SUFFIXES } from "../next/conventions.js";
 import type { Project } from "../project/detect.js";
 import { classifyRouteFile, type HelperReader, type RouteFileFacts } from "./classify.js";
@@ -42,13 +41,14 @@ function helperReader(project: Project): HelperReader {
 
 export function scanRoutes(project: Project): ScannedRoute[] {
   const readHelper = helperReader(project);
-  return listRouteFiles(path.join(project.root, project.appDir)).flatMap(({ folder, file }) => {
-    const segments = folderUrlSegments(folder);
-    if (segments === undefined) return []; // never routed (an intercepting route)
-    const relative = `${project.appDir}/${file}`;
-    const code = readText(path.join(project.root, relative), relative) ?? "";
-    return [{ route: routePathOf(segments), file: relative, facts: classifyRouteFile(code, relative, readHelper) }];
-  }).sort((a, b) => compare(a.route.pattern, b.route.pattern) || compare(a.file, b.file));
+  // The detected app tree: route files only (pages have no handlers), never-routed folders already left out.
+  return project.appRoutes
+    .filter((existing) => existing.kind === "route")
+    .map(({ route, file }) => {
+      const code = readText(path.join(project.root, file), file) ?? "";
+      return { route, file, facts: classifyRouteFile(code, file, readHelper) };
+    })
+    .sort((a, b) => compare(a.route.pattern, b.route.pattern) || compare(a.file, b.file));
 }
 
 function compare(a: string, b: string): number {

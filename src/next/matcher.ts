@@ -174,6 +174,18 @@ export function matchesPath(regexp: RegExp, pathname: string): boolean {
   return regexp.test(normalized) || regexp.test(safeDecode(normalized));
 }
 
+/**
+ * May the middleware run on the pathname? Every entry counts, `has`/`missing` ones included (they
+ * run on some requests), and so does one Next.js would reject: only a sure "no" is no.
+ */
+export function mayRunOn(matcher: Matcher, pathname: string): boolean {
+  if (matcher.kind === "everywhere") return true;
+  return matcher.entries.some((entry) => {
+    const regexp = nextMatcherRegExp(entry.source);
+    return regexp === undefined || matchesPath(regexp, pathname);
+  });
+}
+
 function safeDecode(pathname: string): string {
   try {
     return decodeURIComponent(pathname);

@@ -25,6 +25,17 @@ export interface RoutePath {
   segments: RouteSegment[];
 }
 
+/** A route file or page the app already has, as Next routes it. */
+export interface AppRoute {
+  /** Its folder below the app folder, as on disk: "api/(admin)/users/[id]". */
+  folder: string;
+  /** The file, from the project root (posix): "app/api/(admin)/users/[id]/route.ts". */
+  file: string;
+  kind: "route" | "page";
+  /** Its URL (route groups and slots dropped). */
+  route: RoutePath;
+}
+
 /** The dynamic parameters of a route, in order, with their TypeScript types. */
 export interface RouteParam {
   name: string;

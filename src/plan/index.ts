@@ -60,7 +60,7 @@ function planMiddlewareFile(input: PlanInput): StepResult {
     return step;
   }
   if (!input.patchMiddleware) throw new Error("buildPlan: an existing middleware file needs input.patchMiddleware");
-  const result = input.patchMiddleware(location.existing.content, { ...context, path, kind, typescript });
+  const result = input.patchMiddleware(location.existing.content, { ...context, path, kind, typescript, appRoutes: project.appRoutes });
   switch (result.status) {
     case "unchanged":
       step.unchanged.push(path);

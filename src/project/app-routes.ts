@@ -2,6 +2,7 @@ import { readdirSync, realpathSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { isInside } from "../core/paths.js";
 import { isRoutableFileName, isRouteFileName } from "../next/conventions.js";
+import { type AppRoute, folderUrlSegments, routePathOf } from "../next/route-path.js";
 
 // Lists the folders of an App Router tree that Next.js turns into URLs: those holding a route.* or
 // page.* file. One readdir per folder (file types come with the listing); only symbolic links cost
@@ -68,11 +69,18 @@ export function listAppRoutes(appDirAbsolute: string): string[] {
   return [...new Set(listRoutableFiles(appDirAbsolute).map((file) => file.folder))].sort();
 }
 
-/** The Route Handler files (route.ts, route.js, …) below the app folder, sorted by folder. */
-export function listRouteFiles(appDirAbsolute: string): Array<{ folder: string; file: string }> {
-  return listRoutableFiles(appDirAbsolute)
-    .filter((file) => isRouteFileName(file.name))
-    .map((file) => ({ folder: file.folder, file: join(file.folder, file.name) }))
+/**
+ * Every route.* and page.* file Next.js routes (`appDir`: "app" or "src/app", below `root`), as
+ * URLs, sorted by file; files in never-routed folders (intercepting routes) are left out.
+ */
+export function readAppRoutes(root: string, appDir: string): AppRoute[] {
+  return listRoutableFiles(path.join(root, appDir))
+    .flatMap(({ folder, name }): AppRoute[] => {
+      const segments = folderUrlSegments(folder);
+      if (segments === undefined) return [];
+      const kind = isRouteFileName(name) ? "route" : "page";
+      return [{ folder, file: `${appDir}/${join(folder, name)}`, kind, route: routePathOf(segments) }];
+    })
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 

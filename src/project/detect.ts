@@ -4,6 +4,8 @@ import { CliError } from "../core/errors.js";
 import { readText } from "../core/files.js";
 import { ENV_FILES, middlewareCandidatePaths } from "../next/conventions.js";
 import type { ExistingFile, Language, PackageManager } from "../core/types.js";
+import type { AppRoute } from "../next/route-path.js";
+import { readAppRoutes } from "./app-routes.js";
 import { detectPackageManagerAndWorkspace, type Workspace } from "./workspace.js";
 
 // Looks at the project once and returns plain data. Reads only; never writes.
@@ -24,6 +26,11 @@ export interface Project {
   packageName?: string;
   /** Set when the project is one of a monorepo's workspaces (see project/workspace.ts). */
   workspace?: Workspace;
+  /**
+   * The route files and pages already in the app folder, as Next.js routes them: where the new
+   * route goes, which of them a new public rule would also reach, and what the audit reads.
+   */
+  appRoutes: AppRoute[];
   /** Middleware/proxy files found anywhere Next looks or users misplace them. */
   middlewareFiles: ExistingFile[];
   /** Env files found in the root (.env.local, .env, ...), with contents. */
@@ -212,9 +219,10 @@ export async function detectProject(cwd: string): Promise<Project> {
 
   if (pkg.packageManager !== undefined && typeof pkg.packageManager !== "string") ignore(ignoredFields, "packageManager", "a string such as pnpm@9.0.0");
   const { packageManager, workspace } = await detectPackageManager(root);
+  const appDir = srcDir ? "src/app" : "app";
   return {
     root,
-    appDir: srcDir ? "src/app" : "app",
+    appDir,
     srcDir,
     language: existsSync(path.join(root, "tsconfig.json")) ? "ts" : "js",
     nextMajor,
@@ -226,6 +234,7 @@ export async function detectProject(cwd: string): Promise<Project> {
     packageManager,
     ...(typeof pkg.name === "string" && pkg.name !== "" ? { packageName: pkg.name } : {}),
     ...(workspace ? { workspace } : {}),
+    appRoutes: readAppRoutes(root, appDir),
     middlewareFiles: readExisting(root, middlewarePaths, unreadable.middleware),
     envFiles: readExisting(root, ENV_FILES, unreadable.env),
     unreadable,

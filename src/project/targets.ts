@@ -4,7 +4,6 @@ import { CliError } from "../core/errors.js";
 import { readText } from "../core/files.js";
 import { isInside } from "../core/paths.js";
 import { routeFilePath, type RoutePath } from "../next/route-path.js";
-import { listAppRoutes } from "./app-routes.js";
 import { ANY_PAGE_EXTENSIONS } from "../next/conventions.js";
 import type { Project } from "./detect.js";
 import { findRouteConflict } from "../next/route-conflicts.js";
@@ -45,7 +44,7 @@ export function readRouteTarget(project: Project, route: RoutePath): RouteTarget
   const target = routeFilePath(project.appDir, route, project.language);
   const absoluteFolder = path.join(project.root, folder);
 
-  const conflict = findRouteConflict(listAppRoutes(path.join(project.root, project.appDir)), route, { appDir: project.appDir });
+  const conflict = findRouteConflict([...new Set(project.appRoutes.map((existing) => existing.folder))], route, { appDir: project.appDir });
   if (conflict) throw conflict;
   for (const ext of ANY_PAGE_EXTENSIONS) {
     if (existsSync(path.join(absoluteFolder, `page.${ext}`))) {

@@ -1,5 +1,5 @@
 import type { Colors } from "picocolors/types.js";
-import type { AuditResult, Finding } from "../audit/evaluate.js";
+import type { AuditResult, Finding, RouteExemption } from "../audit/evaluate.js";
 
 // The audit in words: a table by route, then each finding with its fix; or one JSON object in
 // which every finding carries the same message and fix.
@@ -21,12 +21,12 @@ export function describeFinding(finding: Finding): { message: string; fix: strin
     case "WEBHOOK_PROTECTED":
       return {
         message: `${route} verifies a webhook, but the clerkMiddleware() handler in ${proxy} protects it (${finding.rule}): Clerk's servers carry no session, so the webhook never arrives.`,
-        fix: `Make ${route} public in ${proxy}: add ${JSON.stringify(`${route}(.*)`)} to the createRouteMatcher list of public routes, or take it out of the protected list.`,
+        fix: `${exemptionFix(`Make ${route} public in ${proxy}`, route, finding.exemption)}.`,
       };
     case "MACHINE_PROTECTED":
       return {
         message: `${route} accepts machine tokens, but the clerkMiddleware() handler in ${proxy} protects it (${finding.rule}) with auth.protect(), which takes session tokens only: API keys, M2M and OAuth tokens get 401 before the handler runs.`,
-        fix: `Exempt ${route} from that rule in ${proxy} (add ${JSON.stringify(route)} to a createRouteMatcher list of public routes); the handler checks the token itself.`,
+        fix: `${exemptionFix(`Exempt ${route} from that rule in ${proxy}`, route, finding.exemption)}; the handler checks the token itself.`,
       };
     case "UNCHECKED":
       return {
@@ -44,6 +44,32 @@ export function describeFinding(finding: Finding): { message: string; fix: strin
         fix: `Check ${file} by hand; write the check in the handler itself so the audit can read it, or mark a public route with "// clerk-audit: public".`,
       };
   }
+}
+
+/**
+ * How to exempt the route from its rule without unprotecting anything else: its exact pattern
+ * (never "(.*)": "/api/hooks/clerk(.*)" is also /api/hooks/clerk-admin), or, when that pattern
+ * also matches other routes or pages the rule protects, the edit that exempts only the route.
+ */
+function exemptionFix(lead: string, route: string, exemption: RouteExemption): string {
+  const pattern = JSON.stringify(exemption.pattern);
+  if (exemption.exposes.length === 0) return `${lead}: add ${pattern} to a createRouteMatcher list of public routes that rule skips`;
+  const shown = exemption.exposes
+    .slice(0, 5)
+    .map(({ file, path, caseOnly }) => `${file} (${path}${caseOnly ? ": createRouteMatcher ignores case, Next.js routes do not" : ""})`);
+  const more = exemption.exposes.length - shown.length;
+  const reached = `${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+  const but = `${lead}, but not with ${pattern} alone: it also matches ${reached}, which that rule protects today`;
+  const { edit } = exemption;
+  if (!edit) return `${but}; no createRouteMatcher list exempts only ${route}, so give it a path that no other route or page shares`;
+  const own =
+    edit.newRoute.kind === "pattern"
+      ? `createRouteMatcher([${JSON.stringify(edit.newRoute.source)}])`
+      : `createRouteMatcher([/${edit.newRoute.source}/]) (a regular expression: createRouteMatcher's patterns ignore case)`;
+  const kept = edit.kept.map((entry) => JSON.stringify(entry.pattern)).join(", ");
+  const condition = edit.kept.length > 0 ? "!isNewRoute(req) || isOtherRoute(req)" : "!isNewRoute(req)";
+  const others = edit.kept.length > 0 ? ` and isOtherRoute = createRouteMatcher([${kept}]) (they keep your current protection)` : "";
+  return `${but}. Exempt only ${route}'s own paths: put that rule inside if (${condition}), with isNewRoute = ${own}${others}`;
 }
 
 /** The result as --json prints it: every finding with its code, severity, message and fix. */

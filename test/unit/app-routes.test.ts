@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { listAppRoutes } from "../../src/project/app-routes.js";
+import { listAppRoutes, readAppRoutes } from "../../src/project/app-routes.js";
 
 const made: string[] = [];
 
@@ -101,5 +101,26 @@ describe("listAppRoutes", () => {
     const found = listAppRoutes(app);
     expect(found).toHaveLength(2000);
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe("readAppRoutes", () => {
+  it("lists route files and pages as the URLs Next.js serves, leaving out what it never routes", () => {
+    const root = tempDir();
+    files(path.join(root, "src/app"), [
+      "page.tsx",
+      "layout.tsx",
+      "(site)/about/page.mdx",
+      "@modal/(.)photo/[id]/page.tsx",
+      "api/items/[id]/route.ts",
+      "api/_private/route.ts",
+      "docs/[[...slug]]/page.tsx",
+    ]);
+    expect(readAppRoutes(root, "src/app").map(({ file, kind, route }) => [file, kind, route.pattern])).toEqual([
+      ["src/app/(site)/about/page.mdx", "page", "/about"],
+      ["src/app/api/items/[id]/route.ts", "route", "/api/items/[id]"],
+      ["src/app/docs/[[...slug]]/page.tsx", "page", "/docs/[[...slug]]"],
+      ["src/app/page.tsx", "page", "/"],
+    ]);
   });
 });

@@ -252,6 +252,48 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
     expect(codes(after, "/api/machine")).toEqual(["MACHINE_PROTECTED"]); // the CLI exempts only the route it adds
   });
 
+  const WEBHOOK =
+    'import { verifyWebhook } from "@clerk/nextjs/webhooks";\nimport type { NextRequest } from "next/server";\n\nexport async function POST(req: NextRequest) {\n  await verifyWebhook(req);\n  return Response.json({ ok: true });\n}\n';
+  const MACHINE =
+    'import { auth } from "@clerk/nextjs/server";\n\nexport async function GET() {\n  const token = await auth({ acceptsToken: "api_key" });\n  if (!token.isAuthenticated) return Response.json({}, { status: 401 });\n  return Response.json({ subject: token.subject });\n}\n';
+  const OPEN = "export async function GET() {\n  return Response.json({ secret: 1 });\n}\n";
+  const protectApi = { matcher: ["/(api|trpc)(.*)"], handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n}" };
+
+  it("suggests each route's exact pattern, never (.*) (which also matches /api/hooks/clerk-admin)", async () => {
+    const project = projectWith(
+      { "api/hooks/clerk": WEBHOOK, "api/tokens/[id]": MACHINE, "api/events/[...rest]": WEBHOOK, "api/hooks/clerk-admin": OPEN },
+      protectApi,
+    );
+    const result = await audit(project);
+    const fix = (route: string) => describeFinding(byRoute(result, route).findings.find((f) => f.code.endsWith("_PROTECTED"))!).fix;
+    expect(fix("/api/hooks/clerk")).toBe('Make /api/hooks/clerk public in proxy.ts: add "/api/hooks/clerk" to a createRouteMatcher list of public routes that rule skips.');
+    expect(fix("/api/tokens/[id]")).toBe(
+      'Exempt /api/tokens/[id] from that rule in proxy.ts: add "/api/tokens/:id" to a createRouteMatcher list of public routes that rule skips; the handler checks the token itself.',
+    );
+    expect(fix("/api/events/[...rest]")).toContain('add "/api/events/:rest+" to');
+    for (const finding of result.routes.flatMap((r) => r.findings)) expect(describeFinding(finding).fix).not.toContain("(.*)");
+  });
+
+  it("says when the route's pattern would also unprotect other routes, and how to exempt only the route", async () => {
+    const project = projectWith({ "api/[[...hook]]": WEBHOOK, "api/v1/admin/users": OPEN, "api/me": OPEN }, protectApi);
+    const result = await audit(project);
+    const [finding] = byRoute(result, "/api/[[...hook]]").findings;
+    expect(finding).toMatchObject({
+      code: "WEBHOOK_PROTECTED",
+      exemption: {
+        pattern: "/api/:hook*",
+        exposes: [
+          { file: "app/api/me/route.ts", path: "/api/me", caseOnly: false },
+          { file: "app/api/v1/admin/users/route.ts", path: "/api/v1/admin/users", caseOnly: false },
+        ],
+      },
+    });
+    expect(describeFinding(finding!).fix).toBe(
+      'Make /api/[[...hook]] public in proxy.ts, but not with "/api/:hook*" alone: it also matches app/api/me/route.ts (/api/me), app/api/v1/admin/users/route.ts (/api/v1/admin/users), which that rule protects today. ' +
+        'Exempt only /api/[[...hook]]\'s own paths: put that rule inside if (!isNewRoute(req) || isOtherRoute(req)), with isNewRoute = createRouteMatcher(["/api/:hook*"]) and isOtherRoute = createRouteMatcher(["/api/me", "/api/v1/admin/users"]) (they keep your current protection).',
+    );
+  });
+
   it("a flag the audit does not know: exit 2 (it could not run), not 1 (findings)", () => {
     expect(runCli(["audit", "--bogus"]).status).toBe(2);
   });

@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import vm from "node:vm";
-import { pathToRegexp } from "path-to-regexp";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { parseFolderSegment, routePathOf, type RoutePath } from "../../src/next/route-path.js";
+import { type AppRoute, parseFolderSegment, routePathOf, type RoutePath, urlSegments } from "../../src/next/route-path.js";
 import { matchesPath, nextMatcherRegExp, samplePaths } from "../../src/next/matcher.js";
+import { compareRoutes, servingRoute } from "../../src/next/routing.js";
+import { appRoutesOf } from "../support/app-routes.js";
 
 /**
  * The rule the patcher keeps, checked by running the middleware: every fixture's input and output
@@ -17,6 +18,9 @@ import { matchesPath, nextMatcherRegExp, samplePaths } from "../../src/next/matc
  *  - Clerk never runs twice, and the route itself is covered.
  */
 const FIXTURES = join(import.meta.dirname, "../fixtures/middleware");
+const { createPathMatcher } = (await import("@clerk/shared/pathMatcher")) as {
+  createPathMatcher: (patterns: Array<string | RegExp>) => (pathname: string) => boolean;
+};
 
 interface Spec {
   route?: string;
@@ -26,6 +30,9 @@ interface Spec {
   language?: "ts" | "js";
   noInput?: boolean;
   need?: "clerk" | "public" | "clerk-unprotected";
+  /** The app's other route files and pages, below the app folder. */
+  app?: string[];
+  expect?: string;
 }
 
 interface Case {
@@ -35,25 +42,31 @@ interface Case {
   kind: "proxy" | "middleware";
   input: string | undefined;
   output: string;
+  appRoutes: AppRoute[];
 }
 
 function routeOf(pattern: string): RoutePath {
   return routePathOf(pattern.split("/").filter(Boolean).map(parseFolderSegment));
 }
 
-function loadCases(): Case[] {
+/**
+ * `output.*`: what the patcher wrote. For a refusal, `applied.ts`: the input with the refusal's
+ * printed edit applied by hand (its lines checked against expected.txt below).
+ */
+function loadCases(result: "output" | "applied" = "output"): Case[] {
   return readdirSync(FIXTURES)
     .sort()
     .flatMap((name): Case[] => {
       const dir = join(FIXTURES, name);
-      const ext = ["ts", "js"].find((e) => existsSync(join(dir, `output.${e}`)));
+      const ext = ["ts", "js"].find((e) => existsSync(join(dir, `${result}.${e}`)));
       if (!ext) return [];
       const spec = JSON.parse(readFileSync(join(dir, "ctx.json"), "utf8")) as Spec;
       const input = spec.noInput ? undefined : readFileSync(join(dir, `input.${ext}`), "utf8");
       const nextMajor = spec.nextMajor ?? 16;
       const kind = (spec.path ?? (nextMajor >= 16 ? "proxy" : "middleware")).includes("proxy") ? "proxy" : "middleware";
-      const output = readFileSync(join(dir, `output.${ext}`), "utf8");
-      return [{ name, need: spec.need ?? "clerk", route: routeOf(spec.route ?? "/api/projects/[id]"), kind, input, output }];
+      const output = readFileSync(join(dir, `${result}.${ext}`), "utf8");
+      const appRoutes = appRoutesOf(spec.app);
+      return [{ name, need: spec.need ?? "clerk", route: routeOf(spec.route ?? "/api/projects/[id]"), kind, input, output, appRoutes }];
     });
 }
 
@@ -122,9 +135,10 @@ function clerkModule(log: Log, world: { loading: boolean }) {
         return result ?? marker("next");
       };
     },
-    createRouteMatcher(patterns: string[]) {
-      const regexps = patterns.map((p) => pathToRegexp(p));
-      return (req: { nextUrl: { pathname: string } }) => regexps.some((re) => re.test(req.nextUrl.pathname));
+    // Clerk's own matcher (strings compiled with path-to-regexp 6, case ignored; RegExps as they are).
+    createRouteMatcher(patterns: Array<string | RegExp>) {
+      const matcher = createPathMatcher(patterns);
+      return (req: { nextUrl: { pathname: string } }) => matcher(req.nextUrl.pathname);
     },
     get authMiddleware() {
       return fake("authMiddleware", log, world);
@@ -206,10 +220,21 @@ function pathsOfSource(source: string): string[] {
   return [source.replace(/:\w+[*?]/g, "").replace(/:\w+\+?/g, "sample").replace(/\/+$/, "") || "/"];
 }
 
+/** A path in other cases: all upper, and each segment upper on its own (createRouteMatcher ignores case, Next.js does not). */
+function otherCases(path: string): string[] {
+  const parts = path.split("/");
+  return [path.toUpperCase(), ...parts.map((_, i) => parts.map((part, j) => (i === j ? part.toUpperCase() : part)).join("/"))];
+}
+
 function samplePathsFor(c: Case, oldMatcher: unknown): string[] {
   const own = (Array.isArray(oldMatcher) ? oldMatcher : oldMatcher === undefined ? [] : [oldMatcher]) as (string | { source: string })[];
+  // The app's routes and pages, and the new route, in every case: exempting the route must leave
+  // the others as they were. (Without an app tree, every other path counts as another route's: see servedBy.)
+  const routes = c.appRoutes.length === 0 ? [] : [...c.appRoutes.map((existing) => existing.route), c.route];
+  const app = routes.flatMap((route) => samplePaths(route)).flatMap((path) => [path, ...otherCases(path)]);
   return [
     ...new Set([
+      ...app,
       "/",
       "/en/about",
       "/about",
@@ -284,43 +309,103 @@ describe("patched middleware behaves as before, plus Clerk alone on new paths", 
 });
 
 /**
+ * Who Next.js serves a path from: the new route, an existing route or page, or nothing (404).
+ * Without an app tree in ctx.json, every path but the route's own samples counts as some existing
+ * route's, so the check is as strict as it can be.
+ */
+function servedBy(c: Case): (path: string) => "new" | "existing" | "none" {
+  const own = new Set(samplePaths(c.route));
+  if (c.appRoutes.length === 0) return (path) => (own.has(path) ? "new" : "existing");
+  const sorted = [
+    ...c.appRoutes.map((existing) => ({ segments: urlSegments(existing.route.segments), who: "existing" as const })),
+    { segments: urlSegments(c.route.segments), who: "new" as const },
+  ].sort((a, b) => compareRoutes(a.segments, b.segments));
+  return (path) => servingRoute(sorted, path.split("/").filter(Boolean))?.who ?? "none";
+}
+
+/**
+ * The rule for a route exempted from the Clerk handler's rules: the matcher is unchanged; on the
+ * route's own paths auth.protect() never runs; on every path Next.js serves from another route or
+ * page (in any case: createRouteMatcher ignores it) the middleware does exactly what it did.
+ * Paths Next.js serves from the new route or from nothing (a 404) may differ.
+ */
+async function checkKeptPublic(c: Case): Promise<void> {
+  const before = load(c.input!, c.kind);
+  const after = load(c.output, c.kind);
+  const routePaths = new Set(samplePaths(c.route));
+  const served = servedBy(c);
+  let protectedBefore = false;
+  let comparedExisting = 0;
+  for (const path of samplePathsFor(c, before.matcher)) {
+    for (const [variant, headers] of Object.entries(HEADER_SETS)) {
+      const where = `${path} (${variant} request)`;
+      expect(runsOn(after.matcher, path, headers), `${where}: the matcher is unchanged`).toBe(runsOn(before.matcher, path, headers));
+      if (!runsOn(after.matcher, path, headers)) continue;
+      const now = await run(after, path, headers);
+      if (routePaths.has(path)) {
+        expect(now.calls, `${where}: the public route is never protected`).not.toContain("auth.protect");
+        if ((await run(before, path, headers)).calls.includes("auth.protect")) protectedBefore = true;
+      } else if (served(path) === "existing") {
+        const old = await run(before, path, headers);
+        expect(now.calls, `${where}: same calls`).toEqual(old.calls);
+        expect(now.result, `${where}: same result`).toBe(old.result);
+        comparedExisting++;
+      }
+    }
+  }
+  expect(protectedBefore, "the fixture's input did protect the route (else this proves nothing)").toBe(true);
+  expect(comparedExisting, "some path of another route was compared").toBeGreaterThan(0);
+  if (c.need === "clerk-unprotected") {
+    for (const path of routePaths) expect(runsOn(after.matcher, path, HEADER_SETS.plain!), `Clerk still runs on ${path}`).toBe(true);
+  }
+}
+
+/**
  * A route that must stay public (a webhook): the patch changes what the Clerk handler does on that
- * route only, on purpose. Everywhere else the middleware does exactly what it did; on the route,
- * auth.protect() never runs and no matcher entry was added for it.
+ * route only, on purpose. Everywhere else the middleware does exactly what it did (other routes
+ * and pages of the app included); on the route, auth.protect() never runs and no matcher entry
+ * was added for it.
  */
 describe("a route kept public: the same everywhere else, never auth.protect() on it", () => {
   const cases = loadCases().filter(rulesEdited);
+
+  it("has fixtures, some with an app tree", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(4);
+    expect(cases.filter((c) => c.appRoutes.length > 0).length).toBeGreaterThanOrEqual(2);
+  });
+
+  for (const c of cases) it(c.name, () => checkKeptPublic(c));
+});
+
+/**
+ * Where exempting the route would also unprotect another route or page, the patcher refuses and
+ * prints an edit. That edit keeps the same rule: each fixture's applied.ts is its input with the
+ * printed edit made by hand, line for line, and it is checked like a patch.
+ */
+describe("a refusal's printed edit keeps the rule too", () => {
+  const cases = loadCases("applied");
 
   it("has fixtures", () => {
     expect(cases.length).toBeGreaterThanOrEqual(4);
   });
 
   for (const c of cases) {
-    it(c.name, async () => {
-      const before = load(c.input!, c.kind);
-      const after = load(c.output, c.kind);
-      const routePaths = new Set(samplePaths(c.route));
-      let protectedBefore = false;
-      for (const path of samplePathsFor(c, before.matcher)) {
-        for (const [variant, headers] of Object.entries(HEADER_SETS)) {
-          const where = `${path} (${variant} request)`;
-          expect(runsOn(after.matcher, path, headers), `${where}: the matcher is unchanged`).toBe(runsOn(before.matcher, path, headers));
-          if (!runsOn(after.matcher, path, headers)) continue;
-          const now = await run(after, path, headers);
-          if (routePaths.has(path)) {
-            expect(now.calls, `${where}: the public route is never protected`).not.toContain("auth.protect");
-            if ((await run(before, path, headers)).calls.includes("auth.protect")) protectedBefore = true;
-          } else {
-            const old = await run(before, path, headers);
-            expect(now.calls, `${where}: same calls`).toEqual(old.calls);
-            expect(now.result, `${where}: same result`).toBe(old.result);
-          }
-        }
-      }
-      expect(protectedBefore, "the fixture's input did protect the route (else this proves nothing)").toBe(true);
-      if (c.need === "clerk-unprotected") {
-        for (const path of routePaths) expect(runsOn(after.matcher, path, HEADER_SETS.plain!), `Clerk still runs on ${path}`).toBe(true);
+    it(`${c.name}: applied.ts makes the printed edit`, () => {
+      const expected = readFileSync(join(FIXTURES, c.name, "expected.txt"), "utf8");
+      const edit = expected.slice(expected.indexOf("--- manual edit ---"));
+      const code = edit
+        .split("\n")
+        .filter((line) => line.startsWith("    "))
+        .map((line) => line.slice(4));
+      const declarations = code.slice(0, code.findIndex((line) => line.startsWith("export default")));
+      const condition = code.find((line) => line.trimStart().startsWith("if ("));
+      expect(declarations.length).toBeGreaterThan(0);
+      const applied = new Set(c.output.split("\n").map((line) => line.trim()));
+      for (const line of [...declarations, condition ?? "(no condition)"].filter((l) => l.trim() !== "")) {
+        expect(applied.has(line.trim()), `applied.ts has: ${line}`).toBe(true);
       }
     });
+
+    it(`${c.name}: the same everywhere else, never auth.protect() on the route`, () => checkKeptPublic(c));
   }
 });

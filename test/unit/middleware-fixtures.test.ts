@@ -6,6 +6,7 @@ import { locateMiddleware, type MiddlewareResult, type PlanContext } from "../..
 import { readSource } from "../../src/js/parse.js";
 import { planMiddleware } from "../../src/plan/middleware/plan.js";
 import { describeMiddlewareNote } from "../../src/report/middleware-notes.js";
+import { appRoutesOf } from "../support/app-routes.js";
 
 /**
  * Each folder: ctx.json + input.ts / input.js → output.* and summary.txt (patched)
@@ -22,6 +23,8 @@ interface CaseFile {
   language?: "ts" | "js";
   /** What the route needs from the middleware (default "clerk"; "public" for a webhook). */
   need?: "clerk" | "public" | "clerk-unprotected";
+  /** The app's other route files and pages, below the app folder ("api/v1/admin/users/route.ts"). */
+  app?: string[];
 }
 
 interface FixtureCase {
@@ -53,7 +56,8 @@ function loadCases(): FixtureCase[] {
       const path = spec.path ?? `${srcDir ? "src/" : ""}${nextMajor >= 16 ? "proxy" : "middleware"}.${ext}`;
       // Which file Next.js reads, its kind and language, as the CLI works them out.
       const location = locateMiddleware([{ path, content: input }], base);
-      const ctx = { ...base, path: location.path, kind: location.kind, typescript: location.typescript };
+      const appRoutes = appRoutesOf(spec.app, srcDir ? "src/app" : "app");
+      const ctx = { ...base, path: location.path, kind: location.kind, typescript: location.typescript, appRoutes };
       return { name, dir, spec, ext, input, ctx };
     });
 }

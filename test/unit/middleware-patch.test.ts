@@ -18,6 +18,7 @@ const ctx: PlanContext = {
   path: "src/proxy.ts",
   kind: "proxy",
   typescript: true,
+  appRoutes: [],
 };
 
 /** Plans, checks the result parses and is a fixed point, and returns the new text. */

@@ -41,13 +41,13 @@ function typeErrors(files: string[], options: ts.CompilerOptions): Map<string, s
   return errors;
 }
 
-/** The output's errors that its input doesn't have. */
-function newErrors(ext: "ts" | "js", options: ts.CompilerOptions): string[] {
-  const files = outputs(`output.${ext}`);
-  const inputs = files.map((file) => file.replace(/output\.(ts|js)$/, `input.${ext}`)).filter((file) => existsSync(file));
+/** The output's (or applied edit's) errors that its input doesn't have. */
+function newErrors(ext: "ts" | "js", options: ts.CompilerOptions, result = "output"): string[] {
+  const files = outputs(`${result}.${ext}`);
+  const inputs = files.map((file) => file.replace(/(output|applied)\.(ts|js)$/, `input.${ext}`)).filter((file) => existsSync(file));
   const errors = typeErrors([...files, ...inputs], options);
   return files.flatMap((file) => {
-    const before = [...(errors.get(file.replace(/output\.(ts|js)$/, `input.${ext}`)) ?? [])];
+    const before = [...(errors.get(file.replace(/(output|applied)\.(ts|js)$/, `input.${ext}`)) ?? [])];
     return (errors.get(file) ?? []).flatMap((message) => {
       const i = before.indexOf(message);
       if (i === -1) return [`${file}: ${message}`];
@@ -65,6 +65,11 @@ it("TypeScript outputs type-check against next and @clerk/nextjs", () => {
 it("JavaScript outputs pass checkJs (argument counts, imports)", () => {
   expect(outputs("output.js").length).toBeGreaterThan(1);
   expect(newErrors("js", { allowJs: true, checkJs: true, noImplicitAny: false })).toEqual([]);
+}, 120_000);
+
+it("a refusal's printed edit, made by hand (applied.ts), type-checks too", () => {
+  expect(outputs("applied.ts").length).toBeGreaterThanOrEqual(4);
+  expect(newErrors("ts", {}, "applied")).toEqual([]);
 }, 120_000);
 
 it("the typed-parameter input is clean, so its output is checked in full", () => {

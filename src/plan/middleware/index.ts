@@ -2,7 +2,7 @@
 // is light (locate.ts); the parser-based patcher (plan.ts) is only exported as a type, so that
 // importing this module never loads @babel/parser, magic-string or path-to-regexp: run.ts loads
 // plan.ts itself when a middleware file exists.
-import type { RoutePath } from "../../next/route-path.js";
+import type { AppRoute, RoutePath } from "../../next/route-path.js";
 import type { MiddlewareNeed } from "../../styles/declaration.js";
 import type { ClerkSetup } from "../../clerk/middleware-handler.js";
 
@@ -23,8 +23,12 @@ export interface MiddlewareContext extends MiddlewareFileContext {
   need?: MiddlewareNeed;
 }
 
-/** What planMiddleware needs to know about the file it patches. */
-export type PlanContext = MiddlewareContext & Pick<MiddlewareLocation, "path" | "kind" | "typescript">;
+/** What planMiddleware needs to know about the file it patches, and about the app. */
+export type PlanContext = MiddlewareContext &
+  Pick<MiddlewareLocation, "path" | "kind" | "typescript"> & {
+    /** The app's route files and pages (from project detection): exempting the route must not unprotect them. */
+    appRoutes: readonly AppRoute[];
+  };
 
 export type PatchNote =
   /** A file without statements got Clerk's default export and matcher. */

@@ -2,6 +2,7 @@
 // exact edit to make by hand. Loaded only when such a file exists (run.ts imports it lazily),
 // since it brings in the parser, magic-string and path-to-regexp.
 import MagicString from "magic-string";
+import { pathToRegexp } from "path-to-regexp";
 import { withEol } from "../../core/text.js";
 import type { CallExpression, Node } from "@babel/types";
 import {
@@ -23,16 +24,18 @@ import {
   onlyDelegates,
   type UserHandler,
 } from "../../clerk/middleware-handler.js";
-import { readClerkRules, type Rule, routeMatchers, ruleVerdict } from "../../clerk/rules.js";
+import { type ReadRules, readClerkRules, type Rule, routeMatchers, ruleVerdict } from "../../clerk/rules.js";
 import type { MiddlewareResult, PatchNote, PlanContext } from "./index.js";
 import { CLERK_API_ENTRY, createContent } from "../../clerk/generated.js";
 import { entryCovering } from "../../clerk/matcher-entry.js";
-import { coverage, type Matcher, type MatcherCondition, nextMatcherRegExp, readConfig, routeMatcherSource, samplePaths } from "../../next/matcher.js";
+import { coverage, mayRunOn, type Matcher, type MatcherCondition, nextMatcherRegExp, readConfig, routeMatcherSource, samplePaths } from "../../next/matcher.js";
 import { clerkLocals } from "../../clerk/names.js";
 import { mentions, unwrapTs } from "../../js/nodes.js";
 import { readSource, type SourceFile } from "../../js/parse.js";
 import { uniqueName } from "../../js/bindings.js";
 import { looksLikeAuthjs, refuse, refuseForeign, type RefusalContext } from "./refusals.js";
+import { type Exemption, refusePublic } from "./public-refusals.js";
+import { exemptionEdit, findExposures } from "../../clerk/exposure.js";
 
 /**
  * Patches an existing middleware/proxy file (a missing one is created by plan/index.ts, without
@@ -247,7 +250,8 @@ function planUnprotected(code: string, ctx: PlanContext, target: Target): Middle
  * The route must answer without a session: never add a matcher entry for it. When the
  * clerkMiddleware() handler's own rules (createRouteMatcher + auth.protect()) protect it, the
  * route joins the public list the handler already uses, or a new one it now exempts; a shape
- * this tool cannot follow is refused with the edit to make.
+ * this tool cannot follow is refused with the edit to make. So is an exemption that would also
+ * unprotect a path Next.js serves from another route or page (see exposure.ts).
  */
 function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): MiddlewareResult {
   const read = readSource(code, ctx.path, ctx.typescript);
@@ -268,7 +272,17 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
   const verdict = ruleVerdict(rules, paths);
   if (verdict.kind === "public") return leave("noRule");
   const pattern = routeMatcherSource(ctx.route);
-  if (!rules.ok || verdict.kind === "unknown") return refuse.publicRoute(rctx, pattern, verdict.kind === "unknown" ? verdict.why : "", false, ctx.need);
+  const runsOn = (path: string) => !config.ok || mayRunOn(config.matcher, path);
+  const protects = (read: ReadRules, path: string) => read.ok && read.rules.some((rule) => rule.protects(path));
+  // The printed edit exempts the pattern's paths from every rule, except those of the routes it keeps protected.
+  const exempted = pathToRegexp(pattern);
+  const exemption = (exposes: (path: string) => boolean): Exemption => {
+    const exposures = findExposures(ctx.route, ctx.appRoutes, exposes);
+    return { pattern, exposures, edit: exemptionEdit(ctx.route, exposures) };
+  };
+  const byHand = () => exemption((path) => runsOn(path) && exempted.test(path) && (!rules.ok || protects(rules, path)));
+  const refuseRules = (why: string, certain = true) => refusePublic.rules(rctx, byHand(), why, certain, ctx.need);
+  if (!rules.ok || verdict.kind === "unknown") return refuseRules(verdict.kind === "unknown" ? verdict.why : "", false);
   const protecting = rules.rules.filter((rule) => paths.some((path) => rule.protects(path)));
   const ms = new MagicString(code);
   let note: PatchNote | undefined;
@@ -279,7 +293,7 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
     const exempting = rule.terms.find((term) => term.negated && term.patterns);
     if (exempting?.patterns) lists.set(exempting.matcher, exempting.patterns);
     else if (rule.test && rule.terms.length > 0) positive.push(rule);
-    else return refuse.publicRoute(rctx, pattern, "it calls auth.protect() on every request", true, ctx.need);
+    else return refuseRules("it calls auth.protect() on every request");
   }
   for (const [matcher, patterns] of lists) {
     addPublicPattern(ms, src, patterns, pattern);
@@ -291,7 +305,7 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
     const last = declarations.sort((a, b) => (a.start ?? 0) - (b.start ?? 0)).at(-1);
     const after = last && src.ast.program.body.find((node) => (node.start ?? 0) <= (last.start ?? 0) && (last.end ?? 0) <= (node.end ?? 0));
     const init = last?.init ? unwrapTs(last.init) : undefined;
-    if (!after || init?.type !== "CallExpression") return refuse.publicRoute(rctx, pattern, "its route matchers are not declared at the top of the file", true, ctx.need);
+    if (!after || init?.type !== "CallExpression") return refuseRules("its route matchers are not declared at the top of the file");
     const taken = new Set([...src.bindings.locals.keys(), ...[...src.bindings.imports.keys()]]);
     const name = uniqueName(taken.has("isPublicRoute") ? "isWebhookRoute" : "isPublicRoute", taken);
     addPublicMatcher(ms, src, {
@@ -306,8 +320,12 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
   const after = ms.toString();
   // The edit must have done what it says: read the result back.
   const check = readSource(after, ctx.path, ctx.typescript);
-  if (!note || !check.ok || ruleVerdict(readClerkRules(check.source), paths).kind !== "public") {
-    return refuse.publicRoute(rctx, pattern, "its rules still protect the route after the edit this tool can make", true, ctx.need);
+  const patchedRules: ReadRules = check.ok ? readClerkRules(check.source) : { ok: false, why: check.error };
+  if (!note || ruleVerdict(patchedRules, paths).kind !== "public") {
+    return refuseRules("its rules still protect the route after the edit this tool can make");
   }
+  // ...and nothing else: no path Next.js serves from another route or page may lose its protection.
+  const exposed = exemption((path) => runsOn(path) && protects(rules, path) && !protects(patchedRules, path));
+  if (exposed.exposures.length > 0) return refusePublic.exposes(rctx, { ...byHand(), exposures: exposed.exposures }, ctx.need);
   return patched(ms, note);
 }

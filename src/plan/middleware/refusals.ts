@@ -25,7 +25,7 @@ function refused(ctx: RefusalContext, reason: string, steps: string[]): Refused 
   return { status: "refused", reason, manualEdit: [...steps, skip].join("\n\n") };
 }
 
-function indent(code: string): string {
+export function indent(code: string): string {
   return code
     .trimEnd()
     .split("\n")
@@ -49,33 +49,6 @@ function addEntryStep(ctx: RefusalContext): string {
 }
 
 export const refuse = {
-  /**
-   * A route that must stay public (a webhook), or that machine tokens call (auth.protect() takes
-   * session tokens only), is protected by rules this tool cannot edit safely.
-   */
-  publicRoute(ctx: RefusalContext, pattern: string, why: string, certain = true, need: MiddlewareNeed | undefined = "public"): Refused {
-    const caller =
-      need === "clerk-unprotected"
-        ? "API keys, M2M and OAuth tokens carry no session: auth.protect() would answer 401 before the handler checks them."
-        : "Clerk calls a webhook without a session: it would answer 401, 404 or a redirect to sign-in.";
-    const reason = `The clerkMiddleware() handler in ${ctx.path} ${certain ? "protects" : "may protect"} ${ctx.route.pattern} (${why}), and ${caller}`;
-    return {
-      status: "refused",
-      reason,
-      manualEdit: [
-        `Exempt ${ctx.route.pattern} from auth.protect() in ${ctx.path}, for example:`,
-        indent(`const isPublicRoute = createRouteMatcher([${JSON.stringify(pattern)}]);
-
-export default clerkMiddleware(async (auth, req) => {
-  if (!isPublicRoute(req)) {
-    // ...your current protection, e.g. await auth.protect();
-  }
-});`),
-        "Or run the command again with --no-middleware and make the route public yourself.",
-      ].join("\n\n"),
-    };
-  },
-
   syntaxError(ctx: RefusalContext, error: string): Refused {
     return refused(ctx, `Could not parse ${error}`, [
       `Fix the syntax error in ${ctx.path} and run the command again; a file that doesn't parse doesn't build either.`,
