@@ -43,9 +43,9 @@ async function planRun(project: Project, options: Options, upgradeClerk: boolean
   const unreadableMiddleware = options.middleware ? project.unreadable?.middleware[0] : undefined;
   if (unreadableMiddleware) throw unreadableMiddleware; // a FIFO, folder or oversized proxy/middleware file
   const env = options.env ? readEnvTarget(project, options.envFile) : undefined;
-  // The parser (the largest part of the bundle) loads only when there is a file to patch.
-  const patchMiddleware =
-    options.middleware && project.middlewareFiles.length > 0 ? (await import("../plan/middleware/plan.js")).planMiddleware : undefined;
+  // The parser (the largest part of the bundle) loads only when there is a file to patch (or, with
+  // --no-middleware, to tell whether the route works with it as it is).
+  const patchMiddleware = project.middlewareFiles.length > 0 ? (await import("../plan/middleware/plan.js")).planMiddleware : undefined;
   const plan = buildPlan({ project, options, route, env, patchMiddleware, upgradeClerk });
   return { plan: await formatWithProjectPrettier(plan, project, [route.path]), routePath: route.path };
 }

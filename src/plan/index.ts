@@ -7,7 +7,7 @@ import type { EnvTarget } from "../project/env-target.js";
 import type { RouteTarget } from "../project/targets.js";
 import { planEnvStep } from "./env-step.js";
 import { createContent, locateMiddleware, type planMiddleware } from "./middleware/index.js";
-import { emptyStep, type Plan, type StepResult } from "./types.js";
+import { emptyStep, type MiddlewareReminder, type Plan, type StepResult } from "./types.js";
 import { renderRoute, styleInput } from "./route-file.js";
 import { clerkFit, planClerkVersion } from "./clerk-version.js";
 import type { ClerkSupport } from "../clerk/api-versions.js";
@@ -81,6 +81,44 @@ function planMiddlewareFile(input: PlanInput): StepResult {
   return step;
 }
 
+/**
+ * --no-middleware leaves the middleware/proxy alone; when it does not let the route work as it is
+ * (no file, a matcher that misses the route, no Clerk, a rule that stops a webhook or a machine
+ * token), a reminder says what it would take, as the patcher sees it. Never fails the run.
+ */
+function planMiddlewareReminder(input: PlanInput): StepResult {
+  const { project, options } = input;
+  const step = emptyStep();
+  if ((project.unreadable?.middleware.length ?? 0) > 0) return step; // nothing to tell from
+  const need = options.style.middleware;
+  const context = { route: options.route, language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir, need };
+  let location;
+  try {
+    location = locateMiddleware(project.middlewareFiles, context);
+  } catch (error) {
+    if (error instanceof CliError) return step; // two files, or one Next.js ignores: the user left it alone on purpose
+    throw error;
+  }
+  const remind = (reason: MiddlewareReminder["reason"], entry?: string) =>
+    step.notes.push({ kind: "middlewareSkipped", path: location.path, route: options.route.pattern, reason, ...(entry ? { entry } : {}) });
+  if (!location.existing) {
+    if (need !== "public") remind("missing");
+    return step;
+  }
+  if (!input.patchMiddleware) return step;
+  const { path, kind, typescript } = location;
+  const result = input.patchMiddleware(location.existing.content, { ...context, path, kind, typescript, appRoutes: project.appRoutes });
+  if (result.status === "refused") remind("needsEdit");
+  else if (result.status === "unchanged" && result.note.kind === "middlewareLeavesPublic" && result.note.reason === "notClerk") step.notes.push(result.note);
+  else if (result.status === "patched") {
+    const note = result.note;
+    if (note.kind === "matcherEntryAdded") remind("notCovered", note.entry);
+    else if (note.kind === "publicRouteAdded") remind("protected");
+    else remind("noClerk");
+  }
+  return step;
+}
+
 function planPackages(input: PlanInput, upgrading: boolean): StepResult {
   const { project, options } = input;
   const step = emptyStep();
@@ -107,7 +145,7 @@ export function buildPlan(input: PlanInput): Plan {
   const steps = [
     { ...emptyStep(), notes: clerk.notes },
     planRoute(input, clerk.support),
-    options.middleware ? planMiddlewareFile(input) : emptyStep(),
+    options.middleware ? planMiddlewareFile(input) : planMiddlewareReminder(input),
     options.env && input.env ? planEnvStep(options, input.project.language, input.env) : emptyStep(),
     planPackages(input, upgrading),
   ];

@@ -5,10 +5,25 @@ import type { ClerkApi } from "../clerk/api-versions.js";
 // What a plan step found worth telling the user, as data. The words are in report/notes.ts;
 // a step never writes a sentence, and nothing matches notes by their text.
 
+/**
+ * --no-middleware left `path` alone, and the route cannot work with it as it is: there is none
+ * ("missing"), its matcher misses the route ("notCovered": `entry` would cover it), it runs no
+ * Clerk ("noClerk"), a rule of its clerkMiddleware() handler stops the webhook or machine callers
+ * ("protected"), or it needs an edit this tool would refuse to make ("needsEdit").
+ */
+export interface MiddlewareReminder {
+  kind: "middlewareSkipped";
+  path: string;
+  route: string;
+  reason: "missing" | "notCovered" | "noClerk" | "protected" | "needsEdit";
+  entry?: string;
+}
+
 export type Note =
   /** Which middleware file runs, and what a patch did to it (see plan/middleware/index.ts). */
   | LocationNote
   | PatchNote
+  | MiddlewareReminder
   /** Only the warning that this tool cannot tell whether a route that must stay public is. */
   | Extract<UnchangedNote, { kind: "middlewareLeavesPublic" }>
   /**
@@ -48,6 +63,8 @@ export type Note =
   /** `by`, read by `next dev` before `file`, defines the key as empty: the value in `file` never arrives. */
   | { kind: "envKeyShadowed"; key: string; by: string; file: string }
   | { kind: "fillKeys"; keys: string[]; file: string }
+  /** The value the app gets for `key`, from `file`, is not shaped like a Clerk key (`shown`: its start, masked). */
+  | { kind: "envKeyNotAKey"; key: string; file: string; shown: string }
   | { kind: "envTracked"; file: string }
   /** The env file was not ignored by git; `.gitignore` gets a line (adding) or the user declined. */
   | { kind: "envNotIgnored"; file: string; adding: boolean }

@@ -1,4 +1,4 @@
-import { CLERK_API_KEYS_URL } from "../clerk/keys.js";
+import { CLERK_API_KEYS_URL, SECRET_KEY_ENV } from "../clerk/keys.js";
 import type { Note } from "../plan/types.js";
 import { describeMiddlewareNote } from "./middleware-notes.js";
 import { CLERK_APIS, type ClerkApi } from "../clerk/api-versions.js";
@@ -24,6 +24,8 @@ export function describeNote(note: Note): Described {
     case "publicRouteAdded":
     case "middlewareLeavesPublic":
       return warning(describeMiddlewareNote(note));
+    case "middlewareSkipped":
+      return nextStep(middlewareSkipped(note));
     case "installClerk": {
       const command = note.folder ? `${note.command} (in ${note.folder})` : note.command;
       return nextStep(note.declared ? `@clerk/nextjs is in package.json but not installed: run ${command}` : `Add @clerk/nextjs: ${command}`);
@@ -72,6 +74,10 @@ export function describeNote(note: Note): Described {
       );
     case "fillKeys":
       return nextStep(`Fill in ${note.keys.join(" and ")} in ${note.file}: ${CLERK_API_KEYS_URL}`);
+    case "envKeyNotAKey": {
+      const shape = note.key === SECRET_KEY_ENV ? "secret key (sk_test_… or sk_live_…)" : "publishable key (pk_test_… or pk_live_…)";
+      return nextStep(`${note.key} in ${note.file} is "${note.shown}", which is not a Clerk ${shape}: put your own there, from ${CLERK_API_KEYS_URL}`);
+    }
     case "envTracked":
       return warning(
         `${note.file} is tracked by git: the secret key will be in your history once committed. If it holds secrets, untrack it (git rm --cached ${note.file}) and rotate any key that was committed.`,
@@ -130,4 +136,21 @@ function clerkAdapted(note: Extract<Note, { kind: "clerkAdapted" }>): string {
   const lacks = note.apis.map((api) => `${CLERK_APIS[api].code} (${CLERK_APIS[api].since})`);
   const instead = note.apis.map((api) => INSTEAD[api] ?? `does without ${CLERK_APIS[api].code}`);
   return `Written for ${which} which has no ${lacks.join(" nor ")}: the route ${instead.join(", and ")}.`;
+}
+
+/** What --no-middleware left undone, and how to do it. */
+function middlewareSkipped(note: Extract<Note, { kind: "middlewareSkipped" }>): string {
+  const again = "run this again without --no-middleware";
+  switch (note.reason) {
+    case "missing":
+      return `There is no ${note.path} (--no-middleware), so clerkMiddleware() does not run on ${note.route} and auth() there fails: ${again} to create it.`;
+    case "notCovered":
+      return `${note.path} does not run on ${note.route} (--no-middleware left it alone), so auth() there fails: add ${JSON.stringify(note.entry)} to its config.matcher, or ${again}.`;
+    case "noClerk":
+      return `${note.path} runs no clerkMiddleware() (--no-middleware left it alone), so auth() in ${note.route} fails: ${again} to see the change it needs.`;
+    case "protected":
+      return `${note.path} protects ${note.route} (--no-middleware left it alone), so callers without a session never reach it: exempt it there, or ${again} to see how.`;
+    case "needsEdit":
+      return `${note.path} needs a change before ${note.route} can work, one this tool makes only by hand (--no-middleware left it alone): ${again} to see the edit.`;
+  }
 }
