@@ -45,8 +45,10 @@ async function planRun(project: Project, options: Options, upgradeClerk: boolean
   const env = options.env ? readEnvTarget(project, options.envFile) : undefined;
   // The parser (the largest part of the bundle) loads only when there is a file to patch (or, with
   // --no-middleware, to tell whether the route works with it as it is).
-  const patchMiddleware = project.middlewareFiles.length > 0 ? (await import("../plan/middleware/plan.js")).planMiddleware : undefined;
-  const plan = buildPlan({ project, options, route, env, patchMiddleware, upgradeClerk });
+  const reader = project.middlewareFiles.length > 0;
+  const patchMiddleware = reader ? (await import("../plan/middleware/plan.js")).planMiddleware : undefined;
+  const routeGate = reader ? (await import("../plan/middleware/route-gate.js")).routeGate : undefined;
+  const plan = buildPlan({ project, options, route, env, patchMiddleware, routeGate, upgradeClerk });
   return { plan: await formatWithProjectPrettier(plan, project, [route.path]), routePath: route.path };
 }
 

@@ -11,6 +11,7 @@ import { emptyStep, type MiddlewareReminder, type Plan, type StepResult } from "
 import { renderRoute, styleInput } from "./route-file.js";
 import { clerkFit, planClerkVersion } from "./clerk-version.js";
 import type { ClerkSupport } from "../clerk/api-versions.js";
+import type { RouteGate, routeGate } from "./middleware/route-gate.js";
 
 // Where and when: decides which files change, from plain data only (the detected project, the
 // options, and the files this run's answers point at). The "what to do to the content" lives in
@@ -30,6 +31,8 @@ export interface PlanInput {
    * Passed in rather than imported so the parser only loads when such a file exists.
    */
   patchMiddleware?: typeof planMiddleware;
+  /** Reads whether the middleware answers a signed-out caller on the route first (loaded with patchMiddleware). */
+  routeGate?: typeof routeGate;
   /**
    * The style needs a newer @clerk/nextjs than the project's (same major): upgrade it after the
    * files are written (--install, or yes at the prompt) and generate for that version. Otherwise
@@ -38,17 +41,36 @@ export interface PlanInput {
   upgradeClerk?: boolean;
 }
 
-function planRoute(input: PlanInput, clerk: ClerkSupport): StepResult {
+function planRoute(input: PlanInput, clerk: ClerkSupport, gate: MiddlewareGate | undefined): StepResult {
   const step = emptyStep();
-  const after = renderRoute(input.options, input.project.language, clerk);
+  const after = renderRoute(input.options, input.project.language, { clerk, ...(gate ? { gate } : {}) });
   if (input.route.existing === after) step.unchanged.push(input.route.path);
   else step.changes.push(fileChange(input.route.path, input.route.existing, after));
   return step;
 }
 
-function planMiddlewareFile(input: PlanInput): StepResult {
+/** A rule of the middleware that answers a signed-out caller on the route before the route does. */
+export interface MiddlewareGate {
+  path: string;
+  rule: string;
+}
+
+/**
+ * For a route that checks the session itself: does the middleware, as it will be, answer a
+ * signed-out caller there first? (A webhook's or machine route's rules are the patcher's business.)
+ */
+function gateOn(input: PlanInput, path: string, typescript: boolean, code: string, step: StepResult): MiddlewareGate | undefined {
+  const { options } = input;
+  if (options.style.middleware !== "clerk" || !input.routeGate) return undefined;
+  const gate: RouteGate | undefined = input.routeGate(code, { path, typescript, route: options.route });
+  if (!gate) return undefined;
+  step.notes.push({ kind: "middlewareAnswersFirst", path, route: options.route.pattern, style: options.style.name, gate });
+  return gate.kind === "protected" ? { path, rule: gate.rule } : undefined;
+}
+
+function planMiddlewareFile(input: PlanInput): StepResult & { gate?: MiddlewareGate } {
   const { project, options } = input;
-  const step = emptyStep();
+  const step: StepResult & { gate?: MiddlewareGate } = emptyStep();
   const need = options.style.middleware;
   const context = { route: options.route, language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir, need };
   const location = locateMiddleware(project.middlewareFiles, context);
@@ -64,6 +86,7 @@ function planMiddlewareFile(input: PlanInput): StepResult {
   switch (result.status) {
     case "unchanged":
       step.unchanged.push(path);
+      step.gate = gateOn(input, path, typescript, location.existing.content, step);
       // The file's "unchanged" line says it all; only the warning that this tool cannot tell what
       // a non-Clerk middleware does is shown. The other reasons (already covered, not covered, no
       // rule) are the patcher's answer to "why unchanged", asserted by the fixtures' expected.txt.
@@ -73,6 +96,7 @@ function planMiddlewareFile(input: PlanInput): StepResult {
       // What changed in the user's own file, in one sentence: worth their review.
       step.notes.push(result.note);
       step.changes.push(fileChange(path, location.existing?.content ?? null, result.after));
+      step.gate = gateOn(input, path, typescript, result.after, step);
       break;
     case "refused":
       // The reason names the file; the manual edit ends with how to go on without it (--no-middleware).
@@ -142,10 +166,12 @@ export function buildPlan(input: PlanInput): Plan {
   // First: a style the project's @clerk/nextjs cannot run is refused before anything else.
   const clerk = planClerkVersion(input.project, options, clerkFit(input.project, options), input.upgradeClerk === true);
   const upgrading = clerk.notes.some((note) => note.kind === "upgradeClerk");
+  // The middleware before the route: a rule of it that answers first goes into the route's comment.
+  const middleware: StepResult & { gate?: MiddlewareGate } = options.middleware ? planMiddlewareFile(input) : planMiddlewareReminder(input);
   const steps = [
     { ...emptyStep(), notes: clerk.notes },
-    planRoute(input, clerk.support),
-    options.middleware ? planMiddlewareFile(input) : planMiddlewareReminder(input),
+    planRoute(input, clerk.support, middleware.gate),
+    middleware,
     options.env && input.env ? planEnvStep(options, input.project.language, input.env) : emptyStep(),
     planPackages(input, upgrading),
   ];

@@ -5,6 +5,7 @@ import { PRINT_WIDTH } from "../core/text.js";
 import type { Language, Method } from "../core/types.js";
 import { getTemplate } from "../render/templates.js";
 import { NEWEST_CLERK, type ClerkSupport } from "../clerk/api-versions.js";
+import { commentLines } from "../styles/text.js";
 
 // What to write into the route file: the style's template (templates/<style>.hbs), rendered with
 // the common view every template shares plus the style's own view.
@@ -66,8 +67,33 @@ export function styleInput(options: Options, language: Language, clerk: ClerkSup
   return { route: options.route, methods: options.methods, language, values: options.values, clerk };
 }
 
-/** The route file, for the @clerk/nextjs `clerk` says (default: the newest). */
-export function renderRoute(options: Options, language: Language, clerk: ClerkSupport = NEWEST_CLERK): string {
-  const view = { ...commonView(options, language, clerk), ...options.style.view(styleInput(options, language, clerk)) };
+/** What the route is written for beyond the options. */
+export interface RenderContext {
+  /** The @clerk/nextjs it is for (default: the newest). */
+  clerk?: ClerkSupport;
+  /** A rule of the middleware that answers a signed-out caller first: the route's comment says so. */
+  gate?: { path: string; rule: string };
+}
+
+/**
+ * The comment that keeps the route's own "Signed out: …" line true when the middleware answers
+ * first: who answers, and how the check moves into the route.
+ */
+function gateComment(gate: RenderContext["gate"]): string | undefined {
+  if (!gate) return undefined;
+  const rule = gate.rule === "always" ? "auth.protect() on every request" : `the rule \`${gate.rule}\``;
+  return commentLines(
+    `Today ${gate.path} answers a signed-out caller first, so that answer is never sent: ${rule} protects this route too (auth.protect(): an empty 404 to an API request, a redirect to sign-in for a page). "npx create-clerk-route migrate" moves that check into this route.`,
+  ).join("\n");
+}
+
+/** The route file, for the @clerk/nextjs and middleware `context` says. */
+export function renderRoute(options: Options, language: Language, context: RenderContext = {}): string {
+  const clerk = context.clerk ?? NEWEST_CLERK;
+  const view = {
+    ...commonView(options, language, clerk),
+    middlewareGate: gateComment(context.gate),
+    ...options.style.view(styleInput(options, language, clerk)),
+  };
   return getTemplate(options.style.name)(view);
 }

@@ -1,6 +1,7 @@
 import type { FileChange } from "../core/types.js";
 import type { LocationNote, PatchNote, UnchangedNote } from "./middleware/index.js";
 import type { ClerkApi } from "../clerk/api-versions.js";
+import type { RouteGate } from "./middleware/route-gate.js";
 
 // What a plan step found worth telling the user, as data. The words are in report/notes.ts;
 // a step never writes a sentence, and nothing matches notes by their text.
@@ -24,6 +25,12 @@ export type Note =
   | LocationNote
   | PatchNote
   | MiddlewareReminder
+  /**
+   * The middleware `path` answers a signed-out caller on `route` before the route's own check: a
+   * rule of its clerkMiddleware() handler protects it ("protected"), or its rules could not be
+   * read ("unknown"). `style` names the route's own answer (what the caller does not get).
+   */
+  | { kind: "middlewareAnswersFirst"; path: string; route: string; style: string; gate: RouteGate }
   /** Only the warning that this tool cannot tell whether a route that must stay public is. */
   | Extract<UnchangedNote, { kind: "middlewareLeavesPublic" }>
   /**

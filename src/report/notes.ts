@@ -24,6 +24,8 @@ export function describeNote(note: Note): Described {
     case "publicRouteAdded":
     case "middlewareLeavesPublic":
       return warning(describeMiddlewareNote(note));
+    case "middlewareAnswersFirst":
+      return warning(middlewareAnswersFirst(note));
     case "middlewareSkipped":
       return nextStep(middlewareSkipped(note));
     case "installClerk": {
@@ -153,4 +155,21 @@ function middlewareSkipped(note: Extract<Note, { kind: "middlewareSkipped" }>): 
     case "needsEdit":
       return `${note.path} needs a change before ${note.route} can work, one this tool makes only by hand (--no-middleware left it alone): ${again} to see the edit.`;
   }
+}
+
+/** The route's own answer to a signed-out caller, by style (the README's styles table). */
+function ownAnswer(style: string): string {
+  return style === "protect" ? "its own redirect to sign-in" : "its 401 JSON";
+}
+
+/** The middleware answers a signed-out caller before the route does. */
+function middlewareAnswersFirst(note: Extract<Note, { kind: "middlewareAnswersFirst" }>): string {
+  if (note.gate.kind === "unknown") {
+    return `Could not tell whether ${note.path} answers a signed-out caller on ${note.route} before the route does (${note.gate.why}); if it does, the caller gets that answer, not ${ownAnswer(note.style)}.`;
+  }
+  const rule = note.gate.rule === "always" ? "auth.protect() on every request" : `the rule \`${note.gate.rule}\``;
+  return (
+    `${note.path} protects ${note.route} too: ${rule} answers a signed-out caller first (auth.protect(): an empty 404 to an API request, a redirect to sign-in for a page), so the caller never gets ${ownAnswer(note.style)}; ` +
+    "`npx create-clerk-route migrate` moves that check into the route."
+  );
 }

@@ -16,7 +16,10 @@ const STYLES = DECLARATIONS.map((style) => style.name);
 // (test/snapshots/routes/). Type-checked for real in typecheck-snapshots.test.ts.
 
 /** `clerk`: the installed @clerk/nextjs the route is generated for (default: the newest). */
-type Variant = { name: string; flags: Partial<RawFlags>; clerk?: string };
+type Variant = { name: string; flags: Partial<RawFlags>; clerk?: string; gate?: { path: string; rule: string } };
+
+/** A rule of the project's middleware that protects the route too (issue 25 item 3). */
+const GATED: Variant = { name: "middleware-gate", flags: {}, gate: { path: "src/proxy.ts", rule: "isProtectedRoute(req)" } };
 
 /** @clerk/nextjs 6.9.9 (issue 25's first app): no isAuthenticated, no ClerkAPIResponseError.retryAfter. */
 const OLD_CLERK: Variant = { name: "clerk-6.9.9", flags: {}, clerk: "6.9.9" };
@@ -31,10 +34,12 @@ const STYLE_EXTRAS: Record<string, Variant[]> = {
     { name: "role", flags: { role: "org:admin" } },
     { name: "permission", flags: { permission: "org:invoices:read" } },
     { name: "plan-and-feature", flags: { plan: "pro", feature: "user:export" } },
+    GATED,
   ],
   userId: [
     { name: "authorization", flags: { route: "/api/teams/[teamId]", role: "org:admin", permission: "org:reports:read", plan: "org:team", feature: "export" } },
     { ...OLD_CLERK, flags: { route: "/api/teams/[teamId]", role: "org:admin" } },
+    GATED,
   ],
   token: [
     { name: "feature", flags: { feature: "org:sync" } },
@@ -83,7 +88,7 @@ const cases = STYLES.flatMap((style) =>
 
 describe.each(cases)("$style / $variant.name / $language", ({ style, variant, language }) => {
   const clerk = variant.clerk === undefined ? undefined : clerkSupport({ version: parseVersion(variant.clerk)!, source: "installed" });
-  const output = renderRoute(normalizeOptions({ style, ...variant.flags }), language, clerk);
+  const output = renderRoute(normalizeOptions({ style, ...variant.flags }), language, { clerk, ...(variant.gate ? { gate: variant.gate } : {}) });
   const file = `../snapshots/routes/${style}/${variant.name}.${language}`;
 
   it("matches the reviewed snapshot", async () => {
