@@ -7,6 +7,9 @@ import type { RawFlags } from "../core/raw-flags.js";
 import { shellQuote } from "../core/shell.js";
 import { buildPlan, routeExistsError, settlePlan, type Note, type Plan } from "../plan/index.js";
 import type { Mode, Options } from "../plan/options.js";
+import { canUpgrade, clerkFit } from "../plan/clerk-version.js";
+import { CLERK_APIS } from "../clerk/api-versions.js";
+import { formatVersion } from "../core/version.js";
 import { detectProject, type Project } from "../project/detect.js";
 import { readEnvTarget } from "../project/env-target.js";
 import { clerkInstall, installCommandText } from "../project/install-command.js";
@@ -52,6 +55,8 @@ export interface AddContext {
   writes?: boolean;
   /** A failure after the files were written (the install): reported with the result. */
   afterError?: CliError;
+  /** The style needs a newer @clerk/nextjs of the project's major, and the run upgrades it after writing. */
+  upgradeClerk?: boolean;
 }
 
 type Step = (ctx: AddContext) => Promise<Partial<AddContext> | void>;
@@ -93,16 +98,33 @@ const options: Step = async (ctx) => {
   return { options: normalizeOptions(filled, { absoluteRoots: [project.root, os.homedir()], env: deps.env }) };
 };
 
+/**
+ * The style needs a newer @clerk/nextjs (same major) than the project's: upgrade it with this run?
+ * --install says yes, --no-install no; an interactive run asks. No: the plan refuses (CLERK_TOO_OLD).
+ */
+const clerkUpgrade: Step = async (ctx) => {
+  const { project, options, mode, ui } = need(ctx, "project", "options");
+  const fit = clerkFit(project, options);
+  if (fit.missing.length === 0 || !canUpgrade(fit) || mode.install === false) return { upgradeClerk: false };
+  if (mode.install === true) return { upgradeClerk: true };
+  const uses = fit.missing.map((api) => CLERK_APIS[api].code).join(", ");
+  const command = installCommandText(clerkInstall(project, `^${fit.upgradeTo}`));
+  const question = { kind: "upgradeClerk", style: options.style.name, uses, to: fit.upgradeTo!, has: formatVersion(fit.target.version!), command } as const;
+  return { upgradeClerk: (await ui.confirm(question)) === true };
+};
+
 const plan: Step = async (ctx) => {
-  const { project, options } = need(ctx, "project", "options");
+  const { project, options, upgradeClerk } = need(ctx, "project", "options");
   const route = readRouteTarget(project, options.route);
   const unreadableMiddleware = options.middleware ? project.unreadable?.middleware[0] : undefined;
   if (unreadableMiddleware) throw unreadableMiddleware; // a FIFO, folder or oversized proxy/middleware file
   const env = options.env ? readEnvTarget(project, options.envFile) : undefined;
-  // The parser (the largest part of the bundle) loads only when there is a file to patch.
-  const patchMiddleware =
-    options.middleware && project.middlewareFiles.length > 0 ? (await import("../plan/middleware/plan.js")).planMiddleware : undefined;
-  const built = buildPlan({ project, options, route, env, patchMiddleware });
+  // The parser (the largest part of the bundle) loads only when there is a file to patch (or, with
+  // --no-middleware, to tell whether the route works with it as it is).
+  const reader = project.middlewareFiles.length > 0;
+  const patchMiddleware = reader ? (await import("../plan/middleware/plan.js")).planMiddleware : undefined;
+  const routeGate = reader ? (await import("../plan/middleware/route-gate.js")).routeGate : undefined;
+  const built = buildPlan({ project, options, route, env, patchMiddleware, routeGate, upgradeClerk: upgradeClerk ?? false });
   return { plan: await formatWithProjectPrettier(built, project, [route.path]), routePath: route.path };
 };
 
@@ -160,14 +182,18 @@ const write: Step = async (ctx) => {
  */
 const install: Step = async (ctx) => {
   const { plan, project, mode, ui, deps } = need(ctx, "plan", "project");
-  if (mode.dryRun || project.clerk.installed || mode.install === false) return;
+  // An upgrade in the plan was agreed to before planning (--install, or yes at the question).
+  const upgrade = plan.notes.find((note) => note.kind === "upgradeClerk");
+  if (mode.dryRun || (!upgrade && (project.clerk.installed || mode.install === false))) return;
   try {
-    const command = clerkInstall(project);
-    const wanted = mode.install === true || (await ui.confirm({ kind: "install", command: installCommandText(command) })) === true;
+    const to = upgrade?.kind === "upgradeClerk" ? upgrade.to : undefined;
+    const command = to ? clerkInstall(project, `^${to}`) : clerkInstall(project);
+    const wanted = mode.install === true || to !== undefined || (await ui.confirm({ kind: "install", command: installCommandText(command) })) === true;
     if (!wanted) return;
     const installer = deps.installer ?? runInstall;
-    await ui.progress({ kind: "install", packageManager: project.packageManager }, () => installer(command.packageManager, command.args, command.cwd));
-    return { plan: { ...plan, notes: plan.notes.filter((note) => note.kind !== "installClerk") } };
+    const task = to ? ({ kind: "upgrade", packageManager: project.packageManager, to } as const) : ({ kind: "install", packageManager: project.packageManager } as const);
+    await ui.progress(task, () => installer(command.packageManager, command.args, command.cwd));
+    return { plan: { ...plan, notes: plan.notes.filter((note) => note.kind !== "installClerk" && note.kind !== "upgradeClerk") } };
   } catch (error) {
     if (error instanceof CancelledError) return; // Ctrl-C at the install question: just don't install
     return { afterError: error instanceof CliError ? error : new CliError("INSTALL_FAILED", String(error)) };
@@ -183,7 +209,7 @@ const report: Step = async (ctx) => {
 };
 
 /** The steps of `add`, in order. */
-export const ADD_STEPS: readonly Step[] = [start, workspaceApp, project, options, plan, settle, check, gitignore, confirm, write, install, report];
+export const ADD_STEPS: readonly Step[] = [start, workspaceApp, project, options, clerkUpgrade, plan, settle, check, gitignore, confirm, write, install, report];
 
 /** Runs the CLI with parsed flags; returns the exit code. Never throws. */
 export async function run(flags: RawFlags, deps: RunDeps): Promise<number> {

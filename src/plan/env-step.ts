@@ -1,6 +1,6 @@
 import type { Options } from "./options.js";
 import { fileChange, type ExistingFile } from "../core/types.js";
-import { PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV, keysFromDifferentInstances } from "../clerk/keys.js";
+import { PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV, keysFromDifferentInstances, maskValue, validatePublishableKey, validateSecretKey } from "../clerk/keys.js";
 import type { EnvTarget } from "../project/env-target.js";
 import type { Language } from "../core/types.js";
 import { clerkEnvEntries, parseEnvText, planEnvFile, type EnvEntry } from "./env-file.js";
@@ -70,6 +70,39 @@ function withoutShadowing(entries: EnvEntry[], target: EnvTarget, step: StepResu
   });
 }
 
+/** The value `next dev` gets for `key` (the first file in its order that defines it), and that file. */
+function effectiveValue(key: string, target: EnvTarget, after: string): { file: string; value: string } | undefined {
+  const content = (name: string) => (name === target.path ? after : target.others.find((other) => other.path === name)?.content);
+  const order = DEVELOPMENT_ENV_ORDER.includes(target.path) ? DEVELOPMENT_ENV_ORDER : [target.path, ...DEVELOPMENT_ENV_ORDER];
+  for (const name of order) {
+    const text = content(name);
+    const value = text === undefined ? undefined : parseEnvText(text).get(key);
+    if (value !== undefined) return { file: name, value };
+  }
+  return undefined;
+}
+
+const KEY_CHECKS: ReadonlyArray<[string, (value: string) => unknown]> = [
+  [PUBLISHABLE_KEY_ENV, validatePublishableKey],
+  [SECRET_KEY_ENV, validateSecretKey],
+];
+
+/**
+ * A Clerk key the app will read that is not shaped like one: a placeholder such as
+ * `your_clerk_secret_key` in a tracked .env, a swapped key. Empty ones are "fill in" already.
+ */
+function notKeys(target: EnvTarget, after: string, step: StepResult): void {
+  for (const [key, check] of KEY_CHECKS) {
+    const found = effectiveValue(key, target, after);
+    if (!found || found.value.trim() === "") continue;
+    try {
+      check(found.value);
+    } catch {
+      step.notes.push({ kind: "envKeyNotAKey", key, file: found.file, shown: maskValue(found.value.trim()) });
+    }
+  }
+}
+
 export function planEnvStep(options: Options, language: Language, target: EnvTarget): StepResult {
   const step = emptyStep();
   if (keysFromDifferentInstances(options.keys)) {
@@ -78,7 +111,10 @@ export function planEnvStep(options: Options, language: Language, target: EnvTar
   const wanted = entriesFor(options, language);
   emptiedAhead([...new Set(wanted.map((entry) => entry.key))], target, step);
   const entries = withoutShadowing(wanted, target, step);
-  if (target.before === null && entries.length === 0) return step; // nothing to write, no file to create
+  if (target.before === null && entries.length === 0) {
+    notKeys(target, "", step);
+    return step; // nothing to write, no file to create
+  }
   const result = planEnvFile(target.before, entries, { fileName: target.path });
   step.notes.push(...result.notes);
   const writes = result.after !== target.before;
@@ -89,6 +125,7 @@ export function planEnvStep(options: Options, language: Language, target: EnvTar
   const elsewhere = valuesElsewhere(target.others);
   const unset = [PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV].filter((key) => !values.get(key) && !elsewhere.get(key)?.development);
   if (unset.length > 0) step.notes.push({ kind: "fillKeys", keys: unset, file: target.path });
+  notKeys(target, result.after, step);
 
   if (!writes || !target.git) return step;
   if (target.git.tracked) {

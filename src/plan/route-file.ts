@@ -4,6 +4,7 @@ import type { CommonView, StyleInput } from "../styles/declaration.js";
 import { PRINT_WIDTH } from "../core/text.js";
 import type { Language, Method } from "../core/types.js";
 import { getTemplate } from "../render/templates.js";
+import { NEWEST_CLERK, type ClerkSupport } from "../clerk/api-versions.js";
 
 // What to write into the route file: the style's template (templates/<style>.hbs), rendered with
 // the common view every template shares plus the style's own view.
@@ -41,8 +42,9 @@ function jsDoc(args: Array<{ name: string; type: string }>): string {
   return tags.length === 1 ? `/** ${tags[0]} */` : `/**\n${tags.map((tag) => ` * ${tag}\n`).join("")} */`;
 }
 
-function commonView(options: Options, language: Language): CommonView {
+function commonView(options: Options, language: Language, clerk: ClerkSupport): CommonView {
   const params = routeParams(options.route);
+  const isAuthenticated = clerk.has("isAuthenticated");
   return {
     ts: language === "ts",
     route: options.route.pattern,
@@ -55,14 +57,31 @@ function commonView(options: Options, language: Language): CommonView {
     params,
     paramNames: params.map((p) => p.name).join(", "),
     paramsEcho: params.map((p) => `, ${p.name}`).join(""),
+    signedIn: isAuthenticated ? "isAuthenticated" : "userId",
+    clerk: { isAuthenticated, retryAfter: clerk.has("retryAfter") },
   };
 }
 
-export function styleInput(options: Options, language: Language): StyleInput {
-  return { route: options.route, methods: options.methods, language, values: options.values };
+export function styleInput(options: Options, language: Language, clerk: ClerkSupport = NEWEST_CLERK): StyleInput {
+  return { route: options.route, methods: options.methods, language, values: options.values, clerk };
 }
 
-export function renderRoute(options: Options, language: Language): string {
-  const view = { ...commonView(options, language), ...options.style.view(styleInput(options, language)) };
+/** What the route is written for beyond the options. */
+export interface RenderContext {
+  /** The @clerk/nextjs it is for (default: the newest). */
+  clerk?: ClerkSupport;
+  /** A rule of the middleware that answers a signed-out caller first: the route's comment says so. */
+  gate?: { path: string; rule: string };
+}
+
+/** The route file, for the @clerk/nextjs and middleware `context` says. */
+export function renderRoute(options: Options, language: Language, context: RenderContext = {}): string {
+  const clerk = context.clerk ?? NEWEST_CLERK;
+  const view = {
+    ...commonView(options, language, clerk),
+    // Said in the route's comment (templates/partials/middleware-gate.hbs).
+    middlewareGate: context.gate ? { ...context.gate, always: context.gate.rule === "always" } : undefined,
+    ...options.style.view(styleInput(options, language, clerk)),
+  };
   return getTemplate(options.style.name)(view);
 }

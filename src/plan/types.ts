@@ -1,13 +1,36 @@
 import type { FileChange } from "../core/types.js";
 import type { LocationNote, PatchNote, UnchangedNote } from "./middleware/index.js";
+import type { ClerkApi } from "../clerk/api-versions.js";
+import type { RouteGate } from "./middleware/route-gate.js";
 
 // What a plan step found worth telling the user, as data. The words are in report/notes.ts;
 // a step never writes a sentence, and nothing matches notes by their text.
+
+/**
+ * --no-middleware left `path` alone, and the route cannot work with it as it is: there is none
+ * ("missing"), its matcher misses the route ("notCovered": `entry` would cover it), it runs no
+ * Clerk ("noClerk"), a rule of its clerkMiddleware() handler stops the webhook or machine callers
+ * ("protected"), or it needs an edit this tool would refuse to make ("needsEdit").
+ */
+export interface MiddlewareReminder {
+  kind: "middlewareSkipped";
+  path: string;
+  route: string;
+  reason: "missing" | "notCovered" | "noClerk" | "protected" | "needsEdit";
+  entry?: string;
+}
 
 export type Note =
   /** Which middleware file runs, and what a patch did to it (see plan/middleware/index.ts). */
   | LocationNote
   | PatchNote
+  | MiddlewareReminder
+  /**
+   * The middleware `path` answers a signed-out caller on `route` before the route's own check: a
+   * rule of its clerkMiddleware() handler protects it ("protected"), or its rules could not be
+   * read ("unknown"). `style` names the route's own answer (what the caller does not get).
+   */
+  | { kind: "middlewareAnswersFirst"; path: string; route: string; style: string; gate: RouteGate }
   /** Only the warning that this tool cannot tell whether a route that must stay public is. */
   | Extract<UnchangedNote, { kind: "middlewareLeavesPublic" }>
   /**
@@ -18,7 +41,16 @@ export type Note =
   | { kind: "installClerk"; command: string; declared: boolean; folder?: string }
   /** Run at a workspace root with --yes: the only Next.js app among its workspaces was used. */
   | { kind: "workspaceAppChosen"; dir: string; cwdFlag: string }
-  | { kind: "clerkTooOld"; version: string }
+  /**
+   * The project's @clerk/nextjs (`version`: installed, or `declaredOnly` the lowest its range
+   * allows) lacks `apis`, each with an equivalent the route uses instead (clerk/api-versions.ts).
+   */
+  | { kind: "clerkAdapted"; version: string; declaredOnly: boolean; apis: ClerkApi[] }
+  /**
+   * The style needs @clerk/nextjs `to` (it has `apis`), the project has `from`: `command` upgrades
+   * it, run after the files are written (--install, or yes at the prompt); until then a next step.
+   */
+  | { kind: "upgradeClerk"; from: string; to: string; apis: ClerkApi[]; command: string; declaredOnly: boolean }
   /** A package.json field of the wrong type, ignored. */
   | { kind: "packageJsonFieldIgnored"; field: string; expected: string }
   /**
@@ -43,6 +75,8 @@ export type Note =
   /** `by`, read by `next dev` before `file`, defines the key as empty: the value in `file` never arrives. */
   | { kind: "envKeyShadowed"; key: string; by: string; file: string }
   | { kind: "fillKeys"; keys: string[]; file: string }
+  /** The value the app gets for `key`, from `file`, is not shaped like a Clerk key (`shown`: its start, masked). */
+  | { kind: "envKeyNotAKey"; key: string; file: string; shown: string }
   | { kind: "envTracked"; file: string }
   /** The env file was not ignored by git; `.gitignore` gets a line (adding) or the user declined. */
   | { kind: "envNotIgnored"; file: string; adding: boolean }

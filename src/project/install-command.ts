@@ -29,13 +29,16 @@ type InstallFacts = Pick<Project, "root" | "packageManager" | "clerk" | "package
  * `npm install @clerk/nextjs -w <dir>`, `pnpm --filter <name> add @clerk/nextjs`,
  * `yarn workspace <name> add @clerk/nextjs`; bun has no such flag for `add`, so `bun add` runs in
  * the app's folder (as do pnpm and yarn for an app without a name). An app that is the workspace
- * root itself: pnpm needs `-w` to add there.
+ * root itself: pnpm needs `-w` to add there. `range` ("^6.22.0"): an upgrade, added the same way.
  */
-export function clerkInstall(project: InstallFacts): InstallCommand {
+export function clerkInstall(project: InstallFacts, range?: string): InstallCommand {
   const { packageManager: pm, workspace } = project;
-  const add = pm === "npm" ? ["install", CLERK] : ["add", CLERK];
-  if (!workspace) return { packageManager: pm, args: project.clerk.declared ? ["install"] : add, cwd: project.root };
-  if (project.clerk.declared) return { packageManager: pm, args: ["install"], cwd: workspace.root };
+  const spec = range === undefined ? CLERK : `${CLERK}@${range}`;
+  const add = pm === "npm" ? ["install", spec] : ["add", spec];
+  // A range to upgrade to is added like a new dependency: it replaces the declared one.
+  const declared = project.clerk.declared && range === undefined;
+  if (!workspace) return { packageManager: pm, args: declared ? ["install"] : add, cwd: project.root };
+  if (declared) return { packageManager: pm, args: ["install"], cwd: workspace.root };
   if (workspace.dir === ".") return { packageManager: pm, args: pm === "pnpm" ? ["add", "-w", CLERK] : add, cwd: workspace.root };
   const name = project.packageName;
   if (pm === "npm") return { packageManager: pm, args: [...add, "-w", workspace.dir], cwd: workspace.root };

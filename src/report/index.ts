@@ -1,6 +1,6 @@
 import type { Colors } from "picocolors/types.js";
 import type { CliError } from "../core/errors.js";
-import type { Plan } from "../plan/types.js";
+import type { Note, Plan } from "../plan/types.js";
 import { renderDiff } from "./diff.js";
 import { describeNotes } from "./notes.js";
 
@@ -12,6 +12,8 @@ export interface JsonReport {
   changes: Array<{ path: string; action: "create" | "modify" | "unchanged" }>;
   warnings: string[];
   nextSteps: string[];
+  /** The same notes as data (each with its `kind`), for programs: warnings and nextSteps are their words. */
+  notes: Note[];
 }
 
 export function jsonReport(plan: Plan, dryRun: boolean): JsonReport {
@@ -23,6 +25,7 @@ export function jsonReport(plan: Plan, dryRun: boolean): JsonReport {
       ...plan.unchanged.map((path) => ({ path, action: "unchanged" as const })),
     ],
     ...describeNotes(plan.notes),
+    notes: plan.notes,
   };
 }
 

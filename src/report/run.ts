@@ -12,6 +12,8 @@ export type Confirmation =
   | { kind: "gitignore"; file: string }
   /** @clerk/nextjs is missing: install it now with `command`? */
   | { kind: "install"; command: string }
+  /** The style needs a newer @clerk/nextjs of the same major: upgrade it after writing the files? */
+  | { kind: "upgradeClerk"; style: string; uses: string; to: string; has: string; command: string }
   /** Asked again after "Show the diff first". */
   | { kind: "writeAfterDiff" };
 
@@ -23,6 +25,8 @@ export function confirmationText(question: Confirmation): string {
       return `${question.file} is not ignored by git. Add it to .gitignore so the secret key is never committed?`;
     case "install":
       return `@clerk/nextjs is not installed. Install it now (${question.command})?`;
+    case "upgradeClerk":
+      return `The ${question.style} route uses ${question.uses}, which came in @clerk/nextjs ${question.to}; this project has ${question.has}. Upgrade it after writing the files (${question.command})?`;
     case "writeAfterDiff":
       return WRITE_THESE_FILES;
   }
@@ -31,10 +35,10 @@ export function confirmationText(question: Confirmation): string {
 export const WRITE_THESE_FILES = "Write these files?";
 
 /** A long task the user waits for (shown with a spinner on a terminal). */
-export type Task = { kind: "install"; packageManager: string };
+export type Task = { kind: "install"; packageManager: string } | { kind: "upgrade"; packageManager: string; to: string };
 
 export function taskText(task: Task): string {
-  return `Installing @clerk/nextjs with ${task.packageManager}…`;
+  return task.kind === "upgrade" ? `Upgrading @clerk/nextjs to ^${task.to} with ${task.packageManager}…` : `Installing @clerk/nextjs with ${task.packageManager}…`;
 }
 
 /** How a run ends. */

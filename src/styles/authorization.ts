@@ -1,6 +1,7 @@
 import { CliError } from "../core/errors.js";
 import { valueOf, type Question, type StyleFlag, type StyleValues } from "./declaration.js";
 import { repeatedNameFlag } from "./flags.js";
+import type { ClerkApi } from "../clerk/api-versions.js";
 
 // Who may call a route beyond "signed in": the checks Clerk's has() and auth.protect() take.
 // Shapes follow Clerk's keys: roles "org:admin" (or a bare "admin"), permissions
@@ -129,4 +130,9 @@ export function authorizationView(values: StyleValues): {
     missingTypeDoc: `{${missingType}}`,
     needsOrganization: checks.some((check) => check.kind === "role" || check.kind === "permission"),
   };
+}
+
+/** The @clerk/nextjs APIs the checks need: has({ plan }) and has({ feature }) came with Clerk Billing. */
+export function checkApis(values: StyleValues): ClerkApi[] {
+  return checksOf(values).some((check) => check.kind === "plan" || check.kind === "feature") ? ["billingChecks"] : [];
 }

@@ -1,5 +1,5 @@
 import type { StyleDeclaration } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, whoMayCallIt } from "./authorization.js";
+import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, checkApis, whoMayCallIt } from "./authorization.js";
 
 // The Backend API: users.getUser() / users.updateUser() from a validated JSON body.
 // Template: templates/clerkClient.hbs.
@@ -24,5 +24,6 @@ export const clerkClient: StyleDeclaration = {
   globals: ["Object", "Record", "String", "JSON", "Array"],
   locals: ["auth", "has", "missing", ...CHECK_LOCALS, "isAuthenticated", "userId", "clerkClient", "client", "user", "update", "body", "text", "key", "value", "parseNameUpdate", "NameUpdate", "clerkApiFailure", "isClerkAPIResponseError", "headers"],
   middleware: "clerk",
+  clerkApis: ({ values }) => ["asyncAuth", "isAuthenticated", "retryAfter", ...checkApis(values)],
   view: ({ values }) => authorizationView(values),
 };

@@ -1,6 +1,6 @@
 import { CliError } from "../core/errors.js";
 import { valueOf, type StyleDeclaration } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, whoMayCallIt } from "./authorization.js";
+import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, checkApis, whoMayCallIt } from "./authorization.js";
 import { listFlag } from "./flags.js";
 
 // currentUser() after the auth check; only the chosen fields leave the server.
@@ -74,8 +74,9 @@ export const currentUser: StyleDeclaration = {
     },
   ],
   globals: ["Object", "Record", "String"],
-  locals: ["auth", "has", "missing", ...CHECK_LOCALS, "isAuthenticated", "currentUser", "user", "clerkApiFailure", "isClerkAPIResponseError", "headers"],
+  locals: ["auth", "has", "missing", ...CHECK_LOCALS, "isAuthenticated", "userId", "currentUser", "user", "clerkApiFailure", "isClerkAPIResponseError", "headers"],
   middleware: "clerk",
+  clerkApis: ({ values }) => ["asyncAuth", "isAuthenticated", "retryAfter", ...checkApis(values)],
   view: ({ values }) => ({
     ...authorizationView(values),
     fields: valueOf(values, fields).map((key) => ({ key, expression: USER_FIELDS.get(key) })),

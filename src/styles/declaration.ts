@@ -1,6 +1,7 @@
 import type { RawFlags } from "../core/raw-flags.js";
 import type { RouteParam, RoutePath } from "../next/route-path.js";
 import type { Language, Method } from "../core/types.js";
+import type { ClerkApi, ClerkSupport } from "../clerk/api-versions.js";
 
 // What a protection style is. Each style is one declaration in src/styles/<name>.ts beside its
 // template templates/<name>.hbs; the CLI, prompts, options, --help, the plan and the README table
@@ -90,6 +91,11 @@ export interface StyleInput {
   methods: Method[];
   language: Language;
   values: StyleValues;
+  /**
+   * The @clerk/nextjs the code is for: which APIs it may use. A view picks the equivalent of an
+   * API the project's version lacks, where clerk/api-versions.ts says there is one.
+   */
+  clerk: ClerkSupport;
 }
 
 export interface EnvVariable {
@@ -138,6 +144,11 @@ export interface StyleDeclaration {
    */
   globals: string[];
   middleware: MiddlewareNeed;
+  /**
+   * The @clerk/nextjs APIs the output uses (clerk/api-versions.ts), given the flags: the plan
+   * refuses a project whose version lacks one that has no equivalent, naming the version it needs.
+   */
+  clerkApis(input: StyleInput): ClerkApi[];
   /** Extra env variables this route reads (the Clerk keys are always ensured). */
   env?(input: StyleInput): EnvVariable[];
   /** Things left for the user to do, in words. */
@@ -157,4 +168,8 @@ export interface CommonView {
   params: RouteParam[];
   paramNames: string;
   paramsEcho: string;
+  /** What the signed-out check tests: isAuthenticated, or userId where @clerk/nextjs has no isAuthenticated. */
+  signedIn: "isAuthenticated" | "userId";
+  /** The @clerk/nextjs APIs with an equivalent, and whether the project's version has them. */
+  clerk: { isAuthenticated: boolean; retryAfter: boolean };
 }

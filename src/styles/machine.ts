@@ -1,7 +1,7 @@
 import { CliError } from "../core/errors.js";
 import type { RawFlags } from "../core/raw-flags.js";
 import { flagName, valueOf, type StyleDeclaration, type StyleInput, type StyleValues } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, checksOf, whoMayCallIt } from "./authorization.js";
+import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, checkApis, checksOf, whoMayCallIt } from "./authorization.js";
 import { listFlag } from "./flags.js";
 
 // Machine callers: API keys, M2M tokens and OAuth access tokens (and, when accepted, signed-in
@@ -116,8 +116,9 @@ export const machine: StyleDeclaration = {
     { ...whoMayCallIt, when: (filled) => acceptedSoFar(filled).includes("session_token") },
   ],
   globals: ["Object", "Record"],
-  locals: ["auth", "authorize", "result", "token", "missing", ...CHECK_LOCALS, "scope", "REQUIRED_SCOPES", "tokenType", "subject", "scopes"],
+  locals: ["auth", "token", "caller", "missing", ...CHECK_LOCALS, "scope", "REQUIRED_SCOPES", "tokenType", "subject", "scopes"],
   middleware: "clerk-unprotected",
+  clerkApis: ({ values }) => ["asyncAuth", "acceptsToken", ...(acceptedTypes(values).includes("m2m_token") ? ["m2mToken" as const] : []), ...checkApis(values)],
   check,
   env: (input) =>
     acceptedTypes(input.values).includes("m2m_token")
@@ -149,7 +150,6 @@ export const machine: StyleDeclaration = {
       // Narrowing needed before the scope check: the machine types it applies to are not all there are.
       scopeGuard: required.length > 0 && types.includes("m2m_token") && scoped.length > 0,
       checkScopes: required.length > 0 && scoped.length > 0,
-      forbids: (required.length > 0 && scoped.length > 0) || checksOf(input.values).length > 0,
       several: machines.length > 1,
       apiKey: machines.includes("api_key"),
       m2m: machines.includes("m2m_token"),

@@ -1,5 +1,5 @@
 import type { StyleDeclaration } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, authorizationView, whoMayCallIt } from "./authorization.js";
+import { AUTHORIZATION_FLAGS, authorizationView, checkApis, checksOf, whoMayCallIt } from "./authorization.js";
 
 // await auth.protect(): Clerk answers for the handler when the caller is signed out (a redirect
 // to sign-in) or fails a check (an empty 404). Template: templates/protect.hbs: one check is
@@ -18,6 +18,8 @@ export const protect: StyleDeclaration = {
   globals: [],
   locals: ["auth", "userId", "has"],
   middleware: "clerk",
+  // Several checks are one (has) => … condition.
+  clerkApis: ({ values }) => ["asyncAuth", ...(checksOf(values).length > 1 ? ["protectCondition" as const] : []), ...checkApis(values)],
   view({ values }) {
     const view = authorizationView(values);
     return { ...view, several: view.checks.length > 1 };

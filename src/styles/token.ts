@@ -1,5 +1,5 @@
 import { valueOf, type StyleDeclaration, type StyleInput } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, whoMayCallIt } from "./authorization.js";
+import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, checkApis, whoMayCallIt } from "./authorization.js";
 import { nameFlag } from "./flags.js";
 
 // getToken({ template }) and a call to an external API with that token. Template: templates/token.hbs.
@@ -38,8 +38,9 @@ export const token: StyleDeclaration = {
   flags: [jwtTemplate, ...AUTHORIZATION_FLAGS],
   questions: [whoMayCallIt, { kind: "text", flag: jwtTemplate, message: "Clerk JWT template", placeholder: "supabase" }],
   globals: ["Object", "Record", "String", "Error", "process", "fetch", "console"],
-  locals: ["auth", "has", "missing", ...CHECK_LOCALS, "isAuthenticated", "getToken", "token", "result", "body", "data", "response", "url", "error", "status", "JWT_TEMPLATE", "callExternalApi", "method", "tokenFailure", "isClerkAPIResponseError", "headers"],
+  locals: ["auth", "has", "missing", ...CHECK_LOCALS, "isAuthenticated", "userId", "getToken", "token", "result", "body", "data", "response", "url", "error", "status", "JWT_TEMPLATE", "callExternalApi", "method", "tokenFailure", "isClerkAPIResponseError", "headers"],
   middleware: "clerk",
+  clerkApis: ({ values }) => ["asyncAuth", "isAuthenticated", "retryAfter", ...checkApis(values)],
   env: (input) => [
     {
       key: upstreamUrlVariable(template(input)),

@@ -1,5 +1,5 @@
 import type { StyleDeclaration } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, whoMayCallIt } from "./authorization.js";
+import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, checkApis, whoMayCallIt } from "./authorization.js";
 
 // const { isAuthenticated, userId } = await auth(): 401 JSON when signed out. Template: templates/userId.hbs.
 
@@ -15,5 +15,6 @@ export const userId: StyleDeclaration = {
   globals: ["Object", "Record"],
   locals: ["auth", "has", "missing", ...CHECK_LOCALS, "isAuthenticated", "userId"],
   middleware: "clerk",
+  clerkApis: ({ values }) => ["asyncAuth", "isAuthenticated", ...checkApis(values)],
   view: ({ values }) => authorizationView(values),
 };

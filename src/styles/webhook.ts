@@ -1,5 +1,6 @@
 import { CliError } from "../core/errors.js";
 import { valueOf, type StyleDeclaration, type StyleInput } from "./declaration.js";
+import type { ClerkApi } from "../clerk/api-versions.js";
 import type { RoutePath } from "../next/route-path.js";
 import type { Method } from "../core/types.js";
 import { maskValue } from "../clerk/keys.js";
@@ -56,6 +57,8 @@ const MEMBERSHIP: Shape = {
 };
 const INVITATION: Shape = { fields: ["id", "organization_id", "role", "status"], log: ["organizationId: organization_id", "role", "status: status ?? null"] };
 const ACCEPTED: Shape = { fields: ["id", "organization_id", "user_id", "role"], log: ["organizationId: organization_id", "userId: user_id", "role"] };
+/** ACCEPTED for a @clerk/nextjs whose invitation type has no user_id yet (see acceptedInvitationUserId). */
+const ACCEPTED_WITHOUT_USER: Shape = { fields: ["id", "organization_id", "role"], log: ["organizationId: organization_id", "role"] };
 const KEYED: Shape = { fields: ["id", "key"], log: ["key"] };
 const STATUS: Shape = { fields: ["id", "status"], log: ["status"] };
 const PAYMENT: Shape = { fields: ["id", "status", "payment_id"], log: ["status", "paymentId: payment_id"] };
@@ -115,6 +118,15 @@ export const WEBHOOK_EVENTS: ReadonlyMap<string, { shape: Shape; sync: string }>
 ]);
 
 export const DEFAULT_EVENTS = ["user.created", "user.updated", "user.deleted"];
+
+/** Events newer than verifyWebhook() itself, by the @clerk/nextjs API that brought them (clerk/api-versions.ts). */
+const NEWER_EVENTS: ReadonlyMap<string, ClerkApi> = new Map([
+  ...[...WEBHOOK_EVENTS.keys()]
+    .filter((type) => /^(paymentAttempt|subscription|subscriptionItem)\./.test(type))
+    .map((type): [string, ClerkApi] => [type, "billingWebhookEvents"]),
+  ...["subscription.pastDue", "subscriptionItem.pastDue", "subscriptionItem.freeTrialEnding"].map((type): [string, ClerkApi] => [type, "latestBillingWebhookEvents"]),
+  ["organizationInvitation.accepted", "acceptedInvitationUserId"],
+]);
 
 const eventHint = `Clerk's event types (@clerk/backend's WebhookEvent): ${[...WEBHOOK_EVENTS.keys()].join(", ")}.`;
 
@@ -198,6 +210,7 @@ export const webhook: StyleDeclaration = {
     ]),
   ],
   middleware: "public",
+  clerkApis: (input) => ["verifyWebhook", ...new Set(selected(input).flatMap((type) => NEWER_EVENTS.get(type) ?? []))],
   env: (input) => {
     const secret = valueOf(input.values, webhookSecret);
     const comment = `Clerk webhook signing secret${input.route.pattern === DEFAULT_ROUTE ? "" : ` of the ${input.route.pattern} endpoint`}: ${WEBHOOKS_URL}`;
@@ -210,7 +223,8 @@ export const webhook: StyleDeclaration = {
   view(input) {
     const chosen = selected(input);
     const cases = chosen.map((type) => {
-      const { shape, sync } = WEBHOOK_EVENTS.get(type)!;
+      const { shape: newest, sync } = WEBHOOK_EVENTS.get(type)!;
+      const shape = newest === ACCEPTED && !input.clerk.has("acceptedInvitationUserId") ? ACCEPTED_WITHOUT_USER : newest;
       return { type, fields: shape.fields.join(", "), log: shape.log, note: shape.note, email: shape.email ?? false, sync };
     });
     const secretEnv = signingSecretEnv(input.route);

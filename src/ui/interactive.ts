@@ -64,6 +64,8 @@ function answer<T>(value: T | symbol): T {
 function validator(field: TextField): (value: string | undefined) => string | undefined {
   return (value) => {
     if (!value && field.optional) return undefined;
+    // A required answer left empty: say what to type (the flag's parser would only say what is wrong).
+    if (!value?.trim() && !field.optional) return framed(`Type one${field.placeholder ? `, ${field.placeholder}` : ""} (Ctrl-C to stop).`);
     try {
       field.parse(value ?? "");
       return undefined;

@@ -31,6 +31,13 @@ export interface Asker {
 
 const given = (filled: RawFlags, flag: StyleFlag) => filled[flag.key] !== undefined;
 
+/**
+ * A placeholder is shown dimmed, like a default, and Enter answers "" all the same. One that Enter
+ * does not take reads as an example ("e.g. org:admin"), so nobody presses Enter to accept it.
+ */
+const example = (placeholder: string | undefined, takenByEnter = false) =>
+  placeholder === undefined || takenByEnter ? placeholder : `e.g. ${placeholder}`;
+
 async function ask(question: Question, filled: RawFlags, asker: Asker): Promise<void> {
   if (question.when && !question.when(filled)) return;
   switch (question.kind) {
@@ -38,7 +45,7 @@ async function ask(question: Question, filled: RawFlags, asker: Asker): Promise<
       if (given(filled, question.flag)) return;
       const fallback = question.flag.fallback;
       const value = await asker.text(question.message, {
-        placeholder: question.placeholder,
+        placeholder: example(question.placeholder, typeof fallback === "string" && fallback === question.placeholder),
         ...(typeof fallback === "string" ? { defaultValue: fallback } : {}),
         // An empty answer takes the flag's fallback (a default name, or an empty list).
         optional: fallback !== undefined,
@@ -62,7 +69,7 @@ async function ask(question: Question, filled: RawFlags, asker: Asker): Promise<
       const option = question.options.find((o) => o.flag.key === choice);
       if (!option) return;
       // A required answer: an empty one would silently drop the check.
-      filled[option.flag.key] = await asker.text(option.message, { placeholder: option.placeholder, optional: false, parse: option.flag.parse });
+      filled[option.flag.key] = await asker.text(option.message, { placeholder: example(option.placeholder), optional: false, parse: option.flag.parse });
       return;
     }
   }

@@ -155,6 +155,10 @@ describe("generating into fixture projects", () => {
       ],
       warnings: [],
       nextSteps: expect.any(Array),
+      notes: [
+        { kind: "fillKeys", keys: ["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", "CLERK_SECRET_KEY"], file: ".env.local" },
+        { kind: "installClerk", command: "npm install", declared: true },
+      ],
     });
     const again = JSON.parse(runCli(["/api/me", "--style", "userId", "--json", "--cwd", project]).stdout);
     expect(again.changes.map((c: { action: string }) => c.action)).toEqual(["unchanged", "unchanged", "unchanged"]);

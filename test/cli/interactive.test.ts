@@ -77,6 +77,22 @@ describe("interactive run", () => {
     expect(session.output()).toContain("--style userId --plan pro");
   });
 
+  it("a role's placeholder reads as an example, and Enter on it asks for one instead of failing", async () => {
+    const project = copyFixture("app-ts");
+    const session = startInPty(["/api/admin", "--style", "userId", "--methods", "GET", "--no-install", "--cwd", project]);
+    await session.waitFor(/Who may call it\?/);
+    session.type(DOWN + ENTER); // A role
+    await session.waitFor(/e\.g\. org:admin/);
+    session.type(ENTER);
+    await session.waitFor(/Type one, e\.g\. org:admin/);
+    expect(session.output()).not.toContain('--role ""');
+    session.type("org:admin" + ENTER);
+    await session.waitFor(/Write these files\?/);
+    session.type(ENTER);
+    expect(await session.exit).toBe(0);
+    expect(read(project, "app/api/admin/route.ts")).toContain('if (!has({ role: "org:admin" })) {');
+  });
+
   it("machine: asks for scopes only for API keys or OAuth tokens, and who may call it only for signed-in users", async () => {
     const project = copyFixture("app-ts");
     const session = startInPty(["/api/sync", "--style", "machine", "--methods", "POST", "--no-install", "--cwd", project]);

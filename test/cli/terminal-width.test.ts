@@ -109,7 +109,7 @@ describe.concurrent.each(WIDTHS)("at %i columns, nothing breaks the frame", (col
     expect(read(project, "proxy.ts")).toContain("/(api|trpc)(.*)");
   });
 
-  it("the token style, its two next steps and the CI command", async () => {
+  it("the token style, its three next steps and the CI command", async () => {
     const project = projectWithClerkInstalled();
     const session = startInPty(["/api/external-data", "--style", "token", "--methods", "GET", "--cwd", project], { columns });
     await session.waitFor(/Who may call it\?/);
@@ -122,7 +122,8 @@ describe.concurrent.each(WIDTHS)("at %i columns, nothing breaks the frame", (col
     expectFits(lines, columns);
     const text = lines.map((line) => line.text).join("\n");
     expect(text).toMatch(/^│ {2}1\. Fill in/m);
-    expect(text).toMatch(/^│ {2}2\. Create the "supabase" JWT template/m);
+    expect(text).toMatch(/^│ {2}2\. No Clerk account yet\? npx clerk@latest init/m);
+    expect(text).toMatch(/^│ {2}3\. Create the "supabase" JWT template/m);
     expect(text).toContain("https://dashboard.clerk.com/last-active?path=api-keys");
     // The command, over several lines, still runs as one when copied: each break is a `\` continuation.
     const command = text.slice(text.indexOf("To repeat this in CI:"));

@@ -63,22 +63,3 @@ describe("detectProject", () => {
     expect(majorFromRange(range)).toBe(major);
   });
 });
-
-describe("an old @clerk/nextjs", () => {
-  it("is a warning that names the upgrade command", async () => {
-    const { run } = await import("../../src/commands/add.js");
-    const { PassThrough } = await import("node:stream");
-    const project = copyFixture("app-ts");
-    install(project, "@clerk/nextjs", { version: "6.12.0" });
-    const stdout = new PassThrough();
-    let out = "";
-    stdout.on("data", (chunk) => (out += chunk));
-    const code = await run(
-      { route: "/api/me", style: "userId", yes: true },
-      { stdout, stderr: new PassThrough(), stdinIsTTY: false, env: { CI: "1" }, cwd: project },
-    );
-    expect(code).toBe(0);
-    expect(out).toContain("@clerk/nextjs 6.12.0 is installed");
-    expect(out).toContain("npx @clerk/upgrade");
-  });
-});

@@ -46,6 +46,20 @@ describe("planEnvStep", () => {
     expect(plan.nextSteps).toEqual([]);
   });
 
+  it("says a value that is not a Clerk key is not one: a tracked .env's placeholder, the file next dev reads first", () => {
+    const plan = empty();
+    const content = "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_test_Y2xlcmsuZXhhbXBsZS5jb20k\nCLERK_SECRET_KEY=your_clerk_secret_key\n";
+    runStep(options, input({ others: [{ path: ".env", content }] }), plan);
+    expect(plan.changes).toEqual([]);
+    expect(plan.nextSteps).toEqual([
+      'CLERK_SECRET_KEY in .env is "your_cle…", which is not a Clerk secret key (sk_test_… or sk_live_…): put your own there, from https://dashboard.clerk.com/last-active?path=api-keys',
+    ]);
+    // .env.local is read first: its value is the one the app gets.
+    const local = empty();
+    runStep(options, input({ before: "CLERK_SECRET_KEY=sk_test_real\nNEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=sk_test_swapped\n", others: [{ path: ".env", content }] }), local);
+    expect(local.nextSteps).toEqual([expect.stringContaining('NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY in .env.local is "sk_…", which is not a Clerk publishable key')]);
+  });
+
   it("treats an empty value elsewhere as unset: the keys land in the target and the next step says fill them in", () => {
     const plan = empty();
     runStep(
@@ -55,7 +69,7 @@ describe("planEnvStep", () => {
     );
     expect(plan.changes[0]?.after).toContain("CLERK_SECRET_KEY=sk_test_real");
     expect(plan.warnings).toEqual([]);
-    expect(plan.nextSteps).toEqual([expect.stringContaining("Fill in NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY in .env.local")]);
+    expect(plan.nextSteps).toEqual([expect.stringContaining("Fill in NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY in .env.local"), expect.stringContaining("npx clerk@latest init")]);
   });
 
   it("a key set only for production: no empty placeholder over it, a next step instead", () => {

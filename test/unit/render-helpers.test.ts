@@ -1,3 +1,4 @@
+import { NEWEST_CLERK } from "../../src/clerk/api-versions.js";
 import Handlebars from "handlebars";
 import { describe, expect, it } from "vitest";
 import { PRINT_WIDTH } from "../../src/core/text.js";
@@ -45,7 +46,7 @@ describe("template helpers", () => {
   it("no style's view has a field named like a helper (Handlebars would call the helper instead)", () => {
     for (const style of STYLES) {
       const options = normalizeOptions({ style: style.name });
-      const view = style.view({ route: options.route, methods: options.methods, language: "ts", values: options.values });
+      const view = style.view({ route: options.route, methods: options.methods, language: "ts", values: options.values, clerk: NEWEST_CLERK });
       expect([style.name, Object.keys(view).filter((key) => key in HELPERS)]).toEqual([style.name, []]);
     }
   });

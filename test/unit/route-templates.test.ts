@@ -9,39 +9,56 @@ import { allowedMethods, reservedNames } from "../../src/styles/methods.js";
 import { STYLES as DECLARATIONS, findStyle } from "../../src/styles/index.js";
 import { WEBHOOK_EVENTS } from "../../src/styles/webhook.js";
 import { USER_FIELDS } from "../../src/styles/current-user.js";
+import { clerkSupport } from "../../src/clerk/api-versions.js";
+import { parseVersion } from "../../src/core/version.js";
 
 const STYLES = DECLARATIONS.map((style) => style.name);
 
 // Every style × TS/JS × static/dynamic route, stored as real .ts/.js files a reviewer can read
 // (test/snapshots/routes/). Type-checked for real in typecheck-snapshots.test.ts.
 
-const VARIANTS: Array<{ name: string; flags: Partial<RawFlags> }> = [
+/** `clerk`: the installed @clerk/nextjs the route is generated for (default: the newest). */
+type Variant = { name: string; flags: Partial<RawFlags>; clerk?: string; gate?: { path: string; rule: string } };
+
+/** A rule of the project's middleware that protects the route too (issue 25 item 3). */
+const GATED: Variant = { name: "middleware-gate", flags: {}, gate: { path: "src/proxy.ts", rule: "isProtectedRoute(req)" } };
+
+/** @clerk/nextjs 6.9.9 (issue 25's first app): no isAuthenticated, no ClerkAPIResponseError.retryAfter. */
+const OLD_CLERK: Variant = { name: "clerk-6.9.9", flags: {}, clerk: "6.9.9" };
+
+const VARIANTS: Variant[] = [
   { name: "static", flags: {} },
   { name: "dynamic", flags: { route: "/api/projects/[id]", methods: "GET,PATCH" } },
 ];
 
-const STYLE_EXTRAS: Record<string, Array<{ name: string; flags: Partial<RawFlags> }>> = {
+const STYLE_EXTRAS: Record<string, Variant[]> = {
   protect: [
     { name: "role", flags: { role: "org:admin" } },
     { name: "permission", flags: { permission: "org:invoices:read" } },
     { name: "plan-and-feature", flags: { plan: "pro", feature: "user:export" } },
     { name: "repeated-permissions", flags: { permission: ["org:invoices:read", "org:invoices:delete"] } },
+    GATED,
   ],
   userId: [
     { name: "authorization", flags: { route: "/api/teams/[teamId]", role: "org:admin", permission: "org:reports:read", plan: "org:team", feature: "export" } },
     { name: "repeated-checks", flags: { permission: ["org:invoices:read", "org:invoices:delete"], plan: "pro", feature: ["export", "org:seats"] } },
+    { ...OLD_CLERK, flags: { route: "/api/teams/[teamId]", role: "org:admin" } },
+    GATED,
   ],
   token: [
     { name: "feature", flags: { feature: "org:sync" } },
     { name: "all-methods", flags: { route: "/api/docs/[...slug]", methods: "GET,POST,PUT,PATCH,DELETE", jwtTemplate: "hasura" } },
+    { ...OLD_CLERK, flags: { permission: "org:sync:read" } },
   ],
   currentUser: [
     { name: "plan", flags: { plan: "pro" } },
     { name: "fields", flags: { route: "/api/teams/[team]/[[...rest]]", fields: "id,fullName,username,imageUrl,publicMetadata" } },
+    OLD_CLERK,
   ],
   clerkClient: [
     { name: "get-and-patch", flags: { methods: "GET,PATCH" } },
     { name: "role", flags: { role: "org:admin", methods: "GET,PATCH" } },
+    { ...OLD_CLERK, flags: { methods: "GET,PATCH" } },
   ],
   machine: [
     { name: "api-key", flags: { route: "/api/projects", scopes: "read:projects" } },
@@ -55,6 +72,8 @@ const STYLE_EXTRAS: Record<string, Array<{ name: string; flags: Partial<RawFlags
   webhook: [
     { name: "org", flags: { events: "organization.created,organizationMembership.created,session.created" } },
     { name: "all-events", flags: { events: [...WEBHOOK_EVENTS.keys()].join(",") } },
+    // The newest Clerk without user_id in an accepted invitation.
+    { name: "clerk-6.33.0", flags: { events: "organizationInvitation.created,organizationInvitation.accepted" }, clerk: "6.33.0" },
   ],
 };
 
@@ -73,7 +92,8 @@ const cases = STYLES.flatMap((style) =>
 );
 
 describe.each(cases)("$style / $variant.name / $language", ({ style, variant, language }) => {
-  const output = renderRoute(normalizeOptions({ style, ...variant.flags }), language);
+  const clerk = variant.clerk === undefined ? undefined : clerkSupport({ version: parseVersion(variant.clerk)!, source: "installed" });
+  const output = renderRoute(normalizeOptions({ style, ...variant.flags }), language, { clerk, ...(variant.gate ? { gate: variant.gate } : {}) });
   const file = `../snapshots/routes/${style}/${variant.name}.${language}`;
 
   it("matches the reviewed snapshot", async () => {

@@ -108,7 +108,9 @@ describe("plain output", () => {
         "  1. Fill in NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY and",
         "     CLERK_SECRET_KEY in .env.local:",
         `     ${URL}`,
-        '  2. Create the "supabase" JWT template in the Clerk',
+        "  2. No Clerk account yet? npx clerk@latest init writes",
+        "     temporary development keys to .env.local.",
+        '  3. Create the "supabase" JWT template in the Clerk',
         "     dashboard and set SUPABASE_URL.",
       ].join("\n"),
     );

@@ -178,25 +178,47 @@ export async function pruneStale(folder: string, which: (name: string) => boolea
   }
 }
 
-/** node_modules for one Next.js line, installed once: returns the folder that holds node_modules. */
-export async function ensureDependencies(line: NextLine): Promise<string> {
-  const set = depSet(line);
+/**
+ * The @clerk/* packages an older @clerk/nextjs release depends on, at the lowest version its ^
+ * ranges allow (what a lockfile made when it came out holds): npm `overrides` for them.
+ */
+async function clerkFloors(version: string, dir: string): Promise<Record<string, string>> {
+  const viewed = await run("npm", ["view", `@clerk/nextjs@${version}`, "dependencies", "--json"], { cwd: dir, env: npmEnv(), timeoutMs: 2 * 60_000 });
+  if (viewed.code !== 0) throw new Error(`npm view @clerk/nextjs@${version} failed:\n${viewed.stderr}`);
+  const dependencies = JSON.parse(viewed.stdout) as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries(dependencies)
+      .filter(([name]) => name.startsWith("@clerk/"))
+      .map(([name, range]) => [name, range.replace(/^[\^~]/, "")]),
+  );
+}
+
+/**
+ * node_modules for one Next.js line, installed once: returns the folder that holds node_modules.
+ * `clerk`: that @clerk/nextjs release instead of the repository's, with its @clerk/* dependencies
+ * at their floors (an older release's peer range may not name this Next.js: peers are not checked).
+ */
+export async function ensureDependencies(line: NextLine, clerk?: string): Promise<string> {
+  const base = depSet(line);
+  const set = clerk === undefined ? base : { ...base, dependencies: { ...base.dependencies, "@clerk/nextjs": clerk } };
   const key = hashOf({
     dependencies: set.dependencies,
     devDependencies: set.devDependencies,
     platform: process.platform,
     arch: process.arch,
   });
-  const target = path.join(IT_ROOT, "deps", `${line}-${key}`);
+  const target = path.join(IT_ROOT, "deps", `${line}${clerk === undefined ? "" : `-clerk-${clerk}`}-${key}`);
   return atomicFolder(target, async (dir) => {
     const pkg = {
       name: `ccr-it-${line}`,
       private: true,
       dependencies: set.dependencies,
       devDependencies: set.devDependencies,
+      ...(clerk === undefined ? {} : { overrides: await clerkFloors(clerk, dir) }),
     };
     await writeFile(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2));
-    const result = await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], {
+    const peers = clerk === undefined ? [] : ["--legacy-peer-deps"];
+    const result = await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...peers], {
       cwd: dir,
       env: npmEnv(),
       timeoutMs: 8 * 60_000,

@@ -18,6 +18,8 @@ export interface FixtureSpec {
   srcDir?: boolean;
   /** Extra files written after the template is copied, relative to the project root. */
   files?: Record<string, string>;
+  /** An @clerk/nextjs release other than the repository's (see ensureDependencies). */
+  clerk?: string;
 }
 
 export interface Fixture {
@@ -56,7 +58,7 @@ export async function createFixture(spec: FixtureSpec): Promise<Fixture> {
   }
   const [templates, depsDir] = await Promise.all([
     ensureTemplates(spec.line),
-    ensureDependencies(spec.line),
+    ensureDependencies(spec.line, spec.clerk),
   ]);
   const source = path.join(templates, spec.template, spec.language);
   const dir = path.join(IT_ROOT, "work", `${spec.name}-${randomBytes(4).toString("hex")}`);
@@ -73,7 +75,7 @@ export async function createFixture(spec: FixtureSpec): Promise<Fixture> {
     version: "0.1.0",
     private: true,
     scripts: { dev: "next dev", build: "next build", start: "next start" },
-    dependencies: set.dependencies,
+    dependencies: spec.clerk === undefined ? set.dependencies : { ...set.dependencies, "@clerk/nextjs": spec.clerk },
     devDependencies: spec.language === "ts" ? set.devDependencies : {},
   };
   await writeFile(path.join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);

@@ -16,100 +16,133 @@ import { NextResponse } from "next/server";
 const REQUIRED_SCOPES = ["read:projects"];
 
 export async function GET() {
-  const result = await authorize();
-  if (!result.ok) {
-    return result.error;
-  }
-
-  // Add your Route Handler logic here
-
-  return NextResponse.json(result.caller);
-}
-
-export async function POST() {
-  const result = await authorize();
-  if (!result.ok) {
-    return result.error;
-  }
-
-  // Add your Route Handler logic here
-
-  return NextResponse.json(result.caller);
-}
-
-// Returns who is calling, or the 401/403 answer.
-async function authorize() {
   const token = await auth({
     acceptsToken: ["api_key", "m2m_token", "oauth_token", "session_token"],
   });
 
   // Check isAuthenticated first, then narrow by tokenType.
   if (!token.isAuthenticated) {
-    return {
-      ok: false,
-      error: NextResponse.json(
-        { error: "Unauthorized" },
-        { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
-      ),
-    };
+    return NextResponse.json(
+      { error: "Unauthorized" },
+      { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
+    );
   }
 
+  let caller;
   if (token.tokenType === "session_token") {
     // A signed-in user: scopes belong to machine tokens and are not checked
     // here. Use has({ permission }) for users if this route needs one.
-    return {
-      ok: true,
-      caller: { tokenType: token.tokenType, userId: token.userId },
-    };
-  }
-
-  // An M2M token's scopes are the IDs of the machines it may call (mch_…),
-  // not permissions, so REQUIRED_SCOPES applies to API keys and OAuth tokens.
-  if (token.tokenType !== "m2m_token") {
-    const missing = REQUIRED_SCOPES.filter(
-      (scope) => !token.scopes.includes(scope),
-    );
-    if (missing.length > 0) {
-      return {
-        ok: false,
-        error: NextResponse.json(
+    caller = { tokenType: token.tokenType, userId: token.userId };
+  } else {
+    // An M2M token's scopes are the IDs of the machines it may call (mch_…),
+    // not permissions, so REQUIRED_SCOPES applies to API keys and OAuth tokens.
+    if (token.tokenType !== "m2m_token") {
+      const missing = REQUIRED_SCOPES.filter(
+        (scope) => !token.scopes.includes(scope),
+      );
+      if (missing.length > 0) {
+        return NextResponse.json(
           { error: "Forbidden", missing: { scopes: missing } },
           { status: 403 },
-        ),
-      };
+        );
+      }
     }
-  }
 
-  const { tokenType, subject, scopes } = token;
-  switch (token.tokenType) {
-    case "api_key":
-      // Belongs to a user (userId) or to an organization (orgId).
-      return {
-        ok: true,
-        caller: {
+    const { tokenType, subject, scopes } = token;
+    switch (token.tokenType) {
+      case "api_key":
+        // Belongs to a user (userId) or to an organization (orgId).
+        caller = {
           tokenType,
           subject,
           scopes,
           userId: token.userId,
           orgId: token.orgId,
-        },
-      };
-    case "m2m_token":
-      return {
-        ok: true,
-        caller: { tokenType, subject, scopes, machineId: token.machineId },
-      };
-    case "oauth_token":
-      // Issued to an OAuth application (clientId) on behalf of a user.
-      return {
-        ok: true,
-        caller: {
+        };
+        break;
+      case "m2m_token":
+        caller = { tokenType, subject, scopes, machineId: token.machineId };
+        break;
+      case "oauth_token":
+        // Issued to an OAuth application (clientId) on behalf of a user.
+        caller = {
           tokenType,
           subject,
           scopes,
           userId: token.userId,
           clientId: token.clientId,
-        },
-      };
+        };
+        break;
+    }
   }
+
+  // Add your Route Handler logic here
+
+  return NextResponse.json(caller);
+}
+
+export async function POST() {
+  const token = await auth({
+    acceptsToken: ["api_key", "m2m_token", "oauth_token", "session_token"],
+  });
+
+  // Check isAuthenticated first, then narrow by tokenType.
+  if (!token.isAuthenticated) {
+    return NextResponse.json(
+      { error: "Unauthorized" },
+      { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
+    );
+  }
+
+  let caller;
+  if (token.tokenType === "session_token") {
+    // A signed-in user: scopes belong to machine tokens and are not checked
+    // here. Use has({ permission }) for users if this route needs one.
+    caller = { tokenType: token.tokenType, userId: token.userId };
+  } else {
+    // An M2M token's scopes are the IDs of the machines it may call (mch_…),
+    // not permissions, so REQUIRED_SCOPES applies to API keys and OAuth tokens.
+    if (token.tokenType !== "m2m_token") {
+      const missing = REQUIRED_SCOPES.filter(
+        (scope) => !token.scopes.includes(scope),
+      );
+      if (missing.length > 0) {
+        return NextResponse.json(
+          { error: "Forbidden", missing: { scopes: missing } },
+          { status: 403 },
+        );
+      }
+    }
+
+    const { tokenType, subject, scopes } = token;
+    switch (token.tokenType) {
+      case "api_key":
+        // Belongs to a user (userId) or to an organization (orgId).
+        caller = {
+          tokenType,
+          subject,
+          scopes,
+          userId: token.userId,
+          orgId: token.orgId,
+        };
+        break;
+      case "m2m_token":
+        caller = { tokenType, subject, scopes, machineId: token.machineId };
+        break;
+      case "oauth_token":
+        // Issued to an OAuth application (clientId) on behalf of a user.
+        caller = {
+          tokenType,
+          subject,
+          scopes,
+          userId: token.userId,
+          clientId: token.clientId,
+        };
+        break;
+    }
+  }
+
+  // Add your Route Handler logic here
+
+  return NextResponse.json(caller);
 }

@@ -16,30 +16,15 @@ import { NextResponse } from "next/server";
 const REQUIRED_SCOPES = ["read:projects"];
 
 export async function GET() {
-  const result = await authorize();
-  if (!result.ok) {
-    return result.error;
-  }
-
-  // Add your Route Handler logic here
-
-  return NextResponse.json(result.caller);
-}
-
-// Returns who is calling, or the 401/403 answer.
-async function authorize() {
   const token = await auth({ acceptsToken: ["api_key", "m2m_token"] });
 
   // Check isAuthenticated first: without an Authorization header, auth()
   // returns a signed-out session object, not a machine token.
   if (!token.isAuthenticated) {
-    return {
-      ok: false as const,
-      error: NextResponse.json(
-        { error: "Unauthorized" },
-        { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
-      ),
-    };
+    return NextResponse.json(
+      { error: "Unauthorized" },
+      { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
+    );
   }
 
   // An M2M token's scopes are the IDs of the machines it may call (mch_…),
@@ -49,34 +34,32 @@ async function authorize() {
       (scope) => !token.scopes.includes(scope),
     );
     if (missing.length > 0) {
-      return {
-        ok: false as const,
-        error: NextResponse.json(
-          { error: "Forbidden", missing: { scopes: missing } },
-          { status: 403 },
-        ),
-      };
+      return NextResponse.json(
+        { error: "Forbidden", missing: { scopes: missing } },
+        { status: 403 },
+      );
     }
   }
 
   const { tokenType, subject, scopes } = token;
+  let caller;
   switch (token.tokenType) {
     case "api_key":
       // Belongs to a user (userId) or to an organization (orgId).
-      return {
-        ok: true as const,
-        caller: {
-          tokenType,
-          subject,
-          scopes,
-          userId: token.userId,
-          orgId: token.orgId,
-        },
+      caller = {
+        tokenType,
+        subject,
+        scopes,
+        userId: token.userId,
+        orgId: token.orgId,
       };
+      break;
     case "m2m_token":
-      return {
-        ok: true as const,
-        caller: { tokenType, subject, scopes, machineId: token.machineId },
-      };
+      caller = { tokenType, subject, scopes, machineId: token.machineId };
+      break;
   }
+
+  // Add your Route Handler logic here
+
+  return NextResponse.json(caller);
 }

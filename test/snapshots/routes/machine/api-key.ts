@@ -15,54 +15,37 @@ import { NextResponse } from "next/server";
 const REQUIRED_SCOPES = ["read:projects"];
 
 export async function GET() {
-  const result = await authorize();
-  if (!result.ok) {
-    return result.error;
-  }
-
-  // Add your Route Handler logic here
-
-  return NextResponse.json(result.caller);
-}
-
-// Returns who is calling, or the 401/403 answer.
-async function authorize() {
   const token = await auth({ acceptsToken: "api_key" });
 
   // Check isAuthenticated first: without an Authorization header, auth()
   // returns a signed-out session object, not a machine token.
   if (!token.isAuthenticated) {
-    return {
-      ok: false as const,
-      error: NextResponse.json(
-        { error: "Unauthorized" },
-        { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
-      ),
-    };
+    return NextResponse.json(
+      { error: "Unauthorized" },
+      { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
+    );
   }
 
   const missing = REQUIRED_SCOPES.filter(
     (scope) => !token.scopes.includes(scope),
   );
   if (missing.length > 0) {
-    return {
-      ok: false as const,
-      error: NextResponse.json(
-        { error: "Forbidden", missing: { scopes: missing } },
-        { status: 403 },
-      ),
-    };
+    return NextResponse.json(
+      { error: "Forbidden", missing: { scopes: missing } },
+      { status: 403 },
+    );
   }
 
   // An API key belongs to a user (userId) or to an organization (orgId).
-  return {
-    ok: true as const,
-    caller: {
-      tokenType: token.tokenType,
-      subject: token.subject,
-      scopes: token.scopes,
-      userId: token.userId,
-      orgId: token.orgId,
-    },
+  const caller = {
+    tokenType: token.tokenType,
+    subject: token.subject,
+    scopes: token.scopes,
+    userId: token.userId,
+    orgId: token.orgId,
   };
+
+  // Add your Route Handler logic here
+
+  return NextResponse.json(caller);
 }

@@ -16,19 +16,31 @@ import { NextResponse } from "next/server";
  * @param {{ params: Promise<{ id: string }> }} context
  */
 export async function GET(_request, { params }) {
-  const result = await authorize();
-  if (!result.ok) {
-    return result.error;
+  const token = await auth({ acceptsToken: "api_key" });
+
+  // Check isAuthenticated first: without an Authorization header, auth()
+  // returns a signed-out session object, not a machine token.
+  if (!token.isAuthenticated) {
+    return NextResponse.json(
+      { error: "Unauthorized" },
+      { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
+    );
   }
+
+  // An API key belongs to a user (userId) or to an organization (orgId).
+  const caller = {
+    tokenType: token.tokenType,
+    subject: token.subject,
+    scopes: token.scopes,
+    userId: token.userId,
+    orgId: token.orgId,
+  };
 
   const { id } = await params;
 
   // Add your Route Handler logic here
 
-  return NextResponse.json({
-    ...result.caller,
-    params: { id },
-  });
+  return NextResponse.json({ ...caller, params: { id } });
 }
 
 /**
@@ -36,46 +48,29 @@ export async function GET(_request, { params }) {
  * @param {{ params: Promise<{ id: string }> }} context
  */
 export async function PATCH(_request, { params }) {
-  const result = await authorize();
-  if (!result.ok) {
-    return result.error;
-  }
-
-  const { id } = await params;
-
-  // Add your Route Handler logic here
-
-  return NextResponse.json({
-    ...result.caller,
-    params: { id },
-  });
-}
-
-// Returns who is calling, or the 401 answer.
-async function authorize() {
   const token = await auth({ acceptsToken: "api_key" });
 
   // Check isAuthenticated first: without an Authorization header, auth()
   // returns a signed-out session object, not a machine token.
   if (!token.isAuthenticated) {
-    return {
-      ok: false,
-      error: NextResponse.json(
-        { error: "Unauthorized" },
-        { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
-      ),
-    };
+    return NextResponse.json(
+      { error: "Unauthorized" },
+      { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
+    );
   }
 
   // An API key belongs to a user (userId) or to an organization (orgId).
-  return {
-    ok: true,
-    caller: {
-      tokenType: token.tokenType,
-      subject: token.subject,
-      scopes: token.scopes,
-      userId: token.userId,
-      orgId: token.orgId,
-    },
+  const caller = {
+    tokenType: token.tokenType,
+    subject: token.subject,
+    scopes: token.scopes,
+    userId: token.userId,
+    orgId: token.orgId,
   };
+
+  const { id } = await params;
+
+  // Add your Route Handler logic here
+
+  return NextResponse.json({ ...caller, params: { id } });
 }

@@ -12,39 +12,25 @@ import { NextResponse } from "next/server";
 // the result.
 
 export async function POST() {
-  const result = await authorize();
-  if (!result.ok) {
-    return result.error;
-  }
-
-  // Add your Route Handler logic here
-
-  return NextResponse.json(result.caller);
-}
-
-// Returns who is calling, or the 401 answer.
-async function authorize() {
   const token = await auth({ acceptsToken: "m2m_token" });
 
   // Check isAuthenticated first: without an Authorization header, auth()
   // returns a signed-out session object, not a machine token.
   if (!token.isAuthenticated) {
-    return {
-      ok: false as const,
-      error: NextResponse.json(
-        { error: "Unauthorized" },
-        { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
-      ),
-    };
+    return NextResponse.json(
+      { error: "Unauthorized" },
+      { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
+    );
   }
 
-  return {
-    ok: true as const,
-    caller: {
-      tokenType: token.tokenType,
-      subject: token.subject,
-      scopes: token.scopes,
-      machineId: token.machineId,
-    },
+  const caller = {
+    tokenType: token.tokenType,
+    subject: token.subject,
+    scopes: token.scopes,
+    machineId: token.machineId,
   };
+
+  // Add your Route Handler logic here
+
+  return NextResponse.json(caller);
 }

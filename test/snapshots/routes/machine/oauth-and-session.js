@@ -18,31 +18,17 @@ import { NextResponse } from "next/server";
 const REQUIRED_SCOPES = ["read:projects", "write:projects"];
 
 export async function GET() {
-  const result = await authorize();
-  if (!result.ok) {
-    return result.error;
-  }
-
-  // Add your Route Handler logic here
-
-  return NextResponse.json(result.caller);
-}
-
-// Returns who is calling, or the 401/403 answer.
-async function authorize() {
   const token = await auth({ acceptsToken: ["oauth_token", "session_token"] });
 
   // Check isAuthenticated first, then narrow by tokenType.
   if (!token.isAuthenticated) {
-    return {
-      ok: false,
-      error: NextResponse.json(
-        { error: "Unauthorized" },
-        { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
-      ),
-    };
+    return NextResponse.json(
+      { error: "Unauthorized" },
+      { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
+    );
   }
 
+  let caller;
   if (token.tokenType === "session_token") {
     // A signed-in user: scopes belong to machine tokens and are not checked
     // for users; the checks below are.
@@ -55,42 +41,35 @@ async function authorize() {
       missing.plan = "pro";
     }
     if (Object.keys(missing).length > 0) {
-      return {
-        ok: false,
-        error: NextResponse.json(
-          { error: "Forbidden", missing },
-          { status: 403 },
-        ),
-      };
+      return NextResponse.json(
+        { error: "Forbidden", missing },
+        { status: 403 },
+      );
     }
-    return {
-      ok: true,
-      caller: { tokenType: token.tokenType, userId: token.userId },
-    };
-  }
 
-  const missing = REQUIRED_SCOPES.filter(
-    (scope) => !token.scopes.includes(scope),
-  );
-  if (missing.length > 0) {
-    return {
-      ok: false,
-      error: NextResponse.json(
+    caller = { tokenType: token.tokenType, userId: token.userId };
+  } else {
+    const missing = REQUIRED_SCOPES.filter(
+      (scope) => !token.scopes.includes(scope),
+    );
+    if (missing.length > 0) {
+      return NextResponse.json(
         { error: "Forbidden", missing: { scopes: missing } },
         { status: 403 },
-      ),
-    };
-  }
+      );
+    }
 
-  // Issued to an OAuth application (clientId) on behalf of a user.
-  return {
-    ok: true,
-    caller: {
+    // Issued to an OAuth application (clientId) on behalf of a user.
+    caller = {
       tokenType: token.tokenType,
       subject: token.subject,
       scopes: token.scopes,
       userId: token.userId,
       clientId: token.clientId,
-    },
-  };
+    };
+  }
+
+  // Add your Route Handler logic here
+
+  return NextResponse.json(caller);
 }

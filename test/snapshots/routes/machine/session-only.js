@@ -10,29 +10,14 @@ import { NextResponse } from "next/server";
 // Otherwise: 200 with who is calling.
 
 export async function GET() {
-  const result = await authorize();
-  if (!result.ok) {
-    return result.error;
-  }
-
-  // Add your Route Handler logic here
-
-  return NextResponse.json(result.caller);
-}
-
-// Returns who is calling, or the 401/403 answer.
-async function authorize() {
   const token = await auth({ acceptsToken: "session_token" });
 
   // Check isAuthenticated first, then narrow by tokenType.
   if (!token.isAuthenticated) {
-    return {
-      ok: false,
-      error: NextResponse.json(
-        { error: "Unauthorized" },
-        { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
-      ),
-    };
+    return NextResponse.json(
+      { error: "Unauthorized" },
+      { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
+    );
   }
 
   // A signed-in user: scopes belong to machine tokens and are not checked
@@ -43,16 +28,12 @@ async function authorize() {
     missing.permission = "org:projects:read";
   }
   if (Object.keys(missing).length > 0) {
-    return {
-      ok: false,
-      error: NextResponse.json(
-        { error: "Forbidden", missing },
-        { status: 403 },
-      ),
-    };
+    return NextResponse.json({ error: "Forbidden", missing }, { status: 403 });
   }
-  return {
-    ok: true,
-    caller: { tokenType: token.tokenType, userId: token.userId },
-  };
+
+  const caller = { tokenType: token.tokenType, userId: token.userId };
+
+  // Add your Route Handler logic here
+
+  return NextResponse.json(caller);
 }

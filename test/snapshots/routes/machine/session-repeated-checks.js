@@ -15,31 +15,17 @@ import { NextResponse } from "next/server";
 // the result.
 
 export async function GET() {
-  const result = await authorize();
-  if (!result.ok) {
-    return result.error;
-  }
-
-  // Add your Route Handler logic here
-
-  return NextResponse.json(result.caller);
-}
-
-// Returns who is calling, or the 401/403 answer.
-async function authorize() {
   const token = await auth({ acceptsToken: ["api_key", "session_token"] });
 
   // Check isAuthenticated first, then narrow by tokenType.
   if (!token.isAuthenticated) {
-    return {
-      ok: false,
-      error: NextResponse.json(
-        { error: "Unauthorized" },
-        { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
-      ),
-    };
+    return NextResponse.json(
+      { error: "Unauthorized" },
+      { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
+    );
   }
 
+  let caller;
   if (token.tokenType === "session_token") {
     // A signed-in user: scopes belong to machine tokens and are not checked
     // for users; the checks below are.
@@ -60,29 +46,25 @@ async function authorize() {
       missing.permission = missingPermissions;
     }
     if (Object.keys(missing).length > 0) {
-      return {
-        ok: false,
-        error: NextResponse.json(
-          { error: "Forbidden", missing },
-          { status: 403 },
-        ),
-      };
+      return NextResponse.json(
+        { error: "Forbidden", missing },
+        { status: 403 },
+      );
     }
-    return {
-      ok: true,
-      caller: { tokenType: token.tokenType, userId: token.userId },
-    };
-  }
 
-  // An API key belongs to a user (userId) or to an organization (orgId).
-  return {
-    ok: true,
-    caller: {
+    caller = { tokenType: token.tokenType, userId: token.userId };
+  } else {
+    // An API key belongs to a user (userId) or to an organization (orgId).
+    caller = {
       tokenType: token.tokenType,
       subject: token.subject,
       scopes: token.scopes,
       userId: token.userId,
       orgId: token.orgId,
-    },
-  };
+    };
+  }
+
+  // Add your Route Handler logic here
+
+  return NextResponse.json(caller);
 }

@@ -12,41 +12,27 @@ import { NextResponse } from "next/server";
 // the result.
 
 export async function GET() {
-  const result = await authorize();
-  if (!result.ok) {
-    return result.error;
-  }
-
-  // Add your Route Handler logic here
-
-  return NextResponse.json(result.caller);
-}
-
-// Returns who is calling, or the 401 answer.
-async function authorize() {
   const token = await auth({ acceptsToken: "api_key" });
 
   // Check isAuthenticated first: without an Authorization header, auth()
   // returns a signed-out session object, not a machine token.
   if (!token.isAuthenticated) {
-    return {
-      ok: false as const,
-      error: NextResponse.json(
-        { error: "Unauthorized" },
-        { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
-      ),
-    };
+    return NextResponse.json(
+      { error: "Unauthorized" },
+      { status: 401, headers: { "WWW-Authenticate": "Bearer" } },
+    );
   }
 
   // An API key belongs to a user (userId) or to an organization (orgId).
-  return {
-    ok: true as const,
-    caller: {
-      tokenType: token.tokenType,
-      subject: token.subject,
-      scopes: token.scopes,
-      userId: token.userId,
-      orgId: token.orgId,
-    },
+  const caller = {
+    tokenType: token.tokenType,
+    subject: token.subject,
+    scopes: token.scopes,
+    userId: token.userId,
+    orgId: token.orgId,
   };
+
+  // Add your Route Handler logic here
+
+  return NextResponse.json(caller);
 }

@@ -2,12 +2,14 @@ import { verifyWebhook } from "@clerk/nextjs/webhooks";
 import { NextResponse } from "next/server";
 
 // /api/projects/[projectId]: receives Clerk's user.created, user.updated and
-// user.deleted webhooks. Clerk calls it without a session: keep it public in
-// the proxy (middleware before Next.js 16) and never call auth() here.
-// verifyWebhook() checks the svix-id, svix-timestamp and svix-signature headers
-// against CLERK_WEBHOOK_SIGNING_SECRET_PROJECTS_PROJECTID (whsec_…), the
-// signing secret of this route's own endpoint (each endpoint has its own), and
-// refuses deliveries more than 5 minutes old.
+// user.deleted webhooks.
+// Public on purpose: Clerk calls it without a session, so a sign-in check
+// (auth() here, or a rule in the proxy, middleware before Next.js 16) would
+// turn every delivery away. verifyWebhook() protects it instead: it checks the
+// svix-id, svix-timestamp and svix-signature headers against
+// CLERK_WEBHOOK_SIGNING_SECRET_PROJECTS_PROJECTID (whsec_…), the signing secret
+// of this route's own endpoint (each endpoint has its own), and refuses
+// deliveries more than 5 minutes old.
 // Bad or missing signature: 400. Secret unset: 500. Verified: 200
 // {"received":true}; any other status makes Clerk retry the delivery.
 

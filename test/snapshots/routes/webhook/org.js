@@ -2,12 +2,13 @@ import { verifyWebhook } from "@clerk/nextjs/webhooks";
 import { NextResponse } from "next/server";
 
 // /api/webhooks/clerk: receives Clerk's organization.created,
-// organizationMembership.created and session.created webhooks. Clerk calls it
-// without a session: keep it public in the proxy (middleware before Next.js 16)
-// and never call auth() here.
-// verifyWebhook() checks the svix-id, svix-timestamp and svix-signature headers
-// against CLERK_WEBHOOK_SIGNING_SECRET (whsec_…) and refuses deliveries more
-// than 5 minutes old.
+// organizationMembership.created and session.created webhooks.
+// Public on purpose: Clerk calls it without a session, so a sign-in check
+// (auth() here, or a rule in the proxy, middleware before Next.js 16) would
+// turn every delivery away. verifyWebhook() protects it instead: it checks the
+// svix-id, svix-timestamp and svix-signature headers against
+// CLERK_WEBHOOK_SIGNING_SECRET (whsec_…) and refuses deliveries more than 5
+// minutes old.
 // Bad or missing signature: 400. Secret unset: 500. Verified: 200
 // {"received":true}; any other status makes Clerk retry the delivery.
 
