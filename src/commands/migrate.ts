@@ -6,7 +6,10 @@ import { CancelledError, CliError } from "../core/errors.js";
 import { readText } from "../core/files.js";
 import { planMigration, type MigrationPlan } from "../migrate/index.js";
 import { locateMiddleware } from "../next/middleware-file.js";
-import { detectProject } from "../project/detect.js";
+import { detectProject, type Project } from "../project/detect.js";
+import { clerkInstall, installCommandText } from "../project/install-command.js";
+import { CLERK_APIS, clerkSupport, clerkTarget } from "../clerk/api-versions.js";
+import { formatVersion } from "../core/version.js";
 import { listProtectableFiles, listServerFunctionFiles, nextConfigWithRewrites } from "../project/protected-files.js";
 import type { Ui, UiKind, UiStreams } from "../ui/index.js";
 import { isCI } from "./resolve-options.js";
@@ -59,10 +62,25 @@ async function planFromDisk(cwd: string, keepRules: boolean): Promise<{ plan: Mi
     keepRules,
     ...(rewrites ? { rewrites } : {}),
   });
+  const routeEdits = plan.routes.some((route) => route.migrated.length > 0);
+  if (routeEdits) refuseOldClerk(project);
   const formatted = await formatEditedFiles(plan.changes, project);
   const changes = formatted.changes.filter((c) => c.after !== c.before);
   const notes = [...plan.notes, ...formatted.failed.map((f) => ({ kind: "prettierFailed" as const, ...f }))];
   return { plan: { ...plan, changes, notes }, root: project.root };
+}
+
+/**
+ * The checks migrate writes test `isAuthenticated` in what `await auth()` returns: a project whose
+ * @clerk/nextjs lacks it (before 6.22.0) would answer 401 to every caller, so nothing is written.
+ */
+function refuseOldClerk(project: Project): void {
+  const support = clerkSupport(clerkTarget(project.clerk));
+  if (support.has("isAuthenticated")) return;
+  const has = formatVersion(support.target.version!);
+  throw new CliError("CLERK_TOO_OLD", `migrate writes checks on isAuthenticated (const { isAuthenticated } = await auth()), which came in @clerk/nextjs ${CLERK_APIS.isAuthenticated.since}; this project has ${has}.`, {
+    hint: `Nothing was written. Upgrade @clerk/nextjs to ^${CLERK_APIS.isAuthenticated.since} or later (${installCommandText(clerkInstall(project, `^${CLERK_APIS.isAuthenticated.since}`))}; before 6, npx @clerk/upgrade), then run migrate again.`,
+  });
 }
 
 function confirmationError(count: number): CliError {

@@ -60,10 +60,13 @@ export interface MiddlewareGate {
  * For a route that checks the session itself: does the middleware, as it will be, answer a
  * signed-out caller there first? (A webhook's or machine route's rules are the patcher's business.)
  */
-function gateOn(input: PlanInput, path: string, typescript: boolean, code: string, step: StepResult): MiddlewareGate | undefined {
+function gateOn(input: PlanInput, file: { path: string; kind: "proxy" | "middleware"; typescript: boolean }, code: string, step: StepResult): MiddlewareGate | undefined {
+  const { path, kind, typescript } = file;
   const { options } = input;
   if (options.style.middleware !== "clerk" || !input.routeGate) return undefined;
-  const gate: RouteGate | undefined = input.routeGate(code, { path, typescript, route: options.route });
+  const clerkMajor = clerkMajorOf(input.project.clerk.version);
+  const read = { kind, ...(clerkMajor === undefined ? {} : { clerkMajor }) };
+  const gate: RouteGate | undefined = input.routeGate(code, { path, typescript, route: options.route, read });
   if (!gate) return undefined;
   step.notes.push({ kind: "middlewareAnswersFirst", path, route: options.route.pattern, style: options.style.name, gate });
   return gate.kind === "protected" ? { path, rule: gate.rule } : undefined;
@@ -88,7 +91,7 @@ function planMiddlewareFile(input: PlanInput): StepResult & { gate?: MiddlewareG
   switch (result.status) {
     case "unchanged":
       step.unchanged.push(path);
-      step.gate = gateOn(input, path, typescript, location.existing.content, step);
+      step.gate = gateOn(input, location, location.existing.content, step);
       // The file's "unchanged" line says it all; only the warning that this tool cannot tell what
       // a non-Clerk middleware does is shown. The other reasons (already covered, not covered, no
       // rule) are the patcher's answer to "why unchanged", asserted by the fixtures' expected.txt.
@@ -98,7 +101,7 @@ function planMiddlewareFile(input: PlanInput): StepResult & { gate?: MiddlewareG
       // What changed in the user's own file, in one sentence: worth their review.
       step.notes.push(result.note);
       step.changes.push(fileChange(path, location.existing?.content ?? null, result.after));
-      step.gate = gateOn(input, path, typescript, result.after, step);
+      step.gate = gateOn(input, location, result.after, step);
       break;
     case "refused":
       // The reason names the file; the manual edit ends with how to go on without it (--no-middleware).

@@ -91,6 +91,18 @@ describe("migrate, run in-process", () => {
     ]);
   });
 
+  it("a @clerk/nextjs without isAuthenticated (before 6.22.0): CLERK_TOO_OLD, nothing written", async () => {
+    const dir = copy("positive");
+    const manifest = JSON.parse(read(dir, "package.json")) as { dependencies: Record<string, string> };
+    manifest.dependencies["@clerk/nextjs"] = "^6.9.9";
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2));
+    const hash = treeHash(dir);
+    const result = await migrate(dir, { yes: true });
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("which came in @clerk/nextjs 6.22.0; this project has 6.9.9");
+    expect(treeHash(dir)).toBe(hash);
+  });
+
   it("nothing to migrate without rules: exit 0, says so", async () => {
     const dir = copy("positive");
     writeFileSync(path.join(dir, "proxy.ts"), 'import { clerkMiddleware } from "@clerk/nextjs/server";\n\nexport default clerkMiddleware();\n');

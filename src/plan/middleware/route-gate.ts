@@ -5,7 +5,7 @@
 // the result and the route's comment say so. Loaded with the parser (plan.ts), only when a
 // middleware file exists.
 import { readSource } from "../../js/parse.js";
-import { readClerkRules, ruleVerdict } from "../../clerk/rules.js";
+import { type ReadOptions, readClerkRules, ruleVerdict } from "../../clerk/rules.js";
 import { coverage, readConfig, samplePaths } from "../../next/matcher.js";
 import type { RoutePath } from "../../next/route-path.js";
 
@@ -16,13 +16,13 @@ export type RouteGate =
   | { kind: "unknown"; why: string };
 
 /** The gate in `code` (the middleware as it will be) on `route`, if any. */
-export function routeGate(code: string, ctx: { path: string; typescript: boolean; route: RoutePath }): RouteGate | undefined {
+export function routeGate(code: string, ctx: { path: string; typescript: boolean; route: RoutePath; read?: ReadOptions }): RouteGate | undefined {
   const read = readSource(code, ctx.path, ctx.typescript);
   if (!read.ok) return undefined;
   const config = readConfig(read.source.ast);
   // A matcher that misses the route runs nothing there (the patch makes it cover the route).
   if (config.ok && !coverage(config.matcher, ctx.route).covered) return undefined;
-  const verdict = ruleVerdict(readClerkRules(read.source), samplePaths(ctx.route));
+  const verdict = ruleVerdict(readClerkRules(read.source, ctx.read), samplePaths(ctx.route));
   if (verdict.kind === "protected") return { kind: "protected", rule: verdict.rule };
   if (verdict.kind === "unknown") return { kind: "unknown", why: verdict.why };
   return undefined;
