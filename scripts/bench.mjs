@@ -38,7 +38,17 @@
 // tarball is then installed), `npm install <tgz>` into an empty temp project, and the apparent size
 // of every file below its node_modules (1 MB = 1,000,000 bytes).
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -118,7 +128,11 @@ function auditProject(count = AUDIT_ROUTES) {
   const sources = [];
   for (const style of readdirSync(routeSnapshots).sort()) {
     for (const file of readdirSync(path.join(routeSnapshots, style)).sort()) {
-      if (file.endsWith(".ts")) sources.push({ dynamic: file.includes("dynamic"), code: readFileSync(path.join(routeSnapshots, style, file), "utf8") });
+      if (file.endsWith(".ts"))
+        sources.push({
+          dynamic: file.includes("dynamic"),
+          code: readFileSync(path.join(routeSnapshots, style, file), "utf8"),
+        });
     }
   }
   for (let i = 0; i < count; i++) {
@@ -133,12 +147,22 @@ function auditProject(count = AUDIT_ROUTES) {
 /** A copy whose .env.local holds ENV_BYTES of comment lines and keys. */
 function bigEnvProject() {
   return freshProject((dir) => {
-    const line = "# padding padding padding padding padding padding padding padding padding padding\nSOME_KEY=some-value\n";
+    const line =
+      "# padding padding padding padding padding padding padding padding padding padding\nSOME_KEY=some-value\n";
     writeFileSync(path.join(dir, ".env.local"), line.repeat(Math.ceil(ENV_BYTES / line.length)));
   });
 }
 
-const generateArgs = (dir) => ["/api/projects/[id]", "--style", "userId", "--methods", "GET,PATCH", "--yes", "--cwd", dir];
+const generateArgs = (dir) => [
+  "/api/projects/[id]",
+  "--style",
+  "userId",
+  "--methods",
+  "GET,PATCH",
+  "--yes",
+  "--cwd",
+  dir,
+];
 
 // cliArgs() gives the CLI's arguments (null for bare node), extraEnv() any variables for that run;
 // statuses: the exit codes that count as a normal answer.
@@ -149,20 +173,53 @@ const commands = [
   { key: "version", label: "--version", cliArgs: () => ["--version"] },
   { key: "generate", label: "generate", cliArgs: () => generateArgs(freshProject()) },
   { key: "patch", label: "patch proxy.ts", cliArgs: () => generateArgs(freshProject(withClerkProxy)) },
-  { key: "patchCold", label: "patch, cold cache", cliArgs: () => generateArgs(freshProject(withClerkProxy)), extraEnv: coldCache },
+  {
+    key: "patchCold",
+    label: "patch, cold cache",
+    cliArgs: () => generateArgs(freshProject(withClerkProxy)),
+    extraEnv: coldCache,
+  },
   { key: "generateOff", label: "generate, cache off", cliArgs: () => generateArgs(freshProject()), extraEnv: cacheOff },
-  { key: "patchOff", label: "patch, cache off", cliArgs: () => generateArgs(freshProject(withClerkProxy)), extraEnv: cacheOff },
-  { key: "audit", label: `audit ${AUDIT_ROUTES} routes`, cliArgs: () => ["audit", "--cwd", auditDir], statuses: [0, 1] },
+  {
+    key: "patchOff",
+    label: "patch, cache off",
+    cliArgs: () => generateArgs(freshProject(withClerkProxy)),
+    extraEnv: cacheOff,
+  },
+  {
+    key: "audit",
+    label: `audit ${AUDIT_ROUTES} routes`,
+    cliArgs: () => ["audit", "--cwd", auditDir],
+    statuses: [0, 1],
+  },
 ];
 let auditBigDir;
-const auditBigCommand = { key: "auditBig", label: `audit ${AUDIT_BIG_ROUTES} routes`, cliArgs: () => ["audit", "--cwd", auditBigDir], statuses: [0, 1] };
-const envCommand = { key: "env", label: "env file 50 MB", cliArgs: () => generateArgs(bigEnvProject()), statuses: [0, 1] };
+const auditBigCommand = {
+  key: "auditBig",
+  label: `audit ${AUDIT_BIG_ROUTES} routes`,
+  cliArgs: () => ["audit", "--cwd", auditBigDir],
+  statuses: [0, 1],
+};
+const envCommand = {
+  key: "env",
+  label: "env file 50 MB",
+  cliArgs: () => generateArgs(bigEnvProject()),
+  statuses: [0, 1],
+};
 
 function run(file, args, { statuses = [0], ...options } = {}) {
-  const result = spawnSync(file, args, { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, ...options });
+  const result = spawnSync(file, args, {
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+    ...options,
+  });
   if (result.error || !statuses.includes(result.status)) {
     const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().slice(0, 2000);
-    throw new Error(`${file} ${args.join(" ")} failed (${result.error?.message ?? `exit ${result.status}`})\n${output}`);
+    throw new Error(
+      `${file} ${args.join(" ")} failed (${result.error?.message ?? `exit ${result.status}`})\n${output}`,
+    );
   }
   return result;
 }
@@ -217,11 +274,25 @@ function measureOnce(command, viaGnuTime) {
   const start = process.hrtime.bigint();
   if (viaGnuTime) {
     const { stderr, status } = run("/usr/bin/time", ["-f", "%M", process.execPath, ...nodeArgs(cliArgs)], options);
-    return { kib: Number(stderr.trim().split("\n").at(-1)), ms: Number(process.hrtime.bigint() - start) / 1e6, status, stderr };
+    return {
+      kib: Number(stderr.trim().split("\n").at(-1)),
+      ms: Number(process.hrtime.bigint() - start) / 1e6,
+      status,
+      stderr,
+    };
   }
-  options.env = { ...options.env, CCR_BENCH_ARGS: JSON.stringify(cliArgs), CCR_BENCH_CLI: pathToFileURL(path.join(root, "dist/cli.js")).href };
+  options.env = {
+    ...options.env,
+    CCR_BENCH_ARGS: JSON.stringify(cliArgs),
+    CCR_BENCH_CLI: pathToFileURL(path.join(root, "dist/cli.js")).href,
+  };
   const { stderr, status } = run(process.execPath, ["--input-type=module", "-e", WRAPPER], options);
-  return { kib: Number(/maxrss=(\d+)/.exec(stderr)[1]), ms: Number(process.hrtime.bigint() - start) / 1e6, status, stderr };
+  return {
+    kib: Number(/maxrss=(\d+)/.exec(stderr)[1]),
+    ms: Number(process.hrtime.bigint() - start) / 1e6,
+    status,
+    stderr,
+  };
 }
 
 function stats(values) {
@@ -256,8 +327,15 @@ function packAndInstall() {
   const [info] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: root }).stdout);
   // A package.json of its own keeps npm from looking for a project further up the tree.
   writeFileSync(path.join(consumer, "package.json"), '{ "name": "ccr-bench-consumer", "private": true }\n');
-  run("npm", ["install", path.join(packDir, info.filename), "--no-audit", "--no-fund", "--prefer-offline"], { cwd: consumer });
-  return { tarball: info.size, unpacked: info.unpackedSize, entries: info.entryCount, installed: treeSize(path.join(consumer, "node_modules")) };
+  run("npm", ["install", path.join(packDir, info.filename), "--no-audit", "--no-fund", "--prefer-offline"], {
+    cwd: consumer,
+  });
+  return {
+    tarball: info.size,
+    unpacked: info.unpackedSize,
+    entries: info.entryCount,
+    installed: treeSize(path.join(consumer, "node_modules")),
+  };
 }
 
 const ms = (value) => `${value.toFixed(1)} ms`.padStart(10);
@@ -267,11 +345,18 @@ const verdict = (ok, text) => console.log(`  ${ok ? "ok  " : "MISS"}  ${text}`);
 
 try {
   const cpus = os.cpus();
-  const load = () => os.loadavg().map((value) => value.toFixed(2)).join(" ");
-  console.log(`Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`);
+  const load = () =>
+    os
+      .loadavg()
+      .map((value) => value.toFixed(2))
+      .join(" ");
+  console.log(
+    `Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`,
+  );
   console.log(`Load average at start: ${load()}`);
   // Other work on the machine adds the same wait to every spawn, which pulls every ratio toward 1×.
-  if (os.loadavg()[0] > cpus.length) console.log("Warning: the machine is busy (load above the core count); the ratios below read low.");
+  if (os.loadavg()[0] > cpus.length)
+    console.log("Warning: the machine is busy (load above the core count); the ratios below read low.");
   auditDir = auditProject();
   console.log(`Timing ${runs} runs of each command, round-robin after ${WARMUP_ROUNDS} warm-up rounds…`);
 
@@ -289,7 +374,9 @@ try {
   }
   const loadAfterTiming = load();
   // A refused folder (see the note at the top) would make every "warm" row a run without a cache.
-  const warmFiles = existsSync(warmCache) ? readdirSync(warmCache, { withFileTypes: true, recursive: true }).filter((entry) => entry.isFile()) : [];
+  const warmFiles = existsSync(warmCache)
+    ? readdirSync(warmCache, { withFileTypes: true, recursive: true }).filter((entry) => entry.isFile())
+    : [];
   if (warmFiles.length === 0) {
     console.log(`Warning: the CLI wrote no code cache to ${warmCache} (refused?): the warm rows ran without one.`);
   }
@@ -297,7 +384,8 @@ try {
   const viaGnuTime = gnuTimeWorks();
   const peaks = Object.fromEntries(commands.map((command) => [command.key, 0]));
   for (let round = 0; round < MEMORY_RUNS; round++) {
-    for (const command of commands) peaks[command.key] = Math.max(peaks[command.key], measureOnce(command, viaGnuTime).kib);
+    for (const command of commands)
+      peaks[command.key] = Math.max(peaks[command.key], measureOnce(command, viaGnuTime).kib);
   }
 
   console.log(`Running the ${auditBigCommand.label} row ${AUDIT_BIG_RUNS} times…`);
@@ -309,7 +397,14 @@ try {
   console.log(`Running the ${envCommand.label} row ${ENV_RUNS} times…`);
   const envRuns = [];
   for (let i = 0; i < ENV_RUNS; i++) envRuns.push(measureOnce(envCommand, viaGnuTime));
-  const envOutcome = envRuns[0].status === 0 ? "appended to" : `refused (exit ${envRuns[0].status}: ${envRuns[0].stderr.split("\n").find((line) => line.trim() !== "")?.trim().slice(0, 80)})`;
+  const envOutcome =
+    envRuns[0].status === 0
+      ? "appended to"
+      : `refused (exit ${envRuns[0].status}: ${envRuns[0].stderr
+          .split("\n")
+          .find((line) => line.trim() !== "")
+          ?.trim()
+          .slice(0, 80)})`;
 
   console.log("Packing and installing the tarball…");
   const size = packAndInstall();
@@ -317,17 +412,27 @@ try {
   const s = Object.fromEntries(commands.map((command) => [command.key, stats(times[command.key])]));
   const ratio = (key) => s[key].median / s.node.median;
   const cpu = Object.fromEntries(commands.map((command) => [command.key, stats(cpuTimes[command.key]).median]));
-  console.log(`\n  ${"command".padEnd(20)}${"median".padStart(10)}${"min".padStart(10)}${"p90".padStart(10)}  × node${"CPU".padStart(10)}  × node   max RSS`);
+  console.log(
+    `\n  ${"command".padEnd(20)}${"median".padStart(10)}${"min".padStart(10)}${"p90".padStart(10)}  × node${"CPU".padStart(10)}  × node   max RSS`,
+  );
   for (const { key, label } of commands) {
-    console.log(`  ${label.padEnd(20)}${ms(s[key].median)}${ms(s[key].min)}${ms(s[key].p90)}  ${ratio(key).toFixed(2).padStart(5)}×${ms(cpu[key])}  ${(cpu[key] / cpu.node).toFixed(2).padStart(5)}×  ${MiB(peaks[key]).padStart(8)}`);
+    console.log(
+      `  ${label.padEnd(20)}${ms(s[key].median)}${ms(s[key].min)}${ms(s[key].p90)}  ${ratio(key).toFixed(2).padStart(5)}×${ms(cpu[key])}  ${(cpu[key] / cpu.node).toFixed(2).padStart(5)}×  ${MiB(peaks[key]).padStart(8)}`,
+    );
   }
   const auditBigStats = stats(auditBigRuns.map((result) => result.ms));
   const auditBigPeak = Math.max(...auditBigRuns.map((result) => result.kib));
-  console.log(`  ${auditBigCommand.label.padEnd(20)}${ms(auditBigStats.median)}${ms(auditBigStats.min)}${ms(auditBigStats.median)}      —  ${MiB(auditBigPeak).padStart(8)}  (${AUDIT_BIG_RUNS} runs)`);
+  console.log(
+    `  ${auditBigCommand.label.padEnd(20)}${ms(auditBigStats.median)}${ms(auditBigStats.min)}${ms(auditBigStats.median)}      —  ${MiB(auditBigPeak).padStart(8)}  (${AUDIT_BIG_RUNS} runs)`,
+  );
   const envStats = stats(envRuns.map((result) => result.ms));
   const envPeak = Math.max(...envRuns.map((result) => result.kib));
-  console.log(`  ${envCommand.label.padEnd(20)}${ms(envStats.median)}${ms(envStats.min)}${ms(envStats.median)}      —         —       —  ${MiB(envPeak).padStart(8)}  (${ENV_RUNS} runs; the file was ${envOutcome})`);
-  console.log(`  (CPU: median user + system time of the timed runs; max RSS: highest of ${MEMORY_RUNS} runs, ${viaGnuTime ? "/usr/bin/time -f %M" : "in-process wrapper, process.resourceUsage().maxRSS"}; load average after timing: ${loadAfterTiming})`);
+  console.log(
+    `  ${envCommand.label.padEnd(20)}${ms(envStats.median)}${ms(envStats.min)}${ms(envStats.median)}      —         —       —  ${MiB(envPeak).padStart(8)}  (${ENV_RUNS} runs; the file was ${envOutcome})`,
+  );
+  console.log(
+    `  (CPU: median user + system time of the timed runs; max RSS: highest of ${MEMORY_RUNS} runs, ${viaGnuTime ? "/usr/bin/time -f %M" : "in-process wrapper, process.resourceUsage().maxRSS"}; load average after timing: ${loadAfterTiming})`,
+  );
 
   const dist = [];
   const walk = (dir) => {
@@ -339,23 +444,50 @@ try {
   };
   walk(path.join(root, "dist"));
   dist.sort((a, b) => b[1] - a[1]);
-  console.log(`\n  tarball ${kB(size.tarball)} (${size.entries} files, ${kB(size.unpacked)} unpacked); installed node_modules ${kB(size.installed.bytes)} (${kB(size.installed.disk)} on disk)`);
-  console.log(`  dist/: ${dist.slice(0, 8).map(([file, bytes]) => `${file} ${kB(bytes)}`).join(", ")}${dist.length > 8 ? `, and ${dist.length - 8} files of ${kB(dist.slice(8).reduce((sum, [, bytes]) => sum + bytes, 0))}` : ""}`);
+  console.log(
+    `\n  tarball ${kB(size.tarball)} (${size.entries} files, ${kB(size.unpacked)} unpacked); installed node_modules ${kB(size.installed.bytes)} (${kB(size.installed.disk)} on disk)`,
+  );
+  console.log(
+    `  dist/: ${dist
+      .slice(0, 8)
+      .map(([file, bytes]) => `${file} ${kB(bytes)}`)
+      .join(
+        ", ",
+      )}${dist.length > 8 ? `, and ${dist.length - 8} files of ${kB(dist.slice(8).reduce((sum, [, bytes]) => sum + bytes, 0))}` : ""}`,
+  );
 
   console.log("\nGoals:");
   for (const key of ["help", "version", "generate", "patch"]) {
     const label = commands.find((command) => command.key === key).label;
     verdict(ratio(key) <= GOALS[key], `${label} median ${ratio(key).toFixed(2)}× bare node (goal ≤ ${GOALS[key]}×)`);
   }
-  verdict(s.audit.median <= GOALS.auditMs, `audit of ${AUDIT_ROUTES} routes median ${s.audit.median.toFixed(0)} ms (goal ≤ ${GOALS.auditMs} ms)`);
-  verdict(auditBigStats.median <= GOALS.auditBigMs, `audit of ${AUDIT_BIG_ROUTES} routes median ${auditBigStats.median.toFixed(0)} ms (goal ≤ ${GOALS.auditBigMs} ms)`);
-  verdict(auditBigPeak / 1024 <= GOALS.auditBigPeakMiB, `peak memory of the audit of ${AUDIT_BIG_ROUTES} routes ${MiB(auditBigPeak)} (goal ≤ ${GOALS.auditBigPeakMiB} MiB)`);
+  verdict(
+    s.audit.median <= GOALS.auditMs,
+    `audit of ${AUDIT_ROUTES} routes median ${s.audit.median.toFixed(0)} ms (goal ≤ ${GOALS.auditMs} ms)`,
+  );
+  verdict(
+    auditBigStats.median <= GOALS.auditBigMs,
+    `audit of ${AUDIT_BIG_ROUTES} routes median ${auditBigStats.median.toFixed(0)} ms (goal ≤ ${GOALS.auditBigMs} ms)`,
+  );
+  verdict(
+    auditBigPeak / 1024 <= GOALS.auditBigPeakMiB,
+    `peak memory of the audit of ${AUDIT_BIG_ROUTES} routes ${MiB(auditBigPeak)} (goal ≤ ${GOALS.auditBigPeakMiB} MiB)`,
+  );
   for (const { key, label } of commands.filter((command) => command.key !== "node")) {
-    verdict(peaks[key] / 1024 <= GOALS.peakMiB, `peak memory of ${label} ${MiB(peaks[key])} (goal ≤ ${GOALS.peakMiB} MiB)`);
+    verdict(
+      peaks[key] / 1024 <= GOALS.peakMiB,
+      `peak memory of ${label} ${MiB(peaks[key])} (goal ≤ ${GOALS.peakMiB} MiB)`,
+    );
   }
   const refusedQuickly = envRuns[0].status !== 0 && envStats.median <= 1000;
-  verdict(refusedQuickly || envPeak / 1024 <= GOALS.envPeakMiB, `env file 50 MB: ${envOutcome} in ${envStats.median.toFixed(0)} ms, peak ${MiB(envPeak)} (goal: refused within 1 s, or ≤ ${GOALS.envPeakMiB} MiB)`);
-  verdict(size.installed.bytes <= GOALS.installedBytes, `installed size ${(size.installed.bytes / 1e6).toFixed(2)} MB (goal ≤ ${GOALS.installedBytes / 1e6} MB)`);
+  verdict(
+    refusedQuickly || envPeak / 1024 <= GOALS.envPeakMiB,
+    `env file 50 MB: ${envOutcome} in ${envStats.median.toFixed(0)} ms, peak ${MiB(envPeak)} (goal: refused within 1 s, or ≤ ${GOALS.envPeakMiB} MiB)`,
+  );
+  verdict(
+    size.installed.bytes <= GOALS.installedBytes,
+    `installed size ${(size.installed.bytes / 1e6).toFixed(2)} MB (goal ≤ ${GOALS.installedBytes / 1e6} MB)`,
+  );
 } finally {
   cleanup();
 }

@@ -43,7 +43,7 @@ function precompiledTemplatesModule() {
     "};",
     "export function getTemplate(name) {",
     "  const template = templates[name];",
-    '  if (!template) throw new Error(`No template named ${name}`);',
+    "  if (!template) throw new Error(`No template named ${name}`);",
     "  return template;",
     "}",
   ].join("\n");
@@ -52,7 +52,10 @@ function precompiledTemplatesModule() {
 const precompiledTemplates = {
   name: "precompiled-templates",
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /render\/templates\.js$/ }, () => ({ path: "templates", namespace: "precompiled" }));
+    pluginBuild.onResolve({ filter: /render\/templates\.js$/ }, () => ({
+      path: "templates",
+      namespace: "precompiled",
+    }));
     pluginBuild.onLoad({ filter: /.*/, namespace: "precompiled" }, () => ({
       contents: precompiledTemplatesModule(),
       resolveDir: root,
@@ -96,11 +99,16 @@ const lazyBuiltins = {
   name: "lazy-builtins",
   setup(pluginBuild) {
     const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join("|")})$`);
-    pluginBuild.onResolve({ filter, namespace: "file" }, (args) => ({ path: args.path.replace(/^node:/, ""), namespace: "lazy-builtin" }));
+    pluginBuild.onResolve({ filter, namespace: "file" }, (args) => ({
+      path: args.path.replace(/^node:/, ""),
+      namespace: "lazy-builtin",
+    }));
     pluginBuild.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, async (args) => {
       const real = await import(`node:${args.path}`);
       // Functions only (no classes: `new` and instanceof would need the real module).
-      const names = Object.keys(real).filter((name) => name !== "default" && typeof real[name] === "function" && /^[a-z]\w*$/.test(name));
+      const names = Object.keys(real).filter(
+        (name) => name !== "default" && typeof real[name] === "function" && /^[a-z]\w*$/.test(name),
+      );
       return {
         contents: [
           "let real;",
@@ -135,7 +143,9 @@ const routedImport = {
   setup(pluginBuild) {
     pluginBuild.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
       const code = readFileSync(args.path, "utf8");
-      return code.search(DYNAMIC_IMPORT) !== -1 ? { contents: code.replace(DYNAMIC_IMPORT, "__ccrImport("), loader: "ts" } : undefined;
+      return code.search(DYNAMIC_IMPORT) !== -1
+        ? { contents: code.replace(DYNAMIC_IMPORT, "__ccrImport("), loader: "ts" }
+        : undefined;
     });
   },
 };
@@ -144,15 +154,34 @@ const helpText = await renderHelp();
 const dist = path.join(root, "dist");
 rmSync(dist, { recursive: true, force: true });
 const defines = { __VERSION__: JSON.stringify(version), __HELP__: JSON.stringify(helpText) };
-const common = { bundle: true, format: "cjs", platform: "node", target: "node20", minify: true, legalComments: "linked", logLevel: "warning" };
+const common = {
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  legalComments: "linked",
+  logLevel: "warning",
+};
 
 // The app: one CommonJS file (its lazily imported parts are initialised on first use).
-await build({ ...common, entryPoints: [path.join(root, "src/entry/main.ts")], outfile: path.join(dist, "app.cjs"), define: defines, plugins: [precompiledTemplates, externalParser, lazyBuiltins, routedImport] });
+await build({
+  ...common,
+  entryPoints: [path.join(root, "src/entry/main.ts")],
+  outfile: path.join(dist, "app.cjs"),
+  define: defines,
+  plugins: [precompiledTemplates, externalParser, lazyBuiltins, routedImport],
+});
 const app = readFileSync(path.join(dist, "app.cjs"), "utf8");
 // A call, not text: `import("next/server").NextRequest` in a generated JSDoc type starts a string.
-if (/(?<![`"'\w.$])import\(/.test(app)) throw new Error("dist/app.cjs calls import(), which vm-compiled code cannot do: route it through __ccrImport");
+if (/(?<![`"'\w.$])import\(/.test(app))
+  throw new Error("dist/app.cjs calls import(), which vm-compiled code cannot do: route it through __ccrImport");
 // @babel/parser, alone.
-await build({ ...common, entryPoints: [path.join(root, "node_modules/@babel/parser/lib/index.js")], outfile: path.join(dist, "babel-parser.cjs") });
+await build({
+  ...common,
+  entryPoints: [path.join(root, "node_modules/@babel/parser/lib/index.js")],
+  outfile: path.join(dist, "babel-parser.cjs"),
+});
 // code-cache.ts reads them as latin1, the cheapest decoding: ASCII only. esbuild escapes non-ASCII
 // text except in regular expression literals; \uXXXX means the same there (and everywhere else).
 for (const file of ["app.cjs", "babel-parser.cjs"]) {
@@ -161,8 +190,19 @@ for (const file of ["app.cjs", "babel-parser.cjs"]) {
   if (ascii !== code) writeFileSync(path.join(dist, file), ascii);
 }
 // The loader (code cache) and the bin's entry.
-await build({ ...common, entryPoints: [path.join(root, "src/entry/loader.ts")], outfile: path.join(dist, "loader.cjs"), define: defines });
-await build({ ...common, entryPoints: [path.join(root, "src/entry/boot.ts")], outfile: path.join(dist, "boot.cjs"), define: defines, external: ["./loader.cjs"] });
+await build({
+  ...common,
+  entryPoints: [path.join(root, "src/entry/loader.ts")],
+  outfile: path.join(dist, "loader.cjs"),
+  define: defines,
+});
+await build({
+  ...common,
+  entryPoints: [path.join(root, "src/entry/boot.ts")],
+  outfile: path.join(dist, "boot.cjs"),
+  define: defines,
+  external: ["./loader.cjs"],
+});
 // The ES module entry for in-process callers: import { main } from "create-clerk-route/dist/cli.js".
 writeFileSync(
   path.join(dist, "cli.js"),

@@ -13,7 +13,10 @@ cpSync(path.join(root, "test/fixtures/projects/app-ts"), project, { recursive: t
 
 const interactive = process.stdin.isTTY && process.stdout.isTTY && !process.env.CI;
 const args = process.argv.slice(2);
-const flags = args.length > 0 || interactive ? args : ["/api/projects/[id]", "--style", "userId", "--methods", "GET,PATCH", "--yes"];
+const flags =
+  args.length > 0 || interactive
+    ? args
+    : ["/api/projects/[id]", "--style", "userId", "--methods", "GET,PATCH", "--yes"];
 console.log(`$ create-clerk-route ${flags.join(" ")}   (in ${project})\n`);
 const result = spawnSync(process.execPath, [path.join(root, "bin/create-clerk-route.js"), ...flags, "--cwd", project], {
   stdio: "inherit",

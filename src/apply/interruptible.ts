@@ -25,7 +25,11 @@ export interface InterruptibleOptions {
  * microseconds is dropped by Node when its last listener goes; one after that ends the process
  * the default way, with the files written.
  */
-export async function applyInterruptibly(root: string, changes: FileChange[], options: InterruptibleOptions = {}): Promise<void> {
+export async function applyInterruptibly(
+  root: string,
+  changes: FileChange[],
+  options: InterruptibleOptions = {},
+): Promise<void> {
   const signals = options.signals ?? process;
   const hooks = options.hooks;
   let exitCode: number | undefined;

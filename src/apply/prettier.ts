@@ -10,7 +10,6 @@ import { isCodeFile } from "../next/conventions.js";
 // project's own prettier and config. Otherwise the templates' create-next-app style stays.
 // This tool never adds a formatter to the user's project.
 
-
 interface Prettier {
   format(source: string, options: Record<string, unknown>): Promise<string> | string;
   resolveConfig(file: string): Promise<Record<string, unknown> | null>;
@@ -66,7 +65,10 @@ export async function formatWithProjectPrettier(plan: Plan, project: Project, ge
  * that prettier writes, so the only bytes prettier changes are in the inserted code. A file that
  * was not prettier-formatted keeps every byte the user wrote.
  */
-export async function formatEditedFiles(changes: FileChange[], project: Project): Promise<{ changes: FileChange[]; failed: Array<{ path: string; reason: string }> }> {
+export async function formatEditedFiles(
+  changes: FileChange[],
+  project: Project,
+): Promise<{ changes: FileChange[]; failed: Array<{ path: string; reason: string }> }> {
   if (!project.hasPrettier) return { changes, failed: [] };
   const prettier = await loadProjectPrettier(project.root);
   if (!prettier) return { changes, failed: [] };

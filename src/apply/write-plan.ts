@@ -37,9 +37,13 @@ export const LOCK_FILE = ".create-clerk-route.lock";
 export const TAKEOVER_FILE = `${LOCK_FILE}.takeover`;
 
 function changedError(change: FileChange): CliError {
-  return new CliError("FILE_CHANGED", `${change.path} changed on disk while this run was planning; nothing was written.`, {
-    hint: "Another program or run changed it: run the command again.",
-  });
+  return new CliError(
+    "FILE_CHANGED",
+    `${change.path} changed on disk while this run was planning; nothing was written.`,
+    {
+      hint: "Another program or run changed it: run the command again.",
+    },
+  );
 }
 
 /** Refuses to write a file that changed since the plan read it, or that is not a plain file inside the project. */
@@ -65,9 +69,13 @@ function isAlive(pid: number): boolean {
 }
 
 function lockedError(holder: string, file = LOCK_FILE): CliError {
-  return new CliError("PROJECT_LOCKED", `Another run is changing this project (${file} is held by ${holder}); nothing was written.`, {
-    hint: `Wait for it to finish and run again. If no other create-clerk-route is running, delete ${file}.`,
-  });
+  return new CliError(
+    "PROJECT_LOCKED",
+    `Another run is changing this project (${file} is held by ${holder}); nothing was written.`,
+    {
+      hint: `Wait for it to finish and run again. If no other create-clerk-route is running, delete ${file}.`,
+    },
+  );
 }
 
 /** Creates `file` with O_EXCL holding this PID: false when it already exists. */
@@ -78,9 +86,13 @@ function createExclusive(file: string, name: string): boolean {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EEXIST") return false;
-    throw new CliError("WRITE_FAILED", `Could not create ${name} in the project (${code ?? String(error)}); nothing was written.`, {
-      hint: "Check the project folder's permissions and free disk space, then run again.",
-    });
+    throw new CliError(
+      "WRITE_FAILED",
+      `Could not create ${name} in the project (${code ?? String(error)}); nothing was written.`,
+      {
+        hint: "Check the project folder's permissions and free disk space, then run again.",
+      },
+    );
   }
   try {
     writeSync(fd, `${process.pid}\n`);
@@ -99,12 +111,17 @@ function readLock(file: string, name: string): string | undefined {
   const stat = lstatSync(file, { throwIfNoEntry: false });
   if (stat === undefined) return undefined;
   const notOurs = (found: Stats) =>
-    notAFile(name, found, `It is not a lock of this tool's (that is a regular file holding a PID): delete ${name} and run again.`);
+    notAFile(
+      name,
+      found,
+      `It is not a lock of this tool's (that is a regular file holding a PID): delete ${name} and run again.`,
+    );
   if (!stat.isFile()) throw notOurs(stat);
   try {
     return readText(file, name) ?? undefined;
   } catch (error) {
-    if (error instanceof CliError && error.code === "NOT_A_FILE") throw notOurs(lstatSync(file, { throwIfNoEntry: false }) ?? stat);
+    if (error instanceof CliError && error.code === "NOT_A_FILE")
+      throw notOurs(lstatSync(file, { throwIfNoEntry: false }) ?? stat);
     if (error instanceof CliError) throw error;
     return undefined;
   }
@@ -178,7 +195,13 @@ async function ensureFolders(root: string, file: string, created: string[], hook
  * power cut), git ignores a leftover, so the secret key can never be committed by `git add .`.
  * An existing file keeps its mode, owner and group.
  */
-async function writeAtomically(root: string, file: string, content: string, hooks: ApplyHooks, change: FileChange): Promise<void> {
+async function writeAtomically(
+  root: string,
+  file: string,
+  content: string,
+  hooks: ApplyHooks,
+  change: FileChange,
+): Promise<void> {
   const folder = path.join(path.dirname(file), `.create-clerk-route-${randomBytes(4).toString("hex")}.tmp`);
   // Not named like the target: a running `next dev` must not see a second route.ts for a moment.
   const temporary = path.join(folder, `${path.basename(file)}.tmp`);

@@ -59,9 +59,11 @@ export interface ClassifyOptions {
 }
 
 const PUBLIC_MARKER = /\/\/\s*clerk-audit:\s*public\b/;
-const PROTECT_NOT_AWAITED = "auth.protect() is not awaited: with @clerk/nextjs 6 and later it returns a promise, and a rejection nobody awaits blocks nothing";
+const PROTECT_NOT_AWAITED =
+  "auth.protect() is not awaited: with @clerk/nextjs 6 and later it returns a promise, and a rejection nobody awaits blocks nothing";
 
-type End = { kind: "guard"; sources: Source[] } | { kind: "refusal" } | { kind: "answer" } | { kind: "unknown"; why: string };
+type End =
+  { kind: "guard"; sources: Source[] } | { kind: "refusal" } | { kind: "answer" } | { kind: "unknown"; why: string };
 
 /** Which kind of check a set of guards is. */
 function kindOf(sources: Source[]): Protection {
@@ -74,7 +76,9 @@ function kindOf(sources: Source[]): Protection {
 }
 
 /** A classifier for one project: helper modules are parsed once for all its route files. */
-export function createClassifier(options: ClassifyOptions): (code: string, path: string, router?: "app" | "pages") => RouteFileFacts {
+export function createClassifier(
+  options: ClassifyOptions,
+): (code: string, path: string, router?: "app" | "pages") => RouteFileFacts {
   const modules = new Modules(options.resolve);
   const clerkMajor = options.clerkMajor || 7;
   let ctx = newContext(clerkMajor);
@@ -85,7 +89,12 @@ export function createClassifier(options: ClassifyOptions): (code: string, path:
     const markedPublic = PUBLIC_MARKER.test(code);
     const module = modules.load(path, code);
     if (!(module instanceof LoadedModule)) return { handlers: [], markedPublic, parseError: module };
-    const names = router === "pages" ? ["default"] : HANDLER_METHODS.filter((method) => module.exports.some((e) => e.name === method) || module.exports.some((e) => e.name === "*"));
+    const names =
+      router === "pages"
+        ? ["default"]
+        : HANDLER_METHODS.filter(
+            (method) => module.exports.some((e) => e.name === method) || module.exports.some((e) => e.name === "*"),
+          );
     const handlers: HandlerFacts[] = [];
     for (const name of names) {
       ctx = newContext(clerkMajor);
@@ -108,7 +117,9 @@ export function createClassifier(options: ClassifyOptions): (code: string, path:
   };
 }
 
-function newContext(clerkMajor: number): InterpreterContext & { needs: boolean; called: boolean; checks: string[]; notAwaited: boolean } {
+function newContext(
+  clerkMajor: number,
+): InterpreterContext & { needs: boolean; called: boolean; checks: string[]; notAwaited: boolean } {
   const ctx = {
     clerkMajor,
     steps: 0,
@@ -146,11 +157,19 @@ function visitAll(node: Node, fn: (node: Node) => void): void {
   fn(node);
   const record = node as unknown as Record<string, unknown>;
   for (const key in record) {
-    if (key === "loc" || key === "extra" || key === "leadingComments" || key === "trailingComments" || key === "innerComments") continue;
+    if (
+      key === "loc" ||
+      key === "extra" ||
+      key === "leadingComments" ||
+      key === "trailingComments" ||
+      key === "innerComments"
+    )
+      continue;
     const value = record[key];
     if (!value || typeof value !== "object") continue;
     if (Array.isArray(value)) {
-      for (const child of value) if (child && typeof child === "object" && typeof (child as Node).type === "string") visitAll(child as Node, fn);
+      for (const child of value)
+        if (child && typeof child === "object" && typeof (child as Node).type === "string") visitAll(child as Node, fn);
     } else if (typeof (value as Node).type === "string") {
       visitAll(value as Node, fn);
     }
@@ -159,14 +178,25 @@ function visitAll(node: Node, fn: (node: Node) => void): void {
 
 type Judged = Omit<HandlerFacts, "method" | "line">;
 
-function judge(value: Value, node: Node | undefined, module: LoadedModule, router: "app" | "pages", interpreter: Interpreter, context: () => ReturnType<typeof newContext>): Judged {
+function judge(
+  value: Value,
+  node: Node | undefined,
+  module: LoadedModule,
+  router: "app" | "pages",
+  interpreter: Interpreter,
+  context: () => ReturnType<typeof newContext>,
+): Judged {
   const unknown = (why: string): Judged => ({ protection: "unknown", checks: [], needsMiddleware: true, note: why });
-  if (value.k === "native" && value.name === "verified") return { protection: "webhook", checks: [], needsMiddleware: false };
+  if (value.k === "native" && value.name === "verified")
+    return { protection: "webhook", checks: [], needsMiddleware: false };
   if (value.k === "opaque") return unknown(value.why);
   if (value.k !== "fn") return unknown(describeTarget(value, node, module));
   const ctx = context();
   const st: State = { store: new Map(), forced: [] };
-  const args: Value[] = router === "pages" ? [obj({}, [], { k: "request", taint: [] }), pagesResponse(undefined)] : [{ k: "request", taint: [] }, obj({ params: { k: "request", taint: [] } }, [], UNKNOWN)];
+  const args: Value[] =
+    router === "pages"
+      ? [obj({}, [], { k: "request", taint: [] }), pagesResponse(undefined)]
+      : [{ k: "request", taint: [] }, obj({ params: { k: "request", taint: [] } }, [], UNKNOWN)];
   let ends: End[];
   try {
     ends = interpreter.runFunction(value, args, st).map((end) => endOf(end, router));
@@ -174,7 +204,10 @@ function judge(value: Value, node: Node | undefined, module: LoadedModule, route
     if (error instanceof TooComplex) return unknown("too many paths to follow");
     return unknown(`this reader failed on it (${(error as Error).message})`);
   }
-  const base = { checks: [...new Set([...writtenChecks(value.fn, module), ...ctx.checks])], needsMiddleware: ctx.needs };
+  const base = {
+    checks: [...new Set([...writtenChecks(value.fn, module), ...ctx.checks])],
+    needsMiddleware: ctx.needs,
+  };
   const answers = ends.some((end) => end.kind === "answer");
   const via = ctx.via ? `via ${ctx.via}` : undefined;
   if (answers) {
@@ -188,7 +221,11 @@ function judge(value: Value, node: Node | undefined, module: LoadedModule, route
     const protection = kindOf(guards.reduce<Source[]>((acc, g) => union(acc, g.sources), []));
     return { ...base, protection, ...(via ? { note: via } : {}) };
   }
-  return { ...base, protection: ctx.called ? "unchecked" : "none", ...(ctx.notAwaited ? { note: PROTECT_NOT_AWAITED } : {}) };
+  return {
+    ...base,
+    protection: ctx.called ? "unchecked" : "none",
+    ...(ctx.notAwaited ? { note: PROTECT_NOT_AWAITED } : {}),
+  };
 }
 
 /** has({ … }) and auth.protect({ … }) arguments as written in the handler (also where a signed-out caller never gets to them). */
@@ -197,9 +234,15 @@ function writtenChecks(fn: Node, module: LoadedModule): string[] {
   // Most handlers write neither: skip the walk (the text of the module says so).
   if (!module.code.includes("has(") && !module.code.includes("protect(")) return found;
   visitAll(fn, (node) => {
-    if (node.type !== "CallExpression" || !node.arguments[0] || node.arguments[0].type === "ArrowFunctionExpression") return;
+    if (node.type !== "CallExpression" || !node.arguments[0] || node.arguments[0].type === "ArrowFunctionExpression")
+      return;
     const callee = node.callee;
-    const name = callee.type === "Identifier" ? callee.name : callee.type === "MemberExpression" && callee.property.type === "Identifier" ? callee.property.name : undefined;
+    const name =
+      callee.type === "Identifier"
+        ? callee.name
+        : callee.type === "MemberExpression" && callee.property.type === "Identifier"
+          ? callee.property.name
+          : undefined;
     if (name === "has" || (name === "protect" && callee.type === "MemberExpression")) {
       const argument = node.arguments[0];
       found.push(module.code.slice(argument.start ?? 0, argument.end ?? 0));
@@ -210,7 +253,8 @@ function writtenChecks(fn: Node, module: LoadedModule): string[] {
 
 /** Why an exported value is not a handler this reader can run. */
 function describeTarget(value: Value, node: Node | undefined, module: LoadedModule): string {
-  if (value.k === "lib") return `the handler is ${value.path.join(".") || "the module"} from ${value.source}: its checks are not in this project`;
+  if (value.k === "lib")
+    return `the handler is ${value.path.join(".") || "the module"} from ${value.source}: its checks are not in this project`;
   const init = node?.type === "VariableDeclarator" ? node.init : node;
   let call: Node | undefined;
   if (init) visit(init, (n) => void (call ??= n.type === "CallExpression" ? n : undefined));
@@ -223,11 +267,23 @@ function describeTarget(value: Value, node: Node | undefined, module: LoadedModu
 
 /** The Pages Router's res: status(…) then json()/send()/end() sends; redirect() sends a 307. */
 function pagesResponse(status: number | undefined): Value {
-  const sends = (code: number | undefined): Value => ({ k: "native", name: "send", call: () => ({ sends: code, value: UNKNOWN }), taint: [] });
+  const sends = (code: number | undefined): Value => ({
+    k: "native",
+    name: "send",
+    call: () => ({ sends: code, value: UNKNOWN }),
+    taint: [],
+  });
   // A status that is not a number written in place is unknown (undefined): an answer.
   return obj(
     {
-      status: { k: "native", name: "status", call: (args) => ({ value: pagesResponse(args[0]?.k === "prim" && typeof args[0].v === "number" ? args[0].v : undefined) }), taint: [] },
+      status: {
+        k: "native",
+        name: "status",
+        call: (args) => ({
+          value: pagesResponse(args[0]?.k === "prim" && typeof args[0].v === "number" ? args[0].v : undefined),
+        }),
+        taint: [],
+      },
       json: sends(status),
       send: sends(status),
       end: sends(status),
@@ -246,17 +302,26 @@ function answersSuccess(value: Value | undefined, st: State, router: "app" | "pa
   return status !== undefined && status < 300;
 }
 
-function endOf(end: { t: "normal" | "return" | "throw"; st: State; v?: Value; src?: Source[] }, router: "app" | "pages"): End {
+function endOf(
+  end: { t: "normal" | "return" | "throw"; st: State; v?: Value; src?: Source[] },
+  router: "app" | "pages",
+): End {
   const { st } = end;
-  if (end.t === "throw") return end.src && end.src.length > 0 ? { kind: "guard", sources: end.src } : { kind: "refusal" };
+  if (end.t === "throw")
+    return end.src && end.src.length > 0 ? { kind: "guard", sources: end.src } : { kind: "refusal" };
   const returned = end.t === "return" ? end.v : undefined;
   // `return POST(request)`: what the other handler's promise holds.
-  const value = returned?.k === "promise" && returned.value && !returned.rejects ? tainted(returned.value, returned.taint) : returned;
+  const value =
+    returned?.k === "promise" && returned.value && !returned.rejects
+      ? tainted(returned.value, returned.taint)
+      : returned;
   // An exit the caller decided is a check, unless it answers with a success: then the signed-out
   // caller gets an answer (a route public on purpose says so with --allow-public).
   if (st.forced.length > 0 && !answersSuccess(value, st, router)) return { kind: "guard", sources: st.forced };
-  if (returned?.k === "promise" && returned.rejects) return returned.rejects.length > 0 ? { kind: "guard", sources: returned.rejects } : { kind: "refusal" };
-  if (value?.k === "obj" && value.response && value.taint.length > 0 && !answersSuccess(value, st, router)) return { kind: "guard", sources: value.taint };
+  if (returned?.k === "promise" && returned.rejects)
+    return returned.rejects.length > 0 ? { kind: "guard", sources: returned.rejects } : { kind: "refusal" };
+  if (value?.k === "obj" && value.response && value.taint.length > 0 && !answersSuccess(value, st, router))
+    return { kind: "guard", sources: value.taint };
   const answer = (): End => (st.doubt ? { kind: "unknown", why: st.doubt } : { kind: "answer" });
   if (router === "pages") {
     if (value?.k === "opaque") return { kind: "unknown", why: value.why };

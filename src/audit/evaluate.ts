@@ -73,7 +73,13 @@ export interface AuditedRoute {
   methods: string[];
   /** One word when every method agrees, else "GET auth-check, POST none"; the same words as handlers[]. */
   protection: string;
-  handlers: Array<{ method: string; protection: Protection | "middleware-rule"; checks: string[]; line: number; note?: string }>;
+  handlers: Array<{
+    method: string;
+    protection: Protection | "middleware-rule";
+    checks: string[];
+    line: number;
+    note?: string;
+  }>;
   /** The file does not parse: nothing in it could be decided. */
   parseError?: string;
   /** Whether clerkMiddleware() runs on every path of the route; "unknown" when it cannot be decided. */
@@ -119,7 +125,14 @@ interface MiddlewareFacts {
 
 function middlewareFacts(project: Project): MiddlewareFacts {
   const kind = middlewareKindFor(project.nextMajor);
-  const none: MiddlewareFacts = { clerk: false, covers: () => false, mayRun: () => false, rules: noRules(), customized: false, kind };
+  const none: MiddlewareFacts = {
+    clerk: false,
+    covers: () => false,
+    mayRun: () => false,
+    rules: noRules(),
+    customized: false,
+    kind,
+  };
   let location;
   try {
     const context = { language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir };
@@ -130,21 +143,43 @@ function middlewareFacts(project: Project): MiddlewareFacts {
   }
   if (!location.existing) return none;
   const read = readSource(location.existing.content, location.path, location.typescript);
-  if (!read.ok) return { ...none, path: location.path, clerk: "unknown", covers: () => "unknown", mayRun: () => true, why: read.error, coverageWhy: `${location.path} does not parse (${read.error})` };
+  if (!read.ok)
+    return {
+      ...none,
+      path: location.path,
+      clerk: "unknown",
+      covers: () => "unknown",
+      mayRun: () => true,
+      why: read.error,
+      coverageWhy: `${location.path} does not parse (${read.error})`,
+    };
   const [candidate, second] = findHandlers(read.source.ast, read.source.bindings, location.kind);
   const handler = second ? undefined : candidate?.handler;
   // The user's own function that calls Clerk's middleware (clerkMiddleware(...)(req, event), the legacy
   // authMiddleware) on some paths: Clerk may run, where is not read here (never "no Clerk").
-  const callsClerk = [...read.source.bindings.imports.values()].some((i) => i.source.startsWith("@clerk/nextjs") && (i.imported === "clerkMiddleware" || i.imported === "authMiddleware"));
-  const instance = handler?.kind === "user" ? calledInstance(handler.fn, clerkInstances(read.source.bindings)) : undefined;
+  const callsClerk = [...read.source.bindings.imports.values()].some(
+    (i) =>
+      i.source.startsWith("@clerk/nextjs") && (i.imported === "clerkMiddleware" || i.imported === "authMiddleware"),
+  );
+  const instance =
+    handler?.kind === "user" ? calledInstance(handler.fn, clerkInstances(read.source.bindings)) : undefined;
   const delegates = handler?.kind === "user" && instance !== undefined && onlyDelegates(handler.fn, instance);
-  const clerk = handler?.kind === "clerk" || delegates ? true : handler?.kind === "user" && !callsClerk && instance === undefined ? false : "unknown";
+  const clerk =
+    handler?.kind === "clerk" || delegates
+      ? true
+      : handler?.kind === "user" && !callsClerk && instance === undefined
+        ? false
+        : "unknown";
   const config = readConfig(read.source.ast);
   const covers = (route: ScannedRoute["route"]): boolean | "unknown" => {
     if (clerk !== true) return clerk;
     if (!config.ok) return "unknown";
     const result = coverage(config.matcher, route);
-    return result.covered ? true : result.lookahead !== undefined || result.invalidSource !== undefined ? "unknown" : false;
+    return result.covered
+      ? true
+      : result.lookahead !== undefined || result.invalidSource !== undefined
+        ? "unknown"
+        : false;
   };
   const coverageWhy = !config.ok
     ? `the matcher in ${location.path} cannot be read`
@@ -158,7 +193,10 @@ function middlewareFacts(project: Project): MiddlewareFacts {
     clerk,
     covers,
     mayRun: (path) => !config.ok || mayRunOn(config.matcher, path),
-    rules: readClerkRules(read.source, { ...(clerkMajorOf(project) > 0 ? { clerkMajor: clerkMajorOf(project) } : {}), kind: location.kind }),
+    rules: readClerkRules(read.source, {
+      ...(clerkMajorOf(project) > 0 ? { clerkMajor: clerkMajorOf(project) } : {}),
+      kind: location.kind,
+    }),
     customized: handler?.kind === "clerk" && handler.setup !== "bare",
     ...(clerk === false ? { why: `${location.path} does not call clerkMiddleware()` } : {}),
   };
@@ -166,7 +204,9 @@ function middlewareFacts(project: Project): MiddlewareFacts {
 
 /** Without a check of its own, a handler under a protecting middleware rule is protected by that rule. */
 function effective(handler: HandlerFacts, rule: RuleVerdict): Protection | "middleware-rule" {
-  return (handler.protection === "none" || handler.protection === "unchecked") && rule.kind === "protected" ? "middleware-rule" : handler.protection;
+  return (handler.protection === "none" || handler.protection === "unchecked") && rule.kind === "protected"
+    ? "middleware-rule"
+    : handler.protection;
 }
 
 function summary(handlers: AuditedRoute["handlers"]): string {
@@ -186,7 +226,11 @@ function exemptionOf(route: RoutePath, appRoutes: readonly AppRoute[], middlewar
   const regexp = pathToRegexp(pattern);
   const { rules } = middleware;
   const protects = (path: string) => !rules.ok || rules.rules.some((r) => r.mayProtect(path));
-  const exposures = findExposures(route, appRoutes, (path) => middleware.mayRun(path) && regexp.test(path) && protects(path));
+  const exposures = findExposures(
+    route,
+    appRoutes,
+    (path) => middleware.mayRun(path) && regexp.test(path) && protects(path),
+  );
   const edit = exposures.length > 0 ? exemptionEdit(route, exposures) : undefined;
   return {
     pattern,
@@ -206,7 +250,8 @@ function routeFindings(
 ): Finding[] {
   const { facts } = scanned;
   const handlers = facts.handlers;
-  const lineOf = (methods: string[]) => handlers.find((h) => methods.includes(h.method))?.line ?? handlers[0]?.line ?? 1;
+  const lineOf = (methods: string[]) =>
+    handlers.find((h) => methods.includes(h.method))?.line ?? handlers[0]?.line ?? 1;
   const base = {
     route: scanned.route.pattern,
     file: scanned.file,
@@ -220,24 +265,55 @@ function routeFindings(
   const findings: Finding[] = [];
   const publicOnPurpose = facts.markedPublic || allowed(base.route);
   const needsClerk = handlers.some((h) => h.needsMiddleware && NEEDS_CLERK.has(h.protection));
-  const entry = needsClerk && (middleware.clerk === false || covered === false) ? entryCovering(scanned.route, middleware.customized) : undefined;
+  const entry =
+    needsClerk && (middleware.clerk === false || covered === false)
+      ? entryCovering(scanned.route, middleware.customized)
+      : undefined;
   if (needsClerk && middleware.clerk === false) {
-    findings.push({ ...base, code: "NO_MIDDLEWARE", severity: "error", ...(middleware.why ? { why: middleware.why } : {}), ...(entry ? { entry } : {}) });
+    findings.push({
+      ...base,
+      code: "NO_MIDDLEWARE",
+      severity: "error",
+      ...(middleware.why ? { why: middleware.why } : {}),
+      ...(entry ? { entry } : {}),
+    });
   } else if (needsClerk && covered === false) {
     findings.push({ ...base, code: "NOT_COVERED", severity: "error", ...(entry ? { entry } : {}) });
   }
-  const ruleOnly = rule.kind === "protected" ? methods((h) => h.protection === "none" || h.protection === "unchecked") : [];
+  const ruleOnly =
+    rule.kind === "protected" ? methods((h) => h.protection === "none" || h.protection === "unchecked") : [];
   if (ruleOnly.length > 0 && rule.kind === "protected") {
-    findings.push({ ...at(ruleOnly), code: "MIDDLEWARE_ONLY", severity: "warning", methods: ruleOnly, rule: rule.rule });
+    findings.push({
+      ...at(ruleOnly),
+      code: "MIDDLEWARE_ONLY",
+      severity: "warning",
+      methods: ruleOnly,
+      rule: rule.rule,
+    });
   }
   const unchecked = rule.kind === "protected" ? [] : methods((h) => h.protection === "unchecked");
   if (unchecked.length > 0 && !publicOnPurpose) {
-    const notAwaited = handlers.some((h) => unchecked.includes(h.method) && h.note?.startsWith("auth.protect() is not awaited"));
-    findings.push({ ...at(unchecked), code: "UNCHECKED", severity: "warning", methods: unchecked, ...(notAwaited ? { notAwaited } : {}) });
+    const notAwaited = handlers.some(
+      (h) => unchecked.includes(h.method) && h.note?.startsWith("auth.protect() is not awaited"),
+    );
+    findings.push({
+      ...at(unchecked),
+      code: "UNCHECKED",
+      severity: "warning",
+      methods: unchecked,
+      ...(notAwaited ? { notAwaited } : {}),
+    });
   }
   const open = rule.kind === "protected" ? [] : methods((h) => h.protection === "none");
   if (open.length > 0 && !publicOnPurpose) {
-    if (rule.kind === "unknown") findings.push({ ...at(open), code: "UNKNOWN", severity: "warning", methods: open, why: `no check of its own, and the middleware's rules cannot be read on it: ${rule.why}` });
+    if (rule.kind === "unknown")
+      findings.push({
+        ...at(open),
+        code: "UNKNOWN",
+        severity: "warning",
+        methods: open,
+        why: `no check of its own, and the middleware's rules cannot be read on it: ${rule.why}`,
+      });
     else findings.push({ ...at(open), code: "PUBLIC", severity: "warning", methods: open });
   }
   if (publicOnPurpose) {
@@ -252,13 +328,33 @@ function routeFindings(
   // Coverage that cannot be decided: neither Clerk's calls nor its rules can be trusted on every path.
   const reliesOnClerk = needsClerk || ruleOnly.length > 0;
   if (covered === "unknown" && reliesOnClerk && middleware.clerk !== false) {
-    findings.push({ ...base, code: "UNKNOWN", severity: "warning", methods: [], why: middleware.coverageWhy ?? `whether clerkMiddleware() runs on every path of it cannot be decided from ${base.proxy}` });
+    findings.push({
+      ...base,
+      code: "UNKNOWN",
+      severity: "warning",
+      methods: [],
+      why:
+        middleware.coverageWhy ??
+        `whether clerkMiddleware() runs on every path of it cannot be decided from ${base.proxy}`,
+    });
   }
   if (handlers.some((h) => h.protection === "webhook") && rule.kind === "protected") {
-    findings.push({ ...at(methods((h) => h.protection === "webhook")), code: "WEBHOOK_PROTECTED", severity: "error", rule: rule.rule, exemption: exemptionOf(scanned.route, appRoutes, middleware) });
+    findings.push({
+      ...at(methods((h) => h.protection === "webhook")),
+      code: "WEBHOOK_PROTECTED",
+      severity: "error",
+      rule: rule.rule,
+      exemption: exemptionOf(scanned.route, appRoutes, middleware),
+    });
   }
   if (handlers.some((h) => h.protection === "machine") && rule.kind === "protected") {
-    findings.push({ ...at(methods((h) => h.protection === "machine")), code: "MACHINE_PROTECTED", severity: "error", rule: rule.rule, exemption: exemptionOf(scanned.route, appRoutes, middleware) });
+    findings.push({
+      ...at(methods((h) => h.protection === "machine")),
+      code: "MACHINE_PROTECTED",
+      severity: "error",
+      rule: rule.rule,
+      exemption: exemptionOf(scanned.route, appRoutes, middleware),
+    });
   }
   return findings;
 }
@@ -277,7 +373,13 @@ export function evaluateAudit(project: Project, scan: Scan, options: AuditOption
           ? { kind: "unknown", why: middleware.coverageWhy ?? "the middleware may not run on every path of it" }
           : ruleVerdict(middleware.rules, rulePathsFor(entry.route, middleware.rules));
     const parseProblem = entry.facts.parseError;
-    const handlers = entry.facts.handlers.map((h) => ({ method: h.method, protection: effective(h, rule), checks: h.checks, line: h.line, ...(h.note ? { note: h.note } : {}) }));
+    const handlers = entry.facts.handlers.map((h) => ({
+      method: h.method,
+      protection: effective(h, rule),
+      checks: h.checks,
+      line: h.line,
+      ...(h.note ? { note: h.note } : {}),
+    }));
     return {
       route: entry.route.pattern,
       file: entry.file,
@@ -296,15 +398,47 @@ export function evaluateAudit(project: Project, scan: Scan, options: AuditOption
   if (middleware.rules.ok && middleware.path) {
     const proxy = middleware.path;
     for (const flaw of middleware.rules.flaws) {
-      problems.push({ route: "*", file: proxy, line: flaw.line || 1, router: "app", clerkMajor, proxy, code: "RULE_FLAW", severity: "error", flaw });
+      problems.push({
+        route: "*",
+        file: proxy,
+        line: flaw.line || 1,
+        router: "app",
+        clerkMajor,
+        proxy,
+        code: "RULE_FLAW",
+        severity: "error",
+        flaw,
+      });
     }
   }
   if (scan.pageExtensions) {
-    const base = { route: "*", file: scan.pageExtensions.file, line: 1, router: "app" as const, clerkMajor, proxy: middleware.path ?? `${middleware.kind}.ts` };
-    problems.push({ ...base, code: "UNKNOWN", severity: "warning", methods: [], why: `which files are routes cannot be read from ${scan.pageExtensions.file} (${scan.pageExtensions.why}): only route files with the default extensions were audited` });
+    const base = {
+      route: "*",
+      file: scan.pageExtensions.file,
+      line: 1,
+      router: "app" as const,
+      clerkMajor,
+      proxy: middleware.path ?? `${middleware.kind}.ts`,
+    };
+    problems.push({
+      ...base,
+      code: "UNKNOWN",
+      severity: "warning",
+      methods: [],
+      why: `which files are routes cannot be read from ${scan.pageExtensions.file} (${scan.pageExtensions.why}): only route files with the default extensions were audited`,
+    });
   }
   const counts: Partial<Record<FindingCode, number>> = {};
-  for (const finding of [...routes.flatMap((r) => r.findings), ...problems]) counts[finding.code] = (counts[finding.code] ?? 0) + 1;
-  const failing = [...routes.flatMap((r) => r.findings), ...problems].some((f) => options.strict || FAILING_CODES.has(f.code));
-  return { ok: !failing, ...(middleware.path ? { middleware: middleware.path } : {}), routes, problems, findings: counts };
+  for (const finding of [...routes.flatMap((r) => r.findings), ...problems])
+    counts[finding.code] = (counts[finding.code] ?? 0) + 1;
+  const failing = [...routes.flatMap((r) => r.findings), ...problems].some(
+    (f) => options.strict || FAILING_CODES.has(f.code),
+  );
+  return {
+    ok: !failing,
+    ...(middleware.path ? { middleware: middleware.path } : {}),
+    routes,
+    problems,
+    findings: counts,
+  };
 }

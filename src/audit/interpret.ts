@@ -8,7 +8,15 @@
 import type { Node, Statement } from "@babel/types";
 import { isFunctionNode } from "../js/exports.js";
 import { stringValue } from "../js/nodes.js";
-import { callLibrary, derived, frameworkKind, globalValue, isVerifyingWrapper, libraryMember, type LibraryContext } from "./library.js";
+import {
+  callLibrary,
+  derived,
+  frameworkKind,
+  globalValue,
+  isVerifyingWrapper,
+  libraryMember,
+  type LibraryContext,
+} from "./library.js";
 import {
   Binding,
   equality,
@@ -156,7 +164,12 @@ export class Interpreter {
   private taintAssigned(node: Node | null | undefined, scope: Scope, st: State, sources: Source[]): void {
     if (!node) return;
     visit(node, (child) => {
-      const target = child.type === "AssignmentExpression" ? child.left : child.type === "UpdateExpression" ? child.argument : undefined;
+      const target =
+        child.type === "AssignmentExpression"
+          ? child.left
+          : child.type === "UpdateExpression"
+            ? child.argument
+            : undefined;
       if (target?.type !== "Identifier") return;
       const binding = this.bindingOf(target.name, scope);
       if (binding) st.store.set(binding, tainted(st.store.get(binding) ?? UNDEFINED, sources));
@@ -168,13 +181,17 @@ export class Interpreter {
   /** Calls a project function: its returns joined into one value, its throws apart. */
   callFunction(f: Extract<Value, { k: "fn" }>, args: Value[], st: State, label = "a function"): Res[] {
     const callerForced = st.forced;
-    if (this.ctx.stack.some((entry) => entry.node === f.fn) || this.ctx.stack.length >= MAX_DEPTH) return [{ v: UNKNOWN, st }];
+    if (this.ctx.stack.some((entry) => entry.node === f.fn) || this.ctx.stack.length >= MAX_DEPTH)
+      return [{ v: UNKNOWN, st }];
     this.ctx.stack.push({ node: f.fn, label, path: f.scope.module.path });
     try {
       const ends = this.runFunction(f, args, st);
       const results: Res[] = ends.map((end) => {
         const after = { ...end.st, forced: callerForced };
-        if (end.t === "throw") return f.fn.async ? { v: { k: "promise", rejects: end.src, taint: [] }, st: after } : { thr: end.src, st: after };
+        if (end.t === "throw")
+          return f.fn.async
+            ? { v: { k: "promise", rejects: end.src, taint: [] }, st: after }
+            : { thr: end.src, st: after };
         const value = end.t === "return" ? end.v : UNDEFINED;
         if (!f.fn.async) return { v: value, st: after };
         if (value.k === "promise") return { v: value, st: after };
@@ -189,7 +206,11 @@ export class Interpreter {
   }
 
   /** Runs a function's body: every way it ends (the handler's paths, or a helper's). */
-  runFunction(f: Extract<Value, { k: "fn" }>, args: Value[], st: State): Array<Exclude<Completion, { t: "break" | "continue" }>> {
+  runFunction(
+    f: Extract<Value, { k: "fn" }>,
+    args: Value[],
+    st: State,
+  ): Array<Exclude<Completion, { t: "break" | "continue" }>> {
     if (f.fn.generator) return [{ t: "return", v: UNKNOWN, st }];
     const scope = this.newScope(f.scope);
     let states: Res[] = [{ v: UNDEFINED, st }];
@@ -221,7 +242,8 @@ export class Interpreter {
   block(statements: Statement[], outer: Scope, st: State, newScope = true): Completion[] {
     const scope = newScope ? this.newScope(outer) : outer;
     for (const statement of statements) {
-      if (statement.type === "FunctionDeclaration" && statement.id) this.declare(statement.id.name, scope, st, { k: "fn", fn: statement, scope, taint: [] });
+      if (statement.type === "FunctionDeclaration" && statement.id)
+        this.declare(statement.id.name, scope, st, { k: "fn", fn: statement, scope, taint: [] });
     }
     let current: Completion[] = [{ t: "normal", st }];
     for (const statement of statements) {
@@ -260,13 +282,25 @@ export class Interpreter {
         const argument = node.argument ? unwrap(node.argument) : undefined;
         if (argument?.type === "ConditionalExpression") {
           // `return cond ? a : b`: a check when the caller decides cond.
-          return this.branch(argument.test, { type: "ReturnStatement", argument: argument.consequent } as Statement, { type: "ReturnStatement", argument: argument.alternate } as Statement, scope, st);
+          return this.branch(
+            argument.test,
+            { type: "ReturnStatement", argument: argument.consequent } as Statement,
+            { type: "ReturnStatement", argument: argument.alternate } as Statement,
+            scope,
+            st,
+          );
         }
         if (!node.argument) return [{ t: "return", v: UNDEFINED, st }];
-        return this.expr(node.argument, scope, st).map((r) => ("thr" in r ? { t: "throw", src: r.thr, st: r.st } : { t: "return", v: tainted(r.v, r.st.forced), st: r.st }));
+        return this.expr(node.argument, scope, st).map((r) =>
+          "thr" in r ? { t: "throw", src: r.thr, st: r.st } : { t: "return", v: tainted(r.v, r.st.forced), st: r.st },
+        );
       }
       case "ThrowStatement":
-        return this.expr(node.argument, scope, st).map((r) => ({ t: "throw", src: "thr" in r ? r.thr : r.st.forced, st: r.st }));
+        return this.expr(node.argument, scope, st).map((r) => ({
+          t: "throw",
+          src: "thr" in r ? r.thr : r.st.forced,
+          st: r.st,
+        }));
       case "IfStatement":
         return this.branch(node.test, node.consequent, node.alternate ?? undefined, scope, st);
       case "BlockStatement":
@@ -282,7 +316,9 @@ export class Interpreter {
       case "DoWhileStatement":
         return this.loop(node, scope, st);
       case "LabeledStatement":
-        return this.statement(node.body, scope, st).map((c) => ((c.t === "break" || c.t === "continue") && c.label === node.label.name ? { t: "normal", st: c.st } : c));
+        return this.statement(node.body, scope, st).map((c) =>
+          (c.t === "break" || c.t === "continue") && c.label === node.label.name ? { t: "normal", st: c.st } : c,
+        );
       case "BreakStatement":
         return [{ t: "break", label: node.label?.name, st }];
       case "ContinueStatement":
@@ -296,7 +332,13 @@ export class Interpreter {
   }
 
   /** if / return-conditional: the caller decides the test (one branch, guarded), or it is constant, or both run. */
-  private branch(test: Node, consequent: Statement, alternate: Statement | undefined, scope: Scope, st: State): Completion[] {
+  private branch(
+    test: Node,
+    consequent: Statement,
+    alternate: Statement | undefined,
+    scope: Scope,
+    st: State,
+  ): Completion[] {
     const out: Completion[] = [];
     for (const r of this.expr(test, scope, st)) {
       if ("thr" in r) {
@@ -322,7 +364,11 @@ export class Interpreter {
       this.taintAssigned(other, scope, r.st, r.v.taint);
       const inner = { ...r.st, forced: union(outer, r.v.taint) };
       const done = chosen ? this.statement(chosen, scope, inner) : [{ t: "normal" as const, st: inner }];
-      out.push(...done.map((c) => (c.t === "normal" || c.t === "break" || c.t === "continue" ? { ...c, st: { ...c.st, forced: outer } } : c)));
+      out.push(
+        ...done.map((c) =>
+          c.t === "normal" || c.t === "break" || c.t === "continue" ? { ...c, st: { ...c.st, forced: outer } } : c,
+        ),
+      );
     }
     return out;
   }
@@ -337,21 +383,31 @@ export class Interpreter {
       const outer = c.st.forced;
       const catchScope = this.newScope(scope);
       const inner: State = { ...c.st, forced: union(outer, c.src) };
-      const bound = node.handler.param ? this.bindPattern(node.handler.param, UNKNOWN, catchScope, inner) : [{ v: UNDEFINED, st: inner }];
+      const bound = node.handler.param
+        ? this.bindPattern(node.handler.param, UNKNOWN, catchScope, inner)
+        : [{ v: UNDEFINED, st: inner }];
       for (const b of bound) {
         if ("thr" in b) continue;
         for (const h of this.block(node.handler.body.body, catchScope, b.st)) {
-          completions.push(h.t === "normal" || h.t === "break" || h.t === "continue" ? { ...h, st: { ...h.st, forced: outer } } : h);
+          completions.push(
+            h.t === "normal" || h.t === "break" || h.t === "continue" ? { ...h, st: { ...h.st, forced: outer } } : h,
+          );
         }
       }
     }
     completions = joinNormals(completions);
     if (!node.finalizer) return completions;
     const finalizer = node.finalizer;
-    return completions.flatMap((c) => this.block(finalizer.body, scope, c.st).map((f) => (f.t === "normal" ? { ...c, st: f.st } : f)));
+    return completions.flatMap((c) =>
+      this.block(finalizer.body, scope, c.st).map((f) => (f.t === "normal" ? { ...c, st: f.st } : f)),
+    );
   }
 
-  private switchStatement(node: Extract<Statement, { type: "SwitchStatement" }>, scope: Scope, st: State): Completion[] {
+  private switchStatement(
+    node: Extract<Statement, { type: "SwitchStatement" }>,
+    scope: Scope,
+    st: State,
+  ): Completion[] {
     const out: Completion[] = [];
     for (const r of this.expr(node.discriminant, scope, st)) {
       if ("thr" in r) {
@@ -371,18 +427,35 @@ export class Interpreter {
     return joinNormals(out);
   }
 
-  private loop(node: Extract<Statement, { type: "ForStatement" | "ForInStatement" | "ForOfStatement" | "WhileStatement" | "DoWhileStatement" }>, scope: Scope, st: State): Completion[] {
+  private loop(
+    node: Extract<
+      Statement,
+      { type: "ForStatement" | "ForInStatement" | "ForOfStatement" | "WhileStatement" | "DoWhileStatement" }
+    >,
+    scope: Scope,
+    st: State,
+  ): Completion[] {
     const loopScope = this.newScope(scope);
     let entry = st;
     if (node.type === "ForStatement" && node.init) {
-      const init = node.init.type === "VariableDeclaration" ? this.statement(node.init, loopScope, st) : this.expr(node.init, loopScope, st).map((r) => ("thr" in r ? { t: "throw" as const, src: r.thr, st: r.st } : { t: "normal" as const, st: r.st }));
+      const init =
+        node.init.type === "VariableDeclaration"
+          ? this.statement(node.init, loopScope, st)
+          : this.expr(node.init, loopScope, st).map((r) =>
+              "thr" in r ? { t: "throw" as const, src: r.thr, st: r.st } : { t: "normal" as const, st: r.st },
+            );
       const normal = init.find((c) => c.t === "normal");
       if (!normal) return init;
       entry = normal.st;
     }
     // What the body assigns may hold anything from an earlier iteration.
     visit(node.body, (child) => {
-      const target = child.type === "AssignmentExpression" ? child.left : child.type === "UpdateExpression" ? child.argument : undefined;
+      const target =
+        child.type === "AssignmentExpression"
+          ? child.left
+          : child.type === "UpdateExpression"
+            ? child.argument
+            : undefined;
       if (target?.type !== "Identifier") return;
       const binding = this.bindingOf(target.name, loopScope);
       if (binding) entry.store.set(binding, joinValues(entry.store.get(binding) ?? UNDEFINED, UNKNOWN));
@@ -410,7 +483,9 @@ export class Interpreter {
         return [{ v: value, st }];
       case "AssignmentPattern": {
         if (value.k === "prim" && value.v === undefined) {
-          return this.expr(pattern.right, scope, st).flatMap((r) => ("thr" in r ? [r] : this.bindPattern(pattern.left, r.v, scope, r.st)));
+          return this.expr(pattern.right, scope, st).flatMap((r) =>
+            "thr" in r ? [r] : this.bindPattern(pattern.left, r.v, scope, r.st),
+          );
         }
         return this.bindPattern(pattern.left, value, scope, st);
       }
@@ -420,8 +495,13 @@ export class Interpreter {
         for (const prop of pattern.properties) {
           results = results.flatMap((r) => {
             if ("thr" in r) return [r];
-            if (prop.type === "RestElement") return this.bindPattern(prop.argument, tainted(UNKNOWN, value.taint), scope, r.st);
-            const key = !prop.computed ? (prop.key.type === "Identifier" ? prop.key.name : stringValue(prop.key)) : undefined;
+            if (prop.type === "RestElement")
+              return this.bindPattern(prop.argument, tainted(UNKNOWN, value.taint), scope, r.st);
+            const key = !prop.computed
+              ? prop.key.type === "Identifier"
+                ? prop.key.name
+                : stringValue(prop.key)
+              : undefined;
             const member = key === undefined ? tainted(UNKNOWN, value.taint) : this.member(value, key);
             return this.bindPattern(prop.value, "thr" in member ? UNKNOWN : member, scope, r.st);
           });
@@ -434,8 +514,14 @@ export class Interpreter {
           if (!element) return;
           results = results.flatMap((r) => {
             if ("thr" in r) return [r];
-            const member = element.type === "RestElement" ? tainted(UNKNOWN, value.taint) : this.member(value, String(i));
-            return this.bindPattern(element.type === "RestElement" ? element.argument : element, "thr" in member ? UNKNOWN : member, scope, r.st);
+            const member =
+              element.type === "RestElement" ? tainted(UNKNOWN, value.taint) : this.member(value, String(i));
+            return this.bindPattern(
+              element.type === "RestElement" ? element.argument : element,
+              "thr" in member ? UNKNOWN : member,
+              scope,
+              r.st,
+            );
           });
         });
         return results;
@@ -497,8 +583,13 @@ export class Interpreter {
         return this.many(node.expressions, scope, st, (values) => {
           if (values.every((v) => v.k === "prim")) {
             let text = node.quasis[0]?.value.cooked ?? "";
-            values.forEach((v, i) => (text += String((v as { v: unknown }).v) + (node.quasis[i + 1]?.value.cooked ?? "")));
-            return prim(text, values.reduce<Source[]>((acc, v) => union(acc, v.taint), []));
+            values.forEach(
+              (v, i) => (text += String((v as { v: unknown }).v) + (node.quasis[i + 1]?.value.cooked ?? "")),
+            );
+            return prim(
+              text,
+              values.reduce<Source[]>((acc, v) => union(acc, v.taint), []),
+            );
           }
           return derived(values);
         });
@@ -512,7 +603,9 @@ export class Interpreter {
       case "SequenceExpression":
         return this.many(node.expressions, scope, st, (values) => values[values.length - 1] ?? UNDEFINED);
       case "UnaryExpression":
-        return this.expr(node.argument, scope, st).map((r) => ("thr" in r ? r : { v: unary(node.operator, r.v), st: r.st }));
+        return this.expr(node.argument, scope, st).map((r) =>
+          "thr" in r ? r : { v: unary(node.operator, r.v), st: r.st },
+        );
       case "BinaryExpression":
         return this.many([node.left as Node, node.right], scope, st, ([a, b]) => binary(node.operator, a!, b!));
       case "LogicalExpression":
@@ -522,9 +615,14 @@ export class Interpreter {
           if ("thr" in r) return [r];
           const decided = truthiness(r.v);
           if (decided === undefined) {
-            return joinResults([...this.expr(node.consequent, scope, fork(r.st)), ...this.expr(node.alternate, scope, fork(r.st))]).map((x) => ("v" in x ? { ...x, v: tainted(x.v, r.v.taint) } : x));
+            return joinResults([
+              ...this.expr(node.consequent, scope, fork(r.st)),
+              ...this.expr(node.alternate, scope, fork(r.st)),
+            ]).map((x) => ("v" in x ? { ...x, v: tainted(x.v, r.v.taint) } : x));
           }
-          return this.expr(decided ? node.consequent : node.alternate, scope, r.st).map((x) => ("v" in x ? { ...x, v: tainted(x.v, r.v.taint) } : x));
+          return this.expr(decided ? node.consequent : node.alternate, scope, r.st).map((x) =>
+            "v" in x ? { ...x, v: tainted(x.v, r.v.taint) } : x,
+          );
         });
       case "AssignmentExpression":
         return this.assignment(node, scope, st);
@@ -534,7 +632,10 @@ export class Interpreter {
       case "AwaitExpression":
         return this.expr(node.argument, scope, st).map((r) => {
           if ("thr" in r) return r;
-          if (r.v.k === "promise") return r.v.rejects ? { thr: union(r.v.rejects, r.st.forced), st: r.st } : { v: tainted(r.v.value ?? UNKNOWN, r.v.taint), st: r.st };
+          if (r.v.k === "promise")
+            return r.v.rejects
+              ? { thr: union(r.v.rejects, r.st.forced), st: r.st }
+              : { v: tainted(r.v.value ?? UNKNOWN, r.v.taint), st: r.st };
           return r;
         });
       case "ArrowFunctionExpression":
@@ -543,8 +644,13 @@ export class Interpreter {
       case "ObjectExpression":
         return this.object(node, scope, st);
       case "ArrayExpression":
-        return this.many(node.elements.filter((e): e is NonNullable<typeof e> => e !== null).map((e) => (e.type === "SpreadElement" ? e.argument : e)), scope, st, (values) =>
-          obj(Object.fromEntries(values.map((v, i) => [String(i), v])), [], UNKNOWN),
+        return this.many(
+          node.elements
+            .filter((e): e is NonNullable<typeof e> => e !== null)
+            .map((e) => (e.type === "SpreadElement" ? e.argument : e)),
+          scope,
+          st,
+          (values) => obj(Object.fromEntries(values.map((v, i) => [String(i), v])), [], UNKNOWN),
         );
       case "MemberExpression":
       case "OptionalMemberExpression":
@@ -565,7 +671,11 @@ export class Interpreter {
   private many(nodes: Node[], scope: Scope, st: State, combine: (values: Value[]) => Value): Res[] {
     let partial: Array<{ values: Value[]; st: State } | { thr: Source[]; st: State }> = [{ values: [], st }];
     for (const n of nodes) {
-      partial = partial.flatMap((p) => ("thr" in p ? [p] : this.expr(n, scope, p.st).map((r) => ("thr" in r ? r : { values: [...p.values, r.v], st: r.st }))));
+      partial = partial.flatMap((p) =>
+        "thr" in p
+          ? [p]
+          : this.expr(n, scope, p.st).map((r) => ("thr" in r ? r : { values: [...p.values, r.v], st: r.st })),
+      );
     }
     return partial.map((p) => ("thr" in p ? p : { v: combine(p.values), st: p.st }));
   }
@@ -574,7 +684,14 @@ export class Interpreter {
     return this.expr(node.left, scope, st).flatMap((left) => {
       if ("thr" in left) return [left];
       const a = left.v;
-      const short = node.operator === "&&" ? truthiness(a) === false : node.operator === "||" ? truthiness(a) === true : a.k !== "prim" ? a.k !== "unknown" && a.k !== "request" && a.k !== "opaque" : a.v != null;
+      const short =
+        node.operator === "&&"
+          ? truthiness(a) === false
+          : node.operator === "||"
+            ? truthiness(a) === true
+            : a.k !== "prim"
+              ? a.k !== "unknown" && a.k !== "request" && a.k !== "opaque"
+              : a.v != null;
       if (short) return [{ v: a, st: left.st }];
       const decided = node.operator === "??" ? a.k === "prim" && a.v == null : truthiness(a) !== undefined;
       const rights = this.expr(node.right, scope, decided ? left.st : fork(left.st));
@@ -601,12 +718,17 @@ export class Interpreter {
     return this.expr(node.right, scope, st).map((r) => {
       if ("thr" in r) return r;
       let value = r.v;
-      if (node.operator === "??=") value = current.k === "prim" && current.v != null ? current : current.k === "prim" ? r.v : joinValues(current, r.v);
-      else if (node.operator === "||=") value = truthiness(current) === true ? current : truthiness(current) === false ? r.v : joinValues(current, r.v);
-      else if (node.operator === "&&=") value = truthiness(current) === false ? current : truthiness(current) === true ? r.v : joinValues(current, r.v);
+      if (node.operator === "??=")
+        value =
+          current.k === "prim" && current.v != null ? current : current.k === "prim" ? r.v : joinValues(current, r.v);
+      else if (node.operator === "||=")
+        value = truthiness(current) === true ? current : truthiness(current) === false ? r.v : joinValues(current, r.v);
+      else if (node.operator === "&&=")
+        value = truthiness(current) === false ? current : truthiness(current) === true ? r.v : joinValues(current, r.v);
       else if (node.operator !== "=") value = binary(node.operator.slice(0, -1), current, r.v);
       if (target.type === "Identifier") this.assign(target.name, scope, r.st, value);
-      else if (target.type === "ObjectPattern" || target.type === "ArrayPattern") this.assignPattern(target, value, scope, r.st);
+      else if (target.type === "ObjectPattern" || target.type === "ArrayPattern")
+        this.assignPattern(target, value, scope, r.st);
       return { v: value, st: r.st };
     });
   }
@@ -618,7 +740,9 @@ export class Interpreter {
   }
 
   private object(node: Extract<Node, { type: "ObjectExpression" }>, scope: Scope, st: State): Res[] {
-    let results: Array<{ props: Map<string, Value>; fallback?: Value; st: State } | { thr: Source[]; st: State }> = [{ props: new Map(), st }];
+    let results: Array<{ props: Map<string, Value>; fallback?: Value; st: State } | { thr: Source[]; st: State }> = [
+      { props: new Map(), st },
+    ];
     for (const prop of node.properties) {
       results = results.flatMap((p) => {
         if ("thr" in p) return [p];
@@ -635,7 +759,11 @@ export class Interpreter {
             return { ...p, st: r.st };
           });
         }
-        const key = !prop.computed ? (prop.key.type === "Identifier" ? prop.key.name : stringValue(prop.key)) : undefined;
+        const key = !prop.computed
+          ? prop.key.type === "Identifier"
+            ? prop.key.name
+            : stringValue(prop.key)
+          : undefined;
         return this.expr(prop.value as Node, scope, p.st).map((r) => {
           if ("thr" in r) return r;
           const props = new Map(p.props);
@@ -644,48 +772,87 @@ export class Interpreter {
         });
       });
     }
-    return results.map((p) => ("thr" in p ? p : { v: { k: "obj", props: p.props, taint: [], ...(p.fallback ? { fallback: p.fallback } : {}) } as Value, st: p.st }));
+    return results.map((p) =>
+      "thr" in p
+        ? p
+        : {
+            v: { k: "obj", props: p.props, taint: [], ...(p.fallback ? { fallback: p.fallback } : {}) } as Value,
+            st: p.st,
+          },
+    );
   }
 
-  private memberExpr(node: Extract<Node, { type: "MemberExpression" | "OptionalMemberExpression" }>, scope: Scope, st: State): Res[] {
+  private memberExpr(
+    node: Extract<Node, { type: "MemberExpression" | "OptionalMemberExpression" }>,
+    scope: Scope,
+    st: State,
+  ): Res[] {
     return this.expr(node.object, scope, st).flatMap((r) => {
       if ("thr" in r) return [r];
       const optional = node.type === "OptionalMemberExpression" && node.optional === true;
       const keys = propertyKey(node);
-      if (keys === undefined) return [{ v: tainted(r.v.k === "request" || r.v.k === "secret" || r.v.k === "opaque" ? r.v : UNKNOWN, r.v.taint), st: r.st }];
+      if (keys === undefined)
+        return [
+          {
+            v: tainted(r.v.k === "request" || r.v.k === "secret" || r.v.k === "opaque" ? r.v : UNKNOWN, r.v.taint),
+            st: r.st,
+          },
+        ];
       const value = this.member(r.v, keys, optional || node.type === "OptionalMemberExpression");
       return ["thr" in value ? { thr: value.thr, st: r.st } : { v: value, st: r.st }];
     });
   }
 
-  private call(node: Extract<Node, { type: "CallExpression" | "OptionalCallExpression" | "NewExpression" }>, scope: Scope, st: State): Res[] {
+  private call(
+    node: Extract<Node, { type: "CallExpression" | "OptionalCallExpression" | "NewExpression" }>,
+    scope: Scope,
+    st: State,
+  ): Res[] {
     const callee = node.callee;
-    if (callee.type === "Super" || callee.type === "V8IntrinsicIdentifier" || callee.type === "Import") return [{ v: UNKNOWN, st }];
+    if (callee.type === "Super" || callee.type === "V8IntrinsicIdentifier" || callee.type === "Import")
+      return [{ v: UNKNOWN, st }];
     const targets: Array<{ fn: Value; self?: Value; st: State } | { thr: Source[]; st: State }> =
       callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression"
         ? this.expr(callee.object, scope, st).flatMap((r) => {
             if ("thr" in r) return [r];
             const key = propertyKey(callee);
-            const m = key === undefined ? tainted(r.v.k === "request" || r.v.k === "secret" ? r.v : UNKNOWN, r.v.taint) : this.member(r.v, key, callee.type === "OptionalMemberExpression");
+            const m =
+              key === undefined
+                ? tainted(r.v.k === "request" || r.v.k === "secret" ? r.v : UNKNOWN, r.v.taint)
+                : this.member(r.v, key, callee.type === "OptionalMemberExpression");
             return ["thr" in m ? { thr: m.thr, st: r.st } : { fn: m, self: r.v, st: r.st }];
           })
         : this.expr(callee, scope, st).map((r) => ("thr" in r ? r : { fn: r.v, st: r.st }));
     const args = node.arguments.map((a) => (a.type === "SpreadElement" ? a.argument : a)) as Node[];
-    return (
-      targets.flatMap((t) => {
-        if ("thr" in t) return [t];
-        if (node.type === "OptionalCallExpression" && node.optional && t.fn.k === "prim" && t.fn.v == null) return [{ v: UNDEFINED, st: t.st }];
-        let evaluated: Array<{ values: Value[]; st: State } | { thr: Source[]; st: State }> = [{ values: [], st: t.st }];
-        for (const a of args) {
-          evaluated = evaluated.flatMap((p) => ("thr" in p ? [p] : this.expr(a, scope, p.st).map((r) => ("thr" in r ? r : { values: [...p.values, r.v], st: r.st }))));
-        }
-        const label = this.ctx.text(callee, scope.module);
-        return evaluated.flatMap((e) => ("thr" in e ? [e] : this.apply(t.fn, e.values, args, t.self, e.st, node.type === "NewExpression", scope, label)));
-      })
-    );
+    return targets.flatMap((t) => {
+      if ("thr" in t) return [t];
+      if (node.type === "OptionalCallExpression" && node.optional && t.fn.k === "prim" && t.fn.v == null)
+        return [{ v: UNDEFINED, st: t.st }];
+      let evaluated: Array<{ values: Value[]; st: State } | { thr: Source[]; st: State }> = [{ values: [], st: t.st }];
+      for (const a of args) {
+        evaluated = evaluated.flatMap((p) =>
+          "thr" in p
+            ? [p]
+            : this.expr(a, scope, p.st).map((r) => ("thr" in r ? r : { values: [...p.values, r.v], st: r.st })),
+        );
+      }
+      const label = this.ctx.text(callee, scope.module);
+      return evaluated.flatMap((e) =>
+        "thr" in e ? [e] : this.apply(t.fn, e.values, args, t.self, e.st, node.type === "NewExpression", scope, label),
+      );
+    });
   }
 
-  apply(fn: Value, args: Value[], argNodes: Node[], self: Value | undefined, st: State, construct: boolean, scope: Scope, label?: string): Res[] {
+  apply(
+    fn: Value,
+    args: Value[],
+    argNodes: Node[],
+    self: Value | undefined,
+    st: State,
+    construct: boolean,
+    scope: Scope,
+    label?: string,
+  ): Res[] {
     switch (fn.k) {
       case "fn":
         return this.callFunction(fn, args, st, label).map((r) => ("v" in r ? { ...r, v: tainted(r.v, fn.taint) } : r));
@@ -709,7 +876,8 @@ export class Interpreter {
         const framework = frameworkKind(fn.source, fn.path);
         if (framework) return [{ v: { k: "opaque", why: framework, taint: [] }, st }];
         // verifySignatureAppRouter(handler): the handler runs only for a valid signature.
-        if (isVerifyingWrapper(fn.source, fn.path)) return [{ v: native("verified", () => ({ throws: ["webhook"] })), st }];
+        if (isVerifyingWrapper(fn.source, fn.path))
+          return [{ v: native("verified", () => ({ throws: ["webhook"] })), st }];
         // A callback handed to an unknown library that calls Clerk: what it decides is out of reach.
         const callback = args.find((a) => a.k === "fn" && this.ctx.mentionsClerk(a.fn, a.scope.module));
         if (callback) return [{ v: { k: "opaque", why: `passes its code to ${name}`, taint: [] }, st }];
@@ -732,8 +900,15 @@ export class Interpreter {
 }
 
 /** The property a member expression reads, when it is written as a name or a literal. */
-function propertyKey(node: Extract<Node, { type: "MemberExpression" | "OptionalMemberExpression" }>): string | undefined {
-  if (!node.computed) return node.property.type === "Identifier" ? node.property.name : node.property.type === "PrivateName" ? undefined : stringValue(node.property);
+function propertyKey(
+  node: Extract<Node, { type: "MemberExpression" | "OptionalMemberExpression" }>,
+): string | undefined {
+  if (!node.computed)
+    return node.property.type === "Identifier"
+      ? node.property.name
+      : node.property.type === "PrivateName"
+        ? undefined
+        : stringValue(node.property);
   if (node.property.type === "NumericLiteral") return String(node.property.value);
   return stringValue(node.property);
 }
@@ -753,7 +928,9 @@ function unary(operator: string, value: Value): Value {
       return tainted(UNKNOWN, value.taint);
     case "-":
     case "+":
-      return value.k === "prim" && typeof value.v === "number" ? prim(operator === "-" ? -value.v : value.v, value.taint) : tainted(UNKNOWN, value.taint);
+      return value.k === "prim" && typeof value.v === "number"
+        ? prim(operator === "-" ? -value.v : value.v, value.taint)
+        : tainted(UNKNOWN, value.taint);
     default:
       return tainted(UNKNOWN, value.taint);
   }
@@ -766,7 +943,8 @@ function binary(operator: string, a: Value, b: Value): Value {
     case "==":
     case "!==":
     case "!=": {
-      const eq = operator.length === 3 && a.k === "prim" && b.k === "prim" ? { equal: a.v === b.v, taint } : equality(a, b);
+      const eq =
+        operator.length === 3 && a.k === "prim" && b.k === "prim" ? { equal: a.v === b.v, taint } : equality(a, b);
       if (!eq) return tainted(UNKNOWN, taint);
       return prim(operator.startsWith("!") ? !eq.equal : eq.equal, eq.taint);
     }
@@ -775,11 +953,13 @@ function binary(operator: string, a: Value, b: Value): Value {
       return derived([a, b]);
     case "in":
       // `"error" in result`: known for an object whose keys are all known.
-      if (a.k === "prim" && typeof a.v === "string" && b.k === "obj" && !b.fallback && !b.response) return prim(b.props.has(a.v), taint);
+      if (a.k === "prim" && typeof a.v === "string" && b.k === "obj" && !b.fallback && !b.response)
+        return prim(b.props.has(a.v), taint);
       return tainted(UNKNOWN, taint);
     case "instanceof": {
       // `result instanceof NextResponse`: a Response is one; a literal object or a primitive is not.
-      const responseClass = b.k === "lib" && (b.path[b.path.length - 1] === "NextResponse" || b.path[b.path.length - 1] === "Response");
+      const responseClass =
+        b.k === "lib" && (b.path[b.path.length - 1] === "NextResponse" || b.path[b.path.length - 1] === "Response");
       if (!responseClass) return tainted(UNKNOWN, taint);
       if (a.k === "obj" && a.response) return prim(true, taint);
       if (a.k === "prim" || (a.k === "obj" && !a.fallback)) return prim(false, taint);
@@ -789,7 +969,16 @@ function binary(operator: string, a: Value, b: Value): Value {
       if (a.k === "prim" && b.k === "prim" && typeof a.v === "number" && typeof b.v === "number") {
         const x = a.v;
         const y = b.v;
-        const r: Record<string, number | boolean> = { "-": x - y, "*": x * y, "/": x / y, "%": x % y, "<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y };
+        const r: Record<string, number | boolean> = {
+          "-": x - y,
+          "*": x * y,
+          "/": x / y,
+          "%": x % y,
+          "<": x < y,
+          ">": x > y,
+          "<=": x <= y,
+          ">=": x >= y,
+        };
         if (operator in r) return prim(r[operator]!, taint);
       }
       return tainted(UNKNOWN, taint);
@@ -798,7 +987,12 @@ function binary(operator: string, a: Value, b: Value): Value {
 
 function unwrap(node: Node): Node {
   let current = node;
-  while (current.type === "ParenthesizedExpression" || current.type === "TSAsExpression" || current.type === "TSNonNullExpression" || current.type === "TSSatisfiesExpression") {
+  while (
+    current.type === "ParenthesizedExpression" ||
+    current.type === "TSAsExpression" ||
+    current.type === "TSNonNullExpression" ||
+    current.type === "TSSatisfiesExpression"
+  ) {
     current = current.expression;
   }
   return current;
@@ -810,8 +1004,13 @@ export function visit(node: Node, fn: (node: Node) => void): void {
   for (const [key, value] of Object.entries(node)) {
     if (key === "loc" || key === "extra" || key.endsWith("Comments")) continue;
     for (const child of Array.isArray(value) ? value : [value]) {
-      if (child && typeof child === "object" && typeof (child as Node).type === "string" && !isFunctionNode(child as Node)) visit(child as Node, fn);
+      if (
+        child &&
+        typeof child === "object" &&
+        typeof (child as Node).type === "string" &&
+        !isFunctionNode(child as Node)
+      )
+        visit(child as Node, fn);
     }
   }
 }
-

@@ -35,20 +35,35 @@ const NAVIGATION = new Set(["redirect", "permanentRedirect", "notFound", "forbid
 /** Frameworks whose handler answers for the route: the checks live in their own code. */
 export const FRAMEWORKS: Record<string, { names: string[]; kind: string }> = {
   "@trpc/server/adapters/fetch": { names: ["fetchRequestHandler"], kind: "tRPC: the checks live in your procedures" },
-  "@trpc/server/adapters/next-app-dir": { names: ["nextAppDirCaller"], kind: "tRPC: the checks live in your procedures" },
+  "@trpc/server/adapters/next-app-dir": {
+    names: ["nextAppDirCaller"],
+    kind: "tRPC: the checks live in your procedures",
+  },
   "@trpc/server/adapters/next": { names: ["createNextApiHandler"], kind: "tRPC: the checks live in your procedures" },
   "hono/vercel": { names: ["handle"], kind: "hono: the checks live in your hono app's middleware and routes" },
   "hono/nextjs": { names: ["handle"], kind: "hono: the checks live in your hono app's middleware and routes" },
   "inngest/next": { names: ["serve"], kind: "Inngest: requests are verified with the Inngest signing key" },
-  "uploadthing/next": { names: ["createRouteHandler", "createNextRouteHandler"], kind: "UploadThing: the checks live in your file routes' .middleware()" },
-  "uploadthing/next-legacy": { names: ["createRouteHandler", "createNextPageApiHandler"], kind: "UploadThing: the checks live in your file routes' .middleware()" },
+  "uploadthing/next": {
+    names: ["createRouteHandler", "createNextRouteHandler"],
+    kind: "UploadThing: the checks live in your file routes' .middleware()",
+  },
+  "uploadthing/next-legacy": {
+    names: ["createRouteHandler", "createNextPageApiHandler"],
+    kind: "UploadThing: the checks live in your file routes' .middleware()",
+  },
   "better-auth/next-js": { names: ["toNextJsHandler"], kind: "Better Auth's own endpoints" },
   "next-auth": { names: ["default"], kind: "Auth.js's own endpoints" },
   "@auth/nextjs": { names: ["default"], kind: "Auth.js's own endpoints" },
   "@orpc/server/fetch": { names: ["RPCHandler"], kind: "oRPC: the checks live in your procedures" },
   "@copilotkit/runtime": { names: ["copilotRuntimeNextJSAppRouterEndpoint"], kind: "CopilotKit's runtime endpoint" },
-  "@upstash/workflow/nextjs": { names: ["serve"], kind: "Upstash Workflow: requests are verified with QStash signing keys" },
-  "@vercel/flags/next": { names: ["createFlagsDiscoveryEndpoint"], kind: "Vercel Flags discovery: verified with FLAGS_SECRET" },
+  "@upstash/workflow/nextjs": {
+    names: ["serve"],
+    kind: "Upstash Workflow: requests are verified with QStash signing keys",
+  },
+  "@vercel/flags/next": {
+    names: ["createFlagsDiscoveryEndpoint"],
+    kind: "Vercel Flags discovery: verified with FLAGS_SECRET",
+  },
 };
 
 /** Wrappers that verify a signature before calling the handler they are given. */
@@ -112,8 +127,14 @@ function authObject(source: "session" | "machine", ctx: LibraryContext): Value {
 function hmacObject(secret: boolean): Value {
   const self: Value = obj({}, [], UNKNOWN);
   const digest: Value = secret ? { k: "secret", hmac: true, taint: [] } : UNKNOWN;
-  (self as Extract<Value, { k: "obj" }>).props.set("update", native("update", () => ({ value: self })));
-  (self as Extract<Value, { k: "obj" }>).props.set("digest", native("digest", () => ({ value: digest })));
+  (self as Extract<Value, { k: "obj" }>).props.set(
+    "update",
+    native("update", () => ({ value: self })),
+  );
+  (self as Extract<Value, { k: "obj" }>).props.set(
+    "digest",
+    native("digest", () => ({ value: digest })),
+  );
   return self;
 }
 
@@ -139,7 +160,8 @@ export function response(init: Value | undefined, fallbackStatus: number | undef
   let status: number | undefined = fallbackStatus;
   if (init && init.k === "obj") {
     const given = init.props.get("status");
-    status = given === undefined ? fallbackStatus : given.k === "prim" && typeof given.v === "number" ? given.v : undefined;
+    status =
+      given === undefined ? fallbackStatus : given.k === "prim" && typeof given.v === "number" ? given.v : undefined;
   } else if (init && init.k === "prim" && typeof init.v === "number") {
     status = init.v;
   } else if (init && init.k !== "prim") {
@@ -167,7 +189,17 @@ export function globalValue(name: string): Value | undefined {
     case "undefined":
       return UNDEFINED;
     case "process":
-      return obj({ env: obj({ NODE_ENV: UNKNOWN, VERCEL_ENV: UNKNOWN, NEXT_PUBLIC_VERCEL_ENV: UNKNOWN, VERCEL_URL: UNKNOWN }, [], { k: "secret", hmac: false, taint: [] }) }, [], UNKNOWN);
+      return obj(
+        {
+          env: obj(
+            { NODE_ENV: UNKNOWN, VERCEL_ENV: UNKNOWN, NEXT_PUBLIC_VERCEL_ENV: UNKNOWN, VERCEL_URL: UNKNOWN },
+            [],
+            { k: "secret", hmac: false, taint: [] },
+          ),
+        },
+        [],
+        UNKNOWN,
+      );
     case "Response":
       return { k: "lib", source: "global", path: ["Response"], taint: [] };
     case "crypto":
@@ -190,7 +222,14 @@ export function libraryMember(lib: Extract<Value, { k: "lib" }>, name: string): 
  * What calling (or constructing) a library export does. undefined: an unknown call (its result is
  * unknown, it is assumed not to throw).
  */
-export function callLibrary(source: string, path: string[], args: Value[], argTexts: string[], ctx: LibraryContext, construct: boolean): NativeOutcome | undefined {
+export function callLibrary(
+  source: string,
+  path: string[],
+  args: Value[],
+  argTexts: string[],
+  ctx: LibraryContext,
+  construct: boolean,
+): NativeOutcome | undefined {
   const [first, second] = path;
   const name = path.join(".");
   if (CLERK_SERVER_SOURCES.has(source)) {
@@ -220,9 +259,15 @@ export function callLibrary(source: string, path: string[], args: Value[], argTe
     if (name === "verifyWebhook") return { value: rejects(["webhook"]) };
     return undefined;
   }
-  if ((source === "next/navigation" || source === "next/dist/client/components/navigation") && first && NAVIGATION.has(first)) return { throws: [] };
+  if (
+    (source === "next/navigation" || source === "next/dist/client/components/navigation") &&
+    first &&
+    NAVIGATION.has(first)
+  )
+    return { throws: [] };
   if (source === "next/server" || (source === "global" && first === "Response")) {
-    if ((first === "NextResponse" || first === "Response") && second === undefined && construct) return { value: response(args[1]) };
+    if ((first === "NextResponse" || first === "Response") && second === undefined && construct)
+      return { value: response(args[1]) };
     if ((first === "NextResponse" || first === "Response") && second !== undefined) {
       const statics = responseStatics();
       const method = statics.k === "obj" ? statics.props.get(second) : undefined;
@@ -233,26 +278,47 @@ export function callLibrary(source: string, path: string[], args: Value[], argTe
   if (source === "next/headers" && (first === "headers" || first === "cookies" || first === "draftMode")) {
     return { value: { k: "request", taint: [] } };
   }
-  if (source === "global" && (first === "Buffer" || first === "String" || first === "TextEncoder")) return { value: derived(args) };
+  if (source === "global" && (first === "Buffer" || first === "String" || first === "TextEncoder"))
+    return { value: derived(args) };
   if ((source === "svix" || source === "standardwebhooks") && first === "Webhook" && construct) {
     return { value: obj({ verify: throwing(["webhook"]) }, [], UNKNOWN) };
   }
   if (source === "stripe" && (first === "default" || first === "Stripe")) {
-    const webhooks = obj({ constructEvent: throwing(["webhook"]), constructEventAsync: native("constructEventAsync", () => ({ value: rejects(["webhook"]) })) }, [], UNKNOWN);
+    const webhooks = obj(
+      {
+        constructEvent: throwing(["webhook"]),
+        constructEventAsync: native("constructEventAsync", () => ({ value: rejects(["webhook"]) })),
+      },
+      [],
+      UNKNOWN,
+    );
     if (construct && second === undefined) return { value: obj({ webhooks }, [], UNKNOWN) };
     if (second === "webhooks" && path[2] === "constructEvent") return { throws: ["webhook"] };
     if (second === "webhooks" && path[2] === "constructEventAsync") return { value: rejects(["webhook"]) };
     return undefined;
   }
   if (source === "@octokit/webhooks" && first === "Webhooks" && construct) {
-    return { value: obj({ verify: native("verify", () => ({ value: resolves(prim(false, ["webhook"])) })), verifyAndReceive: native("verifyAndReceive", () => ({ value: rejects(["webhook"]) })) }, [], UNKNOWN) };
+    return {
+      value: obj(
+        {
+          verify: native("verify", () => ({ value: resolves(prim(false, ["webhook"])) })),
+          verifyAndReceive: native("verifyAndReceive", () => ({ value: rejects(["webhook"]) })),
+        },
+        [],
+        UNKNOWN,
+      ),
+    };
   }
-  if (source === "@octokit/webhooks-methods" && first === "verify") return { value: resolves(prim(false, ["webhook"])) };
-  if (source === "@upstash/qstash" && first === "Receiver" && construct) return { value: obj({ verify: native("verify", () => ({ value: rejects(["webhook"]) })) }, [], UNKNOWN) };
-  if (source === "@sanity/webhook" && (first === "isValidSignature" || first === "isValidRequest")) return { value: resolves(prim(false, ["webhook"])) };
+  if (source === "@octokit/webhooks-methods" && first === "verify")
+    return { value: resolves(prim(false, ["webhook"])) };
+  if (source === "@upstash/qstash" && first === "Receiver" && construct)
+    return { value: obj({ verify: native("verify", () => ({ value: rejects(["webhook"]) })) }, [], UNKNOWN) };
+  if (source === "@sanity/webhook" && (first === "isValidSignature" || first === "isValidRequest"))
+    return { value: resolves(prim(false, ["webhook"])) };
   if (source === "@line/bot-sdk" && first === "validateSignature") return { value: prim(false, ["webhook"]) };
   if (source === "@polar-sh/sdk/webhooks" && first === "validateEvent") return { throws: ["webhook"] };
-  if (source === "@liveblocks/node" && first === "WebhookHandler" && construct) return { value: obj({ verifyRequest: throwing(["webhook"]) }, [], UNKNOWN) };
+  if (source === "@liveblocks/node" && first === "WebhookHandler" && construct)
+    return { value: obj({ verifyRequest: throwing(["webhook"]) }, [], UNKNOWN) };
   if (source === "replicate" && first === "validateWebhook") return { value: resolves(prim(false, ["webhook"])) };
   if (source === "crypto" || source === "node:crypto") {
     const fn = first === "default" || first === "webcrypto" ? path.slice(1) : path;
@@ -261,8 +327,10 @@ export function callLibrary(source: string, path: string[], args: Value[], argTe
     if (head === "createHash") return { value: hmacObject(false) };
     if (head === "timingSafeEqual") return { value: compareSecret(args[0], args[1]) };
     if (head === "subtle" && next === "importKey") return { value: resolves(derived([args[1] ?? UNKNOWN])) };
-    if (head === "subtle" && next === "sign") return { value: resolves(args[1]?.k === "secret" ? { k: "secret", hmac: true, taint: [] } : UNKNOWN) };
-    if (head === "subtle" && next === "verify") return { value: resolves(args[1]?.k === "secret" ? prim(false, ["webhook"]) : UNKNOWN) };
+    if (head === "subtle" && next === "sign")
+      return { value: resolves(args[1]?.k === "secret" ? { k: "secret", hmac: true, taint: [] } : UNKNOWN) };
+    if (head === "subtle" && next === "verify")
+      return { value: resolves(args[1]?.k === "secret" ? prim(false, ["webhook"]) : UNKNOWN) };
     return undefined;
   }
   return undefined;

@@ -9,7 +9,10 @@ import { TooComplex, type Interpreter } from "./interpret.js";
 import { Binding, UNKNOWN, type ModuleScope, type Scope, type Value } from "./values.js";
 
 /** Where an import leads: a project module (its text), one that cannot be read, or a library (undefined). */
-export type ModuleSource = (specifier: string, fromFile: string) => { kind: "project"; path: string; code: string } | { kind: "unreadable"; why: string } | undefined;
+export type ModuleSource = (
+  specifier: string,
+  fromFile: string,
+) => { kind: "project"; path: string; code: string } | { kind: "unreadable"; why: string } | undefined;
 
 export class LoadedModule implements ModuleScope {
   readonly root: Scope;
@@ -90,9 +93,13 @@ export class LoadedModule implements ModuleScope {
     const { form } = exp;
     switch (form.kind) {
       case "declaration":
-        return form.node.type === "FunctionDeclaration" ? { k: "fn", fn: form.node, scope: this.root, taint: [] } : UNKNOWN;
+        return form.node.type === "FunctionDeclaration"
+          ? { k: "fn", fn: form.node, scope: this.root, taint: [] }
+          : UNKNOWN;
       case "variable":
-        return form.declarator.id.type === "Identifier" ? (this.lookupLocal(form.declarator.id.name) ?? UNKNOWN) : UNKNOWN;
+        return form.declarator.id.type === "Identifier"
+          ? (this.lookupLocal(form.declarator.id.name) ?? UNKNOWN)
+          : UNKNOWN;
       case "pattern":
         return this.lookupLocal(exp.name) ?? UNKNOWN;
       case "expression": {
@@ -101,7 +108,10 @@ export class LoadedModule implements ModuleScope {
         const st = { store: new Map<Binding, Value>(), forced: [] };
         let value: Value = UNKNOWN;
         try {
-          const first = this.modules.interpreter().expr(form.node, this.root, st).find((r) => "v" in r);
+          const first = this.modules
+            .interpreter()
+            .expr(form.node, this.root, st)
+            .find((r) => "v" in r);
           if (first && "v" in first) value = first.v;
         } catch (error) {
           if (!(error instanceof TooComplex)) throw error;
@@ -130,7 +140,9 @@ export class Modules {
     const cached = this.loaded.get(path);
     if (cached !== undefined) return cached;
     const parsed = readModule(code, path);
-    const module = parsed.ok ? new LoadedModule(path, code, parsed.ast, parsed.bindings, this) : `${path} does not parse (${parsed.error})`;
+    const module = parsed.ok
+      ? new LoadedModule(path, code, parsed.ast, parsed.bindings, this)
+      : `${path} does not parse (${parsed.error})`;
     this.loaded.set(path, module);
     return module;
   }

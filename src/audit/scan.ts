@@ -6,7 +6,13 @@ import { isInside } from "../core/paths.js";
 import { folderUrlSegments, routePathOf, type RoutePath } from "../next/route-path.js";
 import { listRouteFiles, type WalkProblem } from "../project/app-routes.js";
 import { DEFAULT_PAGE_EXTENSIONS, isCodeFile, MODULE_SUFFIXES } from "../next/conventions.js";
-import { isRouteFileWith, NEXT_CONFIG_FILES, pageBaseName, readPageExtensions, type PageExtensions } from "../next/next-config.js";
+import {
+  isRouteFileWith,
+  NEXT_CONFIG_FILES,
+  pageBaseName,
+  readPageExtensions,
+  type PageExtensions,
+} from "../next/next-config.js";
 import { aliasTargets, readImportAliases } from "../project/tsconfig-paths.js";
 import type { Project } from "../project/detect.js";
 import { clerkMajorOf as majorOfVersion } from "../clerk/major.js";
@@ -66,20 +72,30 @@ function moduleSource(project: Project): ModuleSource {
           const code = readText(file, relative);
           if (code !== null) return { kind: "project", path: relative, code };
         } catch (error) {
-          return { kind: "unreadable", why: `calls code from ${relative}, which cannot be read (${describeReadError(error)})` };
+          return {
+            kind: "unreadable",
+            why: `calls code from ${relative}, which cannot be read (${describeReadError(error)})`,
+          };
         }
       }
     }
-    return specifier.startsWith(".") ? { kind: "unreadable", why: `imports ${specifier}, which is not a file in the project` } : undefined;
+    return specifier.startsWith(".")
+      ? { kind: "unreadable", why: `imports ${specifier}, which is not a file in the project` }
+      : undefined;
   };
 }
 
 function describeReadError(error: unknown): string {
-  if (error instanceof CliError) return error.code === "FILE_TOO_LARGE" ? "over 1 MB" : error.message.replace(/^.* is /, "").replace(/, not a regular file.*$/, "");
+  if (error instanceof CliError)
+    return error.code === "FILE_TOO_LARGE"
+      ? "over 1 MB"
+      : error.message.replace(/^.* is /, "").replace(/, not a regular file.*$/, "");
   return (error as NodeJS.ErrnoException)?.code ?? String(error);
 }
 
-function readNextConfig(project: Project): { path: string; content: string } | { path: string; unreadable: string } | undefined {
+function readNextConfig(
+  project: Project,
+): { path: string; content: string } | { path: string; unreadable: string } | undefined {
   for (const name of NEXT_CONFIG_FILES) {
     try {
       const content = readText(path.join(project.root, name), name);
@@ -128,7 +144,11 @@ export function scanRoutes(project: Project): Scan {
   const problems: WalkProblem[] = [];
   const appDir = project.appDir;
   if (appDir) {
-    for (const { folder, file } of listRouteFiles(path.join(project.root, appDir), { accept: (name) => isRouteFileWith(name, extensions), within: project.root, problems })) {
+    for (const { folder, file } of listRouteFiles(path.join(project.root, appDir), {
+      accept: (name) => isRouteFileWith(name, extensions),
+      within: project.root,
+      problems,
+    })) {
       const segments = folderUrlSegments(folder);
       if (segments === undefined) continue; // never routed (an intercepting route, a private folder)
       read(`${appDir}/${file}`, routePathOf(segments), "app");
@@ -138,23 +158,47 @@ export function scanRoutes(project: Project): Scan {
       const segments = folderUrlSegments(folder === "." ? "" : folder);
       if (segments === undefined) continue;
       const route = routePathOf(segments);
-      const shown = problem.why === "not-a-file" ? route : { ...route, pattern: `${route.pattern === "/" ? "" : route.pattern}/**` };
-      routes.push(unreadable(shown, `${appDir}/${problem.path}${problem.why === "not-a-file" ? "" : "/"}`, "app", problemWhy(problem)));
+      const shown =
+        problem.why === "not-a-file"
+          ? route
+          : { ...route, pattern: `${route.pattern === "/" ? "" : route.pattern}/**` };
+      routes.push(
+        unreadable(
+          shown,
+          `${appDir}/${problem.path}${problem.why === "not-a-file" ? "" : "/"}`,
+          "app",
+          problemWhy(problem),
+        ),
+      );
     }
   }
   const pagesDir = project.pagesDir;
   if (pagesDir) {
     const apiDir = path.join(project.root, pagesDir, "api");
-    const files = listRouteFiles(apiDir, { accept: (name) => pageBaseName(name, extensions) !== undefined, within: project.root, problems, skip: (name) => name === "node_modules" });
+    const files = listRouteFiles(apiDir, {
+      accept: (name) => pageBaseName(name, extensions) !== undefined,
+      within: project.root,
+      problems,
+      skip: (name) => name === "node_modules",
+    });
     for (const { folder, file } of files) {
       const base = pageBaseName(path.posix.basename(file), extensions)!;
-      const segments = folderUrlSegments(["api", folder, base === "index" ? "" : base].filter((part) => part !== "").join("/"));
+      const segments = folderUrlSegments(
+        ["api", folder, base === "index" ? "" : base].filter((part) => part !== "").join("/"),
+      );
       if (segments === undefined) continue;
       read(`${pagesDir}/api/${file}`, routePathOf(segments), "pages");
     }
     for (const problem of problems.splice(0)) {
       const route = routePathOf(folderUrlSegments(`api/${problem.path}`) ?? []);
-      routes.push(unreadable({ ...route, pattern: `${route.pattern}${problem.why === "not-a-file" ? "" : "/**"}` }, `${pagesDir}/api/${problem.path}${problem.why === "not-a-file" ? "" : "/"}`, "pages", problemWhy(problem)));
+      routes.push(
+        unreadable(
+          { ...route, pattern: `${route.pattern}${problem.why === "not-a-file" ? "" : "/**"}` },
+          `${pagesDir}/api/${problem.path}${problem.why === "not-a-file" ? "" : "/"}`,
+          "pages",
+          problemWhy(problem),
+        ),
+      );
     }
   }
   routes.sort((a, b) => compare(a.route.pattern, b.route.pattern) || compare(a.file, b.file));

@@ -42,7 +42,10 @@ export const CLERK_APIS = {
   /** Clerk Billing webhook events: paymentAttempt.*, subscription.* and subscriptionItem.* (but the three below). */
   billingWebhookEvents: { since: "6.27.0", code: "Clerk Billing webhook events" },
   /** subscription.pastDue, subscriptionItem.pastDue and subscriptionItem.freeTrialEnding. */
-  latestBillingWebhookEvents: { since: "6.32.0", code: "subscription.pastDue, subscriptionItem.pastDue and subscriptionItem.freeTrialEnding" },
+  latestBillingWebhookEvents: {
+    since: "6.32.0",
+    code: "subscription.pastDue, subscriptionItem.pastDue and subscriptionItem.freeTrialEnding",
+  },
   /** user_id in an organizationInvitation.accepted event. Without it the case reads the invitation without the user's ID. */
   acceptedInvitationUserId: { since: "6.34.0", code: "user_id of organizationInvitation.accepted", equivalent: true },
 } as const satisfies Record<string, ClerkApiFact>;

@@ -40,7 +40,11 @@ interface Witness {
  * path that the new route's exemption reaches, as `exposes(path)` decides: the caller says which
  * paths lose their protection (for the patch: protected before, not after).
  */
-export function findExposures(newRoute: RoutePath, appRoutes: readonly AppRoute[], exposes: (path: string) => boolean): Exposure[] {
+export function findExposures(
+  newRoute: RoutePath,
+  appRoutes: readonly AppRoute[],
+  exposes: (path: string) => boolean,
+): Exposure[] {
   const fresh = urlSegments(newRoute.segments);
   const key = urlKey(fresh);
   const others = new Map<string, AppRoute>();
@@ -61,7 +65,8 @@ export function findExposures(newRoute: RoutePath, appRoutes: readonly AppRoute[
       if (servingRoute(sorted, witness.segments) !== entry) continue;
       const path = `/${witness.segments.join("/")}`;
       if (!exposes(path)) continue;
-      if (!exposure || (exposure.caseOnly && witness.exact)) exposure = { route: entry.existing, path, caseOnly: !witness.exact };
+      if (!exposure || (exposure.caseOnly && witness.exact))
+        exposure = { route: entry.existing, path, caseOnly: !witness.exact };
       if (!exposure.caseOnly) break;
     }
     if (exposure) found.push(exposure);
@@ -111,7 +116,10 @@ function witnesses(fresh: readonly UrlSegment[], existing: readonly UrlSegment[]
       for (let index = 0; index < length && partial.length > 0; index++) {
         const choices = segmentChoices(slot(fresh, index), slot(existing, index), free);
         partial = partial.flatMap((witness) =>
-          choices.map((choice) => ({ segments: [...witness.segments, choice.text], exact: witness.exact && choice.exact })),
+          choices.map((choice) => ({
+            segments: [...witness.segments, choice.text],
+            exact: witness.exact && choice.exact,
+          })),
         );
         partial = partial.slice(0, MAX_WITNESSES);
       }
@@ -135,10 +143,17 @@ function segmentChoices(
   if (fresh === undefined || existing === undefined) return [];
   if (fresh === "any") return [{ text: existing === "any" ? free : existing.text, exact: true }];
   if (existing !== "any") {
-    return fresh.text.toLowerCase() === existing.text.toLowerCase() ? [{ text: existing.text, exact: fresh.text === existing.text }] : [];
+    return fresh.text.toLowerCase() === existing.text.toLowerCase()
+      ? [{ text: existing.text, exact: fresh.text === existing.text }]
+      : [];
   }
   const other = otherCase(fresh.text);
-  return other === fresh.text ? [{ text: fresh.text, exact: true }] : [{ text: fresh.text, exact: true }, { text: other, exact: false }];
+  return other === fresh.text
+    ? [{ text: fresh.text, exact: true }]
+    : [
+        { text: fresh.text, exact: true },
+        { text: other, exact: false },
+      ];
 }
 
 // ---- The edit that exempts only the new route's own paths ----
@@ -162,10 +177,14 @@ export interface ExemptionEdit {
  * or handling it by hand, is left).
  */
 export function exemptionEdit(newRoute: RoutePath, exposures: readonly Exposure[]): ExemptionEdit | undefined {
-  const keep = (list: readonly Exposure[]) => list.map((exposure) => ({ file: exposure.route.file, pattern: routeMatcherSource(exposure.route.route) }));
+  const keep = (list: readonly Exposure[]) =>
+    list.map((exposure) => ({ file: exposure.route.file, pattern: routeMatcherSource(exposure.route.route) }));
   const candidates: ExemptionEdit[] = [
     { newRoute: { kind: "pattern", source: routeMatcherSource(newRoute) }, kept: keep(exposures) },
-    { newRoute: { kind: "regexp", source: routeRegExpSource(newRoute) }, kept: keep(exposures.filter((exposure) => !exposure.caseOnly)) },
+    {
+      newRoute: { kind: "regexp", source: routeRegExpSource(newRoute) },
+      kept: keep(exposures.filter((exposure) => !exposure.caseOnly)),
+    },
   ];
   return candidates.find((edit) => {
     const exempt = exemptBy(edit);

@@ -1,7 +1,13 @@
 // The model of a middleware function read as steps (gate-steps.ts): what a gate answers a
 // signed-out caller and requires of a signed-in one, the flaws that change what a rule does, and
 // the steps themselves with the `if` tests on their way.
-import type { ArrowFunctionExpression, CallExpression, FunctionDeclaration, FunctionExpression, Node } from "@babel/types";
+import type {
+  ArrowFunctionExpression,
+  CallExpression,
+  FunctionDeclaration,
+  FunctionExpression,
+  Node,
+} from "@babel/types";
 import type { Bindings } from "../js/bindings.js";
 import type { Scope } from "./gate-values.js";
 

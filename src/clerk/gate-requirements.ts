@@ -3,7 +3,14 @@
 import type { CallExpression, Node, ObjectExpression } from "@babel/types";
 import { findProperty, stringValue, unwrapTs, walk } from "../js/nodes.js";
 import { type Scope, SIGNED_OUT, valueOf } from "./gate-values.js";
-import { codeOf, type Gate, type Guard, type ReadContext, type Requirement, type SignedOutAnswer } from "./gate-model.js";
+import {
+  codeOf,
+  type Gate,
+  type Guard,
+  type ReadContext,
+  type Requirement,
+  type SignedOutAnswer,
+} from "./gate-model.js";
 
 const PROTECT_PARAMS = ["role", "permission", "feature", "plan"];
 
@@ -12,14 +19,21 @@ export function protectGate(call: CallExpression, ctx: ReadContext): Gate {
   const options = [first, second].filter((a): a is ObjectExpression => a?.type === "ObjectExpression");
   const url = options.map((o) => findProperty(o, "unauthenticatedUrl")).find(Boolean);
   const unauthenticatedUrl = url ? stringValue(url.value) : undefined;
-  const answer: SignedOutAnswer = url ? { kind: "protect", ...(unauthenticatedUrl !== undefined ? { unauthenticatedUrl } : {}) } : { kind: "protect" };
+  const answer: SignedOutAnswer = url
+    ? { kind: "protect", ...(unauthenticatedUrl !== undefined ? { unauthenticatedUrl } : {}) }
+    : { kind: "protect" };
   let requires: Requirement = { kind: "signedIn" };
   if (first && (first.type === "ArrowFunctionExpression" || first.type === "FunctionExpression")) {
     requires = { kind: "condition", code: codeOf(ctx, first) };
   } else if (first?.type === "ObjectExpression") {
     const params: Record<string, string> = {};
     for (const p of first.properties) {
-      const key = p.type === "ObjectProperty" && !p.computed ? (p.key.type === "Identifier" ? p.key.name : stringValue(p.key)) : undefined;
+      const key =
+        p.type === "ObjectProperty" && !p.computed
+          ? p.key.type === "Identifier"
+            ? p.key.name
+            : stringValue(p.key)
+          : undefined;
       const value = p.type === "ObjectProperty" ? stringValue(p.value) : undefined;
       if (key === "unauthenticatedUrl" || key === "unauthorizedUrl") continue;
       if (key === undefined || value === undefined || !PROTECT_PARAMS.includes(key)) {
@@ -52,7 +66,9 @@ export function requirementOf(guards: Guard[], ctx: ReadContext): Requirement {
     }
   }
   if (custom.length > 0) return { kind: "custom", code: custom.join(" && ") };
-  return signedOut ? { kind: "signedIn" } : { kind: "custom", code: guards.map((g) => (g.test ? codeOf(ctx, g.test) : "")).join(" && ") || "always" };
+  return signedOut
+    ? { kind: "signedIn" }
+    : { kind: "custom", code: guards.map((g) => (g.test ? codeOf(ctx, g.test) : "")).join(" && ") || "always" };
 }
 
 export function andAtoms(node: Node): Node[] {
@@ -67,7 +83,8 @@ function isSignedOutTest(atom: Node, scope: Scope): boolean {
   const n = unwrapTs(atom);
   if (n.type === "UnaryExpression" && n.operator === "!") return sessionField(n.argument, scope) !== undefined;
   if (n.type === "BinaryExpression" && (n.operator === "===" || n.operator === "==")) {
-    const [field, other] = n.right.type === "NullLiteral" || n.right.type === "BooleanLiteral" ? [n.left, n.right] : [n.right, n.left];
+    const [field, other] =
+      n.right.type === "NullLiteral" || n.right.type === "BooleanLiteral" ? [n.left, n.right] : [n.right, n.left];
     if (field.type === "PrivateName") return false;
     const name = sessionField(field, scope);
     if (name === "isAuthenticated") return other.type === "BooleanLiteral" && other.value === false;
@@ -86,7 +103,12 @@ function sessionField(node: Node, scope: Scope): string | undefined {
     const whole = valueOf(binding.init, binding.scope, world);
     return whole.known && whole.value === SIGNED_OUT ? binding.key : undefined;
   }
-  if ((n.type === "MemberExpression" || n.type === "OptionalMemberExpression") && !n.computed && n.property.type === "Identifier" && SESSION_FIELDS.has(n.property.name)) {
+  if (
+    (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") &&
+    !n.computed &&
+    n.property.type === "Identifier" &&
+    SESSION_FIELDS.has(n.property.name)
+  ) {
     const whole = valueOf(n.object, scope, world);
     return whole.known && whole.value === SIGNED_OUT ? n.property.name : undefined;
   }
@@ -105,12 +127,21 @@ export function dependsOnCaller(test: Node, scope: Scope, depth = 0): boolean {
     if (n.type === "Identifier") {
       const binding = scope.names.get(n.name);
       if (binding?.kind === "authFunction") found = true;
-      if ((binding?.kind === "const" || binding?.kind === "property") && dependsOnCaller(binding.init, binding.scope, depth + 1)) found = true;
+      if (
+        (binding?.kind === "const" || binding?.kind === "property") &&
+        dependsOnCaller(binding.init, binding.scope, depth + 1)
+      )
+        found = true;
     }
-    if ((n.type === "MemberExpression" || n.type === "OptionalMemberExpression") && !n.computed && n.property.type === "Identifier") {
+    if (
+      (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") &&
+      !n.computed &&
+      n.property.type === "Identifier"
+    ) {
       if (["headers", "cookies"].includes(n.property.name)) found = true;
     }
-    if (n.type === "CallExpression" && n.callee.type === "Identifier" && ["headers", "cookies"].includes(n.callee.name)) found = true;
+    if (n.type === "CallExpression" && n.callee.type === "Identifier" && ["headers", "cookies"].includes(n.callee.name))
+      found = true;
   });
   return found;
 }

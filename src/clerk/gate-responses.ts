@@ -16,13 +16,20 @@ export const NAVIGATION: Record<string, Response> = {
   forbidden: { kind: "status", status: 403 },
 };
 
-export type Response = { kind: "next" } | { kind: "rewrite" } | { kind: "redirect" } | { kind: "status"; status: number | undefined };
+export type Response =
+  { kind: "next" } | { kind: "rewrite" } | { kind: "redirect" } | { kind: "status"; status: number | undefined };
 
 /** NextResponse.next/json/redirect/rewrite, Response.json/redirect, new (Next)Response(body, { status }). */
-export function responseOf(n: Extract<Node, { type: "CallExpression" | "NewExpression" }>, bindings: Bindings): Response | undefined {
+export function responseOf(
+  n: Extract<Node, { type: "CallExpression" | "NewExpression" }>,
+  bindings: Bindings,
+): Response | undefined {
   const callee = unwrapTs(n.callee);
   const isResponseClass = (node: Node) =>
-    (node.type === "Identifier" && node.name === "Response" && !bindings.locals.has("Response") && !bindings.imports.has("Response")) ||
+    (node.type === "Identifier" &&
+      node.name === "Response" &&
+      !bindings.locals.has("Response") &&
+      !bindings.imports.has("Response")) ||
     importedNameOf(node, bindings, "next/server") === "NextResponse";
   const init = (arg: Node | undefined): number | undefined => {
     const object = arg ? unwrapTs(arg) : undefined;
@@ -34,7 +41,13 @@ export function responseOf(n: Extract<Node, { type: "CallExpression" | "NewExpre
   if (n.type === "NewExpression") {
     return isResponseClass(callee) ? { kind: "status", status: init(n.arguments[1]) } : undefined;
   }
-  if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier" || !isResponseClass(unwrapTs(callee.object))) return undefined;
+  if (
+    callee.type !== "MemberExpression" ||
+    callee.computed ||
+    callee.property.type !== "Identifier" ||
+    !isResponseClass(unwrapTs(callee.object))
+  )
+    return undefined;
   switch (callee.property.name) {
     case "next":
       return { kind: "next" };
@@ -57,7 +70,10 @@ function statusOf(object: ObjectExpression): number | undefined {
 }
 
 /** redirect(), notFound(), unauthorized(), forbidden() from next/navigation: they throw, clerkMiddleware() answers. */
-export function navigationThrow(n: Extract<Node, { type: "CallExpression" | "OptionalCallExpression" }>, bindings: Bindings): Response | undefined {
+export function navigationThrow(
+  n: Extract<Node, { type: "CallExpression" | "OptionalCallExpression" }>,
+  bindings: Bindings,
+): Response | undefined {
   const name = importedNameOf(unwrapTs(n.callee), bindings, "next/navigation");
   return name !== undefined && Object.hasOwn(NAVIGATION, name) ? NAVIGATION[name] : undefined;
 }

@@ -9,7 +9,16 @@ import { type Bindings, importedNameOf } from "../js/bindings.js";
 import { stringValue, unwrapTs, walk } from "../js/nodes.js";
 import { CLERK_SERVER } from "./names.js";
 import type { Binding, Scope } from "./gate-values.js";
-import { codeOf, type Fn, type Guard, lineOf, type Outcome, type ReadContext, type SignedOutAnswer, Unreadable } from "./gate-model.js";
+import {
+  codeOf,
+  type Fn,
+  type Guard,
+  lineOf,
+  type Outcome,
+  type ReadContext,
+  type SignedOutAnswer,
+  Unreadable,
+} from "./gate-model.js";
 import { DENY_STATUSES, navigationThrow, type Response, responseOf } from "./gate-responses.js";
 import { dependsOnCaller, protectGate, requirementOf } from "./gate-requirements.js";
 import { hiddenGates, syncAuthUses } from "./gate-hidden.js";
@@ -25,11 +34,32 @@ export function readFunction(fn: Fn, ctx: ReadContext, mode: { clerkHandler: boo
   const names = new Map<string, Binding>();
   if (authName && !reassigned.has(authName)) names.set(authName, { kind: "authFunction" });
   if (requestName && !reassigned.has(requestName)) names.set(requestName, { kind: "request" });
-  const scope: Scope = { names, matchers: ctx.matchers, clerkMajor: ctx.clerkMajor, ...(ctx.pathTests ? { pathTests: ctx.pathTests } : {}) };
+  const scope: Scope = {
+    names,
+    matchers: ctx.matchers,
+    clerkMajor: ctx.clerkMajor,
+    ...(ctx.pathTests ? { pathTests: ctx.pathTests } : {}),
+  };
   if (authName && ctx.clerkMajor !== undefined && ctx.clerkMajor >= 6) syncAuthUses(fn, authName, ctx);
-  const reader = new FunctionReader(ctx, { authName, requestName, reassigned, inClerk: mode.clerkHandler, outer: mode.guards.length });
+  const reader = new FunctionReader(ctx, {
+    authName,
+    requestName,
+    reassigned,
+    inClerk: mode.clerkHandler,
+    outer: mode.guards.length,
+  });
   const body: Statement[] =
-    fn.body.type === "BlockStatement" ? fn.body.body : [{ type: "ReturnStatement", argument: fn.body, start: fn.body.start, end: fn.body.end, loc: fn.body.loc } as Statement];
+    fn.body.type === "BlockStatement"
+      ? fn.body.body
+      : [
+          {
+            type: "ReturnStatement",
+            argument: fn.body,
+            start: fn.body.start,
+            end: fn.body.end,
+            loc: fn.body.loc,
+          } as Statement,
+        ];
   const end = reader.block(body, mode.guards, scope);
   if (!end.terminated) reader.push(mode.guards, { kind: "pass" }, fn.body);
   if (authName) hiddenGates(fn, authName, reader.read, ctx);
@@ -102,7 +132,9 @@ class FunctionReader {
       case "IfStatement": {
         this.noGateInside(s.test, "an if condition", scope);
         const yes = this.block(asBlock(s.consequent), [...guards, { test: s.test, branch: true, scope }], scope);
-        const no = s.alternate ? this.block(asBlock(s.alternate), [...guards, { test: s.test, branch: false, scope }], scope) : { terminated: false };
+        const no = s.alternate
+          ? this.block(asBlock(s.alternate), [...guards, { test: s.test, branch: false, scope }], scope)
+          : { terminated: false };
         return { terminated: yes.terminated && no.terminated, scope };
       }
       case "BlockStatement":
@@ -121,7 +153,8 @@ class FunctionReader {
         return same;
       default:
         // A loop, switch, try or label: fine when nothing in it can end the function.
-        if (this.mayExit(s, scope)) throw new Unreadable(`it decides inside a ${describeStatement(s)}, which this reader does not follow`);
+        if (this.mayExit(s, scope))
+          throw new Unreadable(`it decides inside a ${describeStatement(s)}, which this reader does not follow`);
         return same;
     }
   }
@@ -131,7 +164,8 @@ class FunctionReader {
     let found = false;
     visitOwn(node, (n) => {
       if (n.type === "ReturnStatement" || n.type === "ThrowStatement") found = true;
-      if ((n.type === "CallExpression" || n.type === "OptionalCallExpression") && this.gateCall(n, scope) !== undefined) found = true;
+      if ((n.type === "CallExpression" || n.type === "OptionalCallExpression") && this.gateCall(n, scope) !== undefined)
+        found = true;
     });
     return found;
   }
@@ -139,8 +173,13 @@ class FunctionReader {
   /** A gate or Clerk call where this reader cannot tell when it runs (an if test, a callback, a loop). */
   private noGateInside(node: Node, where: string, scope: Scope): void {
     walk(node, (n) => {
-      if ((n.type === "CallExpression" || n.type === "OptionalCallExpression") && (this.gateCall(n, scope) !== undefined || this.clerkCall(n) !== undefined || this.navigation(n))) {
-        throw new Unreadable(`it calls ${codeOf(this.ctx, n.callee)}() inside ${where}, which this reader does not follow`);
+      if (
+        (n.type === "CallExpression" || n.type === "OptionalCallExpression") &&
+        (this.gateCall(n, scope) !== undefined || this.clerkCall(n) !== undefined || this.navigation(n))
+      ) {
+        throw new Unreadable(
+          `it calls ${codeOf(this.ctx, n.callee)}() inside ${where}, which this reader does not follow`,
+        );
       }
     });
   }
@@ -157,7 +196,8 @@ class FunctionReader {
         this.gate(kind, callNode, awaited && !voided, s, guards);
         return;
       }
-      if (this.clerkCall(callNode) !== undefined) throw new Unreadable("it calls Clerk's middleware without returning its answer");
+      if (this.clerkCall(callNode) !== undefined)
+        throw new Unreadable("it calls Clerk's middleware without returning its answer");
       const thrown = this.navigation(callNode);
       if (thrown) {
         this.push(guards, this.response(thrown, codeOf(this.ctx, callNode), guards), s);
@@ -187,7 +227,8 @@ class FunctionReader {
           const key = p.computed ? undefined : p.key.type === "Identifier" ? p.key.name : stringValue(p.key);
           const value = p.value;
           if (value.type === "Identifier") {
-            if (key !== undefined && !this.fn.reassigned.has(value.name)) names.set(value.name, { kind: "property", init: d.init, key, scope });
+            if (key !== undefined && !this.fn.reassigned.has(value.name))
+              names.set(value.name, { kind: "property", init: d.init, key, scope });
             else names.delete(value.name);
           } else {
             walk(value, (n) => {
@@ -211,16 +252,27 @@ class FunctionReader {
    * object's protect (the Clerk 5 form, "protect5"), or redirectToSignIn()/redirectToSignUp() of
    * an auth object ("redirect", "redirectSignUp").
    */
-  gateCall(n: Extract<Node, { type: "CallExpression" | "OptionalCallExpression" }>, scope: Scope): "protect" | "protect5" | "redirect" | "redirectSignUp" | undefined {
+  gateCall(
+    n: Extract<Node, { type: "CallExpression" | "OptionalCallExpression" }>,
+    scope: Scope,
+  ): "protect" | "protect5" | "redirect" | "redirectSignUp" | undefined {
     const callee = unwrapTs(n.callee);
     if (callee.type === "Identifier") {
       // const { redirectToSignIn } = await auth()
       const binding = scope.names.get(callee.name);
       if (binding?.kind !== "property" || !isAuthObject(binding.init, binding.scope)) return undefined;
-      return binding.key === "redirectToSignIn" ? "redirect" : binding.key === "redirectToSignUp" ? "redirectSignUp" : undefined;
+      return binding.key === "redirectToSignIn"
+        ? "redirect"
+        : binding.key === "redirectToSignUp"
+          ? "redirectSignUp"
+          : undefined;
     }
     if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return undefined;
-    const property = callee.computed ? undefined : callee.property.type === "Identifier" ? callee.property.name : undefined;
+    const property = callee.computed
+      ? undefined
+      : callee.property.type === "Identifier"
+        ? callee.property.name
+        : undefined;
     const object = unwrapTs(callee.object);
     if (property === "protect") {
       if (object.type === "Identifier" && scope.names.get(object.name)?.kind === "authFunction") return "protect";
@@ -232,7 +284,13 @@ class FunctionReader {
     return undefined;
   }
 
-  private gate(kind: "protect" | "protect5" | "redirect" | "redirectSignUp", call: CallExpression, awaited: boolean, s: Node, guards: Guard[]): void {
+  private gate(
+    kind: "protect" | "protect5" | "redirect" | "redirectSignUp",
+    call: CallExpression,
+    awaited: boolean,
+    s: Node,
+    guards: Guard[],
+  ): void {
     this.read.add(call);
     const major = this.ctx.clerkMajor;
     const code = codeOf(this.ctx, call);
@@ -246,7 +304,13 @@ class FunctionReader {
       if (!awaited) {
         this.ctx.flaws.push({ kind: "unawaitedProtect", line: lineOf(call), code, major });
         // On 6+ the rejection goes unseen: nothing is blocked. Major unknown: it may be either.
-        if (major === undefined) this.push(guards, { kind: "gate", gate }, s, "auth.protect() is not awaited and the @clerk/nextjs major is unknown");
+        if (major === undefined)
+          this.push(
+            guards,
+            { kind: "gate", gate },
+            s,
+            "auth.protect() is not awaited and the @clerk/nextjs major is unknown",
+          );
         return;
       }
       this.push(guards, { kind: "gate", gate }, s);
@@ -263,7 +327,18 @@ class FunctionReader {
       return;
     }
     const requires = requirementOf(guards, this.ctx);
-    this.push(guards, { kind: "gate", gate: { via: "redirectToSignIn", answer: { kind: "redirectToSignIn", signUp: kind === "redirectSignUp" }, requires } }, s);
+    this.push(
+      guards,
+      {
+        kind: "gate",
+        gate: {
+          via: "redirectToSignIn",
+          answer: { kind: "redirectToSignIn", signUp: kind === "redirectSignUp" },
+          requires,
+        },
+      },
+      s,
+    );
   }
 
   // ---- Exits ----
@@ -274,7 +349,13 @@ class FunctionReader {
   }
 
   /** What `return <argument>` does; "pushed" when its steps are already appended (a gate, Clerk). */
-  private outcomeOf(argument: Node | undefined, s: Node, guards: Guard[], scope: Scope, depth: number): Outcome | "pushed" {
+  private outcomeOf(
+    argument: Node | undefined,
+    s: Node,
+    guards: Guard[],
+    scope: Scope,
+    depth: number,
+  ): Outcome | "pushed" {
     if (!argument) return { kind: "pass" };
     const a = unwrapTs(argument);
     const inner = a.type === "AwaitExpression" ? unwrapTs(a.argument) : a;
@@ -284,7 +365,11 @@ class FunctionReader {
       const binding = scope.names.get(inner.name);
       // const response = NextResponse.next(); …; return response
       const bound = binding?.kind === "const" ? unwrapTs(binding.init) : undefined;
-      if ((bound?.type === "CallExpression" || bound?.type === "NewExpression") && responseOf(bound, this.ctx.bindings)?.kind === "next") return { kind: "pass" };
+      if (
+        (bound?.type === "CallExpression" || bound?.type === "NewExpression") &&
+        responseOf(bound, this.ctx.bindings)?.kind === "next"
+      )
+        return { kind: "pass" };
       return { kind: "answer", blocks: false, code };
     }
     if (inner.type === "NullLiteral") return { kind: "pass" };
@@ -324,11 +409,20 @@ class FunctionReader {
   private response(response: Response, code: string, guards: Guard[]): Outcome {
     if (response.kind === "next") return { kind: "pass" };
     if (response.kind === "rewrite") return { kind: "answer", blocks: false, code };
-    const denies = response.kind === "redirect" || (response.status !== undefined && DENY_STATUSES.has(response.status));
+    const denies =
+      response.kind === "redirect" || (response.status !== undefined && DENY_STATUSES.has(response.status));
     const decides = guards.some((g) => g.test !== undefined && dependsOnCaller(g.test, g.scope));
     if (denies && decides) {
-      const answer: SignedOutAnswer = response.kind === "redirect" ? { kind: "redirect" } : { kind: "status", status: response.status ?? 200 };
-      return { kind: "gate", gate: { via: response.kind === "redirect" ? "redirect" : "response", answer, requires: requirementOf(guards, this.ctx) } };
+      const answer: SignedOutAnswer =
+        response.kind === "redirect" ? { kind: "redirect" } : { kind: "status", status: response.status ?? 200 };
+      return {
+        kind: "gate",
+        gate: {
+          via: response.kind === "redirect" ? "redirect" : "response",
+          answer,
+          requires: requirementOf(guards, this.ctx),
+        },
+      };
     }
     return { kind: "answer", blocks: true, code };
   }
@@ -343,7 +437,11 @@ class FunctionReader {
   clerkCall(n: Extract<Node, { type: "CallExpression" | "OptionalCallExpression" }>): CallExpression | undefined {
     if (this.fn.inClerk) return undefined;
     const callee = unwrapTs(n.callee);
-    if (callee.type === "CallExpression" && importedNameOf(unwrapTs(callee.callee), this.ctx.bindings, CLERK_SERVER) === "clerkMiddleware") return callee;
+    if (
+      callee.type === "CallExpression" &&
+      importedNameOf(unwrapTs(callee.callee), this.ctx.bindings, CLERK_SERVER) === "clerkMiddleware"
+    )
+      return callee;
     if (callee.type === "Identifier") return this.ctx.instances.get(callee.name);
     return undefined;
   }
@@ -351,10 +449,18 @@ class FunctionReader {
   private inlineClerk(call: CallExpression, guards: Guard[]): void {
     const clerk = this.clerkCall(call)!;
     const passes = call.arguments.map((arg) => (arg.type === "Identifier" ? arg.name : undefined));
-    if (passes[0] === undefined || passes[0] !== this.fn.requestName) throw new Unreadable("it hands Clerk something other than its own request");
+    if (passes[0] === undefined || passes[0] !== this.fn.requestName)
+      throw new Unreadable("it hands Clerk something other than its own request");
     const handler = handlerFunction(clerk, this.ctx.bindings);
     if (handler === "options") {
-      this.ctx.steps.push({ guards, outcome: { kind: "pass" }, node: call, inClerk: true, request: undefined, outer: guards.length });
+      this.ctx.steps.push({
+        guards,
+        outcome: { kind: "pass" },
+        node: call,
+        inClerk: true,
+        request: undefined,
+        outer: guards.length,
+      });
       return;
     }
     if (!handler) throw new Unreadable("its clerkMiddleware() handler is not a function this reader can see");
@@ -382,7 +488,14 @@ function asBlock(s: Statement): Statement[] {
   return s.type === "BlockStatement" ? s.body : [s];
 }
 
-const FUNCTION_TYPES = new Set(["FunctionExpression", "ArrowFunctionExpression", "FunctionDeclaration", "ClassMethod", "ObjectMethod", "ClassPrivateMethod"]);
+const FUNCTION_TYPES = new Set([
+  "FunctionExpression",
+  "ArrowFunctionExpression",
+  "FunctionDeclaration",
+  "ClassMethod",
+  "ObjectMethod",
+  "ClassPrivateMethod",
+]);
 
 /** Like walk, but not into nested functions (their returns are not this function's). */
 function visitOwn(node: Node, visit: (node: Node) => void): void {
@@ -390,7 +503,13 @@ function visitOwn(node: Node, visit: (node: Node) => void): void {
   for (const [key, value] of Object.entries(node)) {
     if (key === "loc" || key.endsWith("Comments") || key === "extra") continue;
     for (const child of Array.isArray(value) ? value : [value]) {
-      if (child && typeof child === "object" && typeof (child as Node).type === "string" && !FUNCTION_TYPES.has((child as Node).type)) visitOwn(child as Node, visit);
+      if (
+        child &&
+        typeof child === "object" &&
+        typeof (child as Node).type === "string" &&
+        !FUNCTION_TYPES.has((child as Node).type)
+      )
+        visitOwn(child as Node, visit);
     }
   }
 }

@@ -62,7 +62,17 @@ export interface World {
   signedOut: boolean;
 }
 
-const STRING_METHODS = new Set(["startsWith", "endsWith", "includes", "toLowerCase", "toUpperCase", "slice", "split", "at", "trim"]);
+const STRING_METHODS = new Set([
+  "startsWith",
+  "endsWith",
+  "includes",
+  "toLowerCase",
+  "toUpperCase",
+  "slice",
+  "split",
+  "at",
+  "trim",
+]);
 const ARRAY_METHODS = new Set(["includes", "some", "at"]);
 
 function request(world: World) {
@@ -209,7 +219,8 @@ function member(object: unknown, key: string | number, optional: boolean, world:
   }
   if (object === AUTH_FUNCTION) return key === "protect" ? known(AUTH_FUNCTION) : UNKNOWN;
   if (object === PENDING_AUTH) return known(undefined); // a promise has no userId, protect, ...
-  if (object === SIGNED_OUT) return key in SIGNED_OUT ? known(SIGNED_OUT[key as keyof typeof SIGNED_OUT]) : known(undefined);
+  if (object === SIGNED_OUT)
+    return key in SIGNED_OUT ? known(SIGNED_OUT[key as keyof typeof SIGNED_OUT]) : known(undefined);
   if (typeof object === "string") {
     if (key === "length") return known(object.length);
     if (typeof key === "number") return known(object[key]);
@@ -230,14 +241,20 @@ function member(object: unknown, key: string | number, optional: boolean, world:
   return UNKNOWN;
 }
 
-function call(n: Extract<Node, { type: "CallExpression" | "OptionalCallExpression" }>, scope: Scope, world: World, depth: number): Value {
+function call(
+  n: Extract<Node, { type: "CallExpression" | "OptionalCallExpression" }>,
+  scope: Scope,
+  world: World,
+  depth: number,
+): Value {
   const callee = unwrapTs(n.callee);
   const args = n.arguments;
   // isPublicRoute(req): a createRouteMatcher const, on the request's pathname.
   if (callee.type === "Identifier" && scope.matchers.has(callee.name) && !scope.names.has(callee.name)) {
     const regexps = scope.matchers.get(callee.name);
     const [arg] = args;
-    if (!regexps || args.length !== 1 || !arg || arg.type === "SpreadElement" || arg.type === "ArgumentPlaceholder") return UNKNOWN;
+    if (!regexps || args.length !== 1 || !arg || arg.type === "SpreadElement" || arg.type === "ArgumentPlaceholder")
+      return UNKNOWN;
     const target = valueOf(arg, scope, world, depth + 1);
     if (!target.known || target.value !== REQUEST) return UNKNOWN;
     return known(regexps.some((regexp) => regexp.test(world.path)));
@@ -249,7 +266,9 @@ function call(n: Extract<Node, { type: "CallExpression" | "OptionalCallExpressio
     const target = valueOf(arg, scope, world, depth + 1);
     if (!target.known || typeof target.value !== "string") return UNKNOWN;
     const path = target.value;
-    return known(scope.pathTests.get(callee.name)!.some((regexp) => regexp.test(path) || regexp.test(decodedPath(path))));
+    return known(
+      scope.pathTests.get(callee.name)!.some((regexp) => regexp.test(path) || regexp.test(decodedPath(path))),
+    );
   }
   const fn = valueOf(callee, scope, world, depth + 1);
   if (!fn.known) return fn.throws ? THROWS : UNKNOWN;
@@ -260,19 +279,26 @@ function call(n: Extract<Node, { type: "CallExpression" | "OptionalCallExpressio
     return known(world.signedOut ? SIGNED_OUT : UNKNOWN_AUTH);
   }
   if (fn.value === SIGNED_OUT.has) return known(false);
-  if (fn.value === undefined || fn.value === null) return n.type === "OptionalCallExpression" || n.optional ? known(undefined) : THROWS;
+  if (fn.value === undefined || fn.value === null)
+    return n.type === "OptionalCallExpression" || n.optional ? known(undefined) : THROWS;
   const method = fn.value as { method?: string; of?: unknown };
   if (typeof method !== "object" || typeof method.method !== "string") return UNKNOWN;
   const values: unknown[] = [];
   for (const arg of args) {
     if (arg.type === "SpreadElement" || arg.type === "ArgumentPlaceholder") return UNKNOWN;
     const v = valueOf(arg, scope, world, depth + 1);
-    if (!v.known || typeof v.value === "function" || (typeof v.value === "object" && v.value !== null && !(v.value instanceof RegExp))) return UNKNOWN;
+    if (
+      !v.known ||
+      typeof v.value === "function" ||
+      (typeof v.value === "object" && v.value !== null && !(v.value instanceof RegExp))
+    )
+      return UNKNOWN;
     values.push(v.value);
   }
   try {
     const target = method.of as Record<string, (...a: unknown[]) => unknown>;
-    if (target instanceof RegExp) return known(values.length === 1 && typeof values[0] === "string" ? target.test(values[0]) : undefined);
+    if (target instanceof RegExp)
+      return known(values.length === 1 && typeof values[0] === "string" ? target.test(values[0]) : undefined);
     if (method.method === "some") return UNKNOWN; // a callback: not evaluated
     return known(target[method.method]!(...values));
   } catch {

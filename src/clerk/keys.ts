@@ -115,7 +115,10 @@ export function resolveKeys({ flagPublishable, flagSecret, env }: ResolveKeysInp
   if (flagPublishable !== undefined) {
     result.publishableKey = validatePublishableKey(flagPublishable, "The --publishable-key value");
   } else if (fromEnv(PUBLISHABLE_KEY_ENV) !== undefined) {
-    result.publishableKey = validatePublishableKey(fromEnv(PUBLISHABLE_KEY_ENV)!, `The ${PUBLISHABLE_KEY_ENV} environment variable`);
+    result.publishableKey = validatePublishableKey(
+      fromEnv(PUBLISHABLE_KEY_ENV)!,
+      `The ${PUBLISHABLE_KEY_ENV} environment variable`,
+    );
   }
   if (flagSecret !== undefined) {
     result.secretKey = validateSecretKey(flagSecret, "The --secret-key value");

@@ -20,12 +20,15 @@ export interface LegacyLists {
 /** Appends the steps of `authMiddleware(options)`; throws Unreadable for what it cannot read. */
 export function readAuthMiddleware(call: CallExpression, ctx: ReadContext): LegacyLists {
   const [first, ...rest] = call.arguments.map(unwrapTs);
-  if (rest.length > 0 || (first && first.type !== "ObjectExpression")) throw new Unreadable("its authMiddleware() options are not an object literal");
+  if (rest.length > 0 || (first && first.type !== "ObjectExpression"))
+    throw new Unreadable("its authMiddleware() options are not an object literal");
   const options = first?.type === "ObjectExpression" ? first : undefined;
   for (const key of ["beforeAuth", "afterAuth"]) {
-    if (options && findProperty(options, key)) throw new Unreadable(`its authMiddleware() has ${key}, code this reader does not follow`);
+    if (options && findProperty(options, key))
+      throw new Unreadable(`its authMiddleware() has ${key}, code this reader does not follow`);
   }
-  if (options?.properties.some((p) => p.type !== "ObjectProperty")) throw new Unreadable("its authMiddleware() options spread or compute values");
+  if (options?.properties.some((p) => p.type !== "ObjectProperty"))
+    throw new Unreadable("its authMiddleware() options spread or compute values");
   const list = (key: string): { regexps: RegExp[]; array?: ArrayExpression } | undefined => {
     const prop = options ? findProperty(options, key) : undefined;
     if (!prop) return undefined;
@@ -34,7 +37,8 @@ export function readAuthMiddleware(call: CallExpression, ctx: ReadContext): Lega
     if (!regexps) throw new Unreadable(`its authMiddleware() ${key} is not a list of literal patterns`);
     return { regexps, ...(value.type === "ArrayExpression" ? { array: value } : {}) };
   };
-  const ignored = list("ignoredRoutes")?.regexps ?? compilePatterns({ type: "StringLiteral", value: DEFAULT_IGNORED[0] } as Node)!;
+  const ignored =
+    list("ignoredRoutes")?.regexps ?? compilePatterns({ type: "StringLiteral", value: DEFAULT_IGNORED[0] } as Node)!;
   const publicRoutes = list("publicRoutes");
   const publicRegexps = publicRoutes?.regexps ?? [];
   const scope: Scope = { names: new Map(), matchers: ctx.matchers, clerkMajor: ctx.clerkMajor };
@@ -48,7 +52,10 @@ export function readAuthMiddleware(call: CallExpression, ctx: ReadContext): Lega
   ctx.steps.push({
     ...base,
     guards: [notIgnored, notPublic],
-    outcome: { kind: "gate", gate: { via: "authMiddleware", answer: { kind: "legacy" }, requires: { kind: "signedIn" } } },
+    outcome: {
+      kind: "gate",
+      gate: { via: "authMiddleware", answer: { kind: "legacy" }, requires: { kind: "signedIn" } },
+    },
     inClerk: true,
   });
   return publicRoutes?.array ? { publicRoutes: publicRoutes.array } : {};

@@ -61,8 +61,10 @@ export function findHandlers(ast: File, bindings: Bindings, kind: "proxy" | "mid
         found.push({ exported: "export *", handler: { kind: "reexport", source: form.source, imported: "*" } });
         break;
       case "declaration":
-        if (exp.name === "default") found.push({ exported: "default", handler: fromDefault(form.node, statement, bindings) });
-        else if (form.node.type === "FunctionDeclaration" && wanted(exp.name)) found.push({ exported: exp.name, handler: userFunction(form.node, statement, "declaration", exp.name) });
+        if (exp.name === "default")
+          found.push({ exported: "default", handler: fromDefault(form.node, statement, bindings) });
+        else if (form.node.type === "FunctionDeclaration" && wanted(exp.name))
+          found.push({ exported: exp.name, handler: userFunction(form.node, statement, "declaration", exp.name) });
         break;
       case "expression":
         found.push({ exported: "default", handler: fromDefault(form.node, statement, bindings) });
@@ -71,22 +73,39 @@ export function findHandlers(ast: File, bindings: Bindings, kind: "proxy" | "mid
         // `export const { auth: middleware } = NextAuth(config)`: judged by the call it comes from.
         if (!wanted(exp.name) || patterns.has(form.declarator)) break;
         patterns.add(form.declarator);
-        found.push({ exported: exp.name, handler: fromDeclarator(form.declarator, bindings, statement, "declaration") });
+        found.push({
+          exported: exp.name,
+          handler: fromDeclarator(form.declarator, bindings, statement, "declaration"),
+        });
         break;
       case "variable":
         if (!wanted(exp.name)) break;
         found.push({
           exported: exp.name,
-          handler: form.declarations > 1 ? unknown("several variables in one `export const`") : fromDeclarator(form.declarator, bindings, statement, "declaration"),
+          handler:
+            form.declarations > 1
+              ? unknown("several variables in one `export const`")
+              : fromDeclarator(form.declarator, bindings, statement, "declaration"),
         });
         break;
       case "reexport":
         if (!wanted(exp.name)) break;
-        found.push({ exported: exp.name, handler: isClerkMiddleware(form.source, form.imported) ? BARE_CLERK : { kind: "reexport", source: form.source, imported: form.imported } });
+        found.push({
+          exported: exp.name,
+          handler: isClerkMiddleware(form.source, form.imported)
+            ? BARE_CLERK
+            : { kind: "reexport", source: form.source, imported: form.imported },
+        });
         break;
       case "local":
         if (!wanted(exp.name)) break;
-        found.push({ exported: exp.name, handler: form.specifiers > 1 ? unknown("exported from an `export { ... }` list") : fromIdentifier(form.local, bindings, statement) });
+        found.push({
+          exported: exp.name,
+          handler:
+            form.specifiers > 1
+              ? unknown("exported from an `export { ... }` list")
+              : fromIdentifier(form.local, bindings, statement),
+        });
         break;
     }
   }
@@ -96,7 +115,11 @@ export function findHandlers(ast: File, bindings: Bindings, kind: "proxy" | "mid
 /** Names of the file's exports, for messages (not the default export, destructured names or `export *`). */
 export function exportedNames(ast: File): string[] {
   return moduleExports(ast)
-    .filter(({ form, statement }) => (form.kind === "declaration" ? statement.type === "ExportNamedDeclaration" : form.kind === "variable" || form.kind === "local" || form.kind === "reexport"))
+    .filter(({ form, statement }) =>
+      form.kind === "declaration"
+        ? statement.type === "ExportNamedDeclaration"
+        : form.kind === "variable" || form.kind === "local" || form.kind === "reexport",
+    )
     .map((exp) => exp.name);
 }
 
@@ -104,7 +127,13 @@ function unknown(what: string): Handler {
   return { kind: "unknown", what };
 }
 
-function userFunction(fn: UserFn, exportNode: Statement, site: UserSite, name?: string, typedAsMiddleware = false): UserHandler {
+function userFunction(
+  fn: UserFn,
+  exportNode: Statement,
+  site: UserSite,
+  name?: string,
+  typedAsMiddleware = false,
+): UserHandler {
   return { kind: "user", fn, name, site, exportNode, typedAsMiddleware };
 }
 
@@ -121,13 +150,21 @@ function fromDeclarator(d: VariableDeclarator, bindings: Bindings, exportNode: S
   return fromValue(d.init, bindings, exportNode, site, d.id.name, !!d.id.typeAnnotation);
 }
 
-function fromValue(value: Node, bindings: Bindings, exportNode: Statement, site: UserSite, name?: string, annotated = false): Handler {
+function fromValue(
+  value: Node,
+  bindings: Bindings,
+  exportNode: Statement,
+  site: UserSite,
+  name?: string,
+  annotated = false,
+): Handler {
   const inner = unwrapTs(value);
   if (isFunctionNode(inner) && inner.type !== "FunctionDeclaration") {
     return userFunction(inner, exportNode, site, name, annotated || inner !== value);
   }
   if (inner.type === "CallExpression") {
-    if (isClerkMiddlewareCallee(inner.callee, bindings)) return { kind: "clerk", setup: clerkSetup(inner), call: inner };
+    if (isClerkMiddlewareCallee(inner.callee, bindings))
+      return { kind: "clerk", setup: clerkSetup(inner), call: inner };
     return { kind: "call", call: inner, exportNode };
   }
   // `NextAuth(config).auth`: judged by the call it comes from.
@@ -137,9 +174,13 @@ function fromValue(value: Node, bindings: Bindings, exportNode: Statement, site:
   if (inner.type === "Identifier" && site !== "statement") return fromIdentifier(inner.name, bindings, exportNode);
   if (inner.type === "Identifier") {
     const call = clerkInstances(bindings).get(inner.name);
-    return call ? { kind: "clerk", setup: clerkSetup(call), call } : unknown(`\`${name ?? "it"}\`, an alias of \`${inner.name}\``);
+    return call
+      ? { kind: "clerk", setup: clerkSetup(call), call }
+      : unknown(`\`${name ?? "it"}\`, an alias of \`${inner.name}\``);
   }
-  return unknown(inner.type === "MemberExpression" ? "a function taken from an object" : "not a function Next.js can call");
+  return unknown(
+    inner.type === "MemberExpression" ? "a function taken from an object" : "not a function Next.js can call",
+  );
 }
 
 /** `export default f` / `export { f as middleware }` / `export const middleware = f`: what is f? */
@@ -155,7 +196,9 @@ function fromIdentifier(local: string, bindings: Bindings, exportNode: Statement
 }
 
 export function clerkSetup(call: CallExpression): ClerkSetup {
-  const args = call.arguments.map(unwrapTs).filter((arg) => !(arg.type === "ObjectExpression" && arg.properties.length === 0));
+  const args = call.arguments
+    .map(unwrapTs)
+    .filter((arg) => !(arg.type === "ObjectExpression" && arg.properties.length === 0));
   const [first] = args;
   if (!first) return "bare";
   return args.length === 1 && first.type === "ObjectExpression" ? "options" : "handler";
@@ -174,10 +217,11 @@ function isClerkMiddlewareCallee(callee: Node, bindings: Bindings): boolean {
 /** Module-level names that hold Clerk: `const clerk = clerkMiddleware(...)`, and aliases of them. */
 export function clerkInstances(bindings: Bindings): Map<string, CallExpression> {
   const instances = new Map<string, CallExpression>();
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [name, decl] of bindings.locals) {
-      if (instances.has(name) || decl.type !== "VariableDeclarator" || decl.id.type !== "Identifier" || !decl.init) continue;
+      if (instances.has(name) || decl.type !== "VariableDeclarator" || decl.id.type !== "Identifier" || !decl.init)
+        continue;
       const init = unwrapTs(decl.init);
       const call =
         init.type === "CallExpression" && isClerkMiddlewareCallee(init.callee, bindings)
@@ -211,10 +255,10 @@ export function onlyDelegates(fn: UserFn, instance: string): boolean {
   }
   body = body ? unwrapTs(body) : undefined;
   if (body?.type === "AwaitExpression") body = unwrapTs(body.argument);
-  if (body?.type !== "CallExpression" || body.callee.type !== "Identifier" || body.callee.name !== instance) return false;
+  if (body?.type !== "CallExpression" || body.callee.type !== "Identifier" || body.callee.name !== instance)
+    return false;
   return body.arguments.every((arg, i) => {
     const param = fn.params[i];
     return arg.type === "Identifier" && param?.type === "Identifier" && param.name === arg.name;
   });
 }
-

@@ -20,7 +20,8 @@ export function routeMatchers(bindings: Bindings, ast?: File): Map<string, Route
   for (const [name, decl] of bindings.locals) {
     if (decl.type !== "VariableDeclarator" || decl.id.type !== "Identifier" || !decl.init) continue;
     const init = unwrapTs(decl.init);
-    if (init.type !== "CallExpression" || importedNameOf(init.callee, bindings, CLERK_SERVER) !== "createRouteMatcher") continue;
+    if (init.type !== "CallExpression" || importedNameOf(init.callee, bindings, CLERK_SERVER) !== "createRouteMatcher")
+      continue;
     const written = init.arguments[0] ? unwrapTs(init.arguments[0]) : undefined;
     const list = written?.type === "Identifier" ? namedList(written.name, bindings) : written;
     // A list named by a const is only edited when nothing else reads that const.
@@ -37,7 +38,8 @@ export function routeMatchers(bindings: Bindings, ast?: File): Map<string, Route
 /** `const publicRoutes = [...]` (or a string) at the top of the module. */
 function namedList(name: string, bindings: Bindings): Node | undefined {
   const decl = bindings.locals.get(name);
-  const init = decl?.type === "VariableDeclarator" && decl.id.type === "Identifier" && decl.init ? unwrapTs(decl.init) : undefined;
+  const init =
+    decl?.type === "VariableDeclarator" && decl.id.type === "Identifier" && decl.init ? unwrapTs(decl.init) : undefined;
   return init?.type === "ArrayExpression" || init?.type === "StringLiteral" ? init : undefined;
 }
 

@@ -115,7 +115,14 @@ export type ReadRules =
 
 /** What a file without a middleware Next.js runs has: no rules, and Clerk nowhere. */
 export function noRules(): ReadRules {
-  return { ok: true, rules: [], signedOut: () => ({ kind: "through" }), clerkRuns: () => false, flaws: [], legacy: false };
+  return {
+    ok: true,
+    rules: [],
+    signedOut: () => ({ kind: "through" }),
+    clerkRuns: () => false,
+    flaws: [],
+    legacy: false,
+  };
 }
 
 /** Reads who the file's middleware lets through. A file without a middleware Next.js runs: no rules. */
@@ -123,7 +130,8 @@ export function readClerkRules(source: SourceFile, options: ReadOptions = {}): R
   const { ast, bindings } = source;
   const kind = options.kind ?? (exportsName(ast, "proxy") ? "proxy" : "middleware");
   const handlers = findHandlers(ast, bindings, kind);
-  if (handlers.length > 1) return { ok: false, why: `it exports more than one middleware (${handlers.map((h) => h.exported).join(", ")})` };
+  if (handlers.length > 1)
+    return { ok: false, why: `it exports more than one middleware (${handlers.map((h) => h.exported).join(", ")})` };
   const handler = handlers[0]?.handler;
   const matchers = routeMatchers(bindings, ast);
   const ctx: ReadContext = {
@@ -156,7 +164,8 @@ function exportsName(ast: File, name: string): boolean {
     (node) =>
       node.type === "ExportNamedDeclaration" &&
       ((node.declaration?.type === "FunctionDeclaration" && node.declaration.id?.name === name) ||
-        (node.declaration?.type === "VariableDeclaration" && node.declaration.declarations.some((d) => d.id.type === "Identifier" && d.id.name === name)) ||
+        (node.declaration?.type === "VariableDeclaration" &&
+          node.declaration.declarations.some((d) => d.id.type === "Identifier" && d.id.name === name)) ||
         node.specifiers.some((s) => (s.exported.type === "Identifier" ? s.exported.name : s.exported.value) === name)),
   );
 }
@@ -167,19 +176,41 @@ function readHandler(handler: Handler, ctx: ReadContext, ast: File): Legacy {
   switch (handler.kind) {
     case "clerk": {
       if (!handler.call) {
-        ctx.steps.push({ guards: [], outcome: { kind: "pass" }, node: ast.program, inClerk: true, request: undefined, outer: 0 });
+        ctx.steps.push({
+          guards: [],
+          outcome: { kind: "pass" },
+          node: ast.program,
+          inClerk: true,
+          request: undefined,
+          outer: 0,
+        });
         return none;
       }
       const own = ownGuard(handler.call, ctx);
       const fn = own?.fn ?? handlerFunction(handler.call, ctx.bindings);
       if (fn === "options") {
-        ctx.steps.push({ guards: [], outcome: { kind: "pass" }, node: handler.call, inClerk: true, request: undefined, outer: 0 });
+        ctx.steps.push({
+          guards: [],
+          outcome: { kind: "pass" },
+          node: handler.call,
+          inClerk: true,
+          request: undefined,
+          outer: 0,
+        });
         return none;
       }
       if (!fn) throw new Unreadable("its clerkMiddleware() handler is not a function this reader can see");
       readFunction(fn, ctx, { clerkHandler: true, guards: own ? [own.guard] : [] });
       // Outside this tool's guard, the handler does not run: Clerk answers alone.
-      if (own) ctx.steps.push({ guards: [], outcome: { kind: "pass" }, node: handler.call, inClerk: true, request: undefined, outer: 0 });
+      if (own)
+        ctx.steps.push({
+          guards: [],
+          outcome: { kind: "pass" },
+          node: handler.call,
+          inClerk: true,
+          request: undefined,
+          outer: 0,
+        });
       return none;
     }
     case "user":
@@ -187,17 +218,26 @@ function readHandler(handler: Handler, ctx: ReadContext, ast: File): Legacy {
       return none;
     case "call": {
       const callee = unwrapTs(handler.call.callee);
-      const name = importedNameOf(callee, ctx.bindings, "@clerk/nextjs/server") ?? importedNameOf(callee, ctx.bindings, "@clerk/nextjs");
-      if (name !== "authMiddleware") throw new Unreadable(`its middleware is built by ${ctx.code.slice(callee.start ?? 0, callee.end ?? 0)}(...), which this reader does not follow`);
+      const name =
+        importedNameOf(callee, ctx.bindings, "@clerk/nextjs/server") ??
+        importedNameOf(callee, ctx.bindings, "@clerk/nextjs");
+      if (name !== "authMiddleware")
+        throw new Unreadable(
+          `its middleware is built by ${ctx.code.slice(callee.start ?? 0, callee.end ?? 0)}(...), which this reader does not follow`,
+        );
       if (ctx.clerkMajor !== undefined && ctx.clerkMajor >= 6) {
         ctx.flaws.push({ kind: "legacyRemoved", line: handler.call.loc?.start.line ?? 0 });
-        throw new Unreadable(`it uses authMiddleware(), which @clerk/nextjs ${ctx.clerkMajor} no longer exports: it does not build`);
+        throw new Unreadable(
+          `it uses authMiddleware(), which @clerk/nextjs ${ctx.clerkMajor} no longer exports: it does not build`,
+        );
       }
       const { publicRoutes } = readAuthMiddleware(handler.call, ctx);
       return { legacy: true, ...(publicRoutes ? { publicRoutes } : {}) };
     }
     case "imported":
-      throw new Unreadable(`its middleware is \`${handler.local}\` from "${handler.source}", which this reader does not open`);
+      throw new Unreadable(
+        `its middleware is \`${handler.local}\` from "${handler.source}", which this reader does not open`,
+      );
     case "reexport":
       throw new Unreadable(`it re-exports its middleware from "${handler.source}"`);
     case "unknown":
@@ -213,7 +253,8 @@ function readHandler(handler: Handler, ctx: ReadContext, ast: File): Legacy {
 function ownGuard(call: Node, ctx: ReadContext) {
   if (call.type !== "CallExpression") return undefined;
   const node = call.arguments[0] ? unwrapTs(call.arguments[0]) : undefined;
-  if (node?.type !== "CallExpression" || node.callee.type !== "Identifier" || !isGuardName(node.callee.name, "wrapper")) return undefined;
+  if (node?.type !== "CallExpression" || node.callee.type !== "Identifier" || !isGuardName(node.callee.name, "wrapper"))
+    return undefined;
   if (ctx.bindings.locals.get(node.callee.name)?.type !== "FunctionDeclaration") return undefined;
   const inner = node.arguments[0] ? unwrapTs(node.arguments[0]) : undefined;
   if (inner?.type !== "ArrowFunctionExpression" && inner?.type !== "FunctionExpression") return undefined;
@@ -228,7 +269,8 @@ function ownGuard(call: Node, ctx: ReadContext) {
 function oldMatcherRegExps(bindings: Bindings): RegExp[] | undefined {
   const regexps: RegExp[] = [];
   for (const [name, decl] of bindings.locals) {
-    if (!isGuardName(name, "list") || decl.type !== "VariableDeclarator" || decl.init?.type !== "ArrayExpression") continue;
+    if (!isGuardName(name, "list") || decl.type !== "VariableDeclarator" || decl.init?.type !== "ArrayExpression")
+      continue;
     for (const element of decl.init.elements) {
       if (element?.type !== "RegExpLiteral") return undefined;
       regexps.push(new RegExp(element.pattern, element.flags));
@@ -247,7 +289,8 @@ function ownPathTests(bindings: Bindings): Map<string, RegExp[]> | undefined {
   if (!regexps || [...bindings.locals.keys()].some((name) => isGuardName(name, "header"))) return undefined;
   const tests = new Map<string, RegExp[]>();
   for (const [name, decl] of bindings.locals) {
-    if (isGuardName(name, "matches") && decl.type === "FunctionDeclaration" && decl.params.length === 1) tests.set(name, regexps);
+    if (isGuardName(name, "matches") && decl.type === "FunctionDeclaration" && decl.params.length === 1)
+      tests.set(name, regexps);
   }
   return tests.size > 0 ? tests : undefined;
 }
@@ -259,7 +302,8 @@ function done(ctx: ReadContext, matchers: Map<string, RouteMatcher>, legacy: Leg
   const signedOut = (path: string) => ({ path, signedOut: true });
   const guardTruth = (guard: Guard, world: { path: string; signedOut: boolean }): Truth =>
     guard.holds ? guard.holds(world.path) : guardTest(guard, world);
-  const reached = (step: Step, world: { path: string; signedOut: boolean }) => allOf(step.guards.map((g) => guardTruth(g, world)));
+  const reached = (step: Step, world: { path: string; signedOut: boolean }) =>
+    allOf(step.guards.map((g) => guardTruth(g, world)));
   const rules: Rule[] = [];
   const ruleOf = new Map<Step, Rule>();
   steps.forEach((step, index) => {
@@ -300,7 +344,11 @@ function done(ctx: ReadContext, matchers: Map<string, RouteMatcher>, legacy: Leg
       if (possible.every((s) => s.inClerk)) return true;
       return possible.some((s) => s.inClerk) ? "unknown" : false;
     },
-    signedOut: (path) => fate(possibleSteps(steps, (s) => reached(s, signedOut(path)), true), ruleOf),
+    signedOut: (path) =>
+      fate(
+        possibleSteps(steps, (s) => reached(s, signedOut(path)), true),
+        ruleOf,
+      ),
   };
 }
 
@@ -328,13 +376,17 @@ function possibleSteps(steps: Step[], reached: (step: Step) => Truth, gatesFire 
 function fate(possible: Step[], ruleOf: Map<Step, Rule>): SignedOutFate {
   if (possible.every((s) => s.outcome.kind === "pass")) return { kind: "through" };
   const gates = possible.filter((s) => s.outcome.kind === "gate");
-  const stops = (s: Step) => (s.outcome.kind === "gate" && !s.uncertain) || (s.outcome.kind === "answer" && s.outcome.blocks);
+  const stops = (s: Step) =>
+    (s.outcome.kind === "gate" && !s.uncertain) || (s.outcome.kind === "answer" && s.outcome.blocks);
   if (gates.length > 0 && possible.every(stops)) return { kind: "protected", rule: ruleOf.get(gates[0]!)! };
   if (gates.length > 0) {
     const uncertain = gates.find((s) => s.uncertain);
     if (uncertain) return { kind: "unknown", why: uncertain.uncertain! };
     const rule = ruleOf.get(gates[0]!)!;
-    return { kind: "unknown", why: `${rule.text === "always" ? "a rule" : `\`${rule.text}\``} decides on something this reader cannot follow there` };
+    return {
+      kind: "unknown",
+      why: `${rule.text === "always" ? "a rule" : `\`${rule.text}\``} decides on something this reader cannot follow there`,
+    };
   }
   const answer = possible.find((s) => s.outcome.kind === "answer")!;
   const outcome = answer.outcome as Extract<Step["outcome"], { kind: "answer" }>;
@@ -364,11 +416,19 @@ function matcherCall(node: Node, scope: Scope): { name: string; argument: Node }
   if (n.type !== "CallExpression" || n.callee.type !== "Identifier" || n.arguments.length !== 1) return undefined;
   if (!scope.matchers.has(n.callee.name) || scope.names.has(n.callee.name)) return undefined;
   const argument = n.arguments[0]!;
-  return argument.type === "SpreadElement" || argument.type === "ArgumentPlaceholder" ? undefined : { name: n.callee.name, argument };
+  return argument.type === "SpreadElement" || argument.type === "ArgumentPlaceholder"
+    ? undefined
+    : { name: n.callee.name, argument };
 }
 
 /** `isX(req)` / `!isX(req)` as a term. */
-function termOf(node: Node, negate: boolean, scope: Scope, code: string, matchers: Map<string, RouteMatcher>): RuleTerm | undefined {
+function termOf(
+  node: Node,
+  negate: boolean,
+  scope: Scope,
+  code: string,
+  matchers: Map<string, RouteMatcher>,
+): RuleTerm | undefined {
   const n = unwrapTs(node);
   const not = n.type === "UnaryExpression" && n.operator === "!";
   const call = matcherCall(not ? n.argument : n, scope);
@@ -392,16 +452,28 @@ function orAtoms(node: Node): Node[] {
  * The route-matcher terms that must hold for a step to apply: && parts of the tests it sits in,
  * negated parts of the `else` it sits in, and the negation of an earlier `if (isPublicRoute(req)) return;`.
  */
-function termsOf(step: Step, earlier: Step[], ctx: ReadContext, matchers: Map<string, RouteMatcher>, legacy: Legacy): RuleTerm[] {
+function termsOf(
+  step: Step,
+  earlier: Step[],
+  ctx: ReadContext,
+  matchers: Map<string, RouteMatcher>,
+  legacy: Legacy,
+): RuleTerm[] {
   const terms: RuleTerm[] = [];
   if (legacy.legacy) {
-    terms.push({ matcher: "publicRoutes", negated: true, argument: "", ...(legacy.publicRoutes ? { patterns: legacy.publicRoutes } : {}) });
+    terms.push({
+      matcher: "publicRoutes",
+      negated: true,
+      argument: "",
+      ...(legacy.publicRoutes ? { patterns: legacy.publicRoutes } : {}),
+    });
     return terms;
   }
   const add = (term: RuleTerm | undefined) => term && terms.push(term);
   for (const guard of step.guards) {
     if (!guard.test) continue;
-    if (guard.branch) for (const atom of andAtoms(guard.test)) add(termOf(atom, false, guard.scope, ctx.code, matchers));
+    if (guard.branch)
+      for (const atom of andAtoms(guard.test)) add(termOf(atom, false, guard.scope, ctx.code, matchers));
     else {
       const atoms = orAtoms(guard.test);
       const parts = atoms.map((atom) => termOf(atom, true, guard.scope, ctx.code, matchers));
@@ -426,7 +498,8 @@ export function ruleVerdict(read: ReadRules, paths: string[]): RuleVerdict {
   const unknown = fates.find((f) => f.kind === "unknown");
   if (unknown?.kind === "unknown") return { kind: "unknown", why: unknown.why };
   const protectedBy = fates.filter((f): f is Extract<SignedOutFate, { kind: "protected" }> => f.kind === "protected");
-  if (protectedBy.length === paths.length && protectedBy[0]) return { kind: "protected", rule: protectedBy[0].rule.text, gate: protectedBy[0].rule.gate };
+  if (protectedBy.length === paths.length && protectedBy[0])
+    return { kind: "protected", rule: protectedBy[0].rule.text, gate: protectedBy[0].rule.gate };
   if (protectedBy[0]) return { kind: "unknown", why: `${protectedBy[0].rule.text} protects some of its paths only` };
   return { kind: "public" };
 }

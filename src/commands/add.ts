@@ -63,7 +63,8 @@ type Step = (ctx: AddContext) => Promise<Partial<AddContext> | void>;
 
 /** The context with `keys` set by earlier steps (a step run out of order is a bug). */
 function need<K extends keyof AddContext>(ctx: AddContext, ...keys: K[]): AddContext & Required<Pick<AddContext, K>> {
-  for (const key of keys) if (ctx[key] === undefined) throw new Error(`add: step needs ${String(key)}, which no earlier step set`);
+  for (const key of keys)
+    if (ctx[key] === undefined) throw new Error(`add: step needs ${String(key)}, which no earlier step set`);
   return ctx as AddContext & Required<Pick<AddContext, K>>;
 }
 
@@ -84,7 +85,10 @@ const workspaceApp: Step = async ({ mode, ui }) => {
   if (chosen !== undefined) return { mode: withApp(chosen) };
   if (mode.yes && found.apps.length === 1) {
     const dir = found.apps[0]!.dir;
-    return { mode: withApp(dir), workspaceNote: { kind: "workspaceAppChosen", dir, cwdFlag: shellQuote(cwdFlagFor(dir)) } };
+    return {
+      mode: withApp(dir),
+      workspaceNote: { kind: "workspaceAppChosen", dir, cwdFlag: shellQuote(cwdFlagFor(dir)) },
+    };
   }
   throw workspaceRootError(mode.cwd, found, (dir) => shellQuote(cwdFlagFor(dir)));
 };
@@ -109,7 +113,14 @@ const clerkUpgrade: Step = async (ctx) => {
   if (mode.install === true) return { upgradeClerk: true };
   const uses = fit.missing.map((api) => CLERK_APIS[api].code).join(", ");
   const command = installCommandText(clerkInstall(project, `^${fit.upgradeTo}`));
-  const question = { kind: "upgradeClerk", style: options.style.name, uses, to: fit.upgradeTo!, has: formatVersion(fit.target.version!), command } as const;
+  const question = {
+    kind: "upgradeClerk",
+    style: options.style.name,
+    uses,
+    to: fit.upgradeTo!,
+    has: formatVersion(fit.target.version!),
+    command,
+  } as const;
   return { upgradeClerk: (await ui.confirm(question)) === true };
 };
 
@@ -124,7 +135,15 @@ const plan: Step = async (ctx) => {
   const reader = project.middlewareFiles.length > 0;
   const patchMiddleware = reader ? (await import("../plan/middleware/plan.js")).planMiddleware : undefined;
   const routeGate = reader ? (await import("../plan/middleware/route-gate.js")).routeGate : undefined;
-  const built = buildPlan({ project, options, route, env, patchMiddleware, routeGate, upgradeClerk: upgradeClerk ?? false });
+  const built = buildPlan({
+    project,
+    options,
+    route,
+    env,
+    patchMiddleware,
+    routeGate,
+    upgradeClerk: upgradeClerk ?? false,
+  });
   return { plan: await formatWithProjectPrettier(built, project, [route.path]), routePath: route.path };
 };
 
@@ -188,12 +207,22 @@ const install: Step = async (ctx) => {
   try {
     const to = upgrade?.kind === "upgradeClerk" ? upgrade.to : undefined;
     const command = to ? clerkInstall(project, `^${to}`) : clerkInstall(project);
-    const wanted = mode.install === true || to !== undefined || (await ui.confirm({ kind: "install", command: installCommandText(command) })) === true;
+    const wanted =
+      mode.install === true ||
+      to !== undefined ||
+      (await ui.confirm({ kind: "install", command: installCommandText(command) })) === true;
     if (!wanted) return;
     const installer = deps.installer ?? runInstall;
-    const task = to ? ({ kind: "upgrade", packageManager: project.packageManager, to } as const) : ({ kind: "install", packageManager: project.packageManager } as const);
+    const task = to
+      ? ({ kind: "upgrade", packageManager: project.packageManager, to } as const)
+      : ({ kind: "install", packageManager: project.packageManager } as const);
     await ui.progress(task, () => installer(command.packageManager, command.args, command.cwd));
-    return { plan: { ...plan, notes: plan.notes.filter((note) => note.kind !== "installClerk" && note.kind !== "upgradeClerk") } };
+    return {
+      plan: {
+        ...plan,
+        notes: plan.notes.filter((note) => note.kind !== "installClerk" && note.kind !== "upgradeClerk"),
+      },
+    };
   } catch (error) {
     if (error instanceof CancelledError) return; // Ctrl-C at the install question: just don't install
     return { afterError: error instanceof CliError ? error : new CliError("INSTALL_FAILED", String(error)) };
@@ -202,19 +231,50 @@ const install: Step = async (ctx) => {
 
 /** From here on files may be written: a failed install is reported after the plan, never instead of it. */
 const report: Step = async (ctx) => {
-  const { plan, options, project, mode, writes, overwrites, afterError, ui } = need(ctx, "plan", "options", "project", "writes", "overwrites");
+  const { plan, options, project, mode, writes, overwrites, afterError, ui } = need(
+    ctx,
+    "plan",
+    "options",
+    "project",
+    "writes",
+    "overwrites",
+  );
   const ciCommand = writes ? commandGroups(options, { ...mode, force: mode.force || overwrites }) : undefined;
-  await ui.result(plan, { title: addTitle(options, project.workspace?.dir), ciCommand, dryRun: mode.dryRun, afterError });
+  await ui.result(plan, {
+    title: addTitle(options, project.workspace?.dir),
+    ciCommand,
+    dryRun: mode.dryRun,
+    afterError,
+  });
   if (!afterError) ui.end(mode.dryRun ? "dryRun" : writes ? "done" : "unchanged");
 };
 
 /** The steps of `add`, in order. */
-export const ADD_STEPS: readonly Step[] = [start, workspaceApp, project, options, clerkUpgrade, plan, settle, check, gitignore, confirm, write, install, report];
+export const ADD_STEPS: readonly Step[] = [
+  start,
+  workspaceApp,
+  project,
+  options,
+  clerkUpgrade,
+  plan,
+  settle,
+  check,
+  gitignore,
+  confirm,
+  write,
+  install,
+  report,
+];
 
 /** Runs the CLI with parsed flags; returns the exit code. Never throws. */
 export async function run(flags: RawFlags, deps: RunDeps): Promise<number> {
   // Resolved once, first (it cannot fail): from here on only the prompts read RawFlags, to fill them in.
-  const mode = resolveMode(flags, { stdinIsTTY: deps.stdinIsTTY, stdoutIsTTY: deps.stdout.isTTY === true, env: deps.env, cwd: deps.cwd });
+  const mode = resolveMode(flags, {
+    stdinIsTTY: deps.stdinIsTTY,
+    stdoutIsTTY: deps.stdout.isTTY === true,
+    env: deps.env,
+    cwd: deps.cwd,
+  });
   return runCommand({ kind: uiKind(mode) }, deps, async (ui) => {
     const ctx: AddContext = { flags, deps, ui, mode };
     for (const step of ADD_STEPS) Object.assign(ctx, await step(ctx));

@@ -37,7 +37,10 @@ function formatOf(flags: AuditFlags): Format {
       hint: "Use --format sarif for GitHub code scanning, --format json (or --json) for scripts.",
     });
   }
-  if (flags.json && format !== "json") throw new CliError("INVALID_ARGUMENTS", `--json and --format ${format} ask for two formats.`, { hint: "Pass one of them." });
+  if (flags.json && format !== "json")
+    throw new CliError("INVALID_ARGUMENTS", `--json and --format ${format} ask for two formats.`, {
+      hint: "Pass one of them.",
+    });
   return format;
 }
 
@@ -46,7 +49,10 @@ async function auditApp(root: string, app: string, flags: AuditFlags, deps: Audi
   // A middleware file that cannot be read (a FIFO, over 1 MB): the audit cannot decide coverage.
   const [unreadable] = project.unreadable.middleware;
   if (unreadable) throw unreadable;
-  const allowPublic = (flags.allowPublic ?? "").split(",").map((glob) => glob.trim()).filter((glob) => glob !== "");
+  const allowPublic = (flags.allowPublic ?? "")
+    .split(",")
+    .map((glob) => glob.trim())
+    .filter((glob) => glob !== "");
   const result = evaluateAudit(project, scanRoutes(project), { strict: flags.strict ?? false, allowPublic });
   return { app, prefix: prefixFor(project.root, deps), result };
 }
@@ -72,7 +78,10 @@ export function runAudit(flags: AuditFlags, deps: AuditDeps): Promise<number> {
   // The audit asks nothing; its table and its errors are not wrapped. JSON and SARIF runs answer errors in JSON.
   const structured = flags.json === true || flags.format === "json" || flags.format === "sarif";
   const choice = { kind: structured ? "json" : "text", wrap: false } as const;
-  const options = { readOnly: true, exitCode: (error: { exitCode: number }) => (error.exitCode === 1 ? 2 : error.exitCode) };
+  const options = {
+    readOnly: true,
+    exitCode: (error: { exitCode: number }) => (error.exitCode === 1 ? 2 : error.exitCode),
+  };
   return runCommand(
     choice,
     deps,

@@ -39,7 +39,11 @@ async function planFromDisk(cwd: string, keepRules: boolean): Promise<{ plan: Mi
   const project = await detectProject(cwd);
   const [unreadable] = project.unreadable.middleware;
   if (unreadable) throw unreadable;
-  const location = locateMiddleware(project.middlewareFiles, { language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir });
+  const location = locateMiddleware(project.middlewareFiles, {
+    language: project.language,
+    nextMajor: project.nextMajor,
+    srcDir: project.srcDir,
+  });
   const scanned = scanRoutes(project);
   const audit = evaluateAudit(project, scanned, { strict: false, allowPublic: [] });
   const covered = new Map(audit.routes.map((r) => [r.file, r.covered]));
@@ -55,7 +59,9 @@ async function planFromDisk(cwd: string, keepRules: boolean): Promise<{ plan: Mi
   const major = clerkMajorOf(project);
   const read = { kind: location.kind, ...(major > 0 ? { clerkMajor: major } : {}) };
   const plan = planMigration({
-    ...(location.existing ? { middleware: { path: location.path, code: location.existing.content, typescript: location.typescript, read } } : {}),
+    ...(location.existing
+      ? { middleware: { path: location.path, code: location.existing.content, typescript: location.typescript, read } }
+      : {}),
     routes,
     others: listProtectableFiles(project),
     serverFunctions: listServerFunctionFiles(project),
@@ -78,15 +84,23 @@ function refuseOldClerk(project: Project): void {
   const support = clerkSupport(clerkTarget(project.clerk));
   if (support.has("isAuthenticated")) return;
   const has = formatVersion(support.target.version!);
-  throw new CliError("CLERK_TOO_OLD", `migrate writes checks on isAuthenticated (const { isAuthenticated } = await auth()), which came in @clerk/nextjs ${CLERK_APIS.isAuthenticated.since}; this project has ${has}.`, {
-    hint: `Nothing was written. Upgrade @clerk/nextjs to ^${CLERK_APIS.isAuthenticated.since} or later (${installCommandText(clerkInstall(project, `^${CLERK_APIS.isAuthenticated.since}`))}; before 6, npx @clerk/upgrade), then run migrate again.`,
-  });
+  throw new CliError(
+    "CLERK_TOO_OLD",
+    `migrate writes checks on isAuthenticated (const { isAuthenticated } = await auth()), which came in @clerk/nextjs ${CLERK_APIS.isAuthenticated.since}; this project has ${has}.`,
+    {
+      hint: `Nothing was written. Upgrade @clerk/nextjs to ^${CLERK_APIS.isAuthenticated.since} or later (${installCommandText(clerkInstall(project, `^${CLERK_APIS.isAuthenticated.since}`))}; before 6, npx @clerk/upgrade), then run migrate again.`,
+    },
+  );
 }
 
 function confirmationError(count: number): CliError {
-  return new CliError("CONFIRMATION_REQUIRED", `migrate would change ${count} file${count === 1 ? "" : "s"}, and there is no terminal to ask "Write these files?" on.`, {
-    hint: "Pass --yes to write them (see the diff first with --dry-run).",
-  });
+  return new CliError(
+    "CONFIRMATION_REQUIRED",
+    `migrate would change ${count} file${count === 1 ? "" : "s"}, and there is no terminal to ask "Write these files?" on.`,
+    {
+      hint: "Pass --yes to write them (see the diff first with --dry-run).",
+    },
+  );
 }
 
 async function migrate(ui: Ui, flags: MigrateFlags, deps: MigrateDeps): Promise<number> {
@@ -107,7 +121,8 @@ async function migrate(ui: Ui, flags: MigrateFlags, deps: MigrateDeps): Promise<
 
 /** Runs `migrate`; returns the exit code. Never throws. */
 export function runMigrate(flags: MigrateFlags, deps: MigrateDeps): Promise<number> {
-  const interactive = deps.stdinIsTTY && deps.stdout.isTTY === true && !isCI(deps.env) && !flags.yes && !flags.json && !flags.dryRun;
+  const interactive =
+    deps.stdinIsTTY && deps.stdout.isTTY === true && !isCI(deps.env) && !flags.yes && !flags.json && !flags.dryRun;
   const kind: UiKind = flags.json ? "json" : interactive ? "interactive" : "text";
   return runCommand({ kind }, deps, (ui) => migrate(ui, flags, deps));
 }

@@ -24,19 +24,30 @@ function parseGiven(flag: StyleFlag, raws: string[]): unknown {
   const parsed = raws.map((raw) => flag.parse(raw));
   if (flag.combine) return flag.combine(parsed);
   if (parsed.length > 1) {
-    throw new CliError("INVALID_ARGUMENTS", `${flagName(flag)} is given ${parsed.length} times; give it once.`, { hint: "Run create-clerk-route --help to see every flag." });
+    throw new CliError("INVALID_ARGUMENTS", `${flagName(flag)} is given ${parsed.length} times; give it once.`, {
+      hint: "Run create-clerk-route --help to see every flag.",
+    });
   }
   return parsed[0];
 }
 
 /** The style's own flags, parsed; a flag meant for other styles is an error. */
-function styleValues(flags: RawFlags, style: StyleDeclaration, env: NodeJS.ProcessEnv, route: RoutePath): Map<StyleFlag, unknown> {
+function styleValues(
+  flags: RawFlags,
+  style: StyleDeclaration,
+  env: NodeJS.ProcessEnv,
+  route: RoutePath,
+): Map<StyleFlag, unknown> {
   for (const flag of allStyleFlags()) {
     if (rawValues(flags, flag) === undefined || style.flags.includes(flag)) continue;
     const owners = stylesAccepting(flag).map((s) => s.name);
-    throw new CliError("FLAG_NOT_FOR_STYLE", `${flagName(flag)} only applies to --style ${owners.join(" or ")} (this run uses ${style.name}).`, {
-      hint: `Drop ${flagName(flag)}, or pass --style ${owners[0]}.`,
-    });
+    throw new CliError(
+      "FLAG_NOT_FOR_STYLE",
+      `${flagName(flag)} only applies to --style ${owners.join(" or ")} (this run uses ${style.name}).`,
+      {
+        hint: `Drop ${flagName(flag)}, or pass --style ${owners[0]}.`,
+      },
+    );
   }
   const values = new Map<StyleFlag, unknown>();
   for (const flag of style.flags) {
@@ -65,7 +76,10 @@ export function normalizeOptions(flags: RawFlags, context: OptionsContext = {}):
     });
   }
   const style = findStyle(flags.style);
-  const route = parseRoute(flags.route ?? style.defaultRoute, { absoluteRoots: context.absoluteRoots, reservedNames: reservedNames(style) });
+  const route = parseRoute(flags.route ?? style.defaultRoute, {
+    absoluteRoots: context.absoluteRoots,
+    reservedNames: reservedNames(style),
+  });
   const values = styleValues(flags, style, flags.env === false ? {} : (context.env ?? {}), route);
   const envFileFlag = flags.envFileFlag ?? "--env-file";
   return {
@@ -77,7 +91,10 @@ export function normalizeOptions(flags: RawFlags, context: OptionsContext = {}):
     env: flags.env ?? true,
     envFile: flags.envFile === undefined ? undefined : { path: flags.envFile, flag: envFileFlag },
     // Validated only when the env file is touched: with --no-env nothing uses them.
-    keys: flags.env === false ? {} : resolveKeys({ flagPublishable: flags.publishableKey, flagSecret: flags.secretKey, env: context.env ?? {} }),
+    keys:
+      flags.env === false
+        ? {}
+        : resolveKeys({ flagPublishable: flags.publishableKey, flagSecret: flags.secretKey, env: context.env ?? {} }),
   };
 }
 

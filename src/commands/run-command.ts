@@ -13,7 +13,12 @@ export interface CommandOptions {
 }
 
 /** Runs `body` with the chosen ui; returns its exit code, or the failure's. Never throws. */
-export async function runCommand(choice: UiChoice, streams: UiStreams, body: (ui: Ui) => Promise<number>, options: CommandOptions = {}): Promise<number> {
+export async function runCommand(
+  choice: UiChoice,
+  streams: UiStreams,
+  body: (ui: Ui) => Promise<number>,
+  options: CommandOptions = {},
+): Promise<number> {
   let ui: Ui | undefined;
   try {
     ui = await chooseUi(choice, streams);

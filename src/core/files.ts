@@ -1,4 +1,16 @@
-import { accessSync, closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  type Stats,
+} from "node:fs";
 import path from "node:path";
 import { CliError } from "./errors.js";
 import { isInside } from "./paths.js";
@@ -24,15 +36,25 @@ export function notAFile(label: string, stat: Stats, hint?: string): CliError {
           : stat.isSymbolicLink()
             ? "a symbolic link"
             : "not a regular file";
-  return new CliError("NOT_A_FILE", `${label} is ${kind}, not a regular file; this tool reads and writes regular files only.`, {
-    hint: hint ?? `Move ${label} out of the way, or skip this step (--no-env for an env file, --no-middleware for proxy/middleware, another route for a route file).`,
-  });
+  return new CliError(
+    "NOT_A_FILE",
+    `${label} is ${kind}, not a regular file; this tool reads and writes regular files only.`,
+    {
+      hint:
+        hint ??
+        `Move ${label} out of the way, or skip this step (--no-env for an env file, --no-middleware for proxy/middleware, another route for a route file).`,
+    },
+  );
 }
 
 function tooLarge(label: string, size: number): CliError {
-  return new CliError("FILE_TOO_LARGE", `${label} is ${(size / 1024 / 1024).toFixed(1)} MB; this tool only patches files up to 1 MB.`, {
-    hint: `Edit ${label} by hand, or skip this step (--no-env for an env file, --no-middleware for proxy/middleware).`,
-  });
+  return new CliError(
+    "FILE_TOO_LARGE",
+    `${label} is ${(size / 1024 / 1024).toFixed(1)} MB; this tool only patches files up to 1 MB.`,
+    {
+      hint: `Edit ${label} by hand, or skip this step (--no-env for an env file, --no-middleware for proxy/middleware).`,
+    },
+  );
 }
 
 /** Refuses what is not a regular file, or is one over MAX_FILE_BYTES. */
@@ -62,9 +84,13 @@ export function readText(file: string, label: string = file, strict = false): st
   }
   const text = bytes.toString("utf8");
   if (strict && !Buffer.from(text, "utf8").equals(bytes)) {
-    throw new CliError("NOT_UTF8", `${label} is not UTF-8 text; rewriting it would change bytes this tool does not mean to touch.`, {
-      hint: "Convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8) and run again, or leave that file out (--no-env for an env file, --no-middleware for proxy/middleware, another route for a route file).",
-    });
+    throw new CliError(
+      "NOT_UTF8",
+      `${label} is not UTF-8 text; rewriting it would change bytes this tool does not mean to touch.`,
+      {
+        hint: "Convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8) and run again, or leave that file out (--no-env for an env file, --no-middleware for proxy/middleware, another route for a route file).",
+      },
+    );
   }
   return text;
 }
@@ -97,9 +123,13 @@ function checkNotReadOnly(file: string, label: string, stat: Stats): void {
     }
   }
   if (!writable) {
-    throw new CliError("READ_ONLY_FILE", `${label} is read-only (mode ${(stat.mode & 0o777).toString(8).padStart(3, "0")}); this tool does not replace a file you cannot write.`, {
-      hint: `Make it writable first (chmod u+w ${label}) if it should change, or skip this step (--no-env for an env file, --no-middleware for proxy/middleware, another route for a route file).`,
-    });
+    throw new CliError(
+      "READ_ONLY_FILE",
+      `${label} is read-only (mode ${(stat.mode & 0o777).toString(8).padStart(3, "0")}); this tool does not replace a file you cannot write.`,
+      {
+        hint: `Make it writable first (chmod u+w ${label}) if it should change, or skip this step (--no-env for an env file, --no-middleware for proxy/middleware, another route for a route file).`,
+      },
+    );
   }
 }
 
@@ -129,15 +159,23 @@ export function checkWritableTarget(file: string, label: string): Stats | undefi
   const stat = lstatSync(file, { throwIfNoEntry: false });
   if (stat === undefined) return undefined;
   if (stat.isSymbolicLink()) {
-    throw new CliError("SYMLINK_TARGET", `${label} is a symbolic link; writing it would replace the link with a plain file.`, {
-      hint: "Edit the file it points to by hand, or skip this step (--no-env / --no-middleware).",
-    });
+    throw new CliError(
+      "SYMLINK_TARGET",
+      `${label} is a symbolic link; writing it would replace the link with a plain file.`,
+      {
+        hint: "Edit the file it points to by hand, or skip this step (--no-env / --no-middleware).",
+      },
+    );
   }
   if (!stat.isFile()) throw notAFile(label, stat);
   if (stat.nlink > 1) {
-    throw new CliError("HARD_LINK_TARGET", `${label} has ${stat.nlink} hard links; replacing it would leave its other names with the old content.`, {
-      hint: `Edit ${label} by hand, or make it a single file first (cp ${label} ${label}.copy && mv ${label}.copy ${label}).`,
-    });
+    throw new CliError(
+      "HARD_LINK_TARGET",
+      `${label} has ${stat.nlink} hard links; replacing it would leave its other names with the old content.`,
+      {
+        hint: `Edit ${label} by hand, or make it a single file first (cp ${label} ${label}.copy && mv ${label}.copy ${label}).`,
+      },
+    );
   }
   checkNotReadOnly(file, label, stat);
   return stat;
@@ -158,8 +196,12 @@ export function realPathOf(absolute: string): string {
 export function checkInsideProject(root: string, file: string, label: string): void {
   const real = realPathOf(path.dirname(file));
   if (!isInside(realpathSync(root), real)) {
-    throw new CliError("PATH_OUTSIDE_PROJECT", `${label} leads outside the project (to ${path.join(real, path.basename(file))}).`, {
-      hint: "A folder on the way is a symbolic link out of the project: replace it with a real folder, or skip this step.",
-    });
+    throw new CliError(
+      "PATH_OUTSIDE_PROJECT",
+      `${label} leads outside the project (to ${path.join(real, path.basename(file))}).`,
+      {
+        hint: "A folder on the way is a symbolic link out of the project: replace it with a real folder, or skip this step.",
+      },
+    );
   }
 }

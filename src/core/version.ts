@@ -14,7 +14,12 @@ export interface Version {
 export function parseVersion(text: string): Version | undefined {
   const match = /^\s*v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?\s*$/.exec(text);
   if (!match) return undefined;
-  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), prerelease: match[4] !== undefined };
+  return {
+    major: Number(match[1]),
+    minor: Number(match[2]),
+    patch: Number(match[3]),
+    prerelease: match[4] !== undefined,
+  };
 }
 
 /** <0, 0 or >0 as `a` is older than, the same as or newer than `b` (pre-releases before their release). */
@@ -44,7 +49,12 @@ function alternativeFloor(text: string): Version | undefined {
   if (!match) return undefined;
   const [, operator, major, minor, patch, prerelease] = match;
   const number = (part: string | undefined) => (part === undefined || /^[xX*]$/.test(part) ? 0 : Number(part));
-  const version = { major: Number(major), minor: number(minor), patch: number(patch), prerelease: prerelease !== undefined };
+  const version = {
+    major: Number(major),
+    minor: number(minor),
+    patch: number(patch),
+    prerelease: prerelease !== undefined,
+  };
   // ">6.9.9" starts right after it: the next patch is as good a floor as any.
   return operator === ">" ? { ...version, patch: version.patch + 1, prerelease: false } : version;
 }

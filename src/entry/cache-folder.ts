@@ -8,7 +8,18 @@
 // Anything else (a shared or sticky folder such as /tmp, a group-writable home, an owner that is
 // neither the user nor root, a path that cannot be resolved) means no cache: always safe, only slower.
 
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, unlinkSync, type Stats } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  unlinkSync,
+  type Stats,
+} from "node:fs";
 import path from "node:path";
 
 /** The environment variable that moves the cache folder, or turns caching off ("off", "0", "false", "no"). */
@@ -30,7 +41,8 @@ export interface Platform {
  */
 export function cacheFolder(env: NodeJS.ProcessEnv, where: Platform): string | undefined {
   const chosen = env[CACHE_ENV];
-  if (chosen !== undefined && chosen !== "") return /^(off|0|false|no)$/i.test(chosen) ? undefined : path.resolve(chosen);
+  if (chosen !== undefined && chosen !== "")
+    return /^(off|0|false|no)$/i.test(chosen) ? undefined : path.resolve(chosen);
   const absolute = (value: string | undefined) => (value && path.isAbsolute(value) ? value : undefined);
   const home = absolute(where.home);
   let root: string | undefined;

@@ -59,28 +59,43 @@ export function buildProgram(): Command {
     .argument("[route]", "URL path of the handler, e.g. /api/projects/[id] (placed under /api if it is not)")
     .option("-s, --style <style>", STYLES.map((style) => style.name).join(" | "), collect)
     .option("-m, --methods <list>", `comma-separated: ${METHODS.join(",")} (default GET; clerkClient: POST)`, collect);
-  for (const flag of allStyleFlags()) program.option(flag.flag, flag.combine ? `${flag.description} (repeatable: all must hold)` : flag.description, collect);
-  return program
-    .option("--cwd <dir>", "the Next.js project (default: current directory)", collect)
-    .option("-y, --yes", "never prompt: take defaults for anything the flags do not give")
-    .option("--force", "overwrite an existing route file")
-    .option("--dry-run", "show what would change as a diff, write nothing")
-    .option("--json", "print one JSON object on stdout (implies no prompts)")
-    .option("--no-middleware", "do not create or patch proxy.ts / middleware.ts")
-    .option("--no-env", "do not touch the env file")
-    .option("--env-file <path>", "env file to add the Clerk keys to (default .env.local, or an existing .env)", collect)
-    .option("--env-path <path>", "same as --env-file; use it on Node 20, where node itself intercepts --env-file", collect)
-    .option("--publishable-key <key>", "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY value (or set that variable)", collect)
-    .option("--secret-key <key>", "CLERK_SECRET_KEY value (or set that variable)", collect)
-    .addOption(new Option("--install", "install @clerk/nextjs when it is missing"))
-    .addOption(new Option("--no-install", "never install @clerk/nextjs"))
-    .helpOption("-h, --help", "show this help")
-    // A fixed width: the build renders this text once for the fast path, whatever terminal it runs in.
-    .configureHelp({ helpWidth: 80 })
-    .addHelpText("after", EXAMPLES)
-    .showSuggestionAfterError(true)
-    .exitOverride()
-    .configureOutput({ writeErr: () => {}, writeOut: (text) => process.stdout.write(text) });
+  for (const flag of allStyleFlags())
+    program.option(
+      flag.flag,
+      flag.combine ? `${flag.description} (repeatable: all must hold)` : flag.description,
+      collect,
+    );
+  return (
+    program
+      .option("--cwd <dir>", "the Next.js project (default: current directory)", collect)
+      .option("-y, --yes", "never prompt: take defaults for anything the flags do not give")
+      .option("--force", "overwrite an existing route file")
+      .option("--dry-run", "show what would change as a diff, write nothing")
+      .option("--json", "print one JSON object on stdout (implies no prompts)")
+      .option("--no-middleware", "do not create or patch proxy.ts / middleware.ts")
+      .option("--no-env", "do not touch the env file")
+      .option(
+        "--env-file <path>",
+        "env file to add the Clerk keys to (default .env.local, or an existing .env)",
+        collect,
+      )
+      .option(
+        "--env-path <path>",
+        "same as --env-file; use it on Node 20, where node itself intercepts --env-file",
+        collect,
+      )
+      .option("--publishable-key <key>", "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY value (or set that variable)", collect)
+      .option("--secret-key <key>", "CLERK_SECRET_KEY value (or set that variable)", collect)
+      .addOption(new Option("--install", "install @clerk/nextjs when it is missing"))
+      .addOption(new Option("--no-install", "never install @clerk/nextjs"))
+      .helpOption("-h, --help", "show this help")
+      // A fixed width: the build renders this text once for the fast path, whatever terminal it runs in.
+      .configureHelp({ helpWidth: 80 })
+      .addHelpText("after", EXAMPLES)
+      .showSuggestionAfterError(true)
+      .exitOverride()
+      .configureOutput({ writeErr: () => {}, writeOut: (text) => process.stdout.write(text) })
+  );
 }
 
 /**
@@ -98,7 +113,11 @@ function collect(value: string, previous: unknown): string[] {
  * its values (one may be a secret key).
  */
 function singleValues(program: Command): Record<string, unknown> | string {
-  const repeatable = new Set(allStyleFlags().filter((flag) => flag.combine).map((flag) => flag.key));
+  const repeatable = new Set(
+    allStyleFlags()
+      .filter((flag) => flag.combine)
+      .map((flag) => flag.key),
+  );
   const opts: Record<string, unknown> = { ...program.opts() };
   for (const option of program.options) {
     const key = option.attributeName();
@@ -152,7 +171,10 @@ function addAuditCommand(program: Command, onAudit: (flags: AuditFlags) => void)
     .option("--cwd <dir>", "the Next.js project (default: current directory)")
     .option("--json", "print one JSON object on stdout (the same as --format json)")
     .option("--format <format>", "table (default), json, or sarif (SARIF 2.1.0 for GitHub code scanning)")
-    .option("--strict", "fail (exit 1) on any finding, not only NO_MIDDLEWARE, NOT_COVERED, WEBHOOK_PROTECTED and MACHINE_PROTECTED")
+    .option(
+      "--strict",
+      "fail (exit 1) on any finding, not only NO_MIDDLEWARE, NOT_COVERED, WEBHOOK_PROTECTED and MACHINE_PROTECTED",
+    )
     .option("--allow-public <globs>", "comma-separated route globs that may be public, e.g. /api/health,/api/public/**")
     .helpOption("-h, --help", "show this help")
     .addHelpText("after", AUDIT_HELP)
@@ -165,7 +187,10 @@ function addAuditCommand(program: Command, onAudit: (flags: AuditFlags) => void)
 /** The full --help text, as commander prints it (the build inlines it for the fast path). */
 export function renderHelp(): string {
   let text = "";
-  const program = addMigrateCommand(addAuditCommand(buildProgram(), () => {}), () => {}).configureOutput({
+  const program = addMigrateCommand(
+    addAuditCommand(buildProgram(), () => {}),
+    () => {},
+  ).configureOutput({
     writeOut: (chunk) => (text += chunk),
     writeErr: () => {},
   });

@@ -90,7 +90,7 @@ export function readCache(folder: string, entry: CacheEntry, seam: ReadSeam = {}
     if (opened.size > MAX_FILE) return undefined;
     // From the descriptor that was checked, never again by path.
     const raw = Buffer.allocUnsafe(opened.size);
-    for (let done = 0; done < raw.length; ) {
+    for (let done = 0; done < raw.length;) {
       const read = readSync(opened.fd, raw, done, raw.length - done, done);
       if (read === 0) return undefined;
       done += read;
@@ -155,7 +155,11 @@ function flush(): void {
  * Compiles `file` (a CommonJS body) as `(function (...params) { <file> })` and returns that
  * function; with a folder, through the code cache.
  */
-export function compileCached(file: string, params: string[], folder: string | undefined): (...args: unknown[]) => unknown {
+export function compileCached(
+  file: string,
+  params: string[],
+  folder: string | undefined,
+): (...args: unknown[]) => unknown {
   const bytes = readFileSync(file);
   const head = `(function (${params.join(", ")}) {`;
   // The build emits ASCII only (esbuild's default charset; build.mjs checks it): latin1 is the cheap decode.

@@ -31,7 +31,8 @@ function load(file: string, folder: string | undefined): unknown {
   if (known) return known;
   const nodeRequire = createRequire(file);
   // A bundle file asks for another one as require("./name.cjs"); everything else is Node's (builtins).
-  const bundleRequire = (id: string): unknown => (/^\.\/[\w.-]+\.cjs$/.test(id) ? load(path.join(path.dirname(file), id), folder) : nodeRequire(id));
+  const bundleRequire = (id: string): unknown =>
+    /^\.\/[\w.-]+\.cjs$/.test(id) ? load(path.join(path.dirname(file), id), folder) : nodeRequire(id);
   const module = { exports: {} as unknown };
   loaded.set(file, module.exports);
   const body = compileCached(file, PARAMS, folder);

@@ -15,7 +15,9 @@ function survivesOutputErrors(): void {
     if (told || name === "stderr") return;
     told = true;
     try {
-      process.stderr.write(`create-clerk-route: could not write to ${name} (${error.code ?? error.message}); the run itself is unaffected.\n`);
+      process.stderr.write(
+        `create-clerk-route: could not write to ${name} (${error.code ?? error.message}); the run itself is unaffected.\n`,
+      );
     } catch {
       // stderr is gone too: nothing left to tell
     }
@@ -36,11 +38,16 @@ export async function main(argv: string[]): Promise<number> {
   if (parsed.kind === "exit") return parsed.code;
   if (parsed.kind === "error") {
     if (argv.includes("--json")) {
-      process.stdout.write(`${JSON.stringify({ ok: false, error: { code: "INVALID_ARGUMENTS", message: parsed.message } })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ok: false, error: { code: "INVALID_ARGUMENTS", message: parsed.message } })}\n`,
+      );
     } else {
       const { colorsFor } = await import("../ui/colors.js");
       const colors = colorsFor(process.stderr, process.env);
-      const help = argv[0] === "audit" || argv[0] === "migrate" ? `create-clerk-route ${argv[0]} --help` : "create-clerk-route --help";
+      const help =
+        argv[0] === "audit" || argv[0] === "migrate"
+          ? `create-clerk-route ${argv[0]} --help`
+          : "create-clerk-route --help";
       process.stderr.write(`${colors.red("✖")} ${parsed.message}\n  Run ${help} to see every flag.\n`);
     }
     // The audit's 1 means "findings": a flag it cannot parse means it could not run (2).
@@ -48,7 +55,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (parsed.kind === "audit") {
     const { runAudit } = await import("../commands/audit.js");
-    return runAudit(parsed.flags, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+    return runAudit(parsed.flags, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      cwd: process.cwd(),
+    });
   }
   const runDeps = {
     stdout: process.stdout,

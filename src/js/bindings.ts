@@ -20,9 +20,11 @@ export function collectBindings(ast: File): Bindings {
   const bindings: Bindings = { imports: new Map(), locals: new Map(), taken: new Set() };
   for (const node of ast.program.body) {
     if (node.type === "ImportDeclaration") addImports(bindings, node);
-    const decl = node.type === "ExportNamedDeclaration" || node.type === "ExportDefaultDeclaration" ? node.declaration : node;
+    const decl =
+      node.type === "ExportNamedDeclaration" || node.type === "ExportDefaultDeclaration" ? node.declaration : node;
     if (!decl) continue;
-    if ((decl.type === "TSTypeAliasDeclaration" || decl.type === "TSInterfaceDeclaration") && decl.id) bindings.taken.add(decl.id.name);
+    if ((decl.type === "TSTypeAliasDeclaration" || decl.type === "TSInterfaceDeclaration") && decl.id)
+      bindings.taken.add(decl.id.name);
     if ((decl.type === "FunctionDeclaration" || decl.type === "ClassDeclaration") && decl.id) {
       bindings.locals.set(decl.id.name, decl);
       bindings.taken.add(decl.id.name);
@@ -80,7 +82,12 @@ export function importedNameOf(callee: Node, bindings: Bindings, source: string)
     const binding = bindings.imports.get(callee.name);
     return binding?.source === source ? binding.imported : undefined;
   }
-  if (callee.type === "MemberExpression" && !callee.computed && callee.object.type === "Identifier" && callee.property.type === "Identifier") {
+  if (
+    callee.type === "MemberExpression" &&
+    !callee.computed &&
+    callee.object.type === "Identifier" &&
+    callee.property.type === "Identifier"
+  ) {
     const binding = bindings.imports.get(callee.object.name);
     return binding?.source === source && binding.imported === "*" ? callee.property.name : undefined;
   }

@@ -13,7 +13,12 @@ export interface CodeStyle {
 }
 
 export function detectStyle(code: string, ast: File): CodeStyle {
-  return { quote: detectQuote(code, ast), semi: detectSemi(code, ast.program.body), eol: detectEol(code), indent: detectIndent(code) };
+  return {
+    quote: detectQuote(code, ast),
+    semi: detectSemi(code, ast.program.body),
+    eol: detectEol(code),
+    indent: detectIndent(code),
+  };
 }
 
 /** The quote used by most import sources, else by most strings; double when there is none. */
@@ -51,7 +56,10 @@ function detectSemi(code: string, body: Statement[]): boolean {
 /** `export function f() {}` / `export default function () {}` never take a semicolon. */
 function endsInBlock(node: Statement): boolean {
   const decl = "declaration" in node ? node.declaration : null;
-  return !!decl && (decl.type === "FunctionDeclaration" || decl.type === "ClassDeclaration" || decl.type === "TSInterfaceDeclaration");
+  return (
+    !!decl &&
+    (decl.type === "FunctionDeclaration" || decl.type === "ClassDeclaration" || decl.type === "TSInterfaceDeclaration")
+  );
 }
 
 function detectIndent(code: string): string {

@@ -20,7 +20,12 @@ export type FunctionNode = FunctionDeclaration | FunctionExpression | ArrowFunct
 
 /** The one "is this a function" check: a declaration, a function expression or an arrow. */
 export function isFunctionNode(node: Node | null | undefined): node is FunctionNode {
-  return !!node && (node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression");
+  return (
+    !!node &&
+    (node.type === "FunctionDeclaration" ||
+      node.type === "FunctionExpression" ||
+      node.type === "ArrowFunctionExpression")
+  );
 }
 
 /** How a name is exported. */
@@ -56,7 +61,9 @@ export function moduleExports(ast: File): ModuleExport[] {
     if (statement.type === "ExportDefaultDeclaration") {
       const decl = statement.declaration;
       const form: ExportForm =
-        decl.type === "FunctionDeclaration" || decl.type === "ClassDeclaration" ? { kind: "declaration", node: decl } : { kind: "expression", node: decl as Node };
+        decl.type === "FunctionDeclaration" || decl.type === "ClassDeclaration"
+          ? { kind: "declaration", node: decl }
+          : { kind: "expression", node: decl as Node };
       found.push({ name: "default", statement, form, node: decl as Node });
     } else if (statement.type === "ExportNamedDeclaration") {
       const decl = statement.declaration;
@@ -66,15 +73,22 @@ export function moduleExports(ast: File): ModuleExport[] {
       if (decl?.type === "VariableDeclaration") {
         for (const declarator of decl.declarations) {
           if (declarator.id.type === "Identifier") {
-            found.push({ name: declarator.id.name, statement, form: { kind: "variable", declarator, declarations: decl.declarations.length }, node: declarator });
+            found.push({
+              name: declarator.id.name,
+              statement,
+              form: { kind: "variable", declarator, declarations: decl.declarations.length },
+              node: declarator,
+            });
           } else {
-            for (const name of patternNames(declarator.id)) found.push({ name, statement, form: { kind: "pattern", declarator }, node: declarator });
+            for (const name of patternNames(declarator.id))
+              found.push({ name, statement, form: { kind: "pattern", declarator }, node: declarator });
           }
         }
       }
       for (const spec of statement.specifiers) {
         const name = spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value;
-        const local = spec.type === "ExportSpecifier" ? spec.local.name : spec.type === "ExportDefaultSpecifier" ? "default" : "*";
+        const local =
+          spec.type === "ExportSpecifier" ? spec.local.name : spec.type === "ExportDefaultSpecifier" ? "default" : "*";
         const form: ExportForm = statement.source
           ? { kind: "reexport", source: statement.source.value, imported: local }
           : { kind: "local", local, specifiers: statement.specifiers.length };
@@ -123,9 +137,13 @@ export function resolveExport(exp: ModuleExport, bindings: Bindings): ExportTarg
   const { form } = exp;
   switch (form.kind) {
     case "declaration":
-      return form.node.type === "FunctionDeclaration" ? { kind: "function", fn: form.node } : { kind: "value", node: form.node, why: "a class" };
+      return form.node.type === "FunctionDeclaration"
+        ? { kind: "function", fn: form.node }
+        : { kind: "value", node: form.node, why: "a class" };
     case "variable":
-      return form.declarator.init ? resolveValue(form.declarator.init, bindings, new Set()) : { kind: "value", node: undefined, why: "a variable without a value" };
+      return form.declarator.init
+        ? resolveValue(form.declarator.init, bindings, new Set())
+        : { kind: "value", node: undefined, why: "a variable without a value" };
     case "pattern":
       return { kind: "pattern", declarator: form.declarator };
     case "expression":
@@ -146,7 +164,11 @@ export function resolveValue(value: Node, bindings: Bindings, seen: Set<string>)
   if (inner.type === "CallExpression") return { kind: "call", call: inner };
   if (inner.type === "AwaitExpression") return resolveValue(inner.argument, bindings, seen);
   if (inner.type === "Identifier") return resolveName(inner.name, bindings, seen);
-  return { kind: "value", node: inner, why: inner.type === "MemberExpression" ? "a function taken from an object" : "not a function" };
+  return {
+    kind: "value",
+    node: inner,
+    why: inner.type === "MemberExpression" ? "a function taken from an object" : "not a function",
+  };
 }
 
 /** A top-level name of the module: imported, a function, or a variable whose value is followed. */
@@ -159,7 +181,9 @@ export function resolveName(name: string, bindings: Bindings, seen: Set<string>)
   if (local?.type === "FunctionDeclaration") return { kind: "function", fn: local };
   if (local?.type === "VariableDeclarator") {
     if (local.id.type !== "Identifier") return { kind: "pattern", declarator: local };
-    return local.init ? resolveValue(local.init, bindings, seen) : { kind: "value", node: undefined, why: `\`${name}\` has no value` };
+    return local.init
+      ? resolveValue(local.init, bindings, seen)
+      : { kind: "value", node: undefined, why: `\`${name}\` has no value` };
   }
   if (local) return { kind: "value", node: local, why: `\`${name}\` is not a function` };
   return { kind: "value", node: undefined, why: `\`${name}\`, which is not declared in this module` };

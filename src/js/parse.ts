@@ -45,7 +45,12 @@ export type ReadModule = { ok: true; ast: File; bindings: Bindings } | { ok: fal
 export function readModule(code: string, path: string): ReadModule {
   try {
     // No comment attachment: nothing reads them from here, and it saves time and memory per file.
-    const ast = parse(code, { sourceType: "module", plugins: pluginsFor(path), errorRecovery: false, attachComment: false });
+    const ast = parse(code, {
+      sourceType: "module",
+      plugins: pluginsFor(path),
+      errorRecovery: false,
+      attachComment: false,
+    });
     return { ok: true, ast, bindings: collectBindings(ast) };
   } catch (err) {
     return { ok: false, error: describeSyntaxError(err, path) };

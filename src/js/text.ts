@@ -2,7 +2,14 @@
 import type { Token } from "./parse.js";
 
 /** Escapes for characters a string literal (and a `//` comment it is quoted in) cannot hold as they are. */
-const CONTROL_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f", "\v": "\\v" };
+const CONTROL_ESCAPES: Record<string, string> = {
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\v": "\\v",
+};
 
 /**
  * `value` as a string literal in `quote`s. Control characters and the line separators U+2028 and
@@ -14,7 +21,10 @@ export function quoteString(value: string, quote: '"' | "'"): string {
     .replace(/\\/g, "\\\\")
     .split(quote)
     .join(`\\${quote}`)
-    .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (ch) => CONTROL_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    .replace(
+      /[\u0000-\u001f\u007f\u2028\u2029]/g,
+      (ch) => CONTROL_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
   return `${quote}${escaped}${quote}`;
 }
 

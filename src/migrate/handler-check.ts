@@ -46,9 +46,25 @@ export interface RouteEditResult {
 }
 
 /** Modules whose import means the route verifies a signature itself (its sender carries no session). */
-const SIGNATURE_MODULES = ["svix", "standardwebhooks", "stripe", "@octokit/webhooks", "@clerk/nextjs/webhooks", "@clerk/backend/webhooks", "@slack/bolt", "twilio"];
+const SIGNATURE_MODULES = [
+  "svix",
+  "standardwebhooks",
+  "stripe",
+  "@octokit/webhooks",
+  "@clerk/nextjs/webhooks",
+  "@clerk/backend/webhooks",
+  "@slack/bolt",
+  "twilio",
+];
 /** Calls that verify a signed request. */
-const SIGNATURE_CALLS = new Set(["verifyWebhook", "constructEvent", "constructEventAsync", "timingSafeEqual", "verifySignature", "validateRequest"]);
+const SIGNATURE_CALLS = new Set([
+  "verifyWebhook",
+  "constructEvent",
+  "constructEventAsync",
+  "timingSafeEqual",
+  "verifySignature",
+  "validateRequest",
+]);
 
 /** How the handler verifies its sender itself, if it does: the module or call that says so. */
 function signatureCheck(src: SourceFile, fn: HandlerFunction): string | undefined {
@@ -58,7 +74,12 @@ function signatureCheck(src: SourceFile, fn: HandlerFunction): string | undefine
   walk(fn.body, (node) => {
     if (call || node.type !== "CallExpression") return;
     const callee = node.callee;
-    const name = callee.type === "Identifier" ? callee.name : callee.type === "MemberExpression" && callee.property.type === "Identifier" ? callee.property.name : undefined;
+    const name =
+      callee.type === "Identifier"
+        ? callee.name
+        : callee.type === "MemberExpression" && callee.property.type === "Identifier"
+          ? callee.property.name
+          : undefined;
     if (name && SIGNATURE_CALLS.has(name)) call = `${name}()`;
   });
   return call;
@@ -70,7 +91,11 @@ function acceptsTokens(src: SourceFile, fn: HandlerFunction): boolean {
   walk(fn.body, (node) => {
     if (node.type !== "CallExpression" || importedNameOf(node.callee, src.bindings, CLERK_SERVER) !== "auth") return;
     const options = node.arguments[0] ? unwrapTs(node.arguments[0]) : undefined;
-    if (options?.type === "ObjectExpression" && options.properties.some((p) => p.type === "ObjectProperty" && propertyName(p) === "acceptsToken")) found = true;
+    if (
+      options?.type === "ObjectExpression" &&
+      options.properties.some((p) => p.type === "ObjectProperty" && propertyName(p) === "acceptsToken")
+    )
+      found = true;
   });
   return found;
 }
@@ -123,7 +148,12 @@ function reusableAuth(src: SourceFile, statements: Statement[]): Reusable | unde
       const [d] = statement.declarations;
       const init = d?.init ? unwrapTs(d.init) : undefined;
       const call = init?.type === "AwaitExpression" ? unwrapTs(init.argument) : undefined;
-      if (d && call?.type === "CallExpression" && call.arguments.length === 0 && importedNameOf(call.callee, src.bindings, CLERK_SERVER) === "auth") {
+      if (
+        d &&
+        call?.type === "CallExpression" &&
+        call.arguments.length === 0 &&
+        importedNameOf(call.callee, src.bindings, CLERK_SERVER) === "auth"
+      ) {
         if (d.id.type === "Identifier") return { statement, names: new Map(), object: d.id.name };
         if (d.id.type !== "ObjectPattern") return undefined;
         const names = new Map<string, string>();
@@ -147,7 +177,13 @@ interface Names {
 }
 
 /** The snippet's view for the template. */
-function checkView(src: Pick<SourceFile, "style" | "typescript">, names: Names, requirement: Requirement, middleware: string, local: { isAuthenticated: string; has: string; missing: string; declare: boolean; pattern: string }) {
+function checkView(
+  src: Pick<SourceFile, "style" | "typescript">,
+  names: Names,
+  requirement: Requirement,
+  middleware: string,
+  local: { isAuthenticated: string; has: string; missing: string; declare: boolean; pattern: string },
+) {
   const { quote, semi } = src.style;
   return {
     middleware,
@@ -187,7 +223,14 @@ function localBinding(key: string, local: string): string {
 }
 
 /** The check inserted at the top of one function. Returns whether an auth() call was reused. */
-function insertCheck(ms: MagicString, src: SourceFile, fn: HandlerFunction, names: Names, requirement: Requirement, middleware: string): boolean {
+function insertCheck(
+  ms: MagicString,
+  src: SourceFile,
+  fn: HandlerFunction,
+  names: Names,
+  requirement: Requirement,
+  middleware: string,
+): boolean {
   const { code, style } = src;
   const { eol, indent } = style;
   const taken = new Set([...namesIn(fn), ...src.bindings.taken, names.auth, names.nextResponse]);
@@ -223,7 +266,13 @@ function insertCheck(ms: MagicString, src: SourceFile, fn: HandlerFunction, name
       if (added.length > 0) addToPattern(ms, src, reuse.statement, added);
     }
     const base = lineIndent(code, reuse.statement.start ?? 0);
-    const view = checkView(src, names, requirement, middleware, { isAuthenticated, has, missing, declare: false, pattern: "" });
+    const view = checkView(src, names, requirement, middleware, {
+      isAuthenticated,
+      has,
+      missing,
+      declare: false,
+      pattern: "",
+    });
     const at = endOfStatementLine(code, src.tokens, reuse.statement.end ?? 0);
     // A blank line after the check, unless one follows already (or the block ends).
     const following = code.slice(at).split("\n", 2)[1] ?? "";
@@ -234,8 +283,17 @@ function insertCheck(ms: MagicString, src: SourceFile, fn: HandlerFunction, name
 
   const isAuthenticated = pick("isAuthenticated");
   const has = needsHas ? pick("has") : "has";
-  const pattern = [localBinding("isAuthenticated", isAuthenticated), ...(needsHas ? [localBinding("has", has)] : [])].join(", ");
-  const view = checkView(src, names, requirement, middleware, { isAuthenticated, has, missing, declare: true, pattern });
+  const pattern = [
+    localBinding("isAuthenticated", isAuthenticated),
+    ...(needsHas ? [localBinding("has", has)] : []),
+  ].join(", ");
+  const view = checkView(src, names, requirement, middleware, {
+    isAuthenticated,
+    has,
+    missing,
+    declare: true,
+    pattern,
+  });
   const fnIndent = lineIndent(code, fn.start ?? 0);
   if (fn.body.type === "BlockStatement") {
     const open = fn.body.start ?? 0;
@@ -256,7 +314,9 @@ function insertCheck(ms: MagicString, src: SourceFile, fn: HandlerFunction, name
     // `() => NextResponse.json(…)`: the expression becomes the block's return.
     const body = fn.body;
     const start = (body.extra?.parenthesized ? (body.extra.parenStart as number) : body.start) ?? 0;
-    const end = body.extra?.parenthesized ? (src.tokens.find((t) => t.label === ")" && t.start >= (body.end ?? 0))?.end ?? body.end ?? 0) : (body.end ?? 0);
+    const end = body.extra?.parenthesized
+      ? (src.tokens.find((t) => t.label === ")" && t.start >= (body.end ?? 0))?.end ?? body.end ?? 0)
+      : (body.end ?? 0);
     const base = fnIndent + indent;
     ms.appendLeft(start, `{${eol}${renderLines(view, indent, base).join(eol)}${eol}${eol}${base}return `);
     ms.appendLeft(end, `${style.semi ? ";" : ""}${eol}${fnIndent}}`);
@@ -291,7 +351,10 @@ function makeAsync(ms: MagicString, src: SourceFile, fn: HandlerFunction): void 
   ms.prependLeft(fn.start ?? 0, "async ");
   const annotation = fn.returnType?.type === "TSTypeAnnotation" ? fn.returnType.typeAnnotation : undefined;
   if (!annotation) return;
-  const isPromise = annotation.type === "TSTypeReference" && annotation.typeName.type === "Identifier" && annotation.typeName.name === "Promise";
+  const isPromise =
+    annotation.type === "TSTypeReference" &&
+    annotation.typeName.type === "Identifier" &&
+    annotation.typeName.name === "Promise";
   if (isPromise) return;
   ms.prependLeft(annotation.start ?? 0, "Promise<");
   ms.appendLeft(annotation.end ?? 0, ">");
@@ -309,7 +372,12 @@ function styleWithFallback(src: SourceFile, fallback: CodeStyle | undefined): So
   let without = 0;
   walk(src.ast.program, (node) => {
     if (node.type === "StringLiteral") strings++;
-    if (node.type === "VariableDeclaration" || node.type === "ExpressionStatement" || node.type === "ReturnStatement" || node.type === "ThrowStatement") {
+    if (
+      node.type === "VariableDeclaration" ||
+      node.type === "ExpressionStatement" ||
+      node.type === "ReturnStatement" ||
+      node.type === "ThrowStatement"
+    ) {
       if (src.code[(node.end ?? 1) - 1] === ";") withSemi++;
       else without++;
     }
@@ -327,7 +395,12 @@ function styleWithFallback(src: SourceFile, fallback: CodeStyle | undefined): So
 /** Plans the checks of one route file: its new content, and what was refused. */
 export function planRouteEdit(input: RouteEditInput): RouteEditResult {
   const read = readSource(input.code, input.file, input.typescript);
-  if (!read.ok) return { migrated: [], reusedAuth: [], refused: input.methods.map((method) => ({ method, reason: { kind: "parseError", error: read.error } })) };
+  if (!read.ok)
+    return {
+      migrated: [],
+      reusedAuth: [],
+      refused: input.methods.map((method) => ({ method, reason: { kind: "parseError", error: read.error } })),
+    };
   const src = styleWithFallback(read.source, input.fallback);
   const refused: RefusedMethod[] = [];
   const functions = new Map<HandlerFunction, string[]>();
@@ -359,13 +432,24 @@ export function planRouteEdit(input: RouteEditInput): RouteEditResult {
   const taken = new Set(src.bindings.taken);
   const auth = ensureImport(ms, src, CLERK_SERVER, "auth", taken);
   const next = ensureImport(ms, src, NEXT_SERVER, "NextResponse", taken);
-  insertImports(ms, src, [auth.statement, next.statement].filter((s): s is string => s !== undefined));
+  insertImports(
+    ms,
+    src,
+    [auth.statement, next.statement].filter((s): s is string => s !== undefined),
+  );
   const migrated: string[] = [];
   const reusedAuth: string[] = [];
   // One check per function: `export { handler as GET, handler as POST }` checks once, in handler.
   for (const [fn, methods] of [...functions].sort(([a], [b]) => (a.start ?? 0) - (b.start ?? 0))) {
     makeAsync(ms, src, fn);
-    const reused = insertCheck(ms, src, fn, { auth: auth.local, nextResponse: next.local }, input.requirement, input.middleware);
+    const reused = insertCheck(
+      ms,
+      src,
+      fn,
+      { auth: auth.local, nextResponse: next.local },
+      input.requirement,
+      input.middleware,
+    );
     migrated.push(...methods);
     if (reused) reusedAuth.push(...methods);
   }
@@ -375,7 +459,10 @@ export function planRouteEdit(input: RouteEditInput): RouteEditResult {
 
 /** The edit to make by hand: the check, in the file's style when it parses, and the imports it lacks. */
 export function manualEdit(source: SourceFile | undefined, requirement: Requirement, middleware: string): ManualEdit {
-  const style = source ?? { style: { quote: '"' as const, semi: true, eol: "\n" as const, indent: "  " }, typescript: true };
+  const style = source ?? {
+    style: { quote: '"' as const, semi: true, eol: "\n" as const, indent: "  " },
+    typescript: true,
+  };
   const taken = new Set(source?.bindings.taken ?? []);
   const imports: string[] = [];
   const names = { auth: "auth", nextResponse: "NextResponse" };

@@ -30,7 +30,13 @@ export interface ImportEdit {
  * existing value import of `source` (through `ms`), or a new statement for the caller to insert
  * with `insertImports`. `taken` holds the names the new local must not clash with, and gets it.
  */
-export function ensureImport(ms: MagicString | undefined, src: SourceFile, source: string, imported: string, taken: Set<string>): ImportEdit {
+export function ensureImport(
+  ms: MagicString | undefined,
+  src: SourceFile,
+  source: string,
+  imported: string,
+  taken: Set<string>,
+): ImportEdit {
   const existing = importedLocal(src, source, imported);
   if (existing) return { local: existing };
   const local = uniqueName(imported, taken);
@@ -39,7 +45,13 @@ export function ensureImport(ms: MagicString | undefined, src: SourceFile, sourc
   const { quote, semi } = src.style;
   const statement = `import { ${specifier} } from ${quoteString(source, quote)}${semi ? ";" : ""}`;
   const imports = src.ast.program.body.filter((n): n is ImportDeclaration => n.type === "ImportDeclaration");
-  const named = imports.find((n) => n.source.value === source && n.importKind !== "type" && n.importKind !== "typeof" && n.specifiers.at(-1)?.type === "ImportSpecifier");
+  const named = imports.find(
+    (n) =>
+      n.source.value === source &&
+      n.importKind !== "type" &&
+      n.importKind !== "typeof" &&
+      n.specifiers.at(-1)?.type === "ImportSpecifier",
+  );
   const last = named?.specifiers.at(-1);
   if (!ms || !last) return { local, statement };
   ms.appendLeft(last.end ?? 0, `, ${specifier}`);
@@ -52,7 +64,10 @@ export function insertImports(ms: MagicString, src: SourceFile, statements: stri
   const { eol } = src.style;
   const lastImport = src.ast.program.body.filter((n) => n.type === "ImportDeclaration").at(-1);
   if (lastImport) {
-    ms.appendLeft(endOfStatementLine(src.code, src.tokens, lastImport.end ?? 0), statements.map((s) => `${eol}${s}`).join(""));
+    ms.appendLeft(
+      endOfStatementLine(src.code, src.tokens, lastImport.end ?? 0),
+      statements.map((s) => `${eol}${s}`).join(""),
+    );
     return;
   }
   // Above the first statement and the comments attached to it (a JSDoc stays with its function).

@@ -16,7 +16,16 @@ import { manualEdit, planRouteEdit } from "./handler-check.js";
 import { exportedHandler } from "./route-exports.js";
 import { ruleApplies, ruleSites, satisfies, unionRequirement, type RuleSite } from "./requirement.js";
 import { planRuleEdits, type Resource } from "./rule-edits.js";
-import type { Check, LeftItem, MigrateNote, MigrationPlan, RefusedMethod, Requirement, ResourceKind, RouteResult } from "./types.js";
+import type {
+  Check,
+  LeftItem,
+  MigrateNote,
+  MigrationPlan,
+  RefusedMethod,
+  Requirement,
+  ResourceKind,
+  RouteResult,
+} from "./types.js";
 
 export type * from "./types.js";
 
@@ -70,14 +79,19 @@ function parseChecks(texts: string[]): Check[] | undefined {
       const key = prop.type === "ObjectProperty" ? propertyName(prop) : undefined;
       const value = prop.type === "ObjectProperty" ? unwrapTs(prop.value) : undefined;
       if (!key || value?.type !== "StringLiteral") return undefined;
-      if (key === "role" || key === "permission" || key === "plan" || key === "feature") checks.push({ kind: key, value: value.value });
+      if (key === "role" || key === "permission" || key === "plan" || key === "feature")
+        checks.push({ kind: key, value: value.value });
     }
   }
   return checks;
 }
 
 /** What one method does once the run is done: checks like `requirement` (migrated), checks by itself, or nothing reliable. */
-type MethodState = { kind: "migrated"; requirement: Requirement } | { kind: "session"; checks?: Check[] } | { kind: "verifier" } | { kind: "relies" };
+type MethodState =
+  | { kind: "migrated"; requirement: Requirement }
+  | { kind: "session"; checks?: Check[] }
+  | { kind: "verifier" }
+  | { kind: "relies" };
 
 function methodState(handler: HandlerFacts, migrated: Set<string>, requirement: Requirement | undefined): MethodState {
   if (migrated.has(handler.method) && requirement) return { kind: "migrated", requirement };
@@ -127,10 +141,19 @@ function readRules(middleware: MigrationInput["middleware"]): { source?: SourceF
 export function planMigration(input: MigrationInput): MigrationPlan {
   const notes: MigrateNote[] = [];
   const { source, rules } = readRules(input.middleware);
-  const plan: MigrationPlan = { ...(input.middleware ? { middleware: input.middleware.path } : {}), changes: [], routes: [], ruleChanges: [], left: [], notes };
-  if (rules.ok && input.middleware) for (const flaw of rules.flaws) notes.push({ kind: "ruleFlaw", middleware: input.middleware.path, flaw });
+  const plan: MigrationPlan = {
+    ...(input.middleware ? { middleware: input.middleware.path } : {}),
+    changes: [],
+    routes: [],
+    ruleChanges: [],
+    left: [],
+    notes,
+  };
+  if (rules.ok && input.middleware)
+    for (const flaw of rules.flaws) notes.push({ kind: "ruleFlaw", middleware: input.middleware.path, flaw });
   if (rules.ok && rules.rules.length === 0) {
-    if (rules.flaws.length === 0) notes.push({ kind: "noRules", ...(input.middleware ? { middleware: input.middleware.path } : {}) });
+    if (rules.flaws.length === 0)
+      notes.push({ kind: "noRules", ...(input.middleware ? { middleware: input.middleware.path } : {}) });
     return plan;
   }
   const middlewarePath = input.middleware?.path ?? "proxy.ts";
@@ -145,13 +168,27 @@ export function planMigration(input: MigrationInput): MigrationPlan {
   for (const entry of input.routes) {
     const paths = pathsOf(entry.route);
     if (entry.router === "pages") {
-      resources.push({ ref: { kind: "pagesRouter", file: entry.file, route: entry.route.pattern }, route: entry.route, paths, safeWithout: () => false });
+      resources.push({
+        ref: { kind: "pagesRouter", file: entry.file, route: entry.route.pattern },
+        route: entry.route,
+        paths,
+        safeWithout: () => false,
+      });
       continue;
     }
     const handlers = entry.facts.handlers;
     const needing = handlers.filter((h) => NEEDS_CHECK.has(h.protection)).map((h) => h.method);
     const unknown = handlers.filter((h) => h.protection === "unknown");
-    const base: RouteResult = { route: entry.route.pattern, file: entry.file, migrated: [], reusedAuth: [], selfChecked: [], refused: [], outOfRules: false, kept: [] };
+    const base: RouteResult = {
+      route: entry.route.pattern,
+      file: entry.file,
+      migrated: [],
+      reusedAuth: [],
+      selfChecked: [],
+      refused: [],
+      outOfRules: false,
+      kept: [],
+    };
     const refuseAll = (reason: RouteResult["refused"][number]["reason"]) => {
       const methods = entry.facts.parseError !== undefined ? ["*"] : [...needing, ...unknown.map((h) => h.method)];
       if (methods.length === 0) return;
@@ -160,21 +197,36 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       results.set(entry.file, {
         ...base,
         refused: methods.map((method) => ({ method, reason })),
-        edit: { ...manualEdit(parsed.ok ? parsed.source : undefined, { checks: [] }, middlewarePath), ...(matcherEntry ? { matcherEntry } : {}) },
+        edit: {
+          ...manualEdit(parsed.ok ? parsed.source : undefined, { checks: [] }, middlewarePath),
+          ...(matcherEntry ? { matcherEntry } : {}),
+        },
       });
     };
     if (paths.length === 0) {
       // The middleware never runs here: its rules protect nothing, and losing them changes nothing.
-      resources.push({ ref: { kind: "route", file: entry.file, route: entry.route.pattern }, route: entry.route, paths, safeWithout: () => true });
+      resources.push({
+        ref: { kind: "route", file: entry.file, route: entry.route.pattern },
+        route: entry.route,
+        paths,
+        safeWithout: () => true,
+      });
       continue;
     }
     if (!rules.ok) {
       refuseAll({ kind: "rulesUnreadable", why: rules.why });
-      resources.push({ ref: { kind: "route", file: entry.file, route: entry.route.pattern }, route: entry.route, paths, safeWithout: () => false });
+      resources.push({
+        ref: { kind: "route", file: entry.file, route: entry.route.pattern },
+        route: entry.route,
+        paths,
+        safeWithout: () => false,
+      });
       continue;
     }
     const protecting = sites.filter((site) => paths.every((path) => ruleApplies(site.rule, path)));
-    const partial = sites.filter((site) => !protecting.includes(site) && paths.some((path) => ruleApplies(site.rule, path)));
+    const partial = sites.filter(
+      (site) => !protecting.includes(site) && paths.some((path) => ruleApplies(site.rule, path)),
+    );
     const ref = { kind: "route" as const, file: entry.file, route: entry.route.pattern };
     const relying = (why: RouteResult["refused"][number]["reason"]) => {
       refuseAll(why);
@@ -202,13 +254,22 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       relying({ kind: "ruleUntranslatable", rule: untranslatable.rule.text, why: untranslatable.translation.why });
       continue;
     }
-    const requirement = untranslatable ? undefined : unionRequirement(protecting.map((site) => (site.translation.ok ? site.translation.requirement : { checks: [] })));
+    const requirement = untranslatable
+      ? undefined
+      : unionRequirement(
+          protecting.map((site) => (site.translation.ok ? site.translation.requirement : { checks: [] })),
+        );
 
     const result: RouteResult = { ...base, ...(requirement ? { requirement } : {}) };
     const refused: RefusedMethod[] = unknown.map((h) => {
       const parsed = readSource(entry.code, entry.file, isTypescript(entry.file));
-      const resolved = parsed.ok ? exportedHandler(parsed.source.ast, parsed.source.bindings, parsed.source.code, h.method) : undefined;
-      return { method: h.method, reason: resolved && !resolved.ok ? resolved.reason : { kind: "unknownHandler", note: h.note ?? "" } };
+      const resolved = parsed.ok
+        ? exportedHandler(parsed.source.ast, parsed.source.bindings, parsed.source.code, h.method)
+        : undefined;
+      return {
+        method: h.method,
+        reason: resolved && !resolved.ok ? resolved.reason : { kind: "unknownHandler", note: h.note ?? "" },
+      };
     });
     let edited: ReturnType<typeof planRouteEdit> | undefined;
     if (needing.length > 0 && requirement) {
@@ -224,30 +285,52 @@ export function planMigration(input: MigrationInput): MigrationPlan {
       refused.push(...edited.refused);
       result.migrated = edited.migrated;
       result.reusedAuth = edited.reusedAuth;
-      if (edited.after !== undefined && edited.after !== entry.code) plan.changes.push(fileChange(entry.file, entry.code, edited.after));
+      if (edited.after !== undefined && edited.after !== entry.code)
+        plan.changes.push(fileChange(entry.file, entry.code, edited.after));
     }
-    result.refused = handlers.map((h) => refused.find((r) => r.method === h.method)).filter((r): r is RefusedMethod => r !== undefined);
+    result.refused = handlers
+      .map((h) => refused.find((r) => r.method === h.method))
+      .filter((r): r is RefusedMethod => r !== undefined);
     if (result.refused.length > 0) {
       const reread = edited?.source ? undefined : readSource(entry.code, entry.file, isTypescript(entry.file));
-      result.edit = manualEdit(edited?.source ?? (reread?.ok ? reread.source : undefined), requirement ?? { checks: [] }, middlewarePath);
+      result.edit = manualEdit(
+        edited?.source ?? (reread?.ok ? reread.source : undefined),
+        requirement ?? { checks: [] },
+        middlewarePath,
+      );
     }
     const migrated = new Set(result.migrated);
     const states = handlers.map((h) => methodState(h, migrated, requirement));
-    result.selfChecked = handlers.filter((h, i) => states[i]!.kind === "session" || states[i]!.kind === "verifier").map((h) => h.method);
+    result.selfChecked = handlers
+      .filter((h, i) => states[i]!.kind === "session" || states[i]!.kind === "verifier")
+      .map((h) => h.method);
     const safeWithout = (site: RuleSite) => states.every((state) => methodSafe(state, site));
     resources.push({ ref, route: entry.route, paths, safeWithout });
-    if (result.refused.length === 0 && protecting.length > 0 && entry.covered === true && protecting.every(safeWithout)) candidates.add(entry.file);
-    if (result.migrated.length > 0 || result.refused.length > 0 || candidates.has(entry.file)) results.set(entry.file, result);
+    if (result.refused.length === 0 && protecting.length > 0 && entry.covered === true && protecting.every(safeWithout))
+      candidates.add(entry.file);
+    if (result.migrated.length > 0 || result.refused.length > 0 || candidates.has(entry.file))
+      results.set(entry.file, result);
   }
 
   const routeFiles = new Set(input.routes.map((entry) => entry.file));
   for (const other of input.others.filter((o) => !routeFiles.has(o.file))) {
-    resources.push({ ref: { kind: other.kind, file: other.file, route: other.route.pattern }, route: other.route, paths: pathsOf(other.route), safeWithout: () => false });
+    resources.push({
+      ref: { kind: other.kind, file: other.file, route: other.route.pattern },
+      route: other.route,
+      paths: pathsOf(other.route),
+      safeWithout: () => false,
+    });
   }
 
   let remaining: Map<string, string[]>;
   if (source && rules.ok && candidates.size > 0 && !input.keepRules) {
-    const edits = planRuleEdits({ source, sites, resources, candidates, ...(input.middleware?.read ? { read: input.middleware.read } : {}) });
+    const edits = planRuleEdits({
+      source,
+      sites,
+      resources,
+      candidates,
+      ...(input.middleware?.read ? { read: input.middleware.read } : {}),
+    });
     for (const [file, outcome] of edits.outcome) {
       const result = results.get(file);
       if (!result) continue;
@@ -256,10 +339,17 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     }
     remaining = edits.remaining;
     plan.ruleChanges = edits.changes;
-    if (edits.after !== undefined && input.middleware) plan.changes.push(fileChange(input.middleware.path, input.middleware.code, edits.after));
-    if (input.rewrites && edits.changes.some((c) => c.kind === "patternRemoved" || c.kind === "publicPatternAdded")) notes.push({ kind: "rewrites", file: input.rewrites });
+    if (edits.after !== undefined && input.middleware)
+      plan.changes.push(fileChange(input.middleware.path, input.middleware.code, edits.after));
+    if (input.rewrites && edits.changes.some((c) => c.kind === "patternRemoved" || c.kind === "publicPatternAdded"))
+      notes.push({ kind: "rewrites", file: input.rewrites });
   } else {
-    remaining = new Map(resources.map((r) => [r.ref.file, sites.filter((site) => r.paths.some((path) => ruleApplies(site.rule, path))).map((site) => site.rule.text)]));
+    remaining = new Map(
+      resources.map((r) => [
+        r.ref.file,
+        sites.filter((site) => r.paths.some((path) => ruleApplies(site.rule, path))).map((site) => site.rule.text),
+      ]),
+    );
     for (const file of candidates) {
       const result = results.get(file);
       if (result && input.keepRules) result.kept = [{ kind: "keepRules" }];
@@ -274,20 +364,40 @@ export function planMigration(input: MigrationInput): MigrationPlan {
   for (const resource of resources) {
     const protectedBy = remaining.get(resource.ref.file) ?? [];
     if (protectedBy.length === 0 || resource.ref.kind === "route") continue;
-    left.push({ kind: resource.ref.kind, file: resource.ref.file, ...(resource.ref.route ? { route: resource.ref.route } : {}), rules: protectedBy });
+    left.push({
+      kind: resource.ref.kind,
+      file: resource.ref.file,
+      ...(resource.ref.route ? { route: resource.ref.route } : {}),
+      rules: protectedBy,
+    });
   }
   // Routes still inside a rule that neither this run nor their own code checks fully.
   for (const resource of resources) {
-    if (resource.ref.kind !== "route" || results.get(resource.ref.file)?.refused.length || candidates.has(resource.ref.file)) continue;
+    if (
+      resource.ref.kind !== "route" ||
+      results.get(resource.ref.file)?.refused.length ||
+      candidates.has(resource.ref.file)
+    )
+      continue;
     const protectedBy = remaining.get(resource.ref.file) ?? [];
-    if (protectedBy.length > 0 && sites.some((site) => resource.paths.some((p) => ruleApplies(site.rule, p)) && !resource.safeWithout(site))) {
-      left.push({ kind: "route", file: resource.ref.file, ...(resource.ref.route ? { route: resource.ref.route } : {}), rules: protectedBy });
+    if (
+      protectedBy.length > 0 &&
+      sites.some((site) => resource.paths.some((p) => ruleApplies(site.rule, p)) && !resource.safeWithout(site))
+    ) {
+      left.push({
+        kind: "route",
+        file: resource.ref.file,
+        ...(resource.ref.route ? { route: resource.ref.route } : {}),
+        rules: protectedBy,
+      });
     }
   }
   if (left.some((item) => item.kind === "page" || item.kind === "layout" || item.kind === "pagesRouter")) {
     for (const file of input.serverFunctions) left.push({ kind: "serverFunction", file, rules: [] });
   }
-  plan.routes = [...results.values()].sort((a, b) => (a.route < b.route ? -1 : a.route > b.route ? 1 : a.file < b.file ? -1 : 1));
+  plan.routes = [...results.values()].sort((a, b) =>
+    a.route < b.route ? -1 : a.route > b.route ? 1 : a.file < b.file ? -1 : 1,
+  );
   plan.left = left;
   return plan;
 }

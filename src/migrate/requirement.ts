@@ -33,14 +33,23 @@ export interface ClerkHandler {
 export function clerkHandler(source: SourceFile): ClerkHandler | undefined {
   let call: CallExpression | undefined;
   walk(source.ast.program, (node) => {
-    if (!call && node.type === "CallExpression" && importedNameOf(node.callee, source.bindings, CLERK_SERVER) === "clerkMiddleware") call = node;
+    if (
+      !call &&
+      node.type === "CallExpression" &&
+      importedNameOf(node.callee, source.bindings, CLERK_SERVER) === "clerkMiddleware"
+    )
+      call = node;
   });
   const first = call?.arguments[0] ? unwrapTs(call.arguments[0]) : undefined;
   if (!call || !first) return undefined;
   let fn: HandlerFn | undefined;
   let guarded = false;
   if (first.type === "ArrowFunctionExpression" || first.type === "FunctionExpression") fn = first;
-  else if (first.type === "CallExpression" && first.callee.type === "Identifier" && first.callee.name.startsWith("onlyOnOldMatcher")) {
+  else if (
+    first.type === "CallExpression" &&
+    first.callee.type === "Identifier" &&
+    first.callee.name.startsWith("onlyOnOldMatcher")
+  ) {
     const inner = first.arguments[0] ? unwrapTs(first.arguments[0]) : undefined;
     if (inner?.type === "ArrowFunctionExpression" || inner?.type === "FunctionExpression") {
       fn = inner;
@@ -48,7 +57,10 @@ export function clerkHandler(source: SourceFile): ClerkHandler | undefined {
     }
   }
   if (!fn) return undefined;
-  const statements = fn.body.type === "BlockStatement" ? fn.body.body : [{ type: "ExpressionStatement", expression: fn.body, start: fn.body.start, end: fn.body.end } as Statement];
+  const statements =
+    fn.body.type === "BlockStatement"
+      ? fn.body.body
+      : [{ type: "ExpressionStatement", expression: fn.body, start: fn.body.start, end: fn.body.end } as Statement];
   const authParam = fn.params[0]?.type === "Identifier" ? fn.params[0].name : undefined;
   return { fn, call, guarded, statements, ...(authParam ? { authParam } : {}) };
 }
@@ -59,8 +71,17 @@ function protectCall(node: Node | null | undefined, auth: string): CallExpressio
   if (inner?.type === "AwaitExpression") inner = unwrapTs(inner.argument);
   if (inner?.type !== "CallExpression") return undefined;
   const callee = inner.callee;
-  if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier" || callee.property.name !== "protect") return undefined;
-  const target = callee.object.type === "CallExpression" && callee.object.arguments.length === 0 ? callee.object.callee : callee.object;
+  if (
+    callee.type !== "MemberExpression" ||
+    callee.computed ||
+    callee.property.type !== "Identifier" ||
+    callee.property.name !== "protect"
+  )
+    return undefined;
+  const target =
+    callee.object.type === "CallExpression" && callee.object.arguments.length === 0
+      ? callee.object.callee
+      : callee.object;
   return target.type === "Identifier" && target.name === auth ? inner : undefined;
 }
 
@@ -82,7 +103,12 @@ function mayExit(statement: Node): boolean {
       found = true;
       return;
     }
-    if (node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression" || node.type === "FunctionDeclaration") return;
+    if (
+      node.type === "FunctionExpression" ||
+      node.type === "ArrowFunctionExpression" ||
+      node.type === "FunctionDeclaration"
+    )
+      return;
     for (const [key, value] of Object.entries(node)) {
       if (key === "loc" || key.endsWith("Comments") || key === "extra") continue;
       for (const child of Array.isArray(value) ? value : [value]) {
@@ -118,7 +144,10 @@ export function ruleSites(source: SourceFile, rules: Rule[]): RuleSite[] {
   const handler = clerkHandler(source);
   const auth = handler?.authParam;
   // "always" rules, in the order the reader pushed them: one per protect statement without a test.
-  const plain = handler && auth ? handler.statements.filter((s) => s.type === "ExpressionStatement" && mentionsProtect(s, auth)) : [];
+  const plain =
+    handler && auth
+      ? handler.statements.filter((s) => s.type === "ExpressionStatement" && mentionsProtect(s, auth))
+      : [];
   let nextPlain = 0;
   return rules.map((rule): RuleSite => {
     if (!handler || !auth) return { rule, translation: { ok: false, why: { kind: "unknownRule" } } };
@@ -132,14 +161,20 @@ export function ruleSites(source: SourceFile, rules: Rule[]): RuleSite[] {
   });
 }
 
-function translate(source: SourceFile, handler: ClerkHandler, statement: Statement, auth: string): RuleSite["translation"] {
+function translate(
+  source: SourceFile,
+  handler: ClerkHandler,
+  statement: Statement,
+  auth: string,
+): RuleSite["translation"] {
   const text = (node: Node) => source.code.slice(node.start ?? 0, node.end ?? 0);
   const before = handler.statements.slice(0, handler.statements.indexOf(statement)).find(mayExit);
   if (before) return { ok: false, why: { kind: "earlyExit", text: firstLine(text(before)) } };
   let body: Node | null | undefined = statement;
   if (statement.type === "IfStatement") {
     if (statement.alternate || mentionsProtect(statement.test, auth)) return { ok: false, why: { kind: "shape" } };
-    if (!onlyPathTests(statement.test, routeMatchers(source.bindings, source.ast))) return { ok: false, why: { kind: "condition", text: firstLine(text(statement.test)) } };
+    if (!onlyPathTests(statement.test, routeMatchers(source.bindings, source.ast)))
+      return { ok: false, why: { kind: "condition", text: firstLine(text(statement.test)) } };
     body = statement.consequent;
     if (body.type === "BlockStatement") body = body.body.length === 1 ? body.body[0] : undefined;
   }
@@ -152,9 +187,15 @@ function translate(source: SourceFile, handler: ClerkHandler, statement: Stateme
 /** `isX(req) && !isY(req)`: a conjunction of createRouteMatcher calls (each maybe negated), nothing else. */
 function onlyPathTests(test: Node, matchers: ReadonlyMap<string, unknown>): boolean {
   const node = unwrapTs(test);
-  if (node.type === "LogicalExpression") return node.operator === "&&" && onlyPathTests(node.left, matchers) && onlyPathTests(node.right, matchers);
+  if (node.type === "LogicalExpression")
+    return node.operator === "&&" && onlyPathTests(node.left, matchers) && onlyPathTests(node.right, matchers);
   const call = node.type === "UnaryExpression" && node.operator === "!" ? unwrapTs(node.argument) : node;
-  return call.type === "CallExpression" && call.callee.type === "Identifier" && matchers.has(call.callee.name) && call.arguments.length === 1;
+  return (
+    call.type === "CallExpression" &&
+    call.callee.type === "Identifier" &&
+    matchers.has(call.callee.name) &&
+    call.arguments.length === 1
+  );
 }
 
 function firstLine(text: string): string {
@@ -175,7 +216,8 @@ function requirementOf(call: CallExpression, text: (node: Node) => string): Rule
       for (const prop of argument.properties) {
         const key = prop.type === "ObjectProperty" ? propertyName(prop) : undefined;
         if (key === "token") return { ok: false, why: { kind: "machineTokens", text: text(argument) } };
-        if (prop.type !== "ObjectProperty" || key === undefined) return { ok: false, why: { kind: "protectArgument", text: text(argument) } };
+        if (prop.type !== "ObjectProperty" || key === undefined)
+          return { ok: false, why: { kind: "protectArgument", text: text(argument) } };
         if (REDIRECT_OPTIONS.has(key)) continue;
         const value = unwrapTs(prop.value);
         if (index > 0 || !CHECK_KINDS.has(key as Check["kind"]) || value.type !== "StringLiteral") {
@@ -209,7 +251,13 @@ function hasConjunction(fn: ArrowFunctionExpression | FunctionExpression): Check
   const read = (node: Node): boolean => {
     const inner = unwrapTs(node);
     if (inner.type === "LogicalExpression" && inner.operator === "&&") return read(inner.left) && read(inner.right);
-    if (inner.type !== "CallExpression" || inner.callee.type !== "Identifier" || inner.callee.name !== param.name || inner.arguments.length !== 1) return false;
+    if (
+      inner.type !== "CallExpression" ||
+      inner.callee.type !== "Identifier" ||
+      inner.callee.name !== param.name ||
+      inner.arguments.length !== 1
+    )
+      return false;
     const argument = unwrapTs(inner.arguments[0]!);
     if (argument.type !== "ObjectExpression" || argument.properties.length === 0) return false;
     for (const prop of argument.properties) {
@@ -245,6 +293,9 @@ export function satisfies(held: Check[], needed: Requirement): boolean {
 
 /** Clerk prefixes a bare role or permission with "org:" (has({ role: "admin" }) checks org:admin). */
 function sameValue(a: Check, b: Check): boolean {
-  const normal = (check: Check) => (check.kind === "role" || check.kind === "permission") && !check.value.startsWith("org:") ? `org:${check.value}` : check.value;
+  const normal = (check: Check) =>
+    (check.kind === "role" || check.kind === "permission") && !check.value.startsWith("org:")
+      ? `org:${check.value}`
+      : check.value;
   return normal(a) === normal(b);
 }

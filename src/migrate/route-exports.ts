@@ -11,10 +11,18 @@ export type HandlerFunction = FunctionDeclaration | FunctionExpression | ArrowFu
 export type ResolvedExport = { ok: true; fn: HandlerFunction } | { ok: false; reason: RefusalReason };
 
 const isFunction = (node: Node | null | undefined): node is HandlerFunction =>
-  !!node && (node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression");
+  !!node &&
+  (node.type === "FunctionDeclaration" ||
+    node.type === "FunctionExpression" ||
+    node.type === "ArrowFunctionExpression");
 
 /** A value as written: the function, or why it is not one this tool can edit. */
-function resolveValue(node: Node | null | undefined, bindings: Bindings, code: string, seen: Set<string>): ResolvedExport {
+function resolveValue(
+  node: Node | null | undefined,
+  bindings: Bindings,
+  code: string,
+  seen: Set<string>,
+): ResolvedExport {
   if (!node) return { ok: false, reason: { kind: "notAFunction" } };
   const inner = unwrapTs(node);
   if (isFunction(inner)) return { ok: true, fn: inner };
@@ -44,14 +52,21 @@ function resolveLocal(name: string, bindings: Bindings, code: string, seen: Set<
 /** The function that answers `method`, or why there is none this tool can edit. */
 export function exportedHandler(ast: File, bindings: Bindings, code: string, method: string): ResolvedExport {
   for (const statement of ast.program.body) {
-    if (statement.type === "ExportAllDeclaration") return { ok: false, reason: { kind: "reexport", source: statement.source.value } };
+    if (statement.type === "ExportAllDeclaration")
+      return { ok: false, reason: { kind: "reexport", source: statement.source.value } };
     if (statement.type !== "ExportNamedDeclaration") continue;
     const decl = statement.declaration;
     if (decl?.type === "FunctionDeclaration" && decl.id?.name === method) return { ok: true, fn: decl };
     if (decl?.type === "VariableDeclaration") {
       for (const d of decl.declarations) {
-        if (d.id.type === "Identifier" && d.id.name === method) return resolveValue(d.init, bindings, code, new Set([method]));
-        if (d.id.type === "ObjectPattern" && d.id.properties.some((p) => p.type === "ObjectProperty" && p.value.type === "Identifier" && p.value.name === method)) {
+        if (d.id.type === "Identifier" && d.id.name === method)
+          return resolveValue(d.init, bindings, code, new Set([method]));
+        if (
+          d.id.type === "ObjectPattern" &&
+          d.id.properties.some(
+            (p) => p.type === "ObjectProperty" && p.value.type === "Identifier" && p.value.name === method,
+          )
+        ) {
           return { ok: false, reason: { kind: "destructured" } };
         }
       }

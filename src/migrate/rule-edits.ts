@@ -117,24 +117,41 @@ function listMatchers(source: SourceFile, sites: RuleSite[]): Map<string, ListMa
   for (const [name, matcher] of routeMatchers(source.bindings)) {
     const declarator = matcher.declaration;
     const init = declarator.init ? unwrapTs(declarator.init) : undefined;
-    const argument = init?.type === "CallExpression" && init.arguments.length === 1 ? unwrapTs(init.arguments[0]!) : undefined;
+    const argument =
+      init?.type === "CallExpression" && init.arguments.length === 1 ? unwrapTs(init.arguments[0]!) : undefined;
     const items = argument?.type === "ArrayExpression" ? argument.elements : argument ? [argument] : [];
     const elements: Element[] = [];
     let literal = argument !== undefined;
     for (const item of items) {
-      const regexp = item?.type === "StringLiteral" ? compile(item.value) : item?.type === "RegExpLiteral" ? new RegExp(item.pattern, item.flags) : undefined;
+      const regexp =
+        item?.type === "StringLiteral"
+          ? compile(item.value)
+          : item?.type === "RegExpLiteral"
+            ? new RegExp(item.pattern, item.flags)
+            : undefined;
       if (!item || !regexp) {
         literal = false;
         break;
       }
-      elements.push({ node: item, regexp, text: item.type === "StringLiteral" ? item.value : source.code.slice(item.start ?? 0, item.end ?? 0) });
+      elements.push({
+        node: item,
+        regexp,
+        text: item.type === "StringLiteral" ? item.value : source.code.slice(item.start ?? 0, item.end ?? 0),
+      });
     }
     const statement = source.ast.program.body.find(
-      (s): s is VariableDeclaration => s.type === "VariableDeclaration" && s.declarations.length === 1 && s.declarations[0] === declarator,
+      (s): s is VariableDeclaration =>
+        s.type === "VariableDeclaration" && s.declarations.length === 1 && s.declarations[0] === declarator,
     );
     const references = identifierRefs(source, name, declarator);
     const editable = literal && !!statement && references.every((ref) => testCallees.has(ref));
-    const uses = new Set(sites.flatMap((site) => site.rule.terms.filter((t) => t.matcher === name).map((t) => (t.negated ? ("negated" as const) : ("positive" as const)))));
+    const uses = new Set(
+      sites.flatMap((site) =>
+        site.rule.terms
+          .filter((t) => t.matcher === name)
+          .map((t) => (t.negated ? ("negated" as const) : ("positive" as const))),
+      ),
+    );
     matchers.set(name, {
       name,
       declarator,
@@ -183,7 +200,8 @@ function violation(state: State, input: RuleEditInput, matchers: Map<string, Lis
   for (const resource of input.resources) {
     for (const path of resource.paths) {
       for (const site of input.sites) {
-        if (protects(site, path) && !protectsNow(site, path, state, matchers) && !resource.safeWithout(site)) return { resource, path, site };
+        if (protects(site, path) && !protectsNow(site, path, state, matchers) && !resource.safeWithout(site))
+          return { resource, path, site };
       }
     }
   }
@@ -199,7 +217,9 @@ function culprit(state: State, matchers: Map<string, ListMatcher>, v: Violation)
       const added = (state.added.get(term.matcher) ?? []).find((e) => e.regexp.test(v.path));
       if (added) return added.text;
     } else {
-      const removed = [...(state.removed.get(term.matcher) ?? [])].map((i) => matcher.elements[i]!).find((e) => e.regexp.test(v.path));
+      const removed = [...(state.removed.get(term.matcher) ?? [])]
+        .map((i) => matcher.elements[i]!)
+        .find((e) => e.regexp.test(v.path));
       if (removed) return removed.text;
     }
   }
@@ -261,7 +281,8 @@ export function planRuleEdits(input: RuleEditInput): RuleEditResult {
         if (!regexp) continue;
         const next = copy(state);
         const added = next.added.get(matcher.name) ?? [];
-        if (!added.some((e) => e.text === text)) added.push({ node: matcher.array, regexp, text, route: resource.ref.route ?? text });
+        if (!added.some((e) => e.text === text))
+          added.push({ node: matcher.array, regexp, text, route: resource.ref.route ?? text });
         next.added.set(matcher.name, added);
         if (stillProtects(next)) continue;
         const v = violation(next, input, matchers);
@@ -279,7 +300,14 @@ export function planRuleEdits(input: RuleEditInput): RuleEditResult {
   }
 
   const remainingFor = (s: State) =>
-    new Map(input.resources.map((r) => [r.ref.file, input.sites.filter((site) => r.paths.some((path) => protectsNow(site, path, s, matchers))).map((site) => site.rule.text)]));
+    new Map(
+      input.resources.map((r) => [
+        r.ref.file,
+        input.sites
+          .filter((site) => r.paths.some((path) => protectsNow(site, path, s, matchers)))
+          .map((site) => site.rule.text),
+      ]),
+    );
   const edited = applyEdits(input, matchers, state);
   if (!edited) return { changes: [], outcome, remaining: remainingFor(state) };
   // Read back: the new rules must protect exactly what the simulation says, path by path.
@@ -288,12 +316,20 @@ export function planRuleEdits(input: RuleEditInput): RuleEditResult {
   const agrees =
     reread?.ok === true &&
     input.resources.every((r) =>
-      r.paths.every((path) => reread.rules.some((rule) => ruleApplies(rule, path)) === input.sites.some((site) => protectsNow(site, path, state, matchers))),
+      r.paths.every(
+        (path) =>
+          reread.rules.some((rule) => ruleApplies(rule, path)) ===
+          input.sites.some((site) => protectsNow(site, path, state, matchers)),
+      ),
     );
   if (!agrees) {
     const none: State = { removed: new Map(), added: new Map() };
     for (const [file, result] of outcome) {
-      if (result.out) outcome.set(file, { out: false, kept: [{ kind: "verifyFailed", rule: input.sites.map((s) => s.rule.text).join("; ") }] });
+      if (result.out)
+        outcome.set(file, {
+          out: false,
+          kept: [{ kind: "verifyFailed", rule: input.sites.map((s) => s.rule.text).join("; ") }],
+        });
     }
     return { changes: [], outcome, remaining: remainingFor(none) };
   }
@@ -301,29 +337,48 @@ export function planRuleEdits(input: RuleEditInput): RuleEditResult {
 }
 
 /** The text edit for `state`: patterns out of lists, patterns into lists, dead rules and matchers removed. */
-function applyEdits(input: RuleEditInput, matchers: Map<string, ListMatcher>, state: State): { after: string; changes: RuleChange[] } | undefined {
+function applyEdits(
+  input: RuleEditInput,
+  matchers: Map<string, ListMatcher>,
+  state: State,
+): { after: string; changes: RuleChange[] } | undefined {
   const { source } = input;
   const { code, tokens } = source;
   const changes: RuleChange[] = [];
-  const anyEdit = [...state.removed.values()].some((s) => s.size > 0) || [...state.added.values()].some((a) => a.length > 0);
+  const anyEdit =
+    [...state.removed.values()].some((s) => s.size > 0) || [...state.added.values()].some((a) => a.length > 0);
   if (!anyEdit) return undefined;
   const ms = new MagicString(code);
 
   // Lists emptied: their rules can never protect anything again.
-  const dead = new Set([...matchers.values()].filter((m) => (state.removed.get(m.name)?.size ?? 0) === m.elements.length && m.elements.length > 0).map((m) => m.name));
-  const deadSites = input.sites.filter((site) => site.statement && site.rule.terms.some((t) => !t.negated && dead.has(t.matcher)));
+  const dead = new Set(
+    [...matchers.values()]
+      .filter((m) => (state.removed.get(m.name)?.size ?? 0) === m.elements.length && m.elements.length > 0)
+      .map((m) => m.name),
+  );
+  const deadSites = input.sites.filter(
+    (site) => site.statement && site.rule.terms.some((t) => !t.negated && dead.has(t.matcher)),
+  );
   const removedStatements = new Set<Node>(deadSites.map((s) => s.statement!));
-  const inside = (node: Node, outer: Iterable<Node>) => [...outer].some((o) => (o.start ?? 0) <= (node.start ?? 0) && (node.end ?? 0) <= (o.end ?? 0));
+  const inside = (node: Node, outer: Iterable<Node>) =>
+    [...outer].some((o) => (o.start ?? 0) <= (node.start ?? 0) && (node.end ?? 0) <= (o.end ?? 0));
 
   // Matchers whose every use went with those rules (and that this run touched) go too.
   const touched = new Set([...dead, ...deadSites.flatMap((s) => s.rule.terms.map((t) => t.matcher))]);
-  const goneMatchers = [...matchers.values()].filter((m) => touched.has(m.name) && m.statement && m.references.every((ref) => inside(ref, removedStatements)));
+  const goneMatchers = [...matchers.values()].filter(
+    (m) => touched.has(m.name) && m.statement && m.references.every((ref) => inside(ref, removedStatements)),
+  );
   const goneDeclarations = new Set<Node>(goneMatchers.map((m) => m.statement!));
 
   // The handler left with nothing: clerkMiddleware() alone.
   const handler = clerkHandler(source);
   let handlerGone = false;
-  if (handler && !handler.guarded && deadSites.length > 0 && handler.statements.every((s) => removedStatements.has(s))) {
+  if (
+    handler &&
+    !handler.guarded &&
+    deadSites.length > 0 &&
+    handler.statements.every((s) => removedStatements.has(s))
+  ) {
     const body = handler.fn.body;
     let rest = body.type === "BlockStatement" ? code.slice((body.start ?? 0) + 1, (body.end ?? 0) - 1) : "";
     for (const statement of [...removedStatements].sort((a, b) => (b.start ?? 0) - (a.start ?? 0))) {
@@ -356,25 +411,51 @@ function applyEdits(input: RuleEditInput, matchers: Map<string, ListMatcher>, st
   }
   for (const matcher of matchers.values()) {
     const removed = state.removed.get(matcher.name) ?? new Set<number>();
-    for (const i of [...removed].sort((a, b) => a - b)) changes.push({ kind: "patternRemoved", matcher: matcher.name, pattern: matcher.elements[i]!.text });
-    for (const added of state.added.get(matcher.name) ?? []) changes.push({ kind: "publicPatternAdded", matcher: matcher.name, pattern: added.text, route: added.route ?? added.text });
+    for (const i of [...removed].sort((a, b) => a - b))
+      changes.push({ kind: "patternRemoved", matcher: matcher.name, pattern: matcher.elements[i]!.text });
+    for (const added of state.added.get(matcher.name) ?? [])
+      changes.push({
+        kind: "publicPatternAdded",
+        matcher: matcher.name,
+        pattern: added.text,
+        route: added.route ?? added.text,
+      });
     if (goneDeclarations.has(matcher.statement as Node)) continue;
     if (removed.size > 0) {
       if (removed.size === matcher.elements.length) {
         const list = matcher.array ?? matcher.elements[0]!.node;
         ms.overwrite(list.start ?? 0, list.end ?? 0, "[]");
       } else if (matcher.array) {
-        removeListItems(ms, code, tokens, matcher.elements.map((e) => e.node), removed);
+        removeListItems(
+          ms,
+          code,
+          tokens,
+          matcher.elements.map((e) => e.node),
+          removed,
+        );
       }
     }
     const added = state.added.get(matcher.name) ?? [];
-    if (added.length > 0 && matcher.array) appendToList(ms, source, matcher.array, added.map((e) => e.text));
+    if (added.length > 0 && matcher.array)
+      appendToList(
+        ms,
+        source,
+        matcher.array,
+        added.map((e) => e.text),
+      );
   }
   for (const matcher of goneMatchers) changes.push({ kind: "matcherRemoved", matcher: matcher.name });
 
   // createRouteMatcher's import, when nothing uses it any more.
   if (goneDeclarations.size > 0) removeUnusedImport(ms, source, goneDeclarations, changes);
-  const order: RuleChange["kind"][] = ["patternRemoved", "publicPatternAdded", "ruleRemoved", "matcherRemoved", "importRemoved", "handlerRemoved"];
+  const order: RuleChange["kind"][] = [
+    "patternRemoved",
+    "publicPatternAdded",
+    "ruleRemoved",
+    "matcherRemoved",
+    "importRemoved",
+    "handlerRemoved",
+  ];
   changes.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
   return { after: ms.toString(), changes };
 }
@@ -392,9 +473,18 @@ function removeUnusedImport(ms: MagicString, source: SourceFile, gone: Set<Node>
       if (imported !== "createRouteMatcher") return;
       const refs: Node[] = [];
       walk(source.ast.program, (node) => {
-        if (node.type === "Identifier" && node.name === spec.local.name && node !== spec.local && node !== spec.imported) refs.push(node);
+        if (
+          node.type === "Identifier" &&
+          node.name === spec.local.name &&
+          node !== spec.local &&
+          node !== spec.imported
+        )
+          refs.push(node);
       });
-      if (refs.every((ref) => [...gone].some((g) => (g.start ?? 0) <= (ref.start ?? 0) && (ref.end ?? 0) <= (g.end ?? 0)))) drop.add(i);
+      if (
+        refs.every((ref) => [...gone].some((g) => (g.start ?? 0) <= (ref.start ?? 0) && (ref.end ?? 0) <= (g.end ?? 0)))
+      )
+        drop.add(i);
     });
     if (drop.size === 0) continue;
     changes.push({ kind: "importRemoved", name: "createRouteMatcher" });
@@ -410,7 +500,9 @@ function removeUnusedImport(ms: MagicString, source: SourceFile, gone: Set<Node>
 /** Appends patterns to a list, keeping its layout: one per line, or inline. */
 function appendToList(ms: MagicString, source: SourceFile, array: ArrayExpression, patterns: string[]): void {
   const { code, tokens } = source;
-  const strings = array.elements.filter((e): e is Extract<NonNullable<typeof e>, { type: "StringLiteral" }> => e?.type === "StringLiteral");
+  const strings = array.elements.filter(
+    (e): e is Extract<NonNullable<typeof e>, { type: "StringLiteral" }> => e?.type === "StringLiteral",
+  );
   const quote = strings[0] ? (code[strings[0].start ?? 0] === "'" ? "'" : '"') : source.style.quote;
   const literals = patterns.map((p) => quoteString(p, quote));
   const elements = array.elements.filter((e): e is NonNullable<typeof e> => e !== null);
@@ -426,13 +518,18 @@ function appendToList(ms: MagicString, source: SourceFile, array: ArrayExpressio
     const indent = /^[ \t]*/.exec(code.slice(lineStart))?.[0] ?? "";
     const anchor = comma?.end ?? last.end ?? 0;
     const lineEnd = code.indexOf("\n", anchor);
-    const trailing = tokens.find((t) => t.label.startsWith("Comment") && t.start >= anchor && (lineEnd === -1 || t.start < lineEnd));
+    const trailing = tokens.find(
+      (t) => t.label.startsWith("Comment") && t.start >= anchor && (lineEnd === -1 || t.start < lineEnd),
+    );
     const at = trailing ? trailing.end : anchor;
     if (!comma) ms.appendLeft(last.end ?? 0, ",");
     ms.appendLeft(at, literals.map((l) => `${source.style.eol}${indent}${l}${comma ? "," : ""}`).join(""));
     return;
   }
-  const space = elements.length > 1 ? (/^\s*,(\s*)$/.exec(code.slice(elements[0]!.end ?? 0, elements[1]!.start ?? 0))?.[1] ?? " ") : " ";
+  const space =
+    elements.length > 1
+      ? (/^\s*,(\s*)$/.exec(code.slice(elements[0]!.end ?? 0, elements[1]!.start ?? 0))?.[1] ?? " ")
+      : " ";
   if (comma) ms.appendLeft(comma.end, literals.map((l) => `${space}${l},`).join(""));
   else ms.appendLeft(last.end ?? 0, literals.map((l) => `,${space}${l}`).join(""));
 }

@@ -71,11 +71,23 @@ export function removeSpan(ms: MagicString, code: string, start: number, end: nu
  * keeping the list's layout. `items` are all the list's items in order; `drop` the indices to go.
  * Removing every item is the caller's business (the list itself goes, or becomes `[]`).
  */
-export function removeListItems(ms: MagicString, code: string, tokens: Token[], items: Node[], drop: Set<number>): void {
+export function removeListItems(
+  ms: MagicString,
+  code: string,
+  tokens: Token[],
+  items: Node[],
+  drop: Set<number>,
+): void {
   const next = (pos: number) => tokens.find((t) => t.start >= pos && !t.label.startsWith("Comment"));
   const sameLineComment = (pos: number) => {
     const lineEnd = code.indexOf("\n", pos);
-    return tokens.find((t) => t.label.startsWith("Comment") && t.start >= pos && (lineEnd === -1 || t.start < lineEnd) && blank(code.slice(pos, t.start)));
+    return tokens.find(
+      (t) =>
+        t.label.startsWith("Comment") &&
+        t.start >= pos &&
+        (lineEnd === -1 || t.start < lineEnd) &&
+        blank(code.slice(pos, t.start)),
+    );
   };
   const kept = items.map((_, i) => i).filter((i) => !drop.has(i));
   const lastKept = kept.at(-1) ?? -1;
@@ -85,7 +97,10 @@ export function removeListItems(ms: MagicString, code: string, tokens: Token[], 
     let end = comma?.label === "," ? comma.end : (item.end ?? 0);
     end = sameLineComment(end)?.end ?? end;
     // One item per line: its lines go, with the comments right above it (a kept item's comma stays).
-    if (blank(code.slice(lineStart(code, item.start ?? 0), item.start ?? 0)) && blank(code.slice(end, nextLineStart(code, end)))) {
+    if (
+      blank(code.slice(lineStart(code, item.start ?? 0), item.start ?? 0)) &&
+      blank(code.slice(end, nextLineStart(code, end)))
+    ) {
       const [from] = statementSpan(code, tokens, item);
       ms.remove(lineStart(code, from), nextLineStart(code, end));
       continue;

@@ -38,14 +38,20 @@ export function readConfig(ast: File): ConfigRead {
   for (const node of ast.program.body) {
     if (node.type !== "ExportNamedDeclaration") continue;
     if (node.specifiers.some((s) => s.exported.type === "Identifier" && s.exported.name === "config")) {
-      return { ok: false, problem: "`config` is exported as `export { config }`; Next.js only reads `export const config = {...}`" };
+      return {
+        ok: false,
+        problem: "`config` is exported as `export { config }`; Next.js only reads `export const config = {...}`",
+      };
     }
     const decl = node.declaration;
     if (decl?.type !== "VariableDeclaration") continue;
     for (const declarator of decl.declarations) {
       if (declarator.id.type !== "Identifier" || declarator.id.name !== "config") continue;
       if (decl.kind !== "const") {
-        return { ok: false, problem: `\`config\` is declared with \`${decl.kind}\`; Next.js only reads \`export const config\`` };
+        return {
+          ok: false,
+          problem: `\`config\` is declared with \`${decl.kind}\`; Next.js only reads \`export const config\``,
+        };
       }
       return declarator.init ? readConfigObject(declarator.init) : { ok: true, matcher: { kind: "everywhere" } };
     }
@@ -57,10 +63,18 @@ function readConfigObject(init: Node): ConfigRead {
   const object = unwrapTs(init);
   const matcher = object.type === "ObjectExpression" ? findProperty(object, "matcher") : undefined;
   if (matcher && !isStaticValue(matcher.value)) {
-    return { ok: false, problem: "`config.matcher` is held in a variable or computed, and Next.js only reads literal values at build time" };
+    return {
+      ok: false,
+      problem:
+        "`config.matcher` is held in a variable or computed, and Next.js only reads literal values at build time",
+    };
   }
   if (object.type !== "ObjectExpression" || !isStaticValue(object)) {
-    return { ok: false, problem: "`config` is not made of literal values only (a variable, a call or a spread), so Next.js cannot read it at build time" };
+    return {
+      ok: false,
+      problem:
+        "`config` is not made of literal values only (a variable, a call or a spread), so Next.js cannot read it at build time",
+    };
   }
   return readMatcher(object);
 }
@@ -72,7 +86,14 @@ function readMatcher(config: ObjectExpression): ConfigRead {
   if (value.type === "Identifier" && value.name === "undefined") return { ok: true, matcher: { kind: "everywhere" } };
   const single = stringValue(value);
   if (single !== undefined) {
-    return { ok: true, matcher: { kind: "string", node: prop.value, entries: [{ source: single, conditional: false, has: [], missing: [], node: prop.value }] } };
+    return {
+      ok: true,
+      matcher: {
+        kind: "string",
+        node: prop.value,
+        entries: [{ source: single, conditional: false, has: [], missing: [], node: prop.value }],
+      },
+    };
   }
   if (value.type !== "ArrayExpression") {
     return { ok: false, problem: "`config.matcher` is neither a string nor an array" };
@@ -80,7 +101,8 @@ function readMatcher(config: ObjectExpression): ConfigRead {
   const entries: MatcherEntry[] = [];
   for (const element of value.elements) {
     const entry = element ? readEntry(element) : undefined;
-    if (!entry) return { ok: false, problem: "an entry of `config.matcher` is neither a string nor a `{ source }` object" };
+    if (!entry)
+      return { ok: false, problem: "an entry of `config.matcher` is neither a string nor a `{ source }` object" };
     entries.push(entry);
   }
   return { ok: true, matcher: { kind: "array", node: value, entries } };

@@ -6,7 +6,6 @@ import { DEFAULT_PAGE_EXTENSIONS, middlewareKindFor, type MiddlewareKind, readsM
 
 export type { MiddlewareKind };
 
-
 /** What decides where Next.js reads the file. */
 export interface MiddlewareFileContext {
   language: Language;
@@ -40,7 +39,6 @@ export type LocationNote =
   | { kind: "middlewareIgnored"; path: string; active: string; reason: IgnoredReason }
   | { kind: "middlewareDeprecated"; path: string; nextMajor: number };
 
-
 /** Next's codemod that renames middleware to proxy (also named in the deprecation note). */
 export const CODEMOD = "npx @next/codemod@latest middleware-to-proxy";
 
@@ -48,7 +46,9 @@ export const CODEMOD = "npx @next/codemod@latest middleware-to-proxy";
 export function describeIgnoredReason(reason: IgnoredReason): string {
   switch (reason.kind) {
     case "directory": {
-      const where = reason.srcDir ? "the app is in src/app, so it belongs in src/" : "the app is in app/, so it belongs in the project root";
+      const where = reason.srcDir
+        ? "the app is in src/app, so it belongs in src/"
+        : "the app is in app/, so it belongs in the project root";
       return `${where}, not in ${reason.dir || "the project root"}`;
     }
     case "extension":
@@ -109,12 +109,18 @@ function conflict(a: Found, b: Found, ctx: MiddlewareFileContext): CliError {
     return new CliError(
       "MIDDLEWARE_CONFLICT",
       `Both ${a.file.path} and ${b.file.path} exist; Next.js ${ctx.nextMajor} refuses to build with a middleware and a proxy file.`,
-      { hint: `Merge them into ${a.dir}proxy.${a.ext} (\`${CODEMOD}\` renames middleware to proxy) and delete the other, then run again. ${SKIP}` },
+      {
+        hint: `Merge them into ${a.dir}proxy.${a.ext} (\`${CODEMOD}\` renames middleware to proxy) and delete the other, then run again. ${SKIP}`,
+      },
     );
   }
-  return new CliError("MIDDLEWARE_CONFLICT", `Both ${a.file.path} and ${b.file.path} exist; Next.js runs only one ${a.kind} file.`, {
-    hint: `Keep one of them (\`git rm\` the other), then run again. ${SKIP}`,
-  });
+  return new CliError(
+    "MIDDLEWARE_CONFLICT",
+    `Both ${a.file.path} and ${b.file.path} exist; Next.js runs only one ${a.kind} file.`,
+    {
+      hint: `Keep one of them (\`git rm\` the other), then run again. ${SKIP}`,
+    },
+  );
 }
 
 function whyIgnored(f: Found, dir: string, ctx: MiddlewareFileContext): IgnoredReason {
@@ -127,13 +133,19 @@ function misplaced(f: Found, dir: string, ctx: MiddlewareFileContext): CliError 
   const toMiddleware = f.kind === "proxy" && ctx.nextMajor < 16;
   const target = `${dir}${toMiddleware ? "middleware" : f.kind}.${RENAMED_EXT[f.ext] ?? f.ext}`;
   const rename = toMiddleware ? " and rename its `proxy` export to `middleware` (or upgrade to Next.js 16)" : "";
-  return new CliError("MIDDLEWARE_MISPLACED", `${f.file.path} is ignored by Next.js: ${describeIgnoredReason(whyIgnored(f, dir, ctx))}.`, {
-    hint: `Move it with \`git mv ${f.file.path} ${target}\`${rename}${relativeImportsNote(f.file.content)}, then run again. ${SKIP}`,
-  });
+  return new CliError(
+    "MIDDLEWARE_MISPLACED",
+    `${f.file.path} is ignored by Next.js: ${describeIgnoredReason(whyIgnored(f, dir, ctx))}.`,
+    {
+      hint: `Move it with \`git mv ${f.file.path} ${target}\`${rename}${relativeImportsNote(f.file.content)}, then run again. ${SKIP}`,
+    },
+  );
 }
 
 /** Moving a file breaks its relative imports (`./i18n/routing` now resolves from the new folder): say so. */
 function relativeImportsNote(content: string): string {
   const relative = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'](\.{1,2}\/[^"']*)["']/.exec(content)?.[1];
-  return relative === undefined ? "" : `, and fix its relative imports (such as "${relative}"), which then resolve from the new folder`;
+  return relative === undefined
+    ? ""
+    : `, and fix its relative imports (such as "${relative}"), which then resolve from the new folder`;
 }

@@ -1,5 +1,12 @@
 import { CliError } from "../core/errors.js";
-import { folderUrlSegments, isParam, segmentText as text, urlText, type ParamSegment, type UrlSegment } from "./route-path.js";
+import {
+  folderUrlSegments,
+  isParam,
+  segmentText as text,
+  urlText,
+  type ParamSegment,
+  type UrlSegment,
+} from "./route-path.js";
 import type { RoutePath } from "./route-path.js";
 
 // Decides, without touching the disk, whether a new Route Handler folder would make `next build`
@@ -30,7 +37,10 @@ function sameNode(a: UrlSegment, b: UrlSegment): boolean {
 }
 
 function normalizeFolder(folder: string): string {
-  return folder.split("/").filter((part) => part !== "" && part !== ".").join("/");
+  return folder
+    .split("/")
+    .filter((part) => part !== "" && part !== ".")
+    .join("/");
 }
 
 function kindLabel(segment: ParamSegment): string {
@@ -50,7 +60,11 @@ function kindLabel(segment: ParamSegment): string {
  * or undefined when Next.js will accept both. A folder identical to the new route's folder is not a
  * conflict here: writing over (or beside) its files is checked elsewhere.
  */
-export function findRouteConflict(existingFolders: string[], newRoute: RoutePath, options: RouteConflictOptions = {}): CliError | undefined {
+export function findRouteConflict(
+  existingFolders: string[],
+  newRoute: RoutePath,
+  options: RouteConflictOptions = {},
+): CliError | undefined {
   const appDir = options.appDir ?? "app";
   const show = (folder: string) => (folder === "" ? appDir : `${appDir}/${folder}`);
   const newFolder = normalizeFolder(newRoute.folder);
@@ -100,7 +114,9 @@ export function findRouteConflict(existingFolders: string[], newRoute: RoutePath
       return new CliError(
         "ROUTE_CONFLICT",
         `${freshUrl} is an optional catch-all, so it also matches ${parentUrl}, which ${show(folder)} already handles: Next.js cannot have a route at the same specificity as an optional catch-all.`,
-        { hint: `Use the required catch-all ${required} (it does not match ${parentUrl} itself), or pick another route.` },
+        {
+          hint: `Use the required catch-all ${required} (it does not match ${parentUrl} itself), or pick another route.`,
+        },
       );
     }
     const theirLast = existing[existing.length - 1];
@@ -117,7 +133,13 @@ export function findRouteConflict(existingFolders: string[], newRoute: RoutePath
   return undefined;
 }
 
-function differentNames(fresh: UrlSegment[], depth: number, theirs: ParamSegment, existingFolder: string, position: string): CliError {
+function differentNames(
+  fresh: UrlSegment[],
+  depth: number,
+  theirs: ParamSegment,
+  existingFolder: string,
+  position: string,
+): CliError {
   const mine = fresh[depth] as ParamSegment;
   const renamed = fresh.map((segment, index) => (index === depth ? theirs : segment));
   const names = renamed.filter(isParam).map((segment) => segment.name);
@@ -129,7 +151,13 @@ function differentNames(fresh: UrlSegment[], depth: number, theirs: ParamSegment
   );
 }
 
-function catchAllKinds(fresh: UrlSegment[], depth: number, theirs: ParamSegment, existingFolder: string, position: string): CliError {
+function catchAllKinds(
+  fresh: UrlSegment[],
+  depth: number,
+  theirs: ParamSegment,
+  existingFolder: string,
+  position: string,
+): CliError {
   const mine = fresh[depth] as ParamSegment;
   const matching = url(fresh.map((segment, index) => (index === depth ? theirs : segment)));
   return new CliError(

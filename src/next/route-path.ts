@@ -161,9 +161,21 @@ export const MAX_ROUTE_BYTES = 512;
  * in the route: a key pasted where the route goes must never become a folder, a URL or a comment.
  */
 const CLERK_SECRETS: ReadonlyArray<{ pattern: RegExp; what: string; hint: string }> = [
-  { pattern: /(?:^|\/)sk_(?:test|live)_[A-Za-z0-9$=+/_-]{8,}/, what: "a Clerk secret key (sk_…)", hint: "Pass it with --secret-key <key> (or set CLERK_SECRET_KEY)" },
-  { pattern: /(?:^|\/)pk_(?:test|live)_[A-Za-z0-9$=+/_-]{8,}/, what: "a Clerk publishable key (pk_…)", hint: "Pass it with --publishable-key <key> (or set NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY)" },
-  { pattern: /(?:^|\/)whsec_[A-Za-z0-9+/=]{16,}/, what: "a webhook signing secret (whsec_…)", hint: "Pass it with --webhook-secret <secret> (with --style webhook)" },
+  {
+    pattern: /(?:^|\/)sk_(?:test|live)_[A-Za-z0-9$=+/_-]{8,}/,
+    what: "a Clerk secret key (sk_…)",
+    hint: "Pass it with --secret-key <key> (or set CLERK_SECRET_KEY)",
+  },
+  {
+    pattern: /(?:^|\/)pk_(?:test|live)_[A-Za-z0-9$=+/_-]{8,}/,
+    what: "a Clerk publishable key (pk_…)",
+    hint: "Pass it with --publishable-key <key> (or set NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY)",
+  },
+  {
+    pattern: /(?:^|\/)whsec_[A-Za-z0-9+/=]{16,}/,
+    what: "a webhook signing secret (whsec_…)",
+    hint: "Pass it with --webhook-secret <secret> (with --style webhook)",
+  },
   {
     pattern: /(?:^|\/)(?:ak|mt|oat)_[A-Za-z0-9]{16,}/,
     what: "a Clerk API key or machine token (ak_…, mt_…, oat_…)",
@@ -183,10 +195,11 @@ function checkNotASecret(input: string): void {
 
 /** JavaScript reserved words: `const { class } = await params` does not compile. */
 const RESERVED_WORDS = new Set(
-  ("break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
     "import in instanceof new null return super switch this throw true try typeof var void while with yield let static " +
-    "implements interface package private protected public await async arguments eval undefined")
-    .split(" "),
+    "implements interface package private protected public await async arguments eval undefined"
+  ).split(" "),
 );
 
 /** Object keys that are not plain data keys: Next's generated param types drop them. */
@@ -205,7 +218,10 @@ export interface ParseRouteContext {
 
 function checkParamName(name: string, segment: string, input: string, reserved: ReadonlySet<string>): string {
   if (!PARAM_NAME.test(name)) {
-    throw invalid(`in route "${input}": "${segment}" is not a usable parameter name.`, "Parameter names are identifiers such as [id], [projectId] or [...slug].");
+    throw invalid(
+      `in route "${input}": "${segment}" is not a usable parameter name.`,
+      "Parameter names are identifiers such as [id], [projectId] or [...slug].",
+    );
   }
   if (OBJECT_KEYS.has(name)) {
     throw invalid(
@@ -231,7 +247,10 @@ function parseUserSegment(typed: string, input: string, reserved: ReadonlySet<st
     throw invalid(`${at} would leave app/api.`, "Routes must stay inside app/api: remove the '.' and '..' segments.");
   }
   if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) {
-    throw invalid(`${at.slice(0, 60)}…" is ${Buffer.byteLength(segment)} bytes long; folder names are limited to ${MAX_SEGMENT_BYTES}.`, "Use a shorter name.");
+    throw invalid(
+      `${at.slice(0, 60)}…" is ${Buffer.byteLength(segment)} bytes long; folder names are limited to ${MAX_SEGMENT_BYTES}.`,
+      "Use a shorter name.",
+    );
   }
   const parsed = parseFolderSegment(segment);
   if (parsed.kind === "dynamic" || parsed.kind === "catchAll" || parsed.kind === "optionalCatchAll") {
@@ -239,7 +258,10 @@ function parseUserSegment(typed: string, input: string, reserved: ReadonlySet<st
   }
   if (parsed.kind === "group") {
     if (!/^\([A-Za-z0-9\-_]+\)$/.test(segment)) {
-      throw invalid(`${at} is not a route group name Next.js accepts.`, "Route groups are plain names in parentheses, e.g. (admin).");
+      throw invalid(
+        `${at} is not a route group name Next.js accepts.`,
+        "Route groups are plain names in parentheses, e.g. (admin).",
+      );
     }
     return parsed;
   }
@@ -270,11 +292,17 @@ function checkCatchAll(segments: RouteSegment[], input: string): void {
   segments.forEach((segment, index) => {
     if (!isParam(segment)) return;
     if (names.has(segment.name)) {
-      throw invalid(`in route "${input}": the parameter "${segment.name}" appears twice.`, "Give each dynamic segment its own name.");
+      throw invalid(
+        `in route "${input}": the parameter "${segment.name}" appears twice.`,
+        "Give each dynamic segment its own name.",
+      );
     }
     names.add(segment.name);
     if (segment.kind !== "dynamic" && index !== segments.length - 1) {
-      throw invalid(`in route "${input}": the catch-all segment "${segmentText(segment)}" must be the last one.`, "Move the catch-all segment to the end of the route.");
+      throw invalid(
+        `in route "${input}": the catch-all segment "${segmentText(segment)}" must be the last one.`,
+        "Move the catch-all segment to the end of the route.",
+      );
     }
   });
 }
@@ -295,13 +323,24 @@ export function parseRoute(raw: string, context: ParseRouteContext = {}): RouteP
     );
   }
   if (input.includes("\\")) {
-    throw invalid(`The route "${input}" contains a backslash.`, "Write the URL path with forward slashes, e.g. /api/projects/[id].");
+    throw invalid(
+      `The route "${input}" contains a backslash.`,
+      "Write the URL path with forward slashes, e.g. /api/projects/[id].",
+    );
   }
   if (/^[A-Za-z]:/.test(input) || input.startsWith("~") || input.startsWith("//")) {
-    throw invalid(`The route "${input}" looks like a file-system path, not a URL path.`, "Give the URL path, e.g. /api/projects/[id].");
+    throw invalid(
+      `The route "${input}" looks like a file-system path, not a URL path.`,
+      "Give the URL path, e.g. /api/projects/[id].",
+    );
   }
-  if ((context.absoluteRoots ?? []).some((root) => root.length > 1 && (input === root || input.startsWith(`${root}/`)))) {
-    throw invalid(`The route "${input}" is an absolute file-system path.`, "Give the URL path, e.g. /api/projects/[id]; the tool works out the folder.");
+  if (
+    (context.absoluteRoots ?? []).some((root) => root.length > 1 && (input === root || input.startsWith(`${root}/`)))
+  ) {
+    throw invalid(
+      `The route "${input}" is an absolute file-system path.`,
+      "Give the URL path, e.g. /api/projects/[id]; the tool works out the folder.",
+    );
   }
   if (input.split("/").some((part) => part.replace(TYPED_UNDERSCORE, "").includes("%"))) {
     throw invalid(
@@ -309,10 +348,15 @@ export function parseRoute(raw: string, context: ParseRouteContext = {}): RouteP
       "Write the plain folder name (no %XX escapes, except %5F for a leading underscore); '..' and encoded slashes are never allowed.",
     );
   }
-  if (/[?#]/.test(input)) throw invalid(`The route "${input}" contains a query string or fragment.`, "Give only the path, e.g. /api/projects/[id].");
+  if (/[?#]/.test(input))
+    throw invalid(
+      `The route "${input}" contains a query string or fragment.`,
+      "Give only the path, e.g. /api/projects/[id].",
+    );
   const trimmed = input.replace(/^\//, "").replace(/\/$/, "");
   const parts = trimmed === "" ? [] : trimmed.split("/");
-  if (parts.some((part) => part === "")) throw invalid(`The route "${input}" has an empty segment ("//").`, "Remove the doubled slash.");
+  if (parts.some((part) => part === ""))
+    throw invalid(`The route "${input}" has an empty segment ("//").`, "Remove the doubled slash.");
   if (parts[0] === "app" || (parts[0] === "src" && parts[1] === "app")) {
     throw invalid(
       `The route "${input}" is a folder path, not a URL path.`,

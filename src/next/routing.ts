@@ -40,6 +40,9 @@ export function routeMatches(route: readonly UrlSegment[], path: readonly string
 }
 
 /** The route Next.js serves the path from: the first of `sorted` (in compareRoutes order) that matches. */
-export function servingRoute<T extends { segments: readonly UrlSegment[] }>(sorted: readonly T[], path: readonly string[]): T | undefined {
+export function servingRoute<T extends { segments: readonly UrlSegment[] }>(
+  sorted: readonly T[],
+  path: readonly string[],
+): T | undefined {
   return sorted.find((route) => routeMatches(route.segments, path));
 }

@@ -35,8 +35,17 @@ export interface ClerkFit {
   upgradeTo: string;
 }
 
-function usedApis(style: StyleDeclaration, options: Pick<Options, "route" | "methods" | "values">, language: Project["language"], clerk: ClerkSupport): ClerkApi[] {
-  return [...new Set(style.clerkApis({ route: options.route, methods: options.methods, language, values: options.values, clerk }))];
+function usedApis(
+  style: StyleDeclaration,
+  options: Pick<Options, "route" | "methods" | "values">,
+  language: Project["language"],
+  clerk: ClerkSupport,
+): ClerkApi[] {
+  return [
+    ...new Set(
+      style.clerkApis({ route: options.route, methods: options.methods, language, values: options.values, clerk }),
+    ),
+  ];
 }
 
 /** How the style's APIs fit the project's @clerk/nextjs. */
@@ -62,17 +71,34 @@ export function canUpgrade(fit: ClerkFit): boolean {
 }
 
 /** The Clerk the route is generated for, and what to tell the user; an upgrade when `upgrade` and one can run. */
-export function planClerkVersion(project: Project, options: Options, fit: ClerkFit, upgrade: boolean): { support: ClerkSupport; notes: Note[] } {
+export function planClerkVersion(
+  project: Project,
+  options: Options,
+  fit: ClerkFit,
+  upgrade: boolean,
+): { support: ClerkSupport; notes: Note[] } {
   const version = fit.target.version ? formatVersion(fit.target.version) : undefined;
   if (fit.missing.length > 0) {
     if (!upgrade || !canUpgrade(fit)) throw clerkTooOld(project, options, fit);
     const command = installCommandText(clerkInstall(project, `^${fit.upgradeTo}`));
     return {
       support: clerkSupport({ version: parseVersion(fit.upgradeTo)! }),
-      notes: [{ kind: "upgradeClerk", from: version!, to: fit.upgradeTo, apis: fit.missing, command, declaredOnly: fit.target.source === "declared" }],
+      notes: [
+        {
+          kind: "upgradeClerk",
+          from: version!,
+          to: fit.upgradeTo,
+          apis: fit.missing,
+          command,
+          declaredOnly: fit.target.source === "declared",
+        },
+      ],
     };
   }
-  const notes: Note[] = fit.adapted.length > 0 ? [{ kind: "clerkAdapted", version: version!, declaredOnly: fit.target.source === "declared", apis: fit.adapted }] : [];
+  const notes: Note[] =
+    fit.adapted.length > 0
+      ? [{ kind: "clerkAdapted", version: version!, declaredOnly: fit.target.source === "declared", apis: fit.adapted }]
+      : [];
   return { support: clerkSupport(fit.target), notes };
 }
 
@@ -80,15 +106,21 @@ export function planClerkVersion(project: Project, options: Options, fit: ClerkF
 function stylesFor(project: Project, options: Options, target: ClerkTarget): string[] {
   const support = clerkSupport(target);
   return STYLES.filter((style) =>
-    usedApis(style, { route: options.route, methods: style.methods.default, values: new Map() }, project.language, support).every(
-      (api) => support.has(api) || hasEquivalent(api),
-    ),
+    usedApis(
+      style,
+      { route: options.route, methods: style.methods.default, values: new Map() },
+      project.language,
+      support,
+    ).every((api) => support.has(api) || hasEquivalent(api)),
   ).map((style) => style.name);
 }
 
 function clerkTooOld(project: Project, options: Options, fit: ClerkFit): CliError {
   const version = formatVersion(fit.target.version!);
-  const which = fit.target.source === "declared" ? `package.json allows @clerk/nextjs ${version} (${project.clerk.version})` : `@clerk/nextjs ${version} is installed`;
+  const which =
+    fit.target.source === "declared"
+      ? `package.json allows @clerk/nextjs ${version} (${project.clerk.version})`
+      : `@clerk/nextjs ${version} is installed`;
   const apis = fit.missing.map((api) => `${CLERK_APIS[api].code} (${CLERK_APIS[api].since})`);
   const message = `The ${options.style.name} route needs @clerk/nextjs ${fit.needs} or newer: ${which}, which has no ${apis.join(", ")}.`;
   const others = stylesFor(project, options, fit.target).filter((name) => name !== options.style.name);

@@ -7,12 +7,7 @@
 import util from "node:util";
 import dotenv from "dotenv";
 import { CliError } from "../core/errors.js";
-import {
-  CLERK_API_KEYS_URL,
-  PUBLISHABLE_KEY_ENV,
-  SECRET_KEY_ENV,
-  maskValue,
-} from "../clerk/keys.js";
+import { CLERK_API_KEYS_URL, PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV, maskValue } from "../clerk/keys.js";
 import { appendLines, trimmedLines } from "./append-lines.js";
 import type { Note } from "./types.js";
 
@@ -67,7 +62,10 @@ const nodeParseEnv: NodeParseEnv | undefined = (util as { parseEnv?: NodeParseEn
  */
 function normalizeKey(raw: string): string {
   const lastLine = raw.split(/\r\n|\r|\n/).pop() ?? "";
-  return lastLine.trim().replace(/^export\s+/, "").trim();
+  return lastLine
+    .trim()
+    .replace(/^export\s+/, "")
+    .trim();
 }
 
 /**
@@ -220,8 +218,16 @@ export function planEnvFile(
       continue;
     }
     if (entry.value === "" || sameValue(current, entry.value)) continue;
-    if (current === "") notes.push({ kind: "envKeyEmpty", key: entry.key, file: fileName, given: maskValue(entry.value) });
-    else notes.push({ kind: "envKeyDiffers", key: entry.key, file: fileName, current: maskValue(current), given: maskValue(entry.value) });
+    if (current === "")
+      notes.push({ kind: "envKeyEmpty", key: entry.key, file: fileName, given: maskValue(entry.value) });
+    else
+      notes.push({
+        kind: "envKeyDiffers",
+        key: entry.key,
+        file: fileName,
+        current: maskValue(current),
+        given: maskValue(entry.value),
+      });
   }
 
   if (missing.length === 0) return { after: original, notes };

@@ -1,6 +1,13 @@
 import type { Options } from "./options.js";
 import { fileChange, type ExistingFile } from "../core/types.js";
-import { PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV, keysFromDifferentInstances, maskValue, validatePublishableKey, validateSecretKey } from "../clerk/keys.js";
+import {
+  PUBLISHABLE_KEY_ENV,
+  SECRET_KEY_ENV,
+  keysFromDifferentInstances,
+  maskValue,
+  validatePublishableKey,
+  validateSecretKey,
+} from "../clerk/keys.js";
 import type { EnvTarget } from "../project/env-target.js";
 import type { Language } from "../core/types.js";
 import { clerkEnvEntries, parseEnvText, planEnvFile, type EnvEntry } from "./env-file.js";
@@ -65,15 +72,19 @@ function withoutShadowing(entries: EnvEntry[], target: EnvTarget, step: StepResu
       step.notes.push({ kind: "envKeyProductionOnly", key: entry.key, where: where.path, file: target.path });
       return false;
     }
-    if (entry.value !== "") step.notes.push({ kind: "envKeySetElsewhere", key: entry.key, where: where.path, file: target.path });
+    if (entry.value !== "")
+      step.notes.push({ kind: "envKeySetElsewhere", key: entry.key, where: where.path, file: target.path });
     return false;
   });
 }
 
 /** The value `next dev` gets for `key` (the first file in its order that defines it), and that file. */
 function effectiveValue(key: string, target: EnvTarget, after: string): { file: string; value: string } | undefined {
-  const content = (name: string) => (name === target.path ? after : target.others.find((other) => other.path === name)?.content);
-  const order = DEVELOPMENT_ENV_ORDER.includes(target.path) ? DEVELOPMENT_ENV_ORDER : [target.path, ...DEVELOPMENT_ENV_ORDER];
+  const content = (name: string) =>
+    name === target.path ? after : target.others.find((other) => other.path === name)?.content;
+  const order = DEVELOPMENT_ENV_ORDER.includes(target.path)
+    ? DEVELOPMENT_ENV_ORDER
+    : [target.path, ...DEVELOPMENT_ENV_ORDER];
   for (const name of order) {
     const text = content(name);
     const value = text === undefined ? undefined : parseEnvText(text).get(key);
@@ -106,7 +117,10 @@ function notKeys(target: EnvTarget, after: string, step: StepResult): void {
 export function planEnvStep(options: Options, language: Language, target: EnvTarget): StepResult {
   const step = emptyStep();
   if (keysFromDifferentInstances(options.keys)) {
-    step.notes.push({ kind: "keysFromDifferentInstances", publishableLive: options.keys.publishableKey!.startsWith("pk_live_") });
+    step.notes.push({
+      kind: "keysFromDifferentInstances",
+      publishableLive: options.keys.publishableKey!.startsWith("pk_live_"),
+    });
   }
   const wanted = entriesFor(options, language);
   emptiedAhead([...new Set(wanted.map((entry) => entry.key))], target, step);
@@ -123,7 +137,9 @@ export function planEnvStep(options: Options, language: Language, target: EnvTar
 
   const values = parseEnvText(result.after);
   const elsewhere = valuesElsewhere(target.others);
-  const unset = [PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV].filter((key) => !values.get(key) && !elsewhere.get(key)?.development);
+  const unset = [PUBLISHABLE_KEY_ENV, SECRET_KEY_ENV].filter(
+    (key) => !values.get(key) && !elsewhere.get(key)?.development,
+  );
   if (unset.length > 0) step.notes.push({ kind: "fillKeys", keys: unset, file: target.path });
   notKeys(target, result.after, step);
 

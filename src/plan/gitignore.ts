@@ -31,7 +31,10 @@ export function gitignoreCovers(content: string, relPath: string): boolean {
 
 /** The line we add for `envPath`: root-anchored, with glob characters escaped. */
 export function gitignoreLineFor(envPath: string): string {
-  const path = envPath.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/^\/+/, "");
+  const path = envPath
+    .replace(/\\/g, "/")
+    .replace(/^(\.\/)+/, "")
+    .replace(/^\/+/, "");
   const escaped = path.replace(/[\\*?[\]!#]/g, (c) => `\\${c}`).replace(/ $/, "\\ ");
   return `/${escaped}`;
 }
@@ -43,7 +46,10 @@ export function gitignoreLineFor(envPath: string): string {
  * as the env file. `before` null = no .gitignore yet.
  */
 export function planGitignore(before: string | null, envPath: string): string {
-  const normalized = envPath.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/^\/+/, "");
+  const normalized = envPath
+    .replace(/\\/g, "/")
+    .replace(/^(\.\/)+/, "")
+    .replace(/^\/+/, "");
   if (before !== null && gitignoreCovers(before, normalized)) return before;
   const line = gitignoreLineFor(normalized);
   const lines = trimmedLines(before ?? "").has(GITIGNORE_COMMENT) ? [line] : [GITIGNORE_COMMENT, line];

@@ -60,7 +60,12 @@ export interface MiddlewareGate {
  * For a route that checks the session itself: does the middleware, as it will be, answer a
  * signed-out caller there first? (A webhook's or machine route's rules are the patcher's business.)
  */
-function gateOn(input: PlanInput, file: { path: string; kind: "proxy" | "middleware"; typescript: boolean }, code: string, step: StepResult): MiddlewareGate | undefined {
+function gateOn(
+  input: PlanInput,
+  file: { path: string; kind: "proxy" | "middleware"; typescript: boolean },
+  code: string,
+  step: StepResult,
+): MiddlewareGate | undefined {
   const { path, kind, typescript } = file;
   const { options } = input;
   if (options.style.middleware !== "clerk" || !input.routeGate) return undefined;
@@ -68,7 +73,13 @@ function gateOn(input: PlanInput, file: { path: string; kind: "proxy" | "middlew
   const read = { kind, ...(clerkMajor === undefined ? {} : { clerkMajor }) };
   const gate: RouteGate | undefined = input.routeGate(code, { path, typescript, route: options.route, read });
   if (!gate) return undefined;
-  step.notes.push({ kind: "middlewareAnswersFirst", path, route: options.route.pattern, style: options.style.name, gate });
+  step.notes.push({
+    kind: "middlewareAnswersFirst",
+    path,
+    route: options.route.pattern,
+    style: options.style.name,
+    gate,
+  });
   return gate.kind === "protected" ? { path, rule: gate.rule } : undefined;
 }
 
@@ -77,7 +88,14 @@ function planMiddlewareFile(input: PlanInput): StepResult & { gate?: MiddlewareG
   const step: StepResult & { gate?: MiddlewareGate } = emptyStep();
   const need = options.style.middleware;
   const clerkMajor = clerkMajorOf(project.clerk.version);
-  const context = { route: options.route, language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir, need, ...(clerkMajor === undefined ? {} : { clerkMajor }) };
+  const context = {
+    route: options.route,
+    language: project.language,
+    nextMajor: project.nextMajor,
+    srcDir: project.srcDir,
+    need,
+    ...(clerkMajor === undefined ? {} : { clerkMajor }),
+  };
   const location = locateMiddleware(project.middlewareFiles, context);
   step.notes.push(...location.notes);
   const { path, kind, typescript } = location;
@@ -87,7 +105,13 @@ function planMiddlewareFile(input: PlanInput): StepResult & { gate?: MiddlewareG
     return step;
   }
   if (!input.patchMiddleware) throw new Error("buildPlan: an existing middleware file needs input.patchMiddleware");
-  const result = input.patchMiddleware(location.existing.content, { ...context, path, kind, typescript, appRoutes: project.appRoutes });
+  const result = input.patchMiddleware(location.existing.content, {
+    ...context,
+    path,
+    kind,
+    typescript,
+    appRoutes: project.appRoutes,
+  });
   switch (result.status) {
     case "unchanged":
       step.unchanged.push(path);
@@ -95,7 +119,8 @@ function planMiddlewareFile(input: PlanInput): StepResult & { gate?: MiddlewareG
       // The file's "unchanged" line says it all; only the warning that this tool cannot tell what
       // a non-Clerk middleware does is shown. The other reasons (already covered, not covered, no
       // rule) are the patcher's answer to "why unchanged", asserted by the fixtures' expected.txt.
-      if (result.note.kind === "middlewareLeavesPublic" && result.note.reason === "notClerk") step.notes.push(result.note);
+      if (result.note.kind === "middlewareLeavesPublic" && result.note.reason === "notClerk")
+        step.notes.push(result.note);
       break;
     case "patched":
       // What changed in the user's own file, in one sentence: worth their review.
@@ -105,7 +130,9 @@ function planMiddlewareFile(input: PlanInput): StepResult & { gate?: MiddlewareG
       break;
     case "refused":
       // The reason names the file; the manual edit ends with how to go on without it (--no-middleware).
-      throw new CliError("MIDDLEWARE_UNSAFE", result.reason, { hint: `Nothing was changed. Make this edit by hand:\n\n${result.manualEdit}` });
+      throw new CliError("MIDDLEWARE_UNSAFE", result.reason, {
+        hint: `Nothing was changed. Make this edit by hand:\n\n${result.manualEdit}`,
+      });
   }
   return step;
 }
@@ -120,7 +147,13 @@ function planMiddlewareReminder(input: PlanInput): StepResult {
   const step = emptyStep();
   if ((project.unreadable?.middleware.length ?? 0) > 0) return step; // nothing to tell from
   const need = options.style.middleware;
-  const context = { route: options.route, language: project.language, nextMajor: project.nextMajor, srcDir: project.srcDir, need };
+  const context = {
+    route: options.route,
+    language: project.language,
+    nextMajor: project.nextMajor,
+    srcDir: project.srcDir,
+    need,
+  };
   let location;
   try {
     location = locateMiddleware(project.middlewareFiles, context);
@@ -129,16 +162,33 @@ function planMiddlewareReminder(input: PlanInput): StepResult {
     throw error;
   }
   const remind = (reason: MiddlewareReminder["reason"], entry?: string) =>
-    step.notes.push({ kind: "middlewareSkipped", path: location.path, route: options.route.pattern, reason, ...(entry ? { entry } : {}) });
+    step.notes.push({
+      kind: "middlewareSkipped",
+      path: location.path,
+      route: options.route.pattern,
+      reason,
+      ...(entry ? { entry } : {}),
+    });
   if (!location.existing) {
     if (need !== "public") remind("missing");
     return step;
   }
   if (!input.patchMiddleware) return step;
   const { path, kind, typescript } = location;
-  const result = input.patchMiddleware(location.existing.content, { ...context, path, kind, typescript, appRoutes: project.appRoutes });
+  const result = input.patchMiddleware(location.existing.content, {
+    ...context,
+    path,
+    kind,
+    typescript,
+    appRoutes: project.appRoutes,
+  });
   if (result.status === "refused") remind("needsEdit");
-  else if (result.status === "unchanged" && result.note.kind === "middlewareLeavesPublic" && result.note.reason === "notClerk") step.notes.push(result.note);
+  else if (
+    result.status === "unchanged" &&
+    result.note.kind === "middlewareLeavesPublic" &&
+    result.note.reason === "notClerk"
+  )
+    step.notes.push(result.note);
   else if (result.status === "patched") {
     const note = result.note;
     if (note.kind === "matcherEntryAdded") remind("notCovered", note.entry);
@@ -161,9 +211,11 @@ function planPackages(input: PlanInput, upgrading: boolean): StepResult {
       ...(install.folder ? { folder: install.folder } : {}),
     });
   }
-  for (const { field, expected } of project.ignoredFields ?? []) step.notes.push({ kind: "packageJsonFieldIgnored", field, expected });
+  for (const { field, expected } of project.ignoredFields ?? [])
+    step.notes.push({ kind: "packageJsonFieldIgnored", field, expected });
   for (const dir of project.untrustedParents ?? []) step.notes.push({ kind: "untrustedParentIgnored", dir });
-  for (const text of options.style.nextSteps?.(styleInput(options, project.language)) ?? []) step.notes.push({ kind: "styleNextStep", text });
+  for (const text of options.style.nextSteps?.(styleInput(options, project.language)) ?? [])
+    step.notes.push({ kind: "styleNextStep", text });
   return step;
 }
 
@@ -173,7 +225,9 @@ export function buildPlan(input: PlanInput): Plan {
   const clerk = planClerkVersion(input.project, options, clerkFit(input.project, options), input.upgradeClerk === true);
   const upgrading = clerk.notes.some((note) => note.kind === "upgradeClerk");
   // The middleware before the route: a rule of it that answers first goes into the route's comment.
-  const middleware: StepResult & { gate?: MiddlewareGate } = options.middleware ? planMiddlewareFile(input) : planMiddlewareReminder(input);
+  const middleware: StepResult & { gate?: MiddlewareGate } = options.middleware
+    ? planMiddlewareFile(input)
+    : planMiddlewareReminder(input);
   const steps = [
     { ...emptyStep(), notes: clerk.notes },
     planRoute(input, clerk.support, middleware.gate),

@@ -15,23 +15,33 @@ const BODY_METHODS: ReadonlySet<Method> = new Set(["POST", "PUT", "PATCH"]);
  * `export async function GET(...) {`, broken over lines the way prettier would when too long. In
  * JavaScript, a JSDoc comment above it gives the parameters the types TypeScript writes inline.
  */
-export function handlerSignature(method: Method, language: Language, options: Pick<Options, "route" | "style">): string {
+export function handlerSignature(
+  method: Method,
+  language: Language,
+  options: Pick<Options, "route" | "style">,
+): string {
   const params = routeParams(options.route);
   const ts = language === "ts";
   const readsBody = options.style.readsBody && BODY_METHODS.has(method);
   const args: Array<{ name: string; type: string }> = [];
   if (readsBody || params.length > 0) {
     const type = options.style.requestType;
-    args.push({ name: readsBody ? "request" : "_request", type: type === undefined ? "Request" : ts ? type : `import("next/server").${type}` });
+    args.push({
+      name: readsBody ? "request" : "_request",
+      type: type === undefined ? "Request" : ts ? type : `import("next/server").${type}`,
+    });
   }
   if (params.length > 0) {
-    const shape = params.map((p) => (p.type === "string[] | undefined" ? `${p.name}?: string[]` : `${p.name}: ${p.type}`));
+    const shape = params.map((p) =>
+      p.type === "string[] | undefined" ? `${p.name}?: string[]` : `${p.name}: ${p.type}`,
+    );
     args.push({ name: "{ params }", type: `{ params: Promise<{ ${shape.join("; ")} }> }` });
   }
   const written = args.map((arg) => (ts ? `${arg.name}: ${arg.type}` : arg.name));
   const head = `export async function ${method}(`;
   const oneLine = `${head}${written.join(", ")}) {`;
-  const signature = oneLine.length <= PRINT_WIDTH ? oneLine : `${head}\n${written.map((arg) => `  ${arg},\n`).join("")}) {`;
+  const signature =
+    oneLine.length <= PRINT_WIDTH ? oneLine : `${head}\n${written.map((arg) => `  ${arg},\n`).join("")}) {`;
   return ts || args.length === 0 ? signature : `${jsDoc(args)}\n${signature}`;
 }
 

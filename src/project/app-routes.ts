@@ -8,7 +8,6 @@ import { type AppRoute, folderUrlSegments, routePathOf } from "../next/route-pat
 // page.* file. One readdir per folder (file types come with the listing); only symbolic links cost
 // an extra call. Links are followed while they stay inside the app folder, never in a cycle.
 
-
 function skipFolder(name: string): boolean {
   return name === "node_modules" || name.startsWith("_");
 }
@@ -94,7 +93,10 @@ export function readAppRoutes(root: string, appDir: string): AppRoute[] {
 }
 
 /** The Route Handler files (route.ts, route.js, …) below the app folder, sorted by folder. */
-export function listRouteFiles(appDirAbsolute: string, options: WalkOptions = {}): Array<{ folder: string; file: string }> {
+export function listRouteFiles(
+  appDirAbsolute: string,
+  options: WalkOptions = {},
+): Array<{ folder: string; file: string }> {
   const accept = options.accept ?? ((name: string) => isRoutableFileName(name));
   return listRoutableFiles(appDirAbsolute, { ...options, accept })
     .filter((file) => (options.accept ? true : isRouteFileName(file.name)))
@@ -131,13 +133,18 @@ function listRoutableFiles(appDirAbsolute: string, options: WalkOptions = {}): A
   }
   const accept = options.accept ?? ((name: string) => isRoutableFileName(name));
   const skip = options.skip ?? skipFolder;
-  const withinReal = options.within ? safeRealpath(options.within) ?? rootReal : rootReal;
+  const withinReal = options.within ? (safeRealpath(options.within) ?? rootReal) : rootReal;
   const problems = options.problems;
   const found: Array<{ folder: string; name: string }> = [];
-  const pending: Pending[] = [{ absolute: appDirAbsolute, relative: "", real: rootReal, parent: undefined, viaLink: false }];
+  const pending: Pending[] = [
+    { absolute: appDirAbsolute, relative: "", real: rootReal, parent: undefined, viaLink: false },
+  ];
 
   for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
-    const entries = readFolder(current.absolute, problems && ((detail) => problems.push({ path: current!.relative, why: "unreadable", detail })));
+    const entries = readFolder(
+      current.absolute,
+      problems && ((detail) => problems.push({ path: current!.relative, why: "unreadable", detail })),
+    );
     if (entries === undefined) continue;
     for (const dirent of entries) {
       const name = dirent.name;
@@ -155,7 +162,13 @@ function listRoutableFiles(appDirAbsolute: string, options: WalkOptions = {}): A
         if (skip(name)) continue;
         const real = path.join(current.real, name);
         if (current.viaLink && onChain(current, real)) continue;
-        pending.push({ absolute, relative: join(current.relative, name), real, parent: current, viaLink: current.viaLink });
+        pending.push({
+          absolute,
+          relative: join(current.relative, name),
+          real,
+          parent: current,
+          viaLink: current.viaLink,
+        });
         continue;
       }
       // A symbolic link: a route file (wherever it points), or a folder to follow if it stays inside.

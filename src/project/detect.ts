@@ -59,7 +59,6 @@ export interface IgnoredField {
 /** The newest Next.js major this tool knows; `latest`/`canary` ranges count as this. */
 export const NEWEST_NEXT_MAJOR = 16;
 
-
 /** package.json as parsed: any field may hold any JSON value. */
 interface PackageJson {
   name?: unknown;
@@ -155,7 +154,9 @@ function highestMajor(part: string): number {
  * lockfile and the `packageManager` field), and the workspace when the project is one of its
  * packages. See project/workspace.ts.
  */
-export function detectPackageManager(root: string): Promise<{ packageManager: PackageManager; workspace?: Workspace; untrusted: string[] }> {
+export function detectPackageManager(
+  root: string,
+): Promise<{ packageManager: PackageManager; workspace?: Workspace; untrusted: string[] }> {
   return detectPackageManagerAndWorkspace(root);
 }
 
@@ -187,10 +188,14 @@ export interface DetectOptions {
 export async function detectProject(cwd: string, options: DetectOptions = {}): Promise<Project> {
   const root = path.resolve(cwd);
   if (!existsSync(root)) {
-    throw new CliError("CWD_NOT_FOUND", `The folder ${root} does not exist.`, { hint: "Check the path given to --cwd." });
+    throw new CliError("CWD_NOT_FOUND", `The folder ${root} does not exist.`, {
+      hint: "Check the path given to --cwd.",
+    });
   }
   if (!statSync(root).isDirectory()) {
-    throw new CliError("CWD_NOT_DIRECTORY", `${root} is a file, not a folder.`, { hint: "Point --cwd at the folder that holds package.json." });
+    throw new CliError("CWD_NOT_DIRECTORY", `${root} is a file, not a folder.`, {
+      hint: "Point --cwd at the folder that holds package.json.",
+    });
   }
   const pkg = readPackageJson(root);
   const ignoredFields: IgnoredField[] = [];
@@ -204,7 +209,11 @@ export async function detectProject(cwd: string, options: DetectOptions = {}): P
   // Next.js uses app/ when it exists and only then looks at src/app (find-pages-dir).
   const rootApp = isDirectory(path.join(root, "app"));
   const srcDir = !rootApp && isDirectory(path.join(root, "src/app"));
-  const pagesDir = isDirectory(path.join(root, "pages")) ? "pages" : isDirectory(path.join(root, "src/pages")) ? "src/pages" : undefined;
+  const pagesDir = isDirectory(path.join(root, "pages"))
+    ? "pages"
+    : isDirectory(path.join(root, "src/pages"))
+      ? "src/pages"
+      : undefined;
   if (!srcDir && !rootApp && !(options.audit && pagesDir)) {
     const pagesOnly = isDirectory(path.join(root, "pages")) || isDirectory(path.join(root, "src/pages"));
     throw new CliError(
@@ -212,16 +221,22 @@ export async function detectProject(cwd: string, options: DetectOptions = {}): P
       pagesOnly
         ? `${root} uses the Pages Router only: Route Handlers need the App Router (an app/ folder).`
         : `No app/ or src/app/ folder in ${root}: Route Handlers need the App Router.`,
-      { hint: "Create an app/ folder (or src/app/) next to pages/, then run again: both routers can live side by side." },
+      {
+        hint: "Create an app/ folder (or src/app/) next to pages/, then run again: both routers can live side by side.",
+      },
     );
   }
 
   const nextInstalled = installedVersion(root, "next");
   const nextMajor = majorFromRange(nextInstalled ?? nextRange);
   if (options.audit && nextMajor < 13) {
-    throw new CliError("UNSUPPORTED_NEXT", `This project uses Next.js ${nextInstalled ?? nextRange}; the audit reads Next.js 13 and newer (Route Handlers arrived in 13.2).`, {
-      hint: "Upgrade first: npx @next/codemod@latest upgrade latest — then run the audit again.",
-    });
+    throw new CliError(
+      "UNSUPPORTED_NEXT",
+      `This project uses Next.js ${nextInstalled ?? nextRange}; the audit reads Next.js 13 and newer (Route Handlers arrived in 13.2).`,
+      {
+        hint: "Upgrade first: npx @next/codemod@latest upgrade latest — then run the audit again.",
+      },
+    );
   }
   if (nextMajor < 15 && !options.audit) {
     throw new CliError(
@@ -239,7 +254,8 @@ export async function detectProject(cwd: string, options: DetectOptions = {}): P
   const unreadable: Project["unreadable"] = { env: [], middleware: [] };
   const middlewarePaths = middlewareCandidatePaths();
 
-  if (pkg.packageManager !== undefined && typeof pkg.packageManager !== "string") ignore(ignoredFields, "packageManager", "a string such as pnpm@9.0.0");
+  if (pkg.packageManager !== undefined && typeof pkg.packageManager !== "string")
+    ignore(ignoredFields, "packageManager", "a string such as pnpm@9.0.0");
   const { packageManager, workspace, untrusted } = await detectPackageManager(root);
   const appDir = srcDir ? "src/app" : rootApp ? "app" : "";
   return {

@@ -35,13 +35,19 @@ const FORBIDDEN_FOLDERS = new Set([".git", "node_modules"]);
 export function resolveEnvFileOption(project: Pick<Project, "root">, given: { path: string; flag: string }): string {
   const absolute = path.resolve(project.root, given.path.trim());
   const shown = `${given.flag} ${given.path}`;
-  if (!isInside(project.root, absolute) || absolute === project.root || !isInside(realpathSync(project.root), realPathOf(absolute))) {
+  if (
+    !isInside(project.root, absolute) ||
+    absolute === project.root ||
+    !isInside(realpathSync(project.root), realPathOf(absolute))
+  ) {
     throw new CliError("ENV_FILE_OUTSIDE_PROJECT", `${shown} is outside the project.`, {
       hint: "Give a path inside the project, such as .env.local.",
     });
   }
   if (existsSync(absolute) && lstatSync(absolute).isDirectory()) {
-    throw new CliError("ENV_FILE_IS_DIRECTORY", `${shown} is a folder.`, { hint: "Give a file path, such as .env.local." });
+    throw new CliError("ENV_FILE_IS_DIRECTORY", `${shown} is a folder.`, {
+      hint: "Give a file path, such as .env.local.",
+    });
   }
   const relative = toProjectPath(project.root, absolute);
   const folders = relative.split("/").slice(0, -1);
@@ -49,7 +55,9 @@ export function resolveEnvFileOption(project: Pick<Project, "root">, given: { pa
     throw new CliError(
       "INVALID_ENV_FILE",
       `${shown} is not an env file: the Clerk keys go into a file named .env or .env.<something>, outside .git/ and node_modules/.`,
-      { hint: "Give a path such as .env.local or config/.env.local; files like package.json or .git/config are never written." },
+      {
+        hint: "Give a path such as .env.local or config/.env.local; files like package.json or .git/config are never written.",
+      },
     );
   }
   return relative;

@@ -39,7 +39,8 @@ export function clerkInstall(project: InstallFacts, range?: string): InstallComm
   const declared = project.clerk.declared && range === undefined;
   if (!workspace) return { packageManager: pm, args: declared ? ["install"] : add, cwd: project.root };
   if (declared) return { packageManager: pm, args: ["install"], cwd: workspace.root };
-  if (workspace.dir === ".") return { packageManager: pm, args: pm === "pnpm" ? ["add", "-w", CLERK] : add, cwd: workspace.root };
+  if (workspace.dir === ".")
+    return { packageManager: pm, args: pm === "pnpm" ? ["add", "-w", CLERK] : add, cwd: workspace.root };
   const name = project.packageName;
   if (pm === "npm") return { packageManager: pm, args: [...add, "-w", workspace.dir], cwd: workspace.root };
   if (pm === "pnpm" && name) return { packageManager: pm, args: ["--filter", name, ...add], cwd: workspace.root };

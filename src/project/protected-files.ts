@@ -6,8 +6,20 @@ import path from "node:path";
 import { readText } from "../core/files.js";
 import { readModule } from "../js/parse.js";
 import { walk } from "../js/nodes.js";
-import { CODE_EXTENSIONS, DEFAULT_PAGE_EXTENSIONS, isLayoutFileName, isPageFileName, metadataServedName } from "../next/conventions.js";
-import { folderUrlSegments, parseFolderSegment, routePathOf, type RoutePath, type RouteSegment } from "../next/route-path.js";
+import {
+  CODE_EXTENSIONS,
+  DEFAULT_PAGE_EXTENSIONS,
+  isLayoutFileName,
+  isPageFileName,
+  metadataServedName,
+} from "../next/conventions.js";
+import {
+  folderUrlSegments,
+  parseFolderSegment,
+  routePathOf,
+  type RoutePath,
+  type RouteSegment,
+} from "../next/route-path.js";
 import { listRouteFiles } from "./app-routes.js";
 import type { Project } from "./detect.js";
 
@@ -20,18 +32,21 @@ export interface ProtectableFile {
 
 /** Pages, layouts and metadata files below the app folder, with the URL each is served at. */
 function appFiles(project: Project): ProtectableFile[] {
-  const accept = (name: string) => isPageFileName(name) || isLayoutFileName(name) || metadataServedName(name) !== undefined;
-  return listRouteFiles(path.join(project.root, project.appDir), { accept }).flatMap(({ folder, file: relative }): ProtectableFile[] => {
-    const segments = folderUrlSegments(folder);
-    if (segments === undefined) return [];
-    const name = relative.slice(relative.lastIndexOf("/") + 1);
-    const file = `${project.appDir}/${relative}`;
-    const served = metadataServedName(name);
-    if (!isPageFileName(name) && !isLayoutFileName(name) && served !== undefined) {
-      return [{ kind: "metadata", file, route: routePathOf([...segments, { kind: "static", value: served }]) }];
-    }
-    return [{ kind: isPageFileName(name) ? "page" : "layout", file, route: routePathOf(segments) }];
-  });
+  const accept = (name: string) =>
+    isPageFileName(name) || isLayoutFileName(name) || metadataServedName(name) !== undefined;
+  return listRouteFiles(path.join(project.root, project.appDir), { accept }).flatMap(
+    ({ folder, file: relative }): ProtectableFile[] => {
+      const segments = folderUrlSegments(folder);
+      if (segments === undefined) return [];
+      const name = relative.slice(relative.lastIndexOf("/") + 1);
+      const file = `${project.appDir}/${relative}`;
+      const served = metadataServedName(name);
+      if (!isPageFileName(name) && !isLayoutFileName(name) && served !== undefined) {
+        return [{ kind: "metadata", file, route: routePathOf([...segments, { kind: "static", value: served }]) }];
+      }
+      return [{ kind: isPageFileName(name) ? "page" : "layout", file, route: routePathOf(segments) }];
+    },
+  );
 }
 
 const PAGES_SPECIAL = new Set(["_app", "_document", "_error", "_middleware"]);
@@ -110,7 +125,13 @@ export function listServerFunctionFiles(project: Project): string[] {
         continue;
       }
       const dot = entry.name.lastIndexOf(".");
-      if (!entry.isFile() || dot <= 0 || !CODE_EXTENSIONS.includes(entry.name.slice(dot + 1)) || entry.name.endsWith(".d.ts")) continue;
+      if (
+        !entry.isFile() ||
+        dot <= 0 ||
+        !CODE_EXTENSIONS.includes(entry.name.slice(dot + 1)) ||
+        entry.name.endsWith(".d.ts")
+      )
+        continue;
       if (++seen > MAX_FILES) return;
       let code: string | null;
       try {
@@ -143,7 +164,13 @@ export function nextConfigWithRewrites(project: Project): string | undefined {
     if (!parsed.ok) return name;
     let rewrites = false;
     walk(parsed.ast.program, (node) => {
-      if ((node.type === "ObjectProperty" || node.type === "ObjectMethod") && !node.computed && node.key.type === "Identifier" && node.key.name === "rewrites") rewrites = true;
+      if (
+        (node.type === "ObjectProperty" || node.type === "ObjectMethod") &&
+        !node.computed &&
+        node.key.type === "Identifier" &&
+        node.key.name === "rewrites"
+      )
+        rewrites = true;
     });
     return rewrites ? name : undefined;
   }

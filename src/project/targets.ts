@@ -11,7 +11,6 @@ import { findRouteConflict } from "../next/route-conflicts.js";
 // Reads the files this run's answers point at (the route folder, the env file's git status),
 // so that planning stays a pure function of plain data.
 
-
 export interface RouteTarget {
   /** Relative path of the file to write. */
   path: string;
@@ -48,11 +47,17 @@ const PATH_LIMITS: Partial<Record<NodeJS.Platform, number>> = { linux: 4095, dar
 function checkPathLength(absoluteFolder: string, target: string): void {
   const limit = PATH_LIMITS[process.platform];
   if (limit === undefined) return;
-  const longest = Buffer.byteLength(path.join(absoluteFolder, ".create-clerk-route-00000000.tmp", `${path.posix.basename(target)}.tmp`));
+  const longest = Buffer.byteLength(
+    path.join(absoluteFolder, ".create-clerk-route-00000000.tmp", `${path.posix.basename(target)}.tmp`),
+  );
   if (longest > limit) {
-    throw new CliError("INVALID_ROUTE", `The route's files would have paths of ${longest} bytes inside this project; this system opens paths of up to ${limit} bytes.`, {
-      hint: "Use a shorter route, or move the project to a shorter folder path.",
-    });
+    throw new CliError(
+      "INVALID_ROUTE",
+      `The route's files would have paths of ${longest} bytes inside this project; this system opens paths of up to ${limit} bytes.`,
+      {
+        hint: "Use a shorter route, or move the project to a shorter folder path.",
+      },
+    );
   }
 }
 
@@ -63,21 +68,31 @@ export function readRouteTarget(project: Project, route: RoutePath): RouteTarget
   checkPathLength(absoluteFolder, target); // first: a path too long fails every call below with ENAMETOOLONG
   checkStaysInside(project, folder);
 
-  const conflict = findRouteConflict([...new Set(project.appRoutes.map((existing) => existing.folder))], route, { appDir: project.appDir });
+  const conflict = findRouteConflict([...new Set(project.appRoutes.map((existing) => existing.folder))], route, {
+    appDir: project.appDir,
+  });
   if (conflict) throw conflict;
   for (const ext of ANY_PAGE_EXTENSIONS) {
     if (existsSync(path.join(absoluteFolder, `page.${ext}`))) {
-      throw new CliError("PAGE_CONFLICT", `${folder}/page.${ext} exists: Next.js cannot have a page and a Route Handler in the same folder.`, {
-        hint: "Pick another route (for example one under /api) or move the page.",
-      });
+      throw new CliError(
+        "PAGE_CONFLICT",
+        `${folder}/page.${ext} exists: Next.js cannot have a page and a Route Handler in the same folder.`,
+        {
+          hint: "Pick another route (for example one under /api) or move the page.",
+        },
+      );
     }
   }
   for (const ext of ANY_PAGE_EXTENSIONS) {
     const other = `${folder}/route.${ext}`;
     if (other !== target && existsSync(path.join(project.root, other))) {
-      throw new CliError("ROUTE_EXISTS", `${other} already exists; writing ${path.posix.basename(target)} beside it would give Next.js two handlers for one route.`, {
-        hint: `Delete or rename ${other} first, or pick another route.`,
-      });
+      throw new CliError(
+        "ROUTE_EXISTS",
+        `${other} already exists; writing ${path.posix.basename(target)} beside it would give Next.js two handlers for one route.`,
+        {
+          hint: `Delete or rename ${other} first, or pick another route.`,
+        },
+      );
     }
   }
   return { path: target, existing: readText(path.join(project.root, target), target) };

@@ -59,7 +59,10 @@ function readConfig(file: string, depth: number): { options: CompilerOptions; di
   }
   const own = { options: parsed.compilerOptions ?? {}, dir: path.dirname(file) };
   if (depth > 0 || typeof parsed.extends !== "string" || !parsed.extends.startsWith(".")) return own;
-  const base = readConfig(path.resolve(path.dirname(file), parsed.extends.endsWith(".json") ? parsed.extends : `${parsed.extends}.json`), depth + 1);
+  const base = readConfig(
+    path.resolve(path.dirname(file), parsed.extends.endsWith(".json") ? parsed.extends : `${parsed.extends}.json`),
+    depth + 1,
+  );
   if (!base) return own;
   return {
     options: { ...base.options, ...own.options },
@@ -74,11 +77,16 @@ export function readImportAliases(root: string, srcDir: boolean): ImportAliases 
     const base = path.resolve(config.dir, typeof config.options.baseUrl === "string" ? config.options.baseUrl : ".");
     for (const [pattern, targets] of Object.entries(config.options.paths as Record<string, unknown>)) {
       if (!Array.isArray(targets)) continue;
-      paths.push({ pattern, targets: targets.filter((t): t is string => typeof t === "string").map((t) => path.resolve(base, t)) });
+      paths.push({
+        pattern,
+        targets: targets.filter((t): t is string => typeof t === "string").map((t) => path.resolve(base, t)),
+      });
     }
   }
   if (paths.length === 0) {
-    const folders = srcDir ? [path.join(root, "src/*"), path.join(root, "*")] : [path.join(root, "*"), path.join(root, "src/*")];
+    const folders = srcDir
+      ? [path.join(root, "src/*"), path.join(root, "*")]
+      : [path.join(root, "*"), path.join(root, "src/*")];
     paths.push({ pattern: "@/*", targets: folders }, { pattern: "~/*", targets: folders });
   }
   return { paths };
@@ -94,7 +102,11 @@ export function aliasTargets(aliases: ImportAliases, specifier: string): string[
     }
     const prefix = pattern.slice(0, star);
     const suffix = pattern.slice(star + 1);
-    if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length) {
+    if (
+      specifier.startsWith(prefix) &&
+      specifier.endsWith(suffix) &&
+      specifier.length >= prefix.length + suffix.length
+    ) {
       const middle = specifier.slice(prefix.length, specifier.length - suffix.length);
       return targets.map((t) => t.replace("*", middle));
     }

@@ -78,7 +78,9 @@ function matchFrom(pattern: readonly string[], p: number, parts: readonly string
 export function isWorkspaceFolder(patterns: WorkspacePatterns, relativeDir: string): boolean {
   const parts = relativeDir.split("/").filter((part) => part !== "" && part !== ".");
   if (parts.length === 0) return false;
-  return patterns.include.some((p) => matchFrom(p, 0, parts, 0)) && !patterns.exclude.some((p) => matchFrom(p, 0, parts, 0));
+  return (
+    patterns.include.some((p) => matchFrom(p, 0, parts, 0)) && !patterns.exclude.some((p) => matchFrom(p, 0, parts, 0))
+  );
 }
 
 /**

@@ -5,7 +5,12 @@ import { CliError } from "../core/errors.js";
 import { isTrusted, readManifestText } from "../core/files.js";
 import { toProjectPath } from "../core/paths.js";
 import type { PackageManager } from "../core/types.js";
-import { compileWorkspacePatterns, isWorkspaceFolder, mayContainWorkspaces, parsePnpmWorkspacePackages } from "./workspace-glob.js";
+import {
+  compileWorkspacePatterns,
+  isWorkspaceFolder,
+  mayContainWorkspaces,
+  parsePnpmWorkspacePackages,
+} from "./workspace-glob.js";
 
 // Monorepos, read from the disk: which package manager a project uses (through its workspace root),
 // whether the project is one of a workspace's packages, and which Next.js apps a workspace root holds.
@@ -106,7 +111,12 @@ function hasSignal(dir: string, manifest: Manifest | undefined, patterns: string
  * write to a shared parent such as /tmp could choose what runs, and where.
  */
 function trustedParent(dir: string): boolean {
-  return isTrusted(dir) && ["package.json", "pnpm-workspace.yaml", "rush.json", ...Object.keys(LOCKS)].every((file) => isTrusted(path.join(dir, file), true));
+  return (
+    isTrusted(dir) &&
+    ["package.json", "pnpm-workspace.yaml", "rush.json", ...Object.keys(LOCKS)].every((file) =>
+      isTrusted(path.join(dir, file), true),
+    )
+  );
 }
 
 /**
@@ -115,14 +125,18 @@ function trustedParent(dir: string): boolean {
  * above the git root. undefined when there is none. A folder above `dir` that is not trusted
  * (see trustedParent) is passed over, and listed in `untrusted`.
  */
-export function findPackageManagerRoot(dir: string, untrusted: string[] = []): { root: string; patterns?: string[] } | undefined {
+export function findPackageManagerRoot(
+  dir: string,
+  untrusted: string[] = [],
+): { root: string; patterns?: string[] } | undefined {
   const start = path.resolve(dir);
   const stop = gitRootOf(start);
   for (let current = start; ; current = path.dirname(current)) {
     const manifest = readManifest(current);
     const patterns = workspacePatternsAt(current, manifest);
     if (hasSignal(current, manifest, patterns)) {
-      if (current === start || trustedParent(current)) return { root: current, ...(patterns !== undefined ? { patterns } : {}) };
+      if (current === start || trustedParent(current))
+        return { root: current, ...(patterns !== undefined ? { patterns } : {}) };
       untrusted.push(current);
     }
     if (current === stop || path.dirname(current) === current) return undefined;
@@ -198,9 +212,11 @@ export function workspaceRootApps(dir: string): { patterns: string[]; apps: Work
       const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
       if (isWorkspaceFolder(compiled, child)) {
         const childManifest = readManifest(path.join(root, child));
-        if (listsNext(childManifest)) apps.push({ dir: child, ...(typeof childManifest?.name === "string" ? { name: childManifest.name } : {}) });
+        if (listsNext(childManifest))
+          apps.push({ dir: child, ...(typeof childManifest?.name === "string" ? { name: childManifest.name } : {}) });
       }
-      if (depth + 1 < MAX_DEPTH && mayContainWorkspaces(compiled, child)) queue.push({ relative: child, depth: depth + 1 });
+      if (depth + 1 < MAX_DEPTH && mayContainWorkspaces(compiled, child))
+        queue.push({ relative: child, depth: depth + 1 });
     }
   }
   apps.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
@@ -213,7 +229,11 @@ export function listApps(apps: readonly WorkspaceApp[]): string {
 }
 
 /** Run at a workspace root without a terminal to ask on: which `--cwd` to add. */
-export function workspaceRootError(root: string, found: { patterns: string[]; apps: WorkspaceApp[] }, cwdFlagFor: (dir: string) => string): CliError {
+export function workspaceRootError(
+  root: string,
+  found: { patterns: string[]; apps: WorkspaceApp[] },
+  cwdFlagFor: (dir: string) => string,
+): CliError {
   if (found.apps.length === 0) {
     return new CliError(
       "NOT_NEXT_PROJECT",
@@ -223,10 +243,14 @@ export function workspaceRootError(root: string, found: { patterns: string[]; ap
   }
   const first = cwdFlagFor(found.apps[0]!.dir);
   const which = found.apps.length === 1 ? "its Next.js app" : "one of its Next.js apps";
-  return new CliError("WORKSPACE_ROOT", `${root} is a workspace root, not a Next.js app. Pick ${which}:\n${listApps(found.apps)}`, {
-    hint:
-      found.apps.length === 1
-        ? `Add --cwd ${first} to the command (or --yes to use the only app).`
-        : `Add --cwd ${first} to the command (or the --cwd of another app above).`,
-  });
+  return new CliError(
+    "WORKSPACE_ROOT",
+    `${root} is a workspace root, not a Next.js app. Pick ${which}:\n${listApps(found.apps)}`,
+    {
+      hint:
+        found.apps.length === 1
+          ? `Add --cwd ${first} to the command (or --yes to use the only app).`
+          : `Add --cwd ${first} to the command (or the --cwd of another app above).`,
+    },
+  );
 }

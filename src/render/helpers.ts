@@ -53,7 +53,10 @@ function listHelper(items: unknown, ...rest: unknown[]): string {
   const options = rest.at(-1) as Partial<BlockOptions>;
   const and = typeof rest[0] === "string" ? rest[0] : "and";
   const each = options.fn ?? String;
-  return list((items as unknown[]).map((item) => each(item)), and);
+  return list(
+    (items as unknown[]).map((item) => each(item)),
+    and,
+  );
 }
 
 function literal(value: unknown): string {
@@ -64,5 +67,6 @@ export const HELPERS = { comment, fits, list: listHelper, literal } as const;
 
 /** Registers every helper on a Handlebars environment (full or runtime-only). */
 export function registerHelpers(engine: Pick<typeof Handlebars, "registerHelper">): void {
-  for (const [name, helper] of Object.entries(HELPERS)) engine.registerHelper(name, helper as Handlebars.HelperDelegate);
+  for (const [name, helper] of Object.entries(HELPERS))
+    engine.registerHelper(name, helper as Handlebars.HelperDelegate);
 }

@@ -21,8 +21,12 @@ const RULES: Record<FindingCode, string> = {
 
 const pascal = (code: string) => code.toLowerCase().replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
 
-function allFindings(results: Array<{ prefix: string; result: AuditResult }>): Array<{ prefix: string; finding: Finding }> {
-  return results.flatMap(({ prefix, result }) => [...result.problems, ...result.routes.flatMap((r) => r.findings)].map((finding) => ({ prefix, finding })));
+function allFindings(
+  results: Array<{ prefix: string; result: AuditResult }>,
+): Array<{ prefix: string; finding: Finding }> {
+  return results.flatMap(({ prefix, result }) =>
+    [...result.problems, ...result.routes.flatMap((r) => r.findings)].map((finding) => ({ prefix, finding })),
+  );
 }
 
 /** A relative path as a URI reference: each segment percent-encoded (`[id]` → `%5Bid%5D`). */

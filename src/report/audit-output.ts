@@ -29,9 +29,16 @@ export function auditOutput(report: AuditReport, colors: Colors): string {
     const [only] = apps;
     if (apps.length === 1 && only && only.app === "") return auditJson(only.result);
     const ok = apps.every((a) => a.result.ok);
-    return JSON.stringify({ ok, apps: apps.map((a) => ({ app: a.app, ...(JSON.parse(auditJson(a.result)) as object) })) });
+    return JSON.stringify({
+      ok,
+      apps: apps.map((a) => ({ app: a.app, ...(JSON.parse(auditJson(a.result)) as object) })),
+    });
   }
-  const tables = apps.map((a) => (a.app === "" ? auditTable(a.result, colors) : `${colors.bold(`${printable(a.app)}:`)}\n${auditTable(a.result, colors)}`));
+  const tables = apps.map((a) =>
+    a.app === ""
+      ? auditTable(a.result, colors)
+      : `${colors.bold(`${printable(a.app)}:`)}\n${auditTable(a.result, colors)}`,
+  );
   const annotations = report.annotations ? githubAnnotations(apps) : [];
   return [tables.join("\n\n"), ...(annotations.length > 0 ? [annotations.join("\n")] : [])].join("\n");
 }

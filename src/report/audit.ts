@@ -65,7 +65,9 @@ export function describeFinding(finding: Finding): { message: string; fix: strin
         message: finding.notAwaited
           ? `${route} (${finding.methods.join(", ")}) calls auth.protect() without await: with @clerk/nextjs 6 and later it returns a promise, and a rejection nobody awaits blocks nothing, so signed-out callers get the handler's answer.`
           : `${route} (${finding.methods.join(", ")}) calls auth() or currentUser(), but a signed-out caller still gets an answer: no test of the result exits on every signed-out path.`,
-        fix: finding.notAwaited ? `Write await auth.protect() (or return it), or answer 401 yourself: ${exactCheck(finding)}` : `Answer 401 first when signed out: ${exactCheck(finding)}`,
+        fix: finding.notAwaited
+          ? `Write await auth.protect() (or return it), or answer 401 yourself: ${exactCheck(finding)}`
+          : `Answer 401 first when signed out: ${exactCheck(finding)}`,
       };
     case "PUBLIC":
       return {
@@ -87,28 +89,39 @@ export function describeFinding(finding: Finding): { message: string; fix: strin
  */
 function exemptionFix(lead: string, route: string, exemption: RouteExemption): string {
   const pattern = JSON.stringify(exemption.pattern);
-  if (exemption.exposes.length === 0) return `${lead}: add ${pattern} to a createRouteMatcher list of public routes that rule skips`;
+  if (exemption.exposes.length === 0)
+    return `${lead}: add ${pattern} to a createRouteMatcher list of public routes that rule skips`;
   const shown = exemption.exposes
     .slice(0, 5)
-    .map(({ file, path, caseOnly }) => `${file} (${path}${caseOnly ? ": createRouteMatcher ignores case, Next.js routes do not" : ""})`);
+    .map(
+      ({ file, path, caseOnly }) =>
+        `${file} (${path}${caseOnly ? ": createRouteMatcher ignores case, Next.js routes do not" : ""})`,
+    );
   const more = exemption.exposes.length - shown.length;
   const reached = `${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
   const but = `${lead}, but not with ${pattern} alone: it also matches ${reached}, which that rule protects today`;
   const { edit } = exemption;
-  if (!edit) return `${but}; no createRouteMatcher list exempts only ${route}, so give it a path that no other route or page shares`;
+  if (!edit)
+    return `${but}; no createRouteMatcher list exempts only ${route}, so give it a path that no other route or page shares`;
   const own =
     edit.newRoute.kind === "pattern"
       ? `createRouteMatcher([${JSON.stringify(edit.newRoute.source)}])`
       : `createRouteMatcher([/${edit.newRoute.source}/]) (a regular expression: createRouteMatcher's patterns ignore case)`;
   const kept = edit.kept.map((entry) => JSON.stringify(entry.pattern)).join(", ");
   const condition = edit.kept.length > 0 ? "!isNewRoute(req) || isOtherRoute(req)" : "!isNewRoute(req)";
-  const others = edit.kept.length > 0 ? ` and isOtherRoute = createRouteMatcher([${kept}]) (they keep your current protection)` : "";
+  const others =
+    edit.kept.length > 0 ? ` and isOtherRoute = createRouteMatcher([${kept}]) (they keep your current protection)` : "";
   return `${but}. Exempt only ${route}'s own paths: put that rule inside if (${condition}), with isNewRoute = ${own}${others}`;
 }
 
 /** The result as --json prints it: every finding with its code, severity, message and fix. */
 export function auditJson(result: AuditResult): string {
-  const words = (finding: Finding) => ({ code: finding.code, severity: finding.severity, line: finding.line, ...describeFinding(finding) });
+  const words = (finding: Finding) => ({
+    code: finding.code,
+    severity: finding.severity,
+    line: finding.line,
+    ...describeFinding(finding),
+  });
   return JSON.stringify({
     ...result,
     routes: result.routes.map((route) => ({ ...route, findings: route.findings.map(words) })),
@@ -130,19 +143,29 @@ export function auditTable(result: AuditResult, colors: Colors): string {
     route.findings.map((f) => f.code).join(",") || "-",
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : pad(cell, widths[i]!))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === cells.length - 1 ? cell : pad(cell, widths[i]!))).join("  ");
   const out = [colors.bold(line(header))];
   for (const [index, row] of rows.entries()) {
     const findings = result.routes[index]!.findings;
     const text = line(row);
-    out.push(findings.some((f) => f.severity === "error") ? colors.red(text) : findings.length > 0 ? colors.yellow(text) : text);
+    out.push(
+      findings.some((f) => f.severity === "error")
+        ? colors.red(text)
+        : findings.length > 0
+          ? colors.yellow(text)
+          : text,
+    );
   }
   const all = [...result.problems, ...result.routes.flatMap((route) => route.findings)];
   if (all.length > 0) out.push("");
   for (const finding of all) {
     const mark = finding.severity === "error" ? colors.red("✖") : colors.yellow("!");
     const { message, fix } = describeFinding(finding);
-    out.push(`${mark} ${finding.code} ${printable(finding.file)}:${finding.line}: ${message}`, `  ${colors.dim("fix:")} ${fix}`);
+    out.push(
+      `${mark} ${finding.code} ${printable(finding.file)}:${finding.line}: ${message}`,
+      `  ${colors.dim("fix:")} ${fix}`,
+    );
   }
   const counted = Object.entries(result.findings).map(([code, count]) => `${count} ${code}`);
   out.push(

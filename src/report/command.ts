@@ -11,7 +11,8 @@ import { shellQuote } from "../core/shell.js";
 export function commandGroups(options: Options, mode: Pick<Mode, "cwdFlag" | "force">): string[] {
   // The folder (not the URL pattern) so that route groups like (admin) survive the round trip.
   const groups = ["npx create-clerk-route", shellQuote(`/${options.route.folder}`), `--style ${options.style.name}`];
-  if (options.methods.join(",") !== options.style.methods.default.join(",")) groups.push(`--methods ${options.methods.join(",")}`);
+  if (options.methods.join(",") !== options.style.methods.default.join(","))
+    groups.push(`--methods ${options.methods.join(",")}`);
   for (const flag of options.style.flags) {
     if (!options.values.has(flag)) continue;
     const value = valueOf(options.values, flag);

@@ -56,7 +56,11 @@ export function humanError(error: CliError, colors: Colors, wrap: Wrap = unwrapp
 }
 
 /** One per file: ["created  ", path] / ["modified ", path] (planned: ["create  ", path] / ["modify  ", path]). */
-export function changeItems(plan: Plan, colors: Colors, tense: "done" | "planned"): Array<[prefix: string, path: string]> {
+export function changeItems(
+  plan: Plan,
+  colors: Colors,
+  tense: "done" | "planned",
+): Array<[prefix: string, path: string]> {
   return plan.changes.map((change) => {
     if (tense === "planned") return [`${change.action === "create" ? "create" : "modify"}  `, change.path];
     return [`${change.action === "create" ? colors.green("created ") : colors.yellow("modified")} `, change.path];
@@ -66,12 +70,16 @@ export function changeItems(plan: Plan, colors: Colors, tense: "done" | "planned
 export const NOTHING_TO_CHANGE = "Nothing to change: the project already has everything this run would add.";
 export const DRY_RUN_HEADING = "Dry run: nothing was written. Planned changes:";
 
-export function humanPlan(plan: Plan, options: { dryRun: boolean; colors: Colors; title?: string; wrap?: Wrap }): string {
+export function humanPlan(
+  plan: Plan,
+  options: { dryRun: boolean; colors: Colors; title?: string; wrap?: Wrap },
+): string {
   const { colors } = options;
   const wrap = options.wrap ?? unwrapped;
   const { warnings, nextSteps } = describeNotes(plan.notes);
   const out: string[] = [];
-  if (options.title && plan.changes.length > 0 && !options.dryRun) out.push(wrap(`${colors.green("✔")} `, options.title));
+  if (options.title && plan.changes.length > 0 && !options.dryRun)
+    out.push(wrap(`${colors.green("✔")} `, options.title));
   if (plan.changes.length === 0) out.push(wrap(`${colors.green("✔")} `, NOTHING_TO_CHANGE));
   if (options.dryRun && plan.changes.length > 0) {
     out.push(wrap("", colors.bold(DRY_RUN_HEADING)), "");

@@ -62,7 +62,10 @@ function addedEntry(note: Extract<MiddlewareNote, { kind: "matcherEntryAdded" }>
 /** The export Next.js runs became `clerkMiddleware(...)` calling the user's function: say so, and who else is affected. */
 function wrapped(note: Extract<MiddlewareNote, { kind: "middlewareWrapped" }>): string {
   const { path, exported, local, guardedEntry } = note;
-  const guard = guardedEntry === undefined ? "" : ` only on the paths its old matcher matched, and added ${q(guardedEntry)} to config.matcher`;
+  const guard =
+    guardedEntry === undefined
+      ? ""
+      : ` only on the paths its old matcher matched, and added ${q(guardedEntry)} to config.matcher`;
   if (exported === "default") {
     return (
       `Replaced the default export of ${path} with clerkMiddleware() calling your function (now the local \`${local}\`)${guard}; ` +

@@ -20,12 +20,14 @@ import { renderDiff } from "./diff.js";
 import type { Wrap } from "./index.js";
 
 /** Clerk's guide for what this tool does not move (pages, layouts, Server Functions). */
-export const MIGRATION_GUIDE = "https://clerk.com/docs/guides/development/upgrading/upgrade-guides/migrate-from-create-route-matcher";
+export const MIGRATION_GUIDE =
+  "https://clerk.com/docs/guides/development/upgrading/upgrade-guides/migrate-from-create-route-matcher";
 
 /** A rule by its condition; the reader calls an unconditional auth.protect() "always". */
 const ruleName = (text: string) => (text === "always" ? "auth.protect() on every request" : text);
 
-const list = (items: string[]) => (items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`);
+const list = (items: string[]) =>
+  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 const methods = (names: string[]) => (names.includes("*") ? "every method" : list(names));
 
 function checkWords(check: Check): string {
@@ -112,7 +114,9 @@ export function routeWords(route: RouteResult, middleware: string): string {
       ? `${methods(route.migrated)} check${route.migrated.length === 1 ? "s" : ""} for ${requirementWords(route.requirement)}${forbidden}${route.reusedAuth.length > 0 ? ` (reusing its auth() call in ${methods(route.reusedAuth)})` : ""}`
       : "already checks for itself";
   if (route.outOfRules) return `${where}: ${what}; out of the rules.`;
-  const kept = route.kept.map((k) => `${"rule" in k && k.kind !== "always" ? `${ruleName(k.rule)}: ` : ""}${keptWords(k, middleware)}`).join("; ");
+  const kept = route.kept
+    .map((k) => `${"rule" in k && k.kind !== "always" ? `${ruleName(k.rule)}: ` : ""}${keptWords(k, middleware)}`)
+    .join("; ");
   return `${where}: ${what}; stays in the rules (${kept}), so the middleware still answers first and nothing changes for callers yet.`;
 }
 
@@ -139,10 +143,22 @@ function editLines(route: RouteResult, middleware: string, wrap: Wrap): string[]
     return [wrap("    ", `By hand: no session check; its signature check is its protection: ${exempt}.`), ""];
   }
   if (kinds.size === 1 && kinds.has("machine")) {
-    return [wrap("    ", `By hand: test the token auth({ acceptsToken }) returns (401 JSON when its isAuthenticated is false), then ${exempt}.`), ""];
+    return [
+      wrap(
+        "    ",
+        `By hand: test the token auth({ acceptsToken }) returns (401 JSON when its isAuthenticated is false), then ${exempt}.`,
+      ),
+      "",
+    ];
   }
-  const who = methods(route.refused.map((r) => r.reason.kind !== "machine" && r.reason.kind !== "signatureVerified" ? r.method : "").filter((m) => m !== ""));
-  const matcher = edit.matcherEntry ? `make config.matcher in ${middleware} cover every path of ${route.route} (add ${JSON.stringify(edit.matcherEntry)}), then ` : "";
+  const who = methods(
+    route.refused
+      .map((r) => (r.reason.kind !== "machine" && r.reason.kind !== "signatureVerified" ? r.method : ""))
+      .filter((m) => m !== ""),
+  );
+  const matcher = edit.matcherEntry
+    ? `make config.matcher in ${middleware} cover every path of ${route.route} (add ${JSON.stringify(edit.matcherEntry)}), then `
+    : "";
   const first = kinds.has("partialRule")
     ? `By hand: only the paths the rule protects need this check (test the path or the params first), at the top of the function that answers ${who}:`
     : `By hand: ${matcher}put this at the top of the function that answers ${who}${kinds.has("ruleUntranslatable") ? ", then add what the rule checks beyond a session" : ""}, then take the route out of the rule:`;
@@ -180,7 +196,8 @@ function leftWords(item: LeftItem): string {
     route: "Route Handler",
     serverFunction: "Server Functions in",
   };
-  if (item.kind === "serverFunction") return `Server Functions in ${item.file}: they run at the URL of the page that calls them, protected by the same rules; check auth() in each.`;
+  if (item.kind === "serverFunction")
+    return `Server Functions in ${item.file}: they run at the URL of the page that calls them, protected by the same rules; check auth() in each.`;
   const rules = item.rules.length > 0 ? `: still protected by ${list(item.rules.map(ruleName))}` : "";
   const weak = item.kind === "route" ? " (it checks for itself, but not everything the rule demands)" : "";
   return `${what[item.kind]} ${item.route ?? ""} (${item.file})${rules}${weak}.`.replace("  (", " (");
@@ -214,7 +231,8 @@ export interface MigrationView {
 export function migrationTitle(plan: MigrationPlan): string {
   const migrated = plan.routes.filter((r) => r.migrated.length > 0).length;
   const out = plan.routes.filter((r) => r.outOfRules).length;
-  const handlers = migrated === 1 ? "1 Route Handler now checks for itself" : `${migrated} Route Handlers now check for themselves`;
+  const handlers =
+    migrated === 1 ? "1 Route Handler now checks for itself" : `${migrated} Route Handlers now check for themselves`;
   return `${handlers}; ${out} out of the rules${plan.middleware ? ` in ${plan.middleware}` : ""}`;
 }
 
@@ -230,7 +248,8 @@ export function humanMigration(plan: MigrationPlan, view: MigrationView): string
     out.push(colors.bold("Dry run: nothing was written. Planned changes:"), "");
     for (const change of plan.changes) out.push(renderDiff(change, colors), "");
   } else {
-    for (const change of plan.changes) out.push(wrap(`  ${view.written ? colors.yellow("modified") : "modify  "} `, change.path));
+    for (const change of plan.changes)
+      out.push(wrap(`  ${view.written ? colors.yellow("modified") : "modify  "} `, change.path));
   }
   for (const note of plan.notes) out.push(wrap(`${colors.yellow("!")} `, noteWords(note)));
   const handled = plan.routes.filter((r) => r.migrated.length > 0 || r.outOfRules);
@@ -297,9 +316,20 @@ export function jsonMigration(plan: MigrationPlan, dryRun: boolean): MigrationJs
       selfChecked: route.selfChecked,
       ...(route.requirement ? { requires: route.requirement } : {}),
       outOfRules: route.outOfRules,
-      ...(route.outOfRules ? { behaviourChange: route.migrated.length > 0 ? "signed out: 401 JSON from the handler instead of a redirect to sign-in or an empty 404" : "signed out: the handler's own answer instead of a redirect to sign-in or an empty 404" } : {}),
+      ...(route.outOfRules
+        ? {
+            behaviourChange:
+              route.migrated.length > 0
+                ? "signed out: 401 JSON from the handler instead of a redirect to sign-in or an empty 404"
+                : "signed out: the handler's own answer instead of a redirect to sign-in or an empty 404",
+          }
+        : {}),
       kept: route.kept.map((kept) => ({ kind: kept.kind, message: keptWords(kept, middleware) })),
-      refused: route.refused.map((r) => ({ method: r.method, code: r.reason.kind, message: refusalWords(r.reason, middleware) })),
+      refused: route.refused.map((r) => ({
+        method: r.method,
+        code: r.reason.kind,
+        message: refusalWords(r.reason, middleware),
+      })),
       ...(route.edit ? { edit: route.edit } : {}),
     })),
     rules: plan.ruleChanges.map((change) => ({ ...change, message: ruleChangeWords(change, middleware) })),

@@ -30,10 +30,16 @@ export function describeNote(note: Note): Described {
       return nextStep(middlewareSkipped(note));
     case "installClerk": {
       const command = note.folder ? `${note.command} (in ${note.folder})` : note.command;
-      return nextStep(note.declared ? `@clerk/nextjs is in package.json but not installed: run ${command}` : `Add @clerk/nextjs: ${command}`);
+      return nextStep(
+        note.declared
+          ? `@clerk/nextjs is in package.json but not installed: run ${command}`
+          : `Add @clerk/nextjs: ${command}`,
+      );
     }
     case "workspaceAppChosen":
-      return warning(`Used ${note.dir}, the only Next.js app in this workspace, because of --yes. To name it yourself: --cwd ${note.cwdFlag}`);
+      return warning(
+        `Used ${note.dir}, the only Next.js app in this workspace, because of --yes. To name it yourself: --cwd ${note.cwdFlag}`,
+      );
     case "clerkAdapted":
       return warning(clerkAdapted(note));
     case "upgradeClerk":
@@ -57,7 +63,9 @@ export function describeNote(note: Note): Described {
       );
     }
     case "envKeyEmpty":
-      return warning(`${note.key} is in ${note.file} but empty; it was left empty. Paste the value (${note.given}) there yourself.`);
+      return warning(
+        `${note.key} is in ${note.file} but empty; it was left empty. Paste the value (${note.given}) there yourself.`,
+      );
     case "envKeyDiffers":
       return warning(
         `${note.key} in ${note.file} (${note.current}) differs from the value you passed (${note.given}); kept the file's value. Edit ${note.file} if the new one is right.`,
@@ -81,8 +89,13 @@ export function describeNote(note: Note): Described {
     case "fillKeys":
       return nextStep(`Fill in ${note.keys.join(" and ")} in ${note.file}: ${CLERK_API_KEYS_URL}`);
     case "envKeyNotAKey": {
-      const shape = note.key === SECRET_KEY_ENV ? "secret key (sk_test_… or sk_live_…)" : "publishable key (pk_test_… or pk_live_…)";
-      return nextStep(`${note.key} in ${note.file} is "${note.shown}", which is not a Clerk ${shape}: put your own there, from ${CLERK_API_KEYS_URL}`);
+      const shape =
+        note.key === SECRET_KEY_ENV
+          ? "secret key (sk_test_… or sk_live_…)"
+          : "publishable key (pk_test_… or pk_live_…)";
+      return nextStep(
+        `${note.key} in ${note.file} is "${note.shown}", which is not a Clerk ${shape}: put your own there, from ${CLERK_API_KEYS_URL}`,
+      );
     }
     case "envTracked":
       return warning(
@@ -110,7 +123,8 @@ function followUp(note: Note): Described | undefined {
 /** The other way to do a next step, as the step right after it. */
 function alternative(note: Note): string | undefined {
   // Since @clerk/nextjs 7.8 there is no keyless mode: empty keys make clerkMiddleware() throw.
-  if (note.kind === "fillKeys") return "No Clerk account yet? npx clerk@latest init writes temporary development keys to .env.local.";
+  if (note.kind === "fillKeys")
+    return "No Clerk account yet? npx clerk@latest init writes temporary development keys to .env.local.";
   return undefined;
 }
 
@@ -138,7 +152,9 @@ const INSTEAD: Partial<Record<ClerkApi, string>> = {
 };
 
 function clerkAdapted(note: Extract<Note, { kind: "clerkAdapted" }>): string {
-  const which = note.declaredOnly ? `the lowest @clerk/nextjs package.json allows, ${note.version},` : `@clerk/nextjs ${note.version},`;
+  const which = note.declaredOnly
+    ? `the lowest @clerk/nextjs package.json allows, ${note.version},`
+    : `@clerk/nextjs ${note.version},`;
   const lacks = note.apis.map((api) => `${CLERK_APIS[api].code} (${CLERK_APIS[api].since})`);
   const instead = note.apis.map((api) => INSTEAD[api] ?? `does without ${CLERK_APIS[api].code}`);
   return `Written for ${which} which has no ${lacks.join(" nor ")}: the route ${instead.join(", and ")}.`;

@@ -35,10 +35,13 @@ export function confirmationText(question: Confirmation): string {
 export const WRITE_THESE_FILES = "Write these files?";
 
 /** A long task the user waits for (shown with a spinner on a terminal). */
-export type Task = { kind: "install"; packageManager: string } | { kind: "upgrade"; packageManager: string; to: string };
+export type Task =
+  { kind: "install"; packageManager: string } | { kind: "upgrade"; packageManager: string; to: string };
 
 export function taskText(task: Task): string {
-  return task.kind === "upgrade" ? `Upgrading @clerk/nextjs to ^${task.to} with ${task.packageManager}…` : `Installing @clerk/nextjs with ${task.packageManager}…`;
+  return task.kind === "upgrade"
+    ? `Upgrading @clerk/nextjs to ^${task.to} with ${task.packageManager}…`
+    : `Installing @clerk/nextjs with ${task.packageManager}…`;
 }
 
 /** How a run ends. */
@@ -73,7 +76,10 @@ export function closingText(closing: Closing): string {
 }
 
 /** The success line of `add`; in a monorepo it names the app, since the paths below are the app's. */
-export function addTitle(options: Pick<Options, "route" | "methods" | "style">, workspaceDir: string | undefined): string {
+export function addTitle(
+  options: Pick<Options, "route" | "methods" | "style">,
+  workspaceDir: string | undefined,
+): string {
   const app = workspaceDir && workspaceDir !== "." ? ` in ${workspaceDir}` : "";
   return `${options.route.pattern}: ${options.methods.join(", ")} protected with the ${options.style.name} style${app}`;
 }

@@ -19,9 +19,13 @@ export const role = repeatedNameFlag({
   // A member has one role in the active organization: two roles can never both hold.
   combine(roles) {
     if (roles.length < 2) return;
-    throw new CliError("INVALID_FLAG", `--role is given ${roles.length} times (${roles.join(", ")}), and every check must hold: a member has one role in an organization, so no one could call the route.`, {
-      hint: "Give one --role, or check a permission that each of those roles has (--permission org:<feature>:<action>).",
-    });
+    throw new CliError(
+      "INVALID_FLAG",
+      `--role is given ${roles.length} times (${roles.join(", ")}), and every check must hold: a member has one role in an organization, so no one could call the route.`,
+      {
+        hint: "Give one --role, or check a permission that each of those roles has (--permission org:<feature>:<action>).",
+      },
+    );
   },
 });
 
@@ -63,10 +67,28 @@ export const whoMayCallIt: Question = {
   message: "Who may call it?",
   none: "Anyone signed in",
   options: [
-    { flag: role, label: "A role", hint: "has({ role }), needs an active organization", message: "Role", placeholder: "org:admin" },
-    { flag: permission, label: "A permission", hint: "has({ permission }), needs an active organization", message: "Permission", placeholder: "org:invoices:read" },
+    {
+      flag: role,
+      label: "A role",
+      hint: "has({ role }), needs an active organization",
+      message: "Role",
+      placeholder: "org:admin",
+    },
+    {
+      flag: permission,
+      label: "A permission",
+      hint: "has({ permission }), needs an active organization",
+      message: "Permission",
+      placeholder: "org:invoices:read",
+    },
     { flag: plan, label: "A plan", hint: "has({ plan }), Clerk Billing", message: "Plan", placeholder: "pro" },
-    { flag: feature, label: "A feature", hint: "has({ feature }), Clerk Billing", message: "Feature", placeholder: "export" },
+    {
+      flag: feature,
+      label: "A feature",
+      hint: "has({ feature }), Clerk Billing",
+      message: "Feature",
+      placeholder: "export",
+    },
   ],
 };
 
@@ -121,7 +143,9 @@ export function authorizationView(values: StyleValues): {
 } {
   const checks = checksOf(values);
   const checkGroups = groupsOf(checks);
-  const missingType = checkGroups.some((group) => group.variable) ? "Record<string, string | string[]>" : "Record<string, string>";
+  const missingType = checkGroups.some((group) => group.variable)
+    ? "Record<string, string | string[]>"
+    : "Record<string, string>";
   return {
     checks,
     checkGroups,

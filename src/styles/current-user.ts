@@ -33,8 +33,14 @@ const REFUSED_USER_FIELDS: ReadonlyMap<string, string> = new Map([
     "privateMetadata",
     'privateMetadata is for your server only (Clerk: it "should not be exposed to the frontend"); a Route Handler\'s JSON reaches the client.',
   ],
-  ["unsafeMetadata", "unsafeMetadata can be written by the user from the browser; read it client-side with useUser() instead."],
-  ["emailAddresses", 'the full emailAddresses list carries verification and linking details; use "email" for the primary address.'],
+  [
+    "unsafeMetadata",
+    "unsafeMetadata can be written by the user from the browser; read it client-side with useUser() instead.",
+  ],
+  [
+    "emailAddresses",
+    'the full emailAddresses list carries verification and linking details; use "email" for the primary address.',
+  ],
   ["phoneNumbers", 'the full phoneNumbers list carries verification details; use "phone" for the primary number.'],
   ["externalAccounts", "externalAccounts carries OAuth account details; pick the fields you need in code instead."],
 ]);
@@ -49,8 +55,10 @@ const fields = listFlag({
   empty: { message: "--fields is empty.", hint: pickFrom },
   item(field) {
     const refused = REFUSED_USER_FIELDS.get(field);
-    if (refused) throw new CliError("REFUSED_FIELD", `--fields may not include ${field}: ${refused}`, { hint: pickFrom });
-    if (!USER_FIELDS.has(field)) throw new CliError("INVALID_FIELDS", `Unknown user field "${field}" in --fields.`, { hint: pickFrom });
+    if (refused)
+      throw new CliError("REFUSED_FIELD", `--fields may not include ${field}: ${refused}`, { hint: pickFrom });
+    if (!USER_FIELDS.has(field))
+      throw new CliError("INVALID_FIELDS", `Unknown user field "${field}" in --fields.`, { hint: pickFrom });
     return field;
   },
 });
@@ -74,7 +82,19 @@ export const currentUser: StyleDeclaration = {
     },
   ],
   globals: ["Object", "Record", "String"],
-  locals: ["auth", "has", "missing", ...CHECK_LOCALS, "isAuthenticated", "userId", "currentUser", "user", "clerkApiFailure", "isClerkAPIResponseError", "headers"],
+  locals: [
+    "auth",
+    "has",
+    "missing",
+    ...CHECK_LOCALS,
+    "isAuthenticated",
+    "userId",
+    "currentUser",
+    "user",
+    "clerkApiFailure",
+    "isClerkAPIResponseError",
+    "headers",
+  ],
   middleware: "clerk",
   clerkApis: ({ values }) => ["asyncAuth", "isAuthenticated", "retryAfter", ...checkApis(values)],
   view: ({ values }) => ({

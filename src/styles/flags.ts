@@ -54,7 +54,8 @@ export function repeatedNameFlag(spec: NameSpec & { combine?: (names: string[]) 
     combine(lists) {
       const names = lists.flat();
       const doubled = names.find((value, index) => names.indexOf(value) !== index);
-      if (doubled !== undefined) throw new CliError("INVALID_FLAG", `${name} ${doubled} is given twice.`, { hint: `Give each ${name} once.` });
+      if (doubled !== undefined)
+        throw new CliError("INVALID_FLAG", `${name} ${doubled} is given twice.`, { hint: `Give each ${name} once.` });
       spec.combine?.(names);
       return names;
     },
@@ -81,12 +82,18 @@ export function listFlag(spec: {
     description: spec.description,
     fallback: spec.fallback,
     parse(raw) {
-      const items = raw.split(",").map((item) => item.trim()).filter((item) => item !== "");
+      const items = raw
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== "");
       if (items.length === 0) throw new CliError("INVALID_FIELDS", spec.empty.message, { hint: spec.empty.hint });
       const seen = new Set<string>();
       return items.map((item) => {
         const value = spec.item(item);
-        if (seen.has(value)) throw new CliError("INVALID_FIELDS", `"${value}" is listed twice in ${name}.`, { hint: "List each one once." });
+        if (seen.has(value))
+          throw new CliError("INVALID_FIELDS", `"${value}" is listed twice in ${name}.`, {
+            hint: "List each one once.",
+          });
         seen.add(value);
         return value;
       });

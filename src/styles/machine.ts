@@ -1,7 +1,14 @@
 import { CliError } from "../core/errors.js";
 import type { RawFlags } from "../core/raw-flags.js";
 import { flagName, valueOf, type StyleDeclaration, type StyleInput, type StyleValues } from "./declaration.js";
-import { AUTHORIZATION_FLAGS, CHECK_LOCALS, authorizationView, checkApis, checksOf, whoMayCallIt } from "./authorization.js";
+import {
+  AUTHORIZATION_FLAGS,
+  CHECK_LOCALS,
+  authorizationView,
+  checkApis,
+  checksOf,
+  whoMayCallIt,
+} from "./authorization.js";
 import { listFlag } from "./flags.js";
 
 // Machine callers: API keys, M2M tokens and OAuth access tokens (and, when accepted, signed-in
@@ -21,8 +28,14 @@ import { listFlag } from "./flags.js";
 const TOKEN_TYPES: ReadonlyMap<string, { label: string; hint: string; callers: string }> = new Map([
   ["api_key", { label: "API keys", hint: "ak_…, issued to a user or an organization", callers: "API keys (ak_…)" }],
   ["m2m_token", { label: "M2M tokens", hint: "mt_…, machine to machine", callers: "M2M tokens (mt_…)" }],
-  ["oauth_token", { label: "OAuth access tokens", hint: "oat_…, from an OAuth application", callers: "OAuth access tokens (oat_…)" }],
-  ["session_token", { label: "Signed-in users", hint: "a Clerk session, as the other styles", callers: "signed-in users" }],
+  [
+    "oauth_token",
+    { label: "OAuth access tokens", hint: "oat_…, from an OAuth application", callers: "OAuth access tokens (oat_…)" },
+  ],
+  [
+    "session_token",
+    { label: "Signed-in users", hint: "a Clerk session, as the other styles", callers: "signed-in users" },
+  ],
 ]);
 
 const pickTypes = `Pick from: ${[...TOKEN_TYPES.keys()].join(", ")}.`;
@@ -34,7 +47,8 @@ const accepts = listFlag({
   fallback: ["api_key"],
   empty: { message: "--accepts is empty.", hint: pickTypes },
   item(type) {
-    if (!TOKEN_TYPES.has(type)) throw new CliError("INVALID_FIELDS", `Unknown token type "${type}" in --accepts.`, { hint: pickTypes });
+    if (!TOKEN_TYPES.has(type))
+      throw new CliError("INVALID_FIELDS", `Unknown token type "${type}" in --accepts.`, { hint: pickTypes });
     return type;
   },
 });
@@ -44,12 +58,19 @@ const scopes = listFlag({
   key: "scopes",
   description: "machine only: scopes an API key or OAuth token must all have, e.g. read:projects",
   fallback: [],
-  empty: { message: "--scopes is empty.", hint: "Pass scopes such as --scopes read:projects,write:projects, or leave the flag out." },
+  empty: {
+    message: "--scopes is empty.",
+    hint: "Pass scopes such as --scopes read:projects,write:projects, or leave the flag out.",
+  },
   item(scope) {
     if (!/^[A-Za-z0-9_:./-]+$/.test(scope)) {
-      throw new CliError("INVALID_FLAG", `--scopes ${JSON.stringify(scope)} is not a scope (letters, digits and _ : . / -).`, {
-        hint: "Use something like --scopes read:projects,write:projects.",
-      });
+      throw new CliError(
+        "INVALID_FLAG",
+        `--scopes ${JSON.stringify(scope)} is not a scope (letters, digits and _ : . / -).`,
+        {
+          hint: "Use something like --scopes read:projects,write:projects.",
+        },
+      );
     }
     return scope;
   },
@@ -75,16 +96,24 @@ function check(values: StyleValues): void {
   const types = acceptedTypes(values);
   const required = valueOf(values, scopes);
   if (required.length > 0 && !types.includes("api_key") && !types.includes("oauth_token")) {
-    throw new CliError("INVALID_FLAG", "--scopes applies to API keys and OAuth tokens, and this route accepts neither.", {
-      hint: "An M2M token's scopes are the machines it may call, not permissions. Add api_key or oauth_token to --accepts, or drop --scopes.",
-    });
+    throw new CliError(
+      "INVALID_FLAG",
+      "--scopes applies to API keys and OAuth tokens, and this route accepts neither.",
+      {
+        hint: "An M2M token's scopes are the machines it may call, not permissions. Add api_key or oauth_token to --accepts, or drop --scopes.",
+      },
+    );
   }
   const checks = AUTHORIZATION_FLAGS.filter((flag) => valueOf(values, flag).length > 0);
   if (checks.length > 0 && !types.includes("session_token")) {
     const names = checks.map(flagName).join(", ");
-    throw new CliError("INVALID_FLAG", `${names} applies to signed-in users, and this route does not accept session tokens.`, {
-      hint: `Add session_token to --accepts, or drop ${names}.`,
-    });
+    throw new CliError(
+      "INVALID_FLAG",
+      `${names} applies to signed-in users, and this route does not accept session tokens.`,
+      {
+        hint: `Add session_token to --accepts, or drop ${names}.`,
+      },
+    );
   }
 }
 
@@ -116,9 +145,25 @@ export const machine: StyleDeclaration = {
     { ...whoMayCallIt, when: (filled) => acceptedSoFar(filled).includes("session_token") },
   ],
   globals: ["Object", "Record"],
-  locals: ["auth", "token", "caller", "missing", ...CHECK_LOCALS, "scope", "REQUIRED_SCOPES", "tokenType", "subject", "scopes"],
+  locals: [
+    "auth",
+    "token",
+    "caller",
+    "missing",
+    ...CHECK_LOCALS,
+    "scope",
+    "REQUIRED_SCOPES",
+    "tokenType",
+    "subject",
+    "scopes",
+  ],
   middleware: "clerk-unprotected",
-  clerkApis: ({ values }) => ["asyncAuth", "acceptsToken", ...(acceptedTypes(values).includes("m2m_token") ? ["m2mToken" as const] : []), ...checkApis(values)],
+  clerkApis: ({ values }) => [
+    "asyncAuth",
+    "acceptsToken",
+    ...(acceptedTypes(values).includes("m2m_token") ? ["m2mToken" as const] : []),
+    ...checkApis(values),
+  ],
   check,
   env: (input) =>
     acceptedTypes(input.values).includes("m2m_token")

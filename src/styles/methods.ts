@@ -21,9 +21,14 @@ export function parseMethods(raw: string, style: StyleDeclaration): Method[] {
       });
     }
     const method = METHODS.find((m) => m === name);
-    if (!method) throw new CliError("INVALID_METHOD", `Unknown HTTP method "${name}" in --methods.`, { hint: `Valid methods: ${METHODS.join(", ")}.` });
+    if (!method)
+      throw new CliError("INVALID_METHOD", `Unknown HTTP method "${name}" in --methods.`, {
+        hint: `Valid methods: ${METHODS.join(", ")}.`,
+      });
     if (methods.includes(method)) {
-      throw new CliError("DUPLICATE_METHOD", `The method ${name} is listed twice in --methods.`, { hint: "List each method once." });
+      throw new CliError("DUPLICATE_METHOD", `The method ${name} is listed twice in --methods.`, {
+        hint: "List each method once.",
+      });
     }
     const refused = style.methods.refused?.[method];
     if (refused) throw new CliError("INVALID_METHOD", refused.reason, { hint: refused.hint });

@@ -19,7 +19,11 @@ export const protect: StyleDeclaration = {
   locals: ["auth", "userId", "has"],
   middleware: "clerk",
   // Several checks are one (has) => … condition.
-  clerkApis: ({ values }) => ["asyncAuth", ...(checksOf(values).length > 1 ? ["protectCondition" as const] : []), ...checkApis(values)],
+  clerkApis: ({ values }) => [
+    "asyncAuth",
+    ...(checksOf(values).length > 1 ? ["protectCondition" as const] : []),
+    ...checkApis(values),
+  ],
   view({ values }) {
     const view = authorizationView(values);
     return { ...view, several: view.checks.length > 1 };

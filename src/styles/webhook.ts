@@ -23,10 +23,16 @@ const DEFAULT_ROUTE = "/api/webhooks/clerk";
  */
 export function signingSecretEnv(route: RoutePath): string {
   if (route.pattern === DEFAULT_ROUTE) return SIGNING_SECRET_ENV;
-  const names = route.segments.flatMap((segment) => (segment.kind === "group" ? [] : [segment.kind === "static" ? segment.value : segment.name]));
+  const names = route.segments.flatMap((segment) =>
+    segment.kind === "group" ? [] : [segment.kind === "static" ? segment.value : segment.name],
+  );
   if (names[0] === "api") names.shift();
   if (names.length > 1 && /^webhooks?$/.test(names[0]!)) names.shift();
-  const suffix = names.join("_").replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "").toUpperCase();
+  const suffix = names
+    .join("_")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .replace(/^_|_$/g, "")
+    .toUpperCase();
   return suffix ? `${SIGNING_SECRET_ENV}_${suffix}` : SIGNING_SECRET_ENV;
 }
 
@@ -45,20 +51,42 @@ interface Shape {
   email?: boolean;
 }
 
-const USER: Shape = { fields: ["id", "first_name", "last_name"], log: ["hasEmail: email !== null", "hasName: Boolean(first_name || last_name)"], email: true };
+const USER: Shape = {
+  fields: ["id", "first_name", "last_name"],
+  log: ["hasEmail: email !== null", "hasName: Boolean(first_name || last_name)"],
+  email: true,
+};
 const DELETED: Shape = { fields: ["id"], log: [], note: "A deleted object carries only its ID." };
 const SESSION: Shape = { fields: ["id", "user_id", "client_id"], log: ["userId: user_id", "clientId: client_id"] };
-const MESSAGE: Shape = { fields: ["id", "user_id", "delivered_by_clerk"], log: ["userId: user_id ?? null", "deliveredByClerk: delivered_by_clerk"] };
-const ORGANIZATION: Shape = { fields: ["id", "name", "slug", "created_by"], log: ["name", "slug", "createdBy: created_by ?? null"] };
-const DOMAIN: Shape = { fields: ["id", "name", "organization_id"], log: ["domain: name", "organizationId: organization_id"] };
+const MESSAGE: Shape = {
+  fields: ["id", "user_id", "delivered_by_clerk"],
+  log: ["userId: user_id ?? null", "deliveredByClerk: delivered_by_clerk"],
+};
+const ORGANIZATION: Shape = {
+  fields: ["id", "name", "slug", "created_by"],
+  log: ["name", "slug", "createdBy: created_by ?? null"],
+};
+const DOMAIN: Shape = {
+  fields: ["id", "name", "organization_id"],
+  log: ["domain: name", "organizationId: organization_id"],
+};
 const MEMBERSHIP: Shape = {
   fields: ["id", "role", "organization", "public_user_data"],
   log: ["organizationId: organization.id", "userId: public_user_data.user_id", "role"],
 };
-const INVITATION: Shape = { fields: ["id", "organization_id", "role", "status"], log: ["organizationId: organization_id", "role", "status: status ?? null"] };
-const ACCEPTED: Shape = { fields: ["id", "organization_id", "user_id", "role"], log: ["organizationId: organization_id", "userId: user_id", "role"] };
+const INVITATION: Shape = {
+  fields: ["id", "organization_id", "role", "status"],
+  log: ["organizationId: organization_id", "role", "status: status ?? null"],
+};
+const ACCEPTED: Shape = {
+  fields: ["id", "organization_id", "user_id", "role"],
+  log: ["organizationId: organization_id", "userId: user_id", "role"],
+};
 /** ACCEPTED for a @clerk/nextjs whose invitation type has no user_id yet (see acceptedInvitationUserId). */
-const ACCEPTED_WITHOUT_USER: Shape = { fields: ["id", "organization_id", "role"], log: ["organizationId: organization_id", "role"] };
+const ACCEPTED_WITHOUT_USER: Shape = {
+  fields: ["id", "organization_id", "role"],
+  log: ["organizationId: organization_id", "role"],
+};
 const KEYED: Shape = { fields: ["id", "key"], log: ["key"] };
 const STATUS: Shape = { fields: ["id", "status"], log: ["status"] };
 const PAYMENT: Shape = { fields: ["id", "status", "payment_id"], log: ["status", "paymentId: payment_id"] };
@@ -72,7 +100,13 @@ const ITEM: Shape = { fields: ["id", "status", "plan_period"], log: ["status", "
 export const WEBHOOK_EVENTS: ReadonlyMap<string, { shape: Shape; sync: string }> = new Map([
   ["user.created", { shape: USER, sync: "insert the user" }],
   ["user.updated", { shape: USER, sync: "update the user" }],
-  ["user.deleted", { shape: { ...DELETED, note: "A deleted user carries only its ID (and external_id, if set)." }, sync: "delete or anonymise the user" }],
+  [
+    "user.deleted",
+    {
+      shape: { ...DELETED, note: "A deleted user carries only its ID (and external_id, if set)." },
+      sync: "delete or anonymise the user",
+    },
+  ],
   ["session.created", { shape: SESSION, sync: "record the sign-in" }],
   ["session.ended", { shape: SESSION, sync: "record the sign-out" }],
   ["session.removed", { shape: SESSION, sync: "record the removed session" }],
@@ -124,7 +158,9 @@ const NEWER_EVENTS: ReadonlyMap<string, ClerkApi> = new Map([
   ...[...WEBHOOK_EVENTS.keys()]
     .filter((type) => /^(paymentAttempt|subscription|subscriptionItem)\./.test(type))
     .map((type): [string, ClerkApi] => [type, "billingWebhookEvents"]),
-  ...["subscription.pastDue", "subscriptionItem.pastDue", "subscriptionItem.freeTrialEnding"].map((type): [string, ClerkApi] => [type, "latestBillingWebhookEvents"]),
+  ...["subscription.pastDue", "subscriptionItem.pastDue", "subscriptionItem.freeTrialEnding"].map(
+    (type): [string, ClerkApi] => [type, "latestBillingWebhookEvents"],
+  ),
   ["organizationInvitation.accepted", "acceptedInvitationUserId"],
 ]);
 
@@ -139,7 +175,9 @@ const events = listFlag({
   item(event) {
     if (!WEBHOOK_EVENTS.has(event)) {
       const near = [...WEBHOOK_EVENTS.keys()].find((known) => known.toLowerCase() === event.toLowerCase());
-      throw new CliError("INVALID_FIELDS", `Unknown webhook event "${event}" in --events.`, { hint: near ? `Did you mean ${near}?` : eventHint });
+      throw new CliError("INVALID_FIELDS", `Unknown webhook event "${event}" in --events.`, {
+        hint: near ? `Did you mean ${near}?` : eventHint,
+      });
     }
     return event;
   },
@@ -156,10 +194,16 @@ const webhookSecret = {
     const value = raw.trim();
     const hint = `Copy the endpoint's Signing Secret from ${WEBHOOKS_URL}`;
     if (!value.startsWith("whsec_")) {
-      throw new CliError("INVALID_KEY", `The webhook signing secret ("${maskValue(value)}") must start with whsec_.`, { hint });
+      throw new CliError("INVALID_KEY", `The webhook signing secret ("${maskValue(value)}") must start with whsec_.`, {
+        hint,
+      });
     }
     if (!/^whsec_[A-Za-z0-9+/=]+$/.test(value)) {
-      throw new CliError("INVALID_KEY", `The webhook signing secret ("${maskValue(value)}") may only hold base64 characters after whsec_.`, { hint });
+      throw new CliError(
+        "INVALID_KEY",
+        `The webhook signing secret ("${maskValue(value)}") may only hold base64 characters after whsec_.`,
+        { hint },
+      );
     }
     return value;
   },
@@ -224,8 +268,16 @@ export const webhook: StyleDeclaration = {
     const chosen = selected(input);
     const cases = chosen.map((type) => {
       const { shape: newest, sync } = WEBHOOK_EVENTS.get(type)!;
-      const shape = newest === ACCEPTED && !input.clerk.has("acceptedInvitationUserId") ? ACCEPTED_WITHOUT_USER : newest;
-      return { type, fields: shape.fields.join(", "), log: shape.log, note: shape.note, email: shape.email ?? false, sync };
+      const shape =
+        newest === ACCEPTED && !input.clerk.has("acceptedInvitationUserId") ? ACCEPTED_WITHOUT_USER : newest;
+      return {
+        type,
+        fields: shape.fields.join(", "),
+        log: shape.log,
+        note: shape.note,
+        email: shape.email ?? false,
+        sync,
+      };
     });
     const secretEnv = signingSecretEnv(input.route);
     return {

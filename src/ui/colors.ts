@@ -6,6 +6,10 @@ import type { Colors } from "picocolors/types.js";
 export function colorsFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): Colors {
   const force = env.FORCE_COLOR;
   const enabled =
-    force !== undefined && force !== "" ? force !== "0" && force !== "false" : env.NO_COLOR ? false : stream.isTTY === true;
+    force !== undefined && force !== ""
+      ? force !== "0" && force !== "false"
+      : env.NO_COLOR
+        ? false
+        : stream.isTTY === true;
   return pc.createColors(enabled);
 }

@@ -11,7 +11,15 @@ import type { Plan } from "../plan/types.js";
 import { renderDiff } from "../report/diff.js";
 import { DRY_RUN_HEADING, NOTHING_TO_CHANGE, changeItems, isCode } from "../report/index.js";
 import { describeNotes } from "../report/notes.js";
-import { WRITE_THESE_FILES, closingText, confirmationText, taskText, type Closing, type Confirmation, type Task } from "../report/run.js";
+import {
+  WRITE_THESE_FILES,
+  closingText,
+  confirmationText,
+  taskText,
+  type Closing,
+  type Confirmation,
+  type Task,
+} from "../report/run.js";
 import type { Choice } from "../styles/declaration.js";
 import { colorsFor } from "./colors.js";
 import type { MigrationResultView, ResultView, Ui, UiStreams } from "./index.js";
@@ -41,7 +49,10 @@ const framed = (text: string) => wrapText(text, columns() - GUTTER);
 const item = (prefix: string, text: string, inset = GUTTER) => hang(prefix, text, columns() - inset);
 
 /** A prompt's message over several lines: clack starts only the first with a symbol. */
-const message = (text: string) => framed(text).split("\n").join(`\n${pc.gray("│")}  `);
+const message = (text: string) =>
+  framed(text)
+    .split("\n")
+    .join(`\n${pc.gray("│")}  `);
 
 /**
  * A titled list: clack's note when every line fits inside its box, else the same lines as a log
@@ -50,7 +61,8 @@ const message = (text: string) => framed(text).split("\n").join(`\n${pc.gray("�
 function note(title: string, items: Array<[prefix: string, text: string]>): void {
   const boxed = items.map(([prefix, text]) => item(prefix, text, BOX)).join("\n");
   // clack sizes the box by characters, string-width by columns: it must fit by both counts.
-  const size = (text: string) => Math.max(widest(text), ...text.split("\n").map((line) => stripVTControlCharacters(line).length));
+  const size = (text: string) =>
+    Math.max(widest(text), ...text.split("\n").map((line) => stripVTControlCharacters(line).length));
   if (size(boxed) <= columns() - BOX && size(title) <= columns() - BOX) p.note(boxed, title);
   else p.log.step([title, ...items.map(([prefix, text]) => item(prefix, text))].join("\n"));
 }
@@ -65,13 +77,16 @@ function validator(field: TextField): (value: string | undefined) => string | un
   return (value) => {
     if (!value && field.optional) return undefined;
     // A required answer left empty: say what to type (the flag's parser would only say what is wrong).
-    if (!value?.trim() && !field.optional) return framed(`Type one${field.placeholder ? `, ${field.placeholder}` : ""} (Ctrl-C to stop).`);
+    if (!value?.trim() && !field.optional)
+      return framed(`Type one${field.placeholder ? `, ${field.placeholder}` : ""} (Ctrl-C to stop).`);
     try {
       field.parse(value ?? "");
       return undefined;
     } catch (error) {
       // Shown after clack's "└  ": its further lines indented to match.
-      return framed((error as Error).message).split("\n").join("\n   ");
+      return framed((error as Error).message)
+        .split("\n")
+        .join("\n   ");
     }
   };
 }
@@ -82,7 +97,9 @@ const clackAsker: Asker = {
     return answer(await p.select<string>({ message: message(text), options: choices }));
   },
   async multiselect(text: string, choices: Choice[], initial: string[]): Promise<string[]> {
-    return answer(await p.multiselect<string>({ message: message(text), options: choices, initialValues: initial, required: true }));
+    return answer(
+      await p.multiselect<string>({ message: message(text), options: choices, initialValues: initial, required: true }),
+    );
   },
   async text(text: string, field: TextField): Promise<string> {
     return answer(
@@ -165,12 +182,21 @@ export class InteractiveUi implements Ui {
       p.log.step(framed(DRY_RUN_HEADING));
       this.showDiffs(plan);
     } else {
-      p.log.success([framed(view.title), ...changeItems(plan, colors, "done").map(([prefix, path]) => item(prefix, path))].join("\n"));
+      p.log.success(
+        [framed(view.title), ...changeItems(plan, colors, "done").map(([prefix, path]) => item(prefix, path))].join(
+          "\n",
+        ),
+      );
     }
-    if (plan.unchanged.length > 0) p.log.message(plan.unchanged.map((file) => item(colors.dim("unchanged "), colors.dim(file))).join("\n"));
+    if (plan.unchanged.length > 0)
+      p.log.message(plan.unchanged.map((file) => item(colors.dim("unchanged "), colors.dim(file))).join("\n"));
     // A run that writes showed its warnings before asking; a dry run asks nothing.
     if (view.dryRun || plan.changes.length === 0) for (const warning of warnings) p.log.warn(framed(warning));
-    if (nextSteps.length > 0) note("Next steps", nextSteps.map((step, i) => [`${i + 1}. `, step]));
+    if (nextSteps.length > 0)
+      note(
+        "Next steps",
+        nextSteps.map((step, i) => [`${i + 1}. `, step]),
+      );
     if (view.ciCommand) p.log.info(`To repeat this in CI:\n${wrapCommand(view.ciCommand, columns() - GUTTER)}`);
     if (view.afterError) this.showError(view.afterError, "installFailed");
   }
@@ -183,7 +209,12 @@ export class InteractiveUi implements Ui {
   async confirmMigration(plan: MigrationPlan): Promise<boolean> {
     p.log.step(framed("Planned changes:"));
     this.showDiffs(plan);
-    p.log.message(cutLines(humanMigration(plan, { dryRun: false, written: false, colors: this.colors, wrap: item }), columns() - GUTTER));
+    p.log.message(
+      cutLines(
+        humanMigration(plan, { dryRun: false, written: false, colors: this.colors, wrap: item }),
+        columns() - GUTTER,
+      ),
+    );
     return this.confirm({ kind: "writeAfterDiff" });
   }
 
@@ -210,7 +241,8 @@ export class InteractiveUi implements Ui {
    * is cut at the width like a diff, never re-flowed: a comment wrapped at a space would read as code.
    */
   private showError(error: CliError, closing: Closing): void {
-    const hintLine = (line: string) => (line === "" ? "" : isCode(line) ? cutLines(`  ${line}`, columns() - GUTTER) : item("  ", line));
+    const hintLine = (line: string) =>
+      line === "" ? "" : isCode(line) ? cutLines(`  ${line}`, columns() - GUTTER) : item("  ", line);
     const hint = error.hint ? error.hint.split("\n").map(hintLine) : [];
     p.log.error([framed(error.message), ...hint].join("\n"));
     p.cancel(framed(closingText(closing)).split("\n").join("\n   "));

@@ -38,7 +38,9 @@ export class JsonUi implements Ui {
   async result(plan: Plan, view: ResultView): Promise<void> {
     const report = jsonReport(plan, view.dryRun);
     // A failed install after the writes: the error, with what was written.
-    this.streams.stdout.write(`${view.afterError ? jsonError(view.afterError, report.changes) : JSON.stringify(report)}\n`);
+    this.streams.stdout.write(
+      `${view.afterError ? jsonError(view.afterError, report.changes) : JSON.stringify(report)}\n`,
+    );
   }
 
   audit(report: AuditReport): void {

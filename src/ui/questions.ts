@@ -56,7 +56,9 @@ async function ask(question: Question, filled: RawFlags, asker: Asker): Promise<
     }
     case "multiselect": {
       if (given(filled, question.flag)) return;
-      filled[question.flag.key] = (await asker.multiselect(question.message, question.choices, question.initial)).join(",");
+      filled[question.flag.key] = (await asker.multiselect(question.message, question.choices, question.initial)).join(
+        ",",
+      );
       return;
     }
     case "oneOf": {
@@ -69,7 +71,11 @@ async function ask(question: Question, filled: RawFlags, asker: Asker): Promise<
       const option = question.options.find((o) => o.flag.key === choice);
       if (!option) return;
       // A required answer: an empty one would silently drop the check.
-      filled[option.flag.key] = await asker.text(option.message, { placeholder: example(option.placeholder), optional: false, parse: option.flag.parse });
+      filled[option.flag.key] = await asker.text(option.message, {
+        placeholder: example(option.placeholder),
+        optional: false,
+        parse: option.flag.parse,
+      });
       return;
     }
   }
@@ -109,6 +115,10 @@ export async function fillGaps(flags: RawFlags, asker: Asker): Promise<RawFlags>
 export function chooseApp(apps: readonly { dir: string; name?: string }[], asker: Asker): Promise<string> {
   return asker.select(
     "This is a workspace root. Add the route to which Next.js app?",
-    apps.map((app) => ({ value: app.dir, label: app.dir, ...(app.name && app.name !== app.dir ? { hint: app.name } : {}) })),
+    apps.map((app) => ({
+      value: app.dir,
+      label: app.dir,
+      ...(app.name && app.name !== app.dir ? { hint: app.name } : {}),
+    })),
   );
 }

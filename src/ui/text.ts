@@ -54,7 +54,9 @@ export class TextUi implements Ui {
   async result(plan: Plan, view: ResultView): Promise<void> {
     const { stdout, env } = this.streams;
     const wrap = this.wrap ? await wrapFor(stdout) : undefined;
-    stdout.write(`${humanPlan(plan, { dryRun: view.dryRun, colors: colorsFor(stdout, env), title: view.title, wrap })}\n`);
+    stdout.write(
+      `${humanPlan(plan, { dryRun: view.dryRun, colors: colorsFor(stdout, env), title: view.title, wrap })}\n`,
+    );
     if (view.afterError) await this.error(view.afterError);
   }
 

@@ -58,15 +58,23 @@ describe("item 1: --env-path must name an env file", () => {
     mkdirSync(path.join(project, ".git/hooks"), { recursive: true });
     writeFileSync(path.join(project, ".git/config"), "[core]\n\tbare = false\n");
     writeFileSync(path.join(project, ".git/hooks/pre-commit"), "#!/bin/sh\nexit 0\n");
-    expectRefused(project, ["/api/x", "--style", "userId", "--env-path", given], "INVALID_ENV_FILE", new RegExp(`--env-path ${given.replace(/\./g, "\\.")}`));
+    expectRefused(
+      project,
+      ["/api/x", "--style", "userId", "--env-path", given],
+      "INVALID_ENV_FILE",
+      new RegExp(`--env-path ${given.replace(/\./g, "\\.")}`),
+    );
   });
 });
 
 describe("item 12: route segments that are object-prototype names or dot-folders", () => {
-  it.each(["/api/[__proto__]", "/api/[constructor]", "/api/[prototype]", "/api/.git/x", "/api/.well-known"])("%s is refused", (route) => {
-    const project = copyFixture("app-ts");
-    expectRefused(project, [route, "--style", "userId"], "INVALID_ROUTE");
-  });
+  it.each(["/api/[__proto__]", "/api/[constructor]", "/api/[prototype]", "/api/.git/x", "/api/.well-known"])(
+    "%s is refused",
+    (route) => {
+      const project = copyFixture("app-ts");
+      expectRefused(project, [route, "--style", "userId"], "INVALID_ROUTE");
+    },
+  );
 });
 
 describe("item 15: role and permission shapes", () => {
@@ -99,7 +107,12 @@ describe("item 14: names that exist on every object", () => {
     const pkg = JSON.parse(read(project, "package.json"));
     writeFileSync(
       path.join(project, "package.json"),
-      JSON.stringify({ ...pkg, packageManager: 5, devDependencies: "typescript", dependencies: { ...pkg.dependencies, "@clerk/nextjs": 7 } }),
+      JSON.stringify({
+        ...pkg,
+        packageManager: 5,
+        devDependencies: "typescript",
+        dependencies: { ...pkg.dependencies, "@clerk/nextjs": 7 },
+      }),
     );
     const result = runJson(project, ["/api/x", "--style", "userId"]);
     expect(result.status, result.output).toBe(0);
@@ -121,11 +134,19 @@ describe("item 4: only regular files are read or replaced", () => {
     const made = spawnSync("mkfifo", [path.join(project, file)]);
     expect(made.status).toBe(0);
   };
-  it.each([".env.local", "proxy.ts", "app/api/x/route.ts", "package.json"])("a FIFO at %s is NOT_A_FILE naming it, and the run does not hang", (file) => {
-    const project = copyFixture("app-ts");
-    fifo(project, file);
-    expectRefused(project, ["/api/x", "--style", "userId"], "NOT_A_FILE", new RegExp(`${file.replace(/\./g, "\\.")} is a named pipe`));
-  });
+  it.each([".env.local", "proxy.ts", "app/api/x/route.ts", "package.json"])(
+    "a FIFO at %s is NOT_A_FILE naming it, and the run does not hang",
+    (file) => {
+      const project = copyFixture("app-ts");
+      fifo(project, file);
+      expectRefused(
+        project,
+        ["/api/x", "--style", "userId"],
+        "NOT_A_FILE",
+        new RegExp(`${file.replace(/\./g, "\\.")} is a named pipe`),
+      );
+    },
+  );
 
   it.each([
     [".env.local", "--no-env"],
@@ -138,34 +159,53 @@ describe("item 4: only regular files are read or replaced", () => {
     expect(lstatSync(path.join(project, file)).isFIFO()).toBe(true);
   });
 
-  it.each([".env.local", "proxy.ts", "app/api/x/route.ts", ".gitignore"])("a folder at %s is NOT_A_FILE, not an EISDIR stack trace", (file) => {
-    const project = copyFixture("app-ts");
-    if (file === ".gitignore") spawnSync("git", ["init", "-q", project]);
-    rmSync(path.join(project, file), { force: true });
-    mkdirSync(path.join(project, file), { recursive: true });
-    writeFileSync(path.join(project, file, "keep"), "");
-    expectRefused(project, ["/api/x", "--style", "userId"], "NOT_A_FILE", new RegExp(`${file.replace(/\./g, "\\.")} is a folder`));
-  });
+  it.each([".env.local", "proxy.ts", "app/api/x/route.ts", ".gitignore"])(
+    "a folder at %s is NOT_A_FILE, not an EISDIR stack trace",
+    (file) => {
+      const project = copyFixture("app-ts");
+      if (file === ".gitignore") spawnSync("git", ["init", "-q", project]);
+      rmSync(path.join(project, file), { force: true });
+      mkdirSync(path.join(project, file), { recursive: true });
+      writeFileSync(path.join(project, file, "keep"), "");
+      expectRefused(
+        project,
+        ["/api/x", "--style", "userId"],
+        "NOT_A_FILE",
+        new RegExp(`${file.replace(/\./g, "\\.")} is a folder`),
+      );
+    },
+  );
 });
 
 describe("item 7: symbolic links, dangling or not, are never replaced", () => {
-  it.each([".env.local", "proxy.ts", "app/api/x/route.ts"])("a dangling symlink at %s is SYMLINK_TARGET, and stays a link", (file) => {
-    const project = copyFixture("app-ts");
-    const link = path.join(project, file);
-    mkdirSync(path.dirname(link), { recursive: true });
-    rmSync(link, { force: true });
-    symlinkSync("nowhere-yet", link);
-    expectRefused(project, ["/api/x", "--style", "userId"], "SYMLINK_TARGET", new RegExp(file.replace(/\./g, "\\.")));
-    expect(lstatSync(link).isSymbolicLink()).toBe(true);
-  });
+  it.each([".env.local", "proxy.ts", "app/api/x/route.ts"])(
+    "a dangling symlink at %s is SYMLINK_TARGET, and stays a link",
+    (file) => {
+      const project = copyFixture("app-ts");
+      const link = path.join(project, file);
+      mkdirSync(path.dirname(link), { recursive: true });
+      rmSync(link, { force: true });
+      symlinkSync("nowhere-yet", link);
+      expectRefused(project, ["/api/x", "--style", "userId"], "SYMLINK_TARGET", new RegExp(file.replace(/\./g, "\\.")));
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    },
+  );
 });
 
 describe("file size: files over 1 MB are refused before they are read", () => {
   it.each([".env.local", "proxy.ts"])("a 2 MB %s is FILE_TOO_LARGE", (file) => {
     const project = copyFixture("app-ts");
-    const line = file === "proxy.ts" ? "// padding padding padding padding padding padding padding padding\n" : "# padding padding padding padding padding padding padding padding\n";
+    const line =
+      file === "proxy.ts"
+        ? "// padding padding padding padding padding padding padding padding\n"
+        : "# padding padding padding padding padding padding padding padding\n";
     writeFileSync(path.join(project, file), line.repeat(Math.ceil((2 * 1024 * 1024) / line.length)));
-    expectRefused(project, ["/api/x", "--style", "userId"], "FILE_TOO_LARGE", new RegExp(`${file.replace(/\./g, "\\.")} is 2\\.0 MB`));
+    expectRefused(
+      project,
+      ["/api/x", "--style", "userId"],
+      "FILE_TOO_LARGE",
+      new RegExp(`${file.replace(/\./g, "\\.")} is 2\\.0 MB`),
+    );
   });
 });
 
@@ -228,16 +268,23 @@ describe("item 9: a closed or full stdout after a successful apply", () => {
 describe("item 3: parallel runs on one project", () => {
   it("every run either succeeds with its change on disk or fails with PROJECT_LOCKED / FILE_CHANGED", async () => {
     const project = copyFixture("app-ts");
-    copyFileSync(path.join(repoRoot, "test/fixtures/middleware/clerk-handler-narrow/input.ts"), path.join(project, "proxy.ts"));
+    copyFileSync(
+      path.join(repoRoot, "test/fixtures/middleware/clerk-handler-narrow/input.ts"),
+      path.join(project, "proxy.ts"),
+    );
     const runs = Array.from({ length: 8 }, (_, i) => `/api/p${i}`);
     const results = await Promise.all(
       runs.map(
         (route) =>
           new Promise<{ route: string; code: number | null; stdout: string }>((resolve) => {
-            const child = spawn(process.execPath, [binPath, route, "--style", "userId", "--no-env", ...BASE, "--cwd", project], {
-              stdio: ["ignore", "pipe", "pipe"],
-              env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: "true" },
-            });
+            const child = spawn(
+              process.execPath,
+              [binPath, route, "--style", "userId", "--no-env", ...BASE, "--cwd", project],
+              {
+                stdio: ["ignore", "pipe", "pipe"],
+                env: { PATH: process.env.PATH, HOME: process.env.HOME, CI: "true" },
+              },
+            );
             let stdout = "";
             child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
             child.on("close", (code) => resolve({ route, code, stdout }));
@@ -281,7 +328,11 @@ describe("item 2: a real SIGTERM or SIGHUP while files are written", () => {
     const hash = treeHash(project);
     const preload = pathToFileURL(path.join(repoRoot, "test/support/signal-on-rename.mjs")).href;
     const result = runCli(["/api/x", "--style", "userId", "--yes", "--cwd", project], {
-      env: { NODE_OPTIONS: `--import ${preload}`, CCR_TEST_SIGNAL: signal, CLERK_SECRET_KEY: "sk_test_secretsecretsecret" },
+      env: {
+        NODE_OPTIONS: `--import ${preload}`,
+        CCR_TEST_SIGNAL: signal,
+        CLERK_SECRET_KEY: "sk_test_secretsecretsecret",
+      },
     });
     expect(result.status, result.output).toBe(exitCode);
     expect(result.stderr).toContain("Cancelled: nothing was written");
@@ -297,7 +348,9 @@ describe("item 2: a real SIGTERM or SIGHUP while files are written", () => {
     const hash = treeHash(project);
     const preload = pathToFileURL(path.join(repoRoot, "test/support/signal-on-rename.mjs")).href;
     const planned = runCli(["/api/x", "--style", "userId", "--yes", "--dry-run", "--json", "--cwd", project]);
-    const changes = (JSON.parse(planned.stdout) as { changes: { path: string; action: string }[] }).changes.filter((c) => c.action !== "unchanged");
+    const changes = (JSON.parse(planned.stdout) as { changes: { path: string; action: string }[] }).changes.filter(
+      (c) => c.action !== "unchanged",
+    );
     const last = path.basename(changes.at(-1)!.path);
     // --install against a fake npm first on PATH that records being started.
     const bin = mkdtempSync(path.join(os.tmpdir(), "ccr-fake-npm-"));
@@ -345,10 +398,18 @@ describe("issue 24 item 3: generated code that leaks or breaks", () => {
     expect(JSON.stringify(result.json)).not.toMatch(/set DATABASE_URL/);
   });
 
-  it.each(["process", "console", "Boolean", "NextResponse"])("a webhook at /api/webhooks/[%s] is refused: the parameter would shadow what the handler uses", (name) => {
-    const project = copyFixture("app-ts");
-    expectRefused(project, [`/api/webhooks/[${name}]`, "--style", "webhook"], "INVALID_ROUTE", new RegExp(`"${name}" is a name the generated handler already uses`));
-  });
+  it.each(["process", "console", "Boolean", "NextResponse"])(
+    "a webhook at /api/webhooks/[%s] is refused: the parameter would shadow what the handler uses",
+    (name) => {
+      const project = copyFixture("app-ts");
+      expectRefused(
+        project,
+        [`/api/webhooks/[${name}]`, "--style", "webhook"],
+        "INVALID_ROUTE",
+        new RegExp(`"${name}" is a name the generated handler already uses`),
+      );
+    },
+  );
 
   it("a matcher string holding an escaped newline stays escaped in the generated comment: the patched proxy still parses", async () => {
     const project = copyFixture("app-ts");
@@ -369,11 +430,31 @@ describe("issue 24 item 3: generated code that leaks or breaks", () => {
 describe("issue 24 item 4: input that is silently wrong", () => {
   it("repeated --permission, --plan and --feature are all checked", () => {
     const project = copyFixture("app-ts");
-    const args = ["/api/x", "--style", "userId", "--permission", "org:invoices:read", "--permission", "org:invoices:delete", "--feature", "export", "--feature", "org:seats", "--plan", "pro"];
+    const args = [
+      "/api/x",
+      "--style",
+      "userId",
+      "--permission",
+      "org:invoices:read",
+      "--permission",
+      "org:invoices:delete",
+      "--feature",
+      "export",
+      "--feature",
+      "org:seats",
+      "--plan",
+      "pro",
+    ];
     const result = runJson(project, args);
     expect(result.status, result.output).toBe(0);
     const route = read(project, "app/api/x/route.ts");
-    for (const check of ['permission: "org:invoices:read"', 'permission: "org:invoices:delete"', 'feature: "export"', 'feature: "org:seats"', 'plan: "pro"']) {
+    for (const check of [
+      'permission: "org:invoices:read"',
+      'permission: "org:invoices:delete"',
+      'feature: "export"',
+      'feature: "org:seats"',
+      'plan: "pro"',
+    ]) {
       expect(route).toContain(`if (!has({ ${check} })) {`);
     }
   });
@@ -393,7 +474,15 @@ describe("issue 24 item 4: input that is silently wrong", () => {
 
   it("--secret-key given twice names the flag, never the values", () => {
     const project = copyFixture("app-ts");
-    const result = runJson(project, ["/api/x", "--style", "userId", "--secret-key", "sk_test_first_secret_value", "--secret-key", "sk_test_second_secret_value"]);
+    const result = runJson(project, [
+      "/api/x",
+      "--style",
+      "userId",
+      "--secret-key",
+      "sk_test_first_secret_value",
+      "--secret-key",
+      "sk_test_second_secret_value",
+    ]);
     expect(result.status).toBe(1);
     expect(result.json.error?.code).toBe("INVALID_ARGUMENTS");
     expect(result.output).toMatch(/--secret-key is given 2 times/);
@@ -433,14 +522,26 @@ describe("issue 24 item 4: input that is silently wrong", () => {
     expect(again.status, again.output).toBe(0); // the same route: nothing to change
   });
 
-  it.each([".env.local", "proxy.ts"])("a read-only (0444) %s is READ_ONLY_FILE, dry run included; nothing is written", (file) => {
-    const project = copyFixture("app-ts");
-    if (file === "proxy.ts") writeFileSync(path.join(project, file), 'import { clerkMiddleware } from "@clerk/nextjs/server";\n\nexport default clerkMiddleware();\n\nexport const config = { matcher: ["/dashboard(.*)"] };\n');
-    chmodSync(path.join(project, file), 0o444);
-    expectRefused(project, ["/api/x", "--style", "userId"], "READ_ONLY_FILE", new RegExp(`${file.replace(/\./g, "\\.")} is read-only`));
-    expectRefused(project, ["/api/x", "--style", "userId", "--dry-run"], "READ_ONLY_FILE");
-    expect(statSync(path.join(project, file)).mode & 0o777).toBe(0o444);
-  });
+  it.each([".env.local", "proxy.ts"])(
+    "a read-only (0444) %s is READ_ONLY_FILE, dry run included; nothing is written",
+    (file) => {
+      const project = copyFixture("app-ts");
+      if (file === "proxy.ts")
+        writeFileSync(
+          path.join(project, file),
+          'import { clerkMiddleware } from "@clerk/nextjs/server";\n\nexport default clerkMiddleware();\n\nexport const config = { matcher: ["/dashboard(.*)"] };\n',
+        );
+      chmodSync(path.join(project, file), 0o444);
+      expectRefused(
+        project,
+        ["/api/x", "--style", "userId"],
+        "READ_ONLY_FILE",
+        new RegExp(`${file.replace(/\./g, "\\.")} is read-only`),
+      );
+      expectRefused(project, ["/api/x", "--style", "userId", "--dry-run"], "READ_ONLY_FILE");
+      expect(statSync(path.join(project, file)).mode & 0o777).toBe(0o444);
+    },
+  );
 });
 
 describe("issue 24 item 5: hangs and places outside the project", () => {
@@ -478,7 +579,10 @@ describe("issue 24 item 5: hangs and places outside the project", () => {
   /** A folder that others may write to (like /tmp), holding a package.json whose workspaces include `app`. */
   function sharedParent(setup: (parent: string) => void = () => {}): { parent: string; app: string } {
     const parent = mkdtempSync(path.join(os.tmpdir(), "ccr-shared-"));
-    writeFileSync(path.join(parent, "package.json"), JSON.stringify({ name: "planted", private: true, workspaces: ["*"] }));
+    writeFileSync(
+      path.join(parent, "package.json"),
+      JSON.stringify({ name: "planted", private: true, workspaces: ["*"] }),
+    );
     const app = path.join(parent, "app");
     fse.copySync(path.join(repoRoot, "test/fixtures/projects/app-ts"), app);
     setup(parent);
@@ -488,7 +592,9 @@ describe("issue 24 item 5: hangs and places outside the project", () => {
   it("a world-writable parent's package.json is not the workspace: --install runs in the project, and a warning names the parent", () => {
     const { parent, app } = sharedParent((dir) => chmodSync(dir, 0o777));
     const npm = fakePackageManager();
-    const result = runCli(["/api/x", "--style", "userId", "--yes", "--json", "--install", "--cwd", app], { env: npm.env });
+    const result = runCli(["/api/x", "--style", "userId", "--yes", "--json", "--install", "--cwd", app], {
+      env: npm.env,
+    });
     expect(result.status, result.output).toBe(0);
     expect(npm.ranIn()).toBe(app);
     expect(JSON.parse(result.stdout).warnings.join("\n")).toContain(`Ignored ${parent}`);
@@ -497,7 +603,9 @@ describe("issue 24 item 5: hangs and places outside the project", () => {
   it("a parent whose package.json another user owns is not the workspace either", () => {
     const { app } = sharedParent((dir) => chownSync(path.join(dir, "package.json"), 4242, 4242));
     const npm = fakePackageManager();
-    const result = runCli(["/api/x", "--style", "userId", "--yes", "--json", "--install", "--cwd", app], { env: npm.env });
+    const result = runCli(["/api/x", "--style", "userId", "--yes", "--json", "--install", "--cwd", app], {
+      env: npm.env,
+    });
     expect(result.status, result.output).toBe(0);
     expect(npm.ranIn()).toBe(app);
   });
@@ -505,7 +613,9 @@ describe("issue 24 item 5: hangs and places outside the project", () => {
   it("a parent the user owns, not writable by others, stays the workspace root (npm install runs there)", () => {
     const { parent, app } = sharedParent();
     const npm = fakePackageManager();
-    const result = runCli(["/api/x", "--style", "userId", "--yes", "--json", "--install", "--cwd", app], { env: npm.env });
+    const result = runCli(["/api/x", "--style", "userId", "--yes", "--json", "--install", "--cwd", app], {
+      env: npm.env,
+    });
     expect(result.status, result.output).toBe(0);
     expect(npm.ranIn()).toBe(parent);
   });

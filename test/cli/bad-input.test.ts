@@ -20,22 +20,78 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: "parent-folder traversal", args: () => ["../x", "--style", "userId"], expect: [/"\.\."/, /stay inside app\/api/] },
-  { name: "traversal inside /api", args: () => ["/api/../../etc", "--style", "userId"], expect: [/"\.\."/, /stay inside app\/api/] },
-  { name: "absolute path of the project", args: (p) => [`${p}/app/api/x`, "--style", "userId"], expect: [/absolute file-system path/, /URL path/] },
-  { name: "Windows path", args: () => ["C:\\app\\api\\x", "--style", "userId"], expect: [/backslash/, /forward slashes/] },
-  { name: "Windows drive with slashes", args: () => ["C:/app/api/x", "--style", "userId"], expect: [/file-system path/, /URL path/] },
-  { name: "percent-encoded dots", args: () => ["/api/%2e%2e/x", "--style", "userId"], expect: [/percent-encoded/, /plain folder name/] },
-  { name: "characters Next cannot route", args: () => ["/api/a b*c", "--style", "userId"], expect: [/" "/, /"\*"/, /Use letters, digits/] },
+  {
+    name: "parent-folder traversal",
+    args: () => ["../x", "--style", "userId"],
+    expect: [/"\.\."/, /stay inside app\/api/],
+  },
+  {
+    name: "traversal inside /api",
+    args: () => ["/api/../../etc", "--style", "userId"],
+    expect: [/"\.\."/, /stay inside app\/api/],
+  },
+  {
+    name: "absolute path of the project",
+    args: (p) => [`${p}/app/api/x`, "--style", "userId"],
+    expect: [/absolute file-system path/, /URL path/],
+  },
+  {
+    name: "Windows path",
+    args: () => ["C:\\app\\api\\x", "--style", "userId"],
+    expect: [/backslash/, /forward slashes/],
+  },
+  {
+    name: "Windows drive with slashes",
+    args: () => ["C:/app/api/x", "--style", "userId"],
+    expect: [/file-system path/, /URL path/],
+  },
+  {
+    name: "percent-encoded dots",
+    args: () => ["/api/%2e%2e/x", "--style", "userId"],
+    expect: [/percent-encoded/, /plain folder name/],
+  },
+  {
+    name: "characters Next cannot route",
+    args: () => ["/api/a b*c", "--style", "userId"],
+    expect: [/" "/, /"\*"/, /Use letters, digits/],
+  },
   { name: "empty route", args: () => ["", "--style", "userId"], expect: [/route is empty/, /\/api\/projects\/\[id\]/] },
   { name: "empty segment", args: () => ["/api//x", "--style", "userId"], expect: [/empty segment/, /doubled slash/] },
-  { name: "catch-all not last", args: () => ["/api/[...a]/b", "--style", "userId"], expect: [/must be the last/, /Move the catch-all/] },
-  { name: "unknown style", args: () => ["/api/x", "--style", "magic"], expect: [/Unknown style "magic"/, /protect, userId, token, currentUser, clerkClient/] },
-  { name: "unknown method", args: () => ["/api/x", "--style", "userId", "--methods", "GET,FETCH"], expect: [/Unknown HTTP method "FETCH"/, /GET, POST, PUT, PATCH, DELETE/] },
-  { name: "duplicate method", args: () => ["/api/x", "--style", "userId", "--methods", "GET,get"], expect: [/GET is listed twice/, /each method once/] },
-  { name: "privateMetadata field", args: () => ["/api/x", "--style", "currentUser", "--fields", "id,privateMetadata"], expect: [/privateMetadata/, /server only/, /Pick from/] },
-  { name: "flag for another style", args: () => ["/api/x", "--style", "userId", "--jwt-template", "supabase"], expect: [/--jwt-template only applies to --style token/, /Drop --jwt-template/] },
-  { name: "unknown flag", args: () => ["/api/x", "--style", "userId", "--frobnicate"], expect: [/unknown option '--frobnicate'/, /--help/] },
+  {
+    name: "catch-all not last",
+    args: () => ["/api/[...a]/b", "--style", "userId"],
+    expect: [/must be the last/, /Move the catch-all/],
+  },
+  {
+    name: "unknown style",
+    args: () => ["/api/x", "--style", "magic"],
+    expect: [/Unknown style "magic"/, /protect, userId, token, currentUser, clerkClient/],
+  },
+  {
+    name: "unknown method",
+    args: () => ["/api/x", "--style", "userId", "--methods", "GET,FETCH"],
+    expect: [/Unknown HTTP method "FETCH"/, /GET, POST, PUT, PATCH, DELETE/],
+  },
+  {
+    name: "duplicate method",
+    args: () => ["/api/x", "--style", "userId", "--methods", "GET,get"],
+    expect: [/GET is listed twice/, /each method once/],
+  },
+  {
+    name: "privateMetadata field",
+    args: () => ["/api/x", "--style", "currentUser", "--fields", "id,privateMetadata"],
+    expect: [/privateMetadata/, /server only/, /Pick from/],
+  },
+  {
+    name: "flag for another style",
+    args: () => ["/api/x", "--style", "userId", "--jwt-template", "supabase"],
+    expect: [/--jwt-template only applies to --style token/, /Drop --jwt-template/],
+  },
+  {
+    name: "unknown flag",
+    args: () => ["/api/x", "--style", "userId", "--frobnicate"],
+    expect: [/unknown option '--frobnicate'/, /--help/],
+  },
   {
     name: "--cwd that does not exist",
     args: (p) => ["/api/x", "--style", "userId", "--cwd", path.join(p, "nope")],
@@ -46,8 +102,18 @@ const CASES: Case[] = [
     args: (p) => ["/api/x", "--style", "userId", "--cwd", path.join(p, "package.json")],
     expect: [/is a file, not a folder/, /--cwd/],
   },
-  { name: "not a Next.js project", fixture: "not-next", args: () => ["/api/x", "--style", "userId"], expect: [/No Next\.js project found/, /--cwd/] },
-  { name: "Pages Router only", fixture: "pages-only", args: () => ["/api/x", "--style", "userId"], expect: [/Pages Router only/, /Create an app\/ folder/] },
+  {
+    name: "not a Next.js project",
+    fixture: "not-next",
+    args: () => ["/api/x", "--style", "userId"],
+    expect: [/No Next\.js project found/, /--cwd/],
+  },
+  {
+    name: "Pages Router only",
+    fixture: "pages-only",
+    args: () => ["/api/x", "--style", "userId"],
+    expect: [/Pages Router only/, /Create an app\/ folder/],
+  },
   {
     name: "Next.js 14",
     prepare: (p) => writeFileSync(path.join(p, "package.json"), '{ "dependencies": { "next": "14.2.3" } }'),
@@ -83,7 +149,10 @@ const CASES: Case[] = [
     name: "a dynamic segment named differently from its sibling",
     prepare: (p) => {
       mkdirSync(path.join(p, "app/api/items/[id]"), { recursive: true });
-      writeFileSync(path.join(p, "app/api/items/[id]/route.ts"), "export async function GET() { return Response.json({}); }\n");
+      writeFileSync(
+        path.join(p, "app/api/items/[id]/route.ts"),
+        "export async function GET() { return Response.json({}); }\n",
+      );
     },
     args: () => ["/api/items/[slug]", "--style", "userId"],
     expect: [/\[id\]/, /\[slug\]/, /use \[id\]/],
@@ -92,7 +161,10 @@ const CASES: Case[] = [
     name: "a route group that resolves to an existing URL",
     prepare: (p) => {
       mkdirSync(path.join(p, "app/api/docs"), { recursive: true });
-      writeFileSync(path.join(p, "app/api/docs/route.ts"), "export async function GET() { return Response.json({}); }\n");
+      writeFileSync(
+        path.join(p, "app/api/docs/route.ts"),
+        "export async function GET() { return Response.json({}); }\n",
+      );
     },
     args: () => ["/api/(g)/docs", "--style", "userId"],
     expect: [/\/api\/docs/, /another route|Pick/i],

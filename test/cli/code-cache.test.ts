@@ -1,6 +1,21 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -41,7 +56,10 @@ function cacheDir(prefix: string): string {
 function patchProject(): string {
   const project = copyFixture("app-ts");
   temps.push(project);
-  writeFileSync(path.join(project, "proxy.ts"), readFileSync(path.join(repoRoot, "test/fixtures/middleware/clerk-string-matcher/input.ts")));
+  writeFileSync(
+    path.join(project, "proxy.ts"),
+    readFileSync(path.join(repoRoot, "test/fixtures/middleware/clerk-string-matcher/input.ts")),
+  );
   return project;
 }
 
@@ -59,9 +77,17 @@ function runBin(bin: string, args: string[], env: NodeJS.ProcessEnv) {
 
 function generate(cache: string, options: { project?: string; bin?: string; env?: NodeJS.ProcessEnv } = {}) {
   const project = options.project ?? patchProject();
-  const result = runBin(options.bin ?? binPath, ["/api/projects/[id]", "--style", "userId", "--yes", "--cwd", project], { CREATE_CLERK_ROUTE_CACHE: cache, ...options.env });
+  const result = runBin(
+    options.bin ?? binPath,
+    ["/api/projects/[id]", "--style", "userId", "--yes", "--cwd", project],
+    { CREATE_CLERK_ROUTE_CACHE: cache, ...options.env },
+  );
   expect(result.status, result.output).toBe(0);
-  return { result, proxy: readFileSync(path.join(project, "proxy.ts"), "utf8"), route: readFileSync(path.join(project, "app/api/projects/[id]/route.ts"), "utf8") };
+  return {
+    result,
+    proxy: readFileSync(path.join(project, "proxy.ts"), "utf8"),
+    route: readFileSync(path.join(project, "app/api/projects/[id]/route.ts"), "utf8"),
+  };
 }
 
 /** Every file below `dir` (not folders), relative to it, sorted. */
@@ -90,7 +116,10 @@ function cacheOf(cache: string, name: string): string {
 function parts(file: string): { header: Record<string, unknown>; body: Buffer } {
   const raw = readFileSync(file);
   const length = raw.readUInt32LE(0);
-  return { header: JSON.parse(raw.toString("utf8", 4, 4 + length)) as Record<string, unknown>, body: raw.subarray(4 + length) };
+  return {
+    header: JSON.parse(raw.toString("utf8", 4, 4 + length)) as Record<string, unknown>,
+    body: raw.subarray(4 + length),
+  };
 }
 
 function join(header: Record<string, unknown>, body: Buffer): Buffer {
@@ -108,7 +137,8 @@ const SAME_TIME = new Date("2024-05-01T12:00:00Z");
 function packageCopy(change: (code: string) => string = (code) => code): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "ccr-package-copy-"));
   temps.push(dir);
-  for (const folder of ["bin", "dist"]) cpSync(path.join(repoRoot, folder), path.join(dir, folder), { recursive: true });
+  for (const folder of ["bin", "dist"])
+    cpSync(path.join(repoRoot, folder), path.join(dir, folder), { recursive: true });
   const app = path.join(dir, "dist/app.cjs");
   const code = readFileSync(app, "latin1");
   const changed = change(code);
@@ -155,7 +185,10 @@ describe("the code cache", () => {
     expect(cacheFiles(cache)).toEqual([expect.stringMatching(/^app\.cjs-[0-9a-f]{16}\.ccr-cache$/)]);
 
     generate(cache);
-    expect(cacheFiles(cache)).toEqual([expect.stringMatching(/^app\.cjs-/), expect.stringMatching(/^babel-parser\.cjs-/)]);
+    expect(cacheFiles(cache)).toEqual([
+      expect.stringMatching(/^app\.cjs-/),
+      expect.stringMatching(/^babel-parser\.cjs-/),
+    ]);
     const before = cacheFiles(cache).map((file) => statSync(path.join(cache, file)).mtimeMs);
     const again = generate(cache);
     expect(again.proxy).toBe(reference.proxy);
@@ -168,7 +201,8 @@ describe("the code cache", () => {
 
   it("--help and --version load nothing, so they write nothing", () => {
     const cache = cacheDir("ccr-cache-help-");
-    for (const flag of ["--help", "--version"]) expect(runBin(binPath, [flag], { CREATE_CLERK_ROUTE_CACHE: cache }).status).toBe(0);
+    for (const flag of ["--help", "--version"])
+      expect(runBin(binPath, [flag], { CREATE_CLERK_ROUTE_CACHE: cache }).status).toBe(0);
     expect(cacheFiles(cache)).toEqual([]);
   });
 
@@ -191,10 +225,16 @@ describe("the code cache", () => {
   });
 
   it("truncated, empty or foreign files are ignored", () => {
-    for (const damage of [(raw: Buffer) => raw.subarray(0, raw.length >> 1), () => Buffer.alloc(0), () => Buffer.from("not a cache"), (raw: Buffer) => raw.subarray(0, 3)]) {
+    for (const damage of [
+      (raw: Buffer) => raw.subarray(0, raw.length >> 1),
+      () => Buffer.alloc(0),
+      () => Buffer.from("not a cache"),
+      (raw: Buffer) => raw.subarray(0, 3),
+    ]) {
       const cache = cacheDir("ccr-cache-damaged-");
       generate(cache);
-      for (const name of ["app.cjs", "babel-parser.cjs"]) writeFileSync(cacheOf(cache, name), damage(readFileSync(cacheOf(cache, name))));
+      for (const name of ["app.cjs", "babel-parser.cjs"])
+        writeFileSync(cacheOf(cache, name), damage(readFileSync(cacheOf(cache, name))));
       const run = generate(cache);
       expect(run.proxy).toBe(reference.proxy);
       expect(run.route).toBe(reference.route);
@@ -266,18 +306,21 @@ describe.skipIf(!posix)("only the user can put bytecode in the cache", () => {
     });
   }
 
-  it.skipIf(!asRoot)("no home (HOME empty, no XDG_CACHE_HOME): no cache, not even in a temp folder another user opened (the issue's case)", () => {
-    const tmp = cacheDir("ccr-cache-tmp-");
-    // What the attacker prepared in the temp folder: the victim's per-user folder, theirs and open to all.
-    const planted = path.join(tmp, `create-clerk-route-${process.getuid!()}`);
-    plant(planted);
-    chownSync(planted, OTHER_UID, OTHER_UID);
-    chmodSync(planted, 0o777);
-    const before = cacheFiles(tmp);
-    const run = generate("", { bin: good, env: { HOME: "", TMPDIR: tmp } });
-    expect(run.result.stdout).not.toContain("PLANTED!!!");
-    expect(cacheFiles(tmp)).toEqual(before);
-  });
+  it.skipIf(!asRoot)(
+    "no home (HOME empty, no XDG_CACHE_HOME): no cache, not even in a temp folder another user opened (the issue's case)",
+    () => {
+      const tmp = cacheDir("ccr-cache-tmp-");
+      // What the attacker prepared in the temp folder: the victim's per-user folder, theirs and open to all.
+      const planted = path.join(tmp, `create-clerk-route-${process.getuid!()}`);
+      plant(planted);
+      chownSync(planted, OTHER_UID, OTHER_UID);
+      chmodSync(planted, 0o777);
+      const before = cacheFiles(tmp);
+      const run = generate("", { bin: good, env: { HOME: "", TMPDIR: tmp } });
+      expect(run.result.stdout).not.toContain("PLANTED!!!");
+      expect(cacheFiles(tmp)).toEqual(before);
+    },
+  );
 
   it("a symlink on the way to a place others can write to: not used; to the user's own folder: followed", () => {
     const base = cacheDir("ccr-cache-links-");
@@ -333,10 +376,21 @@ describe.skipIf(!posix)("only the user can put bytecode in the cache", () => {
 
     generate(cache);
     const names = readdirSync(cache);
-    for (const kept of [...folders, ...files, "app.cjs-aaaaaaaaaaaaaaaa.ccr-cache", ...(asRoot ? ["app.cjs-bbbbbbbbbbbbbbbb.ccr-cache"] : [])]) expect(names).toContain(kept);
+    for (const kept of [
+      ...folders,
+      ...files,
+      "app.cjs-aaaaaaaaaaaaaaaa.ccr-cache",
+      ...(asRoot ? ["app.cjs-bbbbbbbbbbbbbbbb.ccr-cache"] : []),
+    ])
+      expect(names).toContain(kept);
     for (const folder of folders) expect(readFileSync(path.join(cache, folder, "keep.txt"), "utf8")).toBe("mine");
     expect(readFileSync(outside, "utf8")).toBe("mine");
     for (const file of stale) expect(names).not.toContain(file);
-    expect(names.filter((name) => /^(app|babel-parser)\.cjs-[0-9a-f]{16}\.ccr-cache$/.test(name) && lstatSync(path.join(cache, name)).isFile()).length).toBeGreaterThanOrEqual(2);
+    expect(
+      names.filter(
+        (name) =>
+          /^(app|babel-parser)\.cjs-[0-9a-f]{16}\.ccr-cache$/.test(name) && lstatSync(path.join(cache, name)).isFile(),
+      ).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 });

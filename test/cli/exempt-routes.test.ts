@@ -22,7 +22,8 @@ export const config = {
 `;
 
 /** No check of its own: only the proxy's rule protects it. */
-const UNCHECKED_ROUTE = 'export async function GET() {\n  return Response.json({ secret: "only behind the proxy" });\n}\n';
+const UNCHECKED_ROUTE =
+  'export async function GET() {\n  return Response.json({ secret: "only behind the proxy" });\n}\n';
 
 /** app-ts with the proxy above and these route files and pages (below app/). */
 function project(files: string[]): string {
@@ -30,7 +31,10 @@ function project(files: string[]): string {
   writeFileSync(path.join(dir, "proxy.ts"), PROXY);
   for (const file of files) {
     mkdirSync(path.join(dir, "app", path.dirname(file)), { recursive: true });
-    writeFileSync(path.join(dir, "app", file), file.endsWith("page.tsx") ? "export default function Page() {\n  return null;\n}\n" : UNCHECKED_ROUTE);
+    writeFileSync(
+      path.join(dir, "app", file),
+      file.endsWith("page.tsx") ? "export default function Page() {\n  return null;\n}\n" : UNCHECKED_ROUTE,
+    );
   }
   return dir;
 }
@@ -39,9 +43,27 @@ const APP = ["api/v1/admin/users/route.ts", "api/items/export/route.ts", "dashbo
 
 describe("a route kept out of the proxy's auth.protect() rule never takes other routes with it", () => {
   it.each([
-    ["a machine catch-all over a route", "/api/v1/[...path]", "machine", '"/api/v1/:path+"', '"/api/v1/admin/users", // app/api/v1/admin/users/route.ts'],
-    ["a webhook optional catch-all over all of /api", "/api/[[...hook]]", "webhook", '"/api/:hook*"', '"/api/items/export", // app/api/items/export/route.ts'],
-    ["a dynamic segment beside a static sibling", "/api/items/[item]", "webhook", '"/api/items/:item"', '"/api/items/export", // app/api/items/export/route.ts'],
+    [
+      "a machine catch-all over a route",
+      "/api/v1/[...path]",
+      "machine",
+      '"/api/v1/:path+"',
+      '"/api/v1/admin/users", // app/api/v1/admin/users/route.ts',
+    ],
+    [
+      "a webhook optional catch-all over all of /api",
+      "/api/[[...hook]]",
+      "webhook",
+      '"/api/:hook*"',
+      '"/api/items/export", // app/api/items/export/route.ts',
+    ],
+    [
+      "a dynamic segment beside a static sibling",
+      "/api/items/[item]",
+      "webhook",
+      '"/api/items/:item"',
+      '"/api/items/export", // app/api/items/export/route.ts',
+    ],
   ])("%s: refused, nothing written, the printed edit keeps it protected", (_name, route, style, pattern, kept) => {
     const dir = project(APP);
     const hash = treeHash(dir);
@@ -52,7 +74,7 @@ describe("a route kept out of the proxy's auth.protect() rule never takes other 
     expect(result.stderr).toContain(`const isNewRoute = createRouteMatcher([${pattern}]);`);
     expect(result.stderr).toContain(kept);
     expect(result.stderr).toContain("if (isNewRoute(req) && !isOtherRoute(req)) return;");
-    expect(result.stderr).not.toContain("(.*)\"]);");
+    expect(result.stderr).not.toContain('(.*)"]);');
     const json = runCli([route, "--style", style, "--yes", "--no-install", "--json", "--cwd", dir]);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: "MIDDLEWARE_UNSAFE" } });
   });

@@ -14,7 +14,16 @@ import { copyFixture, mtimes, read, runCli, treeHash } from "../support/project.
 describe("generating into fixture projects", () => {
   it("TypeScript app/: writes the route, creates proxy.ts, adds the keys to .env.local", () => {
     const project = copyFixture("app-ts");
-    const result = runCli(["/api/projects/[id]", "--style", "userId", "--methods", "GET,PATCH", "--yes", "--cwd", project]);
+    const result = runCli([
+      "/api/projects/[id]",
+      "--style",
+      "userId",
+      "--methods",
+      "GET,PATCH",
+      "--yes",
+      "--cwd",
+      project,
+    ]);
     expect(result.status, result.output).toBe(0);
     expect(read(project, "app/api/projects/[id]/route.ts")).toBe(
       renderRoute(normalizeOptions({ style: "userId", route: "/api/projects/[id]", methods: "GET,PATCH" }), "ts"),
@@ -31,7 +40,9 @@ describe("generating into fixture projects", () => {
     const project = copyFixture("app-js");
     const result = runCli(["reports", "--style", "currentUser", "--yes", "--cwd", project]);
     expect(result.status, result.output).toBe(0);
-    expect(read(project, "app/api/reports/route.js")).toBe(renderRoute(normalizeOptions({ style: "currentUser", route: "reports" }), "js"));
+    expect(read(project, "app/api/reports/route.js")).toBe(
+      renderRoute(normalizeOptions({ style: "currentUser", route: "reports" }), "js"),
+    );
     expect(existsSync(path.join(project, "proxy.js"))).toBe(true);
     expect(result.stdout).toContain("pnpm add @clerk/nextjs");
   });
@@ -69,19 +80,33 @@ describe("generating into fixture projects", () => {
     const second = "whsec_c2Vjb25k";
     const a = runCli(["--style", "webhook", "--webhook-secret", first, "--yes", "--cwd", project]);
     expect(a.status, a.output).toBe(0);
-    const b = runCli(["/api/webhooks/billing", "--style", "webhook", "--webhook-secret", second, "--yes", "--cwd", project]);
+    const b = runCli([
+      "/api/webhooks/billing",
+      "--style",
+      "webhook",
+      "--webhook-secret",
+      second,
+      "--yes",
+      "--cwd",
+      project,
+    ]);
     expect(b.status, b.output).toBe(0);
     const env = read(project, ".env.local");
     expect(env).toContain(`\nCLERK_WEBHOOK_SIGNING_SECRET=${first}\n`);
     expect(env).toContain(`\nCLERK_WEBHOOK_SIGNING_SECRET_BILLING=${second}\n`);
     expect(read(project, "app/api/webhooks/clerk/route.ts")).toContain("await verifyWebhook(request);");
-    expect(read(project, "app/api/webhooks/billing/route.ts")).toContain("signingSecret: process.env.CLERK_WEBHOOK_SIGNING_SECRET_BILLING,");
+    expect(read(project, "app/api/webhooks/billing/route.ts")).toContain(
+      "signingSecret: process.env.CLERK_WEBHOOK_SIGNING_SECRET_BILLING,",
+    );
     expect(b.stdout.replace(/\s+/g, " ")).toContain("put its Signing Secret in CLERK_WEBHOOK_SIGNING_SECRET_BILLING.");
   });
 
   it("a webhook route's secret comes from its own variable in the environment, never another route's", () => {
     const project = copyFixture("app-ts");
-    const env = { CLERK_WEBHOOK_SIGNING_SECRET: "whsec_Zmlyc3Q=", CLERK_WEBHOOK_SIGNING_SECRET_ORDERS: "whsec_b3JkZXJz" };
+    const env = {
+      CLERK_WEBHOOK_SIGNING_SECRET: "whsec_Zmlyc3Q=",
+      CLERK_WEBHOOK_SIGNING_SECRET_ORDERS: "whsec_b3JkZXJz",
+    };
     const a = runCli(["/api/webhooks/billing", "--style", "webhook", "--yes", "--cwd", project], { env });
     expect(a.status, a.output).toBe(0);
     const b = runCli(["/api/webhooks/orders", "--style", "webhook", "--yes", "--cwd", project], { env });
@@ -119,7 +144,16 @@ describe("generating into fixture projects", () => {
 
   it("--dry-run masks env values, new and old, so secrets stay out of terminals and CI logs", () => {
     const project = copyFixture("app-ts");
-    const result = runCli(["/api/me", "--style", "userId", "--dry-run", "--cwd", project, "--secret-key", "sk_live_0123456789abcdef"]);
+    const result = runCli([
+      "/api/me",
+      "--style",
+      "userId",
+      "--dry-run",
+      "--cwd",
+      project,
+      "--secret-key",
+      "sk_live_0123456789abcdef",
+    ]);
     expect(result.status, result.output).toBe(0);
     expect(result.stdout).toContain("+CLERK_SECRET_KEY=sk_live_…");
     expect(result.stdout).not.toContain("0123456789abcdef");
@@ -169,9 +203,12 @@ describe("generating into fixture projects", () => {
 
   it("keys from flags or the environment land in the env file; bad keys are refused", () => {
     const project = copyFixture("app-ts");
-    const result = runCli(["/api/me", "--style", "userId", "--yes", "--cwd", project, "--secret-key", "sk_test_abc123"], {
-      env: { NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k" },
-    });
+    const result = runCli(
+      ["/api/me", "--style", "userId", "--yes", "--cwd", project, "--secret-key", "sk_test_abc123"],
+      {
+        env: { NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k" },
+      },
+    );
     expect(result.status, result.output).toBe(0);
     const env = read(project, ".env.local");
     expect(env).toMatch(/^CLERK_SECRET_KEY=sk_test_abc123$/m);
@@ -204,7 +241,23 @@ describe("help, version and colour", () => {
   it("--help lists every flag and an example for each style", () => {
     const result = runCli(["--help"]);
     expect(result.status).toBe(0);
-    const common = ["--style", "--methods", "--cwd", "--yes", "--force", "--dry-run", "--json", "--no-middleware", "--no-env", "--env-file", "--env-path", "--publishable-key", "--secret-key", "--install", "--no-install"];
+    const common = [
+      "--style",
+      "--methods",
+      "--cwd",
+      "--yes",
+      "--force",
+      "--dry-run",
+      "--json",
+      "--no-middleware",
+      "--no-env",
+      "--env-file",
+      "--env-path",
+      "--publishable-key",
+      "--secret-key",
+      "--install",
+      "--no-install",
+    ];
     for (const flag of [...common, ...allStyleFlags().map(flagName)]) {
       expect(result.stdout).toContain(flag);
     }
@@ -222,9 +275,13 @@ describe("help, version and colour", () => {
   it("no colour codes into a pipe, even with CI set; FORCE_COLOR turns them on; NO_COLOR off", () => {
     const project = copyFixture("app-ts");
     expect(runCli(["/api/me", "--style", "userId", "--dry-run", "--cwd", project]).stdout).not.toContain("\u001b[");
-    expect(runCli(["/api/me", "--style", "userId", "--dry-run", "--cwd", project], { env: { FORCE_COLOR: "1" } }).stdout).toContain("\u001b[");
     expect(
-      runCli(["/api/me", "--style", "userId", "--dry-run", "--cwd", project], { env: { FORCE_COLOR: "0", NO_COLOR: "1" } }).stdout,
+      runCli(["/api/me", "--style", "userId", "--dry-run", "--cwd", project], { env: { FORCE_COLOR: "1" } }).stdout,
+    ).toContain("\u001b[");
+    expect(
+      runCli(["/api/me", "--style", "userId", "--dry-run", "--cwd", project], {
+        env: { FORCE_COLOR: "0", NO_COLOR: "1" },
+      }).stdout,
     ).not.toContain("\u001b[");
   });
 });

@@ -65,7 +65,16 @@ describe("interactive run", () => {
 
   it("asks who may call the route, and writes a 403 check for a plan", async () => {
     const project = copyFixture("app-ts");
-    const session = startInPty(["/api/reports", "--style", "userId", "--methods", "GET", "--no-install", "--cwd", project]);
+    const session = startInPty([
+      "/api/reports",
+      "--style",
+      "userId",
+      "--methods",
+      "GET",
+      "--no-install",
+      "--cwd",
+      project,
+    ]);
     await session.waitFor(/Who may call it\?/);
     session.type(DOWN + DOWN + DOWN + ENTER); // A plan
     await session.waitFor(/Plan/);
@@ -79,7 +88,16 @@ describe("interactive run", () => {
 
   it("a role's placeholder reads as an example, and Enter on it asks for one instead of failing", async () => {
     const project = copyFixture("app-ts");
-    const session = startInPty(["/api/admin", "--style", "userId", "--methods", "GET", "--no-install", "--cwd", project]);
+    const session = startInPty([
+      "/api/admin",
+      "--style",
+      "userId",
+      "--methods",
+      "GET",
+      "--no-install",
+      "--cwd",
+      project,
+    ]);
     await session.waitFor(/Who may call it\?/);
     session.type(DOWN + ENTER); // A role
     await session.waitFor(/e\.g\. org:admin/);
@@ -95,7 +113,16 @@ describe("interactive run", () => {
 
   it("machine: asks for scopes only for API keys or OAuth tokens, and who may call it only for signed-in users", async () => {
     const project = copyFixture("app-ts");
-    const session = startInPty(["/api/sync", "--style", "machine", "--methods", "POST", "--no-install", "--cwd", project]);
+    const session = startInPty([
+      "/api/sync",
+      "--style",
+      "machine",
+      "--methods",
+      "POST",
+      "--no-install",
+      "--cwd",
+      project,
+    ]);
     await session.waitFor(/Which tokens may call it\?/);
     session.type(" " + DOWN + " " + ENTER); // api_key off, m2m_token on
     await session.waitFor(/Write these files\?/);
@@ -105,7 +132,18 @@ describe("interactive run", () => {
     expect(read(project, "app/api/sync/route.ts")).toContain('acceptsToken: "m2m_token"');
 
     const both = copyFixture("app-ts");
-    const second = startInPty(["/api/reports", "--style", "machine", "--accepts", "api_key,session_token", "--methods", "GET", "--no-install", "--cwd", both]);
+    const second = startInPty([
+      "/api/reports",
+      "--style",
+      "machine",
+      "--accepts",
+      "api_key,session_token",
+      "--methods",
+      "GET",
+      "--no-install",
+      "--cwd",
+      both,
+    ]);
     await second.waitFor(/Required scopes/);
     second.type("read:reports" + ENTER);
     await second.waitFor(/Who may call it\?/);

@@ -51,7 +51,11 @@ describe("the packed package", () => {
 
     // Its own package.json keeps npm from looking for a project further up the tree.
     writeFileSync(path.join(consumer, "package.json"), '{ "name": "ccr-consumer", "private": true }\n');
-    const installed = sh("npm", ["install", path.join(packDir, pack.filename), "--no-audit", "--no-fund", "--prefer-offline"], consumer);
+    const installed = sh(
+      "npm",
+      ["install", path.join(packDir, pack.filename), "--no-audit", "--no-fund", "--prefer-offline"],
+      consumer,
+    );
     expect(installed.status, installed.output).toBe(0);
   }, TIMEOUT);
 
@@ -63,7 +67,8 @@ describe("the packed package", () => {
     const files = pack.files.map((file) => file.path);
     expect(files).toContain("bin/create-clerk-route.js");
     expect(files).toContain("bin/package.json");
-    for (const file of ["cli.js", "boot.cjs", "loader.cjs", "app.cjs", "babel-parser.cjs"]) expect(files).toContain(`dist/${file}`);
+    for (const file of ["cli.js", "boot.cjs", "loader.cjs", "app.cjs", "babel-parser.cjs"])
+      expect(files).toContain(`dist/${file}`);
     expect(files.filter((file) => /^(test|src|scripts)\//.test(file))).toEqual([]);
     const installedRoot = path.join(consumer, "node_modules/create-clerk-route");
     for (const folder of ["test", "src", "scripts", "templates", "node_modules"]) {
@@ -72,31 +77,44 @@ describe("the packed package", () => {
   });
 
   it("installs with no runtime dependencies", () => {
-    const manifest = JSON.parse(read(consumer, "node_modules/create-clerk-route/package.json")) as Record<string, unknown>;
+    const manifest = JSON.parse(read(consumer, "node_modules/create-clerk-route/package.json")) as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys((manifest.dependencies as object | undefined) ?? {})).toEqual([]);
     expect(Object.keys((manifest.optionalDependencies as object | undefined) ?? {})).toEqual([]);
     expect(Object.keys((manifest.peerDependencies as object | undefined) ?? {})).toEqual([]);
-    const lock = JSON.parse(readFileSync(path.join(consumer, "package-lock.json"), "utf8")) as { packages: Record<string, unknown> };
+    const lock = JSON.parse(readFileSync(path.join(consumer, "package-lock.json"), "utf8")) as {
+      packages: Record<string, unknown>;
+    };
     expect(Object.keys(lock.packages).filter((key) => key !== "")).toEqual(["node_modules/create-clerk-route"]);
   });
 
-  it("npx --no-install create-clerk-route --help runs from the install", () => {
-    const result = sh("npx", ["--no-install", "create-clerk-route", "--help"], consumer);
-    expect(result.status, result.output).toBe(0);
-    expect(result.stdout).toContain("--style");
-  }, TIMEOUT);
+  it(
+    "npx --no-install create-clerk-route --help runs from the install",
+    () => {
+      const result = sh("npx", ["--no-install", "create-clerk-route", "--help"], consumer);
+      expect(result.status, result.output).toBe(0);
+      expect(result.stdout).toContain("--style");
+    },
+    TIMEOUT,
+  );
 
-  it("the installed bin generates the route, proxy.ts and the env keys", () => {
-    const project = copyFixture("app-ts");
-    temps.push(project);
-    const installedBin = path.join(consumer, "node_modules/.bin/create-clerk-route");
-    const args = ["/api/projects/[id]", "--style", "userId", "--methods", "GET,PATCH", "--yes", "--cwd", project];
-    const result = sh(installedBin, args, consumer, { CI: "true" });
-    expect(result.status, result.output).toBe(0);
-    expect(read(project, "app/api/projects/[id]/route.ts")).toContain("@clerk/nextjs/server");
-    expect(read(project, "proxy.ts")).toContain("export default clerkMiddleware();");
-    const dotenv = read(project, ".env.local");
-    expect(dotenv).toMatch(/^NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=/m);
-    expect(dotenv).toMatch(/^CLERK_SECRET_KEY=/m);
-  }, TIMEOUT);
+  it(
+    "the installed bin generates the route, proxy.ts and the env keys",
+    () => {
+      const project = copyFixture("app-ts");
+      temps.push(project);
+      const installedBin = path.join(consumer, "node_modules/.bin/create-clerk-route");
+      const args = ["/api/projects/[id]", "--style", "userId", "--methods", "GET,PATCH", "--yes", "--cwd", project];
+      const result = sh(installedBin, args, consumer, { CI: "true" });
+      expect(result.status, result.output).toBe(0);
+      expect(read(project, "app/api/projects/[id]/route.ts")).toContain("@clerk/nextjs/server");
+      expect(read(project, "proxy.ts")).toContain("export default clerkMiddleware();");
+      const dotenv = read(project, ".env.local");
+      expect(dotenv).toMatch(/^NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=/m);
+      expect(dotenv).toMatch(/^CLERK_SECRET_KEY=/m);
+    },
+    TIMEOUT,
+  );
 });

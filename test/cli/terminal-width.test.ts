@@ -41,7 +41,10 @@ function expectFits(lines: ScreenLine[], columns: number, framed = true): void {
         .map((row) => row.text)
         .join("")
         .replace(/^[│■▲●◇◆]?\s*/u, "");
-      expect(full && !/\s/.test(content), `a line wider than ${columns} columns, continued here (line ${i + 1}):\n${screen}`).toBe(true);
+      expect(
+        full && !/\s/.test(content),
+        `a line wider than ${columns} columns, continued here (line ${i + 1}):\n${screen}`,
+      ).toBe(true);
       return;
     }
     if (framed) expect(line.text, `a line outside the frame:\n${screen}`).toMatch(FRAMED);
@@ -58,7 +61,10 @@ async function finish(session: PtySession, code = 0): Promise<ScreenLine[]> {
 /** A copy of app-ts whose proxy.ts runs Clerk, with a matcher that lacks /api. */
 function projectWithClerkProxy(): string {
   const project = copyFixture("app-ts");
-  copyFileSync(path.join(repoRoot, "test/fixtures/middleware/clerk-string-matcher/input.ts"), path.join(project, "proxy.ts"));
+  copyFileSync(
+    path.join(repoRoot, "test/fixtures/middleware/clerk-string-matcher/input.ts"),
+    path.join(project, "proxy.ts"),
+  );
   return project;
 }
 
@@ -97,7 +103,9 @@ describe.concurrent.each(WIDTHS)("at %i columns, nothing breaks the frame", (col
 
   it("a patched proxy.ts, with the warning that says how", async () => {
     const project = projectWithClerkProxy();
-    const session = startInPty(["/api/me", "--style", "userId", "--methods", "GET", "--no-install", "--cwd", project], { columns });
+    const session = startInPty(["/api/me", "--style", "userId", "--methods", "GET", "--no-install", "--cwd", project], {
+      columns,
+    });
     await session.waitFor(/Who may call it\?/);
     session.type(ENTER); // anyone signed in
     await session.waitFor(/Write these files\?/);
@@ -105,13 +113,17 @@ describe.concurrent.each(WIDTHS)("at %i columns, nothing breaks the frame", (col
     const lines = await finish(session);
     expectFits(lines, columns);
     const text = lines.map((line) => line.text.replace(/^[│▲]\s+/, "")).join(" ");
-    expect(text).toContain('Added "/(api|trpc)(.*)" to config.matcher in proxy.ts so clerkMiddleware() runs on /api/me');
+    expect(text).toContain(
+      'Added "/(api|trpc)(.*)" to config.matcher in proxy.ts so clerkMiddleware() runs on /api/me',
+    );
     expect(read(project, "proxy.ts")).toContain("/(api|trpc)(.*)");
   });
 
   it("the token style, its three next steps and the CI command", async () => {
     const project = projectWithClerkInstalled();
-    const session = startInPty(["/api/external-data", "--style", "token", "--methods", "GET", "--cwd", project], { columns });
+    const session = startInPty(["/api/external-data", "--style", "token", "--methods", "GET", "--cwd", project], {
+      columns,
+    });
     await session.waitFor(/Who may call it\?/);
     session.type(ENTER); // anyone signed in
     await session.waitFor(/Clerk JWT template/);
@@ -138,7 +150,10 @@ describe.concurrent.each(WIDTHS)("at %i columns, nothing breaks the frame", (col
 
   it("an error: a proxy.ts it cannot patch, the manual edit shown inside the frame", async () => {
     const project = copyFixture("app-ts");
-    copyFileSync(path.join(repoRoot, "test/fixtures/middleware/refuse-authjs-default/input.ts"), path.join(project, "proxy.ts"));
+    copyFileSync(
+      path.join(repoRoot, "test/fixtures/middleware/refuse-authjs-default/input.ts"),
+      path.join(project, "proxy.ts"),
+    );
     const session = startInPty(["/api/me", "--style", "userId", "--no-install", "--cwd", project], { columns });
     await session.waitFor(/HTTP methods/);
     session.type(ENTER); // GET
@@ -154,7 +169,10 @@ describe.concurrent.each(WIDTHS)("at %i columns, nothing breaks the frame", (col
 
   it("a dry run: each diff cut to the frame, every character kept", async () => {
     const project = copyFixture("src-app");
-    const session = startInPty(["/api/me", "--style", "userId", "--methods", "GET", "--no-install", "--dry-run", "--cwd", project], { columns });
+    const session = startInPty(
+      ["/api/me", "--style", "userId", "--methods", "GET", "--no-install", "--dry-run", "--cwd", project],
+      { columns },
+    );
     await session.waitFor(/Who may call it\?/);
     session.type(ENTER); // anyone signed in
     const lines = await finish(session);
@@ -179,7 +197,10 @@ describe("the README's example sessions", () => {
   /** The code blocks of "## Example session" that show a command: [command line, screen lines]. */
   function sessions(): Array<{ command: string; screen: string[] }> {
     const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Example session"), readme.indexOf("\n## ", readme.indexOf("## Example session") + 1));
+    const section = readme.slice(
+      readme.indexOf("## Example session"),
+      readme.indexOf("\n## ", readme.indexOf("## Example session") + 1),
+    );
     return [...section.matchAll(/```\n\$ (.*)\n([\s\S]*?)```/g)].map((match) => ({
       command: match[1]!,
       screen: match[2]!.trimEnd().split("\n"),

@@ -28,7 +28,12 @@ describe("authorizationClaims() as Clerk's SDK reads them", () => {
   it("encodes per/fpm so each org feature grants exactly its permissions", () => {
     const claims = authorizationClaims({
       features: ["u:reports"],
-      org: { id: "org_1", slug: "acme", role: "admin", permissions: { projects: ["read", "write"], billing: ["read"] } },
+      org: {
+        id: "org_1",
+        slug: "acme",
+        role: "admin",
+        permissions: { projects: ["read", "write"], billing: ["read"] },
+      },
     });
     expect(claims).toEqual({
       v: 2,
@@ -37,7 +42,12 @@ describe("authorizationClaims() as Clerk's SDK reads them", () => {
     });
     const { properties, has } = hasFor({
       features: ["u:reports"],
-      org: { id: "org_1", slug: "acme", role: "admin", permissions: { projects: ["read", "write"], billing: ["read"] } },
+      org: {
+        id: "org_1",
+        slug: "acme",
+        role: "admin",
+        permissions: { projects: ["read", "write"], billing: ["read"] },
+      },
     });
     expect(properties.orgRole).toBe("org:admin");
     expect(properties.orgPermissions).toEqual(["org:projects:read", "org:projects:write", "org:billing:read"]);

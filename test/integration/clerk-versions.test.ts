@@ -23,11 +23,19 @@ const REQUESTS: Request[] = [
   { name: "token", style: "token", flags: ["--role", "org:admin"] },
   { name: "current-user", style: "currentUser", flags: [] },
   { name: "clerk-client/[id]", style: "clerkClient", flags: ["--methods", "GET,PATCH"] },
-  { name: "machine-api-key", style: "machine", flags: ["--accepts", "api_key,oauth_token,session_token", "--scopes", "read:projects", "--role", "org:admin"] },
+  {
+    name: "machine-api-key",
+    style: "machine",
+    flags: ["--accepts", "api_key,oauth_token,session_token", "--scopes", "read:projects", "--role", "org:admin"],
+  },
   { name: "machine-m2m", style: "machine", flags: ["--accepts", "m2m_token,api_key"] },
   { name: "webhooks/clerk", style: "webhook", flags: [] },
   { name: "webhooks/billing", style: "webhook", flags: ["--events", "subscription.created,subscription.pastDue"] },
-  { name: "webhooks/org", style: "webhook", flags: ["--events", "organizationInvitation.created,organizationInvitation.accepted"] },
+  {
+    name: "webhooks/org",
+    style: "webhook",
+    flags: ["--events", "organizationInvitation.created,organizationInvitation.accepted"],
+  },
 ];
 
 interface Release {
@@ -68,7 +76,13 @@ describe.each(RELEASES)("@clerk/nextjs $spec.clerk", ({ spec, refused }) => {
   beforeAll(async () => {
     fixture = await createFixture(spec);
     for (const request of REQUESTS) {
-      const result = await runCli([`/api/cv/${request.name}`, "--style", request.style, ...baseFlags(fixture), ...request.flags]);
+      const result = await runCli([
+        `/api/cv/${request.name}`,
+        "--style",
+        request.style,
+        ...baseFlags(fixture),
+        ...request.flags,
+      ]);
       outcomes.set(request.name, { code: result.code, stdout: result.stdout });
     }
     check = await typecheckTs(fixture.dir);

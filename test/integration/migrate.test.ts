@@ -95,7 +95,14 @@ describe("migrate on a real Next 16 server", () => {
 
   it("moves the check into the handler and /api/private(.*) out of the rule; the page stays", async () => {
     expect(report.ok).toBe(true);
-    expect(report.routes).toEqual([expect.objectContaining({ file: "app/api/private/[id]/route.ts", migrated: ["GET"], outOfRules: true, refused: [] })]);
+    expect(report.routes).toEqual([
+      expect.objectContaining({
+        file: "app/api/private/[id]/route.ts",
+        migrated: ["GET"],
+        outOfRules: true,
+        refused: [],
+      }),
+    ]);
     expect(report.rules).toEqual([expect.objectContaining({ kind: "patternRemoved", pattern: "/api/private(.*)" })]);
     expect(report.left).toEqual([expect.objectContaining({ kind: "page", file: "app/dashboard/page.tsx" })]);
     expect(await fixture.read("proxy.ts")).toContain('createRouteMatcher(["/dashboard(.*)"])');
@@ -140,9 +147,13 @@ describe("migrate on a real Next 16 server", () => {
 
   it("the audit afterwards finds no Route Handler relying on the rule alone", () => {
     const middlewareOnly = audit.routes.filter(
-      (route) => route.middlewareRule === "protected" && route.handlers.some((h) => h.protection === "none" || h.protection === "unchecked"),
+      (route) =>
+        route.middlewareRule === "protected" &&
+        route.handlers.some((h) => h.protection === "none" || h.protection === "unchecked"),
     );
     expect(middlewareOnly).toEqual([]);
-    expect(audit.routes.find((route) => route.file === "app/api/private/[id]/route.ts")?.handlers).toEqual([expect.objectContaining({ protection: "auth-check" })]);
+    expect(audit.routes.find((route) => route.file === "app/api/private/[id]/route.ts")?.handlers).toEqual([
+      expect.objectContaining({ protection: "auth-check" }),
+    ]);
   });
 });

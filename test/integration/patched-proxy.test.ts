@@ -7,13 +7,7 @@ import { addRoute, urlPathOf, KEYS, type AddedRoute } from "./support/cli.js";
 import { createFixture, type Fixture } from "./support/fixtures.js";
 import { request } from "./support/http.js";
 import { createSigner, type Signer } from "./support/jwt.js";
-import {
-  BLOCKED_MARKER,
-  GUARD_ACTIVE_MARKER,
-  nextBuild,
-  startNext,
-  type NextServer,
-} from "./support/next-server.js";
+import { BLOCKED_MARKER, GUARD_ACTIVE_MARKER, nextBuild, startNext, type NextServer } from "./support/next-server.js";
 import { typecheckTs, type CheckResult } from "./support/typecheck.js";
 
 // Written the way a project would have it before Clerk: a named `proxy` export and its own matcher.
@@ -69,7 +63,11 @@ describe("patching an existing proxy.ts (Next 16)", () => {
     });
     // Issue 24: the project's DATABASE_URL (a connection string with a password) must never be the
     // token's destination, and a failing fetch must never echo its URL to the caller.
-    databaseRoute = await addRoute(fixture, { route: "/api/it/database", style: "token", flags: ["--jwt-template", "database"] });
+    databaseRoute = await addRoute(fixture, {
+      route: "/api/it/database",
+      style: "token",
+      flags: ["--jwt-template", "database"],
+    });
     typecheck = await typecheckTs(fixture.dir);
     await nextBuild(fixture.dir);
     server = await startNext(fixture.dir, {

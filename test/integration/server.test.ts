@@ -141,20 +141,17 @@ describe.each(LINES)("generated routes on a real $line server", ({ line, middlew
     // Observed on next 16.4 and 15.5 with @clerk/nextjs 7.9: auth.protect() treats every Route
     // Handler request as a page request and redirects to the Account Portal's sign-in page, even
     // with "Accept: application/json". No body, no handler data.
-    it.each(["protect", "admin"] as const)(
-      "%s: 307 to the Account Portal sign-in page, empty body",
-      async (key) => {
-        if (!server) throw new Error("server not started");
-        const reply = await get(key);
-        expect(reply.status).toBe(307);
-        const target = `${server.url}${paths[key]}`;
-        expect(reply.headers.get("location")).toBe(
-          `https://quiet-otter-42.accounts.dev/sign-in?redirect_url=${encodeURIComponent(target)}`,
-        );
-        expect(reply.text).toBe("");
-        expect(reply.headers.get("x-clerk-auth-status")).toBe("signed-out");
-      },
-    );
+    it.each(["protect", "admin"] as const)("%s: 307 to the Account Portal sign-in page, empty body", async (key) => {
+      if (!server) throw new Error("server not started");
+      const reply = await get(key);
+      expect(reply.status).toBe(307);
+      const target = `${server.url}${paths[key]}`;
+      expect(reply.headers.get("location")).toBe(
+        `https://quiet-otter-42.accounts.dev/sign-in?redirect_url=${encodeURIComponent(target)}`,
+      );
+      expect(reply.text).toBe("");
+      expect(reply.headers.get("x-clerk-auth-status")).toBe("signed-out");
+    });
 
     it("a session token signed by another key is refused", async () => {
       const stranger = await createSigner(signer.kid);

@@ -17,7 +17,14 @@ const ALL_STYLES = STYLES;
 /** Flags that make a style generate the most code (every branch, every type). */
 const FULLEST: Partial<Record<Style, string[]>> = {
   currentUser: ["--fields", "id,email,firstName,lastName"],
-  machine: ["--accepts", "api_key,m2m_token,oauth_token,session_token", "--scopes", "read:projects", "--role", "org:admin"],
+  machine: [
+    "--accepts",
+    "api_key,m2m_token,oauth_token,session_token",
+    "--scopes",
+    "read:projects",
+    "--role",
+    "org:admin",
+  ],
   webhook: ["--events", "user.created,user.deleted,organization.created,session.created"],
 };
 
@@ -25,7 +32,8 @@ const FULLEST: Partial<Record<Style, string[]>> = {
 function requestsFor(style: Style): RouteRequest[] {
   const slug = style.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   const flags = FULLEST[style] ?? [];
-  const methods = style === "clerkClient" ? ["POST", "PATCH"] : style === "webhook" ? ["POST"] : ["GET", "POST", "DELETE"];
+  const methods =
+    style === "clerkClient" ? ["POST", "PATCH"] : style === "webhook" ? ["POST"] : ["GET", "POST", "DELETE"];
   return [
     { route: `/api/tc/${slug}`, style, flags },
     { route: `/api/tc/${slug}/${style === "webhook" ? "[source]" : "[id]"}`, style, methods, flags },
@@ -48,7 +56,10 @@ describe.each(FIXTURES)("type-check: $name", (spec) => {
       check = await typecheckTs(fixture.dir);
     } else {
       const files = [...added.values()].flat().flatMap((route) => route.touched);
-      check = await typecheckJs(fixture.dir, [...new Set(files)].filter((file) => file.endsWith(".js")));
+      check = await typecheckJs(
+        fixture.dir,
+        [...new Set(files)].filter((file) => file.endsWith(".js")),
+      );
     }
   });
 

@@ -8,10 +8,15 @@ const nodeParses = typeof (util as { parseEnv?: unknown }).parseEnv === "functio
  * planEnvFile plus what the tests assert about it: the keys it added and kept (read back from the
  * text, not reported by the planner) and its notes in words, as the user reads them.
  */
-export function planEnvFileFacts(before: string | null, entries: EnvEntry[], options?: Parameters<typeof planEnvFile>[2]) {
+export function planEnvFileFacts(
+  before: string | null,
+  entries: EnvEntry[],
+  options?: Parameters<typeof planEnvFile>[2],
+) {
   const plan = planEnvFile(before, entries, options);
   // Present when either parser reads it (util.parseEnv skips `KEY: value` lines; dotenv and Next read them).
-  const read = (text: string) => new Set([...parseEnvText(text, "dotenv").keys(), ...(nodeParses ? parseEnvText(text, "node").keys() : [])]);
+  const read = (text: string) =>
+    new Set([...parseEnvText(text, "dotenv").keys(), ...(nodeParses ? parseEnvText(text, "node").keys() : [])]);
   const old = read(before ?? "");
   const now = read(plan.after);
   const keys = [...new Set(entries.map((e) => e.key))];

@@ -58,11 +58,15 @@ export function routeOf(pattern: string): RoutePath {
 function load(name: string): MiddlewareFixture {
   const dir = path.join(MIDDLEWARE_FIXTURES, name);
   const specFile = path.join(dir, "ctx.json");
-  if (!existsSync(specFile)) throw new Error(`test/fixtures/middleware/${name} has no ctx.json: every folder there is a case (see test/support/middleware-fixtures.ts)`);
+  if (!existsSync(specFile))
+    throw new Error(
+      `test/fixtures/middleware/${name} has no ctx.json: every folder there is a case (see test/support/middleware-fixtures.ts)`,
+    );
   const spec = JSON.parse(readFileSync(specFile, "utf8")) as FixtureSpec;
   const ext = existsSync(path.join(dir, "input.js")) || spec.language === "js" ? "js" : "ts";
   const input = readFileSync(path.join(dir, `input.${ext}`), "utf8");
-  const optional = (file: string) => (existsSync(path.join(dir, file)) ? readFileSync(path.join(dir, file), "utf8") : undefined);
+  const optional = (file: string) =>
+    existsSync(path.join(dir, file)) ? readFileSync(path.join(dir, file), "utf8") : undefined;
   const output = optional(`output.${ext}`);
   const applied = optional(`applied.${ext}`);
   const srcDir = spec.srcDir ?? true;

@@ -26,7 +26,9 @@ export function migrateFixtures(): MigrateFixture[] {
     .map((name) => {
       const dir = path.join(MIGRATE_FIXTURES, name);
       const ctx = path.join(dir, "ctx.json");
-      const flags = existsSync(ctx) ? (JSON.parse(readFileSync(ctx, "utf8")) as { flags?: MigrateFlags }).flags ?? {} : {};
+      const flags = existsSync(ctx)
+        ? ((JSON.parse(readFileSync(ctx, "utf8")) as { flags?: MigrateFlags }).flags ?? {})
+        : {};
       return { name, dir, input: path.join(dir, "input"), output: path.join(dir, "output"), flags };
     });
 }
@@ -47,7 +49,10 @@ export function treeFiles(root: string): string[] {
 }
 
 /** Runs `migrate --yes --json` (and the fixture's flags) in-process on a copy of the input. */
-export async function runOnCopy(fixture: MigrateFixture, extra: MigrateFlags = {}): Promise<{ dir: string; code: number; report: Record<string, unknown>; out: string }> {
+export async function runOnCopy(
+  fixture: MigrateFixture,
+  extra: MigrateFlags = {},
+): Promise<{ dir: string; code: number; report: Record<string, unknown>; out: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `ccr-migrate-${fixture.name}-`));
   cpSync(fixture.input, dir, { recursive: true });
   const run = deps(dir);

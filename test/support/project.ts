@@ -33,7 +33,10 @@ export interface CliResult {
   output: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): CliResult {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
+): CliResult {
   const result: SpawnSyncReturns<string> = spawnSync(process.execPath, [binPath, ...args], {
     cwd: options.cwd ?? repoRoot,
     encoding: "utf8",

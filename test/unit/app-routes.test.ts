@@ -60,7 +60,13 @@ describe("listAppRoutes", () => {
 
   it("skips node_modules and private folders", () => {
     const app = path.join(tempDir(), "app");
-    files(app, ["node_modules/pkg/route.js", "_components/page.tsx", "api/_internal/route.ts", "api/%5Fescaped/route.ts", "api/ok/route.ts"]);
+    files(app, [
+      "node_modules/pkg/route.js",
+      "_components/page.tsx",
+      "api/_internal/route.ts",
+      "api/%5Fescaped/route.ts",
+      "api/ok/route.ts",
+    ]);
     expect(listAppRoutes(app)).toEqual(["api/%5Fescaped", "api/ok"]);
   });
 

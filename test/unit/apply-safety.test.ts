@@ -27,10 +27,16 @@ import { deps } from "../support/run-deps.js";
 // injected folder and write failures, files owned by another user). CLI-level cases are in
 // test/cli/attacks.test.ts.
 
-const flags = (extra: Partial<RawFlags> = {}): RawFlags => ({ route: "/api/projects/[id]", style: "userId", yes: true, ...extra });
+const flags = (extra: Partial<RawFlags> = {}): RawFlags => ({
+  route: "/api/projects/[id]",
+  style: "userId",
+  yes: true,
+  ...extra,
+});
 const renameOriginal = fsPromises.rename.bind(fsPromises);
 const rmOriginal = fsPromises.rm.bind(fsPromises);
-const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1" } });
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1" } });
 
 describe("item 2: SIGTERM and SIGHUP during apply", () => {
   it.each([
@@ -60,34 +66,38 @@ describe("item 2: SIGTERM and SIGHUP during apply", () => {
     ["SIGTERM", "rename", 143],
     ["SIGHUP", "rename", 129],
     ["SIGTERM", "clean-up", 143],
-  ] as const)("%s during the last file's %s (after the last check) still rolls everything back, exits %i and installs nothing", async (signal, step, exitCode) => {
-    const project = copyFixture("app-ts");
-    const hash = treeHash(project);
-    const signals = new EventEmitter();
-    const renamed: string[] = [];
-    const rename = vi.spyOn(fsPromises, "rename").mockImplementation(async (from, to) => {
-      await renameOriginal(from, to);
-      renamed.push(path.relative(project, String(to)));
-      if (step === "rename" && renamed.at(-1) === ".env.local") signals.emit(signal);
-    });
-    const rm = vi.spyOn(fsPromises, "rm").mockImplementation(async (target, options) => {
-      await rmOriginal(target, options);
-      if (step === "clean-up" && renamed.at(-1) === ".env.local" && String(target).includes(".create-clerk-route-")) signals.emit(signal);
-    });
-    const installer = vi.fn(async () => {});
-    const d = deps(project, { signals, installer });
-    try {
-      expect(await run(flags({ install: true }), d), d.out()).toBe(exitCode);
-    } finally {
-      rename.mockRestore();
-      rm.mockRestore();
-    }
-    expect(renamed.at(-1)).toBe(".env.local"); // the signal came after the plan's last rename
-    expect(d.err()).toContain("Cancelled: nothing was written");
-    expect(installer).not.toHaveBeenCalled();
-    expect(treeHash(project)).toBe(hash);
-    expect(signals.listenerCount(signal)).toBe(0);
-  });
+  ] as const)(
+    "%s during the last file's %s (after the last check) still rolls everything back, exits %i and installs nothing",
+    async (signal, step, exitCode) => {
+      const project = copyFixture("app-ts");
+      const hash = treeHash(project);
+      const signals = new EventEmitter();
+      const renamed: string[] = [];
+      const rename = vi.spyOn(fsPromises, "rename").mockImplementation(async (from, to) => {
+        await renameOriginal(from, to);
+        renamed.push(path.relative(project, String(to)));
+        if (step === "rename" && renamed.at(-1) === ".env.local") signals.emit(signal);
+      });
+      const rm = vi.spyOn(fsPromises, "rm").mockImplementation(async (target, options) => {
+        await rmOriginal(target, options);
+        if (step === "clean-up" && renamed.at(-1) === ".env.local" && String(target).includes(".create-clerk-route-"))
+          signals.emit(signal);
+      });
+      const installer = vi.fn(async () => {});
+      const d = deps(project, { signals, installer });
+      try {
+        expect(await run(flags({ install: true }), d), d.out()).toBe(exitCode);
+      } finally {
+        rename.mockRestore();
+        rm.mockRestore();
+      }
+      expect(renamed.at(-1)).toBe(".env.local"); // the signal came after the plan's last rename
+      expect(d.err()).toContain("Cancelled: nothing was written");
+      expect(installer).not.toHaveBeenCalled();
+      expect(treeHash(project)).toBe(hash);
+      expect(signals.listenerCount(signal)).toBe(0);
+    },
+  );
 
   it("while the secret is in a temporary file, git ignores it even under an anchored /.env.local rule", async () => {
     const project = copyFixture("app-ts");
@@ -101,9 +111,12 @@ describe("item 2: SIGTERM and SIGHUP during apply", () => {
           if (change.path !== ".env.local") return;
           // Untracked, not ignored: what `git add .` would commit if the run died right now.
           const exposed = git(project, "ls-files", "--others", "--exclude-standard", "-z").split("\0").filter(Boolean);
-          for (const file of exposed) expect(readFileSync(path.join(project, file), "utf8"), file).not.toContain("sk_test_secretsecretsecret");
+          for (const file of exposed)
+            expect(readFileSync(path.join(project, file), "utf8"), file).not.toContain("sk_test_secretsecretsecret");
           const all = git(project, "ls-files", "--others", "-z").split("\0").filter(Boolean);
-          seen = all.filter((file) => readFileSync(path.join(project, file), "utf8").includes("sk_test_secretsecretsecret")).length;
+          seen = all.filter((file) =>
+            readFileSync(path.join(project, file), "utf8").includes("sk_test_secretsecretsecret"),
+          ).length;
         },
       },
     });
@@ -158,7 +171,9 @@ describe("item 3: the project lock and the check right before each rename", () =
 
   it("a stale lock (its process is gone) is taken over, and the lock is removed afterwards", async () => {
     const project = copyFixture("app-ts");
-    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+      encoding: "utf8",
+    }).stdout;
     writeFileSync(path.join(project, LOCK_FILE), `${dead}\n`);
     expect(await run(flags(), deps(project))).toBe(0);
     expect(existsSync(path.join(project, LOCK_FILE))).toBe(false);
@@ -168,7 +183,9 @@ describe("item 3: the project lock and the check right before each rename", () =
   it("two runs that both find one stale lock: only one takes it over, the other fails with PROJECT_LOCKED", async () => {
     const project = copyFixture("app-ts");
     const lock = path.join(project, LOCK_FILE);
-    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+      encoding: "utf8",
+    }).stdout;
     writeFileSync(lock, `${dead}\n`);
     const create = (file: string) => ({ path: file, action: "create" as const, before: null, after: `${file}\n` });
     let second: Promise<void> | undefined;
@@ -200,14 +217,19 @@ describe("item 3: the project lock and the check right before each rename", () =
 
   it("a stale lock whose takeover file was left by a killed run refuses with PROJECT_LOCKED naming that file", async () => {
     const project = copyFixture("app-ts");
-    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+      encoding: "utf8",
+    }).stdout;
     writeFileSync(path.join(project, LOCK_FILE), `${dead}\n`);
     writeFileSync(path.join(project, TAKEOVER_FILE), `${dead}\n`);
     const hash = treeHash(project);
     const d = deps(project);
     expect(await run(flags({ json: true }), d)).toBe(1);
     const error = JSON.parse(d.out()).error;
-    expect(error).toMatchObject({ code: "PROJECT_LOCKED", message: expect.stringContaining(`${TAKEOVER_FILE} is held by process ${dead}`) });
+    expect(error).toMatchObject({
+      code: "PROJECT_LOCKED",
+      message: expect.stringContaining(`${TAKEOVER_FILE} is held by process ${dead}`),
+    });
     expect(error.hint).toContain(`delete ${TAKEOVER_FILE}`);
     expect(treeHash(project)).toBe(hash);
   });
@@ -252,7 +274,10 @@ describe("item 8: owner, group, mode and hard links", () => {
     const hash = treeHash(project);
     const d = deps(project, {});
     expect(await run(flags({ json: true }), d)).toBe(1);
-    expect(JSON.parse(d.out()).error).toMatchObject({ code: "HARD_LINK_TARGET", message: expect.stringContaining(".env.local has 2 hard links") });
+    expect(JSON.parse(d.out()).error).toMatchObject({
+      code: "HARD_LINK_TARGET",
+      message: expect.stringContaining(".env.local has 2 hard links"),
+    });
     expect(treeHash(project)).toBe(hash);
   });
 });
@@ -264,7 +289,8 @@ describe("item 10: a failed folder creation", () => {
     const d = deps(project, {
       applyHooks: {
         beforeMkdir: (folder) => {
-          if (path.basename(folder) === "projects") throw Object.assign(new Error("no inodes left"), { code: "ENOSPC" });
+          if (path.basename(folder) === "projects")
+            throw Object.assign(new Error("no inodes left"), { code: "ENOSPC" });
         },
       },
     });
@@ -301,8 +327,12 @@ describe("item 5: an empty key in an env file next dev reads first", () => {
     expect(await run(flags({ json: true }), d)).toBe(0);
     const report = JSON.parse(d.out());
     expect(read(project, target)).toContain("CLERK_SECRET_KEY=sk_test_realvaluerealvalue");
-    expect(report.warnings).toContainEqual(expect.stringContaining(`CLERK_SECRET_KEY is empty in ${shadowing}, which next dev reads before ${target}`));
-    expect(report.nextSteps).toContainEqual(`Delete the empty CLERK_SECRET_KEY= line from ${shadowing} (or fill it in there).`);
+    expect(report.warnings).toContainEqual(
+      expect.stringContaining(`CLERK_SECRET_KEY is empty in ${shadowing}, which next dev reads before ${target}`),
+    );
+    expect(report.nextSteps).toContainEqual(
+      `Delete the empty CLERK_SECRET_KEY= line from ${shadowing} (or fill it in there).`,
+    );
   });
 
   it("a file next dev reads after the target does not shadow it", async () => {

@@ -38,9 +38,15 @@ function byRoute(result: AuditResult, route: string) {
 const codes = (result: AuditResult, route: string) => byRoute(result, route).findings.map((f) => f.code);
 
 function validateSarif(text: string): string[] {
-  const Ajv = require("ajv-draft-04") as new (options: object) => { compile(schema: object): ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> } };
+  const Ajv = require("ajv-draft-04") as new (options: object) => {
+    compile(
+      schema: object,
+    ): ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> };
+  };
   const schema = require(path.join(repoRoot, "test/fixtures/sarif/sarif-2.1.0-rtm.5.json")) as object;
-  const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false }).compile(schema);
+  const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false }).compile(
+    schema,
+  );
   return validate(JSON.parse(text)) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
@@ -48,18 +54,25 @@ describe.each(["audit-app", "audit-shapes", "audit-next14"])("%s: reviewed snaps
   it("table, JSON and SARIF match the reviewed snapshots, and the SARIF is valid 2.1.0", async () => {
     const result = await audit(copyFixture(fixture));
     await expect(auditTable(result, plain)).toMatchFileSnapshot(`../snapshots/audit/${fixture}.txt`);
-    await expect(JSON.stringify(JSON.parse(auditJson(result)), null, 2)).toMatchFileSnapshot(`../snapshots/audit/${fixture}.json`);
+    await expect(JSON.stringify(JSON.parse(auditJson(result)), null, 2)).toMatchFileSnapshot(
+      `../snapshots/audit/${fixture}.json`,
+    );
     const sarif = auditSarif([{ prefix: "", result }], "0.0.0-test");
     await expect(sarif).toMatchFileSnapshot(`../snapshots/audit/${fixture}.sarif`);
     expect(validateSarif(sarif)).toEqual([]);
-    for (const finding of JSON.parse(auditJson(result)).routes.flatMap((r: { findings: unknown[] }) => r.findings)) expect(finding).toHaveProperty("line");
+    for (const finding of JSON.parse(auditJson(result)).routes.flatMap((r: { findings: unknown[] }) => r.findings))
+      expect(finding).toHaveProperty("line");
   });
 });
 
 describe("the schema check can fail", () => {
   it("a SARIF log without a version, or a result without a message, is refused", () => {
     expect(validateSarif(JSON.stringify({ runs: [] }))).not.toEqual([]);
-    expect(validateSarif(JSON.stringify({ version: "2.1.0", runs: [{ tool: { driver: { name: "x" } }, results: [{ ruleId: "X" }] }] }))).not.toEqual([]);
+    expect(
+      validateSarif(
+        JSON.stringify({ version: "2.1.0", runs: [{ tool: { driver: { name: "x" } }, results: [{ ruleId: "X" }] }] }),
+      ),
+    ).not.toEqual([]);
   });
 });
 
@@ -98,8 +111,14 @@ describe("audit-shapes: every class read the way real code writes it", async () 
   });
 
   it("names the framework of each unknown", () => {
-    expect(byRoute(result, "/api/trpc/[trpc]").findings[0]).toMatchObject({ code: "UNKNOWN", why: "tRPC: the checks live in your procedures" });
-    expect(byRoute(result, "/api/hono/[[...route]]").findings[0]).toMatchObject({ code: "UNKNOWN", why: expect.stringMatching(/^hono/) });
+    expect(byRoute(result, "/api/trpc/[trpc]").findings[0]).toMatchObject({
+      code: "UNKNOWN",
+      why: "tRPC: the checks live in your procedures",
+    });
+    expect(byRoute(result, "/api/hono/[[...route]]").findings[0]).toMatchObject({
+      code: "UNKNOWN",
+      why: expect.stringMatching(/^hono/),
+    });
   });
 
   it("MIDDLEWARE_ONLY warns by default and fails with --strict; the Pages Router route is marked", async () => {
@@ -127,7 +146,8 @@ describe("audit-next14: Next 14, Clerk 5, src/middleware.ts", async () => {
   });
 
   it("names the check for Clerk 5 (auth() without await)", () => {
-    const fix = JSON.parse(auditJson(result)).routes.find((r: { route: string }) => r.route === "/api/settings").findings[0].fix as string;
+    const fix = JSON.parse(auditJson(result)).routes.find((r: { route: string }) => r.route === "/api/settings")
+      .findings[0].fix as string;
     expect(fix).toContain("const { userId } = auth();");
   });
 
@@ -137,7 +157,8 @@ describe("audit-next14: Next 14, Clerk 5, src/middleware.ts", async () => {
 });
 
 describe("hostile file systems: one UNKNOWN per file or folder, never a hang or a crash", () => {
-  const ROUTE = 'import { auth } from "@clerk/nextjs/server";\nexport async function GET() {\n  await auth.protect();\n  return Response.json({});\n}\n';
+  const ROUTE =
+    'import { auth } from "@clerk/nextjs/server";\nexport async function GET() {\n  await auth.protect();\n  return Response.json({});\n}\n';
   const withRoutes = (routes: Record<string, string>) => {
     const project = copyFixture("audit-app");
     for (const [folder, code] of Object.entries(routes)) {
@@ -157,8 +178,14 @@ describe("hostile file systems: one UNKNOWN per file or folder, never a hang or 
     expect(cli.stderr).toBe("");
     const json = JSON.parse(cli.stdout);
     const route = (r: string) => json.routes.find((x: { route: string }) => x.route === r);
-    expect(route("/api/big")).toMatchObject({ protection: "unknown", findings: [{ code: "UNKNOWN", message: expect.stringContaining("over 1 MB") }] });
-    expect(route("/api/fifo")).toMatchObject({ protection: "unknown", findings: [{ code: "UNKNOWN", message: expect.stringContaining("not a regular file") }] });
+    expect(route("/api/big")).toMatchObject({
+      protection: "unknown",
+      findings: [{ code: "UNKNOWN", message: expect.stringContaining("over 1 MB") }],
+    });
+    expect(route("/api/fifo")).toMatchObject({
+      protection: "unknown",
+      findings: [{ code: "UNKNOWN", message: expect.stringContaining("not a regular file") }],
+    });
     expect(cli.status).toBe(1); // the fixture's own NOT_COVERED
   });
 
@@ -178,15 +205,24 @@ describe("hostile file systems: one UNKNOWN per file or folder, never a hang or 
   it("a symbolic link to a folder inside the project is audited; one out of the project is said", async () => {
     const project = copyFixture("audit-app");
     mkdirSync(path.join(project, "shared/reports"), { recursive: true });
-    writeFileSync(path.join(project, "shared/reports/route.ts"), "export async function GET() {\n  return Response.json({ all: 1 });\n}\n");
+    writeFileSync(
+      path.join(project, "shared/reports/route.ts"),
+      "export async function GET() {\n  return Response.json({ all: 1 });\n}\n",
+    );
     symlinkSync(path.join(project, "shared"), path.join(project, "app/api/linked"));
     const outside = path.join(os.tmpdir(), `ccr-outside-${process.pid}`);
     mkdirSync(path.join(outside, "x"), { recursive: true });
     writeFileSync(path.join(outside, "x/route.ts"), ROUTE);
     symlinkSync(outside, path.join(project, "app/api/out"));
     const result = await audit(project);
-    expect(byRoute(result, "/api/linked/reports")).toMatchObject({ protection: "none", findings: [{ code: "PUBLIC" }] });
-    expect(byRoute(result, "/api/out/**").findings[0]).toMatchObject({ code: "UNKNOWN", why: expect.stringContaining("outside the project") });
+    expect(byRoute(result, "/api/linked/reports")).toMatchObject({
+      protection: "none",
+      findings: [{ code: "PUBLIC" }],
+    });
+    expect(byRoute(result, "/api/out/**").findings[0]).toMatchObject({
+      code: "UNKNOWN",
+      why: expect.stringContaining("outside the project"),
+    });
   });
 
   it("control characters in a folder name are printed escaped, even with colours off", async () => {
@@ -199,11 +235,20 @@ describe("hostile file systems: one UNKNOWN per file or folder, never a hang or 
   it("pageExtensions from next.config: route.page.ts files are read; one that cannot be read is said", async () => {
     const project = withRoutes({});
     mkdirSync(path.join(project, "app/api/paged"), { recursive: true });
-    writeFileSync(path.join(project, "app/api/paged/route.page.ts"), "export async function GET() {\n  return Response.json({});\n}\n");
-    writeFileSync(path.join(project, "next.config.mjs"), 'export default { pageExtensions: ["page.tsx", "page.ts"] };\n');
+    writeFileSync(
+      path.join(project, "app/api/paged/route.page.ts"),
+      "export async function GET() {\n  return Response.json({});\n}\n",
+    );
+    writeFileSync(
+      path.join(project, "next.config.mjs"),
+      'export default { pageExtensions: ["page.tsx", "page.ts"] };\n',
+    );
     const result = await audit(project);
     expect(result.routes.map((r) => r.route)).toEqual(["/api/paged"]);
-    writeFileSync(path.join(project, "next.config.mjs"), 'const extensions = ["page.ts"];\nexport default { pageExtensions: extensions };\n');
+    writeFileSync(
+      path.join(project, "next.config.mjs"),
+      'const extensions = ["page.ts"];\nexport default { pageExtensions: extensions };\n',
+    );
     const unreadable = await audit(project);
     expect(unreadable.problems).toMatchObject([{ code: "UNKNOWN", file: "next.config.mjs" }]);
     expect((await audit(project, { strict: true })).ok).toBe(false);
@@ -216,7 +261,10 @@ describe("hostile file systems: one UNKNOWN per file or folder, never a hang or 
       'import { clerkMiddleware, createRouteMatcher } from "@clerk/nextjs/server";\nconst isProtectedRoute = createRouteMatcher(["/api(.*)"]);\nexport default clerkMiddleware(async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n});\nexport const config = { matcher: ["/((?!api/admin/reports/skip).*)"] };\n',
     );
     mkdirSync(path.join(project, "app/api/admin/reports/[id]"), { recursive: true });
-    writeFileSync(path.join(project, "app/api/admin/reports/[id]/route.ts"), "export async function GET() {\n  return Response.json({ report: 1 });\n}\n");
+    writeFileSync(
+      path.join(project, "app/api/admin/reports/[id]/route.ts"),
+      "export async function GET() {\n  return Response.json({ report: 1 });\n}\n",
+    );
     const result = await audit(project);
     const route = byRoute(result, "/api/admin/reports/[id]");
     expect(route.covered).toBe("unknown");
@@ -239,19 +287,44 @@ describe("CI: SARIF from the CLI, GitHub annotations, a monorepo root", () => {
     const stdout = new PassThrough();
     let out = "";
     stdout.on("data", (chunk) => (out += chunk));
-    const code = await runAudit({ cwd: project }, { stdout, stderr: new PassThrough(), env: { GITHUB_ACTIONS: "true", GITHUB_WORKSPACE: path.dirname(project) }, cwd: project });
+    const code = await runAudit(
+      { cwd: project },
+      {
+        stdout,
+        stderr: new PassThrough(),
+        env: { GITHUB_ACTIONS: "true", GITHUB_WORKSPACE: path.dirname(project) },
+        cwd: project,
+      },
+    );
     expect(code).toBe(1);
     const lines = out.split("\n").filter((line) => line.startsWith("::"));
     expect(lines).toContain(
-      `::error file=${path.basename(project)}/app/internal/report/route.ts,line=4,title=NOT_COVERED /internal/report::/internal/report calls Clerk, but the matcher in proxy.ts does not run clerkMiddleware() on it%3A auth() fails at runtime. Fix: Add "/internal/report" to config.matcher in proxy.ts.`.replace("%3A", ":"),
+      `::error file=${path.basename(project)}/app/internal/report/route.ts,line=4,title=NOT_COVERED /internal/report::/internal/report calls Clerk, but the matcher in proxy.ts does not run clerkMiddleware() on it%3A auth() fails at runtime. Fix: Add "/internal/report" to config.matcher in proxy.ts.`.replace(
+        "%3A",
+        ":",
+      ),
     );
-    expect(lines.length).toBe(Object.values(JSON.parse(auditJson(await audit(project))).findings as Record<string, number>).reduce((a, b) => a + b, 0));
+    expect(lines.length).toBe(
+      Object.values(JSON.parse(auditJson(await audit(project))).findings as Record<string, number>).reduce(
+        (a, b) => a + b,
+        0,
+      ),
+    );
   });
 
   it("escapes what GitHub's workflow commands reserve", async () => {
     const result = await audit(copyFixture("audit-app"));
     const finding = result.routes.flatMap((r) => r.findings)[0]!;
-    const [line] = githubAnnotations([{ prefix: "a,b:", result: { ...result, routes: [{ ...result.routes[0]!, findings: [{ ...finding, file: "x\ny%" }] }], problems: [] } }]);
+    const [line] = githubAnnotations([
+      {
+        prefix: "a,b:",
+        result: {
+          ...result,
+          routes: [{ ...result.routes[0]!, findings: [{ ...finding, file: "x\ny%" }] }],
+          problems: [],
+        },
+      },
+    ]);
     expect(line).toMatch(/^::warning file=a%2Cb%3Ax%0Ay%25,line=/);
   });
 

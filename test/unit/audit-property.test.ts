@@ -25,9 +25,28 @@ function rng(seed: number): () => number {
 
 function generator(seed: number) {
   const random = rng(seed);
-  const pick = <T,>(items: T[]): T => items[Math.floor(random() * items.length)]!;
+  const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
   const atom = () =>
-    pick(["!userId", "userId", "!isAuthenticated", "isAuthenticated", "flagA", "flagB", "!flagA", "userId === undefined", "userId === null", "userId == null", "orgId", "!orgId", 'has({ role: "org:admin" })', '!has({ role: "org:admin" })', "header", "!header", "true", "false"]);
+    pick([
+      "!userId",
+      "userId",
+      "!isAuthenticated",
+      "isAuthenticated",
+      "flagA",
+      "flagB",
+      "!flagA",
+      "userId === undefined",
+      "userId === null",
+      "userId == null",
+      "orgId",
+      "!orgId",
+      'has({ role: "org:admin" })',
+      '!has({ role: "org:admin" })',
+      "header",
+      "!header",
+      "true",
+      "false",
+    ]);
   const condition = (depth: number): string => {
     if (depth <= 0 || random() < 0.5) return atom();
     const kind = pick(["&&", "||", "!"]);
@@ -59,8 +78,10 @@ function generator(seed: number) {
         return statements(depth - 1);
     }
   };
-  const statements = (depth: number): string => Array.from({ length: 1 + Math.floor(random() * 3) }, () => statement(depth)).join("\n");
-  const own = () => pick(["!userId", "userId", "!isAuthenticated", "isAuthenticated", "true", "false", "userId === undefined"]);
+  const statements = (depth: number): string =>
+    Array.from({ length: 1 + Math.floor(random() * 3) }, () => statement(depth)).join("\n");
+  const own = () =>
+    pick(["!userId", "userId", "!isAuthenticated", "isAuthenticated", "true", "false", "userId === undefined"]);
   const helper = `async function check() {\n  const { userId, isAuthenticated } = await auth();\n  if (${own()} ${pick(["&&", "||"])} ${own()}) throw new Error("Unauthorized");\n}`;
   const body = `let { userId, isAuthenticated, orgId, has } = await auth();\nconst flagA = req.headers.get("a");\nconst flagB = req.headers.get("b");\nconst header = req.headers.get("x-user-id");\n${statements(3)}\nreturn ${DATA};`;
   return { helper, body };
@@ -81,8 +102,15 @@ async function leaks(helper: string, body: string): Promise<boolean> {
     throw REDIRECT;
   };
   const NextResponse = { json: (body: unknown, init?: { status?: number }) => ({ body, status: init?.status ?? 200 }) };
-  const make = new Function("auth", "redirect", "NextResponse", `${helper}\nreturn async function GET(req) {\n${body}\n};`);
-  const GET = make(auth, redirect, NextResponse) as (req: unknown) => Promise<{ body: { secret?: number }; status: number } | undefined>;
+  const make = new Function(
+    "auth",
+    "redirect",
+    "NextResponse",
+    `${helper}\nreturn async function GET(req) {\n${body}\n};`,
+  );
+  const GET = make(auth, redirect, NextResponse) as (
+    req: unknown,
+  ) => Promise<{ body: { secret?: number }; status: number } | undefined>;
   for (const a of [null, "1"]) {
     for (const b of [null, "1"]) {
       for (const x of [null, "user_forged"]) {
@@ -99,7 +127,8 @@ async function leaks(helper: string, body: string): Promise<boolean> {
   return false;
 }
 
-const HEAD = 'import { auth } from "@clerk/nextjs/server";\nimport { redirect } from "next/navigation";\nimport { NextResponse } from "next/server";\n';
+const HEAD =
+  'import { auth } from "@clerk/nextjs/server";\nimport { redirect } from "next/navigation";\nimport { NextResponse } from "next/server";\n';
 
 describe("property: no handler that answers a signed-out caller is ever reported protected", () => {
   it("holds on 600 generated handlers", async () => {
@@ -112,7 +141,8 @@ describe("property: no handler that answers a signed-out caller is ever reported
       const leaking = await leaks(helper, body);
       if (leaking) counts.leaking++;
       if (PROTECTED.has(handler!.protection)) {
-        if (leaking) expect.fail(`seed ${seed}: reported ${handler!.protection}, but a signed-out caller gets the data:\n${code}`);
+        if (leaking)
+          expect.fail(`seed ${seed}: reported ${handler!.protection}, but a signed-out caller gets the data:\n${code}`);
         counts.protectedSafe++;
       } else {
         counts.unprotected++;

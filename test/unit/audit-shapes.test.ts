@@ -11,7 +11,11 @@ const ROUTE = "app/api/x/route.ts";
 
 function resolverFor(files: Record<string, string>): ModuleSource {
   return (specifier, fromFile) => {
-    const base = specifier.startsWith(".") ? path.posix.join(path.posix.dirname(fromFile), specifier) : specifier.startsWith("@/") ? specifier.slice(2) : undefined;
+    const base = specifier.startsWith(".")
+      ? path.posix.join(path.posix.dirname(fromFile), specifier)
+      : specifier.startsWith("@/")
+        ? specifier.slice(2)
+        : undefined;
     if (base === undefined) return undefined;
     for (const suffix of ["", ".ts", ".tsx", ".js", "/index.ts"]) {
       const code = files[base + suffix];
@@ -21,14 +25,18 @@ function resolverFor(files: Record<string, string>): ModuleSource {
   };
 }
 
-function classify(files: Record<string, string> | string, options: { clerkMajor?: number; router?: "app" | "pages"; file?: string } = {}): HandlerFacts[] {
+function classify(
+  files: Record<string, string> | string,
+  options: { clerkMajor?: number; router?: "app" | "pages"; file?: string } = {},
+): HandlerFacts[] {
   const all = typeof files === "string" ? { [options.file ?? ROUTE]: files } : files;
   const file = options.file ?? ROUTE;
   const classifier = createClassifier({ clerkMajor: options.clerkMajor ?? 7, resolve: resolverFor(all) });
   return classifier(all[file]!, file, options.router).handlers;
 }
 
-const protectionOf = (files: Record<string, string> | string, options: Parameters<typeof classify>[1] = {}) => classify(files, options)[0]?.protection;
+const protectionOf = (files: Record<string, string> | string, options: Parameters<typeof classify>[1] = {}) =>
+  classify(files, options)[0]?.protection;
 
 const AUTH = 'import { auth } from "@clerk/nextjs/server";\nimport { NextResponse } from "next/server";\n';
 const get = (body: string, head = AUTH) => `${head}\nexport async function GET(req: Request) {\n${body}\n}\n`;
@@ -37,17 +45,41 @@ const DATA = "return NextResponse.json({ secret: 42 });";
 
 describe("never a false clean: a test that lets some signed-out callers through is not a check", () => {
   it.each([
-    ["a test true only for signed-in callers", `const { userId, orgId } = await auth();\nif (userId && !orgId) return NextResponse.json({}, { status: 400 });\n${DATA}`],
-    ["a guard that also needs a flag", `const { isAuthenticated } = await auth();\nconst flag = req.headers.get("x-flag");\nif (!isAuthenticated && flag) ${DENY}\n${DATA}`],
-    ["(!signedIn && x) || y", `const { isAuthenticated } = await auth();\nconst x = req.headers.get("x"); const y = req.headers.get("y");\nif ((!isAuthenticated && x) || y) ${DENY}\n${DATA}`],
-    ["userId === undefined (signed out, it is null)", `const { userId } = await auth();\nif (userId === undefined) ${DENY}\n${DATA}`],
-    ["an exit inside a nested condition", `const { userId } = await auth();\nif (!userId) {\n  if (req.headers.get("x")) ${DENY}\n}\n${DATA}`],
+    [
+      "a test true only for signed-in callers",
+      `const { userId, orgId } = await auth();\nif (userId && !orgId) return NextResponse.json({}, { status: 400 });\n${DATA}`,
+    ],
+    [
+      "a guard that also needs a flag",
+      `const { isAuthenticated } = await auth();\nconst flag = req.headers.get("x-flag");\nif (!isAuthenticated && flag) ${DENY}\n${DATA}`,
+    ],
+    [
+      "(!signedIn && x) || y",
+      `const { isAuthenticated } = await auth();\nconst x = req.headers.get("x"); const y = req.headers.get("y");\nif ((!isAuthenticated && x) || y) ${DENY}\n${DATA}`,
+    ],
+    [
+      "userId === undefined (signed out, it is null)",
+      `const { userId } = await auth();\nif (userId === undefined) ${DENY}\n${DATA}`,
+    ],
+    [
+      "an exit inside a nested condition",
+      `const { userId } = await auth();\nif (!userId) {\n  if (req.headers.get("x")) ${DENY}\n}\n${DATA}`,
+    ],
     ["auth.protect() after a return", `if (req.headers.get("x")) ${DATA}\nawait auth.protect();\n${DATA}`],
-    ["userId replaced from a header", `let { userId } = await auth();\nconst header = req.headers.get("x-user-id");\nif (header) userId = header;\nif (!userId) ${DENY}\n${DATA}`],
-    ["userId taken from a header first", `const userId = req.headers.get("x-user-id") ?? (await auth()).userId;\nif (!userId) ${DENY}\n${DATA}`],
+    [
+      "userId replaced from a header",
+      `let { userId } = await auth();\nconst header = req.headers.get("x-user-id");\nif (header) userId = header;\nif (!userId) ${DENY}\n${DATA}`,
+    ],
+    [
+      "userId taken from a header first",
+      `const userId = req.headers.get("x-user-id") ?? (await auth()).userId;\nif (!userId) ${DENY}\n${DATA}`,
+    ],
     ["auth.protect() without await (Clerk 6+)", `auth.protect();\n${DATA}`],
     ["a test that answers nothing", `const { userId } = await auth();\nif (userId) console.log(userId);\n${DATA}`],
-    ["a default value", `const { userId } = await auth();\nconst who = userId ?? "anon";\nreturn NextResponse.json({ who });`],
+    [
+      "a default value",
+      `const { userId } = await auth();\nconst who = userId ?? "anon";\nreturn NextResponse.json({ who });`,
+    ],
     ["a try that swallows auth.protect()", `try {\n  await auth.protect();\n} catch {}\n${DATA}`],
   ])("%s: unchecked", (_name, body) => {
     expect(protectionOf(get(body))).toBe("unchecked");
@@ -69,17 +101,53 @@ describe("never a false clean: a test that lets some signed-out callers through 
 describe("checks as real code writes them", () => {
   it.each([
     ["userId tested", `const { userId } = await auth();\nif (!userId) ${DENY}\n${DATA}`, "auth-check"],
-    ["isAuthenticated tested", `const { isAuthenticated } = await auth();\nif (!isAuthenticated) {\n  ${DENY}\n}\n${DATA}`, "auth-check"],
-    ["the auth object destructured later", `const a = await auth();\nconst { userId: id } = a;\nif (!id) ${DENY}\n${DATA}`, "auth-check"],
+    [
+      "isAuthenticated tested",
+      `const { isAuthenticated } = await auth();\nif (!isAuthenticated) {\n  ${DENY}\n}\n${DATA}`,
+      "auth-check",
+    ],
+    [
+      "the auth object destructured later",
+      `const a = await auth();\nconst { userId: id } = a;\nif (!id) ${DENY}\n${DATA}`,
+      "auth-check",
+    ],
     ["a member test", `const session = await auth();\nif (!session.userId) ${DENY}\n${DATA}`, "auth-check"],
-    ["validation first, then the check", `if (!req.headers.get("x")) return NextResponse.json({}, { status: 400 });\nconst { userId } = await auth();\nif (!userId) ${DENY}\n${DATA}`, "auth-check"],
-    ["a ternary answer", `const { userId } = await auth();\nreturn userId ? NextResponse.json({ userId }) : NextResponse.json({}, { status: 401 });`, "auth-check"],
-    ["a throw", `const { userId } = await auth();\nif (!userId) throw new Error("Unauthorized");\n${DATA}`, "auth-check"],
+    [
+      "validation first, then the check",
+      `if (!req.headers.get("x")) return NextResponse.json({}, { status: 400 });\nconst { userId } = await auth();\nif (!userId) ${DENY}\n${DATA}`,
+      "auth-check",
+    ],
+    [
+      "a ternary answer",
+      `const { userId } = await auth();\nreturn userId ? NextResponse.json({ userId }) : NextResponse.json({}, { status: 401 });`,
+      "auth-check",
+    ],
+    [
+      "a throw",
+      `const { userId } = await auth();\nif (!userId) throw new Error("Unauthorized");\n${DATA}`,
+      "auth-check",
+    ],
     ["await auth.protect()", `await auth.protect();\n${DATA}`, "protect"],
-    ["return auth.protect()'s promise", `const { userId } = await auth();\nif (!userId) return auth.protect();\n${DATA}`, "auth-check"],
-    ["redirectToSignIn() from auth() without return", `const { userId, redirectToSignIn } = await auth();\nif (!userId) redirectToSignIn();\n${DATA}`, "auth-check"],
-    ["has() with the check", `const { userId, has } = await auth();\nif (!userId || !has({ role: "org:admin" })) return NextResponse.json({}, { status: 403 });\n${DATA}`, "auth-check"],
-    ["a flag set in the guard", `const { userId } = await auth();\nlet ok = false;\nif (userId) ok = true;\nif (!ok) ${DENY}\n${DATA}`, "auth-check"],
+    [
+      "return auth.protect()'s promise",
+      `const { userId } = await auth();\nif (!userId) return auth.protect();\n${DATA}`,
+      "auth-check",
+    ],
+    [
+      "redirectToSignIn() from auth() without return",
+      `const { userId, redirectToSignIn } = await auth();\nif (!userId) redirectToSignIn();\n${DATA}`,
+      "auth-check",
+    ],
+    [
+      "has() with the check",
+      `const { userId, has } = await auth();\nif (!userId || !has({ role: "org:admin" })) return NextResponse.json({}, { status: 403 });\n${DATA}`,
+      "auth-check",
+    ],
+    [
+      "a flag set in the guard",
+      `const { userId } = await auth();\nlet ok = false;\nif (userId) ok = true;\nif (!ok) ${DENY}\n${DATA}`,
+      "auth-check",
+    ],
   ])("%s: %s", (_name, body, expected) => {
     expect(protectionOf(get(body))).toBe(expected);
   });
@@ -89,24 +157,51 @@ describe("checks as real code writes them", () => {
     ["notFound()", 'import { notFound } from "next/navigation";'],
   ])("%s without return is an exit", (call, head) => {
     const name = call.slice(0, -2);
-    expect(protectionOf(get(`const { userId } = await auth();\nif (!userId) ${name}(${name === "redirect" ? '"/sign-in"' : ""});\n${DATA}`, `${AUTH}${head}\n`))).toBe("auth-check");
+    expect(
+      protectionOf(
+        get(
+          `const { userId } = await auth();\nif (!userId) ${name}(${name === "redirect" ? '"/sign-in"' : ""});\n${DATA}`,
+          `${AUTH}${head}\n`,
+        ),
+      ),
+    ).toBe("auth-check");
   });
 
   it("currentUser() tested", () => {
-    expect(protectionOf(get(`const user = await currentUser();\nif (!user) ${DENY}\n${DATA}`, 'import { currentUser } from "@clerk/nextjs/server";\nimport { NextResponse } from "next/server";\n'))).toBe("currentUser");
+    expect(
+      protectionOf(
+        get(
+          `const user = await currentUser();\nif (!user) ${DENY}\n${DATA}`,
+          'import { currentUser } from "@clerk/nextjs/server";\nimport { NextResponse } from "next/server";\n',
+        ),
+      ),
+    ).toBe("currentUser");
   });
 
   it("getAuth(request), and it needs the middleware", () => {
-    const [handler] = classify(get(`const { userId } = getAuth(req as never);\nif (!userId) ${DENY}\n${DATA}`, 'import { getAuth } from "@clerk/nextjs/server";\nimport { NextResponse } from "next/server";\n'));
+    const [handler] = classify(
+      get(
+        `const { userId } = getAuth(req as never);\nif (!userId) ${DENY}\n${DATA}`,
+        'import { getAuth } from "@clerk/nextjs/server";\nimport { NextResponse } from "next/server";\n',
+      ),
+    );
     expect(handler).toMatchObject({ protection: "auth-check", needsMiddleware: true });
   });
 
   it("machine tokens", () => {
-    expect(protectionOf(get(`const token = await auth({ acceptsToken: "api_key" });\nif (!token.isAuthenticated) ${DENY}\nreturn NextResponse.json({ subject: token.subject });`))).toBe("machine");
+    expect(
+      protectionOf(
+        get(
+          `const token = await auth({ acceptsToken: "api_key" });\nif (!token.isAuthenticated) ${DENY}\nreturn NextResponse.json({ subject: token.subject });`,
+        ),
+      ),
+    ).toBe("machine");
   });
 
   it("Clerk 5: a sync auth(), auth().protect(), auth().userId", () => {
-    expect(protectionOf(get(`const { userId } = auth();\nif (!userId) ${DENY}\n${DATA}`), { clerkMajor: 5 })).toBe("auth-check");
+    expect(protectionOf(get(`const { userId } = auth();\nif (!userId) ${DENY}\n${DATA}`), { clerkMajor: 5 })).toBe(
+      "auth-check",
+    );
     expect(protectionOf(get(`auth().protect();\n${DATA}`), { clerkMajor: 5 })).toBe("protect");
     expect(protectionOf(get(`if (!auth().userId) ${DENY}\n${DATA}`), { clerkMajor: 5 })).toBe("auth-check");
     expect(protectionOf(get(`auth.protect();\n${DATA}`), { clerkMajor: 5 })).toBe("protect");
@@ -126,7 +221,10 @@ describe("helpers followed across the project", () => {
 
   it("several levels down, through an arrow const and a same-file loader, cycles guarded", () => {
     const files = {
-      [ROUTE]: get(`const data = await load();\nreturn NextResponse.json(data);`, `${AUTH}import { requireUser } from "@/lib/guard";\nconst load = async () => {\n  await requireUser();\n  return { secret: 1 };\n};\n`),
+      [ROUTE]: get(
+        `const data = await load();\nreturn NextResponse.json(data);`,
+        `${AUTH}import { requireUser } from "@/lib/guard";\nconst load = async () => {\n  await requireUser();\n  return { secret: 1 };\n};\n`,
+      ),
       "lib/guard.ts": `import { check } from "./check";\nexport const requireUser = async () => check(0);\n`,
       "lib/check.ts": `${AUTH}import { requireUser } from "./guard";\nexport async function check(depth: number): Promise<string> {\n  if (depth > 3) await requireUser();\n  const { userId } = await auth();\n  if (!userId) throw new Error("Unauthorized");\n  return userId;\n}\n`,
     };
@@ -135,8 +233,12 @@ describe("helpers followed across the project", () => {
 
   it("a rate limiter and a data loader without checks: none, not unknown", () => {
     const files = {
-      [ROUTE]: get(`await limit(req);\nconst rows = await getRows();\nreturn NextResponse.json(rows);`, `${AUTH}import { limit } from "@/lib/limit";\nimport { getRows } from "../../../lib/db";\n`),
-      "lib/limit.ts": 'import { Ratelimit } from "@upstash/ratelimit";\nconst limiter = new Ratelimit({} as never);\nexport async function limit(req: Request) {\n  const { success } = await limiter.limit(req.headers.get("x-forwarded-for") ?? "ip");\n  if (!success) return new Response("Too many", { status: 429 });\n}\n',
+      [ROUTE]: get(
+        `await limit(req);\nconst rows = await getRows();\nreturn NextResponse.json(rows);`,
+        `${AUTH}import { limit } from "@/lib/limit";\nimport { getRows } from "../../../lib/db";\n`,
+      ),
+      "lib/limit.ts":
+        'import { Ratelimit } from "@upstash/ratelimit";\nconst limiter = new Ratelimit({} as never);\nexport async function limit(req: Request) {\n  const { success } = await limiter.limit(req.headers.get("x-forwarded-for") ?? "ip");\n  if (!success) return new Response("Too many", { status: 429 });\n}\n',
       "lib/db.ts": "export async function getRows() {\n  return [{ id: 1 }];\n}\n",
     };
     expect(protectionOf(files)).toBe("none");
@@ -153,32 +255,65 @@ describe("helpers followed across the project", () => {
   it("a wrapper that only logs: none", () => {
     const files = {
       [ROUTE]: `import { withLogging } from "@/lib/log";\nexport const GET = withLogging(async () => Response.json({ secret: 1 }));\n`,
-      "lib/log.ts": "export const withLogging = (handler: () => Promise<Response>) => async () => {\n  console.log('in');\n  return handler();\n};\n",
+      "lib/log.ts":
+        "export const withLogging = (handler: () => Promise<Response>) => async () => {\n  console.log('in');\n  return handler();\n};\n",
     };
     expect(protectionOf(files)).toBe("none");
   });
 
   it("a project module that cannot be read: unknown, naming it", () => {
-    const [handler] = classify(get(`await requireUser();\n${DATA}`, `${AUTH}import { requireUser } from "./missing";\n`));
+    const [handler] = classify(
+      get(`await requireUser();\n${DATA}`, `${AUTH}import { requireUser } from "./missing";\n`),
+    );
     expect(handler).toMatchObject({ protection: "unknown", note: expect.stringContaining("./missing") });
   });
 });
 
 describe("webhooks and shared secrets", () => {
   it.each([
-    ["svix", 'import { Webhook } from "svix";\n', `const body = await req.text();\nconst wh = new Webhook(process.env.SVIX_SECRET!);\nwh.verify(body, Object.fromEntries(req.headers) as never);\n${DATA}`],
-    ["standardwebhooks", 'import { Webhook } from "standardwebhooks";\n', `const wh = new Webhook(process.env.SECRET!);\ntry {\n  wh.verify(await req.text(), {} as never);\n} catch {\n  return new Response("bad", { status: 400 });\n}\n${DATA}`],
-    ["Stripe constructEvent", 'import Stripe from "stripe";\nconst stripe = new Stripe(process.env.STRIPE_SECRET_KEY!);\n', `let event;\ntry {\n  event = stripe.webhooks.constructEvent(await req.text(), req.headers.get("stripe-signature")!, process.env.STRIPE_WEBHOOK_SECRET!);\n} catch (err) {\n  return NextResponse.json({ error: String(err) }, { status: 400 });\n}\nreturn NextResponse.json({ received: event.type });`],
-    ["Stripe constructEventAsync", 'import Stripe from "stripe";\nconst stripe = new Stripe(process.env.STRIPE_SECRET_KEY!);\n', `const event = await stripe.webhooks.constructEventAsync(await req.text(), req.headers.get("stripe-signature")!, process.env.WH!);\nreturn NextResponse.json({ type: event.type });`],
-    ["an HMAC with timingSafeEqual", 'import crypto from "node:crypto";\n', `const body = await req.text();\nconst signature = req.headers.get("x-signature") ?? "";\nconst expected = crypto.createHmac("sha256", process.env.WEBHOOK_SECRET!).update(body).digest("hex");\nif (!crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {\n  return new Response("Invalid signature", { status: 401 });\n}\n${DATA}`],
-    ["verifyWebhook", 'import { verifyWebhook } from "@clerk/nextjs/webhooks";\n', `try {\n  const evt = await verifyWebhook(req as never);\n  return NextResponse.json({ type: evt.type });\n} catch {\n  return NextResponse.json({}, { status: 400 });\n}`],
+    [
+      "svix",
+      'import { Webhook } from "svix";\n',
+      `const body = await req.text();\nconst wh = new Webhook(process.env.SVIX_SECRET!);\nwh.verify(body, Object.fromEntries(req.headers) as never);\n${DATA}`,
+    ],
+    [
+      "standardwebhooks",
+      'import { Webhook } from "standardwebhooks";\n',
+      `const wh = new Webhook(process.env.SECRET!);\ntry {\n  wh.verify(await req.text(), {} as never);\n} catch {\n  return new Response("bad", { status: 400 });\n}\n${DATA}`,
+    ],
+    [
+      "Stripe constructEvent",
+      'import Stripe from "stripe";\nconst stripe = new Stripe(process.env.STRIPE_SECRET_KEY!);\n',
+      `let event;\ntry {\n  event = stripe.webhooks.constructEvent(await req.text(), req.headers.get("stripe-signature")!, process.env.STRIPE_WEBHOOK_SECRET!);\n} catch (err) {\n  return NextResponse.json({ error: String(err) }, { status: 400 });\n}\nreturn NextResponse.json({ received: event.type });`,
+    ],
+    [
+      "Stripe constructEventAsync",
+      'import Stripe from "stripe";\nconst stripe = new Stripe(process.env.STRIPE_SECRET_KEY!);\n',
+      `const event = await stripe.webhooks.constructEventAsync(await req.text(), req.headers.get("stripe-signature")!, process.env.WH!);\nreturn NextResponse.json({ type: event.type });`,
+    ],
+    [
+      "an HMAC with timingSafeEqual",
+      'import crypto from "node:crypto";\n',
+      `const body = await req.text();\nconst signature = req.headers.get("x-signature") ?? "";\nconst expected = crypto.createHmac("sha256", process.env.WEBHOOK_SECRET!).update(body).digest("hex");\nif (!crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {\n  return new Response("Invalid signature", { status: 401 });\n}\n${DATA}`,
+    ],
+    [
+      "verifyWebhook",
+      'import { verifyWebhook } from "@clerk/nextjs/webhooks";\n',
+      `try {\n  const evt = await verifyWebhook(req as never);\n  return NextResponse.json({ type: evt.type });\n} catch {\n  return NextResponse.json({}, { status: 400 });\n}`,
+    ],
   ])("%s: webhook", (_name, head, body) => {
     expect(protectionOf(get(body, `${AUTH}${head}`))).toBe("webhook");
   });
 
   it.each([
-    ["a cron secret", `if (req.headers.get("authorization") !== \`Bearer \${process.env.CRON_SECRET}\`) {\n  return new Response("Unauthorized", { status: 401 });\n}\n${DATA}`],
-    ["an API-key header", `const key = req.headers.get("x-api-key");\nif (!key || key !== process.env.INTERNAL_API_KEY) ${DENY}\n${DATA}`],
+    [
+      "a cron secret",
+      `if (req.headers.get("authorization") !== \`Bearer \${process.env.CRON_SECRET}\`) {\n  return new Response("Unauthorized", { status: 401 });\n}\n${DATA}`,
+    ],
+    [
+      "an API-key header",
+      `const key = req.headers.get("x-api-key");\nif (!key || key !== process.env.INTERNAL_API_KEY) ${DENY}\n${DATA}`,
+    ],
   ])("%s: secret", (_name, body) => {
     expect(protectionOf(get(body))).toBe("secret");
   });
@@ -190,35 +325,70 @@ describe("webhooks and shared secrets", () => {
 
 describe("handlers made by a framework are unknown, naming the kind", () => {
   it.each([
-    ["tRPC", 'import { fetchRequestHandler } from "@trpc/server/adapters/fetch";\nimport { appRouter } from "./router";\nconst handler = (req: Request) => fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => ({}) });\nexport { handler as GET, handler as POST };\n', /tRPC/],
-    ["hono", 'import { Hono } from "hono";\nimport { handle } from "hono/vercel";\nconst app = new Hono().basePath("/api");\napp.get("/hello", (c) => c.json({}));\nexport const GET = handle(app);\nexport const POST = handle(app);\n', /hono/],
-    ["Inngest", 'import { serve } from "inngest/next";\nexport const { GET, POST, PUT } = serve({ client: {} as never, functions: [] });\n', /Inngest/],
-    ["UploadThing", 'import { createRouteHandler } from "uploadthing/next";\nexport const { GET, POST } = createRouteHandler({ router: {} as never });\n', /UploadThing/],
-    ["Better Auth", 'import { toNextJsHandler } from "better-auth/next-js";\nexport const { GET, POST } = toNextJsHandler({} as never);\n', /Better Auth/],
+    [
+      "tRPC",
+      'import { fetchRequestHandler } from "@trpc/server/adapters/fetch";\nimport { appRouter } from "./router";\nconst handler = (req: Request) => fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => ({}) });\nexport { handler as GET, handler as POST };\n',
+      /tRPC/,
+    ],
+    [
+      "hono",
+      'import { Hono } from "hono";\nimport { handle } from "hono/vercel";\nconst app = new Hono().basePath("/api");\napp.get("/hello", (c) => c.json({}));\nexport const GET = handle(app);\nexport const POST = handle(app);\n',
+      /hono/,
+    ],
+    [
+      "Inngest",
+      'import { serve } from "inngest/next";\nexport const { GET, POST, PUT } = serve({ client: {} as never, functions: [] });\n',
+      /Inngest/,
+    ],
+    [
+      "UploadThing",
+      'import { createRouteHandler } from "uploadthing/next";\nexport const { GET, POST } = createRouteHandler({ router: {} as never });\n',
+      /UploadThing/,
+    ],
+    [
+      "Better Auth",
+      'import { toNextJsHandler } from "better-auth/next-js";\nexport const { GET, POST } = toNextJsHandler({} as never);\n',
+      /Better Auth/,
+    ],
   ])("%s", (_name, code, why) => {
     const files: Record<string, string> = { [ROUTE]: code, "app/api/x/router.ts": "export const appRouter = {};\n" };
     const handlers = classify(files);
     expect(handlers.length).toBeGreaterThan(0);
-    for (const handler of handlers) expect(handler).toMatchObject({ protection: "unknown", note: expect.stringMatching(why) });
+    for (const handler of handlers)
+      expect(handler).toMatchObject({ protection: "unknown", note: expect.stringMatching(why) });
   });
 
   it("a handler made by an unknown library names the call", () => {
-    expect(classify('import { makeHandler } from "some-lib";\nexport const GET = makeHandler();\n')[0]).toMatchObject({ protection: "unknown", note: expect.stringContaining("makeHandler") });
+    expect(classify('import { makeHandler } from "some-lib";\nexport const GET = makeHandler();\n')[0]).toMatchObject({
+      protection: "unknown",
+      note: expect.stringContaining("makeHandler"),
+    });
   });
 });
 
 describe("Pages Router API routes", () => {
   const PAGES = "pages/api/x.ts";
   it("getAuth(req) + 401 is a check", () => {
-    const code = 'import { getAuth } from "@clerk/nextjs/server";\nimport type { NextApiRequest, NextApiResponse } from "next";\nexport default function handler(req: NextApiRequest, res: NextApiResponse) {\n  const { userId } = getAuth(req);\n  if (!userId) return res.status(401).json({ error: "Unauthorized" });\n  res.status(200).json({ userId });\n}\n';
-    expect(classify(code, { router: "pages", file: PAGES })[0]).toMatchObject({ method: "*", protection: "auth-check", needsMiddleware: true });
+    const code =
+      'import { getAuth } from "@clerk/nextjs/server";\nimport type { NextApiRequest, NextApiResponse } from "next";\nexport default function handler(req: NextApiRequest, res: NextApiResponse) {\n  const { userId } = getAuth(req);\n  if (!userId) return res.status(401).json({ error: "Unauthorized" });\n  res.status(200).json({ userId });\n}\n';
+    expect(classify(code, { router: "pages", file: PAGES })[0]).toMatchObject({
+      method: "*",
+      protection: "auth-check",
+      needsMiddleware: true,
+    });
   });
   it("a check that sends 401 but does not return is not one", () => {
-    const code = 'import { getAuth } from "@clerk/nextjs/server";\nexport default function handler(req: any, res: any) {\n  const { userId } = getAuth(req);\n  if (!userId) res.status(401).json({ error: "Unauthorized" });\n  res.json({ secret: 1 });\n}\n';
+    const code =
+      'import { getAuth } from "@clerk/nextjs/server";\nexport default function handler(req: any, res: any) {\n  const { userId } = getAuth(req);\n  if (!userId) res.status(401).json({ error: "Unauthorized" });\n  res.json({ secret: 1 });\n}\n';
     expect(protectionOf(code, { router: "pages", file: PAGES })).toBe("unchecked");
   });
   it("no check: none", () => {
-    expect(protectionOf("export default function handler(req: any, res: any) {\n  res.json({ ok: true });\n}\n", { router: "pages", file: PAGES })).toBe("none");
+    expect(
+      protectionOf("export default function handler(req: any, res: any) {\n  res.json({ ok: true });\n}\n", {
+        router: "pages",
+        file: PAGES,
+      }),
+    ).toBe("none");
   });
 });
 
@@ -231,26 +401,75 @@ describe("agrees with Clerk's require-auth-protection on check shapes", () => {
   it.each([
     ["await auth.protect()", "await auth.protect();\nreturn new Response('ok');", "protect"],
     ["(await auth()).protect()", "await (await auth()).protect();\nreturn new Response('ok');", "protect"],
-    ["auth.protect()'s result destructured", "const { sessionId } = await auth.protect();\nreturn Response.json({ sessionId });", "protect"],
-    ["userId === null with redirect()", "const { userId } = await auth();\nif (userId === null) redirect('/sign-in');\nreturn new Response('ok');", "auth-check"],
-    ["userId === null in a block with notFound()", "const { userId } = await auth();\nif (userId === null) {\n  notFound();\n}\nreturn new Response('ok');", "auth-check"],
-    ["userId == null returning null", "const { userId } = await auth();\nif (userId == null) return null;\nreturn new Response('ok');", "auth-check"],
-    ["work before the exit inside the guard", "const { userId } = await auth();\nif (userId === null) {\n  console.log('unauth-access', userId);\n  return null;\n}\nreturn new Response('ok');", "auth-check"],
-    ["!sessionId with redirect()", "const { sessionId } = await auth();\nif (!sessionId) redirect('/sign-in');\nreturn new Response('ok');", "auth-check"],
-    ["isAuthenticated === false with throw", "const { isAuthenticated } = await auth();\nif (isAuthenticated === false) throw new Error('unauth');\nreturn new Response('ok');", "auth-check"],
-    ["null === userId (flipped)", "const { userId } = await auth();\nif (null === userId) return null;\nreturn new Response('ok');", "auth-check"],
+    [
+      "auth.protect()'s result destructured",
+      "const { sessionId } = await auth.protect();\nreturn Response.json({ sessionId });",
+      "protect",
+    ],
+    [
+      "userId === null with redirect()",
+      "const { userId } = await auth();\nif (userId === null) redirect('/sign-in');\nreturn new Response('ok');",
+      "auth-check",
+    ],
+    [
+      "userId === null in a block with notFound()",
+      "const { userId } = await auth();\nif (userId === null) {\n  notFound();\n}\nreturn new Response('ok');",
+      "auth-check",
+    ],
+    [
+      "userId == null returning null",
+      "const { userId } = await auth();\nif (userId == null) return null;\nreturn new Response('ok');",
+      "auth-check",
+    ],
+    [
+      "work before the exit inside the guard",
+      "const { userId } = await auth();\nif (userId === null) {\n  console.log('unauth-access', userId);\n  return null;\n}\nreturn new Response('ok');",
+      "auth-check",
+    ],
+    [
+      "!sessionId with redirect()",
+      "const { sessionId } = await auth();\nif (!sessionId) redirect('/sign-in');\nreturn new Response('ok');",
+      "auth-check",
+    ],
+    [
+      "isAuthenticated === false with throw",
+      "const { isAuthenticated } = await auth();\nif (isAuthenticated === false) throw new Error('unauth');\nreturn new Response('ok');",
+      "auth-check",
+    ],
+    [
+      "null === userId (flipped)",
+      "const { userId } = await auth();\nif (null === userId) return null;\nreturn new Response('ok');",
+      "auth-check",
+    ],
     ["protect after a return", "return new Response('ok');\nawait auth.protect();", "none"],
     // Clerk's rule refuses any await before protect; here the signed-out caller still gets no answer.
-    ["(looser about position) work before protect", "const data = await fetch('https://example.com');\nawait auth.protect();\nreturn Response.json({ ok: data.ok });", "protect"],
+    [
+      "(looser about position) work before protect",
+      "const data = await fetch('https://example.com');\nawait auth.protect();\nreturn Response.json({ ok: data.ok });",
+      "protect",
+    ],
   ])("%s", (_name, body, expected) => {
     expect(protectionOf(get(body, NAV))).toBe(expected);
   });
 
   it("exports: a const arrow, `export { handlePost as POST }`, and one method of two missing its check", () => {
-    expect(protectionOf(`${AUTH}export const GET = async () => {\n  await auth.protect();\n  return new Response("ok");\n};\n`)).toBe("protect");
-    expect(classify(`${AUTH}async function handlePost() {\n  await auth.protect();\n  return new Response("ok");\n}\nexport { handlePost as POST };\n`)[0]).toMatchObject({ method: "POST", protection: "protect" });
-    const both = classify(`${AUTH}export async function GET() {\n  await auth.protect();\n  return new Response("ok");\n}\nexport async function POST() {\n  return new Response("ok");\n}\n`);
-    expect(both.map((h) => [h.method, h.protection])).toEqual([["GET", "protect"], ["POST", "none"]]);
+    expect(
+      protectionOf(
+        `${AUTH}export const GET = async () => {\n  await auth.protect();\n  return new Response("ok");\n};\n`,
+      ),
+    ).toBe("protect");
+    expect(
+      classify(
+        `${AUTH}async function handlePost() {\n  await auth.protect();\n  return new Response("ok");\n}\nexport { handlePost as POST };\n`,
+      )[0],
+    ).toMatchObject({ method: "POST", protection: "protect" });
+    const both = classify(
+      `${AUTH}export async function GET() {\n  await auth.protect();\n  return new Response("ok");\n}\nexport async function POST() {\n  return new Response("ok");\n}\n`,
+    );
+    expect(both.map((h) => [h.method, h.protection])).toEqual([
+      ["GET", "protect"],
+      ["POST", "none"],
+    ]);
   });
 
   it("(follows what Clerk's rule calls unverifiable) a handler re-exported from a project module, and one made by a project HOF", () => {
@@ -260,7 +479,8 @@ describe("agrees with Clerk's require-auth-protection on check shapes", () => {
     };
     expect(protectionOf(files)).toBe("protect");
     const hof = {
-      [ROUTE]: 'import { withAuth } from "@/lib/with-auth";\nasync function _POST() {\n  return new Response("ok");\n}\nconst POST = withAuth(_POST);\nexport { POST };\n',
+      [ROUTE]:
+        'import { withAuth } from "@/lib/with-auth";\nasync function _POST() {\n  return new Response("ok");\n}\nconst POST = withAuth(_POST);\nexport { POST };\n',
       "lib/with-auth.ts": `${AUTH}export function withAuth(handler: () => Promise<Response>) {\n  return async () => {\n    await auth.protect();\n    return handler();\n  };\n}\n`,
     };
     expect(protectionOf(hof)).toBe("protect");

@@ -35,7 +35,9 @@ describe("audit of a project with every class and finding", async () => {
 
   it("matches the reviewed table and JSON", async () => {
     await expect(auditTable(result, plain)).toMatchFileSnapshot("../snapshots/audit/audit-app.txt");
-    await expect(JSON.stringify(JSON.parse(auditJson(result)), null, 2)).toMatchFileSnapshot("../snapshots/audit/audit-app.json");
+    await expect(JSON.stringify(JSON.parse(auditJson(result)), null, 2)).toMatchFileSnapshot(
+      "../snapshots/audit/audit-app.json",
+    );
   });
 
   it.each([
@@ -77,11 +79,19 @@ describe("audit of a project with every class and finding", async () => {
     expect(codes(result, "/api/webhooks/stripe")).toEqual([]);
     expect(codes(result, "/api/admin/reports")).toEqual(["MIDDLEWARE_ONLY"]); // protected by the middleware's (deprecated) rule only
     expect(codes(result, "/api/wrapped")).toEqual(["PUBLIC"]); // the wrapper is followed: no check anywhere
-    expect(result.findings).toEqual({ PUBLIC: 3, WEBHOOK_PROTECTED: 1, UNCHECKED: 1, NOT_COVERED: 1, MIDDLEWARE_ONLY: 1 });
+    expect(result.findings).toEqual({
+      PUBLIC: 3,
+      WEBHOOK_PROTECTED: 1,
+      UNCHECKED: 1,
+      NOT_COVERED: 1,
+      MIDDLEWARE_ONLY: 1,
+    });
   });
 
   it("says how to fix a route the matcher misses", () => {
-    expect(describeFinding(byRoute(result, "/internal/report").findings[0]!).fix).toBe('Add "/internal/report" to config.matcher in proxy.ts.');
+    expect(describeFinding(byRoute(result, "/internal/report").findings[0]!).fix).toBe(
+      'Add "/internal/report" to config.matcher in proxy.ts.',
+    );
   });
 
   it("fails on NOT_COVERED and WEBHOOK_PROTECTED by default; --allow-public and --strict do what they say", async () => {
@@ -106,11 +116,21 @@ describe("audit of what the CLI generates", () => {
   it("every style's generated route audits clean, even with --strict", async () => {
     const project = copyFixture("app-ts");
     for (const style of STYLES) {
-      const result = runCli([`/api/generated/${style.name.toLowerCase()}`, "--style", style.name, "--yes", "--no-install", "--cwd", project]);
+      const result = runCli([
+        `/api/generated/${style.name.toLowerCase()}`,
+        "--style",
+        style.name,
+        "--yes",
+        "--no-install",
+        "--cwd",
+        project,
+      ]);
       expect(result.status, result.stderr).toBe(0);
     }
     const audited = await audit(project, { strict: true });
-    expect(audited.routes.map((r) => [r.route, r.findings])).toEqual(STYLES.map((s) => [`/api/generated/${s.name.toLowerCase()}`, []]).sort());
+    expect(audited.routes.map((r) => [r.route, r.findings])).toEqual(
+      STYLES.map((s) => [`/api/generated/${s.name.toLowerCase()}`, []]).sort(),
+    );
     expect(audited.ok).toBe(true);
     expect(runCli(["audit", "--strict", "--cwd", project]).status).toBe(0);
   });
@@ -139,7 +159,10 @@ describe("audit of what the CLI generates", () => {
   it("no middleware at all: every route that calls Clerk is NO_MIDDLEWARE", async () => {
     const project = copyFixture("app-ts");
     mkdirSync(path.join(project, "app/api/x"), { recursive: true });
-    writeFileSync(path.join(project, "app/api/x/route.ts"), 'import { auth } from "@clerk/nextjs/server";\n\nexport async function GET() {\n  await auth.protect();\n  return Response.json({});\n}\n');
+    writeFileSync(
+      path.join(project, "app/api/x/route.ts"),
+      'import { auth } from "@clerk/nextjs/server";\n\nexport async function GET() {\n  await auth.protect();\n  return Response.json({});\n}\n',
+    );
     const result = await audit(project);
     expect(codes(result, "/api/x")).toEqual(["NO_MIDDLEWARE"]);
     expect(result.ok).toBe(false);
@@ -168,9 +191,18 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
   const everywhere = { matcher: ["/(api|trpc)(.*)"] };
 
   it.each([
-    ["a default value", "const { userId } = await auth();\n  const who = userId ?? \"anon\";\n  return Response.json({ who });"],
-    ["a log line", "const { userId } = await auth();\n  console.log(userId ? \"in\" : \"out\");\n  return Response.json({ secret: 1 });"],
-    ["a test that answers nothing", "const { userId } = await auth();\n  if (userId) console.log(userId);\n  return Response.json({ secret: 1 });"],
+    [
+      "a default value",
+      'const { userId } = await auth();\n  const who = userId ?? "anon";\n  return Response.json({ who });',
+    ],
+    [
+      "a log line",
+      'const { userId } = await auth();\n  console.log(userId ? "in" : "out");\n  return Response.json({ secret: 1 });',
+    ],
+    [
+      "a test that answers nothing",
+      "const { userId } = await auth();\n  if (userId) console.log(userId);\n  return Response.json({ secret: 1 });",
+    ],
   ])("using the auth() result in %s is not a check: UNCHECKED", async (_name, body) => {
     const project = projectWith({ "api/x": `${AUTH}export async function GET() {\n  ${body}\n}\n` }, everywhere);
     const result = await audit(project);
@@ -182,7 +214,9 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
 
   it("a ternary that answers 401 is a check", async () => {
     const project = projectWith(
-      { "api/x": `${AUTH}export async function GET() {\n  const { userId } = await auth();\n  return userId ? Response.json({ userId }) : Response.json({}, { status: 401 });\n}\n` },
+      {
+        "api/x": `${AUTH}export async function GET() {\n  const { userId } = await auth();\n  return userId ? Response.json({ userId }) : Response.json({}, { status: 401 });\n}\n`,
+      },
       everywhere,
     );
     expect(byRoute(await audit(project), "/api/x").protection).toBe("auth-check");
@@ -191,7 +225,10 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
   it("a file that does not parse is UNKNOWN, and --strict fails on it", async () => {
     const project = projectWith({ "api/broken": "export async function GET( {\n" }, everywhere);
     const result = await audit(project);
-    expect(byRoute(result, "/api/broken")).toMatchObject({ protection: "unknown", parseError: expect.stringContaining("app/api/broken/route.ts") });
+    expect(byRoute(result, "/api/broken")).toMatchObject({
+      protection: "unknown",
+      parseError: expect.stringContaining("app/api/broken/route.ts"),
+    });
     expect(codes(result, "/api/broken")).toEqual(["UNKNOWN"]);
     expect((await audit(project, { strict: true })).ok).toBe(false);
   });
@@ -205,7 +242,10 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
       everywhere,
     );
     const result = await audit(project);
-    expect(byRoute(result, "/api/auth/[...nextauth]")).toMatchObject({ methods: ["GET", "POST"], protection: "unknown" });
+    expect(byRoute(result, "/api/auth/[...nextauth]")).toMatchObject({
+      methods: ["GET", "POST"],
+      protection: "unknown",
+    });
     expect(codes(result, "/api/auth/[...nextauth]")).toEqual(["UNKNOWN"]);
     expect(byRoute(result, "/api/all").protection).toBe("unknown");
   });
@@ -213,8 +253,10 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
   it("a namespace import of @clerk/nextjs/server is Clerk too (and needs the middleware)", async () => {
     const project = projectWith(
       {
-        "api/ns": 'import * as clerk from "@clerk/nextjs/server";\n\nexport async function GET() {\n  const { isAuthenticated } = await clerk.auth();\n  if (!isAuthenticated) return Response.json({}, { status: 401 });\n  return Response.json({});\n}\n',
-        "api/ns-protect": 'import * as clerk from "@clerk/nextjs/server";\n\nexport async function GET() {\n  await clerk.auth.protect();\n  return Response.json({});\n}\n',
+        "api/ns":
+          'import * as clerk from "@clerk/nextjs/server";\n\nexport async function GET() {\n  const { isAuthenticated } = await clerk.auth();\n  if (!isAuthenticated) return Response.json({}, { status: 401 });\n  return Response.json({});\n}\n',
+        "api/ns-protect":
+          'import * as clerk from "@clerk/nextjs/server";\n\nexport async function GET() {\n  await clerk.auth.protect();\n  return Response.json({});\n}\n',
       },
       { matcher: ["/dashboard(.*)"] },
     );
@@ -231,17 +273,30 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
         "api/hooks/clerk":
           'import { verifyWebhook } from "@clerk/nextjs/webhooks";\nimport type { NextRequest } from "next/server";\n\nexport async function POST(req: NextRequest) {\n  await verifyWebhook(req);\n  return Response.json({ ok: true });\n}\n',
       },
-      { matcher: ["/dashboard(.*)"], handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n}" },
+      {
+        matcher: ["/dashboard(.*)"],
+        handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n}",
+      },
     );
     const result = await audit(project);
-    expect(byRoute(result, "/api/open")).toMatchObject({ covered: false, middlewareRule: "public", protection: "none" });
+    expect(byRoute(result, "/api/open")).toMatchObject({
+      covered: false,
+      middlewareRule: "public",
+      protection: "none",
+    });
     expect(codes(result, "/api/open")).toEqual(["PUBLIC"]);
     expect(codes(result, "/api/hooks/clerk")).toEqual([]);
   });
 
   it("a rule whose auth.protect() is not awaited protects nothing: RULE_FLAW at its line, and its routes are judged by their own code", async () => {
     const open = "export async function GET() {\n  return Response.json({ secret: 1 });\n}\n";
-    const project = projectWith({ "api/open": open }, { matcher: ["/(api|trpc)(.*)"], handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) auth.protect();\n}" });
+    const project = projectWith(
+      { "api/open": open },
+      {
+        matcher: ["/(api|trpc)(.*)"],
+        handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) auth.protect();\n}",
+      },
+    );
     const result = await audit(project);
     expect(byRoute(result, "/api/open")).toMatchObject({ middlewareRule: "public", protection: "none" });
     expect(codes(result, "/api/open")).toEqual(["PUBLIC"]);
@@ -255,7 +310,13 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
   it("a machine-token route under a session-only auth.protect() rule is MACHINE_PROTECTED, until the CLI exempts it", async () => {
     const machine =
       'import { auth } from "@clerk/nextjs/server";\n\nexport async function GET() {\n  const token = await auth({ acceptsToken: "api_key" });\n  if (!token.isAuthenticated) return Response.json({}, { status: 401 });\n  return Response.json({ subject: token.subject });\n}\n';
-    const project = projectWith({ "api/machine": machine }, { matcher: ["/(api|trpc)(.*)"], handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n}" });
+    const project = projectWith(
+      { "api/machine": machine },
+      {
+        matcher: ["/(api|trpc)(.*)"],
+        handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n}",
+      },
+    );
     const before = await audit(project);
     expect(codes(before, "/api/machine")).toEqual(["MACHINE_PROTECTED"]);
     expect(before.ok).toBe(false);
@@ -270,21 +331,33 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
   const MACHINE =
     'import { auth } from "@clerk/nextjs/server";\n\nexport async function GET() {\n  const token = await auth({ acceptsToken: "api_key" });\n  if (!token.isAuthenticated) return Response.json({}, { status: 401 });\n  return Response.json({ subject: token.subject });\n}\n';
   const OPEN = "export async function GET() {\n  return Response.json({ secret: 1 });\n}\n";
-  const protectApi = { matcher: ["/(api|trpc)(.*)"], handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n}" };
+  const protectApi = {
+    matcher: ["/(api|trpc)(.*)"],
+    handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n}",
+  };
 
   it("suggests each route's exact pattern, never (.*) (which also matches /api/hooks/clerk-admin)", async () => {
     const project = projectWith(
-      { "api/hooks/clerk": WEBHOOK, "api/tokens/[id]": MACHINE, "api/events/[...rest]": WEBHOOK, "api/hooks/clerk-admin": OPEN },
+      {
+        "api/hooks/clerk": WEBHOOK,
+        "api/tokens/[id]": MACHINE,
+        "api/events/[...rest]": WEBHOOK,
+        "api/hooks/clerk-admin": OPEN,
+      },
       protectApi,
     );
     const result = await audit(project);
-    const fix = (route: string) => describeFinding(byRoute(result, route).findings.find((f) => f.code.endsWith("_PROTECTED"))!).fix;
-    expect(fix("/api/hooks/clerk")).toBe('Make /api/hooks/clerk public in proxy.ts: add "/api/hooks/clerk" to a createRouteMatcher list of public routes that rule skips.');
+    const fix = (route: string) =>
+      describeFinding(byRoute(result, route).findings.find((f) => f.code.endsWith("_PROTECTED"))!).fix;
+    expect(fix("/api/hooks/clerk")).toBe(
+      'Make /api/hooks/clerk public in proxy.ts: add "/api/hooks/clerk" to a createRouteMatcher list of public routes that rule skips.',
+    );
     expect(fix("/api/tokens/[id]")).toBe(
       'Exempt /api/tokens/[id] from that rule in proxy.ts: add "/api/tokens/:id" to a createRouteMatcher list of public routes that rule skips; the handler checks the token itself.',
     );
     expect(fix("/api/events/[...rest]")).toContain('add "/api/events/:rest+" to');
-    for (const finding of result.routes.flatMap((r) => r.findings)) expect(describeFinding(finding).fix).not.toContain("(.*)");
+    for (const finding of result.routes.flatMap((r) => r.findings))
+      expect(describeFinding(finding).fix).not.toContain("(.*)");
   });
 
   it("says when the route's pattern would also unprotect other routes, and how to exempt only the route", async () => {

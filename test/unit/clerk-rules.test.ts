@@ -63,7 +63,9 @@ describe("createRouteMatcher + auth.protect()", () => {
 
   it("return auth.protect() and an arrow returning `isX(req) && auth.protect()` protect; protect() with unauthenticatedUrl says where it sends", () => {
     expect(verdict(handler("if (isProtectedRoute(req)) return auth.protect();"), "/api/x")).toBe("protected");
-    const arrow = read(`${HEAD}\nexport default clerkMiddleware((auth, req) => isProtectedRoute(req) && auth.protect());\n`);
+    const arrow = read(
+      `${HEAD}\nexport default clerkMiddleware((auth, req) => isProtectedRoute(req) && auth.protect());\n`,
+    );
     expect(verdict(arrow, "/api/x")).toBe("protected");
     expect(verdict(arrow, "/about")).toBe("public");
     const url = handler('await auth.protect({ unauthenticatedUrl: "/login" });');
@@ -71,7 +73,9 @@ describe("createRouteMatcher + auth.protect()", () => {
   });
 
   it("a handler declared in the file, or passed by name", () => {
-    const rules = read(`${HEAD}\nconst handler = async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n};\nexport default clerkMiddleware(handler);\n`);
+    const rules = read(
+      `${HEAD}\nconst handler = async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n};\nexport default clerkMiddleware(handler);\n`,
+    );
     expect(verdict(rules, "/api/x")).toBe("protected");
   });
 
@@ -117,10 +121,14 @@ describe("gates that are not auth.protect()", () => {
   });
 
   it("isAuthenticated, redirectToSignIn({ returnBackUrl }), and the auth object kept whole", () => {
-    const a = handler("const { isAuthenticated, redirectToSignIn } = await auth();\nif (!isAuthenticated && isProtectedRoute(req)) return redirectToSignIn({ returnBackUrl: req.url });");
+    const a = handler(
+      "const { isAuthenticated, redirectToSignIn } = await auth();\nif (!isAuthenticated && isProtectedRoute(req)) return redirectToSignIn({ returnBackUrl: req.url });",
+    );
     expect(verdict(a, "/api/x")).toBe("protected");
     expect(verdict(a, "/about")).toBe("public");
-    const b = handler("const session = await auth();\nif (isProtectedRoute(req) && !session.userId) return session.redirectToSignIn();");
+    const b = handler(
+      "const session = await auth();\nif (isProtectedRoute(req) && !session.userId) return session.redirectToSignIn();",
+    );
     expect(verdict(b, "/api/x")).toBe("protected");
     const c = handler("if (isProtectedRoute(req) && !(await auth()).userId) return (await auth()).redirectToSignIn();");
     expect(verdict(c, "/api/x")).toBe("protected");
@@ -132,7 +140,9 @@ describe("gates that are not auth.protect()", () => {
       "new Response(null, { status: 401 })",
       'NextResponse.redirect(new URL("/sign-in", req.url))',
     ]) {
-      const rules = handler(`const { userId } = await auth();\nif (isProtectedRoute(req) && !userId) {\n  return ${answer};\n}`);
+      const rules = handler(
+        `const { userId } = await auth();\nif (isProtectedRoute(req) && !userId) {\n  return ${answer};\n}`,
+      );
       expect(verdict(rules, "/api/x"), answer).toBe("protected");
       expect(verdict(rules, "/about"), answer).toBe("public");
       expect(rules.ok && rules.rules[0]!.gate.requires, answer).toEqual({ kind: "signedIn" });
@@ -140,44 +150,83 @@ describe("gates that are not auth.protect()", () => {
   });
 
   it("a condition on headers or cookies: custom, unknown where it may apply", () => {
-    const rules = handler('if (isProtectedRoute(req) && !req.cookies.get("session")) return NextResponse.json({}, { status: 401 });');
+    const rules = handler(
+      'if (isProtectedRoute(req) && !req.cookies.get("session")) return NextResponse.json({}, { status: 401 });',
+    );
     expect(verdict(rules, "/api/x")).toBe("unknown");
     expect(verdict(rules, "/about")).toBe("public");
     expect(rules.ok && rules.rules[0]!.gate.requires.kind).toBe("custom");
   });
 
   it("a test that lets signed-out callers through is no gate for them; `userId === undefined` never holds", () => {
-    expect(verdict(handler("const { userId, orgId } = await auth();\nif (userId && !orgId) return NextResponse.json({}, { status: 403 });"), "/api/x")).toBe("public");
-    expect(verdict(handler("const { userId } = await auth();\nif (userId === undefined) return NextResponse.json({}, { status: 401 });"), "/api/x")).toBe("public");
+    expect(
+      verdict(
+        handler(
+          "const { userId, orgId } = await auth();\nif (userId && !orgId) return NextResponse.json({}, { status: 403 });",
+        ),
+        "/api/x",
+      ),
+    ).toBe("public");
+    expect(
+      verdict(
+        handler(
+          "const { userId } = await auth();\nif (userId === undefined) return NextResponse.json({}, { status: 401 });",
+        ),
+        "/api/x",
+      ),
+    ).toBe("public");
   });
 
   it("a userId replaced from a header is not read as the session: the 401 is not protection", () => {
-    const rules = handler('let { userId } = await auth();\nuserId = req.headers.get("x-user-id");\nif (!userId) return NextResponse.json({}, { status: 401 });');
+    const rules = handler(
+      'let { userId } = await auth();\nuserId = req.headers.get("x-user-id");\nif (!userId) return NextResponse.json({}, { status: 401 });',
+    );
     expect(verdict(rules, "/api/x")).toBe("public");
     expect(rules.ok && rules.signedOut("/api/x")).toMatchObject({ kind: "answered", blocks: true });
   });
 
   it("other answers are not protection: a rewrite, another library's middleware", () => {
-    const rules = read(`${HEAD}\nimport createMiddleware from "next-intl/middleware";\nconst intl = createMiddleware({});\nexport default clerkMiddleware(async (auth, req) => {\n  if (isAdminRoute(req)) await auth.protect();\n  return intl(req);\n});\n`);
+    const rules = read(
+      `${HEAD}\nimport createMiddleware from "next-intl/middleware";\nconst intl = createMiddleware({});\nexport default clerkMiddleware(async (auth, req) => {\n  if (isAdminRoute(req)) await auth.protect();\n  return intl(req);\n});\n`,
+    );
     expect(verdict(rules, "/api/x")).toBe("public");
     expect(rules.ok && rules.signedOut("/api/x")).toEqual({ kind: "answered", code: "intl(req)", blocks: false });
     expect(verdict(rules, "/admin")).toBe("protected");
   });
 
   it("gates it would not see make the read fail: auth handed to a helper, protect() in a nested function, the auth object passed on", () => {
-    expect(handler("await requireAdmin(auth, req);")).toMatchObject({ ok: false, why: expect.stringContaining("hands `auth` to other code") });
-    expect(handler("async function check() {\n  await auth.protect();\n}\nif (isProtectedRoute(req)) await check();")).toMatchObject({ ok: false, why: expect.stringContaining("nested function") });
-    expect(handler("const session = await auth();\nawait enforceOrg(session);")).toMatchObject({ ok: false, why: expect.stringContaining("auth object") });
-    expect(handler("const { redirectToSignIn } = await auth();\nguard(redirectToSignIn);")).toMatchObject({ ok: false });
+    expect(handler("await requireAdmin(auth, req);")).toMatchObject({
+      ok: false,
+      why: expect.stringContaining("hands `auth` to other code"),
+    });
+    expect(
+      handler("async function check() {\n  await auth.protect();\n}\nif (isProtectedRoute(req)) await check();"),
+    ).toMatchObject({ ok: false, why: expect.stringContaining("nested function") });
+    expect(handler("const session = await auth();\nawait enforceOrg(session);")).toMatchObject({
+      ok: false,
+      why: expect.stringContaining("auth object"),
+    });
+    expect(handler("const { redirectToSignIn } = await auth();\nguard(redirectToSignIn);")).toMatchObject({
+      ok: false,
+    });
     // Reading the auth object is fine.
-    expect(handler("const { userId } = await auth();\nconsole.log(userId);\nif (isProtectedRoute(req)) await auth.protect();")).toMatchObject({ ok: true });
+    expect(
+      handler(
+        "const { userId } = await auth();\nconsole.log(userId);\nif (isProtectedRoute(req)) await auth.protect();",
+      ),
+    ).toMatchObject({ ok: true });
   });
 
   it("redirect() and notFound() from next/navigation throw, and clerkMiddleware() answers: gates under a session test", () => {
-    const rules = read(`${HEAD}\nimport { notFound, redirect } from "next/navigation";\nexport default clerkMiddleware(async (auth, req) => {\n  const { userId } = await auth();\n  if (isAdminRoute(req) && !userId) notFound();\n  if (isProtectedRoute(req) && !userId) redirect("/sign-in");\n});\n`);
+    const rules = read(
+      `${HEAD}\nimport { notFound, redirect } from "next/navigation";\nexport default clerkMiddleware(async (auth, req) => {\n  const { userId } = await auth();\n  if (isAdminRoute(req) && !userId) notFound();\n  if (isProtectedRoute(req) && !userId) redirect("/sign-in");\n});\n`,
+    );
     expect(verdict(rules, "/admin")).toBe("protected");
     expect(verdict(rules, "/api/x")).toBe("protected");
-    expect(rules.ok && rules.rules.map((r) => r.gate.answer)).toEqual([{ kind: "status", status: 404 }, { kind: "redirect" }]);
+    expect(rules.ok && rules.rules.map((r) => r.gate.answer)).toEqual([
+      { kind: "status", status: 404 },
+      { kind: "redirect" },
+    ]);
   });
 
   it("control flow it cannot follow is unreadable, with why", () => {
@@ -191,14 +240,22 @@ describe("Clerk 5/6 shapes and the Clerk major", () => {
   it("auth().protect() and auth().userId read as Clerk 5 (sync auth())", () => {
     const rules = handler("if (isProtectedRoute(req)) auth().protect();", { clerkMajor: 5 });
     expect(verdict(rules, "/api/x")).toBe("protected");
-    const userId = handler("if (isProtectedRoute(req) && !auth().userId) return auth().redirectToSignIn();", { clerkMajor: 5 });
+    const userId = handler("if (isProtectedRoute(req) && !auth().userId) return auth().redirectToSignIn();", {
+      clerkMajor: 5,
+    });
     expect(verdict(userId, "/api/x")).toBe("protected");
   });
 
   it("await auth() is the auth object whatever the major; auth() alone needs the major", () => {
-    const awaited = handler("const { userId, redirectToSignIn } = await auth();\nif (!userId && isProtectedRoute(req)) return redirectToSignIn();", {});
+    const awaited = handler(
+      "const { userId, redirectToSignIn } = await auth();\nif (!userId && isProtectedRoute(req)) return redirectToSignIn();",
+      {},
+    );
     expect(verdict(awaited, "/api/x")).toBe("protected");
-    const sync = handler("const { userId } = auth();\nif (!userId && isProtectedRoute(req)) return NextResponse.json({}, { status: 401 });", {});
+    const sync = handler(
+      "const { userId } = auth();\nif (!userId && isProtectedRoute(req)) return NextResponse.json({}, { status: 401 });",
+      {},
+    );
     expect(verdict(sync, "/api/x")).toBe("unknown");
   });
 
@@ -232,7 +289,9 @@ export const config = { matcher: ["/((?!.+\\\\.[\\\\w]+$|_next).*)", "/", "/(api
     expect(rules.clerkRuns("/api/x")).toBe(true);
     expect(rules.rules[0]!.gate.answer).toEqual({ kind: "legacy" });
     expect(read(code, { clerkMajor: 6 })).toMatchObject({ ok: false, why: expect.stringContaining("authMiddleware") });
-    expect(read(code.replace("ignoredRoutes", "afterAuth: () => {}, ignoredRoutes"), { clerkMajor: 5 })).toMatchObject({ ok: false });
+    expect(read(code.replace("ignoredRoutes", "afterAuth: () => {}, ignoredRoutes"), { clerkMajor: 5 })).toMatchObject({
+      ok: false,
+    });
   });
 });
 

@@ -40,13 +40,22 @@ describe("versions", () => {
     expect(`${version.major}.${version.minor}.${version.patch}`).toBe(floor);
   });
 
-  it.each(["latest", "*", "", "workspace:*", "next", "https://example.com/clerk.tgz", "^7 || latest"])("%j has no floor", (range) => {
-    expect(rangeFloor(range)).toBeUndefined();
-  });
+  it.each(["latest", "*", "", "workspace:*", "next", "https://example.com/clerk.tgz", "^7 || latest"])(
+    "%j has no floor",
+    (range) => {
+      expect(rangeFloor(range)).toBeUndefined();
+    },
+  );
 
   it("an installed version is exact, a declared one its floor; none, or no floor: the newest", () => {
-    expect(clerkTarget({ installed: true, declared: true, version: "6.9.9" })).toEqual({ version: parseVersion("6.9.9"), source: "installed" });
-    expect(clerkTarget({ installed: false, declared: true, version: "^6.22.0" })).toEqual({ version: parseVersion("6.22.0"), source: "declared" });
+    expect(clerkTarget({ installed: true, declared: true, version: "6.9.9" })).toEqual({
+      version: parseVersion("6.9.9"),
+      source: "installed",
+    });
+    expect(clerkTarget({ installed: false, declared: true, version: "^6.22.0" })).toEqual({
+      version: parseVersion("6.22.0"),
+      source: "declared",
+    });
     expect(clerkTarget({ installed: false, declared: true, version: "latest" })).toEqual({});
     expect(clerkTarget({ installed: false, declared: false })).toEqual({});
     expect(clerkSupport({}).has("m2mToken")).toBe(true);
@@ -75,7 +84,9 @@ describe("generating for the project's @clerk/nextjs", () => {
     expect(route).toContain("const { userId } = await auth();");
     expect(route).toContain("if (!userId) {");
     expect(route).not.toContain("isAuthenticated");
-    expect(d.out()).toContain("Written for @clerk/nextjs 6.12.0, which has no isAuthenticated (6.22.0): the route tests userId");
+    expect(d.out()).toContain(
+      "Written for @clerk/nextjs 6.12.0, which has no isAuthenticated (6.22.0): the route tests userId",
+    );
     expect(d.out()).not.toContain("v7 API");
   });
 
@@ -84,7 +95,13 @@ describe("generating for the project's @clerk/nextjs", () => {
     withClerk(project, "6.36.0");
     for (const style of ["userId", "machine", "webhook"]) {
       const d = deps(project);
-      expect(await run({ route: `/api/${style}`, style, yes: true, accepts: style === "machine" ? "api_key,m2m_token" : undefined }, d), d.err()).toBe(0);
+      expect(
+        await run(
+          { route: `/api/${style}`, style, yes: true, accepts: style === "machine" ? "api_key,m2m_token" : undefined },
+          d,
+        ),
+        d.err(),
+      ).toBe(0);
       expect(d.out()).not.toMatch(/Written for|@clerk\/nextjs 6\.36/);
     }
     expect(read(project, "app/api/userId/route.ts")).toContain("if (!isAuthenticated) {");
@@ -107,10 +124,14 @@ describe("generating for the project's @clerk/nextjs", () => {
     const hash = treeHash(project);
     const d = deps(project);
     expect(await run({ route: "/api/m", style: "machine", yes: true }, d)).toBe(1);
-    expect(d.err()).toContain("The machine route needs @clerk/nextjs 6.22.0 or newer: @clerk/nextjs 6.9.9 is installed, which has no auth({ acceptsToken }) (6.22.0).");
+    expect(d.err()).toContain(
+      "The machine route needs @clerk/nextjs 6.22.0 or newer: @clerk/nextjs 6.9.9 is installed, which has no auth({ acceptsToken }) (6.22.0).",
+    );
     expect(d.err()).toContain("npm install '@clerk/nextjs@^6.22.0'");
     expect(d.err()).toContain("--install");
-    expect(d.err()).toContain("Styles that work with 6.9.9 as they are: protect, userId, token, currentUser, clerkClient.");
+    expect(d.err()).toContain(
+      "Styles that work with 6.9.9 as they are: protect, userId, token, currentUser, clerkClient.",
+    );
     expect(treeHash(project)).toBe(hash);
   });
 
@@ -142,9 +163,14 @@ describe("generating for the project's @clerk/nextjs", () => {
     withClerk(project, "6.9.9");
     const installer = vi.fn(async () => {});
     const d = deps(project, { installer });
-    expect(await run({ route: "/api/w", style: "userId", plan: "pro", yes: true, install: true, dryRun: true }, d), d.err()).toBe(0);
+    expect(
+      await run({ route: "/api/w", style: "userId", plan: "pro", yes: true, install: true, dryRun: true }, d),
+      d.err(),
+    ).toBe(0);
     expect(installer).not.toHaveBeenCalled();
-    expect(d.out()).toContain("Upgrade @clerk/nextjs (6.9.9) to 6.22.0, the first release with everything the route uses (has({ plan }) / has({ feature }): 6.15.0): npm install '@clerk/nextjs@^6.22.0'");
+    expect(d.out()).toContain(
+      "Upgrade @clerk/nextjs (6.9.9) to 6.22.0, the first release with everything the route uses (has({ plan }) / has({ feature }): 6.15.0): npm install '@clerk/nextjs@^6.22.0'",
+    );
     expect(d.out()).toContain("if (!isAuthenticated) {");
   });
 
@@ -162,7 +188,9 @@ describe("generating for the project's @clerk/nextjs", () => {
     const installer = vi.fn(async () => {});
     const d = deps(project, { installer });
     expect(await run({ route: "/api/me", style: "userId", yes: true, install: true }, d)).toBe(1);
-    expect(d.err()).toContain("needs @clerk/nextjs 6.0.0 or newer: @clerk/nextjs 5.7.6 is installed, which has no await auth() (6.0.0)");
+    expect(d.err()).toContain(
+      "needs @clerk/nextjs 6.0.0 or newer: @clerk/nextjs 5.7.6 is installed, which has no await auth() (6.0.0)",
+    );
     expect(d.err()).toContain("npx @clerk/upgrade");
     expect(installer).not.toHaveBeenCalled();
   });

@@ -1,10 +1,32 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cacheFolder, trustedFolder } from "../../src/entry/cache-folder.js";
-import { cacheFileName, cacheKey, encodeCache, readCache, writeCache, type CacheEntry } from "../../src/entry/code-cache.js";
+import {
+  cacheFileName,
+  cacheKey,
+  encodeCache,
+  readCache,
+  writeCache,
+  type CacheEntry,
+} from "../../src/entry/code-cache.js";
 import { repoRoot } from "../support/project.js";
 import { trustedTestRoot } from "../support/trusted-folder.js";
 
@@ -42,7 +64,8 @@ describe("where the cache lives", () => {
   it("CREATE_CLERK_ROUTE_CACHE moves it or turns it off", () => {
     expect(cacheFolder({ CREATE_CLERK_ROUTE_CACHE: "/var/cache/ccr" }, linux)).toBe(path.resolve("/var/cache/ccr"));
     expect(cacheFolder({ CREATE_CLERK_ROUTE_CACHE: "rel" }, linux)).toBe(path.resolve("rel"));
-    for (const off of ["off", "0", "false", "OFF", "no"]) expect(cacheFolder({ CREATE_CLERK_ROUTE_CACHE: off }, linux)).toBeUndefined();
+    for (const off of ["off", "0", "false", "OFF", "no"])
+      expect(cacheFolder({ CREATE_CLERK_ROUTE_CACHE: off }, linux)).toBeUndefined();
   });
 
   it.skipIf(!posix)("the OS cache folder; without an absolute home, nowhere (a temp folder is shared)", () => {
@@ -56,72 +79,76 @@ describe("where the cache lives", () => {
   });
 });
 
-describe.skipIf(!posix)("which folders are trusted: every folder up to the root is the user's or root's, and nobody else may write to it", () => {
-  it("the user's own folder, by its real path (a symlink to it is resolved once)", () => {
-    const dir = trusted();
-    expect(trustedFolder(dir, false)).toBe(dir);
-    symlinkSync(dir, `${dir}-link`);
-    temps.push(`${dir}-link`);
-    expect(trustedFolder(`${dir}-link`, false)).toBe(dir);
-  });
+describe.skipIf(!posix)(
+  "which folders are trusted: every folder up to the root is the user's or root's, and nobody else may write to it",
+  () => {
+    it("the user's own folder, by its real path (a symlink to it is resolved once)", () => {
+      const dir = trusted();
+      expect(trustedFolder(dir, false)).toBe(dir);
+      symlinkSync(dir, `${dir}-link`);
+      temps.push(`${dir}-link`);
+      expect(trustedFolder(`${dir}-link`, false)).toBe(dir);
+    });
 
-  it("not when the folder or any folder above it is writable by others, sticky or not, or by its group", () => {
-    for (const mode of [0o777, 0o1777, 0o775, 0o757]) {
+    it("not when the folder or any folder above it is writable by others, sticky or not, or by its group", () => {
+      for (const mode of [0o777, 0o1777, 0o775, 0o757]) {
+        const parent = trusted();
+        mkdirSync(path.join(parent, "cache"), { mode: 0o700 });
+        chmodSync(parent, mode);
+        expect(trustedFolder(path.join(parent, "cache"), false), mode.toString(8)).toBeUndefined();
+        chmodSync(parent, 0o755);
+        chmodSync(path.join(parent, "cache"), mode);
+        expect(trustedFolder(path.join(parent, "cache"), false), mode.toString(8)).toBeUndefined();
+      }
+    });
+
+    it("not in the shared temp folder", () => {
+      const tmp = realpathSync(os.tmpdir());
+      if ((statSync(tmp).mode & 0o022) === 0) return; // a private TMPDIR (macOS gives each user one) is the user's own
+      const dir = mkdtempSync(path.join(tmp, "ccr-folder-"));
+      temps.push(dir);
+      expect(trustedFolder(dir, false)).toBeUndefined();
+      expect(trustedFolder(path.join(dir, "new"), true)).toBeUndefined();
+      expect(existsSync(path.join(dir, "new"))).toBe(false);
+    });
+
+    it.skipIf(!asRoot)("not when the folder or a folder above it belongs to another user (other than root)", () => {
       const parent = trusted();
       mkdirSync(path.join(parent, "cache"), { mode: 0o700 });
-      chmodSync(parent, mode);
-      expect(trustedFolder(path.join(parent, "cache"), false), mode.toString(8)).toBeUndefined();
-      chmodSync(parent, 0o755);
-      chmodSync(path.join(parent, "cache"), mode);
-      expect(trustedFolder(path.join(parent, "cache"), false), mode.toString(8)).toBeUndefined();
-    }
-  });
+      chownSync(parent, OTHER_UID, OTHER_UID);
+      expect(trustedFolder(path.join(parent, "cache"), false)).toBeUndefined();
+      chownSync(parent, 0, 0);
+      chownSync(path.join(parent, "cache"), OTHER_UID, OTHER_UID);
+      expect(trustedFolder(path.join(parent, "cache"), false)).toBeUndefined();
+    });
 
-  it("not in the shared temp folder", () => {
-    const tmp = realpathSync(os.tmpdir());
-    if ((statSync(tmp).mode & 0o022) === 0) return; // a private TMPDIR (macOS gives each user one) is the user's own
-    const dir = mkdtempSync(path.join(tmp, "ccr-folder-"));
-    temps.push(dir);
-    expect(trustedFolder(dir, false)).toBeUndefined();
-    expect(trustedFolder(path.join(dir, "new"), true)).toBeUndefined();
-    expect(existsSync(path.join(dir, "new"))).toBe(false);
-  });
+    it("not through a symlink into a folder others may write to", () => {
+      const base = trusted();
+      mkdirSync(path.join(base, "open", "cache"), { recursive: true, mode: 0o700 });
+      chmodSync(path.join(base, "open"), 0o777);
+      symlinkSync(path.join(base, "open"), path.join(base, "link"));
+      expect(trustedFolder(path.join(base, "link", "cache"), false)).toBeUndefined();
+    });
 
-  it.skipIf(!asRoot)("not when the folder or a folder above it belongs to another user (other than root)", () => {
-    const parent = trusted();
-    mkdirSync(path.join(parent, "cache"), { mode: 0o700 });
-    chownSync(parent, OTHER_UID, OTHER_UID);
-    expect(trustedFolder(path.join(parent, "cache"), false)).toBeUndefined();
-    chownSync(parent, 0, 0);
-    chownSync(path.join(parent, "cache"), OTHER_UID, OTHER_UID);
-    expect(trustedFolder(path.join(parent, "cache"), false)).toBeUndefined();
-  });
-
-  it("not through a symlink into a folder others may write to", () => {
-    const base = trusted();
-    mkdirSync(path.join(base, "open", "cache"), { recursive: true, mode: 0o700 });
-    chmodSync(path.join(base, "open"), 0o777);
-    symlinkSync(path.join(base, "open"), path.join(base, "link"));
-    expect(trustedFolder(path.join(base, "link", "cache"), false)).toBeUndefined();
-  });
-
-  it("missing folders are made (mode 700) only below a trusted one; nothing is made elsewhere", () => {
-    const base = trusted();
-    const made = trustedFolder(path.join(base, "a", "b"), true);
-    expect(made).toBe(path.join(base, "a", "b"));
-    for (const dir of [path.join(base, "a"), path.join(base, "a", "b")]) expect(statSync(dir).mode & 0o777).toBe(0o700);
-    const open = trusted();
-    chmodSync(open, 0o777);
-    expect(trustedFolder(path.join(open, "a", "b"), true)).toBeUndefined();
-    expect(readdirSync(open)).toEqual([]);
-    // A file or a dangling symlink where a folder belongs.
-    writeFileSync(path.join(base, "file"), "");
-    expect(trustedFolder(path.join(base, "file", "cache"), true)).toBeUndefined();
-    symlinkSync(path.join(base, "nowhere"), path.join(base, "dangling"));
-    expect(trustedFolder(path.join(base, "dangling"), true)).toBeUndefined();
-    expect(existsSync(path.join(base, "nowhere"))).toBe(false);
-  });
-});
+    it("missing folders are made (mode 700) only below a trusted one; nothing is made elsewhere", () => {
+      const base = trusted();
+      const made = trustedFolder(path.join(base, "a", "b"), true);
+      expect(made).toBe(path.join(base, "a", "b"));
+      for (const dir of [path.join(base, "a"), path.join(base, "a", "b")])
+        expect(statSync(dir).mode & 0o777).toBe(0o700);
+      const open = trusted();
+      chmodSync(open, 0o777);
+      expect(trustedFolder(path.join(open, "a", "b"), true)).toBeUndefined();
+      expect(readdirSync(open)).toEqual([]);
+      // A file or a dangling symlink where a folder belongs.
+      writeFileSync(path.join(base, "file"), "");
+      expect(trustedFolder(path.join(base, "file", "cache"), true)).toBeUndefined();
+      symlinkSync(path.join(base, "nowhere"), path.join(base, "dangling"));
+      expect(trustedFolder(path.join(base, "dangling"), true)).toBeUndefined();
+      expect(existsSync(path.join(base, "nowhere"))).toBe(false);
+    });
+  },
+);
 
 describe.skipIf(!posix)("which cache files are read", () => {
   it("the user's own file, written by writeCache: read back; another key: not", () => {
@@ -129,7 +156,10 @@ describe.skipIf(!posix)("which cache files are read", () => {
     writeCache(cache, ENTRY, OURS);
     expect(readCache(cache, ENTRY)).toEqual(OURS);
     expect(statSync(path.join(cache, cacheFileName(ENTRY))).mode & 0o777).toBe(0o600);
-    const other: CacheEntry = { bundle: "app.cjs", key: cacheKey("(function () {", Buffer.from("exports.answer = 43;")) };
+    const other: CacheEntry = {
+      bundle: "app.cjs",
+      key: cacheKey("(function () {", Buffer.from("exports.answer = 43;")),
+    };
     expect(readCache(cache, other)).toBeUndefined();
   });
 

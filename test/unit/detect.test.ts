@@ -43,7 +43,10 @@ describe("detectProject", () => {
 
   it("reads the packageManager field before lockfiles", async () => {
     const project = copyFixture("app-js");
-    writeFileSync(path.join(project, "package.json"), JSON.stringify({ dependencies: { next: "16" }, packageManager: "yarn@4.1.0" }));
+    writeFileSync(
+      path.join(project, "package.json"),
+      JSON.stringify({ dependencies: { next: "16" }, packageManager: "yarn@4.1.0" }),
+    );
     expect((await detectProject(project)).packageManager).toBe("yarn");
   });
 

@@ -42,9 +42,7 @@ describe.each(PARSERS)("parseEnvText (%s)", (parser) => {
   });
 
   it("finds a key that follows a line without '='", () => {
-    expect(parseEnvText("JUNK\nCLERK_SECRET_KEY=sk_test_x\n", parser).get("CLERK_SECRET_KEY")).toBe(
-      "sk_test_x",
-    );
+    expect(parseEnvText("JUNK\nCLERK_SECRET_KEY=sk_test_x\n", parser).get("CLERK_SECRET_KEY")).toBe("sk_test_x");
   });
 
   it("does not see a key inside a multi-line value", () => {
@@ -65,9 +63,7 @@ describe.each(PARSERS)("parseEnvText (%s)", (parser) => {
 
 describe("util.parseEnv quirks this module works around", () => {
   it.runIf(hasNodeParser)("raw util.parseEnv keeps part of `export  KEY` in the name", () => {
-    const raw = (util as unknown as { parseEnv: (s: string) => Record<string, string> }).parseEnv(
-      "export  KEY=1\n",
-    );
+    const raw = (util as unknown as { parseEnv: (s: string) => Record<string, string> }).parseEnv("export  KEY=1\n");
     // If this starts failing, Node fixed it: normalizeKey stays harmless either way.
     expect(Object.keys(raw)).not.toEqual(["KEY"]);
     expect(parseEnvText("export  KEY=1\n", "node").get("KEY")).toBe("1");

@@ -41,14 +41,23 @@ function runStep(_options: typeof options, { publishableKey, secretKey, ...targe
 describe("planEnvStep", () => {
   it("does not add a placeholder that would hide a value set in .env", () => {
     const plan = empty();
-    runStep(options, input({ others: [{ path: ".env", content: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_test_x\nCLERK_SECRET_KEY=sk_test_y\n" }] }), plan);
+    runStep(
+      options,
+      input({
+        others: [
+          { path: ".env", content: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_test_x\nCLERK_SECRET_KEY=sk_test_y\n" },
+        ],
+      }),
+      plan,
+    );
     expect(plan.changes).toEqual([]);
     expect(plan.nextSteps).toEqual([]);
   });
 
   it("says a value that is not a Clerk key is not one: a tracked .env's placeholder, the file next dev reads first", () => {
     const plan = empty();
-    const content = "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_test_Y2xlcmsuZXhhbXBsZS5jb20k\nCLERK_SECRET_KEY=your_clerk_secret_key\n";
+    const content =
+      "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_test_Y2xlcmsuZXhhbXBsZS5jb20k\nCLERK_SECRET_KEY=your_clerk_secret_key\n";
     runStep(options, input({ others: [{ path: ".env", content }] }), plan);
     expect(plan.changes).toEqual([]);
     expect(plan.nextSteps).toEqual([
@@ -56,25 +65,46 @@ describe("planEnvStep", () => {
     ]);
     // .env.local is read first: its value is the one the app gets.
     const local = empty();
-    runStep(options, input({ before: "CLERK_SECRET_KEY=sk_test_real\nNEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=sk_test_swapped\n", others: [{ path: ".env", content }] }), local);
-    expect(local.nextSteps).toEqual([expect.stringContaining('NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY in .env.local is "sk_…", which is not a Clerk publishable key')]);
+    runStep(
+      options,
+      input({
+        before: "CLERK_SECRET_KEY=sk_test_real\nNEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=sk_test_swapped\n",
+        others: [{ path: ".env", content }],
+      }),
+      local,
+    );
+    expect(local.nextSteps).toEqual([
+      expect.stringContaining(
+        'NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY in .env.local is "sk_…", which is not a Clerk publishable key',
+      ),
+    ]);
   });
 
   it("treats an empty value elsewhere as unset: the keys land in the target and the next step says fill them in", () => {
     const plan = empty();
     runStep(
       options,
-      input({ secretKey: "sk_test_real", others: [{ path: ".env", content: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=\nCLERK_SECRET_KEY=\n" }] }),
+      input({
+        secretKey: "sk_test_real",
+        others: [{ path: ".env", content: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=\nCLERK_SECRET_KEY=\n" }],
+      }),
       plan,
     );
     expect(plan.changes[0]?.after).toContain("CLERK_SECRET_KEY=sk_test_real");
     expect(plan.warnings).toEqual([]);
-    expect(plan.nextSteps).toEqual([expect.stringContaining("Fill in NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY in .env.local"), expect.stringContaining("npx clerk@latest init")]);
+    expect(plan.nextSteps).toEqual([
+      expect.stringContaining("Fill in NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY in .env.local"),
+      expect.stringContaining("npx clerk@latest init"),
+    ]);
   });
 
   it("a key set only for production: no empty placeholder over it, a next step instead", () => {
     const plan = empty();
-    runStep(options, input({ before: "A=1\n", others: [{ path: ".env.production", content: "CLERK_SECRET_KEY=sk_live_x\n" }] }), plan);
+    runStep(
+      options,
+      input({ before: "A=1\n", others: [{ path: ".env.production", content: "CLERK_SECRET_KEY=sk_live_x\n" }] }),
+      plan,
+    );
     expect(plan.changes[0]?.after).not.toContain("CLERK_SECRET_KEY");
     expect(plan.nextSteps.join("\n")).toContain("CLERK_SECRET_KEY is set only in .env.production");
   });
@@ -85,7 +115,12 @@ describe("planEnvStep", () => {
       options,
       input({
         git: { ignored: false, tracked: false },
-        others: [{ path: ".env.development", content: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_test_x\nCLERK_SECRET_KEY=sk_test_y\n" }],
+        others: [
+          {
+            path: ".env.development",
+            content: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_test_x\nCLERK_SECRET_KEY=sk_test_y\n",
+          },
+        ],
       }),
       plan,
     );
@@ -99,7 +134,11 @@ describe("planEnvStep", () => {
     const untouched = empty();
     runStep(
       options,
-      input({ path: ".env", before: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_test_x\nCLERK_SECRET_KEY=sk_test_y\n", git: { ignored: false, tracked: true } }),
+      input({
+        path: ".env",
+        before: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_test_x\nCLERK_SECRET_KEY=sk_test_y\n",
+        git: { ignored: false, tracked: true },
+      }),
       untouched,
     );
     expect(untouched.warnings).toEqual([]);

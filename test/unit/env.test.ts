@@ -147,9 +147,7 @@ describe("planEnvFile fixtures", () => {
 describe("planEnvFile details", () => {
   it("new file: exactly the comment block and both keys", () => {
     const { after } = planEnvFileFacts(null, clerkEnvEntries({}));
-    expect(after).toBe(
-      `# ${CLERK_ENV_COMMENT}\nNEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=\nCLERK_SECRET_KEY=\n`,
-    );
+    expect(after).toBe(`# ${CLERK_ENV_COMMENT}\nNEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=\nCLERK_SECRET_KEY=\n`);
   });
 
   it("writes the keys it was given", () => {
@@ -223,23 +221,20 @@ describe("planEnvFile details", () => {
     expect(() => planEnvFileFacts(null, [{ key: "BAD-NAME", value: "" }])).toThrow(/BAD-NAME/);
   });
 
-  it.each(PARSERS)(
-    "unclosed quote that would swallow appended lines: file left unchanged (%s)",
-    (parser) => {
-      // With util.parseEnv, `L="...` runs until the next double quote: our quoted value.
-      // With dotenv the unclosed quote is read literally and appending is safe.
-      const before = 'L="unterminated\nM=3\n';
-      const plan = planEnvFileFacts(before, [{ key: "N", value: 'a "quoted" value' }], { parser });
-      const check = planEnvFileFacts(plan.after, [], { parser });
-      expect(check.after).toBe(plan.after);
-      if (plan.added.length === 0) {
-        expect(plan.after).toBe(before);
-        expect(plan.warnings.join("\n")).toMatch(/Could not add N to the env file safely/);
-      } else {
-        expect(plan.after.startsWith(before)).toBe(true);
-      }
-    },
-  );
+  it.each(PARSERS)("unclosed quote that would swallow appended lines: file left unchanged (%s)", (parser) => {
+    // With util.parseEnv, `L="...` runs until the next double quote: our quoted value.
+    // With dotenv the unclosed quote is read literally and appending is safe.
+    const before = 'L="unterminated\nM=3\n';
+    const plan = planEnvFileFacts(before, [{ key: "N", value: 'a "quoted" value' }], { parser });
+    const check = planEnvFileFacts(plan.after, [], { parser });
+    expect(check.after).toBe(plan.after);
+    if (plan.added.length === 0) {
+      expect(plan.after).toBe(before);
+      expect(plan.warnings.join("\n")).toMatch(/Could not add N to the env file safely/);
+    } else {
+      expect(plan.after.startsWith(before)).toBe(true);
+    }
+  });
 
   it("a `KEY: value` line (util.parseEnv skips it, dotenv and so Next read it) counts as present", () => {
     for (const parser of PARSERS) {
@@ -251,16 +246,19 @@ describe("planEnvFile details", () => {
     }
   });
 
-  it.runIf(PARSERS.includes("node"))("swallowing case is detected with util.parseEnv (Node >= 20.12, which has it)", () => {
-    const before = 'L="unterminated\nM=3\n';
-    // Whatever the primary parser, util.parseEnv's reading is checked too.
-    for (const parser of ["node", "dotenv"] as const) {
-      const plan = planEnvFileFacts(before, [{ key: "N", value: "it's \"x\"" }], { parser });
-      expect(plan.after).toBe(before);
-      expect(plan.added).toEqual([]);
-      expect(plan.warnings).toHaveLength(1);
-    }
-  });
+  it.runIf(PARSERS.includes("node"))(
+    "swallowing case is detected with util.parseEnv (Node >= 20.12, which has it)",
+    () => {
+      const before = 'L="unterminated\nM=3\n';
+      // Whatever the primary parser, util.parseEnv's reading is checked too.
+      for (const parser of ["node", "dotenv"] as const) {
+        const plan = planEnvFileFacts(before, [{ key: "N", value: 'it\'s "x"' }], { parser });
+        expect(plan.after).toBe(before);
+        expect(plan.added).toEqual([]);
+        expect(plan.warnings).toHaveLength(1);
+      }
+    },
+  );
 });
 
 describe("readEnvTarget: which env file", () => {
@@ -270,7 +268,10 @@ describe("readEnvTarget: which env file", () => {
   const root = mkdtempSync(join(tmpdir(), "ccr-env-target-"));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   const choose = (envFiles: ExistingFile[], override?: string) => {
-    const target = readEnvTarget({ root, envFiles } as Project, override === undefined ? undefined : { path: override, flag: "--env-path" });
+    const target = readEnvTarget(
+      { root, envFiles } as Project,
+      override === undefined ? undefined : { path: override, flag: "--env-path" },
+    );
     return { path: target.path, before: target.before };
   };
 
@@ -304,18 +305,25 @@ describe("readEnvTarget: which env file", () => {
     expect(choose([dotenv], "")).toEqual({ path: ".env", before: "B=2\n" });
   });
 
-  it.each([".git/config", "package.json", "tsconfig.json", "app/page.tsx", ".git/hooks/pre-commit", "node_modules/.env", "config\\.env"])(
-    "refuses %s: not an env file, or in a folder git or npm own",
-    (override) => {
-      expect(() => choose([], override)).toThrow(/--env-path .* is not an env file/);
-    },
-  );
+  it.each([
+    ".git/config",
+    "package.json",
+    "tsconfig.json",
+    "app/page.tsx",
+    ".git/hooks/pre-commit",
+    "node_modules/.env",
+    "config\\.env",
+  ])("refuses %s: not an env file, or in a folder git or npm own", (override) => {
+    expect(() => choose([], override)).toThrow(/--env-path .* is not an env file/);
+  });
 
   it("refuses a path that leaves the project through a symbolic link", () => {
     const outside = mkdtempSync(join(tmpdir(), "ccr-env-outside-"));
     symlinkSync(outside, join(root, "config-link"));
     try {
-      expect(() => choose([], "config-link/.env.local")).toThrow(/--env-path config-link\/.env.local is outside the project/);
+      expect(() => choose([], "config-link/.env.local")).toThrow(
+        /--env-path config-link\/.env.local is outside the project/,
+      );
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }

@@ -95,10 +95,13 @@ describe("gitStatusOf", () => {
 
   // Only meaningful when the temp folder is not itself inside a repository.
   const tmpInRepo = spawnSync("git", ["rev-parse", "--is-inside-work-tree"], { cwd: tmpdir() }).status === 0;
-  it.skipIf(tmpInRepo)("outside any repository: inRepo false (skipped when the temp folder is inside a git work tree)", () => {
-    const dir = tempDir();
-    expect(gitStatusOf(dir, ".env.local")).toEqual({ inRepo: false, ignored: false, tracked: false });
-  });
+  it.skipIf(tmpInRepo)(
+    "outside any repository: inRepo false (skipped when the temp folder is inside a git work tree)",
+    () => {
+      const dir = tempDir();
+      expect(gitStatusOf(dir, ".env.local")).toEqual({ inRepo: false, ignored: false, tracked: false });
+    },
+  );
 
   it("git not installed (empty PATH): inRepo false, no throw", () => {
     const root = repo();
@@ -112,32 +115,38 @@ describe("gitStatusOf", () => {
   });
 
   // A shell wrapper around the real git counts the calls: needs a POSIX shell and git on PATH.
-  const realGit = process.platform === "win32" ? "" : spawnSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).stdout?.trim() ?? "";
-  it.runIf(realGit !== "")("counts its git processes: one for an env file the rules ignore, two for one they do not, three for a tracked one (POSIX shell and git only)", () => {
-    const real = realGit;
-    const bin = tempDir();
-    const log = join(bin, "calls.log");
-    writeFileSync(join(bin, "git"), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
-    const root = repo();
-    write(root, ".gitignore", ".env*\n");
-    write(root, ".env", "A=1\n");
-    git(root, "add", "-f", ".env");
-    git(root, "commit", "-q", "-m", "oops");
-    const saved = process.env.PATH;
-    process.env.PATH = `${bin}:${saved}`;
-    const calls = (rel: string) => {
-      writeFileSync(log, "");
-      const status = gitStatusOf(root, rel);
-      return { status, processes: readFileSync(log, "utf8").split("\n").filter(Boolean).length };
-    };
-    try {
-      expect(calls(".env.local")).toEqual({ status: { inRepo: true, ignored: true, tracked: false }, processes: 1 });
-      expect(calls("notes.txt")).toEqual({ status: { inRepo: true, ignored: false, tracked: false }, processes: 2 });
-      expect(calls(".env")).toEqual({ status: { inRepo: true, ignored: true, tracked: true }, processes: 3 });
-    } finally {
-      process.env.PATH = saved;
-    }
-  });
+  const realGit =
+    process.platform === "win32"
+      ? ""
+      : (spawnSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).stdout?.trim() ?? "");
+  it.runIf(realGit !== "")(
+    "counts its git processes: one for an env file the rules ignore, two for one they do not, three for a tracked one (POSIX shell and git only)",
+    () => {
+      const real = realGit;
+      const bin = tempDir();
+      const log = join(bin, "calls.log");
+      writeFileSync(join(bin, "git"), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+      const root = repo();
+      write(root, ".gitignore", ".env*\n");
+      write(root, ".env", "A=1\n");
+      git(root, "add", "-f", ".env");
+      git(root, "commit", "-q", "-m", "oops");
+      const saved = process.env.PATH;
+      process.env.PATH = `${bin}:${saved}`;
+      const calls = (rel: string) => {
+        writeFileSync(log, "");
+        const status = gitStatusOf(root, rel);
+        return { status, processes: readFileSync(log, "utf8").split("\n").filter(Boolean).length };
+      };
+      try {
+        expect(calls(".env.local")).toEqual({ status: { inRepo: true, ignored: true, tracked: false }, processes: 1 });
+        expect(calls("notes.txt")).toEqual({ status: { inRepo: true, ignored: false, tracked: false }, processes: 2 });
+        expect(calls(".env")).toEqual({ status: { inRepo: true, ignored: true, tracked: true }, processes: 3 });
+      } finally {
+        process.env.PATH = saved;
+      }
+    },
+  );
 
   it("a root that does not exist: inRepo false, no throw", () => {
     expect(gitStatusOf(join(tempDir(), "missing"), ".env")).toEqual({

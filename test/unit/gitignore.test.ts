@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  GITIGNORE_COMMENT,
-  gitignoreCovers,
-  gitignoreLineFor,
-  planGitignore,
-} from "../../src/plan/gitignore.js";
+import { GITIGNORE_COMMENT, gitignoreCovers, gitignoreLineFor, planGitignore } from "../../src/plan/gitignore.js";
 
 // The .gitignore create-next-app writes (trimmed), which already ignores every .env* file.
 const CREATE_NEXT_APP = `# See https://help.github.com/articles/ignoring-files/ for more about ignoring files.
@@ -45,15 +40,11 @@ describe("planGitignore", () => {
 
   it("keeps CRLF", () => {
     const before = "node_modules\r\n.next\r\n";
-    expect(planGitignore(before, ".env")).toBe(
-      `node_modules\r\n.next\r\n\r\n${GITIGNORE_COMMENT}\r\n/.env\r\n`,
-    );
+    expect(planGitignore(before, ".env")).toBe(`node_modules\r\n.next\r\n\r\n${GITIGNORE_COMMENT}\r\n/.env\r\n`);
   });
 
   it("adds one line break when the file lacks a final newline", () => {
-    expect(planGitignore("node_modules", ".env.local")).toBe(
-      `node_modules\n\n${GITIGNORE_COMMENT}\n/.env.local\n`,
-    );
+    expect(planGitignore("node_modules", ".env.local")).toBe(`node_modules\n\n${GITIGNORE_COMMENT}\n/.env.local\n`);
   });
 
   it("empty .gitignore: just the block", () => {
@@ -80,9 +71,7 @@ describe("planGitignore", () => {
   });
 
   it("normalizes ./ and backslashes, handles nested paths", () => {
-    expect(planGitignore(null, "./config\\.env.local")).toBe(
-      `${GITIGNORE_COMMENT}\n/config/.env.local\n`,
-    );
+    expect(planGitignore(null, "./config\\.env.local")).toBe(`${GITIGNORE_COMMENT}\n/config/.env.local\n`);
   });
 });
 

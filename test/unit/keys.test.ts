@@ -118,7 +118,10 @@ describe("resolveKeys", () => {
   });
 
   it("mixes sources per key", () => {
-    const r = resolveKeys({ flagSecret: SK, env: { NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: PK, CLERK_SECRET_KEY: "sk_test_fromEnvIgnored" } });
+    const r = resolveKeys({
+      flagSecret: SK,
+      env: { NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: PK, CLERK_SECRET_KEY: "sk_test_fromEnvIgnored" },
+    });
     expect(r).toEqual({ publishableKey: PK, secretKey: SK });
   });
 
@@ -143,9 +146,14 @@ describe("resolveKeys", () => {
   it("warns when test and live keys are mixed", () => {
     const keys = resolveKeys({ flagPublishable: PK, flagSecret: SK_LIVE, env: {} });
     expect(keysFromDifferentInstances(keys)).toBe(true);
-    const [warning] = describeNotes(planEnvStep(normalizeOptions({ style: "userId", publishableKey: PK, secretKey: SK_LIVE }), "ts", EMPTY_TARGET).notes).warnings;
+    const [warning] = describeNotes(
+      planEnvStep(normalizeOptions({ style: "userId", publishableKey: PK, secretKey: SK_LIVE }), "ts", EMPTY_TARGET)
+        .notes,
+    ).warnings;
     expect(warning).toMatch(/publishable key is a test key but the secret key is a live key/);
     expect(warning).not.toContain(SK_LIVE);
-    expect(keysFromDifferentInstances(resolveKeys({ flagPublishable: PK_LIVE, flagSecret: SK_LIVE, env: {} }))).toBe(false);
+    expect(keysFromDifferentInstances(resolveKeys({ flagPublishable: PK_LIVE, flagSecret: SK_LIVE, env: {} }))).toBe(
+      false,
+    );
   });
 });

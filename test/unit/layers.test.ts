@@ -29,8 +29,37 @@ const ALLOWED: Record<string, string[]> = {
   report: ["core", "next", "clerk", "styles", "project", "plan", "audit", "migrate"],
   apply: ["core", "next", "project", "plan"],
   ui: ["core", "next", "clerk", "styles", "project", "plan", "audit", "migrate", "report"],
-  commands: ["core", "js", "next", "clerk", "render", "styles", "project", "plan", "audit", "migrate", "report", "apply", "ui"],
-  entry: ["core", "js", "next", "clerk", "render", "styles", "project", "plan", "audit", "migrate", "report", "apply", "ui", "commands"],
+  commands: [
+    "core",
+    "js",
+    "next",
+    "clerk",
+    "render",
+    "styles",
+    "project",
+    "plan",
+    "audit",
+    "migrate",
+    "report",
+    "apply",
+    "ui",
+  ],
+  entry: [
+    "core",
+    "js",
+    "next",
+    "clerk",
+    "render",
+    "styles",
+    "project",
+    "plan",
+    "audit",
+    "migrate",
+    "report",
+    "apply",
+    "ui",
+    "commands",
+  ],
 };
 
 function files(folder: string): string[] {
@@ -47,9 +76,9 @@ function layer(file: string): string {
 
 function imports(file: string): string[] {
   const code = readFileSync(file, "utf8");
-  return [...code.matchAll(/(?:import|export)[^"']*?from\s*["'](\.[^"']+)["']|import\(\s*["'](\.[^"']+)["']\s*\)/g)].map((m) =>
-    path.resolve(path.dirname(file), (m[1] ?? m[2])!.replace(/\.js$/, ".ts")),
-  );
+  return [
+    ...code.matchAll(/(?:import|export)[^"']*?from\s*["'](\.[^"']+)["']|import\(\s*["'](\.[^"']+)["']\s*\)/g),
+  ].map((m) => path.resolve(path.dirname(file), (m[1] ?? m[2])!.replace(/\.js$/, ".ts")));
 }
 
 /** Every upward or sideways import among `sources`, as "file imports target". */
@@ -60,7 +89,8 @@ export function violations(sources: string[], read: (file: string) => string[] =
     const allowed = ALLOWED[own];
     for (const target of read(file)) {
       const theirs = layer(target);
-      if (theirs !== own && !allowed?.includes(theirs)) found.push(`${path.relative(SRC, file)} imports ${path.relative(SRC, target)}`);
+      if (theirs !== own && !allowed?.includes(theirs))
+        found.push(`${path.relative(SRC, file)} imports ${path.relative(SRC, target)}`);
     }
   }
   return found;
@@ -80,7 +110,9 @@ describe("layers", () => {
   it("the check sees imports at all, and fails on an upward one", () => {
     expect(imports(path.join(SRC, "plan/index.ts")).some((target) => layer(target) === "core")).toBe(true);
     const audit = path.join(SRC, "audit/evaluate.ts");
-    expect(violations([audit], () => [path.join(SRC, "plan/middleware/plan.ts")])).toEqual(["audit/evaluate.ts imports plan/middleware/plan.ts"]);
+    expect(violations([audit], () => [path.join(SRC, "plan/middleware/plan.ts")])).toEqual([
+      "audit/evaluate.ts imports plan/middleware/plan.ts",
+    ]);
     expect(violations([path.join(SRC, "next/matcher.ts")], () => [path.join(SRC, "clerk/rules.ts")])).toHaveLength(1);
   });
 });

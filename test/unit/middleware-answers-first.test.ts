@@ -39,7 +39,7 @@ describe("a middleware rule that answers first", () => {
       "proxy.ts protects /api/me too: the rule `!isPublicRoute(req)` answers a signed-out caller first (auth.protect(): an empty 404 to an API request, a redirect to sign-in for a page), so the caller never gets its 401 JSON; `npx create-clerk-route migrate` moves that check into the route.",
     );
     const route = read(dir, "app/api/me/route.ts");
-    expect(route).toContain("// Signed out: 401 {\"error\":\"Unauthorized\"}.");
+    expect(route).toContain('// Signed out: 401 {"error":"Unauthorized"}.');
     expect(route).toContain(
       [
         "// Today proxy.ts answers a signed-out caller first, so the answer above is",
@@ -77,12 +77,16 @@ export default clerkMiddleware(async (auth, req) => {
 ${MATCHER}`);
     const d = deps(dir);
     expect(await run({ route: "/api/me", style: "userId", yes: true }, d), d.err()).toBe(0);
-    expect(d.out()).toContain("Could not tell whether proxy.ts answers a signed-out caller on /api/me before the route does");
+    expect(d.out()).toContain(
+      "Could not tell whether proxy.ts answers a signed-out caller on /api/me before the route does",
+    );
     expect(read(dir, "app/api/me/route.ts")).not.toContain("Today proxy.ts");
   });
 
   it("no rule on the route, or a new matcher entry its guarded handler never runs on: nothing to say", async () => {
-    const plain = project(`import { clerkMiddleware } from "@clerk/nextjs/server";\n\nexport default clerkMiddleware();\n\n${MATCHER}`);
+    const plain = project(
+      `import { clerkMiddleware } from "@clerk/nextjs/server";\n\nexport default clerkMiddleware();\n\n${MATCHER}`,
+    );
     const d = deps(plain);
     expect(await run({ route: "/api/me", style: "userId", yes: true }, d)).toBe(0);
     expect(d.out()).not.toContain("answers a signed-out caller");

@@ -45,7 +45,17 @@ function loadCases(): Case[] {
   return middlewareFixtures().flatMap((f): Case[] => {
     if (f.output === undefined && f.applied === undefined) return [];
     const { name, need, route, ext, input, appRoutes } = f;
-    const base = { name, need, route, kind: f.ctx.kind, ext, input, output: f.output ?? "", clerkMajor: f.spec.clerkMajor ?? 7, appRoutes };
+    const base = {
+      name,
+      need,
+      route,
+      kind: f.ctx.kind,
+      ext,
+      input,
+      output: f.output ?? "",
+      clerkMajor: f.spec.clerkMajor ?? 7,
+      appRoutes,
+    };
     return [f.applied === undefined ? base : { ...base, applied: f.applied }];
   });
 }
@@ -61,7 +71,11 @@ interface Marker {
 }
 
 function marker(name: string): Marker {
-  return { marker: name, headers: new Headers(), cookies: { set: () => undefined, get: () => undefined, delete: () => undefined } };
+  return {
+    marker: name,
+    headers: new Headers(),
+    cookies: { set: () => undefined, get: () => undefined, delete: () => undefined },
+  };
 }
 
 /** What a result means to Next: a response (by what made it and which headers it sets) or "go on". */
@@ -99,14 +113,16 @@ function result(name: string, log: Log, world: World): Marker {
   const value = marker(name);
   return new Proxy(value, {
     get(target, prop) {
-      if (typeof prop === "symbol" || prop === "then" || prop in target) return (target as unknown as Record<string | symbol, unknown>)[prop];
+      if (typeof prop === "symbol" || prop === "then" || prop in target)
+        return (target as unknown as Record<string | symbol, unknown>)[prop];
       return fake(`${name}.${prop}`, log, world);
     },
   });
 }
 
 /** A response the code builds: how it was made and its status, e.g. "json {...} 401", "response 401". */
-const statusOf = (init: unknown) => (init && typeof init === "object" && "status" in init ? String((init as { status: unknown }).status) : "200");
+const statusOf = (init: unknown) =>
+  init && typeof init === "object" && "status" in init ? String((init as { status: unknown }).status) : "200";
 
 class FakeResponse {
   marker: string;
@@ -144,12 +160,32 @@ function authObject(caller: Caller) {
     throw new ClerkControlFlow("redirectToSignIn");
   };
   if (caller === "signedOut") {
-    return { userId: null, sessionId: null, orgId: null, orgRole: null, sessionClaims: null, isAuthenticated: false, has: () => false, redirectToSignIn, redirectToSignUp: redirectToSignIn };
+    return {
+      userId: null,
+      sessionId: null,
+      orgId: null,
+      orgRole: null,
+      sessionClaims: null,
+      isAuthenticated: false,
+      has: () => false,
+      redirectToSignIn,
+      redirectToSignUp: redirectToSignIn,
+    };
   }
   const orgRole = caller === "admin" ? "org:admin" : "org:member";
   const has = (params: Record<string, string>) => (params.role ? params.role === orgRole : caller === "admin");
   const sessionClaims = { metadata: { role: caller === "admin" ? "admin" : "member" } };
-  return { userId: "user_1", sessionId: "sess_1", orgId: "org_1", orgRole, sessionClaims, isAuthenticated: true, has, redirectToSignIn, redirectToSignUp: redirectToSignIn };
+  return {
+    userId: "user_1",
+    sessionId: "sess_1",
+    orgId: "org_1",
+    orgRole,
+    sessionClaims,
+    isAuthenticated: true,
+    has,
+    redirectToSignIn,
+    redirectToSignUp: redirectToSignIn,
+  };
 }
 
 /** auth.protect() of @clerk/nextjs 7: async; signed out or failing the check, it rejects (clerkMiddleware answers). */
@@ -159,8 +195,13 @@ function protect(log: Log, world: World) {
     const auth = authObject(world.caller);
     let denied: string | undefined;
     if (!auth.userId) denied = "protect: signed out";
-    else if (typeof params === "function") denied = (params as (has: unknown) => boolean)(auth.has) ? undefined : "protect: 404";
-    else if (params && typeof params === "object" && ["role", "permission", "feature", "plan"].some((k) => k in params)) {
+    else if (typeof params === "function")
+      denied = (params as (has: unknown) => boolean)(auth.has) ? undefined : "protect: 404";
+    else if (
+      params &&
+      typeof params === "object" &&
+      ["role", "permission", "feature", "plan"].some((k) => k in params)
+    ) {
       denied = auth.has(params as Record<string, string>) ? undefined : "protect: 404";
     }
     const result = denied ? Promise.reject(new ClerkControlFlow(denied)) : Promise.resolve(auth);
@@ -185,7 +226,8 @@ function clerkModule(log: Log, world: World) {
       log.push("auth.protect");
       const caller = authObject(world.caller);
       if (!caller.userId) throw new ClerkControlFlow("protect: signed out");
-      if (params && typeof params === "object" && "role" in params && !caller.has(params as Record<string, string>)) throw new ClerkControlFlow("protect: 404");
+      if (params && typeof params === "object" && "role" in params && !caller.has(params as Record<string, string>))
+        throw new ClerkControlFlow("protect: 404");
       return caller;
     },
   });
@@ -246,7 +288,13 @@ function load(code: string, kind: string, clerkMajor = 7): Loaded {
   const require = (id: string) => modules[id] ?? fake(id, log, world);
   const module = { exports: {} as Record<string, unknown> };
   const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined, info: () => undefined };
-  vm.runInThisContext(`(function (require, module, exports, Response, console) {${js}\n})`)(require, module, module.exports, FakeResponse, quiet);
+  vm.runInThisContext(`(function (require, module, exports, Response, console) {${js}\n})`)(
+    require,
+    module,
+    module.exports,
+    FakeResponse,
+    quiet,
+  );
   world.loading = false;
   const exports = module.exports;
   const handler = (exports[kind] ?? exports.default) as Loaded["handler"];
@@ -270,12 +318,18 @@ function conditionHolds(condition: Condition, headers: Headers): boolean {
 
 function runsOn(matcher: unknown, path: string, headers: Headers): boolean {
   if (matcher === undefined) return true;
-  const entries = (Array.isArray(matcher) ? matcher : [matcher]) as (string | { source: string; has?: Condition[]; missing?: Condition[] })[];
+  const entries = (Array.isArray(matcher) ? matcher : [matcher]) as (
+    string | { source: string; has?: Condition[]; missing?: Condition[] }
+  )[];
   return entries.some((entry) => {
     const { source, has = [], missing = [] } = typeof entry === "string" ? { source: entry } : entry;
     const regexp = nextMatcherRegExp(source);
     if (!regexp) throw new Error(`invalid source ${source}`);
-    return matchesPath(regexp, path) && has.every((c) => conditionHolds(c, headers)) && !missing.some((c) => conditionHolds(c, headers));
+    return (
+      matchesPath(regexp, path) &&
+      has.every((c) => conditionHolds(c, headers)) &&
+      !missing.some((c) => conditionHolds(c, headers))
+    );
   });
 }
 
@@ -290,7 +344,12 @@ function request(path: string, headers: Headers) {
   };
 }
 
-async function run(loaded: Loaded, path: string, headers: Headers, caller: Caller = "signedOut"): Promise<{ calls: Log; result: string }> {
+async function run(
+  loaded: Loaded,
+  path: string,
+  headers: Headers,
+  caller: Caller = "signedOut",
+): Promise<{ calls: Log; result: string }> {
   loaded.log.length = 0;
   loaded.world.caller = caller;
   const value = await loaded.handler?.(request(path, headers), { waitUntil: () => undefined });
@@ -300,17 +359,27 @@ async function run(loaded: Loaded, path: string, headers: Headers, caller: Calle
 /** Sample paths of a matcher source: its static text with every parameter filled in. */
 function pathsOfSource(source: string): string[] {
   if (/[()[\]{}\\]/.test(source)) return [];
-  return [source.replace(/:\w+[*?]/g, "").replace(/:\w+\+?/g, "sample").replace(/\/+$/, "") || "/"];
+  return [
+    source
+      .replace(/:\w+[*?]/g, "")
+      .replace(/:\w+\+?/g, "sample")
+      .replace(/\/+$/, "") || "/",
+  ];
 }
 
 /** A path in other cases: all upper, and each segment upper on its own (createRouteMatcher ignores case, Next.js does not). */
 function otherCases(path: string): string[] {
   const parts = path.split("/");
-  return [path.toUpperCase(), ...parts.map((_, i) => parts.map((part, j) => (i === j ? part.toUpperCase() : part)).join("/"))];
+  return [
+    path.toUpperCase(),
+    ...parts.map((_, i) => parts.map((part, j) => (i === j ? part.toUpperCase() : part)).join("/")),
+  ];
 }
 
 function samplePathsFor(c: Case, oldMatcher: unknown): string[] {
-  const own = (Array.isArray(oldMatcher) ? oldMatcher : oldMatcher === undefined ? [] : [oldMatcher]) as (string | { source: string })[];
+  const own = (Array.isArray(oldMatcher) ? oldMatcher : oldMatcher === undefined ? [] : [oldMatcher]) as (
+    string | { source: string }
+  )[];
   // The app's routes and pages, and the new route, in every case: exempting the route must leave
   // the others as they were. (Without an app tree, every other path counts as another route's: see servedBy.)
   const routes = c.appRoutes.length === 0 ? [] : [...c.appRoutes.map((existing) => existing.route), c.route];
@@ -343,7 +412,12 @@ const HEADER_SETS: Record<string, Headers> = {
 
 /** Whether the patch left the matcher as it was (then the handler's rules were edited instead). */
 function sameMatcher(c: Case): boolean {
-  return c.input !== undefined && c.output !== "" && JSON.stringify(load(c.input, c.kind, c.clerkMajor).matcher) === JSON.stringify(load(c.output, c.kind, c.clerkMajor).matcher);
+  return (
+    c.input !== undefined &&
+    c.output !== "" &&
+    JSON.stringify(load(c.input, c.kind, c.clerkMajor).matcher) ===
+      JSON.stringify(load(c.output, c.kind, c.clerkMajor).matcher)
+  );
 }
 
 /** Machine-token routes: a widened matcher is checked like any route, a rule edit like a webhook's. */
@@ -374,7 +448,11 @@ describe("patched middleware behaves as before, plus Clerk alone on new paths", 
               const now = await run(after, path, headers, caller);
               expect(now.calls.filter((call) => call === "clerk").length, `${where}: Clerk runs once`).toBe(1);
               if (old.calls.includes("clerk")) expect(now.calls, `${where}: same calls`).toEqual(old.calls);
-              else expect(now.calls.filter((call) => call !== "clerk"), `${where}: same calls`).toEqual(old.calls);
+              else
+                expect(
+                  now.calls.filter((call) => call !== "clerk"),
+                  `${where}: same calls`,
+                ).toEqual(old.calls);
               expect(same(now.result), `${where}: same result`).toBe(same(old.result));
             } else if (runsNow) {
               const now = await run(after, path, headers, caller);
@@ -426,7 +504,9 @@ async function checkKeptPublic(c: Case, result: "output" | "applied"): Promise<v
   let comparedExisting = 0;
   for (const path of samplePathsFor(c, before.matcher)) {
     for (const [variant, headers] of Object.entries(HEADER_SETS)) {
-      expect(runsOn(after.matcher, path, headers), `${path} (${variant} request): the matcher is unchanged`).toBe(runsOn(before.matcher, path, headers));
+      expect(runsOn(after.matcher, path, headers), `${path} (${variant} request): the matcher is unchanged`).toBe(
+        runsOn(before.matcher, path, headers),
+      );
       if (!runsOn(after.matcher, path, headers)) continue;
       for (const caller of CALLERS) {
         const where = `${path} (${variant} request, ${caller})`;
@@ -445,10 +525,13 @@ async function checkKeptPublic(c: Case, result: "output" | "applied"): Promise<v
       }
     }
   }
-  expect(gatedBefore, "the fixture's input did stop a signed-out caller on the route (else this proves nothing)").toBe(true);
+  expect(gatedBefore, "the fixture's input did stop a signed-out caller on the route (else this proves nothing)").toBe(
+    true,
+  );
   expect(comparedExisting, "some path of another route was compared").toBeGreaterThan(0);
   if (c.need === "clerk-unprotected") {
-    for (const path of routePaths) expect(runsOn(after.matcher, path, HEADER_SETS.plain!), `Clerk still runs on ${path}`).toBe(true);
+    for (const path of routePaths)
+      expect(runsOn(after.matcher, path, HEADER_SETS.plain!), `Clerk still runs on ${path}`).toBe(true);
   }
 }
 

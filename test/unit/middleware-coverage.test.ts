@@ -2,7 +2,14 @@ import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { parseFolderSegment, routePathOf } from "../../src/next/route-path.js";
 import { lookaheadMayExclude as lookaheadMayExcludeOf } from "../../src/next/matcher-lookahead.js";
-import { coverage as coverageOf, type Matcher, matchesPath, nextMatcherRegExp, routeMatcherSource as routeMatcherSourceOf, samplePaths as samplePathsOf } from "../../src/next/matcher.js";
+import {
+  coverage as coverageOf,
+  type Matcher,
+  matchesPath,
+  nextMatcherRegExp,
+  routeMatcherSource as routeMatcherSourceOf,
+  samplePaths as samplePathsOf,
+} from "../../src/next/matcher.js";
 import { entryCovering as entryCoveringOf } from "../../src/clerk/matcher-entry.js";
 
 // The helpers take the route parsed; these tests write it as a pattern.
@@ -79,7 +86,7 @@ describe("nextMatcherRegExp reproduces next@16's matcher semantics", () => {
     });
   }
 
-  it("is case-sensitive, as Next.js drops path-to-regexp's \"i\" flag", () => {
+  it('is case-sensitive, as Next.js drops path-to-regexp\'s "i" flag', () => {
     expect(matchesPath(nextMatcherRegExp("/api/:path*") as RegExp, "/API/x")).toBe(false);
   });
 
@@ -90,7 +97,11 @@ describe("nextMatcherRegExp reproduces next@16's matcher semantics", () => {
 });
 
 function entries(...sources: string[]): Matcher {
-  return { kind: "array", node: { type: "ArrayExpression", elements: [] }, entries: sources.map((source) => ({ source, conditional: false, node: { type: "StringLiteral", value: source } })) } as unknown as Matcher;
+  return {
+    kind: "array",
+    node: { type: "ArrayExpression", elements: [] },
+    entries: sources.map((source) => ({ source, conditional: false, node: { type: "StringLiteral", value: source } })),
+  } as unknown as Matcher;
 }
 
 describe("coverage", () => {
@@ -155,9 +166,35 @@ describe("lookaheads and dynamic segments", () => {
 
   /** Where lookaheadMayExclude says "no", no value of the route's segments may make Next.js skip it. */
   it("is sound against next@16 on adversarial values", () => {
-    const sources = [WEBHOOKS, "/((?!_next|api/public).*)", "/((?!api|_next/static|_next/image|favicon.ico).*)", "/((?!ap\\.i|x).+)"];
-    const routes = ["/api/[...slug]", "/api/[id]", "/api/projects/[id]", "/api/private/[id]", "/api/public/[[...rest]]", "/reports/[id]", "/[slug]", "/api/docs/[[...slug]]"];
-    const values = ["x", "webhooks", "webhooks/x", "public", "public/x", "_next", "static/a.js", "favicon.ico", "a.b", "webhooks%2Fx", "private"];
+    const sources = [
+      WEBHOOKS,
+      "/((?!_next|api/public).*)",
+      "/((?!api|_next/static|_next/image|favicon.ico).*)",
+      "/((?!ap\\.i|x).+)",
+    ];
+    const routes = [
+      "/api/[...slug]",
+      "/api/[id]",
+      "/api/projects/[id]",
+      "/api/private/[id]",
+      "/api/public/[[...rest]]",
+      "/reports/[id]",
+      "/[slug]",
+      "/api/docs/[[...slug]]",
+    ];
+    const values = [
+      "x",
+      "webhooks",
+      "webhooks/x",
+      "public",
+      "public/x",
+      "_next",
+      "static/a.js",
+      "favicon.ico",
+      "a.b",
+      "webhooks%2Fx",
+      "private",
+    ];
     for (const source of sources) {
       for (const route of routes) {
         if (lookaheadMayExclude(source, route) || !coverage(entries(source), route).covered) continue;

@@ -35,7 +35,8 @@ describe("planMiddleware fixtures", () => {
       } else {
         await expect(describeResult(result)).toMatchFileSnapshot(join(c.dir, "expected.txt"));
         // A route kept past the middleware's gates: the printed edit is applied by hand and run (middleware-behaviour.test.ts).
-        if (result.status === "refused" && c.ctx.need !== "clerk") expect(existsSync(join(c.dir, `applied.${c.ext}`)), `applied.${c.ext}`).toBe(true);
+        if (result.status === "refused" && c.ctx.need !== "clerk")
+          expect(existsSync(join(c.dir, `applied.${c.ext}`)), `applied.${c.ext}`).toBe(true);
       }
     });
   }

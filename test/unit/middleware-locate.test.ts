@@ -27,25 +27,46 @@ describe("locateMiddleware", () => {
 
   it("creates proxy on Next 16 and middleware on Next 15, in src/ or the root", () => {
     expect(locateMiddleware([], next16)).toEqual({ path: "src/proxy.ts", kind: "proxy", typescript: true, notes: [] });
-    expect(locateMiddleware([], { ...next16, srcDir: false, language: "js" })).toEqual({ path: "proxy.js", kind: "proxy", typescript: false, notes: [] });
-    expect(locateMiddleware([], next15)).toEqual({ path: "src/middleware.ts", kind: "middleware", typescript: true, notes: [] });
+    expect(locateMiddleware([], { ...next16, srcDir: false, language: "js" })).toEqual({
+      path: "proxy.js",
+      kind: "proxy",
+      typescript: false,
+      notes: [],
+    });
+    expect(locateMiddleware([], next15)).toEqual({
+      path: "src/middleware.ts",
+      kind: "middleware",
+      typescript: true,
+      notes: [],
+    });
   });
 
   it("patches an existing proxy", () => {
     const existing = file("src/proxy.ts");
-    expect(locateMiddleware([existing], next16)).toEqual({ path: "src/proxy.ts", kind: "proxy", typescript: true, existing, notes: [] });
+    expect(locateMiddleware([existing], next16)).toEqual({
+      path: "src/proxy.ts",
+      kind: "proxy",
+      typescript: true,
+      existing,
+      notes: [],
+    });
   });
 
   it("patches middleware.ts in place on Next 16 and points to the codemod", () => {
     const existing = file("src/middleware.ts");
     const location = locateMiddleware([existing], next16);
     expect(location).toMatchObject({ path: "src/middleware.ts", kind: "middleware", existing });
-    expect(location.notes.map(describeMiddlewareNote).join("\n")).toContain("npx @next/codemod@latest middleware-to-proxy");
+    expect(location.notes.map(describeMiddlewareNote).join("\n")).toContain(
+      "npx @next/codemod@latest middleware-to-proxy",
+    );
   });
 
   it("keeps the file's own extension", () => {
     const existing = file("middleware.js");
-    expect(locateMiddleware([existing], { ...next15, srcDir: false })).toMatchObject({ path: "middleware.js", existing });
+    expect(locateMiddleware([existing], { ...next15, srcDir: false })).toMatchObject({
+      path: "middleware.js",
+      existing,
+    });
   });
 
   it("refuses both middleware and proxy on Next 16", () => {
@@ -56,7 +77,9 @@ describe("locateMiddleware", () => {
   });
 
   it("refuses two files of one kind", () => {
-    expect(errorOf(() => locateMiddleware([file("proxy.ts"), file("proxy.js")], { ...next16, srcDir: false })).code).toBe("MIDDLEWARE_CONFLICT");
+    expect(
+      errorOf(() => locateMiddleware([file("proxy.ts"), file("proxy.js")], { ...next16, srcDir: false })).code,
+    ).toBe("MIDDLEWARE_CONFLICT");
   });
 
   it("refuses a proxy file on Next 15, which reads only middleware", () => {
@@ -94,9 +117,14 @@ describe("locateMiddleware", () => {
   });
 
   it("says a move breaks the file's relative imports (fixture middleware-locate/relative-imports.ts)", () => {
-    const content = readFileSync(join(import.meta.dirname, "../fixtures/middleware-locate/relative-imports.ts"), "utf8");
+    const content = readFileSync(
+      join(import.meta.dirname, "../fixtures/middleware-locate/relative-imports.ts"),
+      "utf8",
+    );
     const err = errorOf(() => locateMiddleware([{ path: "src/app/proxy.ts", content }], next16));
-    expect(err.hint).toContain("git mv src/app/proxy.ts src/proxy.ts`, and fix its relative imports (such as \"../i18n/routing\")");
+    expect(err.hint).toContain(
+      'git mv src/app/proxy.ts src/proxy.ts`, and fix its relative imports (such as "../i18n/routing")',
+    );
     expect(errorOf(() => locateMiddleware([file("src/app/proxy.ts")], next16)).hint).not.toContain("relative imports");
   });
 });

@@ -33,7 +33,10 @@ const crlf = (text: string) => text.replace(/\n/g, "\r\n");
 describe("line endings", () => {
   for (const name of ["clerk-multiline-matcher", "clerk-inline-single-quotes", "wrap-named-middleware"]) {
     it(`keeps CRLF: ${name}`, () => {
-      const context = name === "wrap-named-middleware" ? { ...ctx, path: "middleware.ts", kind: "middleware" as const, nextMajor: 15, srcDir: false } : ctx;
+      const context =
+        name === "wrap-named-middleware"
+          ? { ...ctx, path: "middleware.ts", kind: "middleware" as const, nextMajor: 15, srcDir: false }
+          : ctx;
       const after = patch(crlf(fixture(name, "input.ts")), context);
       expect(after).toBe(crlf(fixture(name, "output.ts")));
       expect(after.replace(/\r\n/g, "")).not.toContain("\n");
@@ -129,10 +132,13 @@ export const proxy: NextMiddleware = (req) => {
   });
 
   it("passes both arguments to a function that reads `arguments`", () => {
-    const after = patch(`export function proxy() {
+    const after = patch(
+      `export function proxy() {
   return arguments.length ? undefined : undefined;
 }
-`, { ...ctx, path: "src/proxy.js", language: "js", typescript: false });
+`,
+      { ...ctx, path: "src/proxy.js", language: "js", typescript: false },
+    );
     expect(after).toContain("(_auth, req, event) => proxy(req, event)");
   });
 
@@ -164,7 +170,7 @@ export const config = { matcher: ${matcher} };
     for (const call of [
       "clerk.clerkMiddleware(async (auth) => { await auth.protect(); })",
       "clerk.clerkMiddleware(async () => undefined, { debug: true })",
-      "clerk.clerkMiddleware({ signInUrl: \"/login\" })",
+      'clerk.clerkMiddleware({ signInUrl: "/login" })',
       "clerk.clerkMiddleware(() => ({ debug: true }))",
     ]) {
       expect(patch(withCall(call))).toContain(`matcher: ["/dashboard/:path*", "/api/projects/:id"]`);
@@ -229,17 +235,22 @@ export default clerkMiddleware;
 export const config = { matcher: ["/dashboard/:path*"] };
 `;
     expect(patch(input)).toContain(`matcher: ["/dashboard/:path*", "/(api|trpc)(.*)"]`);
-    expect(planMiddleware(`export { clerkMiddleware as default } from "@clerk/nextjs/server";\n`, ctx).status).toBe("unchanged");
+    expect(planMiddleware(`export { clerkMiddleware as default } from "@clerk/nextjs/server";\n`, ctx).status).toBe(
+      "unchanged",
+    );
   });
 });
 
 describe("other auth libraries", () => {
   it("refuses NextAuth(config).auth", () => {
-    const result = planMiddleware(`import NextAuth from "next-auth";
+    const result = planMiddleware(
+      `import NextAuth from "next-auth";
 import { authConfig } from "./auth.config";
 
 export default NextAuth(authConfig).auth;
-`, ctx);
+`,
+      ctx,
+    );
     expect(result.status).toBe("refused");
     if (result.status === "refused") expect(result.reason).toContain("Auth.js");
   });
@@ -283,7 +294,15 @@ describe("the generated guard", () => {
     const end = output.indexOf("export default clerkMiddleware");
     const guard = new Function(`${output.slice(start, end)}\nreturn matchesOldMatcher;`)() as (p: string) => boolean;
     const old = nextMatcherRegExp("/dashboard/:path*") as RegExp;
-    for (const path of ["/dashboard", "/dashboard/a/b", "/d%61shboard/x", "/_next/data/b1/dashboard.json", "/Dashboard", "/api/projects/1", "/%E0%A4%A"]) {
+    for (const path of [
+      "/dashboard",
+      "/dashboard/a/b",
+      "/d%61shboard/x",
+      "/_next/data/b1/dashboard.json",
+      "/Dashboard",
+      "/api/projects/1",
+      "/%E0%A4%A",
+    ]) {
       expect([path, guard(path)]).toEqual([path, matchesPath(old, path)]);
     }
   });

@@ -44,7 +44,9 @@ function typeErrors(files: string[], options: ts.CompilerOptions): Map<string, s
 /** The output's (or applied edit's) errors that its input doesn't have. */
 function newErrors(ext: "ts" | "js", options: ts.CompilerOptions, result = "output"): string[] {
   const files = outputs(`${result}.${ext}`);
-  const inputs = files.map((file) => file.replace(/(output|applied)\.(ts|js)$/, `input.${ext}`)).filter((file) => existsSync(file));
+  const inputs = files
+    .map((file) => file.replace(/(output|applied)\.(ts|js)$/, `input.${ext}`))
+    .filter((file) => existsSync(file));
   const errors = typeErrors([...files, ...inputs], options);
   return files.flatMap((file) => {
     const before = [...(errors.get(file.replace(/(output|applied)\.(ts|js)$/, `input.${ext}`)) ?? [])];

@@ -36,7 +36,12 @@ const CALLERS: Caller[] = [
   { name: "signed out", userId: null },
   { name: "signed in", userId: "user_1" },
   { name: "org member", userId: "user_2", orgRole: "org:member", orgPermissions: ["org:items:read"] },
-  { name: "org admin", userId: "user_3", orgRole: "org:admin", orgPermissions: ["org:items:read", "org:items:manage", "org:billing:manage"] },
+  {
+    name: "org admin",
+    userId: "user_3",
+    orgRole: "org:admin",
+    orgPermissions: ["org:items:read", "org:items:manage", "org:billing:manage"],
+  },
 ];
 
 /** What a caller's session says, as Clerk's auth() object does. */
@@ -45,7 +50,8 @@ function authObject(caller: Caller) {
   const has = (params: Record<string, string>) => {
     if (!caller.userId) return false;
     if (params.role !== undefined && (!caller.orgRole || prefix(caller.orgRole) !== prefix(params.role))) return false;
-    if (params.permission !== undefined && !(caller.orgPermissions ?? []).includes(prefix(params.permission))) return false;
+    if (params.permission !== undefined && !(caller.orgPermissions ?? []).includes(prefix(params.permission)))
+      return false;
     if (params.plan !== undefined || params.feature !== undefined) return false;
     return true;
   };
@@ -73,7 +79,9 @@ function protect(caller: Caller, params?: unknown) {
   if (!caller.userId) throw new Blocked("signed out");
   if (typeof params === "function" && !(params as (has: unknown) => boolean)(object.has)) throw new Blocked("check");
   if (params && typeof params === "object") {
-    const checks = Object.fromEntries(Object.entries(params).filter(([key]) => ["role", "permission", "plan", "feature"].includes(key))) as Record<string, string>;
+    const checks = Object.fromEntries(
+      Object.entries(params).filter(([key]) => ["role", "permission", "plan", "feature"].includes(key)),
+    ) as Record<string, string>;
     if (Object.keys(checks).length > 0 && !object.has(checks)) throw new Blocked("check");
   }
   return object;
@@ -114,7 +122,9 @@ function clerkModule(world: World) {
     clerkMiddleware(...args: unknown[]) {
       const handler = typeof args[0] === "function" ? (args[0] as (...a: unknown[]) => unknown) : undefined;
       return async (req: unknown, event: unknown) => {
-        const middlewareAuth = Object.assign(() => authObject(world.caller), { protect: async (params?: unknown) => protect(world.caller, params) });
+        const middlewareAuth = Object.assign(() => authObject(world.caller), {
+          protect: async (params?: unknown) => protect(world.caller, params),
+        });
         return handler ? handler(middlewareAuth, req, event) : undefined;
       };
     },
@@ -134,7 +144,13 @@ const NextResponse = {
 function load(code: string, file: string, world: World): Record<string, unknown> {
   const js = ts.transpileModule(code, {
     fileName: file,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, allowJs: true, jsx: ts.JsxEmit.React },
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      allowJs: true,
+      jsx: ts.JsxEmit.React,
+    },
   }).outputText;
   const modules: Record<string, unknown> = {
     "@clerk/nextjs/server": clerkModule(world),
@@ -182,7 +198,9 @@ function request(path: string, method: string) {
   };
 }
 
-type Outcome = { kind: "blocked"; by: "middleware" | "handler"; status?: number } | { kind: "reached"; status: number; body: string };
+type Outcome =
+  | { kind: "blocked"; by: "middleware" | "handler"; status?: number }
+  | { kind: "reached"; status: number; body: string };
 
 interface Project {
   root: string;
@@ -203,7 +221,9 @@ function loadProject(root: string, routeFiles: string[]): Project {
       matcher: (exports.config as { matcher?: unknown } | undefined)?.matcher,
     };
   }
-  const routes = new Map(routeFiles.map((file) => [file, load(readFileSync(path.join(root, file), "utf8"), file, world)]));
+  const routes = new Map(
+    routeFiles.map((file) => [file, load(readFileSync(path.join(root, file), "utf8"), file, world)]),
+  );
   return { root, world, ...(middleware ? { middleware } : {}), routes };
 }
 
@@ -218,20 +238,29 @@ async function middlewareBlocks(project: Project, path: string, method: string):
   }
 }
 
-async function outcome(project: Project, file: string, path: string, method: string, caller: Caller): Promise<Outcome | undefined> {
+async function outcome(
+  project: Project,
+  file: string,
+  path: string,
+  method: string,
+  caller: Caller,
+): Promise<Outcome | undefined> {
   project.world.caller = caller;
   const handler = project.routes.get(file)?.[method];
   if (typeof handler !== "function") return undefined;
   if (await middlewareBlocks(project, path, method)) return { kind: "blocked", by: "middleware" };
   let result: unknown;
   try {
-    result = await (handler as (req: unknown, ctx: unknown) => unknown)(request(path, method), { params: Promise.resolve({}) });
+    result = await (handler as (req: unknown, ctx: unknown) => unknown)(request(path, method), {
+      params: Promise.resolve({}),
+    });
   } catch {
     return { kind: "blocked", by: "handler" };
   }
   const status = (result as { status?: number } | undefined)?.status ?? 200;
   if (status >= 400) return { kind: "blocked", by: "handler", status };
-  const body = result instanceof Response ? await result.text() : JSON.stringify((result as { body?: unknown } | undefined)?.body);
+  const body =
+    result instanceof Response ? await result.text() : JSON.stringify((result as { body?: unknown } | undefined)?.body);
   return { kind: "reached", status, body };
 }
 
@@ -269,23 +298,42 @@ describe("migrated projects behave as before for every caller", () => {
               else expect(now, `${where}: reached before, the same answer after`).toEqual(old);
               if (old.kind === "blocked" && old.by === "middleware") blockedByMiddlewareBefore++;
               if (result?.outOfRules && result.migrated.includes(method) && caller.userId === null) {
-                expect(now, `${where}: out of the rules, the handler answers 401`).toEqual({ kind: "blocked", by: "handler", status: 401 });
+                expect(now, `${where}: out of the rules, the handler answers 401`).toEqual({
+                  kind: "blocked",
+                  by: "handler",
+                  status: 401,
+                });
               }
-              if (result?.outOfRules && result.migrated.includes(method) && caller.userId !== null && old.kind === "blocked") {
-                expect(now, `${where}: a failed check is the handler's 403`).toEqual({ kind: "blocked", by: "handler", status: 403 });
+              if (
+                result?.outOfRules &&
+                result.migrated.includes(method) &&
+                caller.userId !== null &&
+                old.kind === "blocked"
+              ) {
+                expect(now, `${where}: a failed check is the handler's 403`).toEqual({
+                  kind: "blocked",
+                  by: "handler",
+                  status: 403,
+                });
               }
             }
           }
         }
       }
-      expect(blockedByMiddlewareBefore, "the input's rules did protect something (else this proves nothing)").toBeGreaterThan(0);
+      expect(
+        blockedByMiddlewareBefore,
+        "the input's rules did protect something (else this proves nothing)",
+      ).toBeGreaterThan(0);
       for (const page of listProtectableFiles(project)) {
         for (const path of samplePaths(page.route)) {
           for (const caller of CALLERS) {
             before.world.caller = caller;
             after.world.caller = caller;
             if (await middlewareBlocks(before, path, "GET")) {
-              expect(await middlewareBlocks(after, path, "GET"), `${page.file} ${path} (${caller.name}): still protected`).toBe(true);
+              expect(
+                await middlewareBlocks(after, path, "GET"),
+                `${page.file} ${path} (${caller.name}): still protected`,
+              ).toBe(true);
             }
           }
         }

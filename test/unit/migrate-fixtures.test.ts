@@ -31,10 +31,14 @@ describe("migrate fixtures: input → output", () => {
       const files = treeFiles(first.dir);
       const expected = treeFiles(fixture.output);
       for (const file of files) {
-        await expect(readFileSync(path.join(first.dir, file), "utf8"), file).toMatchFileSnapshot(path.join(fixture.output, file));
+        await expect(readFileSync(path.join(first.dir, file), "utf8"), file).toMatchFileSnapshot(
+          path.join(fixture.output, file),
+        );
       }
       if (expected.length > 0) expect(files, "no file appears or disappears").toEqual(expected);
-      await expect(`${JSON.stringify(first.report, null, 2)}\n`).toMatchFileSnapshot(path.join(fixture.dir, "expected.json"));
+      await expect(`${JSON.stringify(first.report, null, 2)}\n`).toMatchFileSnapshot(
+        path.join(fixture.dir, "expected.json"),
+      );
 
       // Idempotent: a second run on the result has nothing to change.
       const second = await runOnCopy({ ...fixture, input: first.dir });
@@ -46,10 +50,14 @@ describe("migrate fixtures: input → output", () => {
       const project = await detectProject(first.dir);
       const audit = evaluateAudit(project, scanRoutes(project), { strict: false, allowPublic: [] });
       const refused = new Set(
-        (first.report.routes as Array<{ file: string; refused: unknown[] }>).filter((route) => route.refused.length > 0).map((route) => route.file),
+        (first.report.routes as Array<{ file: string; refused: unknown[] }>)
+          .filter((route) => route.refused.length > 0)
+          .map((route) => route.file),
       );
       const middlewareOnly = audit.routes.filter(
-        (route) => route.middlewareRule === "protected" && route.handlers.some((h) => h.protection === "none" || h.protection === "unchecked"),
+        (route) =>
+          route.middlewareRule === "protected" &&
+          route.handlers.some((h) => h.protection === "none" || h.protection === "unchecked"),
       );
       expect(middlewareOnly.filter((route) => !refused.has(route.file)).map((route) => route.file)).toEqual([]);
     });

@@ -51,7 +51,9 @@ describe("migrate, run in-process", () => {
     const result = await migrate(dir, { dryRun: true });
     expect(result.code).toBe(0);
     expect(result.out).toContain("Dry run: nothing was written.");
-    expect(result.out).toContain('-const isProtectedRoute = createRouteMatcher(["/api/private(.*)", "/dashboard(.*)"]);');
+    expect(result.out).toContain(
+      '-const isProtectedRoute = createRouteMatcher(["/api/private(.*)", "/dashboard(.*)"]);',
+    );
     expect(result.out).toContain("Behaviour change for the routes out of the rules");
     expect(result.out).toContain("page /dashboard (app/dashboard/page.tsx): still protected by isProtectedRoute(req).");
     expect(treeHash(dir)).toBe(hash);
@@ -75,16 +77,25 @@ describe("migrate, run in-process", () => {
     expect(read(dir, "proxy.ts")).toBe(proxy);
     const handler = read(dir, "app/api/private/items/route.ts");
     const second = await migrate(dir, { yes: true, json: true });
-    const report = JSON.parse(second.out) as { changes: Array<{ path: string }>; routes: Array<{ file: string; migrated: string[]; outOfRules: boolean }> };
+    const report = JSON.parse(second.out) as {
+      changes: Array<{ path: string }>;
+      routes: Array<{ file: string; migrated: string[]; outOfRules: boolean }>;
+    };
     expect(report.changes).toEqual([{ path: "proxy.ts", action: "modify" }]);
-    expect(report.routes.find((r) => r.file === "app/api/private/items/route.ts")).toMatchObject({ migrated: [], outOfRules: true });
+    expect(report.routes.find((r) => r.file === "app/api/private/items/route.ts")).toMatchObject({
+      migrated: [],
+      outOfRules: true,
+    });
     expect(read(dir, "app/api/private/items/route.ts")).toBe(handler);
     expect(read(dir, "proxy.ts")).toContain('createRouteMatcher(["/dashboard(.*)"])');
   });
 
   it("a next.config with rewrites: a warning when patterns leave the rules", async () => {
     const dir = copy("positive");
-    writeFileSync(path.join(dir, "next.config.ts"), 'export default { async rewrites() { return [{ source: "/api/private/old", destination: "https://example.test" }]; } };\n');
+    writeFileSync(
+      path.join(dir, "next.config.ts"),
+      'export default { async rewrites() { return [{ source: "/api/private/old", destination: "https://example.test" }]; } };\n',
+    );
     const result = await migrate(dir, { dryRun: true, json: true });
     expect((JSON.parse(result.out) as { warnings: string[] }).warnings).toEqual([
       "next.config.ts declares rewrites: a pattern taken out of the rules may have protected a rewritten path this tool cannot see; check them.",
@@ -105,7 +116,10 @@ describe("migrate, run in-process", () => {
 
   it("nothing to migrate without rules: exit 0, says so", async () => {
     const dir = copy("positive");
-    writeFileSync(path.join(dir, "proxy.ts"), 'import { clerkMiddleware } from "@clerk/nextjs/server";\n\nexport default clerkMiddleware();\n');
+    writeFileSync(
+      path.join(dir, "proxy.ts"),
+      'import { clerkMiddleware } from "@clerk/nextjs/server";\n\nexport default clerkMiddleware();\n',
+    );
     const result = await migrate(dir, {});
     expect(result.code).toBe(0);
     expect(result.out).toContain("proxy.ts has no createRouteMatcher + auth.protect() rules: nothing to migrate.");
@@ -119,14 +133,18 @@ describe("migrate, run in-process", () => {
     const dir = copy("positive");
     const hash = treeHash(dir);
     const signals = new EventEmitter();
-    const result = await migrate(dir, { yes: true }, {
-      signals,
-      applyHooks: {
-        beforeCommit: (change) => {
-          if (change.path === "proxy.ts") signals.emit(signal);
+    const result = await migrate(
+      dir,
+      { yes: true },
+      {
+        signals,
+        applyHooks: {
+          beforeCommit: (change) => {
+            if (change.path === "proxy.ts") signals.emit(signal);
+          },
         },
       },
-    });
+    );
     expect(result.code).toBe(exitCode);
     expect(result.err).toContain("Cancelled: nothing was written.");
     expect(treeHash(dir)).toBe(hash);
@@ -136,13 +154,17 @@ describe("migrate, run in-process", () => {
   it("a failed write restores every file (WRITE_FAILED)", async () => {
     const dir = copy("positive");
     const hash = treeHash(dir);
-    const result = await migrate(dir, { yes: true, json: true }, {
-      applyHooks: {
-        beforeCommit: (change) => {
-          if (change.path === "proxy.ts") throw Object.assign(new Error("disk full"), { code: "ENOSPC" });
+    const result = await migrate(
+      dir,
+      { yes: true, json: true },
+      {
+        applyHooks: {
+          beforeCommit: (change) => {
+            if (change.path === "proxy.ts") throw Object.assign(new Error("disk full"), { code: "ENOSPC" });
+          },
         },
       },
-    });
+    );
     expect(result.code).toBe(1);
     expect(JSON.parse(result.out)).toMatchObject({ ok: false, error: { code: "WRITE_FAILED" } });
     expect(treeHash(dir)).toBe(hash);

@@ -13,7 +13,9 @@ const fixtures = migrateFixtures();
 function files(ext: RegExp): Array<{ input: string; output: string }> {
   return fixtures.flatMap((fixture) =>
     treeFiles(fixture.output)
-      .filter((file) => ext.test(file) && (/(^|\/)route\.\w+$/.test(file) || /^(src\/)?(proxy|middleware)\.\w+$/.test(file)))
+      .filter(
+        (file) => ext.test(file) && (/(^|\/)route\.\w+$/.test(file) || /^(src\/)?(proxy|middleware)\.\w+$/.test(file)),
+      )
       .map((file) => ({ input: path.join(fixture.input, file), output: path.join(fixture.output, file) })),
   );
 }
@@ -42,8 +44,14 @@ function typeErrors(list: string[], options: ts.CompilerOptions): Map<string, st
 
 function newErrors(pairs: Array<{ input: string; output: string }>, options: ts.CompilerOptions): string[] {
   // Each program holds one side: the inputs and outputs share file names.
-  const before = typeErrors(pairs.map((p) => p.input), options);
-  const after = typeErrors(pairs.map((p) => p.output), options);
+  const before = typeErrors(
+    pairs.map((p) => p.input),
+    options,
+  );
+  const after = typeErrors(
+    pairs.map((p) => p.output),
+    options,
+  );
   return pairs.flatMap(({ input, output }) => {
     const old = [...(before.get(input) ?? [])];
     return (after.get(output) ?? []).flatMap((message) => {

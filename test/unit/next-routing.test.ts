@@ -78,7 +78,9 @@ describe("Next.js's route order", () => {
 
   it.each(PATHS)("serves %s from the route Next.js picks", (path) => {
     const nextPick = getSortedRoutes(URLS).find((url) => getRouteRegex(url).re.test(path));
-    const sorted = URLS.map((url) => ({ url, segments: segmentsOf(url) })).sort((a, b) => compareRoutes(a.segments, b.segments));
+    const sorted = URLS.map((url) => ({ url, segments: segmentsOf(url) })).sort((a, b) =>
+      compareRoutes(a.segments, b.segments),
+    );
     expect(servingRoute(sorted, path.split("/").filter(Boolean))?.url).toBe(nextPick);
   });
 });

@@ -20,14 +20,18 @@ describe("--no-middleware", () => {
   it("no middleware file at all: auth() cannot work, and the reminder says how to get one", async () => {
     const project = copyFixture("app-ts");
     const out = await nextSteps(project, { route: "/api/me", style: "userId" });
-    expect(out).toContain("There is no proxy.ts (--no-middleware), so clerkMiddleware() does not run on /api/me and auth() there fails");
+    expect(out).toContain(
+      "There is no proxy.ts (--no-middleware), so clerkMiddleware() does not run on /api/me and auth() there fails",
+    );
   });
 
   it("a Clerk proxy whose matcher misses the route: the entry to add, and the file unchanged", async () => {
     const project = copyFixture("app-ts");
     copyFileSync(fixture("clerk-string-matcher"), path.join(project, "proxy.ts"));
     const out = await nextSteps(project, { route: "/api/me", style: "userId" });
-    expect(out).toContain('proxy.ts does not run on /api/me (--no-middleware left it alone), so auth() there fails: add "/(api|trpc)(.*)" to its config.matcher');
+    expect(out).toContain(
+      'proxy.ts does not run on /api/me (--no-middleware left it alone), so auth() there fails: add "/(api|trpc)(.*)" to its config.matcher',
+    );
     expect(read(project, "proxy.ts")).toBe(read(path.dirname(fixture("clerk-string-matcher")), "input.ts"));
   });
 
@@ -52,13 +56,18 @@ describe("--no-middleware", () => {
       ].join("\n"),
     );
     const out = await nextSteps(project, { style: "webhook" });
-    expect(out).toContain("proxy.ts protects /api/webhooks/clerk (--no-middleware left it alone), so callers without a session never reach it");
+    expect(out).toContain(
+      "proxy.ts protects /api/webhooks/clerk (--no-middleware left it alone), so callers without a session never reach it",
+    );
   });
 
   it("nothing to remind: a webhook needs no middleware, and a covered route works as it is", async () => {
     const project = copyFixture("app-ts");
     expect(await nextSteps(project, { style: "webhook" })).not.toContain("--no-middleware");
-    writeFileSync(path.join(project, "proxy.ts"), 'import { clerkMiddleware } from "@clerk/nextjs/server";\nexport default clerkMiddleware();\n');
+    writeFileSync(
+      path.join(project, "proxy.ts"),
+      'import { clerkMiddleware } from "@clerk/nextjs/server";\nexport default clerkMiddleware();\n',
+    );
     expect(await nextSteps(project, { route: "/api/me", style: "userId" })).not.toContain("--no-middleware");
   });
 });

@@ -89,7 +89,11 @@ describe("fillGaps", () => {
       "Who may call it?": "__none__",
     });
     const filled = await fillGaps({ style: "machine", route: "/api/m", methods: "GET" }, both);
-    expect(both.asked.map((q) => q.message)).toEqual(["Which tokens may call it?", "Required scopes (comma-separated, empty for none)", "Who may call it?"]);
+    expect(both.asked.map((q) => q.message)).toEqual([
+      "Which tokens may call it?",
+      "Required scopes (comma-separated, empty for none)",
+      "Who may call it?",
+    ]);
     expect(filled).toMatchObject({ accepts: "api_key,session_token", scopes: "read:x" });
   });
 });

@@ -17,7 +17,9 @@ const render = (source: string, view: object = {}) => engine.compile(source, { n
 describe("template helpers", () => {
   it("comment: `// ` lines within the print width, a new line per paragraph, quoted phrases whole", () => {
     const words = Array.from({ length: 40 }, (_, i) => `word${i}`).join(" ");
-    const out = render(`{{#comment}}\n${words} "a quoted phrase that must stay whole"\n\nSecond.\n{{/comment}}\nnext\n`);
+    const out = render(
+      `{{#comment}}\n${words} "a quoted phrase that must stay whole"\n\nSecond.\n{{/comment}}\nnext\n`,
+    );
     const lines = out.split("\n");
     expect(lines.every((line) => line.length <= PRINT_WIDTH)).toBe(true);
     expect(lines.at(-3)).toBe("// Second.");
@@ -27,26 +29,41 @@ describe("template helpers", () => {
   });
 
   it("comment: an empty paragraph (a false condition) leaves no line", () => {
-    expect(render("{{#comment}}\nOne.\n{{#if no}}\n\nTwo.\n{{/if}}\n\nThree.\n{{/comment}}\n")).toBe("// One.\n// Three.\n");
+    expect(render("{{#comment}}\nOne.\n{{#if no}}\n\nTwo.\n{{/if}}\n\nThree.\n{{/comment}}\n")).toBe(
+      "// One.\n// Three.\n",
+    );
   });
 
   it("fits: the first layout when every line fits in the print width, else the second", () => {
-    const source = "{{#fits}}\nx = {{literal items}};\n{{else}}\nx = [\n{{#each items}}\n  {{literal this}},\n{{/each}}\n];\n{{/fits}}\n";
+    const source =
+      "{{#fits}}\nx = {{literal items}};\n{{else}}\nx = [\n{{#each items}}\n  {{literal this}},\n{{/each}}\n];\n{{/fits}}\n";
     expect(render(source, { items: ["a", "b"] })).toBe('x = ["a", "b"];\n');
     const long = Array.from({ length: 10 }, (_, i) => `scope:${i}`);
     expect(render(source, { items: long })).toBe(`x = [\n${long.map((s) => `  "${s}",\n`).join("")}];\n`);
   });
 
   it("list and literal", () => {
-    expect(render("{{list a}}|{{list b}}|{{list c 'or'}}", { a: ["x"], b: ["x", "y"], c: ["x", "y", "z"] })).toBe("x|x and y|x, y or z");
-    expect(render('{{#list items}}the "{{name}}"{{/list}}', { items: [{ name: "a" }, { name: "b" }] })).toBe('the "a" and the "b"');
-    expect(render("{{literal one}} {{literal many}}", { one: "api_key", many: ["a", "b"] })).toBe('"api_key" ["a", "b"]');
+    expect(render("{{list a}}|{{list b}}|{{list c 'or'}}", { a: ["x"], b: ["x", "y"], c: ["x", "y", "z"] })).toBe(
+      "x|x and y|x, y or z",
+    );
+    expect(render('{{#list items}}the "{{name}}"{{/list}}', { items: [{ name: "a" }, { name: "b" }] })).toBe(
+      'the "a" and the "b"',
+    );
+    expect(render("{{literal one}} {{literal many}}", { one: "api_key", many: ["a", "b"] })).toBe(
+      '"api_key" ["a", "b"]',
+    );
   });
 
   it("no style's view has a field named like a helper (Handlebars would call the helper instead)", () => {
     for (const style of STYLES) {
       const options = normalizeOptions({ style: style.name });
-      const view = style.view({ route: options.route, methods: options.methods, language: "ts", values: options.values, clerk: NEWEST_CLERK });
+      const view = style.view({
+        route: options.route,
+        methods: options.methods,
+        language: "ts",
+        values: options.values,
+        clerk: NEWEST_CLERK,
+      });
       expect([style.name, Object.keys(view).filter((key) => key in HELPERS)]).toEqual([style.name, []]);
     }
   });

@@ -18,7 +18,12 @@ function expectConflict(existing: string[], route: string, message: RegExp, hint
 
 describe("findRouteConflict: the same URL twice", () => {
   it("refuses a route group that lands on an existing URL", () => {
-    expectConflict(["api/docs"], "/api/(g)/docs", /^app\/api\/\(g\)\/docs \(the new route\) and app\/api\/docs both resolve to \/api\/docs/, /Pick another route/);
+    expectConflict(
+      ["api/docs"],
+      "/api/(g)/docs",
+      /^app\/api\/\(g\)\/docs \(the new route\) and app\/api\/docs both resolve to \/api\/docs/,
+      /Pick another route/,
+    );
   });
 
   it("refuses the reverse: a plain route where a grouped one exists", () => {
@@ -36,7 +41,9 @@ describe("findRouteConflict: the same URL twice", () => {
 
   it("uses the app folder it is given in messages", () => {
     const error = conflict(["api/docs"], "/api/(g)/docs", "src/app");
-    expect(error?.message).toMatch(/^src\/app\/api\/\(g\)\/docs \(the new route\) and src\/app\/api\/docs both resolve/);
+    expect(error?.message).toMatch(
+      /^src\/app\/api\/\(g\)\/docs \(the new route\) and src\/app\/api\/docs both resolve/,
+    );
   });
 
   it("does not treat the new route's own folder as a conflict", () => {
@@ -64,12 +71,26 @@ describe("findRouteConflict: parameter names", () => {
   });
 
   it("refuses it deeper down and below a route group", () => {
-    expectConflict(["api/items/[id]/comments"], "/api/(v2)/items/[itemId]/likes", /'id' !== 'itemId'/, /use \[id\] \(\/api\/items\/\[id\]\/likes\)/);
-    expectConflict(["(shop)/api/items/[id]/page-thing"], "/api/items/[slug]", /app\/\(shop\)\/api\/items\/\[id\]\/page-thing/);
+    expectConflict(
+      ["api/items/[id]/comments"],
+      "/api/(v2)/items/[itemId]/likes",
+      /'id' !== 'itemId'/,
+      /use \[id\] \(\/api\/items\/\[id\]\/likes\)/,
+    );
+    expectConflict(
+      ["(shop)/api/items/[id]/page-thing"],
+      "/api/items/[slug]",
+      /app\/\(shop\)\/api\/items\/\[id\]\/page-thing/,
+    );
   });
 
   it("refuses different names for catch-alls and optional catch-alls at one position", () => {
-    expectConflict(["api/files/[...path]"], "/api/files/[...rest]", /catch-all segment \[\.\.\.rest\].*'path' !== 'rest'/, /use \[\.\.\.path\]/);
+    expectConflict(
+      ["api/files/[...path]"],
+      "/api/files/[...rest]",
+      /catch-all segment \[\.\.\.rest\].*'path' !== 'rest'/,
+      /use \[\.\.\.path\]/,
+    );
     expectConflict(["api/docs/[[...slug]]"], "/api/docs/[[...all]]", /'slug' !== 'all'/, /use \[\[\.\.\.slug\]\]/);
   });
 
@@ -93,7 +114,11 @@ describe("findRouteConflict: catch-alls", () => {
       /optional catch-all segment \[\[\.\.\.slug\]\], but app\/api\/docs\/\[\.\.\.slug\] already has the catch-all segment \[\.\.\.slug\].*required and an optional catch-all/,
       /Use \[\.\.\.slug\] like the existing route \(\/api\/docs\/\[\.\.\.slug\]\)/,
     );
-    expectConflict(["api/docs/[[...all]]"], "/api/docs/[...slug]", /already has the optional catch-all segment \[\[\.\.\.all\]\]/);
+    expectConflict(
+      ["api/docs/[[...all]]"],
+      "/api/docs/[...slug]",
+      /already has the optional catch-all segment \[\[\.\.\.all\]\]/,
+    );
   });
 
   it("refuses an optional catch-all whose parent URL already has a route or page", () => {
@@ -103,7 +128,11 @@ describe("findRouteConflict: catch-alls", () => {
       /^\/api\/docs\/\[\[\.\.\.slug\]\] is an optional catch-all, so it also matches \/api\/docs, which app\/api\/docs already handles/,
       /Use the required catch-all \/api\/docs\/\[\.\.\.slug\]/,
     );
-    expectConflict(["(marketing)/api/docs"], "/api/docs/[[...slug]]", /which app\/\(marketing\)\/api\/docs already handles/);
+    expectConflict(
+      ["(marketing)/api/docs"],
+      "/api/docs/[[...slug]]",
+      /which app\/\(marketing\)\/api\/docs already handles/,
+    );
     expectConflict(["api/[org]"], "/api/[org]/[[...rest]]", /also matches \/api\/\[org\]/);
   });
 

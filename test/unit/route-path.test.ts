@@ -52,7 +52,9 @@ describe("parseRoute", () => {
   });
 
   it("refuses absolute paths inside the given roots", () => {
-    expect(() => parseRoute("/home/me/app/api/x", { absoluteRoots: ["/home/me"] })).toThrow(/absolute file-system path/);
+    expect(() => parseRoute("/home/me/app/api/x", { absoluteRoots: ["/home/me"] })).toThrow(
+      /absolute file-system path/,
+    );
     expect(parseRoute("/home/x", { absoluteRoots: ["/home/me"] }).pattern).toBe("/api/home/x");
   });
 });
@@ -62,7 +64,9 @@ describe("options", () => {
     expect(parseStyle("user-id")).toBe("userId");
     expect(parseStyle("current-user")).toBe("currentUser");
     expect(parseStyle("clerk-client")).toBe("clerkClient");
-    expect(() => parseStyle("userid2")).toThrow(expect.objectContaining({ hint: expect.stringContaining("protect, userId, token, currentUser, clerkClient") }));
+    expect(() => parseStyle("userid2")).toThrow(
+      expect.objectContaining({ hint: expect.stringContaining("protect, userId, token, currentUser, clerkClient") }),
+    );
   });
 
   it("defaults methods per style and sorts them", () => {
@@ -92,7 +96,9 @@ describe("options", () => {
     ["plan", "team:pro"],
     ["feature", "user:ex port"],
   ])("refuses --%s %j, which Clerk's key shapes cannot hold", (flag, value) => {
-    expect(() => normalizeOptions({ style: "userId", [flag]: value })).toThrow(expect.objectContaining({ code: "INVALID_FLAG" }));
+    expect(() => normalizeOptions({ style: "userId", [flag]: value })).toThrow(
+      expect.objectContaining({ code: "INVALID_FLAG" }),
+    );
   });
 
   it("names the token style's upstream variable after the template, with a name of the tool's own", () => {
@@ -104,26 +110,58 @@ describe("options", () => {
 });
 
 describe("issue 24 item 4: input that used to be silently wrong", () => {
-  it.each(["role", "permission", "plan", "feature"])("keeps every --%s given (commander collects them), in order", (flag) => {
-    const values = { role: ["org:admin"], permission: ["org:invoices:read", "org:invoices:delete"], plan: ["pro", "org:team"], feature: ["export", "user:seats"] }[flag]!;
-    const options = normalizeOptions({ style: "userId", [flag]: values });
-    const [value] = [...options.values.values()];
-    expect(value).toEqual(values);
-  });
+  it.each(["role", "permission", "plan", "feature"])(
+    "keeps every --%s given (commander collects them), in order",
+    (flag) => {
+      const values = {
+        role: ["org:admin"],
+        permission: ["org:invoices:read", "org:invoices:delete"],
+        plan: ["pro", "org:team"],
+        feature: ["export", "user:seats"],
+      }[flag]!;
+      const options = normalizeOptions({ style: "userId", [flag]: values });
+      const [value] = [...options.values.values()];
+      expect(value).toEqual(values);
+    },
+  );
 
   it("commander keeps every occurrence of a repeatable flag, and the echoed CI command repeats the flag", () => {
-    const parsed = parseArgs(["/api/x", "--style", "userId", "--permission", "org:a:read", "--permission", "org:a:delete", "--plan", "pro"]);
+    const parsed = parseArgs([
+      "/api/x",
+      "--style",
+      "userId",
+      "--permission",
+      "org:a:read",
+      "--permission",
+      "org:a:delete",
+      "--plan",
+      "pro",
+    ]);
     expect(parsed).toMatchObject({ kind: "run", flags: { permission: ["org:a:read", "org:a:delete"], plan: ["pro"] } });
     if (parsed.kind !== "run") return;
     const groups = commandGroups(normalizeOptions(parsed.flags), { force: false });
-    expect(groups).toEqual(expect.arrayContaining(["--permission org:a:read", "--permission org:a:delete", "--plan pro"]));
-    const again = parseArgs(groups.slice(1).join(" ").split(" ").map((word) => word.replace(/^'|'$/g, "")));
+    expect(groups).toEqual(
+      expect.arrayContaining(["--permission org:a:read", "--permission org:a:delete", "--plan pro"]),
+    );
+    const again = parseArgs(
+      groups
+        .slice(1)
+        .join(" ")
+        .split(" ")
+        .map((word) => word.replace(/^'|'$/g, "")),
+    );
     expect(again.kind === "run" && again.flags.permission).toEqual(["org:a:read", "org:a:delete"]);
   });
 
   it("any other value flag given twice is an error naming the flag (commander alone keeps the last one)", () => {
-    expect(parseArgs(["--style", "userId", "--style", "protect"])).toEqual({ kind: "error", message: "--style is given 2 times; give it once." });
-    expect(parseArgs(["--style", "userId", "--cwd", "a", "--cwd", "b"])).toMatchObject({ kind: "error", message: expect.stringContaining("--cwd") });
+    expect(parseArgs(["--style", "userId", "--style", "protect"])).toEqual({
+      kind: "error",
+      message: "--style is given 2 times; give it once.",
+    });
+    expect(parseArgs(["--style", "userId", "--cwd", "a", "--cwd", "b"])).toMatchObject({
+      kind: "error",
+      message: expect.stringContaining("--cwd"),
+    });
     expect(parseArgs(["--style", "userId", "--secret-key", "sk_test_one", "--secret-key", "sk_test_two"])).toEqual({
       kind: "error",
       message: "--secret-key is given 2 times; give it once.",
@@ -131,7 +169,9 @@ describe("issue 24 item 4: input that used to be silently wrong", () => {
   });
 
   it("refuses two different roles (a member has one role: no one could call the route) and a check given twice", () => {
-    expect(() => normalizeOptions({ style: "userId", role: ["org:admin", "org:member"] })).toThrow(expect.objectContaining({ code: "INVALID_FLAG", message: expect.stringMatching(/one role/) }));
+    expect(() => normalizeOptions({ style: "userId", role: ["org:admin", "org:member"] })).toThrow(
+      expect.objectContaining({ code: "INVALID_FLAG", message: expect.stringMatching(/one role/) }),
+    );
     expect(() => normalizeOptions({ style: "userId", permission: ["org:a:b", "org:a:b"] })).toThrow(/given twice/);
   });
 
@@ -165,7 +205,12 @@ describe("issue 24 item 4: input that used to be silently wrong", () => {
 
   it("refuses a route longer than MAX_ROUTE_BYTES before anything else, quoting only its start", () => {
     const long = `/api${`/${"a".repeat(250)}`.repeat(17)}`;
-    expect(() => parseRoute(long)).toThrow(expect.objectContaining({ code: "INVALID_ROUTE", message: expect.stringMatching(/4\d{3} bytes long.*limited to 512 bytes/) }));
+    expect(() => parseRoute(long)).toThrow(
+      expect.objectContaining({
+        code: "INVALID_ROUTE",
+        message: expect.stringMatching(/4\d{3} bytes long.*limited to 512 bytes/),
+      }),
+    );
     expect(parseRoute(`/api/${"a".repeat(250)}`).pattern).toHaveLength(255);
   });
 
@@ -174,12 +219,15 @@ describe("issue 24 item 4: input that used to be silently wrong", () => {
     ["/api/%5Finternal", "api/%5Finternal", "/api/_internal"],
     ["/api/%5finternal/[id]", "api/%5Finternal/[id]", "/api/_internal/[id]"],
     ["/api/a_b", "api/a_b", "/api/a_b"],
-  ])("a leading underscore: %s → folder %s, URL %s (Next.js serves an escaped-underscore folder as _x)", (input, folder, pattern) => {
-    const route = parseRoute(input);
-    expect(route.folder).toBe(folder);
-    expect(route.pattern).toBe(pattern);
-    expect(parseRoute(`/${route.folder}`)).toEqual(route); // the echoed CI command parses back to the same route
-  });
+  ])(
+    "a leading underscore: %s → folder %s, URL %s (Next.js serves an escaped-underscore folder as _x)",
+    (input, folder, pattern) => {
+      const route = parseRoute(input);
+      expect(route.folder).toBe(folder);
+      expect(route.pattern).toBe(pattern);
+      expect(parseRoute(`/${route.folder}`)).toEqual(route); // the echoed CI command parses back to the same route
+    },
+  );
 
   it("still refuses any other percent escape", () => {
     expect(() => parseRoute("/api/a%5Fb")).toThrow(/percent-encoded/);

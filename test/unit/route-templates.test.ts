@@ -21,7 +21,11 @@ const STYLES = DECLARATIONS.map((style) => style.name);
 type Variant = { name: string; flags: Partial<RawFlags>; clerk?: string; gate?: { path: string; rule: string } };
 
 /** A rule of the project's middleware that protects the route too (issue 25 item 3). */
-const GATED: Variant = { name: "middleware-gate", flags: {}, gate: { path: "src/proxy.ts", rule: "isProtectedRoute(req)" } };
+const GATED: Variant = {
+  name: "middleware-gate",
+  flags: {},
+  gate: { path: "src/proxy.ts", rule: "isProtectedRoute(req)" },
+};
 
 /** @clerk/nextjs 6.9.9 (issue 25's first app): no isAuthenticated, no ClerkAPIResponseError.retryAfter. */
 const OLD_CLERK: Variant = { name: "clerk-6.9.9", flags: {}, clerk: "6.9.9" };
@@ -40,19 +44,41 @@ const STYLE_EXTRAS: Record<string, Variant[]> = {
     GATED,
   ],
   userId: [
-    { name: "authorization", flags: { route: "/api/teams/[teamId]", role: "org:admin", permission: "org:reports:read", plan: "org:team", feature: "export" } },
-    { name: "repeated-checks", flags: { permission: ["org:invoices:read", "org:invoices:delete"], plan: "pro", feature: ["export", "org:seats"] } },
+    {
+      name: "authorization",
+      flags: {
+        route: "/api/teams/[teamId]",
+        role: "org:admin",
+        permission: "org:reports:read",
+        plan: "org:team",
+        feature: "export",
+      },
+    },
+    {
+      name: "repeated-checks",
+      flags: {
+        permission: ["org:invoices:read", "org:invoices:delete"],
+        plan: "pro",
+        feature: ["export", "org:seats"],
+      },
+    },
     { ...OLD_CLERK, flags: { route: "/api/teams/[teamId]", role: "org:admin" } },
     GATED,
   ],
   token: [
     { name: "feature", flags: { feature: "org:sync" } },
-    { name: "all-methods", flags: { route: "/api/docs/[...slug]", methods: "GET,POST,PUT,PATCH,DELETE", jwtTemplate: "hasura" } },
+    {
+      name: "all-methods",
+      flags: { route: "/api/docs/[...slug]", methods: "GET,POST,PUT,PATCH,DELETE", jwtTemplate: "hasura" },
+    },
     { ...OLD_CLERK, flags: { permission: "org:sync:read" } },
   ],
   currentUser: [
     { name: "plan", flags: { plan: "pro" } },
-    { name: "fields", flags: { route: "/api/teams/[team]/[[...rest]]", fields: "id,fullName,username,imageUrl,publicMetadata" } },
+    {
+      name: "fields",
+      flags: { route: "/api/teams/[team]/[[...rest]]", fields: "id,fullName,username,imageUrl,publicMetadata" },
+    },
     OLD_CLERK,
   ],
   clerkClient: [
@@ -63,17 +89,44 @@ const STYLE_EXTRAS: Record<string, Variant[]> = {
   machine: [
     { name: "api-key", flags: { route: "/api/projects", scopes: "read:projects" } },
     { name: "m2m", flags: { route: "/api/internal/sync", accepts: "m2m_token", methods: "POST" } },
-    { name: "all", flags: { route: "/api/projects", accepts: "api_key,m2m_token,oauth_token,session_token", scopes: "read:projects", methods: "GET,POST" } },
-    { name: "oauth-and-session", flags: { accepts: "session_token,oauth_token", scopes: "read:projects,write:projects", role: "org:admin", plan: "pro" } },
+    {
+      name: "all",
+      flags: {
+        route: "/api/projects",
+        accepts: "api_key,m2m_token,oauth_token,session_token",
+        scopes: "read:projects",
+        methods: "GET,POST",
+      },
+    },
+    {
+      name: "oauth-and-session",
+      flags: {
+        accepts: "session_token,oauth_token",
+        scopes: "read:projects,write:projects",
+        role: "org:admin",
+        plan: "pro",
+      },
+    },
     { name: "session-only", flags: { accepts: "session_token", permission: "org:projects:read" } },
     { name: "api-key-and-m2m", flags: { accepts: "m2m_token,api_key", scopes: "read:projects" } },
-    { name: "session-repeated-checks", flags: { accepts: "api_key,session_token", role: "org:admin", permission: ["org:projects:read", "org:projects:write"] } },
+    {
+      name: "session-repeated-checks",
+      flags: {
+        accepts: "api_key,session_token",
+        role: "org:admin",
+        permission: ["org:projects:read", "org:projects:write"],
+      },
+    },
   ],
   webhook: [
     { name: "org", flags: { events: "organization.created,organizationMembership.created,session.created" } },
     { name: "all-events", flags: { events: [...WEBHOOK_EVENTS.keys()].join(",") } },
     // The newest Clerk without user_id in an accepted invitation.
-    { name: "clerk-6.33.0", flags: { events: "organizationInvitation.created,organizationInvitation.accepted" }, clerk: "6.33.0" },
+    {
+      name: "clerk-6.33.0",
+      flags: { events: "organizationInvitation.created,organizationInvitation.accepted" },
+      clerk: "6.33.0",
+    },
   ],
 };
 
@@ -86,14 +139,32 @@ const methodsFor = (style: string, wanted = "GET,POST"): string => {
 };
 
 const cases = STYLES.flatMap((style) =>
-  [...VARIANTS.map((v) => (v.flags.methods ? { ...v, flags: { ...v.flags, methods: methodsFor(style, v.flags.methods), ...(reservedNames(findStyle(style)).has("id") ? { route: "/api/projects/[projectId]" } : {}) } } : v)), ...(STYLE_EXTRAS[style] ?? [])].flatMap((variant) =>
-    (["ts", "js"] as Language[]).map((language) => ({ style, variant, language })),
-  ),
+  [
+    ...VARIANTS.map((v) =>
+      v.flags.methods
+        ? {
+            ...v,
+            flags: {
+              ...v.flags,
+              methods: methodsFor(style, v.flags.methods),
+              ...(reservedNames(findStyle(style)).has("id") ? { route: "/api/projects/[projectId]" } : {}),
+            },
+          }
+        : v,
+    ),
+    ...(STYLE_EXTRAS[style] ?? []),
+  ].flatMap((variant) => (["ts", "js"] as Language[]).map((language) => ({ style, variant, language }))),
 );
 
 describe.each(cases)("$style / $variant.name / $language", ({ style, variant, language }) => {
-  const clerk = variant.clerk === undefined ? undefined : clerkSupport({ version: parseVersion(variant.clerk)!, source: "installed" });
-  const output = renderRoute(normalizeOptions({ style, ...variant.flags }), language, { clerk, ...(variant.gate ? { gate: variant.gate } : {}) });
+  const clerk =
+    variant.clerk === undefined
+      ? undefined
+      : clerkSupport({ version: parseVersion(variant.clerk)!, source: "installed" });
+  const output = renderRoute(normalizeOptions({ style, ...variant.flags }), language, {
+    clerk,
+    ...(variant.gate ? { gate: variant.gate } : {}),
+  });
   const file = `../snapshots/routes/${style}/${variant.name}.${language}`;
 
   it("matches the reviewed snapshot", async () => {
@@ -107,7 +178,8 @@ describe.each(cases)("$style / $variant.name / $language", ({ style, variant, la
 });
 
 describe("route template content", () => {
-  const render = (flags: Partial<RawFlags>, language: Language = "ts") => renderRoute(normalizeOptions({ style: "userId", ...flags }), language);
+  const render = (flags: Partial<RawFlags>, language: Language = "ts") =>
+    renderRoute(normalizeOptions({ style: "userId", ...flags }), language);
 
   it("types each kind of dynamic segment and awaits params", () => {
     const output = render({ route: "/api/a/[id]/b/[...slug]" });
@@ -123,7 +195,10 @@ describe("route template content", () => {
 
   it("writes no types into JavaScript output, only JSDoc comments", () => {
     for (const style of STYLES) {
-      const output = renderRoute(normalizeOptions({ style, route: "/api/x/[itemId]", methods: methodsFor(style) }), "js");
+      const output = renderRoute(
+        normalizeOptions({ style, route: "/api/x/[itemId]", methods: methodsFor(style) }),
+        "js",
+      );
       expect(output).toContain("@param {{ params: Promise<{ itemId: string }> }} context");
       const code = output.replace(/\/\*\*[^]*?\*\//g, "");
       expect(code).not.toMatch(/\w: (string|Request|unknown|NameUpdate)\b|as const|type NameUpdate|Promise</);
@@ -140,20 +215,29 @@ describe("route template content", () => {
       expect(authAt).toBeGreaterThan(0);
       expect(guardAt).toBeGreaterThan(authAt);
       for (const call of [...calls, "await params"]) {
-        expect([style, call, output.indexOf(call, output.indexOf("export async function")) > guardAt]).toEqual([style, call, true]);
+        expect([style, call, output.indexOf(call, output.indexOf("export async function")) > guardAt]).toEqual([
+          style,
+          call,
+          true,
+        ]);
       }
     }
   });
 
   it("never returns privateMetadata or the whole user object", () => {
     for (const style of ["currentUser", "clerkClient"] as const) {
-      const output = renderRoute(normalizeOptions({ style, methods: style === "clerkClient" ? "GET,PATCH" : undefined }), "ts");
+      const output = renderRoute(
+        normalizeOptions({ style, methods: style === "clerkClient" ? "GET,PATCH" : undefined }),
+        "ts",
+      );
       expect(output).not.toMatch(/user\.privateMetadata|json\(\{ user \}\)|json\(user\)/);
     }
   });
 
   it("passes a role or a permission to auth.protect()", () => {
-    expect(renderRoute(normalizeOptions({ style: "protect", role: "org:admin" }), "ts")).toContain('await auth.protect({ role: "org:admin" })');
+    expect(renderRoute(normalizeOptions({ style: "protect", role: "org:admin" }), "ts")).toContain(
+      'await auth.protect({ role: "org:admin" })',
+    );
     expect(renderRoute(normalizeOptions({ style: "protect", permission: "org:x:read" }), "ts")).toContain(
       'await auth.protect({ permission: "org:x:read" })',
     );
@@ -164,13 +248,17 @@ describe("route template content", () => {
     const output = renderRoute(normalizeOptions({ style: "token", jwtTemplate: "my-db" }), "ts");
     expect(output).toContain('const JWT_TEMPLATE = "my-db";');
     expect(output).toContain("process.env.JWT_TEMPLATE_MY_DB_API_URL");
-    expect(renderRoute(normalizeOptions({ style: "token", jwtTemplate: "database" }), "ts")).not.toContain("DATABASE_URL;");
+    expect(renderRoute(normalizeOptions({ style: "token", jwtTemplate: "database" }), "ts")).not.toContain(
+      "DATABASE_URL;",
+    );
   });
 
   it("never answers an upstream error's message: the token route's 502 body is a fixed message and the status", () => {
     for (const language of ["ts", "js"] as const) {
       const output = renderRoute(normalizeOptions({ style: "token" }), language);
-      const handler = output.slice(output.indexOf("} catch (error) {", output.indexOf("async function callExternalApi")));
+      const handler = output.slice(
+        output.indexOf("} catch (error) {", output.indexOf("async function callExternalApi")),
+      );
       expect(handler).toContain('console.error("The external API failed:", error);');
       expect(handler).toContain('{ error: "The external API failed", status },');
       expect(output).not.toMatch(/const reason|reason \}/);
@@ -183,18 +271,27 @@ describe("route template content", () => {
         const output = renderRoute(normalizeOptions({ style, methods: methodsFor(style) }), language);
         expect(output, `${style}/${language}`).not.toMatch(/\.message\b|String\(error\)|error\.(?:errors|stack|cause)/);
         // Every NextResponse.json(...) call: literals, locals, and only Clerk's status and Retry-After of an error.
-        for (const body of output.match(/NextResponse\.json\([^]*?\);/g) ?? []) expect(body, `${style}/${language}`).not.toMatch(/\berror\.(?!status\b|retryAfter\b)/);
+        for (const body of output.match(/NextResponse\.json\([^]*?\);/g) ?? [])
+          expect(body, `${style}/${language}`).not.toMatch(/\berror\.(?!status\b|retryAfter\b)/);
       }
     }
   });
 
   it("keeps every check of a repeated flag: --permission a --permission b checks both, and reports each failed one", () => {
-    const output = renderRoute(normalizeOptions({ style: "userId", permission: ["org:invoices:read", "org:invoices:delete"] }), "ts");
+    const output = renderRoute(
+      normalizeOptions({ style: "userId", permission: ["org:invoices:read", "org:invoices:delete"] }),
+      "ts",
+    );
     expect(output).toContain('if (!has({ permission: "org:invoices:read" })) {');
     expect(output).toContain('if (!has({ permission: "org:invoices:delete" })) {');
     expect(output).toContain("missing.permission = missingPermissions;");
-    const protect = renderRoute(normalizeOptions({ style: "protect", permission: ["org:a:read", "org:a:delete"] }), "ts");
-    expect(protect).toMatch(/\(has\) =>\s+has\(\{ permission: "org:a:read" \}\) &&\s+has\(\{ permission: "org:a:delete" \}\),/);
+    const protect = renderRoute(
+      normalizeOptions({ style: "protect", permission: ["org:a:read", "org:a:delete"] }),
+      "ts",
+    );
+    expect(protect).toMatch(
+      /\(has\) =>\s+has\(\{ permission: "org:a:read" \}\) &&\s+has\(\{ permission: "org:a:delete" \}\),/,
+    );
   });
 });
 
@@ -205,11 +302,16 @@ describe("names the templates declare", () => {
         const output = renderRoute(normalizeOptions({ style, methods: methodsFor(style) }), language);
         const declared = [
           ...[...output.matchAll(/\b(?:const|let|function|type)\s+(\w+)/g)].map((m) => m[1]!),
-          ...[...output.matchAll(/\bconst\s*\{([^}]+)\}/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim().split(":")[0]!.trim())),
-          ...[...output.matchAll(/\(([^)]*)\)\s*(?::[^{]*)?\{/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim().split(/[:?]/)[0]!.trim())),
+          ...[...output.matchAll(/\bconst\s*\{([^}]+)\}/g)].flatMap((m) =>
+            m[1]!.split(",").map((n) => n.trim().split(":")[0]!.trim()),
+          ),
+          ...[...output.matchAll(/\(([^)]*)\)\s*(?::[^{]*)?\{/g)].flatMap((m) =>
+            m[1]!.split(",").map((n) => n.trim().split(/[:?]/)[0]!.trim()),
+          ),
           ...[...output.matchAll(/import \{([^}]+)\}/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim())),
         ].filter((name) => /^\w+$/.test(name) && !["GET", "POST", "PUT", "PATCH", "DELETE"].includes(name));
-        for (const name of declared) expect([...reservedNames(findStyle(style))], `${style}/${language}: ${name}`).toContain(name);
+        for (const name of declared)
+          expect([...reservedNames(findStyle(style))], `${style}/${language}: ${name}`).toContain(name);
       }
     }
   });
@@ -226,8 +328,12 @@ function identifiers(code: string, typescript: boolean): Set<string> {
     const typed = node as { type: string; name?: string };
     if (typed.type === "Identifier") {
       const propertyName =
-        ((parent?.type === "MemberExpression" || parent?.type === "OptionalMemberExpression") && key === "property" && !parent.computed) ||
-        (["ObjectProperty", "ObjectMethod", "TSPropertySignature"].includes(parent?.type ?? "") && key === "key" && !parent?.computed) ||
+        ((parent?.type === "MemberExpression" || parent?.type === "OptionalMemberExpression") &&
+          key === "property" &&
+          !parent.computed) ||
+        (["ObjectProperty", "ObjectMethod", "TSPropertySignature"].includes(parent?.type ?? "") &&
+          key === "key" &&
+          !parent?.computed) ||
         (parent?.type === "TSQualifiedName" && key === "right") ||
         (parent?.type === "ImportSpecifier" && key === "imported");
       if (!propertyName) names.add(typed.name!);
@@ -245,24 +351,48 @@ describe("names the generated code uses (issue 24: a parameter named like a glob
   // Every style with everything it can generate: all checks (repeated too), every method.
   const RICH: Record<string, Partial<RawFlags>> = {
     protect: { role: "org:admin", permission: ["org:a:read", "org:a:write"], plan: "pro", feature: "export" },
-    userId: { role: "org:admin", permission: ["org:a:read", "org:a:write"], plan: "pro", feature: ["export", "org:seats"] },
+    userId: {
+      role: "org:admin",
+      permission: ["org:a:read", "org:a:write"],
+      plan: "pro",
+      feature: ["export", "org:seats"],
+    },
     token: { role: "org:admin", permission: ["org:a:read", "org:a:write"], plan: "pro" },
-    currentUser: { role: "org:admin", permission: ["org:a:read", "org:a:write"], fields: [...USER_FIELDS.keys()].join(",") },
+    currentUser: {
+      role: "org:admin",
+      permission: ["org:a:read", "org:a:write"],
+      fields: [...USER_FIELDS.keys()].join(","),
+    },
     clerkClient: { role: "org:admin", permission: ["org:a:read", "org:a:write"] },
-    machine: { accepts: "api_key,m2m_token,oauth_token,session_token", scopes: "read:a", role: "org:admin", permission: ["org:a:read", "org:a:write"] },
+    machine: {
+      accepts: "api_key,m2m_token,oauth_token,session_token",
+      scopes: "read:a",
+      role: "org:admin",
+      permission: ["org:a:read", "org:a:write"],
+    },
     webhook: { events: [...WEBHOOK_EVENTS.keys()].join(",") },
   };
   const NOT_NAMES = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "const", "undefined", "someParam"]);
 
-  it.each(STYLES)("%s: every identifier in its code is a reserved name, so no route parameter can shadow one", (style) => {
-    for (const language of ["ts", "js"] as const) {
-      const flags = { style, route: "/api/x/[someParam]", methods: methodsFor(style, "GET,POST,PUT,PATCH,DELETE"), ...RICH[style] };
-      const output = renderRoute(normalizeOptions(flags), language);
-      const reserved = reservedNames(findStyle(style));
-      const unreserved = [...identifiers(output, language === "ts")].filter((name) => !reserved.has(name) && !NOT_NAMES.has(name));
-      expect(unreserved, `${style}/${language}`).toEqual([]);
-    }
-  });
+  it.each(STYLES)(
+    "%s: every identifier in its code is a reserved name, so no route parameter can shadow one",
+    (style) => {
+      for (const language of ["ts", "js"] as const) {
+        const flags = {
+          style,
+          route: "/api/x/[someParam]",
+          methods: methodsFor(style, "GET,POST,PUT,PATCH,DELETE"),
+          ...RICH[style],
+        };
+        const output = renderRoute(normalizeOptions(flags), language);
+        const reserved = reservedNames(findStyle(style));
+        const unreserved = [...identifiers(output, language === "ts")].filter(
+          (name) => !reserved.has(name) && !NOT_NAMES.has(name),
+        );
+        expect(unreserved, `${style}/${language}`).toEqual([]);
+      }
+    },
+  );
 
   it.each([
     ["webhook", "/api/webhooks/[process]"],

@@ -17,7 +17,12 @@ function withProjectPrettier(project: string, prettierrc: string): void {
   writeFileSync(path.join(project, ".prettierrc"), prettierrc);
 }
 
-const flags = (extra: Partial<RawFlags> = {}): RawFlags => ({ route: "/api/projects/[id]", style: "userId", yes: true, ...extra });
+const flags = (extra: Partial<RawFlags> = {}): RawFlags => ({
+  route: "/api/projects/[id]",
+  style: "userId",
+  yes: true,
+  ...extra,
+});
 
 describe("atomic apply", () => {
   it("a failure on the last file restores every file and removes every created file and folder", async () => {
@@ -159,7 +164,10 @@ describe("--install", () => {
   it("does nothing when @clerk/nextjs is already installed", async () => {
     const project = copyFixture("app-ts");
     mkdirSync(path.join(project, "node_modules/@clerk/nextjs"), { recursive: true });
-    writeFileSync(path.join(project, "node_modules/@clerk/nextjs/package.json"), '{ "name": "@clerk/nextjs", "version": "7.9.0" }');
+    writeFileSync(
+      path.join(project, "node_modules/@clerk/nextjs/package.json"),
+      '{ "name": "@clerk/nextjs", "version": "7.9.0" }',
+    );
     const installer = vi.fn(async () => {});
     expect(await run(flags({ install: true }), deps(project, { installer }))).toBe(0);
     expect(installer).not.toHaveBeenCalled();

@@ -9,7 +9,9 @@ import { WEBHOOK_EVENTS } from "../../src/styles/webhook.js";
 
 it("the webhook style knows exactly @clerk/backend's WebhookEvent types", () => {
   const require = createRequire(import.meta.url);
-  const backend = path.dirname(require.resolve("@clerk/backend/package.json", { paths: [require.resolve("@clerk/nextjs")] }));
+  const backend = path.dirname(
+    require.resolve("@clerk/backend/package.json", { paths: [require.resolve("@clerk/nextjs")] }),
+  );
   const declarations = readFileSync(path.join(backend, "dist", "api", "resources", "Webhooks.d.ts"), "utf8");
   const union = /export type WebhookEvent = ([^;]+);/.exec(declarations)?.[1] ?? "";
   const members = union.split("|").map((name) => name.trim());

@@ -3,7 +3,12 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSyn
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import type { RawFlags } from "../../src/core/raw-flags.js";
-import { compileWorkspacePatterns, isWorkspaceFolder, mayContainWorkspaces, parsePnpmWorkspacePackages } from "../../src/project/workspace-glob.js";
+import {
+  compileWorkspacePatterns,
+  isWorkspaceFolder,
+  mayContainWorkspaces,
+  parsePnpmWorkspacePackages,
+} from "../../src/project/workspace-glob.js";
 import { clerkInstall, installCommandText } from "../../src/project/install-command.js";
 import { detectProject } from "../../src/project/detect.js";
 import { findPackageManagerRoot, workspaceRootApps } from "../../src/project/workspace.js";
@@ -85,20 +90,34 @@ describe.each(WORKSPACES)("a $pm workspace", ({ pm, name, args, inApp }) => {
   it("an app: the workspace's package manager, its root and the app's package name", async () => {
     const root = copyWorkspace(pm);
     const project = await detectProject(path.join(root, "apps/web"));
-    expect(project).toMatchObject({ packageManager: pm, packageName: name, workspace: { root, dir: "apps/web" }, appDir: "app" });
+    expect(project).toMatchObject({
+      packageManager: pm,
+      packageName: name,
+      workspace: { root, dir: "apps/web" },
+      appDir: "app",
+    });
   });
 
   it(`adds @clerk/nextjs with ${installCommandText({ packageManager: pm, args: [...args] })}${inApp ? " in the app's folder" : " from the root"}`, async () => {
     const root = copyWorkspace(pm);
     const app = path.join(root, "apps/web");
     const command = clerkInstall(await detectProject(app));
-    expect(command).toEqual({ packageManager: pm, args, cwd: inApp ? app : root, ...(inApp ? { folder: "apps/web" } : {}) });
+    expect(command).toEqual({
+      packageManager: pm,
+      args,
+      cwd: inApp ? app : root,
+      ...(inApp ? { folder: "apps/web" } : {}),
+    });
   });
 
   it("declared but not installed: a plain install at the workspace root", async () => {
     const root = copyWorkspace(pm);
     declareClerk(path.join(root, "apps/web"));
-    expect(clerkInstall(await detectProject(path.join(root, "apps/web")))).toEqual({ packageManager: pm, args: ["install"], cwd: root });
+    expect(clerkInstall(await detectProject(path.join(root, "apps/web")))).toEqual({
+      packageManager: pm,
+      args: ["install"],
+      cwd: root,
+    });
   });
 
   it("run with --cwd apps/web: the files go into the app, the next step uses the workspace's package manager", async () => {
@@ -124,7 +143,9 @@ describe.each(WORKSPACES)("a $pm workspace", ({ pm, name, args, inApp }) => {
   it("finds its Next.js apps from the root", () => {
     const root = copyWorkspace(pm);
     const found = workspaceRootApps(root);
-    expect(found?.apps.map((app) => app.dir)).toEqual(pm === "pnpm" ? ["apps/docs", "apps/web"] : pm === "yarn" ? ["apps/admin", "apps/web"] : ["apps/web"]);
+    expect(found?.apps.map((app) => app.dir)).toEqual(
+      pm === "pnpm" ? ["apps/docs", "apps/web"] : pm === "yarn" ? ["apps/admin", "apps/web"] : ["apps/web"],
+    );
   });
 });
 
@@ -161,12 +182,17 @@ describe("run at a workspace root", () => {
     const root = copyWorkspace("npm");
     const refused = deps(root);
     expect(await run(flags({ json: true }), refused)).toBe(1);
-    expect(JSON.parse(refused.out()).error).toMatchObject({ code: "WORKSPACE_ROOT", hint: expect.stringContaining("--cwd apps/web") });
+    expect(JSON.parse(refused.out()).error).toMatchObject({
+      code: "WORKSPACE_ROOT",
+      hint: expect.stringContaining("--cwd apps/web"),
+    });
 
     const d = deps(root);
     expect(await run(flags({ yes: true }), d)).toBe(0);
     expect(read(root, "apps/web/app/api/me/route.ts")).toContain("export async function GET");
-    expect(d.out()).toContain("Used apps/web, the only Next.js app in this workspace, because of --yes. To name it yourself: --cwd apps/web");
+    expect(d.out()).toContain(
+      "Used apps/web, the only Next.js app in this workspace, because of --yes. To name it yourself: --cwd apps/web",
+    );
   });
 
   it("a workspace root with no Next.js app among its workspaces: NOT_NEXT_PROJECT naming the globs", async () => {
@@ -174,12 +200,19 @@ describe("run at a workspace root", () => {
     writeJson(path.join(root, "apps/web/package.json"), { name: "web", dependencies: { vite: "7" } });
     const d = deps(root);
     expect(await run(flags({ yes: true, json: true }), d)).toBe(1);
-    expect(JSON.parse(d.out()).error).toMatchObject({ code: "NOT_NEXT_PROJECT", message: expect.stringContaining("apps/*, packages/*") });
+    expect(JSON.parse(d.out()).error).toMatchObject({
+      code: "NOT_NEXT_PROJECT",
+      message: expect.stringContaining("apps/*, packages/*"),
+    });
   });
 
   it("a root that is itself the Next.js app (and declares workspaces) is used as it is; pnpm adds with -w", async () => {
     const root = copyWorkspace("pnpm");
-    writeJson(path.join(root, "package.json"), { name: "site", packageManager: "pnpm@9.15.0", dependencies: { next: "16.0.0" } });
+    writeJson(path.join(root, "package.json"), {
+      name: "site",
+      packageManager: "pnpm@9.15.0",
+      dependencies: { next: "16.0.0" },
+    });
     mkdirSync(path.join(root, "app"));
     const project = await detectProject(root);
     expect(project.workspace).toEqual({ root, dir: "." });
@@ -191,7 +224,12 @@ describe("finding the package manager", () => {
   it("an app with no name in a yarn workspace: yarn add in its folder", async () => {
     const root = copyWorkspace("yarn");
     const command = clerkInstall(await detectProject(path.join(root, "apps/admin")));
-    expect(command).toEqual({ packageManager: "yarn", args: ["add", "@clerk/nextjs"], cwd: path.join(root, "apps/admin"), folder: "apps/admin" });
+    expect(command).toEqual({
+      packageManager: "yarn",
+      args: ["add", "@clerk/nextjs"],
+      cwd: path.join(root, "apps/admin"),
+      folder: "apps/admin",
+    });
   });
 
   it("the packageManager field wins over the lockfile in the same folder", async () => {

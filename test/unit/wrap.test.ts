@@ -16,14 +16,19 @@ const words = (text: string) => text.split(/\s+/).filter(Boolean);
 
 describe("wrapText", () => {
   it("breaks at word boundaries, within the width, keeping every word", () => {
-    const text = 'Added "/(api|trpc)(.*)" to config.matcher in proxy.ts so clerkMiddleware() runs on /api/me and every other /api and /trpc route.';
+    const text =
+      'Added "/(api|trpc)(.*)" to config.matcher in proxy.ts so clerkMiddleware() runs on /api/me and every other /api and /trpc route.';
     const wrapped = wrapText(text, 40);
     for (const line of wrapped.split("\n")) expect(stringWidth(line)).toBeLessThanOrEqual(40);
     expect(words(wrapped)).toEqual(words(text));
   });
 
   it("puts a word wider than the width on its own line, whole", () => {
-    expect(wrapText(`Fill in the keys: ${URL} then run it`, 30).split("\n")).toEqual(["Fill in the keys:", URL, "then run it"]);
+    expect(wrapText(`Fill in the keys: ${URL} then run it`, 30).split("\n")).toEqual([
+      "Fill in the keys:",
+      URL,
+      "then run it",
+    ]);
   });
 
   it("repeats a line's own indentation on its wrapped lines", () => {
@@ -50,7 +55,14 @@ describe("hang", () => {
 });
 
 describe("wrapCommand", () => {
-  const groups = ["npx create-clerk-route", "'/api/projects/[id]'", "--style userId", "--methods GET,PATCH", "--cwd '/tmp/my app'", "--yes"];
+  const groups = [
+    "npx create-clerk-route",
+    "'/api/projects/[id]'",
+    "--style userId",
+    "--methods GET,PATCH",
+    "--cwd '/tmp/my app'",
+    "--yes",
+  ];
 
   it("stays on one line when it fits", () => {
     expect(wrapCommand(groups, 200)).toBe(groups.join(" "));
@@ -59,7 +71,11 @@ describe("wrapCommand", () => {
   it("breaks only between groups, with shell continuations, each line within the width", () => {
     const wrapped = wrapCommand(groups, 46);
     expect(wrapped).toBe(
-      ["npx create-clerk-route '/api/projects/[id]' \\", "  --style userId --methods GET,PATCH \\", "  --cwd '/tmp/my app' --yes"].join("\n"),
+      [
+        "npx create-clerk-route '/api/projects/[id]' \\",
+        "  --style userId --methods GET,PATCH \\",
+        "  --cwd '/tmp/my app' --yes",
+      ].join("\n"),
     );
     for (const line of wrapped.split("\n")) expect(line.length).toBeLessThanOrEqual(46);
     expect(wrapped.replace(/ \\\n {2}/g, " ")).toBe(groups.join(" "));
@@ -87,7 +103,10 @@ describe("plain output", () => {
     unchanged: [],
     notes: [
       { kind: "fillKeys", keys: ["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", "CLERK_SECRET_KEY"], file: ".env.local" },
-      { kind: "styleNextStep", text: 'Create the "supabase" JWT template in the Clerk dashboard and set SUPABASE_URL.' },
+      {
+        kind: "styleNextStep",
+        text: 'Create the "supabase" JWT template in the Clerk dashboard and set SUPABASE_URL.',
+      },
     ],
   } as Plan;
   const options = { dryRun: false, colors: plain, title: "/api/me: GET protected with the token style" };
@@ -118,11 +137,20 @@ describe("plain output", () => {
   });
 
   it("an error and its hint, wrapped on a terminal, the hint's code left whole", async () => {
-    const error = new CliError("MIDDLEWARE_UNSAFE", "proxy.ts runs Auth.js: running two auth libraries in one middleware is a decision to make by hand.", {
-      hint: "Make this edit by hand:\n\n    export default clerkMiddleware((auth, req, event) => authjsMiddleware(req, event));",
-    });
+    const error = new CliError(
+      "MIDDLEWARE_UNSAFE",
+      "proxy.ts runs Auth.js: running two auth libraries in one middleware is a decision to make by hand.",
+      {
+        hint: "Make this edit by hand:\n\n    export default clerkMiddleware((auth, req, event) => authjsMiddleware(req, event));",
+      },
+    );
     expect(humanError(error, plain)).toBe(
-      [`✖ ${error.message}`, "  Make this edit by hand:", "", "      export default clerkMiddleware((auth, req, event) => authjsMiddleware(req, event));"].join("\n"),
+      [
+        `✖ ${error.message}`,
+        "  Make this edit by hand:",
+        "",
+        "      export default clerkMiddleware((auth, req, event) => authjsMiddleware(req, event));",
+      ].join("\n"),
     );
     const wrapped = humanError(error, plain, await wrapFor({ isTTY: true, columns: 50 }));
     expect(wrapped).toBe(

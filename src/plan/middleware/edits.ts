@@ -64,7 +64,13 @@ export function addPublicPattern(ms: MagicString, input: EditInput, patterns: Ar
 export function addPublicMatcher(
   ms: MagicString,
   input: EditInput,
-  spec: { name: string; createRouteMatcher: string; pattern: string; after: Statement; conditions: Array<{ test: Node; argument: string }> },
+  spec: {
+    name: string;
+    createRouteMatcher: string;
+    pattern: string;
+    after: Statement;
+    conditions: Array<{ test: Node; argument: string }>;
+  },
 ): void {
   const { quote, semi, eol } = input.style;
   const declaration = `const ${spec.name} = ${spec.createRouteMatcher}([${quoteString(spec.pattern, quote)}])${semi ? ";" : ""}`;
@@ -82,7 +88,13 @@ function needsParentheses(test: Node): boolean {
   if (inner !== test) return true;
   return (
     (inner.type === "LogicalExpression" && inner.operator !== "&&") ||
-    ["ConditionalExpression", "AssignmentExpression", "SequenceExpression", "YieldExpression", "ArrowFunctionExpression"].includes(inner.type)
+    [
+      "ConditionalExpression",
+      "AssignmentExpression",
+      "SequenceExpression",
+      "YieldExpression",
+      "ArrowFunctionExpression",
+    ].includes(inner.type)
   );
 }
 
@@ -108,7 +120,13 @@ function appendOnNewLine(ms: MagicString, input: EditInput, array: ArrayExpressi
   ms.appendLeft(at, `${input.style.eol}${lineIndent(input.code, last.start ?? 0)}${literal}${comma ? "," : ""}`);
 }
 
-function appendInline(ms: MagicString, input: EditInput, array: ArrayExpression, elements: Node[], literal: string): void {
+function appendInline(
+  ms: MagicString,
+  input: EditInput,
+  array: ArrayExpression,
+  elements: Node[],
+  literal: string,
+): void {
   const [first, second] = elements;
   const between = first && second ? input.code.slice(first.end ?? 0, second.start ?? 0) : ", ";
   const space = /^\s*,(\s*)$/.exec(between)?.[1] ?? " ";
@@ -134,7 +152,8 @@ export function ensureClerkMiddlewareImport(ms: MagicString, input: SourceFile):
   const specifier = local === "clerkMiddleware" ? local : `clerkMiddleware as ${local}`;
   const imports = input.ast.program.body.filter((n): n is ImportDeclaration => n.type === "ImportDeclaration");
   const named = imports.find(
-    (n) => n.source.value === CLERK_SERVER && n.importKind !== "type" && n.specifiers.at(-1)?.type === "ImportSpecifier",
+    (n) =>
+      n.source.value === CLERK_SERVER && n.importKind !== "type" && n.specifiers.at(-1)?.type === "ImportSpecifier",
   );
   const lastSpecifier = named?.specifiers.at(-1);
   if (lastSpecifier) {
@@ -174,7 +193,11 @@ interface GuardNames {
 
 function guardNames(input: SourceFile): GuardNames {
   const { taken } = input.bindings;
-  return { list: uniqueName(GUARD_NAMES.list, taken), matches: uniqueName(GUARD_NAMES.matches, taken), header: uniqueName(GUARD_NAMES.header, taken) };
+  return {
+    list: uniqueName(GUARD_NAMES.list, taken),
+    matches: uniqueName(GUARD_NAMES.matches, taken),
+    header: uniqueName(GUARD_NAMES.header, taken),
+  };
 }
 
 const withHeaders = (guard: Guard) => guard.entries.some((e) => e.has.length > 0 || e.missing.length > 0);
@@ -212,9 +235,17 @@ function guardText(input: SourceFile, who: string, names: GuardNames, guard: Gua
     headerMatches: names.header,
     headers: withHeaders(guard),
     sources: guard.entries
-      .map((e) => quoteString(e.source, quote) + (e.has.length > 0 || e.missing.length > 0 ? " with its header conditions" : ""))
+      .map(
+        (e) =>
+          quoteString(e.source, quote) +
+          (e.has.length > 0 || e.missing.length > 0 ? " with its header conditions" : ""),
+      )
       .join(", "),
-    entries: guard.entries.map((e) => ({ regexp: e.regexp.source, has: e.has.map(condition).join(", "), missing: e.missing.map(condition).join(", ") })),
+    entries: guard.entries.map((e) => ({
+      regexp: e.regexp.source,
+      has: e.has.map(condition).join(", "),
+      missing: e.missing.map(condition).join(", "),
+    })),
   });
 }
 
@@ -222,7 +253,13 @@ function guardText(input: SourceFile, who: string, names: GuardNames, guard: Gua
  * Makes the user's clerkMiddleware() handler run only where the old matcher ran it:
  * `clerkMiddleware(onlyOnOldMatcher(handler), options)`. On paths the matcher gains, Clerk runs alone.
  */
-export function guardClerkHandler(ms: MagicString, input: SourceFile, handler: Node, statement: Statement, guard: Guard): void {
+export function guardClerkHandler(
+  ms: MagicString,
+  input: SourceFile,
+  handler: Node,
+  statement: Statement,
+  guard: Guard,
+): void {
   const names = guardNames(input);
   const only = uniqueName(GUARD_NAMES.wrapper, input.bindings.taken);
   const text = renderCode("guarded-handler", input, {
@@ -244,7 +281,13 @@ export function guardClerkHandler(ms: MagicString, input: SourceFile, handler: N
  * `clerkMiddleware((_auth, req, event) => userFn(req, event))` in its place.
  * Returns the local name of the user's function.
  */
-export function wrapUserMiddleware(ms: MagicString, input: SourceFile, user: UserHandler, clerk: string, guard?: Guard): string {
+export function wrapUserMiddleware(
+  ms: MagicString,
+  input: SourceFile,
+  user: UserHandler,
+  clerk: string,
+  guard?: Guard,
+): string {
   const name = user.name ?? uniqueName("userMiddleware", input.bindings.taken);
   const wrapper = withEol(wrapperText(input, user, name, clerk, guard), input.style.eol);
   const exportStart = user.exportNode.start ?? 0;
@@ -311,7 +354,10 @@ function needsCast(input: SourceFile, user: UserHandler, i: number): boolean {
   const annotation = "typeAnnotation" in param ? param.typeAnnotation : undefined;
   if (!annotation || annotation.type !== "TSTypeAnnotation") return false;
   const type = annotation.typeAnnotation;
-  const named = type.type === "TSTypeReference" && type.typeName.type === "Identifier" && !type.typeParameters ? type.typeName.name : undefined;
+  const named =
+    type.type === "TSTypeReference" && type.typeName.type === "Identifier" && !type.typeParameters
+      ? type.typeName.name
+      : undefined;
   return !(named && PASSED_TYPES[i]?.has(named));
 }
 

@@ -71,14 +71,21 @@ function describeExposure(exposure: Exposure): string {
 
 function steps(ctx: RefusalContext, facts: GateFacts): string[] {
   if (facts.legacy) {
-    return [`Add the route to authMiddleware()'s public routes in ${ctx.path}:`, indent(`publicRoutes: [${JSON.stringify(facts.pattern)}],`)];
+    return [
+      `Add the route to authMiddleware()'s public routes in ${ctx.path}:`,
+      indent(`publicRoutes: [${JSON.stringify(facts.pattern)}],`),
+    ];
   }
-  const ownPath = (lead: string) => `${lead} ${ctx.route.pattern} a path that no other route or page shares, then run the command again.`;
+  const ownPath = (lead: string) =>
+    `${lead} ${ctx.route.pattern} a path that no other route or page shares, then run the command again.`;
   const { skip } = facts;
   if (!skip) {
     if (facts.exposures.length > 0) {
       const files = facts.exposures.map((exposure) => exposure.route.file).join(", ");
-      return [`No createRouteMatcher list exempts only the paths Next.js serves from ${ctx.route.pattern}: ${files} share them in ways a list cannot tell apart.`, ownPath("Give")];
+      return [
+        `No createRouteMatcher list exempts only the paths Next.js serves from ${ctx.route.pattern}: ${files} share them in ways a list cannot tell apart.`,
+        ownPath("Give"),
+      ];
     }
     return [
       `Make the middleware in ${ctx.path} let ${ctx.route.pattern} through before any of its checks, for example:`,
@@ -90,17 +97,22 @@ export default clerkMiddleware(async (auth, req) => {
 });`),
     ];
   }
-  const where = skip.target === "clerkHandler" ? "the function you pass to clerkMiddleware()" : "your middleware function";
+  const where =
+    skip.target === "clerkHandler" ? "the function you pass to clerkMiddleware()" : "your middleware function";
   const only = skip.target === "clerkHandler" ? "only Clerk runs there" : "none of it runs there";
   const others = facts.exposures.length > 0 ? ", and every other route and page keeps your checks" : "";
   const out = [`Let ${ctx.route.pattern} past every check in ${ctx.path}, so that ${only}${others}:`];
   let n = 1;
-  const pathsOf = skip.compiled ? ` (the route's paths, as createRouteMatcher would match ${JSON.stringify(facts.pattern)})` : "";
+  const pathsOf = skip.compiled
+    ? ` (the route's paths, as createRouteMatcher would match ${JSON.stringify(facts.pattern)})`
+    : "";
   out.push(`${n++}. Below the imports, add${pathsOf}:`, indent(skip.declaration));
-  if (skip.params) out.push(`${n++}. Name the request in ${where} (line ${skip.line}): its parameters become \`(${skip.params})\`.`);
+  if (skip.params)
+    out.push(`${n++}. Name the request in ${where} (line ${skip.line}): its parameters become \`(${skip.params})\`.`);
   out.push(`${n++}. Make this the first line of ${where} (line ${skip.line}):`, indent(skip.first));
   // Another path helps only where the other routes share the route's own text (not its other casings).
-  if (facts.exposures.length > 0 && facts.exposures.every((exposure) => !exposure.caseOnly)) out.push(ownPath("Or give"));
+  if (facts.exposures.length > 0 && facts.exposures.every((exposure) => !exposure.caseOnly))
+    out.push(ownPath("Or give"));
   return out;
 }
 

@@ -30,7 +30,16 @@ import { skipRouteEdit } from "./skip-route.js";
 import type { MiddlewareResult, PatchNote, PlanContext } from "./index.js";
 import { CLERK_API_ENTRY, createContent } from "../../clerk/generated.js";
 import { entryCovering } from "../../clerk/matcher-entry.js";
-import { coverage, mayRunOn, type Matcher, type MatcherCondition, nextMatcherRegExp, readConfig, routeMatcherSource, samplePaths } from "../../next/matcher.js";
+import {
+  coverage,
+  mayRunOn,
+  type Matcher,
+  type MatcherCondition,
+  nextMatcherRegExp,
+  readConfig,
+  routeMatcherSource,
+  samplePaths,
+} from "../../next/matcher.js";
 import { clerkLocals, isGuardName } from "../../clerk/names.js";
 import { mentions, unwrapTs } from "../../js/nodes.js";
 import { readSource, type SourceFile } from "../../js/parse.js";
@@ -74,7 +83,9 @@ function planExisting(code: string, ctx: PlanContext, target: Target): Middlewar
   if (!read.ok) return refuse.syntaxError(rctx, read.error);
   const src = read.source;
   const { ast, bindings } = src;
-  const legacy = [...bindings.imports.values()].find((b) => b.imported in LEGACY_CLERK && b.source.startsWith("@clerk/nextjs"));
+  const legacy = [...bindings.imports.values()].find(
+    (b) => b.imported in LEGACY_CLERK && b.source.startsWith("@clerk/nextjs"),
+  );
   if (legacy) return refuse.legacyClerk(rctx, legacy.imported, LEGACY_CLERK[legacy.imported] ?? 6);
   if (ast.program.body.length === 0) return fillEmpty(src, ctx);
 
@@ -82,11 +93,19 @@ function planExisting(code: string, ctx: PlanContext, target: Target): Middlewar
   const [first] = handlers;
   if (!first) {
     const authjs = [...bindings.imports.values()].find((b) => looksLikeAuthjs(b.source, b.imported));
-    if (authjs) return refuse.authjs(rctx, `it imports \`${authjs.imported === "default" ? "NextAuth" : authjs.imported}\` from "${authjs.source}" but has no \`${ctx.kind}\` or default export Next.js runs`);
+    if (authjs)
+      return refuse.authjs(
+        rctx,
+        `it imports \`${authjs.imported === "default" ? "NextAuth" : authjs.imported}\` from "${authjs.source}" but has no \`${ctx.kind}\` or default export Next.js runs`,
+      );
     const names = exportedNames(ast).map((n) => `\`${n}\``);
     return refuse.noHandler(rctx, ctx.kind, names.length ? `it exports ${names.join(", ")}` : "it exports nothing");
   }
-  if (handlers.length > 1) return refuse.several(rctx, handlers.map((h) => h.exported));
+  if (handlers.length > 1)
+    return refuse.several(
+      rctx,
+      handlers.map((h) => h.exported),
+    );
   const handler = first.handler;
   if (handler.kind !== "clerk" && handler.kind !== "user") return refuseForeign(handler, code, bindings, rctx);
 
@@ -103,14 +122,24 @@ function planExisting(code: string, ctx: PlanContext, target: Target): Middlewar
   const covered = coverage(config.matcher, ctx.route);
   // An entry whose lookahead may skip some of the route's paths: the route's own entry covers every one.
   const lookahead = covered.covered ? undefined : covered.lookahead;
-  const { entry, rctx: here } = customized || lookahead !== undefined || instance !== undefined ? targetFor(ctx, true) : target;
-  if (!covered.covered && covered.invalidSource !== undefined) return refuse.invalidMatcher(here, covered.invalidSource);
+  const { entry, rctx: here } =
+    customized || lookahead !== undefined || instance !== undefined ? targetFor(ctx, true) : target;
+  if (!covered.covered && covered.invalidSource !== undefined)
+    return refuse.invalidMatcher(here, covered.invalidSource);
 
   if (handler.kind === "user" && instance === undefined) {
     return wrap(src, here, handler, first.exported, config.matcher, covered.covered, entry);
   }
   if (covered.covered) {
-    return { status: "unchanged", note: { kind: "middlewareAlreadyCovers", path: ctx.path, route: ctx.route.pattern, everywhere: covered.everywhere } };
+    return {
+      status: "unchanged",
+      note: {
+        kind: "middlewareAlreadyCovers",
+        path: ctx.path,
+        route: ctx.route.pattern,
+        everywhere: covered.everywhere,
+      },
+    };
   }
   if (!clerk) return refuse.uncoverable(here);
   // Code around the call to the Clerk instance would run on the new route too.
@@ -146,14 +175,25 @@ function clerkOf(call: CallExpression | undefined): ClerkHandler | undefined {
  * The user's clerkMiddleware() handler must not run on paths the matcher gains: it runs behind
  * its old matcher from now on. Returns a refusal when that can't be done.
  */
-function guardHandler(ms: MagicString, src: SourceFile, clerk: ClerkHandler, matcher: Matcher, rctx: RefusalContext): MiddlewareResult | undefined {
+function guardHandler(
+  ms: MagicString,
+  src: SourceFile,
+  clerk: ClerkHandler,
+  matcher: Matcher,
+  rctx: RefusalContext,
+): MiddlewareResult | undefined {
   const handlerArg = clerk.call?.arguments[0];
   if (!clerk.call || !handlerArg || !isFunctionValue(handlerArg, src)) {
-    return refuse.composed(rctx, "a clerkMiddleware() call whose first argument this tool can't tell apart as a handler or options");
+    return refuse.composed(
+      rctx,
+      "a clerkMiddleware() call whose first argument this tool can't tell apart as a handler or options",
+    );
   }
   const guard = guardFor(matcher);
   if (!guard) return refuse.conditionalMatcher(rctx);
-  const statement = src.ast.program.body.find((node) => (node.start ?? 0) <= (handlerArg.start ?? 0) && (handlerArg.end ?? 0) <= (node.end ?? 0));
+  const statement = src.ast.program.body.find(
+    (node) => (node.start ?? 0) <= (handlerArg.start ?? 0) && (handlerArg.end ?? 0) <= (node.end ?? 0),
+  );
   if (!statement) throw new Error("the clerkMiddleware() call is not in a top-level statement");
   guardClerkHandler(ms, src, handlerArg, statement, guard);
   return undefined;
@@ -166,7 +206,11 @@ function guardHandler(ms: MagicString, src: SourceFile, clerk: ClerkHandler, mat
 function isFunctionValue(node: Node, src: SourceFile): boolean {
   const inner = unwrapTs(node);
   if (inner.type === "ArrowFunctionExpression" || inner.type === "FunctionExpression") return true;
-  if (inner.type === "CallExpression" && inner.callee.type === "Identifier" && isGuardName(inner.callee.name, "wrapper")) {
+  if (
+    inner.type === "CallExpression" &&
+    inner.callee.type === "Identifier" &&
+    isGuardName(inner.callee.name, "wrapper")
+  ) {
     return src.bindings.locals.get(inner.callee.name)?.type === "FunctionDeclaration";
   }
   if (inner.type !== "Identifier") return false;
@@ -184,7 +228,12 @@ function guardFor(matcher: Matcher): Guard | undefined {
     const conditions = [...e.has, ...e.missing];
     if (conditions.some((c) => c.type !== "header")) return undefined;
     const strip = ({ key, value }: MatcherCondition) => (value === undefined ? { key } : { key, value });
-    entries.push({ source: e.source, regexp: nextMatcherRegExp(e.source) as RegExp, has: e.has.map(strip), missing: e.missing.map(strip) });
+    entries.push({
+      source: e.source,
+      regexp: nextMatcherRegExp(e.source) as RegExp,
+      has: e.has.map(strip),
+      missing: e.missing.map(strip),
+    });
   }
   return { entries };
 }
@@ -214,7 +263,13 @@ function wrap(
   }
   const clerk = ensureClerkMiddlewareImport(ms, src);
   const local = wrapUserMiddleware(ms, src, user, clerk, guard);
-  const note: PatchNote = { kind: "middlewareWrapped", path: rctx.path, exported, local, ...(guard && entry ? { guardedEntry: entry } : {}) };
+  const note: PatchNote = {
+    kind: "middlewareWrapped",
+    path: rctx.path,
+    exported,
+    local,
+    ...(guard && entry ? { guardedEntry: entry } : {}),
+  };
   return patched(ms, note);
 }
 
@@ -284,20 +339,25 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
   const byHand = () => exposuresWhere((path) => runsOn(path) && exempted.test(path) && gated(rules, path));
   const facts = (why: string, certain: boolean, legacy = false): GateFacts => {
     const exposures = byHand();
-    const edit = exposures.length > 0 ? exemptionEdit(ctx.route, exposures) : { newRoute: { kind: "pattern" as const, source: pattern }, kept: [] };
+    const edit =
+      exposures.length > 0
+        ? exemptionEdit(ctx.route, exposures)
+        : { newRoute: { kind: "pattern" as const, source: pattern }, kept: [] };
     const skip = legacy || !edit ? undefined : skipRouteEdit(src, ctx.kind, edit);
     // A machine route needs Clerk: skipping the user's own function would skip Clerk too.
     const exact = skip && !(ctx.need === "clerk-unprotected" && skip.target === "middleware") ? { skip } : {};
     return { pattern, why, certain, need: ctx.need, legacy, exposures, ...exact };
   };
-  const refuseRules = (why: string, certain: boolean, legacy = false) => refuseGates.rules(rctx, facts(why, certain, legacy));
+  const refuseRules = (why: string, certain: boolean, legacy = false) =>
+    refuseGates.rules(rctx, facts(why, certain, legacy));
   const verdict = ruleVerdict(rules, paths);
   const certain = verdict.kind === "protected";
   if (!isClerk) {
     // A middleware without Clerk: nothing to exempt the route from with Clerk's lists, but its own
     // session checks (a cookie, a header) would stop the webhook all the same.
     if (rules.ok && paths.every((path) => rules.signedOut(path).kind === "through")) return leave("noRule");
-    if (verdict.kind === "protected" || (rules.ok && verdict.kind === "unknown")) return refuseRules(verdict.kind === "unknown" ? verdict.why : `\`${verdict.rule}\` answers it`, certain);
+    if (verdict.kind === "protected" || (rules.ok && verdict.kind === "unknown"))
+      return refuseRules(verdict.kind === "unknown" ? verdict.why : `\`${verdict.rule}\` answers it`, certain);
     return leave("notClerk");
   }
   if (!rules.ok) return refuseRules(rules.why, false);
@@ -323,10 +383,16 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
     const matchers = routeMatchers(src.bindings);
     const declarations = [...matchers.values()].map((m) => m.declaration);
     const last = declarations.sort((a, b) => (a.start ?? 0) - (b.start ?? 0)).at(-1);
-    const after = last && src.ast.program.body.find((node) => (node.start ?? 0) <= (last.start ?? 0) && (last.end ?? 0) <= (node.end ?? 0));
+    const after =
+      last &&
+      src.ast.program.body.find((node) => (node.start ?? 0) <= (last.start ?? 0) && (last.end ?? 0) <= (node.end ?? 0));
     const init = last?.init ? unwrapTs(last.init) : undefined;
     // No createRouteMatcher() to declare the route's next to: this tool does not bring in a deprecated API.
-    if (!after || init?.type !== "CallExpression") return refuseRules(`${gateWords(positive[0]!)} under \`${positive[0]!.text}\`, and this file has no createRouteMatcher() list to exempt the route with`, certain);
+    if (!after || init?.type !== "CallExpression")
+      return refuseRules(
+        `${gateWords(positive[0]!)} under \`${positive[0]!.text}\`, and this file has no createRouteMatcher() list to exempt the route with`,
+        certain,
+      );
     const taken = new Set([...src.bindings.locals.keys(), ...[...src.bindings.imports.keys()]]);
     const name = uniqueName(taken.has("isPublicRoute") ? "isWebhookRoute" : "isPublicRoute", taken);
     const tests = new Map(positive.map((rule) => [rule.test!, rule.request!]));
@@ -338,13 +404,23 @@ function planPublic(code: string, ctx: PlanContext, rctx: RefusalContext): Middl
       conditions: [...tests].map(([test, argument]) => ({ test, argument })),
     });
     const gates = positive.some((rule) => rule.gate.via !== "protect");
-    note = { kind: "publicRouteAdded", path: ctx.path, route: ctx.route.pattern, pattern, matcher: name, created: true, ...(gates ? { gates } : {}) };
+    note = {
+      kind: "publicRouteAdded",
+      path: ctx.path,
+      route: ctx.route.pattern,
+      pattern,
+      matcher: name,
+      created: true,
+      ...(gates ? { gates } : {}),
+    };
   }
   const after = ms.toString();
   // The edit must have done what it says: read the result back, every path of the route goes on.
   const check = readSource(after, ctx.path, ctx.typescript);
   const reread: ReadRules = check.ok ? readClerkRules(check.source, options) : { ok: false, why: check.error };
-  const still = reread.ok ? paths.map((path) => reread.signedOut(path)).find((fate) => fate.kind !== "through") : undefined;
+  const still = reread.ok
+    ? paths.map((path) => reread.signedOut(path)).find((fate) => fate.kind !== "through")
+    : undefined;
   if (!note || !reread.ok || still) {
     const why =
       still?.kind === "answered"

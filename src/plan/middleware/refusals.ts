@@ -56,18 +56,26 @@ export const refuse = {
   },
 
   legacyClerk(ctx: RefusalContext, api: string, removedIn: number): Refused {
-    return refused(ctx, `${ctx.path} uses ${api}(), which @clerk/nextjs removed in v${removedIn} in favour of clerkMiddleware().`, [
-      "Run `npx @clerk/upgrade` to migrate it to clerkMiddleware(), then run this command again. The result should look like:",
-      clerkShape(ctx),
-    ]);
+    return refused(
+      ctx,
+      `${ctx.path} uses ${api}(), which @clerk/nextjs removed in v${removedIn} in favour of clerkMiddleware().`,
+      [
+        "Run `npx @clerk/upgrade` to migrate it to clerkMiddleware(), then run this command again. The result should look like:",
+        clerkShape(ctx),
+      ],
+    );
   },
 
   authjs(ctx: RefusalContext, detail: string): Refused {
-    return refused(ctx, `${ctx.path} runs Auth.js / NextAuth (${detail}). Running two auth libraries in one middleware is a decision to make by hand.`, [
-      `If you are moving to Clerk, replace ${ctx.path} with:`,
-      indent(createContent()),
-      "If both must run, make clerkMiddleware() the export and call the Auth.js middleware from its handler, e.g. `clerkMiddleware((auth, req, event) => authjsMiddleware(req, event))`, keeping Auth.js off the paths its old matcher excluded.",
-    ]);
+    return refused(
+      ctx,
+      `${ctx.path} runs Auth.js / NextAuth (${detail}). Running two auth libraries in one middleware is a decision to make by hand.`,
+      [
+        `If you are moving to Clerk, replace ${ctx.path} with:`,
+        indent(createContent()),
+        "If both must run, make clerkMiddleware() the export and call the Auth.js middleware from its handler, e.g. `clerkMiddleware((auth, req, event) => authjsMiddleware(req, event))`, keeping Auth.js off the paths its old matcher excluded.",
+      ],
+    );
   },
 
   i18n(ctx: RefusalContext, source: string): Refused {
@@ -119,25 +127,37 @@ export const config = {
     );
   },
 
-    reexport(ctx: RefusalContext, source: string): Refused {
-    return refused(ctx, `${ctx.path} re-exports its middleware from "${source}", so the code to change is not in this file.`, [
-      `Either replace the re-export in ${ctx.path} with a clerkMiddleware() export that calls the middleware from "${source}" in its handler, or add clerkMiddleware() where it is defined:`,
-      clerkShape(ctx, "async (auth, req, event) => yourMiddleware(req, event)"),
-    ]);
+  reexport(ctx: RefusalContext, source: string): Refused {
+    return refused(
+      ctx,
+      `${ctx.path} re-exports its middleware from "${source}", so the code to change is not in this file.`,
+      [
+        `Either replace the re-export in ${ctx.path} with a clerkMiddleware() export that calls the middleware from "${source}" in its handler, or add clerkMiddleware() where it is defined:`,
+        clerkShape(ctx, "async (auth, req, event) => yourMiddleware(req, event)"),
+      ],
+    );
   },
 
   noHandler(ctx: RefusalContext, kind: string, detail: string): Refused {
-    return refused(ctx, `${ctx.path} has no export Next.js runs: it needs \`export function ${kind}\` or a default export (${detail}).`, [
-      `Export the middleware as ${kind === "proxy" ? "`proxy`" : "`middleware`"} or default, with Clerk, e.g.:`,
-      clerkShape(ctx),
-    ]);
+    return refused(
+      ctx,
+      `${ctx.path} has no export Next.js runs: it needs \`export function ${kind}\` or a default export (${detail}).`,
+      [
+        `Export the middleware as ${kind === "proxy" ? "`proxy`" : "`middleware`"} or default, with Clerk, e.g.:`,
+        clerkShape(ctx),
+      ],
+    );
   },
 
   several(ctx: RefusalContext, names: string[]): Refused {
-    return refused(ctx, `${ctx.path} exports more than one middleware (${names.join(", ")}); Next.js runs only one of them.`, [
-      "Keep a single export (the named one wins in Next.js), then run the command again, or combine them with Clerk by hand:",
-      clerkShape(ctx, "async (auth, req, event) => yourMiddleware(req, event)"),
-    ]);
+    return refused(
+      ctx,
+      `${ctx.path} exports more than one middleware (${names.join(", ")}); Next.js runs only one of them.`,
+      [
+        "Keep a single export (the named one wins in Next.js), then run the command again, or combine them with Clerk by hand:",
+        clerkShape(ctx, "async (auth, req, event) => yourMiddleware(req, event)"),
+      ],
+    );
   },
 
   matcher(ctx: RefusalContext, problem: string): Refused {
@@ -150,31 +170,46 @@ export const config = {
   },
 
   clerkImport(ctx: RefusalContext, source: string): Refused {
-    return refused(ctx, `${ctx.path} imports clerkMiddleware from "${source}", which doesn't export it: it comes from "${CLERK_SERVER}".`, [
-      `Change the import in ${ctx.path} to the line below, then run the command again:`,
-      indent(`import { clerkMiddleware } from "${CLERK_SERVER}";`),
-    ]);
+    return refused(
+      ctx,
+      `${ctx.path} imports clerkMiddleware from "${source}", which doesn't export it: it comes from "${CLERK_SERVER}".`,
+      [
+        `Change the import in ${ctx.path} to the line below, then run the command again:`,
+        indent(`import { clerkMiddleware } from "${CLERK_SERVER}";`),
+      ],
+    );
   },
 
   invalidMatcher(ctx: RefusalContext, source: string): Refused {
-    return refused(ctx, `config.matcher in ${ctx.path} has ${JSON.stringify(source)}, which Next.js rejects (it must start with "/" and be a valid path-to-regexp pattern).`, [
-      `Fix that entry, then run the command again. ${addEntryStep(ctx)}`,
-    ]);
+    return refused(
+      ctx,
+      `config.matcher in ${ctx.path} has ${JSON.stringify(source)}, which Next.js rejects (it must start with "/" and be a valid path-to-regexp pattern).`,
+      [`Fix that entry, then run the command again. ${addEntryStep(ctx)}`],
+    );
   },
 
   conditionalMatcher(ctx: RefusalContext): Refused {
-    return refused(ctx, `The middleware in ${ctx.path} has matcher entries with cookie, query or host conditions (\`has\`/\`missing\`) and doesn't run on ${ctx.route.pattern}; wrapping it in Clerk would need those conditions in code.`, [
-      `Wrap it by hand, calling your middleware only where its old matcher applied:`,
-      clerkShape(ctx, `async (auth, req, event) => {
+    return refused(
+      ctx,
+      `The middleware in ${ctx.path} has matcher entries with cookie, query or host conditions (\`has\`/\`missing\`) and doesn't run on ${ctx.route.pattern}; wrapping it in Clerk would need those conditions in code.`,
+      [
+        `Wrap it by hand, calling your middleware only where its old matcher applied:`,
+        clerkShape(
+          ctx,
+          `async (auth, req, event) => {
   if (/* the path and request match the old matcher */) {
     return yourMiddleware(req, event);
   }
-}`),
-    ]);
+}`,
+        ),
+      ],
+    );
   },
 
   uncoverable(ctx: RefusalContext): Refused {
-    return refused(ctx, `No matcher entry could be found that makes ${ctx.path} run on ${ctx.route.pattern}.`, [addEntryStep(ctx)]);
+    return refused(ctx, `No matcher entry could be found that makes ${ctx.path} run on ${ctx.route.pattern}.`, [
+      addEntryStep(ctx),
+    ]);
   },
 
   unexpected(ctx: RefusalContext, error: unknown): Refused {
@@ -198,13 +233,16 @@ export function refuseForeign(handler: Foreign, code: string, bindings: Bindings
         ? refuse.authjs(ctx, `re-exported from "${handler.source}"`)
         : refuse.reexport(ctx, handler.source);
     case "imported":
-      return fromLibrary(handler.source, handler.imported, `\`${handler.local}\` imported from "${handler.source}"`, ctx) ??
-        refuse.reexport(ctx, handler.source);
+      return (
+        fromLibrary(handler.source, handler.imported, `\`${handler.local}\` imported from "${handler.source}"`, ctx) ??
+        refuse.reexport(ctx, handler.source)
+      );
     case "call": {
       const callee = handler.call.callee;
       const text = code.slice(callee.start ?? 0, callee.end ?? 0);
       const binding = importBehind(callee, bindings);
-      const library = binding && fromLibrary(binding.source, binding.imported, `\`${text}(...)\` from "${binding.source}"`, ctx);
+      const library =
+        binding && fromLibrary(binding.source, binding.imported, `\`${text}(...)\` from "${binding.source}"`, ctx);
       return library ?? refuse.composed(ctx, `built by \`${text}(...)\` (a chain or wrapper of middlewares)`);
     }
     case "unknown":

@@ -16,7 +16,10 @@ export type RouteGate =
   | { kind: "unknown"; why: string };
 
 /** The gate in `code` (the middleware as it will be) on `route`, if any. */
-export function routeGate(code: string, ctx: { path: string; typescript: boolean; route: RoutePath; read?: ReadOptions }): RouteGate | undefined {
+export function routeGate(
+  code: string,
+  ctx: { path: string; typescript: boolean; route: RoutePath; read?: ReadOptions },
+): RouteGate | undefined {
   const read = readSource(code, ctx.path, ctx.typescript);
   if (!read.ok) return undefined;
   const config = readConfig(read.source.ast);

@@ -43,12 +43,18 @@ export function skipRouteEdit(src: SourceFile, kind: Kind, exemption: ExemptionE
   const { quote, semi } = src.style;
   const end = semi ? ";" : "";
   const namespace = [...src.bindings.imports].find(([, b]) => b.source === CLERK_SERVER && b.imported === "*")?.[0];
-  const imported = [...src.bindings.imports].find(([, b]) => b.source === CLERK_SERVER && b.imported === "createRouteMatcher")?.[0];
-  const usesMatchers = imported !== undefined || (namespace !== undefined && mentionsMember(src, namespace, "createRouteMatcher"));
+  const imported = [...src.bindings.imports].find(
+    ([, b]) => b.source === CLERK_SERVER && b.imported === "createRouteMatcher",
+  )?.[0];
+  const usesMatchers =
+    imported !== undefined || (namespace !== undefined && mentionsMember(src, namespace, "createRouteMatcher"));
   const matcherCall = imported ?? `${namespace}.createRouteMatcher`;
   const taken = new Set(src.bindings.taken);
   const plain = exemption.newRoute.kind === "pattern" && exemption.kept.length === 0;
-  const name = uniqueName(plain ? (taken.has("isPublicRoute") ? "isWebhookRoute" : "isPublicRoute") : "isNewRoute", taken);
+  const name = uniqueName(
+    plain ? (taken.has("isPublicRoute") ? "isWebhookRoute" : "isPublicRoute") : "isNewRoute",
+    taken,
+  );
   taken.add(name);
   const params = target.fn.params;
   const reqParam = params[target.requestIndex];
@@ -57,9 +63,20 @@ export function skipRouteEdit(src: SourceFile, kind: Kind, exemption: ExemptionE
   const request = req ?? uniqueName("req", taken);
   const paramsText = req
     ? undefined
-    : [...params.map((p) => src.code.slice(p.start ?? 0, p.end ?? 0)), ...(target.requestIndex === 1 && params.length === 0 ? ["_auth"] : []), request].join(", ");
-  const where = { target: target.clerk ? ("clerkHandler" as const) : ("middleware" as const), line: target.fn.loc?.start.line ?? 0, ...(paramsText === undefined ? {} : { params: paramsText }) };
-  const own = exemption.newRoute.kind === "pattern" ? pathToRegexp(exemption.newRoute.source) : new RegExp(exemption.newRoute.source);
+    : [
+        ...params.map((p) => src.code.slice(p.start ?? 0, p.end ?? 0)),
+        ...(target.requestIndex === 1 && params.length === 0 ? ["_auth"] : []),
+        request,
+      ].join(", ");
+  const where = {
+    target: target.clerk ? ("clerkHandler" as const) : ("middleware" as const),
+    line: target.fn.loc?.start.line ?? 0,
+    ...(paramsText === undefined ? {} : { params: paramsText }),
+  };
+  const own =
+    exemption.newRoute.kind === "pattern"
+      ? pathToRegexp(exemption.newRoute.source)
+      : new RegExp(exemption.newRoute.source);
   if (!usesMatchers) {
     const param = src.typescript ? "pathname: string" : "pathname";
     const kept = exemption.kept.map((entry) => pathToRegexp(entry.pattern).toString());
@@ -98,7 +115,14 @@ export function skipRouteEdit(src: SourceFile, kind: Kind, exemption: ExemptionE
 function mentionsMember(src: SourceFile, object: string, property: string): boolean {
   let found = false;
   walk(src.ast.program, (n) => {
-    if (n.type === "MemberExpression" && n.object.type === "Identifier" && n.object.name === object && n.property.type === "Identifier" && n.property.name === property) found = true;
+    if (
+      n.type === "MemberExpression" &&
+      n.object.type === "Identifier" &&
+      n.object.name === object &&
+      n.property.type === "Identifier" &&
+      n.property.name === property
+    )
+      found = true;
   });
   return found;
 }
@@ -117,6 +141,7 @@ function gateFunction(src: SourceFile, kind: Kind): { fn: UserFn; clerk: boolean
   const call = instance ? instances.get(instance) : undefined;
   const fn = call ? handlerFunction(call, src.bindings) : undefined;
   // The user's function hands every request to one Clerk instance with a handler: skip in that handler.
-  if (fn && fn !== "options" && handler.fn.body.type === "BlockStatement" && handler.fn.body.body.length === 1) return { fn, clerk: true, requestIndex: 1 };
+  if (fn && fn !== "options" && handler.fn.body.type === "BlockStatement" && handler.fn.body.body.length === 1)
+    return { fn, clerk: true, requestIndex: 1 };
   return { fn: handler.fn, clerk: false, requestIndex: 0 };
 }

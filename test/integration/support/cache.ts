@@ -109,11 +109,7 @@ export function run(
           // already gone
         }
       }
-      reject(
-        new Error(
-          `${command} ${args.join(" ")} timed out after ${options.timeoutMs} ms\n${stdout}\n${stderr}`,
-        ),
-      );
+      reject(new Error(`${command} ${args.join(" ")} timed out after ${options.timeoutMs} ms\n${stdout}\n${stderr}`));
     }, options.timeoutMs);
     child.on("error", (error) => {
       clearTimeout(timer);
@@ -183,7 +179,11 @@ export async function pruneStale(folder: string, which: (name: string) => boolea
  * ranges allow (what a lockfile made when it came out holds): npm `overrides` for them.
  */
 async function clerkFloors(version: string, dir: string): Promise<Record<string, string>> {
-  const viewed = await run("npm", ["view", `@clerk/nextjs@${version}`, "dependencies", "--json"], { cwd: dir, env: npmEnv(), timeoutMs: 2 * 60_000 });
+  const viewed = await run("npm", ["view", `@clerk/nextjs@${version}`, "dependencies", "--json"], {
+    cwd: dir,
+    env: npmEnv(),
+    timeoutMs: 2 * 60_000,
+  });
   if (viewed.code !== 0) throw new Error(`npm view @clerk/nextjs@${version} failed:\n${viewed.stderr}`);
   const dependencies = JSON.parse(viewed.stdout) as Record<string, string>;
   return Object.fromEntries(

@@ -293,9 +293,22 @@ export async function startClerkStub(options: {
     }
     // Machine token verification: @clerk/backend calls these without the /v1 prefix
     // (createBackendApiClient builds apiKeys, m2m and idPOAuthAccessToken with skipApiVersionInUrl).
-    const verifiers: Record<string, { field: string; list: () => StubMachineToken[]; json: typeof apiKeyJson; what: string }> = {
-      "/api_keys/verify": { field: "secret", list: () => stub.machineTokens.apiKeys, json: apiKeyJson, what: "API key" },
-      "/m2m_tokens/verify": { field: "token", list: () => stub.machineTokens.m2mTokens, json: m2mTokenJson, what: "M2M token" },
+    const verifiers: Record<
+      string,
+      { field: string; list: () => StubMachineToken[]; json: typeof apiKeyJson; what: string }
+    > = {
+      "/api_keys/verify": {
+        field: "secret",
+        list: () => stub.machineTokens.apiKeys,
+        json: apiKeyJson,
+        what: "API key",
+      },
+      "/m2m_tokens/verify": {
+        field: "token",
+        list: () => stub.machineTokens.m2mTokens,
+        json: m2mTokenJson,
+        what: "M2M token",
+      },
       "/oauth_applications/access_tokens/verify": {
         field: "access_token",
         list: () => stub.machineTokens.oauthTokens,
