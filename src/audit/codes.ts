@@ -6,6 +6,7 @@ export const FINDING_CODES = [
   "NOT_COVERED",
   "WEBHOOK_PROTECTED",
   "MACHINE_PROTECTED",
+  "SECRET_PROTECTED",
   "MIDDLEWARE_ONLY",
   "RULE_FLAW",
   "UNCHECKED",
@@ -16,12 +17,14 @@ export type FindingCode = (typeof FINDING_CODES)[number];
 
 /**
  * Without --strict, only these fail the audit (exit 1): Clerk would fail at runtime, a webhook
- * never arrives, a machine token never reaches its handler, or a middleware rule protects nothing.
+ * never arrives, a machine token or a shared secret never reaches its handler, or a middleware rule
+ * protects nothing.
  */
 export const FAILING_CODES: ReadonlySet<FindingCode> = new Set([
   "NO_MIDDLEWARE",
   "NOT_COVERED",
   "WEBHOOK_PROTECTED",
   "MACHINE_PROTECTED",
+  "SECRET_PROTECTED",
   "RULE_FLAW",
 ]);

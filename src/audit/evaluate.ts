@@ -55,6 +55,8 @@ export type Finding = FindingBase &
     | { code: "WEBHOOK_PROTECTED"; rule: string; exemption: RouteExemption }
     /** auth.protect() in the middleware takes session tokens only: API keys get 401 first. */
     | { code: "MACHINE_PROTECTED"; rule: string; exemption: RouteExemption }
+    /** A shared-secret route (cron, another server) that a session rule turns away before its own check. */
+    | { code: "SECRET_PROTECTED"; rule: string; exemption: RouteExemption }
     /** No check of its own: only a createRouteMatcher + auth.protect() rule protects it (deprecated by Clerk). */
     | { code: "MIDDLEWARE_ONLY"; methods: string[]; rule: string }
     | { code: "UNCHECKED"; methods: string[]; notAwaited?: boolean }
@@ -247,6 +249,8 @@ function routeFindings(
   allowed: (route: string) => boolean,
   appRoutes: readonly AppRoute[],
   clerkMajor: number,
+  /** The rule as it stops requests on the route's own paths (a rewrite aside): what a webhook, machine or secret caller meets. */
+  blocking: RuleVerdict,
 ): Finding[] {
   const { facts } = scanned;
   const handlers = facts.handlers;
@@ -338,21 +342,31 @@ function routeFindings(
         `whether clerkMiddleware() runs on every path of it cannot be decided from ${base.proxy}`,
     });
   }
-  if (handlers.some((h) => h.protection === "webhook") && rule.kind === "protected") {
+  if (handlers.some((h) => h.protection === "webhook") && blocking.kind === "protected") {
     findings.push({
       ...at(methods((h) => h.protection === "webhook")),
       code: "WEBHOOK_PROTECTED",
       severity: "error",
-      rule: rule.rule,
+      rule: blocking.rule,
       exemption: exemptionOf(scanned.route, appRoutes, middleware),
     });
   }
-  if (handlers.some((h) => h.protection === "machine") && rule.kind === "protected") {
+  if (handlers.some((h) => h.protection === "machine") && blocking.kind === "protected") {
     findings.push({
       ...at(methods((h) => h.protection === "machine")),
       code: "MACHINE_PROTECTED",
       severity: "error",
-      rule: rule.rule,
+      rule: blocking.rule,
+      exemption: exemptionOf(scanned.route, appRoutes, middleware),
+    });
+  }
+  // A cron job or another server calls it with a shared secret and no session: a session rule turns it away first.
+  if (handlers.some((h) => h.protection === "secret") && blocking.kind === "protected") {
+    findings.push({
+      ...at(methods((h) => h.protection === "secret")),
+      code: "SECRET_PROTECTED",
+      severity: "error",
+      rule: blocking.rule,
       exemption: exemptionOf(scanned.route, appRoutes, middleware),
     });
   }
@@ -366,12 +380,21 @@ export function evaluateAudit(project: Project, scan: Scan, options: AuditOption
   const routes = scan.routes.map((entry): AuditedRoute => {
     const covered = middleware.covers(entry.route);
     // The handler's rules only apply where the middleware runs at all, and on every path of the route.
-    const rule: RuleVerdict =
+    const blocking: RuleVerdict =
       covered === false
         ? { kind: "public" }
         : covered === "unknown"
           ? { kind: "unknown", why: middleware.coverageWhy ?? "the middleware may not run on every path of it" }
           : ruleVerdict(middleware.rules, rulePathsFor(entry.route, middleware.rules));
+    // The middleware sees a request's path before next.config's rewrites: a path no rule matches may
+    // be rewritten to this route, so a rule is no protection the audit can vouch for there.
+    const rule: RuleVerdict =
+      blocking.kind === "protected" && scan.rewrites
+        ? {
+            kind: "unknown",
+            why: `${scan.rewrites} declares rewrites, and the middleware sees a request's path before it is rewritten: a path that ${blocking.rule} does not match may be rewritten to this route`,
+          }
+        : blocking;
     const parseProblem = entry.facts.parseError;
     const handlers = entry.facts.handlers.map((h) => ({
       method: h.method,
@@ -390,7 +413,7 @@ export function evaluateAudit(project: Project, scan: Scan, options: AuditOption
       ...(parseProblem !== undefined ? { parseError: parseProblem } : {}),
       covered,
       middlewareRule: rule.kind,
-      findings: routeFindings(entry, middleware, rule, covered, allowed, project.appRoutes, clerkMajor),
+      findings: routeFindings(entry, middleware, rule, covered, allowed, project.appRoutes, clerkMajor, blocking),
     };
   });
   const problems: Finding[] = [];

@@ -15,6 +15,7 @@ import {
 } from "../next/next-config.js";
 import { aliasTargets, readImportAliases } from "../project/tsconfig-paths.js";
 import type { Project } from "../project/detect.js";
+import { nextConfigWithRewrites } from "../project/protected-files.js";
 import { clerkMajorOf as majorOfVersion } from "../clerk/major.js";
 import { createClassifier, type RouteFileFacts } from "./classify.js";
 import type { ModuleSource } from "./modules.js";
@@ -38,6 +39,8 @@ export interface Scan {
   routes: ScannedRoute[];
   /** next.config's pageExtensions, when it cannot be read (route files with other extensions are missed). */
   pageExtensions?: Extract<PageExtensions, { ok: false }>;
+  /** The next.config file, when it declares rewrites (or cannot be read): the middleware sees paths before them. */
+  rewrites?: string;
 }
 
 /** The installed (else declared) @clerk/nextjs major, 0 when unknown. */
@@ -202,7 +205,8 @@ export function scanRoutes(project: Project): Scan {
     }
   }
   routes.sort((a, b) => compare(a.route.pattern, b.route.pattern) || compare(a.file, b.file));
-  return { routes, ...(config.ok ? {} : { pageExtensions: config }) };
+  const rewrites = nextConfigWithRewrites(project);
+  return { routes, ...(config.ok ? {} : { pageExtensions: config }), ...(rewrites ? { rewrites } : {}) };
 }
 
 function compare(a: string, b: string): number {

@@ -186,7 +186,8 @@ export async function detectPackageManagerAndWorkspace(
 
 /**
  * When `dir` is a workspace root that is not itself a Next.js app: its Next.js apps (package.json
- * listing `next`), found by expanding the workspace globs. undefined otherwise.
+ * listing `next`, and an app/, src/app/, pages/ or src/pages/ folder: a UI library that lists
+ * `next` for its types is no app), found by expanding the workspace globs. undefined otherwise.
  */
 export function workspaceRootApps(dir: string): { patterns: string[]; apps: WorkspaceApp[] } | undefined {
   const root = path.resolve(dir);
@@ -212,7 +213,7 @@ export function workspaceRootApps(dir: string): { patterns: string[]; apps: Work
       const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
       if (isWorkspaceFolder(compiled, child)) {
         const childManifest = readManifest(path.join(root, child));
-        if (listsNext(childManifest))
+        if (listsNext(childManifest) && hasRouterFolder(path.join(root, child)))
           apps.push({ dir: child, ...(typeof childManifest?.name === "string" ? { name: childManifest.name } : {}) });
       }
       if (depth + 1 < MAX_DEPTH && mayContainWorkspaces(compiled, child))
@@ -253,4 +254,15 @@ export function workspaceRootError(
           : `Add --cwd ${first} to the command (or the --cwd of another app above).`,
     },
   );
+}
+
+/** An App Router or Pages Router folder, where Next.js looks for them. */
+function hasRouterFolder(app: string): boolean {
+  return ["app", "src/app", "pages", "src/pages"].some((folder) => {
+    try {
+      return statSync(path.join(app, folder)).isDirectory();
+    } catch {
+      return false;
+    }
+  });
 }

@@ -12,6 +12,8 @@ const RULES: Record<FindingCode, string> = {
   NOT_COVERED: "A route calls Clerk, but the middleware's matcher does not run clerkMiddleware() on it",
   WEBHOOK_PROTECTED: "A signature-verified webhook route is protected by a middleware rule: the webhook never arrives",
   MACHINE_PROTECTED: "A machine-token route is protected by a session-only auth.protect() rule",
+  SECRET_PROTECTED:
+    "A shared-secret route (cron, another server) is turned away by a session rule before its own check",
   MIDDLEWARE_ONLY: "A handler has no check of its own: only a deprecated createRouteMatcher rule protects it",
   RULE_FLAW: "A middleware rule does something other than it seems to (an un-awaited auth.protect() blocks nothing)",
   UNCHECKED: "A handler calls Clerk but still answers signed-out callers",

@@ -53,6 +53,11 @@ export function describeFinding(finding: Finding): { message: string; fix: strin
         message: `${route} accepts machine tokens, but the clerkMiddleware() handler in ${proxy} protects it (${finding.rule}) with auth.protect(), which takes session tokens only: API keys, M2M and OAuth tokens get 401 before the handler runs.`,
         fix: `${exemptionFix(`Exempt ${route} from that rule in ${proxy}`, route, finding.exemption)}; the handler checks the token itself.`,
       };
+    case "SECRET_PROTECTED":
+      return {
+        message: `${route} checks a shared secret (a cron job or another server calls it, with no session), but the clerkMiddleware() handler in ${proxy} protects it (${finding.rule}): such a caller is turned away before the handler runs.`,
+        fix: `${exemptionFix(`Exempt ${route} from that rule in ${proxy}`, route, finding.exemption)}; the handler checks the secret itself.`,
+      };
     case "MIDDLEWARE_ONLY":
       return {
         message: `${route} (${finding.methods.join(", ")}) has no check of its own: only the createRouteMatcher rule in ${proxy} (${finding.rule}) protects it, and Clerk deprecated createRouteMatcher in @clerk/nextjs 7.5.14 (path rules drift from how Next routes requests).`,

@@ -307,6 +307,43 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
     expect(flaw!.line).toBeGreaterThan(1);
   });
 
+  it("next.config rewrites: the middleware sees the path before the rewrite, so a rule is no protection to vouch for (UNKNOWN, why)", async () => {
+    const open = "export async function GET() {\n  return Response.json({ secret: 1 });\n}\n";
+    const rule = {
+      matcher: ["/(api|trpc)(.*)"],
+      handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n}",
+    };
+    const project = projectWith({ "api/private": open }, rule);
+    expect(byRoute(await audit(project), "/api/private")).toMatchObject({ protection: "middleware-rule" });
+    writeFileSync(
+      path.join(project, "next.config.ts"),
+      'export default { async rewrites() { return [{ source: "/feed/:id", destination: "/api/private" }]; } };\n',
+    );
+    const result = await audit(project);
+    expect(byRoute(result, "/api/private")).toMatchObject({ middlewareRule: "unknown", protection: "none" });
+    const [finding] = byRoute(result, "/api/private").findings;
+    expect(finding).toMatchObject({ code: "UNKNOWN" });
+    expect(describeFinding(finding!).message).toContain("next.config.ts declares rewrites");
+    expect((await audit(project, { strict: true })).ok).toBe(false);
+  });
+
+  it("a shared-secret route under a session rule is SECRET_PROTECTED: the cron job never reaches its check", async () => {
+    const cron =
+      'export async function GET(req: Request) {\n  if (req.headers.get("authorization") !== `Bearer ${process.env.CRON_SECRET}`) {\n    return new Response("Unauthorized", { status: 401 });\n  }\n  return Response.json({ ran: true });\n}\n';
+    const project = projectWith(
+      { "api/cron/digest": cron },
+      {
+        matcher: ["/(api|trpc)(.*)"],
+        handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n}",
+      },
+    );
+    const result = await audit(project);
+    expect(byRoute(result, "/api/cron/digest")).toMatchObject({ protection: "secret" });
+    expect(codes(result, "/api/cron/digest")).toEqual(["SECRET_PROTECTED"]);
+    expect(result.ok).toBe(false);
+    expect(describeFinding(byRoute(result, "/api/cron/digest").findings[0]!).fix).toContain('"/api/cron/digest"');
+  });
+
   it("a machine-token route under a session-only auth.protect() rule is MACHINE_PROTECTED, until the CLI exempts it", async () => {
     const machine =
       'import { auth } from "@clerk/nextjs/server";\n\nexport async function GET() {\n  const token = await auth({ acceptsToken: "api_key" });\n  if (!token.isAuthenticated) return Response.json({}, { status: 401 });\n  return Response.json({ subject: token.subject });\n}\n';

@@ -147,6 +147,15 @@ describe.each(WORKSPACES)("a $pm workspace", ({ pm, name, args, inApp }) => {
       pm === "pnpm" ? ["apps/docs", "apps/web"] : pm === "yarn" ? ["apps/admin", "apps/web"] : ["apps/web"],
     );
   });
+
+  it("a package that depends on next but has no app/, src/app/, pages/ or src/pages/ (a UI library) is no app", () => {
+    const root = copyWorkspace(pm);
+    const before = workspaceRootApps(root)!.apps.map((app) => app.dir);
+    const library = path.join(root, pm === "yarn" ? "apps/ui-kit" : "packages/ui-kit");
+    mkdirSync(path.join(library, "src/components"), { recursive: true });
+    writeJson(path.join(library, "package.json"), { name: "ui-kit", dependencies: { next: "^16.0.0" } });
+    expect(workspaceRootApps(root)!.apps.map((app) => app.dir)).toEqual(before);
+  });
 });
 
 describe("run at a workspace root", () => {
