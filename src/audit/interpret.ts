@@ -136,7 +136,7 @@ export class Interpreter {
   lookup(name: string, scope: Scope, st: State): Value {
     for (let at: Scope | undefined = scope; at; at = at.parent) {
       const binding = at.vars.get(name);
-      if (binding) return st.store.get(binding) ?? UNDEFINED;
+      if (binding) return st.store.get(binding) ?? (binding.reassigned ? UNKNOWN : (binding.declared ?? UNDEFINED));
     }
     return scope.module.lookupLocal(name) ?? scope.module.lookupImport(name) ?? globalValue(name) ?? UNKNOWN;
   }
@@ -151,13 +151,16 @@ export class Interpreter {
 
   private declare(name: string, scope: Scope, st: State, value: Value, kind: Binding["kind"] = "let"): void {
     const binding = new Binding(name, kind);
+    binding.declared = tainted(value, st.forced);
     scope.vars.set(name, binding);
-    st.store.set(binding, tainted(value, st.forced));
+    st.store.set(binding, binding.declared);
   }
 
   private assign(name: string, scope: Scope, st: State, value: Value): void {
     const binding = this.bindingOf(name, scope);
-    if (binding) st.store.set(binding, tainted(value, st.forced));
+    if (!binding) return;
+    binding.reassigned = true;
+    st.store.set(binding, tainted(value, st.forced));
   }
 
   /** A branch the caller decided was not taken: what it would have assigned depends on the caller too. */
@@ -172,7 +175,9 @@ export class Interpreter {
             : undefined;
       if (target?.type !== "Identifier") return;
       const binding = this.bindingOf(target.name, scope);
-      if (binding) st.store.set(binding, tainted(st.store.get(binding) ?? UNDEFINED, sources));
+      if (!binding) return;
+      binding.reassigned = true;
+      st.store.set(binding, tainted(st.store.get(binding) ?? UNDEFINED, sources));
     });
   }
 
@@ -458,7 +463,9 @@ export class Interpreter {
             : undefined;
       if (target?.type !== "Identifier") return;
       const binding = this.bindingOf(target.name, loopScope);
-      if (binding) entry.store.set(binding, joinValues(entry.store.get(binding) ?? UNDEFINED, UNKNOWN));
+      if (!binding) return;
+      binding.reassigned = true;
+      entry.store.set(binding, joinValues(entry.store.get(binding) ?? UNDEFINED, UNKNOWN));
     });
     const bodyState = fork(entry);
     if (node.type === "ForOfStatement" || node.type === "ForInStatement") {

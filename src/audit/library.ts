@@ -1,6 +1,6 @@
 // What the libraries a route handler calls do for an anonymous caller: Clerk (auth() signed out,
 // auth.protect() denying), Next's navigation throws and responses, signature verifiers (svix,
-// standardwebhooks, Stripe, Octokit, QStash, Sanity…), node:crypto's HMAC and timingSafeEqual,
+// standardwebhooks, Stripe, Octokit, QStash, Sanity, Twilio…), node:crypto's HMAC and timingSafeEqual,
 // and the frameworks that answer for a handler (tRPC, hono, …: their checks are elsewhere).
 // Read from each package's documented behaviour; anything else is an unknown call.
 import {
@@ -320,6 +320,11 @@ export function callLibrary(
   if (source === "@liveblocks/node" && first === "WebhookHandler" && construct)
     return { value: obj({ verifyRequest: throwing(["webhook"]) }, [], UNKNOWN) };
   if (source === "replicate" && first === "validateWebhook") return { value: resolves(prim(false, ["webhook"])) };
+  // twilio.validateRequest(authToken, signature, url, params) and its body variant: false for a caller without Twilio's signature.
+  if (source === "twilio") {
+    const fn = first === "default" ? second : first;
+    if (fn === "validateRequest" || fn === "validateRequestWithBody") return { value: prim(false, ["webhook"]) };
+  }
   if (source === "crypto" || source === "node:crypto") {
     const fn = first === "default" || first === "webcrypto" ? path.slice(1) : path;
     const [head, next] = fn;

@@ -37,6 +37,14 @@ export interface ModuleScope {
 }
 
 export class Binding {
+  /**
+   * The value it was declared with, for a closure run on another path than the one that declared
+   * it (a handler made by a factory at module load: `export const GET = makeGET()`).
+   */
+  declared?: Value;
+  /** Assigned after its declaration somewhere: a closure run elsewhere cannot know its value. */
+  reassigned = false;
+
   constructor(
     readonly name: string,
     readonly kind: "let" | "const" | "param",

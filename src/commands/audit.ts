@@ -45,7 +45,7 @@ function formatOf(flags: AuditFlags): Format {
 }
 
 async function auditApp(root: string, app: string, flags: AuditFlags, deps: AuditDeps): Promise<AppAudit> {
-  const project = await detectProject(root, { audit: true });
+  const project = await detectProject(root, { existingRoutes: true });
   // A middleware file that cannot be read (a FIFO, over 1 MB): the audit cannot decide coverage.
   const [unreadable] = project.unreadable.middleware;
   if (unreadable) throw unreadable;

@@ -36,7 +36,8 @@ export interface MigrateDeps extends UiStreams, WriteDeps {
 
 /** Reads what the plan needs from the disk and plans. */
 async function planFromDisk(cwd: string, keepRules: boolean): Promise<{ plan: MigrationPlan; root: string }> {
-  const project = await detectProject(cwd);
+  // Any Next.js with Route Handlers (13.2+): migrate edits routes that exist, it generates no new one.
+  const project = await detectProject(cwd, { existingRoutes: true });
   const [unreadable] = project.unreadable.middleware;
   if (unreadable) throw unreadable;
   const location = locateMiddleware(project.middlewareFiles, {

@@ -179,10 +179,11 @@ function isDirectory(file: string): boolean {
 
 export interface DetectOptions {
   /**
-   * Detecting for the read-only audit: any Next.js 13 or newer (Route Handlers arrived in 13.2),
-   * and a project with only the Pages Router (its API routes are audited).
+   * Detecting to work on the routes a project already has (audit, migrate), not to generate a new
+   * one: any Next.js 13 or newer (Route Handlers arrived in 13.2), and a project with only the
+   * Pages Router (its API routes are audited, and listed by migrate).
    */
-  audit?: boolean;
+  existingRoutes?: boolean;
 }
 
 export async function detectProject(cwd: string, options: DetectOptions = {}): Promise<Project> {
@@ -214,7 +215,7 @@ export async function detectProject(cwd: string, options: DetectOptions = {}): P
     : isDirectory(path.join(root, "src/pages"))
       ? "src/pages"
       : undefined;
-  if (!srcDir && !rootApp && !(options.audit && pagesDir)) {
+  if (!srcDir && !rootApp && !(options.existingRoutes && pagesDir)) {
     const pagesOnly = isDirectory(path.join(root, "pages")) || isDirectory(path.join(root, "src/pages"));
     throw new CliError(
       "NO_APP_ROUTER",
@@ -229,7 +230,7 @@ export async function detectProject(cwd: string, options: DetectOptions = {}): P
 
   const nextInstalled = installedVersion(root, "next");
   const nextMajor = majorFromRange(nextInstalled ?? nextRange);
-  if (options.audit && nextMajor < 13) {
+  if (options.existingRoutes && nextMajor < 13) {
     throw new CliError(
       "UNSUPPORTED_NEXT",
       `This project uses Next.js ${nextInstalled ?? nextRange}; the audit reads Next.js 13 and newer (Route Handlers arrived in 13.2).`,
@@ -238,7 +239,7 @@ export async function detectProject(cwd: string, options: DetectOptions = {}): P
       },
     );
   }
-  if (nextMajor < 15 && !options.audit) {
+  if (nextMajor < 15 && !options.existingRoutes) {
     throw new CliError(
       "UNSUPPORTED_NEXT",
       `This project uses Next.js ${nextInstalled ?? nextRange}; @clerk/nextjs 7 and the generated handlers (async params) need Next.js 15 or newer.`,

@@ -25,7 +25,7 @@ const plain = pc.createColors(false);
 const require = createRequire(import.meta.url);
 
 async function audit(project: string, options: Partial<AuditOptions> = {}): Promise<AuditResult> {
-  const detected = await detectProject(project, { audit: true });
+  const detected = await detectProject(project, { existingRoutes: true });
   return evaluateAudit(detected, scanRoutes(detected), { strict: false, allowPublic: [], ...options });
 }
 

@@ -486,3 +486,57 @@ describe("agrees with Clerk's require-auth-protection on check shapes", () => {
     expect(protectionOf(hof)).toBe("protect");
   });
 });
+
+describe("handlers made by a factory at module load", () => {
+  it("export const GET = makeGET(): its default deps are the ones the handler calls", () => {
+    const files = {
+      "lib/auth.ts": `import { auth } from "@clerk/nextjs/server";
+import { NextResponse } from "next/server";
+export async function requireUser() {
+  const { userId } = await auth();
+  if (!userId) return { res: NextResponse.json({ error: "Unauthorized" }, { status: 401 }) };
+  return { userId };
+}`,
+      "lib/handlers.ts": `import { requireUser } from "./auth";
+import { NextResponse } from "next/server";
+const defaults = { requireUser };
+export function makeGET(deps = defaults) {
+  return async () => {
+    const { res } = await deps.requireUser();
+    if (res) return res;
+    return NextResponse.json({ data: 1 });
+  };
+}`,
+      [ROUTE]: 'import { makeGET } from "@/lib/handlers";\nexport const GET = makeGET();\n',
+    };
+    expect(protectionOf(files)).toBe("auth-check");
+  });
+
+  it("a factory whose deps are replaced after it is made is not trusted with them", () => {
+    const files = {
+      "lib/handlers.ts": `import { auth } from "@clerk/nextjs/server";
+import { NextResponse } from "next/server";
+export function makeGET(check = auth) {
+  const handler = async () => {
+    const { userId } = await check();
+    if (!userId) return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
+    return NextResponse.json({ data: 1 });
+  };
+  check = async () => ({ userId: "anyone" });
+  return handler;
+}`,
+      [ROUTE]: 'import { makeGET } from "@/lib/handlers";\nexport const GET = makeGET();\n',
+    };
+    expect(protectionOf(files)).not.toBe("auth-check");
+  });
+});
+
+describe("Twilio's request validation", () => {
+  it.each([
+    ['import twilio from "twilio";', "twilio.validateRequest"],
+    ['import { validateRequest } from "twilio";', "validateRequest"],
+  ])("%s: a verified webhook", (head, call) => {
+    const body = `const params = Object.fromEntries(await req.formData());\nif (!${call}(process.env.TWILIO_AUTH_TOKEN!, req.headers.get("x-twilio-signature") ?? "", req.url, params as Record<string, string>)) {\n  return new Response("", { status: 403 });\n}\n${DATA}`;
+    expect(protectionOf(get(body, `${head}\n${AUTH}`))).toBe("webhook");
+  });
+});

@@ -15,7 +15,7 @@ import { copyFixture, runCli, treeHash } from "../support/project.js";
 const plain = pc.createColors(false);
 
 async function audit(project: string, options: Partial<AuditOptions> = {}): Promise<AuditResult> {
-  const detected = await detectProject(project, { audit: true });
+  const detected = await detectProject(project, { existingRoutes: true });
   return evaluateAudit(detected, scanRoutes(detected), { strict: false, allowPublic: [], ...options });
 }
 

@@ -114,6 +114,19 @@ describe("migrate, run in-process", () => {
     expect(treeHash(dir)).toBe(hash);
   });
 
+  it("Next.js 14 (Route Handlers, middleware.ts): migrated like 16, never UNSUPPORTED_NEXT", async () => {
+    const dir = copy("positive");
+    const manifest = JSON.parse(read(dir, "package.json")) as { dependencies: Record<string, string> };
+    manifest.dependencies.next = "^14.2.0";
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2));
+    cpSync(path.join(dir, "proxy.ts"), path.join(dir, "middleware.ts"));
+    rmSync(path.join(dir, "proxy.ts"));
+    const result = await migrate(dir, { yes: true });
+    expect(result.err).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^✔ 5 Route Handlers now check for themselves; 5 out of the rules in middleware\.ts/);
+  });
+
   it("nothing to migrate without rules: exit 0, says so", async () => {
     const dir = copy("positive");
     writeFileSync(
