@@ -157,7 +157,11 @@ export function ruleSites(source: SourceFile, rules: Rule[]): RuleSite[] {
         ? plain[nextPlain++]
         : undefined;
     if (!statement) return { rule, translation: { ok: false, why: { kind: "unknownRule" } } };
-    return { rule, statement, translation: translate(source, handler, statement, auth) };
+    const translation =
+      rule.gate.via === "protect"
+        ? translate(source, handler, statement, auth)
+        : translateGate(source, handler, statement, rule);
+    return { rule, statement, translation };
   });
 }
 
@@ -182,6 +186,92 @@ function translate(
   const call = protectCall(body.expression, auth);
   if (!call) return { ok: false, why: { kind: "shape" } };
   return requirementOf(call, text);
+}
+
+/**
+ * A gate of the handler's own under a session test, as Clerk's guide writes it:
+ *   const { userId, redirectToSignIn } = await auth();
+ *   if (!userId && isProtectedRoute(req)) return redirectToSignIn();
+ * (or a 401, or a redirect). The reader says it requires a signed-in caller; its condition must be
+ * the session test and createRouteMatcher calls, nothing else, and its body that one answer.
+ */
+function translateGate(
+  source: SourceFile,
+  handler: ClerkHandler,
+  statement: Statement,
+  rule: Rule,
+): RuleSite["translation"] {
+  const text = (node: Node) => source.code.slice(node.start ?? 0, node.end ?? 0);
+  if (rule.gate.requires.kind !== "signedIn" || statement.type !== "IfStatement" || statement.alternate)
+    return { ok: false, why: { kind: "shape" } };
+  const before = handler.statements.slice(0, handler.statements.indexOf(statement)).find(mayExit);
+  if (before) return { ok: false, why: { kind: "earlyExit", text: firstLine(text(before)) } };
+  const session = sessionNames(handler);
+  const matchers = routeMatchers(source.bindings, source.ast);
+  let sawSession = false;
+  const conjuncts = (node: Node): boolean => {
+    const n = unwrapTs(node);
+    if (n.type === "LogicalExpression") return n.operator === "&&" && conjuncts(n.left) && conjuncts(n.right);
+    if (isSignedOutTest(n, session)) return (sawSession = true);
+    return onlyPathTests(n, matchers);
+  };
+  if (!conjuncts(statement.test) || !sawSession)
+    return { ok: false, why: { kind: "condition", text: firstLine(text(statement.test)) } };
+  let body: Node | undefined = statement.consequent;
+  if (body.type === "BlockStatement") body = body.body.length === 1 ? body.body[0] : undefined;
+  if (body?.type !== "ReturnStatement" && body?.type !== "ExpressionStatement")
+    return { ok: false, why: { kind: "shape" } };
+  return { ok: true, requirement: { checks: [] } };
+}
+
+/** Names bound from `await auth()` in the handler's own statements: `{ userId, isAuthenticated, sessionId }`, and the object itself. */
+function sessionNames(handler: ClerkHandler): { fields: Set<string>; objects: Set<string> } {
+  const fields = new Set<string>();
+  const objects = new Set<string>();
+  for (const statement of handler.statements) {
+    if (statement.type !== "VariableDeclaration" || statement.kind !== "const") continue;
+    for (const declarator of statement.declarations) {
+      let init = declarator.init ? unwrapTs(declarator.init) : undefined;
+      if (init?.type === "AwaitExpression") init = unwrapTs(init.argument);
+      if (
+        init?.type !== "CallExpression" ||
+        init.callee.type !== "Identifier" ||
+        init.callee.name !== handler.authParam ||
+        init.arguments.length > 0
+      )
+        continue;
+      if (declarator.id.type === "Identifier") objects.add(declarator.id.name);
+      if (declarator.id.type !== "ObjectPattern") continue;
+      for (const property of declarator.id.properties) {
+        if (property.type !== "ObjectProperty" || property.computed || property.value.type !== "Identifier") continue;
+        const key = propertyName(property);
+        if (key === "userId" || key === "isAuthenticated" || key === "sessionId") fields.add(property.value.name);
+      }
+    }
+  }
+  return { fields, objects };
+}
+
+/** `!userId`, `!isAuthenticated`, `userId === null`, `!session.userId`: true exactly when the caller is signed out. */
+function isSignedOutTest(node: Node, session: { fields: Set<string>; objects: Set<string> }): boolean {
+  const isSessionValue = (n: Node): boolean => {
+    const v = unwrapTs(n);
+    if (v.type === "Identifier") return session.fields.has(v.name);
+    return (
+      v.type === "MemberExpression" &&
+      !v.computed &&
+      v.object.type === "Identifier" &&
+      session.objects.has(v.object.name) &&
+      v.property.type === "Identifier" &&
+      ["userId", "isAuthenticated", "sessionId"].includes(v.property.name)
+    );
+  };
+  if (node.type === "UnaryExpression" && node.operator === "!") return isSessionValue(node.argument);
+  if (node.type === "BinaryExpression" && (node.operator === "===" || node.operator === "==")) {
+    const isNull = (n: Node) => unwrapTs(n).type === "NullLiteral";
+    return (isSessionValue(node.left) && isNull(node.right)) || (isNull(node.left) && isSessionValue(node.right));
+  }
+  return false;
 }
 
 /** `isX(req) && !isY(req)`: a conjunction of createRouteMatcher calls (each maybe negated), nothing else. */
