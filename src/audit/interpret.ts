@@ -889,6 +889,10 @@ export class Interpreter {
         const callback = args.find((a) => a.k === "fn" && this.ctx.mentionsClerk(a.fn, a.scope.module));
         if (callback) return [{ v: { k: "opaque", why: `passes its code to ${name}`, taint: [] }, st }];
         if (fn.source === "global" || fn.source === "crypto") return [{ v: derived(args), st }];
+        // An env schema (zod's schema.parse(process.env), t3's createEnv({ runtimeEnv }), envalid):
+        // handed the environment, it hands back its variables, as secret as they were.
+        if (args.some((a) => holdsEnvironment(a, 2)))
+          return [{ v: obj({}, [], { k: "secret", hmac: false, taint: [] }), st }];
         return [{ v: UNKNOWN, st }];
       }
       case "request":
@@ -901,6 +905,9 @@ export class Interpreter {
         if (fn.v == null) return [{ thr: [], st }]; // TypeError: a 500
         return [{ v: UNKNOWN, st }];
       default:
+        // schema.parse(process.env) on a schema this reader does not know: still the environment's variables.
+        if (args.some((a) => holdsEnvironment(a, 2)))
+          return [{ v: obj({}, [], { k: "secret", hmac: false, taint: [] }), st }];
         return [{ v: tainted(UNKNOWN, fn.taint), st }];
     }
   }
@@ -1020,4 +1027,12 @@ export function visit(node: Node, fn: (node: Node) => void): void {
         visit(child as Node, fn);
     }
   }
+}
+
+/** process.env itself, or an object holding its variables (a few levels down): what an env schema reads. */
+function holdsEnvironment(value: Value, depth: number): boolean {
+  if (value.k !== "obj") return false;
+  if (value.fallback?.k === "secret") return true;
+  const values = [...value.props.values()];
+  return values.some((v) => v.k === "secret") || (depth > 0 && values.some((v) => holdsEnvironment(v, depth - 1)));
 }

@@ -540,3 +540,30 @@ describe("Twilio's request validation", () => {
     expect(protectionOf(get(body, `${head}\n${AUTH}`))).toBe("webhook");
   });
 });
+
+describe("secrets read through an env schema", () => {
+  const cron = (envImport: string) =>
+    `${envImport}\nexport async function GET(req: Request) {\n  if (req.headers.get("authorization") !== \`Bearer \${env.CRON_SECRET}\`) {\n    return new Response("Unauthorized", { status: 401 });\n  }\n  return Response.json({ ran: true });\n}\n`;
+  it.each([
+    [
+      "zod: schema.parse(process.env)",
+      'import { z } from "zod";\nexport const env = z.object({ CRON_SECRET: z.string() }).parse(process.env);\n',
+    ],
+    [
+      "t3: createEnv({ runtimeEnv })",
+      'import { createEnv } from "@t3-oss/env-nextjs";\nimport { z } from "zod";\nexport const env = createEnv({ server: { CRON_SECRET: z.string() }, runtimeEnv: { CRON_SECRET: process.env.CRON_SECRET } });\n',
+    ],
+  ])("%s: a shared-secret check", (_name, envModule) => {
+    const files = { "lib/env.ts": envModule, [ROUTE]: cron('import { env } from "@/lib/env";') };
+    expect(protectionOf(files)).toBe("secret");
+  });
+
+  it("a schema handed something else is no secret", () => {
+    const files = {
+      "lib/env.ts":
+        'import { z } from "zod";\nexport const env = z.object({ CRON_SECRET: z.string() }).parse({ CRON_SECRET: "public" });\n',
+      [ROUTE]: cron('import { env } from "@/lib/env";'),
+    };
+    expect(protectionOf(files)).not.toBe("secret");
+  });
+});
