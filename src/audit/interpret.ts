@@ -5,8 +5,11 @@
 // (same file, imported modules, closures, wrappers) are run in place, several levels deep, cycles
 // guarded. A path ends in a guarded exit (a check), a refusal (a throw, a 4xx/5xx or redirect,
 // no response), an answer (anything else: the caller gets it) or an unknown.
+//
+// One concept, one class: statements, patterns, expressions and calls are the interpreter's cases
+// and share its state, so they stay together; the paths it follows and joins (paths.ts) and the
+// pure operations on values (operators.ts) live beside it.
 import type { Node, Statement } from "@babel/types";
-import { isFunctionNode } from "../js/exports.js";
 import { stringValue } from "../js/nodes.js";
 import {
   callLibrary,
@@ -19,7 +22,6 @@ import {
 } from "./library.js";
 import {
   Binding,
-  equality,
   native,
   obj,
   prim,
@@ -33,23 +35,20 @@ import {
   type Source,
   type Value,
 } from "./values.js";
+import { binary, holdsEnvironment, propertyKey, unary, unwrap, visit } from "./operators.js";
+import {
+  fork,
+  joinNormals,
+  joinResults,
+  joinStates,
+  joinValues,
+  type Completion,
+  type Res,
+  type State,
+} from "./paths.js";
 
-export interface State {
-  store: Map<Binding, Value>;
-  /** The checks the current code runs under: non-empty inside a branch the caller decided. */
-  forced: Source[];
-  /** Pages Router: the status sent with res.status(…).json(…), "unknown" when not a number. */
-  sent?: number | "unknown";
-  /** A decision this path took on something this reader could not read. */
-  doubt?: string;
-}
-
-type Res = { v: Value; st: State } | { thr: Source[]; st: State };
-type Completion =
-  | { t: "normal"; st: State }
-  | { t: "return"; v: Value; st: State }
-  | { t: "throw"; src: Source[]; st: State }
-  | { t: "break" | "continue"; label: string | undefined; st: State };
+export type { State } from "./paths.js";
+export { visit } from "./operators.js";
 
 export class TooComplex extends Error {}
 
@@ -68,50 +67,6 @@ export interface InterpreterContext extends LibraryContext {
   text(node: Node, module: ModuleScope): string;
   /** Whether a function body calls Clerk (for a callback handed to an unknown library). */
   mentionsClerk(fn: Node, module: ModuleScope): boolean;
-}
-
-const fork = (st: State): State => ({ ...st, store: new Map(st.store) });
-
-function joinValues(a: Value, b: Value): Value {
-  if (a === b) return a;
-  const taint = union(a.taint, b.taint);
-  if (a.k === "prim" && b.k === "prim" && a.v === b.v) return { ...a, taint };
-  if (a.k === b.k && (a.k === "request" || a.k === "secret" || a.k === "unknown")) return { ...a, taint } as Value;
-  // Either what the caller sent or a constant: the caller still chooses it.
-  if ((a.k === "request" && b.k === "prim") || (a.k === "prim" && b.k === "request")) return { k: "request", taint };
-  if (a.k === "opaque") return { ...a, taint };
-  if (b.k === "opaque") return { ...b, taint };
-  return { k: "unknown", taint };
-}
-
-function joinStates(states: State[]): State {
-  const [first, ...rest] = states;
-  if (!first || rest.length === 0) return first!;
-  const store = new Map(first.store);
-  for (const other of rest) {
-    for (const [binding, value] of other.store) {
-      const mine = store.get(binding);
-      store.set(binding, mine === undefined ? value : joinValues(mine, value));
-    }
-  }
-  const sent = states.every((s) => s.sent === first.sent) ? first.sent : "unknown";
-  const doubt = states.find((s) => s.doubt)?.doubt;
-  return { store, forced: first.forced, ...(sent !== undefined ? { sent } : {}), ...(doubt ? { doubt } : {}) };
-}
-
-/** Joins the value results into one (the throws stay apart: each ends its path). */
-function joinResults(results: Res[]): Res[] {
-  const values = results.filter((r): r is { v: Value; st: State } => "v" in r);
-  if (values.length <= 1) return results;
-  const throws = results.filter((r) => "thr" in r);
-  const v = values.map((r) => r.v).reduce(joinValues);
-  return [{ v, st: joinStates(values.map((r) => r.st)) }, ...throws];
-}
-
-function joinNormals(completions: Completion[]): Completion[] {
-  const normals = completions.filter((c) => c.t === "normal");
-  if (normals.length <= 1) return completions;
-  return [{ t: "normal", st: joinStates(normals.map((c) => c.st)) }, ...completions.filter((c) => c.t !== "normal")];
 }
 
 export class Interpreter {
@@ -914,125 +869,3 @@ export class Interpreter {
 }
 
 /** The property a member expression reads, when it is written as a name or a literal. */
-function propertyKey(
-  node: Extract<Node, { type: "MemberExpression" | "OptionalMemberExpression" }>,
-): string | undefined {
-  if (!node.computed)
-    return node.property.type === "Identifier"
-      ? node.property.name
-      : node.property.type === "PrivateName"
-        ? undefined
-        : stringValue(node.property);
-  if (node.property.type === "NumericLiteral") return String(node.property.value);
-  return stringValue(node.property);
-}
-
-function unary(operator: string, value: Value): Value {
-  switch (operator) {
-    case "!": {
-      const t = truthiness(value);
-      return t === undefined ? tainted(UNKNOWN, value.taint) : prim(!t, value.taint);
-    }
-    case "void":
-      return prim(undefined, value.taint);
-    case "typeof":
-      if (value.k === "prim") return prim(value.v === null ? "object" : typeof value.v, value.taint);
-      if (value.k === "obj" || value.k === "promise") return prim("object", value.taint);
-      if (value.k === "fn" || value.k === "native") return prim("function", value.taint);
-      return tainted(UNKNOWN, value.taint);
-    case "-":
-    case "+":
-      return value.k === "prim" && typeof value.v === "number"
-        ? prim(operator === "-" ? -value.v : value.v, value.taint)
-        : tainted(UNKNOWN, value.taint);
-    default:
-      return tainted(UNKNOWN, value.taint);
-  }
-}
-
-function binary(operator: string, a: Value, b: Value): Value {
-  const taint = union(a.taint, b.taint);
-  switch (operator) {
-    case "===":
-    case "==":
-    case "!==":
-    case "!=": {
-      const eq =
-        operator.length === 3 && a.k === "prim" && b.k === "prim" ? { equal: a.v === b.v, taint } : equality(a, b);
-      if (!eq) return tainted(UNKNOWN, taint);
-      return prim(operator.startsWith("!") ? !eq.equal : eq.equal, eq.taint);
-    }
-    case "+":
-      if (a.k === "prim" && b.k === "prim") return prim((a.v as never) + (b.v as never), taint);
-      return derived([a, b]);
-    case "in":
-      // `"error" in result`: known for an object whose keys are all known.
-      if (a.k === "prim" && typeof a.v === "string" && b.k === "obj" && !b.fallback && !b.response)
-        return prim(b.props.has(a.v), taint);
-      return tainted(UNKNOWN, taint);
-    case "instanceof": {
-      // `result instanceof NextResponse`: a Response is one; a literal object or a primitive is not.
-      const responseClass =
-        b.k === "lib" && (b.path[b.path.length - 1] === "NextResponse" || b.path[b.path.length - 1] === "Response");
-      if (!responseClass) return tainted(UNKNOWN, taint);
-      if (a.k === "obj" && a.response) return prim(true, taint);
-      if (a.k === "prim" || (a.k === "obj" && !a.fallback)) return prim(false, taint);
-      return tainted(UNKNOWN, taint);
-    }
-    default:
-      if (a.k === "prim" && b.k === "prim" && typeof a.v === "number" && typeof b.v === "number") {
-        const x = a.v;
-        const y = b.v;
-        const r: Record<string, number | boolean> = {
-          "-": x - y,
-          "*": x * y,
-          "/": x / y,
-          "%": x % y,
-          "<": x < y,
-          ">": x > y,
-          "<=": x <= y,
-          ">=": x >= y,
-        };
-        if (operator in r) return prim(r[operator]!, taint);
-      }
-      return tainted(UNKNOWN, taint);
-  }
-}
-
-function unwrap(node: Node): Node {
-  let current = node;
-  while (
-    current.type === "ParenthesizedExpression" ||
-    current.type === "TSAsExpression" ||
-    current.type === "TSNonNullExpression" ||
-    current.type === "TSSatisfiesExpression"
-  ) {
-    current = current.expression;
-  }
-  return current;
-}
-
-/** Every node below `node`, not entering nested functions. */
-export function visit(node: Node, fn: (node: Node) => void): void {
-  fn(node);
-  for (const [key, value] of Object.entries(node)) {
-    if (key === "loc" || key === "extra" || key.endsWith("Comments")) continue;
-    for (const child of Array.isArray(value) ? value : [value]) {
-      if (
-        child &&
-        typeof child === "object" &&
-        typeof (child as Node).type === "string" &&
-        !isFunctionNode(child as Node)
-      )
-        visit(child as Node, fn);
-    }
-  }
-}
-
-/** process.env itself, or an object holding its variables (a few levels down): what an env schema reads. */
-function holdsEnvironment(value: Value, depth: number): boolean {
-  if (value.k !== "obj") return false;
-  if (value.fallback?.k === "secret") return true;
-  const values = [...value.props.values()];
-  return values.some((v) => v.k === "secret") || (depth > 0 && values.some((v) => holdsEnvironment(v, depth - 1)));
-}

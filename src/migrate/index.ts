@@ -149,6 +149,8 @@ export function planMigration(input: MigrationInput): MigrationPlan {
     left: [],
     notes,
   };
+  if (!rules.ok && input.middleware)
+    notes.push({ kind: "rulesUnreadable", middleware: input.middleware.path, why: rules.why });
   if (rules.ok && input.middleware)
     for (const flaw of rules.flaws) notes.push({ kind: "ruleFlaw", middleware: input.middleware.path, flaw });
   if (rules.ok && rules.rules.length === 0) {

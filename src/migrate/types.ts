@@ -139,6 +139,8 @@ export type MigrateNote =
   | { kind: "prettierFailed"; path: string; reason: string }
   /** No clerkMiddleware() rules at all: nothing to migrate. */
   | { kind: "noRules"; middleware?: string }
+  /** The middleware cannot be read: nothing is moved, and what its rules protect cannot be listed. */
+  | { kind: "rulesUnreadable"; middleware: string; why: string }
   /** A rule that does something other than it seems to (an un-awaited auth.protect(), a Clerk 5 form on 6+): left as it is. */
   | { kind: "ruleFlaw"; middleware: string; flaw: Flaw };
 

@@ -213,6 +213,8 @@ function noteWords(note: MigrateNote): string {
       const words = flawWords(note.flaw, note.middleware);
       return `${words.message} migrate leaves that rule as it is and moves nothing it seems to protect: fix it first (${words.fix.replace(/\.$/, "")}).`;
     }
+    case "rulesUnreadable":
+      return `The rules in ${note.middleware} cannot be read (${note.why}): nothing was moved, and the pages, layouts and routes they may protect cannot be listed. Move their checks by hand (${MIGRATION_GUIDE}) or write the rules in a shape this tool reads.`;
     case "noRules":
       return note.middleware
         ? `${note.middleware} has no createRouteMatcher + auth.protect() rules: nothing to migrate.`

@@ -127,6 +127,19 @@ describe("migrate, run in-process", () => {
     expect(result.out).toMatch(/^✔ 5 Route Handlers now check for themselves; 5 out of the rules in middleware\.ts/);
   });
 
+  it("a middleware it cannot read: nothing moved, and it says so (never a silent 'nothing to change')", async () => {
+    const dir = copy("positive");
+    writeFileSync(
+      path.join(dir, "proxy.ts"),
+      'import { clerkMiddleware } from "@clerk/nextjs/server";\nimport { handler } from "./lib/auth-handler";\n\nexport default clerkMiddleware(handler);\n\nexport const config = { matcher: ["/(api|trpc)(.*)"] };\n',
+    );
+    const hash = treeHash(dir);
+    const result = await migrate(dir, { yes: true });
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("The rules in proxy.ts cannot be read");
+    expect(treeHash(dir)).toBe(hash);
+  });
+
   it("nothing to migrate without rules: exit 0, says so", async () => {
     const dir = copy("positive");
     writeFileSync(
