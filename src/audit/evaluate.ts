@@ -380,12 +380,17 @@ export function evaluateAudit(project: Project, scan: Scan, options: AuditOption
   const routes = scan.routes.map((entry): AuditedRoute => {
     const covered = middleware.covers(entry.route);
     // The handler's rules only apply where the middleware runs at all, and on every path of the route.
+    const read = () => ruleVerdict(middleware.rules, rulePathsFor(entry.route, middleware.rules));
+    // Coverage that cannot be decided matters only where a rule could stop a caller: rules that stop
+    // no one on the route's paths even where the middleware runs leave it public either way.
     const blocking: RuleVerdict =
       covered === false
         ? { kind: "public" }
         : covered === "unknown"
-          ? { kind: "unknown", why: middleware.coverageWhy ?? "the middleware may not run on every path of it" }
-          : ruleVerdict(middleware.rules, rulePathsFor(entry.route, middleware.rules));
+          ? middleware.rules.ok && read().kind === "public"
+            ? { kind: "public" }
+            : { kind: "unknown", why: middleware.coverageWhy ?? "the middleware may not run on every path of it" }
+          : read();
     // The middleware sees a request's path before next.config's rewrites: a path no rule matches may
     // be rewritten to this route, so a rule is no protection the audit can vouch for there.
     const rule: RuleVerdict =

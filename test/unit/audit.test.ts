@@ -327,6 +327,23 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
     expect((await audit(project, { strict: true })).ok).toBe(false);
   });
 
+  it("coverage a lookahead leaves open does not matter where no rule could stop anyone: a route without a check is PUBLIC, not UNKNOWN", async () => {
+    const open = "export async function GET() {\n  return Response.json({ town: 1 });\n}\n";
+    const lookahead = ["/((?!_next/static|.*\\.(?:svg|png)$).*)"];
+    const plain = projectWith({ "api/towns/[slug]": open }, { matcher: lookahead });
+    expect(byRoute(await audit(plain), "/api/towns/[slug]")).toMatchObject({
+      covered: "unknown",
+      middlewareRule: "public",
+      protection: "none",
+    });
+    expect(codes(await audit(plain), "/api/towns/[slug]")).toEqual(["PUBLIC"]);
+    const ruled = projectWith(
+      { "api/towns/[slug]": open },
+      { matcher: lookahead, handler: "async (auth, req) => {\n  if (isProtectedRoute(req)) await auth.protect();\n}" },
+    );
+    expect(codes(await audit(ruled), "/api/towns/[slug]")).toContain("UNKNOWN");
+  });
+
   it("a shared-secret route under a session rule is SECRET_PROTECTED: the cron job never reaches its check", async () => {
     const cron =
       'export async function GET(req: Request) {\n  if (req.headers.get("authorization") !== `Bearer ${process.env.CRON_SECRET}`) {\n    return new Response("Unauthorized", { status: 401 });\n  }\n  return Response.json({ ran: true });\n}\n';
