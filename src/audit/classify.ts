@@ -1,5 +1,6 @@
 import type { Node } from "@babel/types";
 import { CLERK_SERVER } from "../clerk/names.js";
+import { calleeName } from "../js/nodes.js";
 import { visit, Interpreter, TooComplex, type InterpreterContext, type State } from "./interpret.js";
 import { LoadedModule, Modules, type ModuleSource } from "./modules.js";
 import { lineOf, obj, tainted, UNKNOWN, union, type ModuleScope, type Source, type Value } from "./values.js";
@@ -237,12 +238,7 @@ function writtenChecks(fn: Node, module: LoadedModule): string[] {
     if (node.type !== "CallExpression" || !node.arguments[0] || node.arguments[0].type === "ArrowFunctionExpression")
       return;
     const callee = node.callee;
-    const name =
-      callee.type === "Identifier"
-        ? callee.name
-        : callee.type === "MemberExpression" && callee.property.type === "Identifier"
-          ? callee.property.name
-          : undefined;
+    const name = calleeName(node);
     if (name === "has" || (name === "protect" && callee.type === "MemberExpression")) {
       const argument = node.arguments[0];
       found.push(module.code.slice(argument.start ?? 0, argument.end ?? 0));

@@ -42,7 +42,7 @@ export function collectBindings(ast: File): Bindings {
 }
 
 /** Names a declaration pattern binds: `a`, `{ a, b: c }` → a, c, `[d, ...e]` → d, e. */
-function patternNames(node: Node): string[] {
+export function patternNames(node: Node): string[] {
   switch (node.type) {
     case "Identifier":
       return [node.name];

@@ -13,7 +13,7 @@ import type {
   Statement,
   VariableDeclarator,
 } from "@babel/types";
-import type { Bindings } from "./bindings.js";
+import { patternNames, type Bindings } from "./bindings.js";
 import { unwrapTs } from "./nodes.js";
 
 export type FunctionNode = FunctionDeclaration | FunctionExpression | ArrowFunctionExpression;
@@ -99,24 +99,6 @@ export function moduleExports(ast: File): ModuleExport[] {
     }
   }
   return found;
-}
-
-/** Names a declaration pattern binds, e.g. `{ GET, POST: post }` → GET, post. */
-function patternNames(node: Node): string[] {
-  switch (node.type) {
-    case "Identifier":
-      return [node.name];
-    case "ObjectPattern":
-      return node.properties.flatMap((p) => patternNames(p.type === "RestElement" ? p.argument : p.value));
-    case "ArrayPattern":
-      return node.elements.flatMap((el) => (el ? patternNames(el) : []));
-    case "AssignmentPattern":
-      return patternNames(node.left);
-    case "RestElement":
-      return patternNames(node.argument);
-    default:
-      return [];
-  }
 }
 
 /** What an exported name stands for, aliases followed. */

@@ -88,3 +88,10 @@ export function isStaticValue(node: Node | Expression): boolean {
       return false;
   }
 }
+
+/** The name a call is made by: `f(…)` → f, `a.b.f(…)` → f; undefined for anything else. */
+export function calleeName(call: Extract<Node, { type: "CallExpression" }>): string | undefined {
+  const callee = call.callee;
+  if (callee.type === "Identifier") return callee.name;
+  return callee.type === "MemberExpression" && callee.property.type === "Identifier" ? callee.property.name : undefined;
+}

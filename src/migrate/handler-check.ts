@@ -11,7 +11,7 @@ import type { Node, Statement, VariableDeclaration } from "@babel/types";
 import MagicString from "magic-string";
 import { importedNameOf } from "../js/bindings.js";
 import { CLERK_SERVER } from "../clerk/names.js";
-import { propertyName, unwrapTs, walk } from "../js/nodes.js";
+import { calleeName, propertyName, unwrapTs, walk } from "../js/nodes.js";
 import { readSource, type SourceFile } from "../js/parse.js";
 import type { CodeStyle } from "../js/code-style.js";
 import { endOfStatementLine, lineIndent, quoteString } from "../js/text.js";
@@ -73,13 +73,7 @@ function signatureCheck(src: SourceFile, fn: HandlerFunction): string | undefine
   let call: string | undefined;
   walk(fn.body, (node) => {
     if (call || node.type !== "CallExpression") return;
-    const callee = node.callee;
-    const name =
-      callee.type === "Identifier"
-        ? callee.name
-        : callee.type === "MemberExpression" && callee.property.type === "Identifier"
-          ? callee.property.name
-          : undefined;
+    const name = calleeName(node);
     if (name && SIGNATURE_CALLS.has(name)) call = `${name}()`;
   });
   return call;
