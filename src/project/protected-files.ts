@@ -1,7 +1,8 @@
 // What a clerkMiddleware() rule may protect besides Route Handlers, read from the disk for
 // `migrate`: pages, layouts and metadata files of the App Router, Pages Router files, files with
 // Server Functions ("use server"), and whether next.config declares rewrites. Reads only.
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { NEXT_CONFIG_FILES } from "../next/next-config.js";
 import path from "node:path";
 import { readText } from "../core/files.js";
 import { readModule } from "../js/parse.js";
@@ -53,9 +54,9 @@ const PAGES_SPECIAL = new Set(["_app", "_document", "_error", "_middleware"]);
 
 /** Files of the Pages Router (pages/ or src/pages/), each at its URL: `pages/blog/[slug].tsx` → /blog/[slug]. */
 function pagesRouterFiles(project: Project): ProtectableFile[] {
-  const folder = project.srcDir ? "src/pages" : "pages";
+  const folder = project.pagesDir;
+  if (!folder) return [];
   const root = path.join(project.root, folder);
-  if (!existsSync(root) || !statSync(root).isDirectory()) return [];
   const found: ProtectableFile[] = [];
   const visit = (dir: string, segments: RouteSegment[], depth: number) => {
     if (depth > 12) return;
@@ -146,11 +147,9 @@ export function listServerFunctionFiles(project: Project): string[] {
   return found;
 }
 
-const NEXT_CONFIGS = ["next.config.js", "next.config.mjs", "next.config.cjs", "next.config.ts", "next.config.mts"];
-
 /** The next.config file, when it declares `rewrites` (a rule may protect a path no file serves). */
 export function nextConfigWithRewrites(project: Project): string | undefined {
-  for (const name of NEXT_CONFIGS) {
+  for (const name of NEXT_CONFIG_FILES) {
     const file = path.join(project.root, name);
     if (!existsSync(file)) continue;
     let code: string | null;
