@@ -51,7 +51,9 @@ export function clerkMajorOf(project: Project): number {
 /** Where an import leads: the project's own modules (relative, tsconfig paths, `@/`), read safely. */
 function moduleSource(project: Project): ModuleSource {
   const aliases = readImportAliases(project.root, project.srcDir);
-  const realRoot = project.root;
+  // In a monorepo an app's tsconfig paths may lead to its workspace's shared packages
+  // ("@pkg/*": ["../../packages/*/src"]): the audit reads code anywhere in the workspace.
+  const realRoot = project.workspace?.root ?? project.root;
   return (specifier, fromFile) => {
     let bases: string[];
     if (specifier.startsWith(".")) bases = [path.resolve(project.root, path.dirname(fromFile), specifier)];

@@ -328,6 +328,31 @@ describe("CI: SARIF from the CLI, GitHub annotations, a monorepo root", () => {
     expect(line).toMatch(/^::warning file=a%2Cb%3Ax%0Ay%25,line=/);
   });
 
+  it("in a monorepo app, a helper in a shared package reached through tsconfig paths is read", () => {
+    const root = copyWorkspace("pnpm");
+    const web = path.join(root, "apps/web");
+    writeFileSync(
+      path.join(web, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { strict: true, paths: { "@pkg/auth": ["../../packages/auth/src/index.ts"] } },
+      }),
+    );
+    mkdirSync(path.join(root, "packages/auth/src"), { recursive: true });
+    writeFileSync(
+      path.join(root, "packages/auth/src/index.ts"),
+      'import { auth } from "@clerk/nextjs/server";\nexport async function requireUser() {\n  const { userId } = await auth();\n  if (!userId) throw new Response("Unauthorized", { status: 401 });\n  return userId;\n}\n',
+    );
+    mkdirSync(path.join(web, "app/api/shared"), { recursive: true });
+    writeFileSync(
+      path.join(web, "app/api/shared/route.ts"),
+      'import { requireUser } from "@pkg/auth";\nexport async function GET() {\n  const userId = await requireUser();\n  return Response.json({ userId });\n}\n',
+    );
+    const json = JSON.parse(runCli(["audit", "--json", "--cwd", web]).stdout);
+    const route = json.routes.find((r: { route: string }) => r.route === "/api/shared");
+    expect(route.protection).not.toBe("none");
+    expect(route.protection).not.toBe("unknown");
+  });
+
   it("at a monorepo root, every Next.js app is audited and named", () => {
     const root = copyWorkspace("pnpm");
     const before = treeHash(root);
