@@ -5,7 +5,7 @@ import { calledInstance, clerkInstances, findHandlers, onlyDelegates } from "../
 import { type Flaw, noRules, readClerkRules, ruleVerdict, type ReadRules, type RuleVerdict } from "../clerk/rules.js";
 import { locateMiddleware } from "../next/middleware-file.js";
 import { exemptionEdit, type ExemptionEdit, findExposures } from "../clerk/exposure.js";
-import { coverage, mayRunOn, readConfig, routeMatcherSource } from "../next/matcher.js";
+import { coverage, mayRunOn, readConfig, routeMatcherSource, samplePaths } from "../next/matcher.js";
 import { entryCovering } from "../clerk/matcher-entry.js";
 import { readSource } from "../js/parse.js";
 import { type AppRoute, type RoutePath, routePathOf } from "../next/route-path.js";
@@ -173,8 +173,22 @@ function middlewareFacts(project: Project): MiddlewareFacts {
         ? false
         : "unknown";
   const config = readConfig(read.source.ast);
+  const rules = readClerkRules(read.source, {
+    ...(clerkMajorOf(project) > 0 ? { clerkMajor: clerkMajorOf(project) } : {}),
+    kind: location.kind,
+  });
+  /**
+   * A user's function that calls Clerk on some paths (`clerk(req, event)` under a test of the
+   * path): where the one gate reader can tell, Clerk runs on a route when it runs on every path of it.
+   */
+  const clerkOn = (route: ScannedRoute["route"]): boolean | "unknown" => {
+    if (clerk !== "unknown" || !rules.ok) return clerk;
+    const runs = samplePaths(route).map((path) => rules.clerkRuns(path));
+    return runs.every((r) => r === true) ? true : runs.some((r) => r === false) ? false : "unknown";
+  };
   const covers = (route: ScannedRoute["route"]): boolean | "unknown" => {
-    if (clerk !== true) return clerk;
+    const runs = clerkOn(route);
+    if (runs !== true) return runs;
     if (!config.ok) return "unknown";
     const result = coverage(config.matcher, route);
     return result.covered
@@ -195,10 +209,7 @@ function middlewareFacts(project: Project): MiddlewareFacts {
     clerk,
     covers,
     mayRun: (path) => !config.ok || mayRunOn(config.matcher, path),
-    rules: readClerkRules(read.source, {
-      ...(clerkMajorOf(project) > 0 ? { clerkMajor: clerkMajorOf(project) } : {}),
-      kind: location.kind,
-    }),
+    rules,
     customized: handler?.kind === "clerk" && handler.setup !== "bare",
     ...(clerk === false ? { why: `${location.path} does not call clerkMiddleware()` } : {}),
   };

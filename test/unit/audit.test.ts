@@ -344,6 +344,34 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
     expect(codes(await audit(ruled), "/api/towns/[slug]")).toContain("UNKNOWN");
   });
 
+  it("a proxy of the user's own that calls Clerk on some paths: covered where it does, NOT_COVERED where it does not", async () => {
+    const checked =
+      'import { auth } from "@clerk/nextjs/server";\n\nexport async function GET() {\n  const { userId } = await auth();\n  if (!userId) return Response.json({ error: "Unauthorized" }, { status: 401 });\n  return Response.json({ userId });\n}\n';
+    const project = projectWith({ "api/me": checked, "internal/me": checked });
+    writeFileSync(
+      path.join(project, "proxy.ts"),
+      [
+        'import { clerkMiddleware } from "@clerk/nextjs/server";',
+        'import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";',
+        "",
+        "const clerk = clerkMiddleware();",
+        "",
+        "export default function proxy(req: NextRequest) {",
+        '  if (req.nextUrl.pathname.startsWith("/api/")) return clerk(req, {} as NextFetchEvent);',
+        "  return NextResponse.next();",
+        "}",
+        "",
+        'export const config = { matcher: ["/((?!_next).*)"] };',
+        "",
+      ].join("\n"),
+    );
+    const result = await audit(project);
+    expect(byRoute(result, "/api/me")).toMatchObject({ covered: true, protection: "auth-check" });
+    expect(codes(result, "/api/me")).toEqual([]);
+    expect(byRoute(result, "/internal/me")).toMatchObject({ covered: false });
+    expect(codes(result, "/internal/me")).toEqual(["NOT_COVERED"]);
+  });
+
   it("a shared-secret route under a session rule is SECRET_PROTECTED: the cron job never reaches its check", async () => {
     const cron =
       'export async function GET(req: Request) {\n  if (req.headers.get("authorization") !== `Bearer ${process.env.CRON_SECRET}`) {\n    return new Response("Unauthorized", { status: 401 });\n  }\n  return Response.json({ ran: true });\n}\n';
