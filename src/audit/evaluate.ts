@@ -179,12 +179,16 @@ function middlewareFacts(project: Project): MiddlewareFacts {
   });
   /**
    * A user's function that calls Clerk on some paths (`clerk(req, event)` under a test of the
-   * path): where the one gate reader can tell, Clerk runs on a route when it runs on every path of it.
+   * path): where the one gate reader can tell. A route with one path is decided on it; a dynamic
+   * route's sample paths cannot stand for all of its paths (`if (path.endsWith("/export")) skip`),
+   * so there Clerk's running on every one is only "unknown" (a path where it does not run, known).
    */
   const clerkOn = (route: ScannedRoute["route"]): boolean | "unknown" => {
     if (clerk !== "unknown" || !rules.ok) return clerk;
     const runs = samplePaths(route).map((path) => rules.clerkRuns(path));
-    return runs.every((r) => r === true) ? true : runs.some((r) => r === false) ? false : "unknown";
+    if (runs.some((r) => r === false)) return false;
+    const onePath = route.segments.every((segment) => segment.kind === "static" || segment.kind === "group");
+    return onePath && runs.every((r) => r === true) ? true : "unknown";
   };
   const covers = (route: ScannedRoute["route"]): boolean | "unknown" => {
     const runs = clerkOn(route);

@@ -35,7 +35,7 @@ import {
   type Source,
   type Value,
 } from "./values.js";
-import { binary, holdsEnvironment, propertyKey, unary, unwrap, visit } from "./operators.js";
+import { assignedNames, binary, holdsEnvironment, propertyKey, unary, unwrap, visit } from "./operators.js";
 import {
   fork,
   joinNormals,
@@ -107,6 +107,9 @@ export class Interpreter {
   private declare(name: string, scope: Scope, st: State, value: Value, kind: Binding["kind"] = "let"): void {
     const binding = new Binding(name, kind);
     binding.declared = tainted(value, st.forced);
+    // Its declared value stands for a closure run on another path only if nothing can change it:
+    // not assigned anywhere in the function (nested functions included), not declared on two paths.
+    if (scope.vars.has(name) || assignedIn(scope).has(name)) binding.reassigned = true;
     scope.vars.set(name, binding);
     st.store.set(binding, binding.declared);
   }
@@ -172,7 +175,7 @@ export class Interpreter {
     st: State,
   ): Array<Exclude<Completion, { t: "break" | "continue" }>> {
     if (f.fn.generator) return [{ t: "return", v: UNKNOWN, st }];
-    const scope = this.newScope(f.scope);
+    const scope: Scope = { ...this.newScope(f.scope), assigned: assignedNames(f.fn.body) };
     let states: Res[] = [{ v: UNDEFINED, st }];
     f.fn.params.forEach((param, i) => {
       states = states.flatMap((r) => ("thr" in r ? [r] : this.bindPattern(param, args[i] ?? UNDEFINED, scope, r.st)));
@@ -505,8 +508,12 @@ export class Interpreter {
       case "prim":
         if (value.v == null) return optional ? value : { thr: [] };
         return tainted(UNKNOWN, value.taint);
-      case "obj":
-        return tainted(value.props.get(name) ?? value.fallback ?? UNDEFINED, value.taint);
+      case "obj": {
+        // NEXT_PUBLIC_ variables ship in the client bundle: anyone can read them, so they are no secret.
+        const own = value.props.get(name);
+        if (own === undefined && value.fallback?.k === "secret" && name.startsWith("NEXT_PUBLIC_")) return UNKNOWN;
+        return tainted(own ?? value.fallback ?? UNDEFINED, value.taint);
+      }
       case "lib":
         return libraryMember(value, name);
       case "request":
@@ -846,8 +853,7 @@ export class Interpreter {
         if (fn.source === "global" || fn.source === "crypto") return [{ v: derived(args), st }];
         // An env schema (zod's schema.parse(process.env), t3's createEnv({ runtimeEnv }), envalid):
         // handed the environment, it hands back its variables, as secret as they were.
-        if (args.some((a) => holdsEnvironment(a, 2)))
-          return [{ v: obj({}, [], { k: "secret", hmac: false, taint: [] }), st }];
+        if (args.some((a) => holdsEnvironment(a, 2))) return [{ v: schemaEnvironment(scope.module.code), st }];
         return [{ v: UNKNOWN, st }];
       }
       case "request":
@@ -861,11 +867,28 @@ export class Interpreter {
         return [{ v: UNKNOWN, st }];
       default:
         // schema.parse(process.env) on a schema this reader does not know: still the environment's variables.
-        if (args.some((a) => holdsEnvironment(a, 2)))
-          return [{ v: obj({}, [], { k: "secret", hmac: false, taint: [] }), st }];
+        if (args.some((a) => holdsEnvironment(a, 2))) return [{ v: schemaEnvironment(scope.module.code), st }];
         return [{ v: tainted(UNKNOWN, fn.taint), st }];
     }
   }
 }
 
 /** The property a member expression reads, when it is written as a name or a literal. */
+
+/** The names assigned in the innermost function around `scope` (none at a module's top). */
+function assignedIn(scope: Scope): ReadonlySet<string> {
+  for (let at: Scope | undefined = scope; at; at = at.parent) if (at.assigned) return at.assigned;
+  return NONE;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * The variables an env schema hands back: secrets, unless the module lets a variable be missing
+ * or replaced (`.default("")`, `.optional()`, `.catch(…)`, `.nullish()`): an unset secret that
+ * defaults to "" is one every caller can send, so then nothing it returns counts as a secret.
+ */
+function schemaEnvironment(code: string): Value {
+  if (/\.(?:default|optional|catch|nullish)\(/.test(code)) return UNKNOWN;
+  return obj({}, [], { k: "secret", hmac: false, taint: [] });
+}

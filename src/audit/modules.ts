@@ -6,6 +6,7 @@ import type { Bindings } from "../js/bindings.js";
 import { moduleExports, type ModuleExport } from "../js/exports.js";
 import { readModule } from "../js/parse.js";
 import { TooComplex, type Interpreter } from "./interpret.js";
+import { assignedNames } from "./operators.js";
 import { Binding, UNKNOWN, type ModuleScope, type Scope, type Value } from "./values.js";
 
 /** Where an import leads: a project module (its text), one that cannot be read, or a library (undefined). */
@@ -18,6 +19,8 @@ export class LoadedModule implements ModuleScope {
   readonly root: Scope;
   readonly exports: ModuleExport[];
   private readonly values = new Map<string, Value | "pending">();
+  /** Names assigned anywhere in the module (a `let` some function changes has no one value). */
+  private assigned: Set<string> | undefined;
 
   constructor(
     readonly path: string,
@@ -45,6 +48,8 @@ export class LoadedModule implements ModuleScope {
   private evaluateLocal(name: string, decl: Node): Value {
     if (decl.type === "FunctionDeclaration") return { k: "fn", fn: decl, scope: this.root, taint: [] };
     if (decl.type !== "VariableDeclarator" || !decl.init) return UNKNOWN;
+    this.assigned ??= assignedNames(this.ast.program);
+    if (this.assigned.has(name)) return UNKNOWN;
     const interpreter = this.modules.interpreter();
     try {
       const st = { store: new Map<Binding, Value>(), forced: [] };

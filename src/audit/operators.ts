@@ -3,7 +3,7 @@
 // environment.
 import type { Node } from "@babel/types";
 import { isFunctionNode } from "../js/exports.js";
-import { stringValue } from "../js/nodes.js";
+import { stringValue, walk } from "../js/nodes.js";
 import { derived } from "./library.js";
 import { equality, prim, tainted, truthiness, union, UNKNOWN, type Value } from "./values.js";
 
@@ -128,4 +128,41 @@ export function holdsEnvironment(value: Value, depth: number): boolean {
   if (value.fallback?.k === "secret") return true;
   const values = [...value.props.values()];
   return values.some((v) => v.k === "secret") || (depth > 0 && values.some((v) => holdsEnvironment(v, depth - 1)));
+}
+
+/** Every identifier assigned in `body`: `x = …`, `x++`, `({ x } = …)`, `[x] = …`, in nested functions too. */
+export function assignedNames(body: Node): Set<string> {
+  const names = new Set<string>();
+  const targets = (node: Node | null | undefined): void => {
+    if (!node) return;
+    switch (node.type) {
+      case "Identifier":
+        names.add(node.name);
+        return;
+      case "ObjectPattern":
+        for (const p of node.properties) targets(p.type === "RestElement" ? p.argument : p.value);
+        return;
+      case "ArrayPattern":
+        for (const el of node.elements) targets(el);
+        return;
+      case "AssignmentPattern":
+        targets(node.left);
+        return;
+      case "RestElement":
+        targets(node.argument);
+        return;
+      default:
+        return;
+    }
+  };
+  walk(body, (node) => {
+    if (node.type === "AssignmentExpression") targets(node.left);
+    else if (node.type === "UpdateExpression") targets(node.argument);
+    else if (
+      (node.type === "ForInStatement" || node.type === "ForOfStatement") &&
+      node.left.type !== "VariableDeclaration"
+    )
+      targets(node.left);
+  });
+  return names;
 }

@@ -24,6 +24,8 @@ export interface Scope {
   vars: Map<string, Binding>;
   parent: Scope | undefined;
   module: ModuleScope;
+  /** On a function's own scope: every name assigned anywhere in its body (nested functions included). */
+  assigned?: ReadonlySet<string>;
 }
 
 /** The top of a module: its own names, evaluated lazily (path-independent). */

@@ -2,6 +2,7 @@
 // `migrate`: pages, layouts and metadata files of the App Router, Pages Router files, files with
 // Server Functions ("use server"), and whether next.config declares rewrites. Reads only.
 import { existsSync, readdirSync } from "node:fs";
+import type { Node } from "@babel/types";
 import { NEXT_CONFIG_FILES } from "../next/next-config.js";
 import path from "node:path";
 import { readText } from "../core/files.js";
@@ -162,13 +163,15 @@ export function nextConfigWithRewrites(project: Project): string | undefined {
     const parsed = readModule(code, name);
     if (!parsed.ok) return name;
     let rewrites = false;
+    // `rewrites` as a key (`rewrites: …`, `"rewrites": …`, `async rewrites() {}`) or assigned
+    // (`nextConfig.rewrites = …`). A plugin that adds rewrites of its own is not seen.
+    const named = (key: Node) =>
+      (key.type === "Identifier" && key.name === "rewrites") ||
+      (key.type === "StringLiteral" && key.value === "rewrites");
     walk(parsed.ast.program, (node) => {
-      if (
-        (node.type === "ObjectProperty" || node.type === "ObjectMethod") &&
-        !node.computed &&
-        node.key.type === "Identifier" &&
-        node.key.name === "rewrites"
-      )
+      if ((node.type === "ObjectProperty" || node.type === "ObjectMethod") && !node.computed && named(node.key))
+        rewrites = true;
+      if (node.type === "AssignmentExpression" && node.left.type === "MemberExpression" && named(node.left.property))
         rewrites = true;
     });
     return rewrites ? name : undefined;

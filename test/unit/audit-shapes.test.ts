@@ -558,6 +558,15 @@ describe("secrets read through an env schema", () => {
     expect(protectionOf(files)).toBe("secret");
   });
 
+  it('a schema that lets a variable default (to "" when unset) is no secret check', () => {
+    const files = {
+      "lib/env.ts":
+        'import { z } from "zod";\nexport const env = z.object({ CRON_SECRET: z.string().default("") }).parse(process.env);\n',
+      [ROUTE]: cron('import { env } from "@/lib/env";'),
+    };
+    expect(protectionOf(files)).not.toBe("secret");
+  });
+
   it("a schema handed something else is no secret", () => {
     const files = {
       "lib/env.ts":
@@ -565,5 +574,70 @@ describe("secrets read through an env schema", () => {
       [ROUTE]: cron('import { env } from "@/lib/env";'),
     };
     expect(protectionOf(files)).not.toBe("secret");
+  });
+});
+
+describe("never a false check: values a closure cannot know (review of the factory fallback)", () => {
+  const open = (check: string) => `import { auth } from "@clerk/nextjs/server";
+import { NextResponse } from "next/server";
+const openCheck = async () => ({ userId: "anyone" });
+${check}`;
+  const handlerUsing = (name: string) => `async () => {
+    const { userId } = await ${name}();
+    if (!userId) return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
+    return NextResponse.json({ data: 1 });
+  }`;
+  it.each([
+    [
+      "declared on two paths",
+      `function pickCheck() { return process.env.AUTH_MODE === "open" ? openCheck : auth; }
+export function makeGET() {
+  const check = pickCheck();
+  return ${handlerUsing("check")};
+}`,
+    ],
+    [
+      "assigned in a callback that has not run yet",
+      `export function makeGET() {
+  let check = auth;
+  setTimeout(() => { check = openCheck; }, 0);
+  return ${handlerUsing("check")};
+}`,
+    ],
+  ])("%s: not an auth-check", (_name, factory) => {
+    const files = {
+      "lib/handlers.ts": open(factory),
+      [ROUTE]: 'import { makeGET } from "@/lib/handlers";\nexport const GET = makeGET();\n',
+    };
+    expect(protectionOf(files)).not.toBe("auth-check");
+  });
+
+  it("a module-level let a handler changes (checked once, then open to everyone): not an auth-check", () => {
+    const body = `import { auth } from "@clerk/nextjs/server";
+import { NextResponse } from "next/server";
+let verified = false;
+export async function GET() {
+  if (!verified) {
+    const { userId } = await auth();
+    if (!userId) return NextResponse.json({ error: "Unauthorized" }, { status: 401 });
+    verified = true;
+  }
+  return NextResponse.json({ data: 1 });
+}
+`;
+    expect(protectionOf(body)).not.toBe("auth-check");
+  });
+});
+
+describe("NEXT_PUBLIC_ variables are no secret: they ship to every browser", () => {
+  it.each([
+    ["process.env", "const expected = process.env.NEXT_PUBLIC_APP_KEY;"],
+    [
+      "an env schema",
+      'import { z } from "zod";\nconst env = z.object({ NEXT_PUBLIC_APP_KEY: z.string() }).parse(process.env);\nconst expected = env.NEXT_PUBLIC_APP_KEY;',
+    ],
+  ])("compared through %s: not a secret check", (_name, head) => {
+    const body = `${head}\nexport async function GET(req: Request) {\n  if (req.headers.get("x-key") !== expected) return new Response("no", { status: 401 });\n  return Response.json({ data: 1 });\n}\n`;
+    expect(protectionOf(body)).not.toBe("secret");
   });
 });

@@ -325,6 +325,13 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
     expect(finding).toMatchObject({ code: "UNKNOWN" });
     expect(describeFinding(finding!).message).toContain("next.config.ts declares rewrites");
     expect((await audit(project, { strict: true })).ok).toBe(false);
+    for (const config of [
+      'export default { "rewrites": async () => [{ source: "/feed/:id", destination: "/api/private" }] };\n',
+      'const nextConfig = {};\nnextConfig.rewrites = async () => [{ source: "/feed/:id", destination: "/api/private" }];\nexport default nextConfig;\n',
+    ]) {
+      writeFileSync(path.join(project, "next.config.ts"), config);
+      expect(byRoute(await audit(project), "/api/private"), config).toMatchObject({ middlewareRule: "unknown" });
+    }
   });
 
   it("coverage a lookahead leaves open does not matter where no rule could stop anyone: a route without a check is PUBLIC, not UNKNOWN", async () => {
@@ -370,6 +377,35 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
     expect(codes(result, "/api/me")).toEqual([]);
     expect(byRoute(result, "/internal/me")).toMatchObject({ covered: false });
     expect(codes(result, "/internal/me")).toEqual(["NOT_COVERED"]);
+  });
+
+  it("a user's proxy that skips Clerk on some paths of a dynamic route: never called covered by its sample paths", async () => {
+    const open = "export async function GET() {\n  return Response.json({ item: 1 });\n}\n";
+    const project = projectWith({ "api/items/[id]": open });
+    writeFileSync(
+      path.join(project, "proxy.ts"),
+      [
+        'import { clerkMiddleware, createRouteMatcher } from "@clerk/nextjs/server";',
+        'import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";',
+        "",
+        'const isProtectedRoute = createRouteMatcher(["/api/items(.*)"]);',
+        "const clerk = clerkMiddleware(async (auth, req) => {",
+        "  if (isProtectedRoute(req)) await auth.protect();",
+        "});",
+        "",
+        "export default function proxy(req: NextRequest, ev: NextFetchEvent) {",
+        '  if (req.nextUrl.pathname.endsWith("/export")) return NextResponse.next();',
+        "  return clerk(req, ev);",
+        "}",
+        "",
+        'export const config = { matcher: ["/((?!_next).*)"] };',
+        "",
+      ].join("\n"),
+    );
+    const result = await audit(project, { strict: true });
+    expect(byRoute(result, "/api/items/[id]").covered).not.toBe(true);
+    expect(byRoute(result, "/api/items/[id]").protection).not.toBe("middleware-rule");
+    expect(result.ok).toBe(false);
   });
 
   it("a shared-secret route under a session rule is SECRET_PROTECTED: the cron job never reaches its check", async () => {
