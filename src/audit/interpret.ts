@@ -124,19 +124,12 @@ export class Interpreter {
   /** A branch the caller decided was not taken: what it would have assigned depends on the caller too. */
   private taintAssigned(node: Node | null | undefined, scope: Scope, st: State, sources: Source[]): void {
     if (!node) return;
-    visit(node, (child) => {
-      const target =
-        child.type === "AssignmentExpression"
-          ? child.left
-          : child.type === "UpdateExpression"
-            ? child.argument
-            : undefined;
-      if (target?.type !== "Identifier") return;
-      const binding = this.bindingOf(target.name, scope);
-      if (!binding) return;
+    for (const name of assignedNames(node)) {
+      const binding = this.bindingOf(name, scope);
+      if (!binding) continue;
       binding.reassigned = true;
       st.store.set(binding, tainted(st.store.get(binding) ?? UNDEFINED, sources));
-    });
+    }
   }
 
   // ---- functions ----
@@ -412,19 +405,12 @@ export class Interpreter {
       entry = normal.st;
     }
     // What the body assigns may hold anything from an earlier iteration.
-    visit(node.body, (child) => {
-      const target =
-        child.type === "AssignmentExpression"
-          ? child.left
-          : child.type === "UpdateExpression"
-            ? child.argument
-            : undefined;
-      if (target?.type !== "Identifier") return;
-      const binding = this.bindingOf(target.name, loopScope);
-      if (!binding) return;
+    for (const name of assignedNames(node.body)) {
+      const binding = this.bindingOf(name, loopScope);
+      if (!binding) continue;
       binding.reassigned = true;
       entry.store.set(binding, joinValues(entry.store.get(binding) ?? UNDEFINED, UNKNOWN));
-    });
+    }
     const bodyState = fork(entry);
     if (node.type === "ForOfStatement" || node.type === "ForInStatement") {
       const left = node.left;
