@@ -385,6 +385,27 @@ function routeFindings(
       exemption: exemptionOf(scanned.route, appRoutes, middleware),
     });
   }
+  // A caller without a session (a webhook's sender, a machine, a cron job) where a rule may turn it
+  // away: whether it arrives cannot be said, so say so (a rule conditioned on an env variable…).
+  const sessionless = methods(
+    (h) => h.protection === "webhook" || h.protection === "machine" || h.protection === "secret",
+  );
+  const saidAlready = covered === "unknown" && reliesOnClerk; // the coverage finding above
+  if (
+    sessionless.length > 0 &&
+    blocking.kind === "unknown" &&
+    middleware.clerk !== false &&
+    !publicOnPurpose &&
+    !saidAlready
+  ) {
+    findings.push({
+      ...at(sessionless),
+      code: "UNKNOWN",
+      severity: "warning",
+      methods: sessionless,
+      why: `its callers carry no session, and whether a rule in ${base.proxy} turns them away cannot be decided: ${blocking.why}`,
+    });
+  }
   return findings;
 }
 

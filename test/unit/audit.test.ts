@@ -408,6 +408,22 @@ describe("audit of shapes that look protected but are not, or cannot be read", (
     expect(result.ok).toBe(false);
   });
 
+  it("a webhook under a rule that depends on something the reader cannot decide (an env flag): UNKNOWN, never silence", async () => {
+    const hook =
+      'import { verifyWebhook } from "@clerk/nextjs/webhooks";\nimport type { NextRequest } from "next/server";\n\nexport async function POST(req: NextRequest) {\n  await verifyWebhook(req);\n  return Response.json({ ok: true });\n}\n';
+    const project = projectWith(
+      { "api/hooks/clerk": hook },
+      {
+        matcher: ["/(api|trpc)(.*)"],
+        handler:
+          'async (auth, req) => {\n  if (process.env.LOCK_DOWN === "1" && isProtectedRoute(req)) await auth.protect();\n}',
+      },
+    );
+    const result = await audit(project);
+    expect(codes(result, "/api/hooks/clerk")).toEqual(["UNKNOWN"]);
+    expect(describeFinding(byRoute(result, "/api/hooks/clerk").findings[0]!).message).toContain("carry no session");
+  });
+
   it("a shared-secret route under a session rule is SECRET_PROTECTED: the cron job never reaches its check", async () => {
     const cron =
       'export async function GET(req: Request) {\n  if (req.headers.get("authorization") !== `Bearer ${process.env.CRON_SECRET}`) {\n    return new Response("Unauthorized", { status: 401 });\n  }\n  return Response.json({ ran: true });\n}\n';
