@@ -173,10 +173,8 @@ function middlewareFacts(project: Project): MiddlewareFacts {
         ? false
         : "unknown";
   const config = readConfig(read.source.ast);
-  const rules = readClerkRules(read.source, {
-    ...(clerkMajorOf(project) > 0 ? { clerkMajor: clerkMajorOf(project) } : {}),
-    kind: location.kind,
-  });
+  const clerkMajor = clerkMajorOf(project);
+  const rules = readClerkRules(read.source, { ...(clerkMajor > 0 ? { clerkMajor } : {}), kind: location.kind });
   /**
    * A user's function that calls Clerk on some paths (`clerk(req, event)` under a test of the
    * path): where the one gate reader can tell. A route with one path is decided on it; a dynamic

@@ -130,11 +130,6 @@ export function truthiness(value: Value): boolean | undefined {
   }
 }
 
-/** Values a caller controls: the request, and strings made from it. */
-export function isRequest(value: Value): boolean {
-  return value.k === "request";
-}
-
 /** Strict or loose equality, where the anonymous caller decides it; undefined when unknown. */
 export function equality(a: Value, b: Value): { equal: boolean; taint: Source[] } | undefined {
   const taint = union(a.taint, b.taint);
@@ -148,11 +143,6 @@ export function equality(a: Value, b: Value): { equal: boolean; taint: Source[] 
   const object = (v: Value) => v.k === "obj" || v.k === "fn" || v.k === "promise" || v.k === "lib" || v.k === "native";
   if ((nullish(a) && object(b)) || (object(a) && nullish(b))) return { equal: false, taint };
   return undefined;
-}
-
-/** The status a returned value answers with, when it is a Response with a status written as a number. */
-export function responseStatus(value: Value): number | undefined {
-  return value.k === "obj" && value.response ? value.response.status : undefined;
 }
 
 /** Where a node starts, for messages: "line 12". */
